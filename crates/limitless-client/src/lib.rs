@@ -1,0 +1,1 @@
+//! The Limitless Exchange programmatic API client.

@@ -1,0 +1,1 @@
+//! A local, in-memory Limitless-compatible API server.

@@ -1,0 +1,2 @@
+//! `limitless-sandbox`: run the local API server.
+fn main() {}
