@@ -1,0 +1,36 @@
+use std::fmt;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// A scoped API token's id and secret, as `POST /auth/api-tokens/derive`
+/// returns them.
+///
+/// `secret` is the base64 string the API returns once. Both fields are wiped
+/// from memory when the value is dropped. `Debug` shows the token id and
+/// redacts the secret; the type is deliberately not `Serialize`.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct HmacCredentials {
+    /// The token id, sent as `lmts-api-key`.
+    pub token_id: String,
+    /// The base64-encoded HMAC secret.
+    pub secret: String,
+}
+
+impl HmacCredentials {
+    /// Credentials from a token id and its base64 secret.
+    pub fn new(token_id: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self {
+            token_id: token_id.into(),
+            secret: secret.into(),
+        }
+    }
+}
+
+impl fmt::Debug for HmacCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HmacCredentials")
+            .field("token_id", &self.token_id)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}

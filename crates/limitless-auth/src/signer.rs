@@ -1,0 +1,241 @@
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use crate::{
+    AuthError, HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HmacCredentials, Timestamp,
+};
+
+pub(crate) type HmacSha256 = Hmac<Sha256>;
+
+/// Length of a base64-encoded SHA-256 MAC (32 bytes, padded).
+const SIGNATURE_LEN: usize = 44;
+
+/// What is signed: the parts of one HTTP request.
+#[derive(Debug, Clone, Copy)]
+pub struct SigningInput<'a> {
+    /// When the request is sent.
+    pub timestamp: &'a Timestamp,
+    /// The HTTP method; upper-cased when signed.
+    pub method: &'a str,
+    /// The path with its query string exactly as sent, starting with `/`.
+    pub path_and_query: &'a str,
+    /// The exact body bytes sent; empty when there is no body.
+    pub body: &'a [u8],
+}
+
+/// Signs requests with one token's secret.
+///
+/// The secret is decoded once, in [`Signer::new`], and the keyed HMAC state is
+/// kept, so each signature costs only hashing the message. The key material is
+/// wiped from memory on drop and never shown by `Debug`.
+#[derive(Clone)]
+pub struct Signer {
+    token_id: String,
+    keyed: HmacSha256,
+}
+
+impl Signer {
+    /// Decodes the credentials' base64 secret and prepares the keyed MAC.
+    ///
+    /// Fails if the token id is empty or not visible ASCII, or if the secret
+    /// is empty or not standard padded base64. The error never contains the
+    /// secret.
+    pub fn new(credentials: &HmacCredentials) -> Result<Self, AuthError> {
+        let token_id = credentials.token_id.trim();
+        if token_id.is_empty() {
+            return Err(AuthError::EmptyTokenId);
+        }
+        if !token_id.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(AuthError::InvalidTokenId);
+        }
+        let secret = credentials.secret.trim();
+        if secret.is_empty() {
+            return Err(AuthError::EmptySecret);
+        }
+        let key = Zeroizing::new(STANDARD.decode(secret).map_err(describe_base64_error)?);
+        if key.is_empty() {
+            return Err(AuthError::EmptySecret);
+        }
+        let keyed = HmacSha256::new_from_slice(&key).map_err(|_| AuthError::InvalidSecret {
+            reason: "rejected by HMAC".into(),
+        })?;
+        Ok(Self {
+            token_id: token_id.to_owned(),
+            keyed,
+        })
+    }
+
+    /// The token id sent as `lmts-api-key`.
+    pub fn token_id(&self) -> &str {
+        &self.token_id
+    }
+
+    /// Signs one request.
+    pub fn sign(&self, input: &SigningInput<'_>) -> SignedHeaders<'_> {
+        let mac = self.mac(input);
+        let mut signature = [0u8; SIGNATURE_LEN];
+        let written = STANDARD
+            .encode_slice(mac, &mut signature)
+            .unwrap_or_default();
+        debug_assert_eq!(written, SIGNATURE_LEN);
+        SignedHeaders {
+            api_key: &self.token_id,
+            timestamp: *input.timestamp,
+            signature,
+        }
+    }
+
+    /// The raw 32-byte MAC of a request's canonical message.
+    pub(crate) fn mac(&self, input: &SigningInput<'_>) -> [u8; 32] {
+        let mut mac = self.keyed.clone();
+        self.feed(&mut mac, input);
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Checks `signature` (raw MAC bytes) against a request in constant time.
+    pub(crate) fn verify_mac(&self, input: &SigningInput<'_>, signature: &[u8]) -> bool {
+        let mut mac = self.keyed.clone();
+        self.feed(&mut mac, input);
+        mac.verify_slice(signature).is_ok()
+    }
+
+    /// Streams `{timestamp}\n{METHOD}\n{path_and_query}\n{body}` into the MAC.
+    fn feed(&self, mac: &mut HmacSha256, input: &SigningInput<'_>) {
+        mac.update(input.timestamp.as_str().as_bytes());
+        mac.update(b"\n");
+        let method = input.method.as_bytes();
+        if method.iter().any(u8::is_ascii_lowercase) {
+            let mut upper = [0u8; 16];
+            for chunk in method.chunks(upper.len()) {
+                let upper = &mut upper[..chunk.len()];
+                upper.copy_from_slice(chunk);
+                upper.make_ascii_uppercase();
+                mac.update(upper);
+            }
+        } else {
+            mac.update(method);
+        }
+        mac.update(b"\n");
+        mac.update(input.path_and_query.as_bytes());
+        mac.update(b"\n");
+        mac.update(input.body);
+    }
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signer")
+            .field("token_id", &self.token_id)
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Says what is wrong with a secret without repeating any of its characters
+/// (the base64 crate's own message names the offending byte).
+fn describe_base64_error(error: base64::DecodeError) -> AuthError {
+    let reason = match error {
+        base64::DecodeError::InvalidByte(offset, _) => {
+            format!("invalid character at offset {offset}")
+        }
+        base64::DecodeError::InvalidLength(length) => {
+            format!("invalid length {length}")
+        }
+        base64::DecodeError::InvalidLastSymbol(offset, _) => {
+            format!("invalid last symbol at offset {offset}")
+        }
+        base64::DecodeError::InvalidPadding => "invalid padding".to_owned(),
+    };
+    AuthError::InvalidSecret { reason }
+}
+
+/// The three headers that authenticate one request.
+///
+/// Iterate it for `(name, value)` pairs. `Debug` redacts the signature, which
+/// is a bearer credential for as long as the timestamp is inside the window.
+#[must_use]
+#[derive(Clone, Copy)]
+pub struct SignedHeaders<'a> {
+    api_key: &'a str,
+    timestamp: Timestamp,
+    signature: [u8; SIGNATURE_LEN],
+}
+
+impl<'a> SignedHeaders<'a> {
+    /// The `lmts-api-key` value: the token id.
+    pub fn api_key(&self) -> &'a str {
+        self.api_key
+    }
+
+    /// The `lmts-timestamp` value.
+    pub fn timestamp(&self) -> &str {
+        self.timestamp.as_str()
+    }
+
+    /// The `lmts-signature` value: standard padded base64.
+    pub fn signature(&self) -> &str {
+        std::str::from_utf8(&self.signature).unwrap_or_default()
+    }
+
+    /// The `(name, value)` pairs, in the order `lmts-api-key`,
+    /// `lmts-timestamp`, `lmts-signature`.
+    pub fn iter(&self) -> SignedHeadersIter<'_> {
+        SignedHeadersIter {
+            headers: self,
+            next: 0,
+        }
+    }
+}
+
+impl fmt::Debug for SignedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedHeaders")
+            .field(HEADER_API_KEY, &self.api_key)
+            .field(HEADER_TIMESTAMP, &self.timestamp.as_str())
+            .field(HEADER_SIGNATURE, &"<redacted>")
+            .finish()
+    }
+}
+
+impl<'h> IntoIterator for &'h SignedHeaders<'_> {
+    type Item = (&'static str, &'h str);
+    type IntoIter = SignedHeadersIter<'h>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// Iterator over [`SignedHeaders`] as `(name, value)` pairs.
+#[derive(Debug, Clone)]
+pub struct SignedHeadersIter<'h> {
+    headers: &'h SignedHeaders<'h>,
+    next: u8,
+}
+
+impl<'h> Iterator for SignedHeadersIter<'h> {
+    type Item = (&'static str, &'h str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = match self.next {
+            0 => (HEADER_API_KEY, self.headers.api_key),
+            1 => (HEADER_TIMESTAMP, self.headers.timestamp()),
+            2 => (HEADER_SIGNATURE, self.headers.signature()),
+            _ => return None,
+        };
+        self.next += 1;
+        Some(item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = 3usize.saturating_sub(usize::from(self.next));
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for SignedHeadersIter<'_> {}

@@ -1,0 +1,153 @@
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use time::format_description::FormatItem;
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime};
+
+use crate::AuthError;
+
+const FORMAT: &[FormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+
+/// Length of a formatted timestamp, e.g. `2026-03-23T12:34:56.789Z`.
+const LEN: usize = 24;
+
+/// A request timestamp: ISO-8601 UTC with milliseconds and `Z`, as the API
+/// expects in `lmts-timestamp` (`2026-03-23T12:34:56.789Z`).
+///
+/// Made from a [`SystemTime`] the caller provides (this crate never reads
+/// the clock), truncated to the millisecond. The text is kept inline, so a
+/// timestamp costs no allocation.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Timestamp {
+    text: [u8; LEN],
+    at: SystemTime,
+}
+
+impl Timestamp {
+    /// Formats `at`, truncated to the millisecond.
+    ///
+    /// Fails only for times whose year is not in `0000..=9999`.
+    pub fn from_system_time(at: SystemTime) -> Result<Self, AuthError> {
+        let nanos: i128 = match at.duration_since(UNIX_EPOCH) {
+            Ok(after) => {
+                i128::try_from(after.as_nanos()).map_err(|_| AuthError::TimestampOutOfRange)?
+            }
+            Err(before) => -i128::try_from(before.duration().as_nanos())
+                .map_err(|_| AuthError::TimestampOutOfRange)?,
+        };
+        let millis_nanos = nanos - nanos.rem_euclid(1_000_000);
+        let datetime = OffsetDateTime::from_unix_timestamp_nanos(millis_nanos)
+            .map_err(|_| AuthError::TimestampOutOfRange)?;
+        if !(0..=9999).contains(&datetime.year()) {
+            return Err(AuthError::TimestampOutOfRange);
+        }
+        let mut text = [0u8; LEN];
+        let written = datetime
+            .format_into(&mut &mut text[..], FORMAT)
+            .map_err(|_| AuthError::TimestampOutOfRange)?;
+        if written != LEN {
+            return Err(AuthError::TimestampOutOfRange);
+        }
+        Ok(Self {
+            text,
+            at: datetime.into(),
+        })
+    }
+
+    /// Parses the exact wire form `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+    pub fn parse(text: &str) -> Result<Self, AuthError> {
+        let bytes: [u8; LEN] = text
+            .as_bytes()
+            .try_into()
+            .map_err(|_| AuthError::MalformedTimestamp)?;
+        let datetime = PrimitiveDateTime::parse(text, FORMAT)
+            .map_err(|_| AuthError::MalformedTimestamp)?
+            .assume_utc();
+        Ok(Self {
+            text: bytes,
+            at: datetime.into(),
+        })
+    }
+
+    /// The formatted timestamp.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits and separators are ever written.
+        std::str::from_utf8(&self.text).unwrap_or_default()
+    }
+
+    /// The instant, truncated to the millisecond.
+    pub fn to_system_time(&self) -> SystemTime {
+        self.at
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Timestamp").field(&self.as_str()).finish()
+    }
+}
+
+impl AsRef<str> for Timestamp {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn formats_with_milliseconds_and_z() {
+        let at = UNIX_EPOCH + Duration::from_nanos(1_774_269_296_789_999_999);
+        let ts = Timestamp::from_system_time(at).unwrap();
+        assert_eq!(ts.as_str(), "2026-03-23T12:34:56.789Z");
+        assert_eq!(
+            ts.to_system_time(),
+            UNIX_EPOCH + Duration::from_millis(1_774_269_296_789)
+        );
+        assert_eq!(
+            Timestamp::from_system_time(UNIX_EPOCH).unwrap().as_str(),
+            "1970-01-01T00:00:00.000Z"
+        );
+    }
+
+    #[test]
+    fn parse_is_strict() {
+        assert!(Timestamp::parse("2026-03-23T12:34:56.789Z").is_ok());
+        for bad in [
+            "",
+            "2026-03-23T12:34:56Z",
+            "2026-03-23T12:34:56.789",
+            "2026-03-23T12:34:56.789+00:00",
+            "2026-03-23 12:34:56.789Z",
+            "2026-02-30T12:34:56.789Z",
+            "2026-03-23T24:34:56.789Z",
+        ] {
+            assert_eq!(
+                Timestamp::parse(bad),
+                Err(AuthError::MalformedTimestamp),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_years_beyond_four_digits() {
+        let far = UNIX_EPOCH + Duration::from_secs(253_402_300_800); // 10000-01-01
+        assert_eq!(
+            Timestamp::from_system_time(far),
+            Err(AuthError::TimestampOutOfRange)
+        );
+    }
+}

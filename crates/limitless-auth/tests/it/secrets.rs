@@ -1,0 +1,71 @@
+//! A sentinel secret never shows up in `Debug` or `Display`.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use limitless_auth::{HmacCredentials, Signer, SigningInput, Timestamp};
+
+const SENTINEL: &str = "SENTINEL-SECRET-4f1c";
+
+fn sentinel_secret() -> String {
+    STANDARD.encode(SENTINEL)
+}
+
+fn assert_clean(text: &str) {
+    let encoded = sentinel_secret();
+    assert!(!text.contains(SENTINEL), "raw secret leaked: {text}");
+    assert!(!text.contains(&encoded), "base64 secret leaked: {text}");
+    // No fragment of the encoded secret either.
+    assert!(
+        !text.contains(&encoded[..8]),
+        "secret fragment leaked: {text}"
+    );
+}
+
+#[test]
+fn credentials_debug_is_pinned_and_redacted() {
+    let credentials = HmacCredentials::new("tok_debug", sentinel_secret());
+    let debug = format!("{credentials:?}");
+    assert_eq!(
+        debug,
+        r#"HmacCredentials { token_id: "tok_debug", secret: "<redacted>" }"#
+    );
+    assert_clean(&format!("{credentials:#?}"));
+}
+
+#[test]
+fn signer_and_signed_headers_are_redacted() {
+    let signer = Signer::new(&HmacCredentials::new("tok_debug", sentinel_secret())).unwrap();
+    assert_eq!(
+        format!("{signer:?}"),
+        r#"Signer { token_id: "tok_debug", key: "<redacted>" }"#
+    );
+    let timestamp = Timestamp::parse("2026-11-22T00:00:00.000Z").unwrap();
+    let headers = signer.sign(&SigningInput {
+        timestamp: &timestamp,
+        method: "GET",
+        path_and_query: "/",
+        body: b"",
+    });
+    let debug = format!("{headers:?}");
+    assert!(
+        !debug.contains(headers.signature()),
+        "signature leaked: {debug}"
+    );
+    assert!(debug.contains("tok_debug") && debug.contains("2026-11-22T00:00:00.000Z"));
+    assert_clean(&format!("{:?}", headers.iter()));
+}
+
+#[test]
+fn errors_never_echo_the_secret() {
+    // A secret with a non-base64 character in the middle of the sentinel text.
+    let broken = format!("{}*{}", &sentinel_secret()[..12], &sentinel_secret()[12..]);
+    let err = Signer::new(&HmacCredentials::new("tok", broken.clone())).unwrap_err();
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert_clean(&text);
+        assert!(
+            !text.contains(&broken[..12]),
+            "secret fragment leaked: {text}"
+        );
+        assert!(!text.contains('*'), "offending character echoed: {text}");
+    }
+}
