@@ -1,7 +1,9 @@
 use std::error::Error as StdError;
 use std::fmt;
+use std::io;
 
-type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+/// A boxed, thread-safe error: the source of a [`TransportError`].
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
 /// What kind of failure a [`TransportError`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -15,7 +17,8 @@ pub enum TransportErrorKind {
     Io,
     /// The response body could not be read completely.
     Body,
-    /// Anything else (an invalid request, a backend bug).
+    /// Anything else (an invalid request, a backend bug, a transport that
+    /// could not be built).
     Other,
 }
 
@@ -36,6 +39,9 @@ impl fmt::Display for TransportErrorKind {
 /// The key fact for a caller is [`may_have_been_sent`](Self::may_have_been_sent):
 /// when it is `false` the server cannot have seen the request, so even an
 /// order may be sent again; when it is `true` the outcome is unknown.
+///
+/// `Display` is short; the backend's own error is kept as
+/// [`source`](std::error::Error::source).
 #[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
@@ -57,6 +63,29 @@ impl TransportError {
     /// The connection failed before anything was sent.
     pub fn connect(source: impl Into<BoxError>) -> Self {
         Self::new(TransportErrorKind::Connect, false).with_source(source)
+    }
+
+    /// A timeout elapsed; `may_have_been_sent` is `false` only for a timeout
+    /// while connecting.
+    pub fn timeout(may_have_been_sent: bool, source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Timeout, may_have_been_sent).with_source(source)
+    }
+
+    /// An I/O failure on an established connection: the request may have
+    /// reached the server.
+    pub fn io(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Io, true).with_source(source)
+    }
+
+    /// The response body could not be read: the request reached the server.
+    pub fn body(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Body, true).with_source(source)
+    }
+
+    /// The request was rejected before any connection was used (an invalid
+    /// request, or a transport that could not be built).
+    pub fn not_sent(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Other, false).with_source(source)
     }
 
     /// Attaches the underlying error.
@@ -104,5 +133,129 @@ impl StdError for TransportError {
         self.source
             .as_deref()
             .map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+/// A transport's settings are not usable; the message names the setting and
+/// what to use instead.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+#[cfg_attr(not(any(feature = "reqwest", feature = "hyper")), allow(dead_code))]
+pub(crate) struct ConfigError(pub(crate) String);
+
+/// A request the transport cannot send as given; the message says why and
+/// what to change.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+#[cfg_attr(not(any(feature = "reqwest", feature = "hyper")), allow(dead_code))]
+pub(crate) struct InvalidRequest(pub(crate) String);
+
+/// Checks what every bundled backend needs: an absolute `http` or `https`
+/// URI, and the default HTTP/1.1 version (the wire version is negotiated per
+/// connection, HTTP/2 only through TLS).
+#[cfg_attr(not(any(feature = "reqwest", feature = "hyper")), allow(dead_code))]
+pub(crate) fn check_sendable(
+    uri: &http::Uri,
+    version: http::Version,
+) -> Result<(), TransportError> {
+    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+    if !scheme_ok || uri.host().is_none() {
+        return Err(TransportError::not_sent(InvalidRequest(format!(
+            "the request URI must be absolute with an http or https scheme and a host, \
+             like https://api.limitless.exchange/markets; got {uri}"
+        ))));
+    }
+    if version != http::Version::HTTP_11 {
+        return Err(TransportError::not_sent(InvalidRequest(format!(
+            "the request version must stay at its default, HTTP/1.1 (got {version:?}); \
+             HTTP/2 is negotiated per connection"
+        ))));
+    }
+    Ok(())
+}
+
+/// Whether `error` or anything in its source chain is an I/O timeout.
+#[cfg_attr(not(feature = "hyper"), allow(dead_code))]
+pub(crate) fn chain_has_io_timeout(error: &(dyn StdError + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(err) = next {
+        if err
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        next = err.source();
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_is_short_and_says_whether_sent() {
+        let refused = TransportError::connect(io::Error::from(io::ErrorKind::ConnectionRefused));
+        assert_eq!(
+            refused.to_string(),
+            "connect error (the request was not sent)"
+        );
+        let reset = TransportError::io(io::Error::from(io::ErrorKind::ConnectionReset));
+        assert_eq!(
+            reset.to_string(),
+            "i/o error (the request may have reached the server)"
+        );
+    }
+
+    #[test]
+    fn source_is_kept_and_not_repeated() {
+        let err = TransportError::body(io::Error::new(io::ErrorKind::UnexpectedEof, "cut short"));
+        assert!(!err.to_string().contains("cut short"));
+        let source = err.source().expect("source kept");
+        assert_eq!(source.to_string(), "cut short");
+    }
+
+    #[test]
+    fn constructors_set_kind_and_sent_flag() {
+        let cases = [
+            (
+                TransportError::connect("x"),
+                TransportErrorKind::Connect,
+                false,
+            ),
+            (
+                TransportError::timeout(false, "x"),
+                TransportErrorKind::Timeout,
+                false,
+            ),
+            (
+                TransportError::timeout(true, "x"),
+                TransportErrorKind::Timeout,
+                true,
+            ),
+            (TransportError::io("x"), TransportErrorKind::Io, true),
+            (TransportError::body("x"), TransportErrorKind::Body, true),
+            (
+                TransportError::not_sent("x"),
+                TransportErrorKind::Other,
+                false,
+            ),
+        ];
+        for (err, kind, sent) in cases {
+            assert_eq!(err.kind(), kind);
+            assert_eq!(err.may_have_been_sent(), sent, "{kind}");
+            assert_eq!(err.is_timeout(), kind == TransportErrorKind::Timeout);
+            assert_eq!(err.is_connect(), kind == TransportErrorKind::Connect);
+        }
+    }
+
+    #[test]
+    fn finds_a_timeout_deep_in_the_chain() {
+        let inner = io::Error::from(io::ErrorKind::TimedOut);
+        let outer = TransportError::io(inner);
+        assert!(chain_has_io_timeout(&outer));
+        let other = TransportError::io(io::Error::from(io::ErrorKind::ConnectionReset));
+        assert!(!chain_has_io_timeout(&other));
     }
 }
