@@ -1,0 +1,868 @@
+//! Delegated order requests and responses (`POST /orders`,
+//! `POST /orders/cancel-replace[/batch]`).
+//!
+//! Struct field order is wire key order: `serde_json` writes fields in
+//! declaration order, and the API's examples use exactly that order.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, Unexpected, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::amounts::OrderAmounts;
+use crate::macros::open_enum;
+use crate::serde_util::{lenient, lenient_opt, null_default, opt_decimal_number, string_or_empty};
+
+/// The zero address, used for `maker`, `signer` and `taker` of delegated
+/// orders (the server fills in the sub-account's wallet).
+pub const ZERO_ADDRESS: &str = "0x0000000000000000000000000000000000000000";
+/// Fee rate sent when no other is known, in basis points. Markets whose
+/// venue charges fees in collateral take 0 instead (see
+/// [`Venue::fee_rate_bps`](crate::Venue::fee_rate_bps)).
+pub const DEFAULT_FEE_RATE_BPS: u32 = 300;
+/// Price tick used when a market does not state one: 0.001.
+pub const DEFAULT_TICK_SIZE: Decimal = Decimal::from_parts(1, 0, 0, false, 3);
+/// Order expiration meaning "never" (a decimal string on the wire).
+pub const NO_EXPIRATION: &str = "0";
+/// `signatureType` of an order signed by an EOA (the only value sent).
+pub const SIGNATURE_TYPE_EOA: u8 = 0;
+
+/// Order side. On the wire an integer: `0` = buy, `1` = sell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// Buy outcome shares, paying collateral.
+    Buy,
+    /// Sell outcome shares for collateral.
+    Sell,
+}
+
+impl Side {
+    /// `"BUY"` or `"SELL"`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Buy => "BUY",
+            Self::Sell => "SELL",
+        }
+    }
+
+    /// The wire integer: 0 for buy, 1 for sell.
+    #[must_use]
+    pub const fn as_u8(self) -> u8 {
+        match self {
+            Self::Buy => 0,
+            Self::Sell => 1,
+        }
+    }
+
+    /// The side for a wire integer, if it is 0 or 1.
+    #[must_use]
+    pub const fn from_u8(value: u8) -> Option<Self> {
+        match value {
+            0 => Some(Self::Buy),
+            1 => Some(Self::Sell),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Side {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(self.as_u8())
+    }
+}
+
+impl<'de> Deserialize<'de> for Side {
+    /// Accepts `0`/`1`, `"0"`/`"1"` and `"BUY"`/`"SELL"` (any case).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct SideVisitor;
+        impl Visitor<'_> for SideVisitor {
+            type Value = Side;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("0 (buy), 1 (sell), \"BUY\" or \"SELL\"")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Side, E> {
+                u8::try_from(v)
+                    .ok()
+                    .and_then(Side::from_u8)
+                    .ok_or_else(|| E::invalid_value(Unexpected::Unsigned(v), &self))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Side, E> {
+                u8::try_from(v)
+                    .ok()
+                    .and_then(Side::from_u8)
+                    .ok_or_else(|| E::invalid_value(Unexpected::Signed(v), &self))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Side, E> {
+                match v.trim() {
+                    "0" => Ok(Side::Buy),
+                    "1" => Ok(Side::Sell),
+                    s if s.eq_ignore_ascii_case("buy") => Ok(Side::Buy),
+                    s if s.eq_ignore_ascii_case("sell") => Ok(Side::Sell),
+                    _ => Err(E::invalid_value(Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        d.deserialize_any(SideVisitor)
+    }
+}
+
+/// How an order executes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OrderType {
+    /// Good till cancelled: a limit order that rests on the book.
+    #[serde(rename = "GTC")]
+    Gtc,
+    /// Fill or kill: a market order filled completely at once or not at all.
+    #[serde(rename = "FOK")]
+    Fok,
+    /// Fill and kill: a limit order whose unfilled rest is cancelled.
+    #[serde(rename = "FAK")]
+    Fak,
+}
+
+impl OrderType {
+    /// `"GTC"`, `"FOK"` or `"FAK"`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Gtc => "GTC",
+            Self::Fok => "FOK",
+            Self::Fak => "FAK",
+        }
+    }
+}
+
+impl fmt::Display for OrderType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The order inside a delegated create or replace request (no signature:
+/// the server signs for the sub-account).
+///
+/// `price` is sent as a JSON number carrying the decimal exactly (`0.55`,
+/// never `"0.55"` or `0.55000000000000004`); a price with more significant
+/// digits than an `f64` carries exactly fails to serialize rather than
+/// being rounded. It is omitted when `None` (FOK orders).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnsignedOrder {
+    /// Unique per order; a JSON integer.
+    #[serde(deserialize_with = "lenient")]
+    pub salt: u64,
+    /// Maker address ([`ZERO_ADDRESS`] for delegated orders).
+    pub maker: String,
+    /// Signer address ([`ZERO_ADDRESS`] for delegated orders).
+    pub signer: String,
+    /// Taker address ([`ZERO_ADDRESS`]: anyone).
+    pub taker: String,
+    /// Position token id, decimal digits.
+    #[serde(deserialize_with = "lenient")]
+    pub token_id: String,
+    /// What the maker gives, in micro-units (see [`crate::amounts`]).
+    #[serde(deserialize_with = "lenient")]
+    pub maker_amount: u64,
+    /// What the maker receives, in micro-units.
+    #[serde(deserialize_with = "lenient")]
+    pub taker_amount: u64,
+    /// Unix expiry as a decimal string; [`NO_EXPIRATION`] for none.
+    #[serde(deserialize_with = "lenient")]
+    pub expiration: String,
+    /// Order nonce (0).
+    #[serde(deserialize_with = "lenient")]
+    pub nonce: u64,
+    /// Fee rate in basis points.
+    #[serde(deserialize_with = "lenient")]
+    pub fee_rate_bps: u32,
+    /// Side, as 0/1.
+    pub side: Side,
+    /// Signature scheme ([`SIGNATURE_TYPE_EOA`]).
+    #[serde(deserialize_with = "lenient")]
+    pub signature_type: u8,
+    /// Limit price in (0, 1]; `None` for FOK orders.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_decimal_number",
+        deserialize_with = "lenient_opt"
+    )]
+    pub price: Option<Decimal>,
+}
+
+impl UnsignedOrder {
+    /// A delegated order: zero-address maker, signer and taker, no
+    /// expiration, nonce 0, EOA signature type; amounts from
+    /// [`limit_order_amounts`](crate::limit_order_amounts) (with `price`) or
+    /// an FOK maker amount (without).
+    #[must_use]
+    pub fn delegated(
+        salt: u64,
+        token_id: impl Into<String>,
+        side: Side,
+        amounts: OrderAmounts,
+        fee_rate_bps: u32,
+        price: Option<Decimal>,
+    ) -> Self {
+        Self {
+            salt,
+            maker: ZERO_ADDRESS.to_owned(),
+            signer: ZERO_ADDRESS.to_owned(),
+            taker: ZERO_ADDRESS.to_owned(),
+            token_id: token_id.into(),
+            maker_amount: amounts.maker_amount,
+            taker_amount: amounts.taker_amount,
+            expiration: NO_EXPIRATION.to_owned(),
+            nonce: 0,
+            fee_rate_bps,
+            side,
+            signature_type: SIGNATURE_TYPE_EOA,
+            price,
+        }
+    }
+}
+
+/// Body of a delegated `POST /orders`.
+///
+/// Wire key order: `order`, `orderType`, `marketSlug`, `ownerId`,
+/// `onBehalfOf`, `postOnly`, `timestamp`, `recvWindow`; unset options are
+/// omitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateOrderRequest {
+    /// The order.
+    pub order: UnsignedOrder,
+    /// GTC, FOK or FAK.
+    pub order_type: OrderType,
+    /// The market's slug.
+    pub market_slug: String,
+    /// The owning profile id (the sub-account for delegated orders).
+    #[serde(deserialize_with = "lenient")]
+    pub owner_id: i64,
+    /// The sub-account the partner acts for.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_opt"
+    )]
+    pub on_behalf_of: Option<i64>,
+    /// GTC only: reject instead of matching immediately. Send `Some(true)`
+    /// or leave `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_only: Option<bool>,
+    /// Client time in Unix milliseconds, for the receive window.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_opt"
+    )]
+    pub timestamp: Option<u64>,
+    /// Receive window in milliseconds (1..=10000).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_opt"
+    )]
+    pub recv_window: Option<u64>,
+}
+
+/// Which order a cancel-replace cancels: `{"orderId": ...}` or
+/// `{"clientOrderId": ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CancelTarget {
+    /// The API's order id.
+    OrderId(String),
+    /// The client order id given when it was placed.
+    ClientOrderId(String),
+}
+
+/// Self-trade prevention for a replacement order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StpPolicy {
+    /// Cancel both orders.
+    CancelBoth,
+    /// Cancel the resting (maker) order.
+    CancelMaker,
+    /// Cancel the incoming (taker) order.
+    CancelTaker,
+}
+
+/// What happens to the replacement when the cancel fails.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CancelReplaceMode {
+    /// Place the replacement even if the cancel failed.
+    AllowFailure,
+    /// Skip the replacement if the cancel failed (the default).
+    #[default]
+    StopOnFailure,
+}
+
+/// The new order in a cancel-replace. Unset options are omitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplacementOrder {
+    /// The order.
+    pub order: UnsignedOrder,
+    /// GTC, FOK or FAK.
+    pub order_type: OrderType,
+    /// The market's slug.
+    pub market_slug: String,
+    /// The owning profile id.
+    #[serde(deserialize_with = "lenient")]
+    pub owner_id: i64,
+    /// GTC only: post-only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_only: Option<bool>,
+    /// A client order id (at most 128 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_order_id: Option<String>,
+    /// Client time in Unix milliseconds.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_opt"
+    )]
+    pub timestamp: Option<u64>,
+    /// Receive window in milliseconds.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_opt"
+    )]
+    pub recv_window: Option<u64>,
+    /// Self-trade prevention.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stp_policy: Option<StpPolicy>,
+}
+
+/// Body of `POST /orders/cancel-replace` (and one batch operation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelReplaceRequest {
+    /// The order to cancel.
+    pub cancel: CancelTarget,
+    /// The order to place.
+    pub replacement: ReplacementOrder,
+    /// Failure mode; always sent.
+    #[serde(default)]
+    pub mode: CancelReplaceMode,
+    /// The sub-account the partner acts for; sent once, at top level.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_opt"
+    )]
+    pub on_behalf_of: Option<i64>,
+}
+
+/// Body of `POST /orders/cancel-replace/batch`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelReplaceBatchRequest {
+    /// The operations, in order; must not be empty.
+    pub operations: Vec<CancelReplaceRequest>,
+}
+
+/// Response of `POST /orders`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderResponse {
+    /// The order as stored.
+    pub order: CreatedOrder,
+    /// Resting orders it matched against.
+    #[serde(default, deserialize_with = "null_default")]
+    pub maker_matches: Vec<OrderMatch>,
+    /// Execution report, when the API sends one.
+    #[serde(default)]
+    pub execution: Option<OrderExecution>,
+}
+
+/// An order as the API stored it. Integers may arrive as JSON numbers or
+/// numeric strings; fields not needed to identify the order are optional.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedOrder {
+    /// Order id.
+    pub id: String,
+    /// Creation time (ISO-8601).
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// Maker amount in micro-units.
+    #[serde(deserialize_with = "lenient")]
+    pub maker_amount: u64,
+    /// Taker amount in micro-units.
+    #[serde(deserialize_with = "lenient")]
+    pub taker_amount: u64,
+    /// Expiration (Unix seconds as text; `"0"` = none).
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub expiration: Option<String>,
+    /// Signature scheme.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub signature_type: Option<u8>,
+    /// Salt.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub salt: Option<u64>,
+    /// Maker address.
+    #[serde(default)]
+    pub maker: Option<String>,
+    /// Signer address.
+    #[serde(default)]
+    pub signer: Option<String>,
+    /// Taker address.
+    #[serde(default)]
+    pub taker: Option<String>,
+    /// Position token id.
+    #[serde(deserialize_with = "lenient")]
+    pub token_id: String,
+    /// Side.
+    pub side: Side,
+    /// Fee rate in basis points.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub fee_rate_bps: Option<u32>,
+    /// Nonce.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub nonce: Option<u64>,
+    /// The order's signature (made by the server for delegated orders).
+    #[serde(default)]
+    pub signature: Option<String>,
+    /// `GTC`, `FOK`, `FAK` or a newer type, verbatim.
+    #[serde(default)]
+    pub order_type: Option<String>,
+    /// Limit price; `None` for FOK.
+    #[serde(
+        default,
+        serialize_with = "opt_decimal_number",
+        deserialize_with = "lenient_opt"
+    )]
+    pub price: Option<Decimal>,
+    /// Market id.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub market_id: Option<i64>,
+}
+
+/// An order of the caller's from `GET /markets/{slug}/user-orders`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserOrder {
+    /// Order id.
+    pub id: String,
+    /// Creation time (ISO-8601).
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// Maker amount in micro-units.
+    #[serde(deserialize_with = "lenient")]
+    pub maker_amount: u64,
+    /// Taker amount in micro-units.
+    #[serde(deserialize_with = "lenient")]
+    pub taker_amount: u64,
+    /// Expiration (`"0"` = none).
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub expiration: Option<String>,
+    /// Signature scheme.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub signature_type: Option<u8>,
+    /// Salt.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub salt: Option<u64>,
+    /// Maker address.
+    #[serde(default)]
+    pub maker: Option<String>,
+    /// Signer address.
+    #[serde(default)]
+    pub signer: Option<String>,
+    /// Taker address.
+    #[serde(default)]
+    pub taker: Option<String>,
+    /// Position token id.
+    #[serde(deserialize_with = "lenient")]
+    pub token_id: String,
+    /// Side.
+    pub side: Side,
+    /// Fee rate in basis points.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub fee_rate_bps: Option<u32>,
+    /// Nonce.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub nonce: Option<u64>,
+    /// Signature.
+    #[serde(default)]
+    pub signature: Option<String>,
+    /// Order type, verbatim.
+    #[serde(default)]
+    pub order_type: Option<String>,
+    /// Limit price.
+    #[serde(
+        default,
+        serialize_with = "opt_decimal_number",
+        deserialize_with = "lenient_opt"
+    )]
+    pub price: Option<Decimal>,
+    /// Market id.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub market_id: Option<i64>,
+    /// Order status, verbatim (e.g. `LIVE`).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Filled size as sent by the API.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub filled_size: Option<String>,
+}
+
+/// A resting order that an incoming order matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderMatch {
+    /// Match id.
+    pub id: String,
+    /// Match time (ISO-8601).
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// Matched size as sent by the API.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub matched_size: String,
+    /// The matched resting order's id.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub order_id: String,
+}
+
+open_enum! {
+    /// Settlement state of an order's execution.
+    pub enum SettlementStatus {
+        /// Nothing matched.
+        Unmatched => "UNMATCHED",
+        /// Matched, not yet on chain.
+        Matched => "MATCHED",
+        /// Included in a block.
+        Mined => "MINED",
+        /// Confirmed on chain.
+        Confirmed => "CONFIRMED",
+        /// Settlement is being retried.
+        Retrying => "RETRYING",
+        /// Settlement failed.
+        Failed => "FAILED",
+        /// Matching deferred until `eligibleAt`.
+        Delayed => "DELAYED",
+    }
+}
+
+/// Execution report of a created order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderExecution {
+    /// Whether anything matched.
+    #[serde(default, deserialize_with = "null_default")]
+    pub matched: bool,
+    /// Settlement state.
+    pub settlement_status: SettlementStatus,
+    /// Trade event id, if any.
+    #[serde(default)]
+    pub trade_event_id: Option<String>,
+    /// Settlement transaction hash, if any.
+    #[serde(default)]
+    pub tx_hash: Option<String>,
+    /// Client order id, if one was given.
+    #[serde(default)]
+    pub client_order_id: Option<String>,
+    /// When a delayed order becomes eligible, as sent.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub eligible_at: Option<String>,
+    /// Reason for the state, if any.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Maker orders cancelled by self-trade prevention.
+    #[serde(default, deserialize_with = "null_default")]
+    pub stp_maker_cancels: Vec<String>,
+    /// Requested fee rate in basis points.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub fee_rate_bps: Option<u32>,
+    /// Fee rate actually charged, in basis points (may be fractional).
+    #[serde(
+        default,
+        serialize_with = "opt_decimal_number",
+        deserialize_with = "lenient_opt"
+    )]
+    pub effective_fee_bps: Option<Decimal>,
+    /// Raw totals in micro-units.
+    #[serde(default)]
+    pub totals_raw: Option<ExecutionTotals>,
+}
+
+/// Execution totals in micro-units, as decimal strings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionTotals {
+    /// Contracts before fees.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub contracts_gross: String,
+    /// Contracts taken as fee.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub contracts_fee: String,
+    /// Contracts after fees.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub contracts_net: String,
+    /// USDC before fees.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub usd_gross: String,
+    /// USDC taken as fee.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub usd_fee: String,
+    /// USDC after fees.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub usd_net: String,
+}
+
+/// An error code and message inside a cancel-replace result.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiErrorDetail {
+    /// Machine-readable code, e.g. `ORDER_NOT_FOUND`.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub code: String,
+    /// Human-readable message.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub message: String,
+}
+
+/// Result of `POST /orders/cancel-replace` (HTTP 200 or 409).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelReplaceResult {
+    /// What happened to the cancel.
+    pub cancel: CancelOutcome,
+    /// What happened to the replacement.
+    pub replacement: ReplacementOutcome,
+}
+
+/// One result of `POST /orders/cancel-replace/batch`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelReplaceBatchItem {
+    /// Index of the operation in the request.
+    #[serde(deserialize_with = "lenient")]
+    pub index: usize,
+    /// What happened to the cancel.
+    pub cancel: CancelOutcome,
+    /// What happened to the replacement.
+    pub replacement: ReplacementOutcome,
+}
+
+/// Response of `POST /orders/cancel-replace/batch` (HTTP 207 allowed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelReplaceBatchResponse {
+    /// One result per operation.
+    #[serde(default, deserialize_with = "null_default")]
+    pub results: Vec<CancelReplaceBatchItem>,
+}
+
+const SUCCESS: &str = "SUCCESS";
+const FAILURE: &str = "FAILURE";
+const UNKNOWN: &str = "UNKNOWN";
+const NOT_ATTEMPTED: &str = "NOT_ATTEMPTED";
+
+/// Outcome of the cancel half, tagged on `status` on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CancelOutcome {
+    /// `SUCCESS`: the order was cancelled.
+    Success {
+        /// The cancelled order's id.
+        order_id: Option<String>,
+        /// Its client order id, if it had one.
+        client_order_id: Option<String>,
+    },
+    /// `FAILURE`: the cancel was refused.
+    Failure {
+        /// Why.
+        error: ApiErrorDetail,
+    },
+    /// `UNKNOWN`: the API could not tell whether the cancel took effect.
+    Unknown {
+        /// Detail, if sent.
+        error: Option<ApiErrorDetail>,
+    },
+    /// A status this version does not know, kept as the raw JSON object.
+    Unrecognized(Value),
+}
+
+impl CancelOutcome {
+    /// Whether the cancel succeeded.
+    #[must_use]
+    pub fn is_success(&self) -> bool {
+        matches!(self, Self::Success { .. })
+    }
+}
+
+/// Outcome of the replacement half, tagged on `status` on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplacementOutcome {
+    /// `SUCCESS`: the replacement was placed.
+    Success {
+        /// The placed order (wire key `data`).
+        data: Box<OrderResponse>,
+    },
+    /// `FAILURE`: the replacement was refused.
+    Failure {
+        /// Why.
+        error: ApiErrorDetail,
+    },
+    /// `UNKNOWN`: the API could not tell whether it was placed.
+    Unknown {
+        /// Detail, if sent.
+        error: Option<ApiErrorDetail>,
+    },
+    /// `NOT_ATTEMPTED`: skipped because the cancel failed.
+    NotAttempted,
+    /// A status this version does not know, kept as the raw JSON object.
+    Unrecognized(Value),
+}
+
+impl ReplacementOutcome {
+    /// Whether the replacement was placed.
+    #[must_use]
+    pub fn is_success(&self) -> bool {
+        matches!(self, Self::Success { .. })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CancelSuccessWire {
+    #[serde(default)]
+    order_id: Option<String>,
+    #[serde(default)]
+    client_order_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ErrorWire {
+    error: ApiErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct OptionalErrorWire {
+    #[serde(default)]
+    error: Option<ApiErrorDetail>,
+}
+
+#[derive(Deserialize)]
+struct DataWire {
+    data: Box<OrderResponse>,
+}
+
+/// Reads the `status` tag of a JSON object, if it has a string one.
+fn status_of(value: &Value) -> Option<String> {
+    value
+        .get("status")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+fn from_value<T: for<'a> Deserialize<'a>, E: de::Error>(
+    value: Value,
+    status: &str,
+) -> Result<T, E> {
+    serde_json::from_value(value).map_err(|e| E::custom(format_args!("{status} outcome: {e}")))
+}
+
+impl<'de> Deserialize<'de> for CancelOutcome {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(d)?;
+        Ok(match status_of(&value).as_deref() {
+            Some(SUCCESS) => {
+                let w: CancelSuccessWire = from_value(value, SUCCESS)?;
+                Self::Success {
+                    order_id: w.order_id,
+                    client_order_id: w.client_order_id,
+                }
+            }
+            Some(FAILURE) => Self::Failure {
+                error: from_value::<ErrorWire, _>(value, FAILURE)?.error,
+            },
+            Some(UNKNOWN) => Self::Unknown {
+                error: from_value::<OptionalErrorWire, _>(value, UNKNOWN)?.error,
+            },
+            _ => Self::Unrecognized(value),
+        })
+    }
+}
+
+impl Serialize for CancelOutcome {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Success {
+                order_id,
+                client_order_id,
+            } => {
+                let mut map = s.serialize_map(None)?;
+                map.serialize_entry("status", SUCCESS)?;
+                if let Some(id) = order_id {
+                    map.serialize_entry("orderId", id)?;
+                }
+                if let Some(id) = client_order_id {
+                    map.serialize_entry("clientOrderId", id)?;
+                }
+                map.end()
+            }
+            Self::Failure { error } => serialize_error(s, FAILURE, Some(error)),
+            Self::Unknown { error } => serialize_error(s, UNKNOWN, error.as_ref()),
+            Self::Unrecognized(value) => value.serialize(s),
+        }
+    }
+}
+
+fn serialize_error<S: Serializer>(
+    s: S,
+    status: &str,
+    error: Option<&ApiErrorDetail>,
+) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(None)?;
+    map.serialize_entry("status", status)?;
+    if let Some(error) = error {
+        map.serialize_entry("error", error)?;
+    }
+    map.end()
+}
+
+impl<'de> Deserialize<'de> for ReplacementOutcome {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(d)?;
+        Ok(match status_of(&value).as_deref() {
+            Some(SUCCESS) => Self::Success {
+                data: from_value::<DataWire, _>(value, SUCCESS)?.data,
+            },
+            Some(FAILURE) => Self::Failure {
+                error: from_value::<ErrorWire, _>(value, FAILURE)?.error,
+            },
+            Some(UNKNOWN) => Self::Unknown {
+                error: from_value::<OptionalErrorWire, _>(value, UNKNOWN)?.error,
+            },
+            Some(NOT_ATTEMPTED) => Self::NotAttempted,
+            _ => Self::Unrecognized(value),
+        })
+    }
+}
+
+impl Serialize for ReplacementOutcome {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Success { data } => {
+                let mut map = s.serialize_map(Some(2))?;
+                map.serialize_entry("status", SUCCESS)?;
+                map.serialize_entry("data", data)?;
+                map.end()
+            }
+            Self::Failure { error } => serialize_error(s, FAILURE, Some(error)),
+            Self::Unknown { error } => serialize_error(s, UNKNOWN, error.as_ref()),
+            Self::NotAttempted => serialize_error(s, NOT_ATTEMPTED, None),
+            Self::Unrecognized(value) => value.serialize(s),
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Server-wallet redeem and withdraw.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ValidationError;
+use crate::serde_util::{lenient, lenient_opt, string_or_empty};
+use crate::validate::{
+    validate_address, validate_amount, validate_condition_id, validate_on_behalf_of,
+};
+
+/// Body of `POST /portfolio/redeem`: redeem a resolved market's positions
+/// held by a sub-account's server wallet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RedeemParams {
+    /// The market's condition id (`0x` + 64 hex).
+    pub condition_id: String,
+    /// The sub-account's profile id.
+    #[serde(deserialize_with = "lenient")]
+    pub on_behalf_of: i64,
+}
+
+impl RedeemParams {
+    /// Checks the condition id and profile id.
+    ///
+    /// # Errors
+    ///
+    /// The first [`ValidationError`] found.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        validate_condition_id(&self.condition_id)?;
+        validate_on_behalf_of(self.on_behalf_of)
+    }
+}
+
+/// Response of `POST /portfolio/redeem`. Hash fields are empty when the API
+/// has not produced them (a user operation has no transaction hash yet).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RedeemResponse {
+    /// Transaction hash; may be empty.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub hash: String,
+    /// User-operation hash; may be empty.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub user_operation_hash: String,
+    /// Transaction id; may be empty.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub transaction_id: String,
+    /// The server wallet's address.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub wallet_address: String,
+    /// The redeemed condition id.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub condition_id: String,
+    /// The market id, if sent.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub market_id: Option<i64>,
+}
+
+/// Body of `POST /portfolio/withdraw`. Unset fields are omitted; without
+/// `destination` the API picks its default destination.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WithdrawParams {
+    /// Amount in the token's smallest unit, as digits (`"1000000"` = 1 USDC).
+    #[serde(deserialize_with = "lenient")]
+    pub amount: String,
+    /// The sub-account whose server wallet pays.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_opt"
+    )]
+    pub on_behalf_of: Option<i64>,
+    /// Token contract address; the API's default (USDC) when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Destination address; the API's default when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+}
+
+impl WithdrawParams {
+    /// Checks the amount, the addresses, and that `on_behalf_of` or
+    /// `destination` is set.
+    ///
+    /// # Errors
+    ///
+    /// The first [`ValidationError`] found.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        validate_amount(&self.amount)?;
+        if let Some(id) = self.on_behalf_of {
+            validate_on_behalf_of(id)?;
+        }
+        if let Some(token) = &self.token {
+            validate_address("token", token)?;
+        }
+        if let Some(destination) = &self.destination {
+            validate_address("destination", destination)?;
+        }
+        if self.on_behalf_of.is_none() && self.destination.is_none() {
+            return Err(ValidationError::new(
+                "on_behalf_of",
+                "set on_behalf_of (the sub-account's profile id) or destination",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Response of `POST /portfolio/withdraw`. Hash fields may be empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WithdrawResponse {
+    /// Transaction hash; may be empty.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub hash: String,
+    /// User-operation hash; may be empty.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub user_operation_hash: String,
+    /// Transaction id; may be empty.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub transaction_id: String,
+    /// The paying server wallet.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub wallet_address: String,
+    /// Token contract withdrawn.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub token: String,
+    /// Where the funds went.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub destination: String,
+    /// Amount in the token's smallest unit.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub amount: String,
+}
