@@ -1,1 +1,123 @@
-//! The Limitless Exchange programmatic API client.
+//! The Limitless Exchange programmatic API client: scoped HMAC API tokens,
+//! partner sub-accounts, delegated orders and the market reads they need.
+//!
+//! A [`Client`] is a set of services (`api_tokens`, `partner_accounts`,
+//! `delegated_orders`, `markets`, `server_wallets`) sharing one
+//! [`HttpClient`]. Every service method validates its arguments at once and
+//! returns a [`Call`]: `.await` it for the decoded value, or
+//! `.with_raw().await` for the value plus status, headers and body.
+//!
+//! ```no_run
+//! use limitless_client::{
+//!     Client, CreateDelegatedOrderParams, DeriveApiTokenInput, HmacCredentials, Side,
+//!     SCOPE_DELEGATED_SIGNING, SCOPE_TRADING,
+//! };
+//!
+//! # async fn demo(identity_token: &str) -> Result<(), limitless_client::Error> {
+//! // A Privy identity token derives a scoped API token (secret shown once).
+//! let client = Client::new()?;
+//! let derived = client
+//!     .api_tokens
+//!     .derive_token(
+//!         identity_token,
+//!         &DeriveApiTokenInput {
+//!             label: Some("bot".to_string()),
+//!             scopes: vec![SCOPE_TRADING.to_string(), SCOPE_DELEGATED_SIGNING.to_string()],
+//!         },
+//!     )
+//!     .await?;
+//!
+//! // Every further request is HMAC-signed with it.
+//! let http = Client::builder()
+//!     .hmac_credentials(HmacCredentials {
+//!         token_id: derived.token_id.clone(),
+//!         secret: derived.secret.clone(),
+//!     })
+//!     .build()?;
+//! let client = Client::from_http_client(http)?;
+//! let order = CreateDelegatedOrderParams::gtc("btc-above-100k", "123", Side::Buy, 0.55, 10, 326);
+//! let placed = client.delegated_orders.create_order(&order).await?;
+//! println!("{}", placed.order.id);
+//! # Ok(()) }
+//! ```
+//!
+//! Requests authenticate per PROTOCOL precedence: an identity token given to a
+//! call (`identity: Bearer …`) excludes every other credential; otherwise HMAC
+//! (`lmts-api-key`, `lmts-timestamp`, `lmts-signature`, fresh per attempt)
+//! beats a legacy `X-API-Key`. Secrets, signatures and identity tokens never
+//! appear in `Debug` output, errors or traces.
+//!
+//! Features: `reqwest` (default) or `hyper` pick the default transport;
+//! `test-util` re-exports the transport test doubles.
+
+mod api_tokens;
+mod builder;
+mod call;
+mod client;
+mod clock;
+mod delegated_orders;
+mod error;
+mod http_client;
+mod markets;
+mod partner_accounts;
+mod request;
+mod retry;
+mod server_wallets;
+mod validate;
+mod venues;
+
+// The client.
+pub use builder::{ClientBuilder, DEFAULT_BASE_URL};
+pub use call::{ApiResponse, Call, CallFuture, RawResponse, WithRaw};
+pub use client::Client;
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{ApiError, Error, parse_api_error_message};
+pub use http_client::HttpClient;
+pub use retry::{Attempt, NoRetry, RetryDecision, RetryPolicy};
+
+// The services and their parameters.
+pub use api_tokens::ApiTokenService;
+pub use delegated_orders::{
+    CreateDelegatedOrderParams, DelegatedCancelReplaceParams, DelegatedOrderService,
+    MAX_CLIENT_ORDER_ID_LENGTH, MAX_RECV_WINDOW_MS,
+};
+pub use markets::MarketService;
+pub use partner_accounts::{PARTNER_ACCOUNTS_MAX_LIMIT, PartnerAccountService};
+pub use server_wallets::ServerWalletService;
+
+// Credentials and the transport seam.
+pub use limitless_auth::HmacCredentials;
+#[cfg(feature = "test-util")]
+pub use limitless_transport::test_util;
+pub use limitless_transport::{
+    SharedTransport, Transport, TransportError, TransportErrorKind, http,
+};
+
+// Wire types users pass or receive.
+pub use limitless_types::amounts::ToDecimal;
+pub use limitless_types::api_tokens::{
+    ApiToken, DeriveApiTokenInput, DerivedApiToken, PartnerCapabilities, TokenProfile,
+};
+pub use limitless_types::markets::{
+    ActiveMarketsPage, ActiveMarketsParams, Market, MarketSort, OrderBook, OrderBookLevel, Venue,
+};
+pub use limitless_types::orders::{
+    CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceResult, CancelTarget,
+    OrderResponse, OrderType, Side, StpPolicy,
+};
+pub use limitless_types::partner_accounts::{
+    AddWithdrawalAddressInput, AllowancesResponse, CreatePartnerAccountInput, EoaOwnershipProof,
+    ListPartnerAccountsParams, PartnerAccount, PartnerAccountSummary, PartnerAccountsPage,
+    WithdrawalAddress,
+};
+pub use limitless_types::scope::{
+    SCOPE_ACCOUNT_CREATION, SCOPE_ADMIN, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, SCOPE_WITHDRAWAL,
+    Scope,
+};
+pub use limitless_types::server_wallets::{
+    RedeemParams, RedeemResponse, WithdrawParams, WithdrawResponse,
+};
+pub use rust_decimal::Decimal;
+
+/// Every wire type, for what the re-exports above leave out.
+pub use limitless_types as types;

@@ -1,0 +1,388 @@
+//! [`ClientBuilder`]: validated client configuration.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+use limitless_auth::{HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HmacCredentials, Signer};
+use limitless_transport::{SharedTransport, Transport};
+use url::Url;
+
+use crate::clock::{Clock, SystemClock};
+use crate::error::Error;
+use crate::http_client::{HEADER_IDENTITY, HEADER_X_API_KEY, HttpClient, Inner};
+use crate::retry::{NoRetry, RetryPolicy};
+use crate::venues::VenueCache;
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.limitless.exchange";
+
+/// Headers the client sets itself; a default header may not replace them.
+const RESERVED_HEADERS: &[&str] = &[
+    HEADER_API_KEY,
+    HEADER_TIMESTAMP,
+    HEADER_SIGNATURE,
+    HEADER_X_API_KEY,
+    HEADER_IDENTITY,
+    "user-agent",
+    "x-sdk-version",
+    "accept",
+    "content-type",
+    "content-length",
+    "host",
+];
+
+/// Configures an [`HttpClient`].
+///
+/// ```
+/// use limitless_client::{Client, HmacCredentials};
+///
+/// # fn main() -> Result<(), limitless_client::Error> {
+/// let http = Client::builder()
+///     .base_url("https://api.limitless.exchange")
+///     .hmac_credentials(HmacCredentials {
+///         token_id: "tok_123".to_string(),
+///         secret: "c3VwZXItc2VjcmV0LWtleQ==".to_string(),
+///     })
+///     .build()?;
+/// let client = Client::from_http_client(http)?;
+/// # let _ = client; Ok(()) }
+/// ```
+#[must_use = "a builder does nothing until build() is called"]
+pub struct ClientBuilder {
+    base_url: String,
+    hmac: Option<HmacCredentials>,
+    api_key: Option<String>,
+    transport: Option<SharedTransport>,
+    timeout: Option<Duration>,
+    default_headers: Vec<(String, String)>,
+    clock: Arc<dyn Clock>,
+    retry: Arc<dyn RetryPolicy>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            hmac: None,
+            api_key: None,
+            transport: None,
+            timeout: None,
+            default_headers: Vec::new(),
+            clock: Arc::new(SystemClock),
+            retry: Arc::new(NoRetry),
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("hmac", &self.hmac)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("transport", &self.transport)
+            .field("timeout", &self.timeout)
+            .field(
+                "default_headers",
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>(),
+            )
+            .field("clock", &self.clock)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder for the production API with no credentials.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The API base URL (default [`DEFAULT_BASE_URL`]). It must be `http` or
+    /// `https` without query or fragment; a path prefix (`https://host/api`)
+    /// is kept and is part of the signed path.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Signs every request (except identity-token calls) with a scoped API
+    /// token. The secret is decoded once, in [`build`](Self::build).
+    pub fn hmac_credentials(mut self, credentials: HmacCredentials) -> Self {
+        self.hmac = Some(credentials);
+        self
+    }
+
+    /// A legacy API key, sent as `X-API-Key` when no HMAC credentials are set.
+    /// Operations that require HMAC reject it.
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Sends requests through `transport` instead of the default one.
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(SharedTransport::new(transport));
+        self
+    }
+
+    /// The total timeout of each HTTP attempt on the default transport. With
+    /// your own [`transport`](Self::transport), configure timeouts there.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// A header added to every request. Headers the client sets itself
+    /// (authentication, `user-agent`, `x-sdk-version`, `accept`,
+    /// `content-type`) cannot be replaced; [`build`](Self::build) rejects them.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The clock used for HMAC timestamps, order salts and receive windows
+    /// (default [`SystemClock`]).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The retry policy (default [`NoRetry`]). Whatever it decides, a request
+    /// that is not idempotent is never sent again once it may have reached
+    /// the server.
+    pub fn retry_policy(mut self, policy: impl RetryPolicy) -> Self {
+        self.retry = Arc::new(policy);
+        self
+    }
+
+    /// Validates the configuration and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for a bad base URL, default header or API key, a
+    /// timeout combined with a custom transport, or no transport available;
+    /// [`Error::Credentials`] when the HMAC secret cannot be decoded.
+    pub fn build(self) -> Result<HttpClient, Error> {
+        let (origin, prefix) = parse_base_url(&self.base_url)?;
+        let signer = match &self.hmac {
+            Some(credentials) => Some(signer_for(credentials)?),
+            None => None,
+        };
+        let api_key = match &self.api_key {
+            Some(key) => Some(api_key_value(key)?),
+            None => None,
+        };
+        let default_headers = default_headers(&self.default_headers)?;
+        let transport = match self.transport {
+            Some(transport) => {
+                if self.timeout.is_some() {
+                    return Err(Error::config(
+                        "timeout applies only to the default transport; configure timeouts on the transport you pass to transport()",
+                    ));
+                }
+                transport
+            }
+            None => default_transport(self.timeout)?,
+        };
+        Ok(HttpClient::from_inner(Inner {
+            origin,
+            prefix,
+            transport,
+            signer,
+            api_key,
+            default_headers,
+            clock: self.clock,
+            retry: self.retry,
+            venues: VenueCache::default(),
+        }))
+    }
+}
+
+fn parse_base_url(base_url: &str) -> Result<(String, String), Error> {
+    let url = Url::parse(base_url.trim()).map_err(|e| {
+        Error::config(format!(
+            "base_url is not a valid absolute URL ({e}); expected e.g. {DEFAULT_BASE_URL}"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::config(format!(
+            "base_url must use http or https, not `{}`",
+            url.scheme()
+        )));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config(
+            "base_url must not contain a user name or password; pass credentials with hmac_credentials() or api_key()",
+        ));
+    }
+    if url.query().is_some() {
+        return Err(Error::config(
+            "base_url must not have a query string; remove everything from `?`",
+        ));
+    }
+    if url.fragment().is_some() {
+        return Err(Error::config(
+            "base_url must not have a fragment; remove everything from `#`",
+        ));
+    }
+    let origin = url.origin().ascii_serialization();
+    let prefix = url.path().trim_end_matches('/').to_owned();
+    Ok((origin, prefix))
+}
+
+fn signer_for(credentials: &HmacCredentials) -> Result<Signer, Error> {
+    if credentials.token_id.trim().is_empty() {
+        return Err(Error::config(
+            "hmac_credentials.token_id is blank; use the tokenId returned by derive_token",
+        ));
+    }
+    if HeaderValue::from_str(&credentials.token_id).is_err() {
+        return Err(Error::config(
+            "hmac_credentials.token_id contains characters that are not allowed in an HTTP header; use the tokenId returned by derive_token",
+        ));
+    }
+    Signer::new(credentials).map_err(|source| Error::Credentials { source })
+}
+
+fn api_key_value(key: &str) -> Result<HeaderValue, Error> {
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(Error::config(
+            "api_key is blank; pass a key or leave api_key() out",
+        ));
+    }
+    let mut value = HeaderValue::from_str(key).map_err(|_| {
+        Error::config("api_key contains characters that are not allowed in an HTTP header")
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+fn default_headers(pairs: &[(String, String)]) -> Result<HeaderMap, Error> {
+    let mut headers = HeaderMap::new();
+    for (name, value) in pairs {
+        let header_name = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
+            Error::config(format!(
+                "default header name `{name}` is not a valid HTTP header name"
+            ))
+        })?;
+        if RESERVED_HEADERS.contains(&header_name.as_str()) {
+            return Err(Error::config(format!(
+                "default header `{header_name}` is set by the client itself; use hmac_credentials() or api_key() for authentication and leave the SDK headers to the client"
+            )));
+        }
+        let header_value = HeaderValue::from_str(value).map_err(|_| {
+            Error::config(format!(
+                "the value of default header `{header_name}` contains characters that are not allowed in an HTTP header"
+            ))
+        })?;
+        headers.append(header_name, header_value);
+    }
+    Ok(headers)
+}
+
+#[cfg(feature = "reqwest")]
+fn default_transport(timeout: Option<Duration>) -> Result<SharedTransport, Error> {
+    let mut builder = limitless_transport::ReqwestTransport::builder();
+    if let Some(timeout) = timeout {
+        builder = builder.timeout(timeout);
+    }
+    let transport = builder.build().map_err(|source| Error::Config {
+        message: "the default reqwest transport could not be created".to_owned(),
+        source: Some(Box::new(source)),
+    })?;
+    Ok(SharedTransport::new(transport))
+}
+
+#[cfg(all(feature = "hyper", not(feature = "reqwest")))]
+fn default_transport(timeout: Option<Duration>) -> Result<SharedTransport, Error> {
+    let mut builder = limitless_transport::HyperTransport::builder();
+    if let Some(timeout) = timeout {
+        builder = builder.timeout(timeout);
+    }
+    let transport = builder.build().map_err(|source| Error::Config {
+        message: "the default hyper transport could not be created".to_owned(),
+        source: Some(Box::new(source)),
+    })?;
+    Ok(SharedTransport::new(transport))
+}
+
+#[cfg(not(any(feature = "reqwest", feature = "hyper")))]
+fn default_transport(_timeout: Option<Duration>) -> Result<SharedTransport, Error> {
+    Err(Error::config(
+        "no transport: enable the `reqwest` or `hyper` feature of limitless-client, or pass one with ClientBuilder::transport()",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_rules() {
+        assert_eq!(
+            parse_base_url("https://api.limitless.exchange").unwrap(),
+            ("https://api.limitless.exchange".to_owned(), String::new())
+        );
+        assert_eq!(
+            parse_base_url("http://127.0.0.1:8080/api/v1/").unwrap(),
+            ("http://127.0.0.1:8080".to_owned(), "/api/v1".to_owned())
+        );
+        assert_eq!(
+            parse_base_url("https://api.limitless.exchange:443/").unwrap(),
+            ("https://api.limitless.exchange".to_owned(), String::new())
+        );
+        for bad in [
+            "ftp://api.limitless.exchange",
+            "api.limitless.exchange",
+            "https://api.limitless.exchange/?x=1",
+            "https://api.limitless.exchange/#frag",
+            "",
+        ] {
+            assert!(
+                matches!(parse_base_url(bad), Err(Error::Config { .. })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn base_url_with_credentials_is_rejected_without_echoing_them() {
+        let error =
+            parse_base_url("https://user:hunter2-sentinel@api.limitless.exchange").unwrap_err();
+        assert!(!error.to_string().contains("hunter2-sentinel"));
+        assert!(!format!("{error:?}").contains("hunter2-sentinel"));
+    }
+
+    #[test]
+    fn reserved_default_headers_are_rejected() {
+        for name in [
+            "lmts-signature",
+            "X-API-Key",
+            "identity",
+            "User-Agent",
+            "content-type",
+        ] {
+            let error = default_headers(&[(name.to_owned(), "v".to_owned())]).unwrap_err();
+            assert!(matches!(error, Error::Config { .. }), "{name}");
+        }
+        let headers = default_headers(&[("x-partner".to_owned(), "acme".to_owned())]).unwrap();
+        assert_eq!(headers["x-partner"], "acme");
+        assert!(default_headers(&[("bad name".to_owned(), "v".to_owned())]).is_err());
+        assert!(default_headers(&[("x-ok".to_owned(), "line\nbreak".to_owned())]).is_err());
+    }
+
+    #[test]
+    fn blank_api_key_is_rejected_and_value_is_sensitive() {
+        assert!(api_key_value("  ").is_err());
+        let value = api_key_value("key-123").unwrap();
+        assert!(value.is_sensitive());
+    }
+}

@@ -1,0 +1,75 @@
+//! [`Client`]: the services, sharing one [`HttpClient`].
+
+use crate::{
+    ApiTokenService, ClientBuilder, DelegatedOrderService, Error, HttpClient, MarketService,
+    PartnerAccountService, ServerWalletService,
+};
+
+/// The Limitless Exchange API client.
+///
+/// Each field is a service; all share one [`HttpClient`] (credentials,
+/// transport, clock, market-venue cache), so cloning the client or a service
+/// is cheap.
+///
+/// ```no_run
+/// # async fn demo(identity_token: &str) -> Result<(), limitless_client::Error> {
+/// use limitless_client::Client;
+///
+/// let client = Client::new()?;
+/// let capabilities = client.api_tokens.get_capabilities(identity_token).await?;
+/// println!("{:?}", capabilities.allowed_scopes);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Client {
+    /// Scoped API tokens: capabilities, derive, list, revoke.
+    pub api_tokens: ApiTokenService,
+    /// Partner sub-accounts: create, list, allowances, withdrawal addresses.
+    pub partner_accounts: PartnerAccountService,
+    /// Orders placed on behalf of sub-accounts.
+    pub delegated_orders: DelegatedOrderService,
+    /// Markets and order books.
+    pub markets: MarketService,
+    /// Sub-accounts' server wallets: redeem and withdraw.
+    pub server_wallets: ServerWalletService,
+    http: HttpClient,
+}
+
+impl Client {
+    /// A client for the production API (`https://api.limitless.exchange`)
+    /// without credentials, on the default transport.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when no default transport is available (neither the
+    /// `reqwest` nor the `hyper` feature is enabled) or it cannot be created.
+    pub fn new() -> Result<Self, Error> {
+        Self::from_http_client(ClientBuilder::new().build()?)
+    }
+
+    /// Configures a client: base URL, credentials, transport, clock.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// Wraps a configured [`HttpClient`] in the services.
+    ///
+    /// # Errors
+    ///
+    /// None today; the `Result` leaves room for checks of the configuration.
+    pub fn from_http_client(http: HttpClient) -> Result<Self, Error> {
+        Ok(Self {
+            api_tokens: ApiTokenService::new(http.clone()),
+            partner_accounts: PartnerAccountService::new(http.clone()),
+            delegated_orders: DelegatedOrderService::new(http.clone()),
+            markets: MarketService::new(http.clone()),
+            server_wallets: ServerWalletService::new(http.clone()),
+            http,
+        })
+    }
+
+    /// The shared HTTP client.
+    pub fn http(&self) -> &HttpClient {
+        &self.http
+    }
+}

@@ -1,0 +1,431 @@
+//! The one error type of the client, and the API error-message rules.
+
+use std::fmt;
+
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode};
+use limitless_transport::TransportError;
+use serde_json::Value;
+
+/// Everything that can go wrong when building a client or making a call.
+///
+/// Errors that are produced before any I/O ([`InvalidInput`](Self::InvalidInput),
+/// [`AuthenticationRequired`](Self::AuthenticationRequired),
+/// [`Config`](Self::Config)) guarantee that nothing was sent. For the others,
+/// [`may_have_been_sent`](Self::may_have_been_sent) says whether the server may
+/// have acted on the request.
+///
+/// No variant ever contains an HMAC secret, a signature or an identity token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument was rejected before anything was sent. The message names
+    /// the field, the problem and, where there is one, the nearest valid value.
+    #[error("invalid input: {message}")]
+    InvalidInput {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+
+    /// The operation needs credentials and the client has none.
+    #[error(
+        "authentication is required for {operation}; pass an API key or HMAC credentials when creating the client"
+    )]
+    AuthenticationRequired {
+        /// The operation that was attempted, e.g. `list_tokens`.
+        operation: &'static str,
+    },
+
+    /// The API answered with an error status.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+
+    /// The request could not be exchanged with the server.
+    #[error("{method} {path}: the HTTP exchange failed")]
+    Transport {
+        /// The underlying failure; it says whether the request may have been sent.
+        #[source]
+        source: TransportError,
+        /// The request method.
+        method: Method,
+        /// The request path, without the query string.
+        path: String,
+    },
+
+    /// A successful response did not have the expected shape.
+    #[error("could not decode the HTTP {status} response body")]
+    Decode {
+        /// The JSON error (line, column, what was expected).
+        #[source]
+        source: serde_json::Error,
+        /// The response status.
+        status: StatusCode,
+        /// The raw response body.
+        body: Bytes,
+    },
+
+    /// The client configuration is invalid (base URL, header, missing transport).
+    #[error("invalid client configuration: {message}")]
+    Config {
+        /// What is wrong and how to fix it.
+        message: String,
+        /// The underlying failure, when there is one (e.g. the default
+        /// transport could not be created).
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    },
+
+    /// The HMAC credentials could not be used (for example the secret is not
+    /// valid base64). The secret itself is never part of the error.
+    #[error("invalid HMAC credentials")]
+    Credentials {
+        /// The reason, from `limitless-auth`.
+        #[source]
+        source: limitless_auth::AuthError,
+    },
+
+    /// The request could not be signed (for example the clock reads a time the
+    /// timestamp format cannot express).
+    #[error("could not sign the request")]
+    Signing {
+        /// The reason, from `limitless-auth`.
+        #[source]
+        source: limitless_auth::AuthError,
+    },
+}
+
+impl Error {
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Self::Config {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The HTTP status of an API error or of an undecodable response.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(api) => Some(api.status),
+            Self::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The API's error message, for API errors.
+    pub fn api_message(&self) -> Option<&str> {
+        match self {
+            Self::Api(api) => Some(&api.message),
+            _ => None,
+        }
+    }
+
+    /// The API error, if this is one.
+    pub fn as_api_error(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// Whether the failure is transient: a transport failure, HTTP 429, or
+    /// HTTP 500, 502, 503 or 504.
+    ///
+    /// Transient does not mean safe to repeat: an order or account creation
+    /// whose request [may have been sent](Self::may_have_been_sent) may have
+    /// taken effect, so repeating it could act twice.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(api) => is_retryable_status(api.status),
+            Self::Transport { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Whether the server may have received (and acted on) the request.
+    ///
+    /// `false` for errors raised before any I/O and for transport failures
+    /// that certainly happened before sending (e.g. connection refused);
+    /// `true` once the server answered or the outcome is unknown.
+    pub fn may_have_been_sent(&self) -> bool {
+        match self {
+            Self::Api(_) | Self::Decode { .. } => true,
+            Self::Transport { source, .. } => source.may_have_been_sent(),
+            _ => false,
+        }
+    }
+}
+
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
+}
+
+impl From<ApiError> for Error {
+    fn from(error: ApiError) -> Self {
+        Self::Api(Box::new(error))
+    }
+}
+
+/// An error status returned by the API.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The message extracted from the body by [`parse_api_error_message`].
+    pub message: String,
+    /// The request method.
+    pub method: Method,
+    /// The request path, without the query string.
+    pub path: String,
+    /// The response headers (e.g. `Retry-After`).
+    pub headers: HeaderMap,
+    /// The raw response body.
+    pub body: Bytes,
+}
+
+impl ApiError {
+    /// The response body parsed as JSON, if it is JSON (for fields such as
+    /// `retryAfterSeconds` or an error `code`).
+    pub fn data(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// Whether the status is 401 or 403.
+    pub fn is_auth_error(&self) -> bool {
+        matches!(self.status.as_u16(), 401 | 403)
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("message", &self.message)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "API error {} {} {}: {}",
+            self.status.as_u16(),
+            self.method,
+            self.path,
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Extracts a human-readable message from an API error body.
+///
+/// The body is read as JSON when it parses, else as trimmed UTF-8 text. The
+/// first rule that applies wins:
+///
+/// 1. no body (or JSON `null`): `Request failed with status <code>`;
+/// 2. a `message` string;
+/// 3. a `message` array: each object item rendered as `key: value` pairs
+///    (strings unquoted, other values as JSON) joined by `", "`, items joined
+///    by `" | "`, non-object items skipped;
+/// 4. an `error` string;
+/// 5. a `msg` string;
+/// 6. an `errors` value, as JSON text;
+/// 7. a text body (or a JSON string), as is;
+/// 8. the JSON body, as JSON text.
+///
+/// ```
+/// use limitless_client::{parse_api_error_message, http::StatusCode};
+///
+/// let body = br#"{"message":[{"field":"price","reason":"off tick"}]}"#;
+/// assert_eq!(
+///     parse_api_error_message(StatusCode::BAD_REQUEST, body),
+///     "field: price, reason: off tick"
+/// );
+/// ```
+pub fn parse_api_error_message(status: StatusCode, body: &[u8]) -> String {
+    let fallback = || format!("Request failed with status {}", status.as_u16());
+    let data = match serde_json::from_slice::<Value>(body) {
+        Ok(value) => value,
+        Err(_) => {
+            let text = String::from_utf8_lossy(body);
+            let text = text.trim();
+            return if text.is_empty() {
+                fallback()
+            } else {
+                text.to_owned()
+            };
+        }
+    };
+    match &data {
+        Value::Null => fallback(),
+        Value::String(text) => text.clone(),
+        Value::Object(map) => {
+            if let Some(Value::String(message)) = map.get("message") {
+                return message.clone();
+            }
+            if let Some(Value::Array(_)) = map.get("message") {
+                let rendered = render_message_items(body);
+                if !rendered.is_empty() {
+                    return rendered;
+                }
+            }
+            for key in ["error", "msg"] {
+                if let Some(Value::String(message)) = map.get(key) {
+                    return message.clone();
+                }
+            }
+            match map.get("errors") {
+                Some(errors) if !errors.is_null() => errors.to_string(),
+                _ => data.to_string(),
+            }
+        }
+        _ => data.to_string(),
+    }
+}
+
+/// Renders a `message` array, keeping each object's keys in body order.
+fn render_message_items(body: &[u8]) -> String {
+    let Ok(MessageArray { message }) = serde_json::from_slice::<MessageArray>(body) else {
+        return String::new();
+    };
+    let rendered: Vec<String> = message
+        .into_iter()
+        .filter_map(|item| match item {
+            MessageItem::Object(OrderedObject(pairs)) => Some(pairs),
+            MessageItem::Other(_) => None,
+        })
+        .map(|pairs| {
+            pairs
+                .into_iter()
+                .map(|(key, value)| match value {
+                    Value::String(text) => format!("{key}: {text}"),
+                    other => format!("{key}: {other}"),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect();
+    rendered.join(" | ")
+}
+
+#[derive(serde::Deserialize)]
+struct MessageArray {
+    message: Vec<MessageItem>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum MessageItem {
+    Object(OrderedObject),
+    Other(serde::de::IgnoredAny),
+}
+
+/// A JSON object's entries in the order they appear.
+struct OrderedObject(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for OrderedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = OrderedObject;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderedObject, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Value>()? {
+                    pairs.push(entry);
+                }
+                Ok(OrderedObject(pairs))
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(status: u16, body: &str) -> String {
+        parse_api_error_message(StatusCode::from_u16(status).unwrap(), body.as_bytes())
+    }
+
+    #[test]
+    fn message_rules_in_order() {
+        assert_eq!(parse(404, ""), "Request failed with status 404");
+        assert_eq!(parse(404, "  \n"), "Request failed with status 404");
+        assert_eq!(parse(500, "null"), "Request failed with status 500");
+        assert_eq!(
+            parse(400, r#"{"message":"bad price","error":"x"}"#),
+            "bad price"
+        );
+        assert_eq!(
+            parse(
+                400,
+                r#"{"message":[{"field":"price","code":7,"detail":{"z":1,"a":2}},"skipped",{"a":true}]}"#
+            ),
+            r#"field: price, code: 7, detail: {"a":2,"z":1} | a: true"#
+        );
+        assert_eq!(parse(400, r#"{"error":"nope","msg":"m"}"#), "nope");
+        assert_eq!(parse(400, r#"{"msg":"short"}"#), "short");
+        assert_eq!(
+            parse(422, r#"{"errors":{"price":["too high"]}}"#),
+            r#"{"price":["too high"]}"#
+        );
+        assert_eq!(parse(502, " Bad Gateway \n"), "Bad Gateway");
+        assert_eq!(parse(400, r#""plain json string""#), "plain json string");
+        assert_eq!(parse(400, r#"{"code":"X"}"#), r#"{"code":"X"}"#);
+        assert_eq!(parse(400, "[1,2]"), "[1,2]");
+    }
+
+    #[test]
+    fn message_array_without_objects_falls_through() {
+        assert_eq!(
+            parse(400, r#"{"message":["a"],"error":"fallback"}"#),
+            "fallback"
+        );
+        assert_eq!(parse(400, r#"{"message":42}"#), r#"{"message":42}"#);
+    }
+
+    #[test]
+    fn accessors() {
+        let api = Error::from(ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            message: "down".into(),
+            method: Method::GET,
+            path: "/markets/active".into(),
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(b"{\"message\":\"down\"}"),
+        });
+        assert_eq!(api.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+        assert_eq!(api.api_message(), Some("down"));
+        assert!(api.is_retryable());
+        assert!(api.may_have_been_sent());
+        assert_eq!(api.to_string(), "API error 503 GET /markets/active: down");
+        assert_eq!(
+            api.as_api_error().unwrap().data().unwrap()["message"],
+            "down"
+        );
+
+        let invalid = Error::invalid("limit must be at most 25");
+        assert_eq!(invalid.status(), None);
+        assert!(!invalid.is_retryable());
+        assert!(!invalid.may_have_been_sent());
+    }
+}
