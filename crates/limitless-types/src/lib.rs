@@ -11,7 +11,7 @@
 //!   may be missing or `null`, integers and decimals may arrive as numbers
 //!   or numeric strings, and open sets of strings keep unknown values
 //!   (an `Other(String)` variant or a plain `String`);
-//! - money is exact: [`Decimal`](rust_decimal::Decimal) and integer
+//! - money is exact: [`Decimal`] and integer
 //!   arithmetic, and a user's price or size is never rounded.
 //!
 //! ```

@@ -1,0 +1,110 @@
+//! Prices travel as JSON numbers that carry the decimal exactly.
+
+use limitless_types::{Decimal, OrderAmounts, OrderBookLevel, Side, UnsignedOrder};
+
+fn order_with_price(price: Decimal) -> UnsignedOrder {
+    UnsignedOrder::delegated(
+        1,
+        "1",
+        Side::Buy,
+        OrderAmounts {
+            maker_amount: 1,
+            taker_amount: 1,
+        },
+        300,
+        Some(price),
+    )
+}
+
+/// The JSON text of the order's `price` value.
+fn price_text(price: Decimal) -> String {
+    let json = serde_json::to_string(&order_with_price(price)).unwrap();
+    let start = json.find(r#""price":"#).unwrap() + 8;
+    json[start..json.len() - 1].to_owned()
+}
+
+#[test]
+fn every_tick_price_serializes_as_its_own_digits() {
+    for i in 1..=1000_i64 {
+        let price = Decimal::new(i, 3);
+        let text = price_text(price);
+        // A JSON number, not a string, spelled exactly as the decimal.
+        assert_eq!(text, price.normalize().to_string(), "price {price}");
+        let back: UnsignedOrder =
+            serde_json::from_str(&serde_json::to_string(&order_with_price(price)).unwrap())
+                .unwrap();
+        assert_eq!(back.price, Some(price));
+    }
+    assert_eq!(price_text(Decimal::new(55, 2)), "0.55");
+    assert_eq!(price_text(Decimal::ONE), "1");
+}
+
+#[test]
+fn micro_prices_carry_their_exact_value() {
+    // Every 7919th millionth (a prime stride) plus the edges.
+    let mut samples: Vec<i64> = (1..=1_000_000).step_by(7919).collect();
+    samples.extend([
+        1, 2, 9, 10, 99, 999, 1001, 999_999, 1_000_000, 123_456, 100_001,
+    ]);
+    for i in samples {
+        let price = Decimal::new(i, 6);
+        let text = price_text(price);
+        assert!(!text.starts_with('"'), "{text}");
+        // serde_json may use exponent form for very small values (1e-6);
+        // the value is what matters, and it must be exact.
+        let value = Decimal::from_scientific(&text)
+            .or_else(|_| text.parse::<Decimal>())
+            .unwrap();
+        assert_eq!(value, price, "price {price} sent as {text}");
+        let back: UnsignedOrder =
+            serde_json::from_str(&serde_json::to_string(&order_with_price(price)).unwrap())
+                .unwrap();
+        assert_eq!(back.price, Some(price));
+    }
+}
+
+#[test]
+fn imprecise_decimals_refuse_to_serialize() {
+    let price: Decimal = "0.1234567890123456789".parse().unwrap();
+    let err = serde_json::to_string(&order_with_price(price)).unwrap_err();
+    assert!(
+        err.to_string().contains("too many significant digits"),
+        "{err}"
+    );
+}
+
+#[test]
+fn json_numbers_decode_without_drift() {
+    for (json, expected) in [
+        (r#"{"price":0.55,"size":10,"side":"BUY"}"#, ("0.55", "10")),
+        (r#"{"price":0.1,"size":0.3,"side":"BUY"}"#, ("0.1", "0.3")),
+        (
+            r#"{"price":"0.55","size":"1e-6","side":"SELL"}"#,
+            ("0.55", "0.000001"),
+        ),
+        (
+            r#"{"price":0.999,"size":123456.789012,"side":"SELL"}"#,
+            ("0.999", "123456.789012"),
+        ),
+        (r#"{"price":5.5e-1,"size":1E2}"#, ("0.55", "100")),
+    ] {
+        let level: OrderBookLevel = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            level.price,
+            expected.0.parse::<Decimal>().unwrap(),
+            "{json}"
+        );
+        assert_eq!(level.size, expected.1.parse::<Decimal>().unwrap(), "{json}");
+        assert_eq!(level.price.normalize().to_string(), expected.0);
+    }
+    for bad in [
+        r#"{"price":"abc","size":1}"#,
+        r#"{"price":true,"size":1}"#,
+        r#"{"size":1}"#,
+    ] {
+        assert!(
+            serde_json::from_str::<OrderBookLevel>(bad).is_err(),
+            "{bad}"
+        );
+    }
+}

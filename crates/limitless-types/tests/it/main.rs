@@ -1,0 +1,7 @@
+//! Integration tests for limitless-types: exact request bytes, lenient
+//! response decoding, exact decimal encoding and amount math properties.
+
+mod amounts_props;
+mod decimals;
+mod requests;
+mod responses;
