@@ -6,10 +6,10 @@
 //! can plug in their own HTTP stack, or a closure with [`transport_fn`].
 //! Implementations ship behind features:
 //!
-//! * `reqwest` (default): [`ReqwestTransport`], rustls.
-//! * `hyper`: [`HyperTransport`], hyper 1 + hyper-util, rustls.
-//! * `test-util`: [`test_util::MockTransport`] and
-//!   [`test_util::FailingTransport`], test doubles for your own tests.
+//! * `reqwest` (default): `ReqwestTransport`, rustls.
+//! * `hyper`: `HyperTransport`, hyper 1 + hyper-util, rustls.
+//! * `test-util`: `test_util::MockTransport` and
+//!   `test_util::FailingTransport`, test doubles for your own tests.
 //!
 //! The bundled transports never follow redirects, never retry, and have
 //! finite timeouts. Every implementation reports failures as a
