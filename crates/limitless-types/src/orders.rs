@@ -85,7 +85,7 @@ impl<'de> Deserialize<'de> for Side {
     /// Accepts `0`/`1`, `"0"`/`"1"` and `"BUY"`/`"SELL"` (any case).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct SideVisitor;
-        impl Visitor<'_> for SideVisitor {
+        impl<'de> Visitor<'de> for SideVisitor {
             type Value = Side;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("0 (buy), 1 (sell), \"BUY\" or \"SELL\"")
@@ -110,6 +110,10 @@ impl<'de> Deserialize<'de> for Side {
                     s if s.eq_ignore_ascii_case("sell") => Ok(Side::Sell),
                     _ => Err(E::invalid_value(Unexpected::Str(v), &self)),
                 }
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Side, A::Error> {
+                let text = crate::serde_util::number_text_from_map(map, &self)?;
+                self.visit_str(&text)
             }
         }
         d.deserialize_any(SideVisitor)
@@ -154,7 +158,8 @@ impl fmt::Display for OrderType {
 /// `price` is sent as a JSON number carrying the decimal exactly (`0.55`,
 /// never `"0.55"` or `0.55000000000000004`); a price with more significant
 /// digits than an `f64` carries exactly fails to serialize rather than
-/// being rounded. It is omitted when `None` (FOK orders).
+/// being rounded. Prices below 0.00001 come out in exponent form (`1e-6`),
+/// still the exact number. It is omitted when `None` (FOK orders).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UnsignedOrder {

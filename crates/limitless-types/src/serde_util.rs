@@ -13,13 +13,17 @@
 //!
 //! Decimals encode as JSON numbers exactly or not at all: see
 //! [`decimal_to_f64_exact`].
+//!
+//! If a program enables `serde_json`'s `arbitrary_precision` feature,
+//! numbers reach visitors as a one-entry map holding their text; the
+//! visitors here read that form too, so decoding keeps working.
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use serde::de::{self, Deserializer, Unexpected, Visitor};
+use serde::de::{self, Deserializer, MapAccess, Unexpected, Visitor};
 use serde::ser::{self, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +41,23 @@ pub(crate) trait Lenient: Sized {
 
 /// Largest integer an `f64` holds exactly (2^53).
 const F64_EXACT_INT: f64 = 9_007_199_254_740_992.0;
+
+/// The map key under which `serde_json` with its `arbitrary_precision`
+/// feature hands a number's text to a visitor.
+const ARBITRARY_PRECISION_KEY: &str = "$serde_json::private::Number";
+
+/// Reads a number that `serde_json` (with `arbitrary_precision` enabled
+/// somewhere in the dependency graph) presents as a one-entry map holding
+/// its text. Any other map is refused.
+pub(crate) fn number_text_from_map<'de, A: MapAccess<'de>>(
+    mut map: A,
+    expected: &dyn de::Expected,
+) -> Result<String, A::Error> {
+    match map.next_key::<String>()? {
+        Some(key) if key == ARBITRARY_PRECISION_KEY => map.next_value::<String>(),
+        _ => Err(de::Error::invalid_type(Unexpected::Map, expected)),
+    }
+}
 
 macro_rules! lenient_int {
     ($($t:ty),+) => {$(
@@ -220,6 +241,11 @@ impl<'de, T: Lenient> Visitor<'de> for LenientVisitor<T> {
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
         T::from_text(v).ok_or_else(|| E::invalid_value(Unexpected::Str(v), &self))
     }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        let text = number_text_from_map(map, &self)?;
+        self.visit_str(&text)
+    }
 }
 
 struct OptionalVisitor<T>(PhantomData<T>);
@@ -260,6 +286,10 @@ impl<'de, T: Lenient> Visitor<'de> for OptionalVisitor<T> {
             return Ok(None);
         }
         LenientVisitor(PhantomData).visit_str(v).map(Some)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+        LenientVisitor(PhantomData).visit_map(map).map(Some)
     }
 }
 

@@ -108,3 +108,46 @@ fn json_numbers_decode_without_drift() {
         );
     }
 }
+
+#[test]
+fn small_prices_spelling() {
+    // serde_json prints f64s below 1e-5 in exponent form; still a JSON
+    // number with the exact value. Everything from 0.00001 up is plain.
+    assert_eq!(price_text(Decimal::new(1, 6)), "1e-6");
+    assert_eq!(price_text(Decimal::new(10, 6)), "0.00001");
+    assert_eq!(price_text(Decimal::new(12, 6)), "0.000012");
+    assert_eq!(price_text(Decimal::new(123, 6)), "0.000123");
+}
+
+#[test]
+fn arbitrary_precision_number_form_decodes() {
+    // With serde_json's `arbitrary_precision` feature a number reaches the
+    // visitor as this one-entry map; build it by hand to exercise that path.
+    let number = |text: &str| serde_json::json!({ "$serde_json::private::Number": text });
+    let level: OrderBookLevel = serde_json::from_value(serde_json::json!({
+        "price": number("0.55"), "size": number("12.5"), "side": "BUY"
+    }))
+    .unwrap();
+    assert_eq!(
+        (level.price, level.size),
+        (Decimal::new(55, 2), Decimal::new(125, 1))
+    );
+    let side: Side = serde_json::from_value(number("1")).unwrap();
+    assert_eq!(side, Side::Sell);
+    let order: UnsignedOrder = serde_json::from_value(serde_json::json!({
+        "salt": number("17"), "maker": "0x0", "signer": "0x0", "taker": "0x0", "tokenId": "1",
+        "makerAmount": number("500000"), "takerAmount": 1000000, "expiration": "0",
+        "nonce": 0, "feeRateBps": 300, "side": number("0"), "signatureType": 0, "price": number("0.5")
+    }))
+    .unwrap();
+    assert_eq!(
+        (order.salt, order.maker_amount, order.price),
+        (17, 500_000, Some(Decimal::new(5, 1)))
+    );
+    // Any other object is still refused.
+    let err = serde_json::from_value::<OrderBookLevel>(serde_json::json!({
+        "price": {"value": "0.55"}, "size": 1
+    }))
+    .unwrap_err();
+    assert!(err.to_string().contains("invalid type: map"), "{err}");
+}
