@@ -5,7 +5,7 @@ use std::time::Duration;
 use limitless_transport::{Bytes, Transport, TransportErrorKind};
 
 use crate::server::{Behaviour, RawServer, raw_response};
-use crate::support::backends;
+use crate::support::{backends, backends_with};
 
 const GENEROUS: Duration = Duration::from_secs(20);
 
@@ -212,5 +212,37 @@ async fn sequential_requests_reuse_one_connection() {
             "{name}"
         );
         assert_eq!(server.accepts(), 1, "{name}: one TCP connection");
+    }
+}
+
+/// A listener whose accept queue is full and never drained: Linux then drops
+/// further SYNs, so a connect hangs until the client's connect timeout.
+async fn saturated_listener() -> (tokio::net::TcpListener, Vec<tokio::net::TcpStream>) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.bind("127.0.0.1:0".parse().unwrap()).expect("bind");
+    let listener = socket.listen(1).expect("listen");
+    let addr = listener.local_addr().expect("addr");
+    let mut fillers = Vec::new();
+    // Setup only: connect until a handshake no longer completes.
+    for _ in 0..16 {
+        let attempt = tokio::net::TcpStream::connect(addr);
+        match tokio::time::timeout(Duration::from_millis(200), attempt).await {
+            Ok(Ok(stream)) => fillers.push(stream),
+            _ => break,
+        }
+    }
+    (listener, fillers)
+}
+
+#[tokio::test]
+async fn a_connect_timeout_was_not_sent() {
+    let (listener, _fillers) = saturated_listener().await;
+    let addr = listener.local_addr().expect("addr");
+    for (name, transport) in backends_with(Duration::from_millis(300), GENEROUS) {
+        let request = order_request(&format!("http://{addr}/orders"), b"{}");
+        let err = transport.send(request).await.expect_err(name);
+
+        assert_eq!(err.kind(), TransportErrorKind::Timeout, "{name}: {err:?}");
+        assert!(!err.may_have_been_sent(), "{name}");
     }
 }

@@ -15,17 +15,27 @@ mod support {
     use limitless_transport::SharedTransport;
 
     /// Every enabled backend, named, with a total timeout of `timeout`.
+    pub(crate) fn backends(timeout: Duration) -> Vec<(&'static str, SharedTransport)> {
+        backends_with(Duration::from_secs(10), timeout)
+    }
+
+    /// Every enabled backend, named, with the given connect and total
+    /// timeouts.
     #[allow(
         clippy::vec_init_then_push,
         reason = "each push is behind its own feature"
     )]
-    pub(crate) fn backends(timeout: Duration) -> Vec<(&'static str, SharedTransport)> {
+    pub(crate) fn backends_with(
+        connect_timeout: Duration,
+        timeout: Duration,
+    ) -> Vec<(&'static str, SharedTransport)> {
         let mut all = Vec::new();
         #[cfg(feature = "reqwest")]
         all.push((
             "reqwest",
             SharedTransport::new(
                 limitless_transport::ReqwestTransport::builder()
+                    .connect_timeout(connect_timeout)
                     .timeout(timeout)
                     .build()
                     .expect("reqwest transport builds"),
@@ -36,6 +46,7 @@ mod support {
             "hyper",
             SharedTransport::new(
                 limitless_transport::HyperTransport::builder()
+                    .connect_timeout(connect_timeout)
                     .timeout(timeout)
                     .build()
                     .expect("hyper transport builds"),
