@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// `{"message": "..."}`, returned by revocations and cancellations.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageResponse {
     /// The server's confirmation text.
     #[serde(default, deserialize_with = "crate::serde_util::string_or_empty")]

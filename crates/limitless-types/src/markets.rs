@@ -21,7 +21,7 @@ pub const COLLATERAL_FEE_MODULE_TYPE: &str = "COLLATERAL";
 ///
 /// Only `id` and `slug` are required; everything else is optional so a
 /// partial or newer payload still decodes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Market {
     /// Market id.
@@ -282,7 +282,7 @@ impl ActiveMarketsParams {
 }
 
 /// Response of `GET /markets/active`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActiveMarketsPage {
     /// Markets on this page.
@@ -294,7 +294,7 @@ pub struct ActiveMarketsPage {
 }
 
 /// Response of `GET /markets/{slug}/orderbook`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderBook {
     /// Bids, best first.

@@ -661,7 +661,7 @@ pub struct CancelReplaceBatchItem {
 }
 
 /// Response of `POST /orders/cancel-replace/batch` (HTTP 207 allowed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CancelReplaceBatchResponse {
     /// One result per operation.
     #[serde(default, deserialize_with = "null_default")]

@@ -167,7 +167,7 @@ impl ListPartnerAccountsParams {
 }
 
 /// Response of `GET /profiles/partner-accounts`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PartnerAccountsPage {
     /// The sub-accounts on this page.
@@ -200,7 +200,7 @@ pub struct PartnerAccountSummary {
 
 /// Response of `GET` and `POST .../partner-accounts/{profileId}/allowances[/retry]`:
 /// the approvals a server wallet needs before it can trade.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AllowancesResponse {
     /// The sub-account's profile id.

@@ -530,3 +530,40 @@ fn cancel_replace_batch() {
     let empty: CancelReplaceBatchResponse = decode(r#"{"results":null}"#);
     assert!(empty.results.is_empty());
 }
+
+#[test]
+fn sandbox_built_responses_round_trip() {
+    use limitless_types::{OrderBookLevel, Venue};
+    let market = Market {
+        id: 1,
+        slug: "s".into(),
+        prices: vec![d("0.5"), d("0.5")],
+        venue: Some(Venue {
+            exchange: "0xex".into(),
+            fee_module_type: Some("COLLATERAL".into()),
+            ..Venue::default()
+        }),
+        ..Market::default()
+    };
+    let json = serde_json::to_string(&market).unwrap();
+    assert!(
+        json.starts_with(r#"{"id":1,"slug":"s","title":null,"#),
+        "{json}"
+    );
+    assert_eq!(decode::<Market>(&json), market);
+    let book = OrderBook {
+        bids: vec![OrderBookLevel {
+            price: d("0.42"),
+            size: d("7"),
+            side: "BUY".into(),
+        }],
+        token_id: "1".into(),
+        ..OrderBook::default()
+    };
+    let json = serde_json::to_string(&book).unwrap();
+    assert_eq!(
+        json,
+        r#"{"bids":[{"price":0.42,"size":7,"side":"BUY"}],"asks":[],"tokenId":"1","adjustedMidpoint":null,"maxSpread":null,"minSize":null,"lastTradePrice":null}"#
+    );
+    assert_eq!(decode::<OrderBook>(&json), book);
+}
