@@ -1,1 +1,55 @@
-//! A local, in-memory Limitless-compatible API server.
+//! A local, in-memory server that speaks the Limitless Exchange programmatic
+//! API, for offline development, demos and end-to-end tests.
+//!
+//! It is the other side of the wire from `limitless-client`: scoped API
+//! tokens (derive with a one-time base64 secret, list, revoke), real HMAC
+//! verification with the API's 30 s window, scope enforcement, partner
+//! sub-accounts (server-wallet and EOA modes) with allowance progression,
+//! server-wallet redeem and withdraw, public market reads, and delegated
+//! GTC / FAK / FOK orders matched with price-time priority in exact integer
+//! micro-units. Errors have the API's shape:
+//! `{"message", "error", "statusCode"}`.
+//!
+//! ```no_run
+//! use limitless_sandbox::Sandbox;
+//!
+//! # async fn demo() -> Result<(), limitless_sandbox::SandboxError> {
+//! let sandbox = Sandbox::builder()
+//!     .clock_offset(45_000) // the server's clock runs 45 s ahead
+//!     .rate_limit(20)
+//!     .start()
+//!     .await?;
+//! println!("API at {}", sandbox.base_url());
+//! println!("partner identity token: {}", sandbox.partner_identity_token());
+//! for market in sandbox.markets() {
+//!     println!("{} YES={} NO={}", market.slug, market.yes_token_id, market.no_token_id);
+//! }
+//! // ... drive it with any HTTP client, then:
+//! assert_eq!(sandbox.order_count(), 0);
+//! sandbox.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Units on the wire: prices are decimals (`0.55`); order amounts,
+//! `matchedSize` and `totalsRaw` are integer micro-units (1 USDC or 1 share
+//! = 1 000 000); order book `size` is in shares. Order book levels are for
+//! the market's YES token; each outcome token has its own book.
+
+mod auth;
+mod clock;
+mod engine;
+mod error;
+mod handle;
+mod ids;
+mod routes;
+mod sandbox;
+mod seed;
+mod state;
+
+pub use clock::ClockOffset;
+pub use engine::OrderStatus;
+pub use error::SandboxError;
+pub use handle::{OrderSnapshot, SandboxHandle, SeededIdentity, SeededMarket};
+pub use sandbox::{Sandbox, SandboxBuilder};
+pub use seed::{IdentitySeed, MarketSeed, MarketVenue};

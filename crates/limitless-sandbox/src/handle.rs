@@ -1,0 +1,273 @@
+//! A running sandbox: its address, its seeds, inspection for tests, and
+//! shutdown.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+use limitless_types::{Decimal, OrderType, Side};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::engine::OrderStatus;
+use crate::seed::MarketVenue;
+use crate::state::App;
+
+/// An identity the sandbox was seeded with. `Debug` redacts the token.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SeededIdentity {
+    /// The identity's profile id (`partnerProfileId` in capabilities).
+    pub profile_id: i64,
+    /// The profile's wallet address.
+    pub account: String,
+    /// Whether it may derive API tokens.
+    pub token_management_enabled: bool,
+    /// The scopes it may request.
+    pub allowed_scopes: Vec<String>,
+    token: String,
+}
+
+impl SeededIdentity {
+    pub(crate) fn new(
+        profile_id: i64,
+        account: String,
+        token_management_enabled: bool,
+        allowed_scopes: Vec<String>,
+        token: String,
+    ) -> Self {
+        Self {
+            profile_id,
+            account,
+            token_management_enabled,
+            allowed_scopes,
+            token,
+        }
+    }
+
+    /// The identity token to send as `identity: Bearer <token>`.
+    #[must_use]
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+}
+
+impl fmt::Debug for SeededIdentity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SeededIdentity")
+            .field("profile_id", &self.profile_id)
+            .field("account", &self.account)
+            .field("token_management_enabled", &self.token_management_enabled)
+            .field("allowed_scopes", &self.allowed_scopes)
+            .field("token", &"<redacted>")
+            .finish()
+    }
+}
+
+/// A market the sandbox serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SeededMarket {
+    /// Market id.
+    pub id: i64,
+    /// Market slug, used in paths and orders.
+    pub slug: String,
+    /// Market title.
+    pub title: String,
+    /// The YES outcome's position token id (decimal digits).
+    pub yes_token_id: String,
+    /// The NO outcome's position token id (decimal digits).
+    pub no_token_id: String,
+    /// The venue it trades on.
+    pub venue: MarketVenue,
+    /// The condition id, for redeem.
+    pub condition_id: String,
+}
+
+/// One order as the sandbox holds it, for test assertions.
+///
+/// Share quantities are micro-shares (1 share = 1 000 000).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OrderSnapshot {
+    /// Order id.
+    pub id: String,
+    /// The market's slug.
+    pub market_slug: String,
+    /// The position token traded.
+    pub token_id: String,
+    /// The owning profile (the sub-account for delegated orders).
+    pub owner_id: i64,
+    /// Buy or sell.
+    pub side: Side,
+    /// GTC, FOK or FAK.
+    pub order_type: OrderType,
+    /// Limit price; `None` for FOK.
+    pub price: Option<Decimal>,
+    /// Shares asked for; for an FOK buy, the shares it bought.
+    pub original_shares: u64,
+    /// Shares not (yet) filled.
+    pub remaining_shares: u64,
+    /// Where the order stands.
+    pub status: OrderStatus,
+    /// The order's salt.
+    pub salt: u64,
+    /// The client order id, for cancel-replace replacements that set one.
+    pub client_order_id: Option<String>,
+    /// Creation time (ISO-8601, sandbox clock).
+    pub created_at: String,
+}
+
+impl OrderSnapshot {
+    /// Shares filled so far.
+    #[must_use]
+    pub fn filled_shares(&self) -> u64 {
+        self.original_shares - self.remaining_shares
+    }
+}
+
+/// A running sandbox server on 127.0.0.1.
+///
+/// Dropping the handle stops the server; [`SandboxHandle::shutdown`] stops it
+/// gracefully and waits until it has. `Debug` redacts identity tokens.
+pub struct SandboxHandle {
+    addr: SocketAddr,
+    app: App,
+    identities: Vec<SeededIdentity>,
+    markets: Vec<SeededMarket>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl SandboxHandle {
+    pub(crate) fn new(
+        addr: SocketAddr,
+        app: App,
+        identities: Vec<SeededIdentity>,
+        markets: Vec<SeededMarket>,
+        shutdown: oneshot::Sender<()>,
+        task: JoinHandle<()>,
+    ) -> Self {
+        Self {
+            addr,
+            app,
+            identities,
+            markets,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        }
+    }
+
+    /// The base URL to point a client at, e.g. `http://127.0.0.1:41234`.
+    #[must_use]
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The socket address the server listens on.
+    #[must_use]
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The partner identity's token (token management enabled; `trading`,
+    /// `account_creation`, `delegated_signing`, `withdrawal` allowed unless
+    /// configured otherwise).
+    #[must_use]
+    pub fn partner_identity_token(&self) -> &str {
+        self.identities[0].token()
+    }
+
+    /// The ordinary user identity's token (only `trading` allowed unless
+    /// configured otherwise).
+    #[must_use]
+    pub fn user_identity_token(&self) -> &str {
+        self.identities[1].token()
+    }
+
+    /// Every seeded identity: the partner, the user, then any added with
+    /// [`SandboxBuilder::identity`](crate::SandboxBuilder::identity).
+    #[must_use]
+    pub fn identities(&self) -> &[SeededIdentity] {
+        &self.identities
+    }
+
+    /// The seeded markets.
+    #[must_use]
+    pub fn markets(&self) -> &[SeededMarket] {
+        &self.markets
+    }
+
+    /// The seeded market with `slug`.
+    #[must_use]
+    pub fn market(&self, slug: &str) -> Option<&SeededMarket> {
+        self.markets.iter().find(|m| m.slug == slug)
+    }
+
+    /// A snapshot of every order accepted so far, oldest first.
+    #[must_use]
+    pub fn orders(&self) -> Vec<OrderSnapshot> {
+        let state = self.app.lock();
+        state
+            .engine
+            .entries()
+            .iter()
+            .map(|e| OrderSnapshot {
+                id: e.data.id.clone(),
+                market_slug: e.data.market_slug.clone(),
+                token_id: e.token_id.clone(),
+                owner_id: e.data.owner_id,
+                side: e.side,
+                order_type: e.data.order_type,
+                price: e.data.order.price,
+                original_shares: e.original,
+                remaining_shares: e.remaining,
+                status: e.status,
+                salt: e.data.order.salt,
+                client_order_id: e.data.client_order_id.clone(),
+                created_at: e.data.created_at.clone(),
+            })
+            .collect()
+    }
+
+    /// How many orders have been accepted (in any status).
+    #[must_use]
+    pub fn order_count(&self) -> usize {
+        self.app.lock().engine.entries().len()
+    }
+
+    /// How many HTTP requests the server has received, including rejected
+    /// ones.
+    #[must_use]
+    pub fn request_count(&self) -> u64 {
+        self.app.request_count()
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, and
+    /// waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(signal) = self.shutdown.take() {
+            let _ = signal.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for SandboxHandle {
+    fn drop(&mut self) {
+        if let Some(signal) = self.shutdown.take() {
+            let _ = signal.send(());
+        }
+    }
+}
+
+impl fmt::Debug for SandboxHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxHandle")
+            .field("addr", &self.addr)
+            .field("identities", &self.identities)
+            .field("markets", &self.markets)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,88 @@
+//! Random identifiers, addresses, hashes and secrets the server hands out.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use rand::Rng as _;
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    out
+}
+
+fn random<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    rand::rng().fill(&mut bytes[..]);
+    bytes
+}
+
+/// A random version-4 UUID in its hyphenated lower-case form.
+pub(crate) fn uuid() -> String {
+    let mut bytes = random::<16>();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let h = hex(&bytes);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// A random EVM address: `0x` and 40 hex characters.
+pub(crate) fn address() -> String {
+    format!("0x{}", hex(&random::<20>()))
+}
+
+/// A random 32-byte hash: `0x` and 64 hex characters.
+pub(crate) fn hash32() -> String {
+    format!("0x{}", hex(&random::<32>()))
+}
+
+/// A random 65-byte ECDSA-shaped signature: `0x` and 130 hex characters.
+pub(crate) fn signature() -> String {
+    format!("0x{}", hex(&random::<65>()))
+}
+
+/// A fresh HMAC secret: 32 random bytes, standard padded base64.
+pub(crate) fn hmac_secret() -> String {
+    STANDARD.encode(random::<32>())
+}
+
+/// A random opaque token for seeded identities.
+pub(crate) fn identity_token(prefix: &str) -> String {
+    format!("{prefix}-{}", hex(&random::<16>()))
+}
+
+/// Whether `value` is `0x` followed by exactly `len` hex characters.
+pub(crate) fn is_hex_prefixed(value: &str, len: usize) -> bool {
+    value.len() == len + 2
+        && value.starts_with("0x")
+        && value.bytes().skip(2).all(|b| b.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        let id = uuid();
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "4");
+        assert!(is_hex_prefixed(&address(), 40));
+        assert!(is_hex_prefixed(&hash32(), 64));
+        assert!(is_hex_prefixed(&signature(), 130));
+        assert_eq!(STANDARD.decode(hmac_secret()).unwrap().len(), 32);
+        assert_ne!(hmac_secret(), hmac_secret());
+        assert!(!is_hex_prefixed("0xZZ", 2));
+        assert!(!is_hex_prefixed("1234", 2));
+    }
+}

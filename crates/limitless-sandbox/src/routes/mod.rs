@@ -1,0 +1,93 @@
+//! The HTTP routes, one module per API area.
+
+mod accounts;
+mod markets;
+mod orders;
+mod tokens;
+mod wallets;
+
+use axum::Router;
+use axum::extract::Query;
+use axum::extract::rejection::QueryRejection;
+use axum::http::Uri;
+use axum::routing::{delete, get, post};
+
+use crate::auth::common_layer;
+use crate::error::ApiError;
+use crate::state::App;
+
+pub(crate) use markets::market_json;
+
+/// The sandbox's full API.
+pub(crate) fn router(app: App) -> Router {
+    Router::new()
+        .route("/auth/api-tokens/capabilities", get(tokens::capabilities))
+        .route("/auth/api-tokens/derive", post(tokens::derive))
+        .route("/auth/api-tokens", get(tokens::list))
+        .route("/auth/api-tokens/{token_id}", delete(tokens::revoke))
+        .route(
+            "/profiles/partner-accounts",
+            post(accounts::create).get(accounts::list),
+        )
+        .route(
+            "/profiles/partner-accounts/{profile_id}/allowances",
+            get(accounts::check_allowances),
+        )
+        .route(
+            "/profiles/partner-accounts/{profile_id}/allowances/retry",
+            post(accounts::retry_allowances),
+        )
+        .route(
+            "/portfolio/withdrawal-addresses",
+            post(accounts::add_withdrawal_address),
+        )
+        .route(
+            "/portfolio/withdrawal-addresses/{address}",
+            delete(accounts::delete_withdrawal_address),
+        )
+        .route("/portfolio/redeem", post(wallets::redeem))
+        .route("/portfolio/withdraw", post(wallets::withdraw))
+        .route("/markets/active", get(markets::active))
+        .route("/markets/{slug}", get(markets::market))
+        .route("/markets/{slug}/orderbook", get(markets::orderbook))
+        .route("/orders", post(orders::create))
+        .route("/orders/{order_id}", delete(orders::cancel))
+        .route("/orders/all/{slug}", delete(orders::cancel_all))
+        .route("/orders/cancel-replace", post(orders::cancel_replace))
+        .route(
+            "/orders/cancel-replace/batch",
+            post(orders::cancel_replace_batch),
+        )
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            common_layer,
+        ))
+        .with_state(app)
+}
+
+async fn not_found(uri: Uri) -> ApiError {
+    ApiError::not_found(format!(
+        "Cannot serve {}: no such route in the sandbox",
+        uri.path()
+    ))
+}
+
+/// Unwraps a query string, answering 400 in the API's shape when it does
+/// not parse.
+pub(crate) fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    query
+        .map(|Query(q)| q)
+        .map_err(|e| ApiError::bad_request(format!("invalid query string: {}", e.body_text())))
+}
+
+/// Parses an optional positive integer query or path parameter.
+pub(crate) fn positive(name: &str, value: Option<&str>) -> Result<Option<i64>, ApiError> {
+    let Some(value) = value else { return Ok(None) };
+    match value.trim().parse::<i64>() {
+        Ok(n) if n > 0 => Ok(Some(n)),
+        _ => Err(ApiError::bad_request(format!(
+            "{name} must be a positive integer, got {value:?}"
+        ))),
+    }
+}

@@ -1,0 +1,764 @@
+//! Delegated orders: `POST /orders`, cancels, cancel-replace (single and
+//! batch).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use limitless_types::{
+    ApiErrorDetail, CancelOutcome, CancelReplaceBatchItem, CancelReplaceBatchResponse,
+    CancelReplaceMode, CancelReplaceRequest, CancelReplaceResult, CancelTarget, CreateOrderRequest,
+    CreatedOrder, Decimal, ExecutionTotals, MessageResponse, OrderExecution, OrderMatch,
+    OrderResponse, OrderType, ReplacementOutcome, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING,
+    SettlementStatus, Side, UnsignedOrder, ZERO_ADDRESS,
+};
+use rust_decimal::prelude::ToPrimitive as _;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::markets::micro_decimal;
+use super::{positive, query};
+use crate::auth::{Caller, Signed};
+use crate::engine::{Execution, Instruction, MICRO, OrderStatus, mul_micro};
+use crate::error::ApiError;
+use crate::ids;
+use crate::state::{App, MarketRecord, OrderData, State as SandboxState, iso};
+
+/// The price grid: 0.001 in micro-units.
+const TICK: u64 = 1_000;
+/// The size grid for a 0.001 tick: 0.001 shares in micro-shares.
+const SHARES_STEP: u64 = MICRO / TICK;
+/// Longest accepted client order id.
+const MAX_CLIENT_ORDER_ID: usize = 128;
+/// Most operations in one cancel-replace batch.
+const MAX_BATCH: usize = 20;
+const MAX_FEE_RATE_BPS: u32 = 10_000;
+
+/// What a create or a replacement asks the server to place.
+struct Placement {
+    order: UnsignedOrder,
+    order_type: OrderType,
+    market_slug: String,
+    owner_id: i64,
+    on_behalf_of: i64,
+    post_only: Option<bool>,
+    client_order_id: Option<String>,
+    timestamp: Option<u64>,
+    recv_window: Option<u64>,
+}
+
+/// Refuses an order object that carries a `signature`: delegated orders are
+/// signed by the server.
+fn reject_signature(order: &Value, at: &str) -> Result<(), ApiError> {
+    match order.get("signature") {
+        None | Some(Value::Null) => Ok(()),
+        Some(_) => Err(ApiError::bad_request(format!(
+            "{at}.signature must be omitted: the server signs delegated orders for the sub-account"
+        ))),
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))
+}
+
+fn require_on_behalf_of(on_behalf_of: Option<i64>) -> Result<i64, ApiError> {
+    on_behalf_of.ok_or_else(|| {
+        ApiError::bad_request(
+            "onBehalfOf is required: the sandbox accepts delegated orders only; set it to the sub-account's profile id",
+        )
+    })
+}
+
+/// Checks that `profile_id` is one of the caller's sub-accounts.
+fn check_sub_account(
+    state: &SandboxState,
+    caller: &Caller,
+    profile_id: i64,
+) -> Result<(), ApiError> {
+    match state.accounts.get(&profile_id) {
+        Some(account) if account.partner_profile_id == caller.profile_id => Ok(()),
+        Some(_) => Err(ApiError::forbidden(format!(
+            "profile {profile_id} is not a sub-account of your partner profile"
+        ))),
+        None => Err(ApiError::not_found(format!(
+            "no sub-account with profile id {profile_id}; create one with POST /profiles/partner-accounts"
+        ))),
+    }
+}
+
+fn unix_millis(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or_default()
+}
+
+fn price_text(micro: u64) -> String {
+    micro_decimal(micro).to_string()
+}
+
+/// Validates an order against its market and turns it into an engine
+/// instruction.
+fn instruction(
+    order: &UnsignedOrder,
+    order_type: OrderType,
+    market: &MarketRecord,
+    post_only: Option<bool>,
+) -> Result<Instruction, ApiError> {
+    for (field, value) in [("maker", &order.maker), ("signer", &order.signer)] {
+        if !value.eq_ignore_ascii_case(ZERO_ADDRESS) {
+            return Err(ApiError::bad_request(format!(
+                "order.{field} must be the zero address {ZERO_ADDRESS} for delegated orders, got {value}"
+            )));
+        }
+    }
+    if !ids::is_hex_prefixed(&order.taker, 40) {
+        return Err(ApiError::bad_request(format!(
+            "order.taker must be an address (0x + 40 hex), usually {ZERO_ADDRESS}"
+        )));
+    }
+    if order.token_id != market.yes_token_id && order.token_id != market.no_token_id {
+        return Err(ApiError::bad_request(format!(
+            "order.tokenId {} is not an outcome token of market {}; use tokens.yes ({}) or tokens.no ({})",
+            order.token_id, market.slug, market.yes_token_id, market.no_token_id
+        )));
+    }
+    if order.signature_type != 0 {
+        return Err(ApiError::bad_request(format!(
+            "order.signatureType must be 0 for delegated orders, got {}",
+            order.signature_type
+        )));
+    }
+    if order.expiration.is_empty() || !order.expiration.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::bad_request(format!(
+            "order.expiration must be Unix seconds as digits (\"0\" for none), got {:?}",
+            order.expiration
+        )));
+    }
+    if order.salt == 0 {
+        return Err(ApiError::bad_request(
+            "order.salt must be a positive integer",
+        ));
+    }
+    if market.venue.is_collateral_fee() && order.fee_rate_bps != 0 {
+        return Err(ApiError::bad_request(format!(
+            "market {} trades on a collateral-fee venue (venue.feeModuleType COLLATERAL): order.feeRateBps must be 0, got {}",
+            market.slug, order.fee_rate_bps
+        ))
+        .with_code("FEE_RATE_MISMATCH"));
+    }
+    if order.fee_rate_bps > MAX_FEE_RATE_BPS {
+        return Err(ApiError::bad_request(format!(
+            "order.feeRateBps must be at most {MAX_FEE_RATE_BPS}, got {}",
+            order.fee_rate_bps
+        )));
+    }
+    if post_only == Some(true) && order_type != OrderType::Gtc {
+        return Err(ApiError::bad_request(format!(
+            "postOnly applies to GTC orders only, not {}",
+            order_type.as_str()
+        )));
+    }
+    match order_type {
+        OrderType::Fok => fok_instruction(order),
+        OrderType::Gtc | OrderType::Fak => limit_instruction(order, order_type == OrderType::Fak),
+    }
+}
+
+fn fok_instruction(order: &UnsignedOrder) -> Result<Instruction, ApiError> {
+    if let Some(price) = order.price {
+        return Err(ApiError::bad_request(format!(
+            "FOK orders carry no price (got {price}): makerAmount is the USDC to spend (BUY) or the shares to sell (SELL)"
+        )));
+    }
+    if order.taker_amount != 1 {
+        return Err(ApiError::bad_request(format!(
+            "order.takerAmount must be 1 for FOK orders, got {}",
+            order.taker_amount
+        )));
+    }
+    if order.maker_amount == 0 {
+        return Err(ApiError::bad_request(
+            "order.makerAmount must be positive: micro-USDC to spend (BUY) or micro-shares to sell (SELL)",
+        ));
+    }
+    Ok(match order.side {
+        Side::Buy => Instruction::FokBuy {
+            budget: order.maker_amount,
+        },
+        Side::Sell => Instruction::FokSell {
+            shares: order.maker_amount,
+        },
+    })
+}
+
+fn limit_instruction(order: &UnsignedOrder, kill_remainder: bool) -> Result<Instruction, ApiError> {
+    let price = order.price.ok_or_else(|| {
+        ApiError::bad_request("order.price is required for GTC and FAK orders (a number in (0, 1])")
+    })?;
+    if price <= Decimal::ZERO || price > Decimal::ONE {
+        return Err(ApiError::bad_request(format!(
+            "order.price must be in (0, 1], got {price}"
+        )));
+    }
+    let scaled = price * Decimal::from(MICRO);
+    let on_grid = if scaled.fract().is_zero() {
+        scaled.to_u64().filter(|p| p % TICK == 0)
+    } else {
+        None
+    };
+    let Some(price_micro) = on_grid else {
+        let below = scaled.trunc().to_u64().unwrap_or_default() / TICK * TICK;
+        let above = (below + TICK).min(MICRO);
+        let nearest = if below == 0 {
+            price_text(above)
+        } else {
+            format!("{} or {}", price_text(below), price_text(above))
+        };
+        return Err(ApiError::bad_request(format!(
+            "order.price {price} is not on the market's 0.001 tick; nearest valid prices: {nearest}"
+        )));
+    };
+    let (shares, shares_field) = match order.side {
+        Side::Buy => (order.taker_amount, "takerAmount"),
+        Side::Sell => (order.maker_amount, "makerAmount"),
+    };
+    if shares == 0 || shares % SHARES_STEP != 0 {
+        let below = shares / SHARES_STEP * SHARES_STEP;
+        return Err(ApiError::bad_request(format!(
+            "order.{shares_field} {shares} micro-shares is not a positive multiple of {SHARES_STEP} (0.001 shares); nearest valid: {} or {}",
+            below.max(SHARES_STEP),
+            below + SHARES_STEP
+        )));
+    }
+    let (field, given, expected, rule) = match order.side {
+        Side::Buy => (
+            "makerAmount",
+            order.maker_amount,
+            mul_micro(shares, price_micro, true),
+            "ceil(takerAmount × price)",
+        ),
+        Side::Sell => (
+            "takerAmount",
+            order.taker_amount,
+            mul_micro(shares, price_micro, false),
+            "floor(makerAmount × price)",
+        ),
+    };
+    if given != expected {
+        return Err(ApiError::bad_request(format!(
+            "order.{field} {given} does not match price {price} and {shares_field} {shares}: expected {expected} = {rule} in micro-units"
+        )));
+    }
+    Ok(Instruction::Limit {
+        side: order.side,
+        price: price_micro,
+        shares,
+        kill_remainder,
+    })
+}
+
+/// Validates and places one order; the caller holds the lock.
+fn place(
+    state: &mut SandboxState,
+    caller: &Caller,
+    placement: Placement,
+    now: SystemTime,
+) -> Result<OrderResponse, ApiError> {
+    check_sub_account(state, caller, placement.on_behalf_of)?;
+    if placement.owner_id != placement.on_behalf_of {
+        return Err(ApiError::bad_request(format!(
+            "ownerId {} must equal onBehalfOf {} for delegated orders",
+            placement.owner_id, placement.on_behalf_of
+        )));
+    }
+    if let Some(window) = placement.recv_window {
+        if !(1..=10_000).contains(&window) {
+            return Err(ApiError::bad_request(format!(
+                "recvWindow must be between 1 and 10000 ms, got {window}"
+            )));
+        }
+        let sent = placement.timestamp.ok_or_else(|| {
+            ApiError::bad_request("timestamp (Unix ms) is required with recvWindow")
+        })?;
+        let arrived = unix_millis(now);
+        if arrived > sent.saturating_add(window) {
+            return Err(ApiError::bad_request(format!(
+                "order arrived {} ms after its timestamp, outside recvWindow {window} ms; check your clock",
+                arrived - sent
+            ))
+            .with_code("RECV_WINDOW_EXPIRED"));
+        }
+    }
+    let owner = placement.owner_id;
+    if let Some(id) = &placement.client_order_id {
+        if id.is_empty() || id.len() > MAX_CLIENT_ORDER_ID {
+            return Err(ApiError::bad_request(format!(
+                "clientOrderId must be 1 to {MAX_CLIENT_ORDER_ID} characters, got {}",
+                id.len()
+            )));
+        }
+        if state.client_order_ids.contains_key(&(owner, id.clone())) {
+            return Err(ApiError::conflict(format!(
+                "clientOrderId {id:?} is already used by profile {owner}"
+            )));
+        }
+    }
+    let market = state.market(&placement.market_slug).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "market {:?} not found; list markets with GET /markets/active",
+            placement.market_slug
+        ))
+    })?;
+    let instruction = instruction(
+        &placement.order,
+        placement.order_type,
+        market,
+        placement.post_only,
+    )?;
+    let market_id = market.id;
+    let market_slug = market.slug.clone();
+    let salt = placement.order.salt;
+    if state.salts.contains(&(owner, salt)) {
+        return Err(ApiError::conflict(format!(
+            "an order with salt {salt} already exists for profile {owner}; every order needs a fresh salt"
+        ))
+        .with_code("DUPLICATE_ORDER"));
+    }
+    if placement.post_only == Some(true)
+        && let Instruction::Limit { side, price, .. } = instruction
+        && let Some(cross) = state
+            .engine
+            .would_cross(&placement.order.token_id, side, price)
+    {
+        return Err(ApiError::bad_request(format!(
+            "post-only order at {} would match the resting order at {}; lower a buy or raise a sell",
+            price_text(price),
+            price_text(cross.best)
+        ))
+        .with_code("POST_ONLY_WOULD_CROSS"));
+    }
+
+    let created_at = iso(now);
+    let data = OrderData {
+        id: ids::uuid(),
+        created_at: created_at.clone(),
+        market_id,
+        market_slug,
+        owner_id: owner,
+        order_type: placement.order_type,
+        order: placement.order,
+        client_order_id: placement.client_order_id,
+        signature: ids::signature(),
+    };
+    let token_id = data.order.token_id.clone();
+    let execution = state.engine.submit(&token_id, instruction, data);
+    let entry = state
+        .engine
+        .entry(execution.index)
+        .ok_or_else(|| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "order vanished"))?;
+    let id = entry.data.id.clone();
+    let client_order_id = entry.data.client_order_id.clone();
+    state.salts.insert((owner, salt));
+    state.order_ids.insert(id, execution.index);
+    if let Some(client_order_id) = client_order_id {
+        state
+            .client_order_ids
+            .insert((owner, client_order_id), execution.index);
+    }
+    Ok(order_response(state, &execution, &created_at))
+}
+
+fn order_response(state: &SandboxState, execution: &Execution, created_at: &str) -> OrderResponse {
+    let entries = state.engine.entries();
+    let entry = &entries[execution.index];
+    let data = &entry.data;
+    let order = &data.order;
+    let fee = order.fee_rate_bps;
+    let matched = !execution.fills.is_empty();
+    let contracts = execution.shares();
+    let usd = execution.collateral();
+    let effective = if matched { fee } else { 0 };
+    let cut = |amount: u64| {
+        u64::try_from(u128::from(amount) * u128::from(effective) / 10_000).unwrap_or(u64::MAX)
+    };
+    let (contracts_fee, usd_fee) = match entry.side {
+        Side::Buy => (cut(contracts), 0),
+        Side::Sell => (0, cut(usd)),
+    };
+    let reason = match (entry.status, data.order_type) {
+        (OrderStatus::Killed, OrderType::Fok) => {
+            Some("FOK order killed: resting liquidity could not fill it entirely".to_owned())
+        }
+        (OrderStatus::Killed, _) => Some(format!(
+            "FAK order: unfilled {} shares killed",
+            micro_decimal(entry.remaining)
+        )),
+        _ => None,
+    };
+    OrderResponse {
+        order: CreatedOrder {
+            id: data.id.clone(),
+            created_at: Some(created_at.to_owned()),
+            maker_amount: order.maker_amount,
+            taker_amount: order.taker_amount,
+            expiration: Some(order.expiration.clone()),
+            signature_type: Some(order.signature_type),
+            salt: Some(order.salt),
+            maker: Some(order.maker.clone()),
+            signer: Some(order.signer.clone()),
+            taker: Some(order.taker.clone()),
+            token_id: order.token_id.clone(),
+            side: order.side,
+            fee_rate_bps: Some(fee),
+            nonce: Some(order.nonce),
+            signature: Some(data.signature.clone()),
+            order_type: Some(data.order_type.as_str().to_owned()),
+            price: order.price,
+            market_id: Some(data.market_id),
+        },
+        maker_matches: execution
+            .fills
+            .iter()
+            .map(|fill| OrderMatch {
+                id: ids::uuid(),
+                created_at: Some(created_at.to_owned()),
+                matched_size: fill.shares.to_string(),
+                order_id: entries[fill.maker].data.id.clone(),
+            })
+            .collect(),
+        execution: Some(OrderExecution {
+            matched,
+            settlement_status: if matched {
+                SettlementStatus::Matched
+            } else {
+                SettlementStatus::Unmatched
+            },
+            trade_event_id: matched.then(ids::uuid),
+            tx_hash: None,
+            client_order_id: data.client_order_id.clone(),
+            eligible_at: None,
+            reason,
+            stp_maker_cancels: Vec::new(),
+            fee_rate_bps: Some(fee),
+            effective_fee_bps: Some(Decimal::from(effective)),
+            totals_raw: Some(ExecutionTotals {
+                contracts_gross: contracts.to_string(),
+                contracts_fee: contracts_fee.to_string(),
+                contracts_net: (contracts - contracts_fee).to_string(),
+                usd_gross: usd.to_string(),
+                usd_fee: usd_fee.to_string(),
+                usd_net: (usd - usd_fee).to_string(),
+            }),
+        }),
+    }
+}
+
+pub(super) async fn create(
+    State(app): State<App>,
+    signed: Signed,
+) -> Result<Json<OrderResponse>, ApiError> {
+    let value: Value = signed.json()?;
+    if let Some(order) = value.get("order") {
+        reject_signature(order, "order")?;
+    }
+    let request: CreateOrderRequest = decode(value)?;
+    let on_behalf_of = require_on_behalf_of(request.on_behalf_of)?;
+    signed.caller.require(
+        &[SCOPE_TRADING, SCOPE_DELEGATED_SIGNING],
+        "place delegated orders",
+    )?;
+    let placement = Placement {
+        order: request.order,
+        order_type: request.order_type,
+        market_slug: request.market_slug,
+        owner_id: request.owner_id,
+        on_behalf_of,
+        post_only: request.post_only,
+        client_order_id: None,
+        timestamp: request.timestamp,
+        recv_window: request.recv_window,
+    };
+    let now = app.now();
+    let mut state = app.lock();
+    place(&mut state, &signed.caller, placement, now).map(Json)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct OnBehalfQuery {
+    on_behalf_of: Option<String>,
+}
+
+/// The profile whose orders a cancel acts on, after scope and ownership
+/// checks.
+fn cancel_owner(
+    state: &SandboxState,
+    caller: &Caller,
+    on_behalf_of: Option<i64>,
+) -> Result<i64, ApiError> {
+    match on_behalf_of {
+        Some(profile_id) => {
+            caller.require(
+                &[SCOPE_TRADING, SCOPE_DELEGATED_SIGNING],
+                "cancel delegated orders",
+            )?;
+            check_sub_account(state, caller, profile_id)?;
+            Ok(profile_id)
+        }
+        None => {
+            caller.require(&[SCOPE_TRADING], "cancel orders")?;
+            Ok(caller.profile_id)
+        }
+    }
+}
+
+/// Why a cancel failed, as a cancel-replace error detail and an HTTP error.
+struct CancelFailure {
+    code: &'static str,
+    message: String,
+    status: StatusCode,
+}
+
+impl From<CancelFailure> for ApiError {
+    fn from(failure: CancelFailure) -> Self {
+        ApiError::new(failure.status, failure.message).with_code(failure.code)
+    }
+}
+
+fn cancel_one(
+    state: &mut SandboxState,
+    owner: i64,
+    target: &CancelTarget,
+) -> Result<(String, Option<String>), CancelFailure> {
+    let index = match target {
+        CancelTarget::OrderId(id) => state.order_ids.get(id).copied(),
+        CancelTarget::ClientOrderId(id) => {
+            state.client_order_ids.get(&(owner, id.clone())).copied()
+        }
+    };
+    let describe = || match target {
+        CancelTarget::OrderId(id) => format!("order {id}"),
+        CancelTarget::ClientOrderId(id) => format!("order with clientOrderId {id:?}"),
+    };
+    let Some(index) = index.filter(|i| {
+        state
+            .engine
+            .entry(*i)
+            .is_some_and(|e| e.data.owner_id == owner)
+    }) else {
+        return Err(CancelFailure {
+            code: "ORDER_NOT_FOUND",
+            message: format!("{} not found for profile {owner}", describe()),
+            status: StatusCode::NOT_FOUND,
+        });
+    };
+    state.engine.cancel(index).map_err(|status| CancelFailure {
+        code: "ORDER_NOT_CANCELLABLE",
+        message: format!(
+            "{} is {} and can no longer be cancelled",
+            describe(),
+            match status {
+                OrderStatus::Filled => "already filled",
+                OrderStatus::Cancelled => "already cancelled",
+                _ => "no longer open",
+            }
+        ),
+        status: StatusCode::CONFLICT,
+    })?;
+    let data = &state.engine.entries()[index].data;
+    Ok((data.id.clone(), data.client_order_id.clone()))
+}
+
+pub(super) async fn cancel(
+    State(app): State<App>,
+    Path(order_id): Path<String>,
+    params: Result<Query<OnBehalfQuery>, QueryRejection>,
+    signed: Signed,
+) -> Result<Json<MessageResponse>, ApiError> {
+    let params = query(params)?;
+    let on_behalf_of = positive("onBehalfOf", params.on_behalf_of.as_deref())?;
+    let mut state = app.lock();
+    let owner = cancel_owner(&state, &signed.caller, on_behalf_of)?;
+    let (id, _) = cancel_one(&mut state, owner, &CancelTarget::OrderId(order_id))?;
+    Ok(Json(MessageResponse {
+        message: format!("Order {id} canceled successfully"),
+    }))
+}
+
+pub(super) async fn cancel_all(
+    State(app): State<App>,
+    Path(slug): Path<String>,
+    params: Result<Query<OnBehalfQuery>, QueryRejection>,
+    signed: Signed,
+) -> Result<Json<MessageResponse>, ApiError> {
+    let params = query(params)?;
+    let on_behalf_of = positive("onBehalfOf", params.on_behalf_of.as_deref())?;
+    let mut state = app.lock();
+    let owner = cancel_owner(&state, &signed.caller, on_behalf_of)?;
+    if state.market(&slug).is_none() {
+        return Err(ApiError::not_found(format!(
+            "market {slug:?} not found; list markets with GET /markets/active"
+        )));
+    }
+    let live: Vec<usize> = state
+        .engine
+        .entries()
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            e.status == OrderStatus::Live && e.data.owner_id == owner && e.data.market_slug == slug
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for index in &live {
+        // Every index is live and the lock is held, so this cannot fail.
+        let _ = state.engine.cancel(*index);
+    }
+    Ok(Json(MessageResponse {
+        message: format!("Canceled {} orders in market {slug}", live.len()),
+    }))
+}
+
+/// Error code for a replacement that could not be placed.
+fn detail(error: &ApiError) -> ApiErrorDetail {
+    let code = error.code.unwrap_or(match error.status {
+        StatusCode::NOT_FOUND => "NOT_FOUND",
+        StatusCode::FORBIDDEN => "FORBIDDEN",
+        StatusCode::CONFLICT => "CONFLICT",
+        _ => "VALIDATION_ERROR",
+    });
+    ApiErrorDetail {
+        code: code.to_owned(),
+        message: error.message.clone(),
+    }
+}
+
+/// Runs one cancel-replace under the lock. `Err` is a request-level error
+/// (bad body, wrong sub-account); outcome failures are in the result.
+fn cancel_replace_one(
+    state: &mut SandboxState,
+    caller: &Caller,
+    value: Value,
+    now: SystemTime,
+) -> Result<CancelReplaceResult, ApiError> {
+    if let Some(order) = value.get("replacement").and_then(|r| r.get("order")) {
+        reject_signature(order, "replacement.order")?;
+    }
+    let request: CancelReplaceRequest = decode(value)?;
+    let on_behalf_of = require_on_behalf_of(request.on_behalf_of)?;
+    caller.require(
+        &[SCOPE_TRADING, SCOPE_DELEGATED_SIGNING],
+        "cancel-replace delegated orders",
+    )?;
+    check_sub_account(state, caller, on_behalf_of)?;
+
+    let cancel = match cancel_one(state, on_behalf_of, &request.cancel) {
+        Ok((order_id, client_order_id)) => CancelOutcome::Success {
+            order_id: Some(order_id),
+            client_order_id,
+        },
+        Err(failure) => CancelOutcome::Failure {
+            error: ApiErrorDetail {
+                code: failure.code.to_owned(),
+                message: failure.message,
+            },
+        },
+    };
+    if !cancel.is_success() && request.mode == CancelReplaceMode::StopOnFailure {
+        return Ok(CancelReplaceResult {
+            cancel,
+            replacement: ReplacementOutcome::NotAttempted,
+        });
+    }
+    let replacement = request.replacement;
+    let placement = Placement {
+        order: replacement.order,
+        order_type: replacement.order_type,
+        market_slug: replacement.market_slug,
+        owner_id: replacement.owner_id,
+        on_behalf_of,
+        post_only: replacement.post_only,
+        client_order_id: replacement.client_order_id,
+        timestamp: replacement.timestamp,
+        recv_window: replacement.recv_window,
+    };
+    let replacement = match place(state, caller, placement, now) {
+        Ok(response) => ReplacementOutcome::Success {
+            data: Box::new(response),
+        },
+        Err(error) => ReplacementOutcome::Failure {
+            error: detail(&error),
+        },
+    };
+    Ok(CancelReplaceResult {
+        cancel,
+        replacement,
+    })
+}
+
+pub(super) async fn cancel_replace(
+    State(app): State<App>,
+    signed: Signed,
+) -> Result<Response, ApiError> {
+    let value: Value = signed.json()?;
+    let now = app.now();
+    let result = {
+        let mut state = app.lock();
+        cancel_replace_one(&mut state, &signed.caller, value, now)?
+    };
+    let status = if matches!(result.replacement, ReplacementOutcome::NotAttempted) {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(result)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct BatchBody {
+    operations: Vec<Value>,
+}
+
+pub(super) async fn cancel_replace_batch(
+    State(app): State<App>,
+    signed: Signed,
+) -> Result<Response, ApiError> {
+    let body: BatchBody = signed.json()?;
+    if body.operations.is_empty() || body.operations.len() > MAX_BATCH {
+        return Err(ApiError::bad_request(format!(
+            "operations must hold 1 to {MAX_BATCH} cancel-replace operations, got {}",
+            body.operations.len()
+        )));
+    }
+    let now = app.now();
+    let mut results = Vec::with_capacity(body.operations.len());
+    let mut state = app.lock();
+    for (index, operation) in body.operations.into_iter().enumerate() {
+        let item = match cancel_replace_one(&mut state, &signed.caller, operation, now) {
+            Ok(result) => CancelReplaceBatchItem {
+                index,
+                cancel: result.cancel,
+                replacement: result.replacement,
+            },
+            Err(error) => CancelReplaceBatchItem {
+                index,
+                cancel: CancelOutcome::Failure {
+                    error: detail(&error),
+                },
+                replacement: ReplacementOutcome::NotAttempted,
+            },
+        };
+        results.push(item);
+    }
+    drop(state);
+    Ok((
+        StatusCode::MULTI_STATUS,
+        Json(CancelReplaceBatchResponse { results }),
+    )
+        .into_response())
+}

@@ -1,0 +1,90 @@
+//! `/portfolio/redeem` and `/portfolio/withdraw` for server-wallet
+//! sub-accounts.
+
+use axum::Json;
+use axum::extract::State;
+use limitless_types::{
+    RedeemParams, RedeemResponse, SCOPE_TRADING, SCOPE_WITHDRAWAL, WithdrawParams, WithdrawResponse,
+};
+
+use super::accounts::{invalid, own_account};
+use crate::auth::Signed;
+use crate::error::ApiError;
+use crate::ids;
+use crate::seed::USDC;
+use crate::state::App;
+
+pub(super) async fn redeem(
+    State(app): State<App>,
+    signed: Signed,
+) -> Result<Json<RedeemResponse>, ApiError> {
+    signed
+        .caller
+        .require(&[SCOPE_TRADING], "redeem positions")?;
+    let params: RedeemParams = signed.json()?;
+    params.validate().map_err(invalid)?;
+    let mut state = app.lock();
+    let market_id = state
+        .markets
+        .iter()
+        .find(|m| m.condition_id.eq_ignore_ascii_case(&params.condition_id))
+        .map(|m| m.id)
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "no market with condition id {}; use the conditionId of a market from GET /markets/active",
+                params.condition_id
+            ))
+        })?;
+    let account = own_account(&mut state, signed.caller.profile_id, params.on_behalf_of)?;
+    if !account.server_wallet {
+        return Err(ApiError::bad_request(format!(
+            "profile {} is an EOA sub-account; only server wallets redeem through the API",
+            params.on_behalf_of
+        )));
+    }
+    Ok(Json(RedeemResponse {
+        hash: String::new(),
+        user_operation_hash: ids::hash32(),
+        transaction_id: ids::uuid(),
+        wallet_address: account.account.clone(),
+        condition_id: params.condition_id,
+        market_id: Some(market_id),
+    }))
+}
+
+pub(super) async fn withdraw(
+    State(app): State<App>,
+    signed: Signed,
+) -> Result<Json<WithdrawResponse>, ApiError> {
+    signed
+        .caller
+        .require(&[SCOPE_WITHDRAWAL], "withdraw funds")?;
+    let params: WithdrawParams = signed.json()?;
+    params.validate().map_err(invalid)?;
+    let mut state = app.lock();
+    let partner_account = state
+        .identity_by_profile(signed.caller.profile_id)
+        .map(|i| i.account.clone())
+        .unwrap_or_default();
+    let wallet = match params.on_behalf_of {
+        Some(profile_id) => {
+            let account = own_account(&mut state, signed.caller.profile_id, profile_id)?;
+            if !account.server_wallet {
+                return Err(ApiError::bad_request(format!(
+                    "profile {profile_id} is an EOA sub-account; only server wallets withdraw through the API"
+                )));
+            }
+            account.account.clone()
+        }
+        None => partner_account.clone(),
+    };
+    Ok(Json(WithdrawResponse {
+        hash: String::new(),
+        user_operation_hash: ids::hash32(),
+        transaction_id: ids::uuid(),
+        wallet_address: wallet,
+        token: params.token.unwrap_or_else(|| USDC.to_owned()),
+        destination: params.destination.unwrap_or(partner_account),
+        amount: params.amount,
+    }))
+}

@@ -1,0 +1,332 @@
+//! [`Sandbox`] and its builder: configure, bind, serve.
+
+use std::collections::HashSet;
+use std::net::{Ipv4Addr, SocketAddr};
+
+use limitless_types::{Decimal, validate_token_id};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::clock::{ClockOffset, SandboxClock};
+use crate::error::SandboxError;
+use crate::handle::{SandboxHandle, SeededIdentity, SeededMarket};
+use crate::ids;
+use crate::routes;
+use crate::seed::{IdentitySeed, MarketSeed, default_markets};
+use crate::state::{App, Identity, MarketRecord, State};
+
+/// Profile id of the first seeded identity; the rest follow.
+const FIRST_IDENTITY_PROFILE_ID: i64 = 1001;
+/// Profile id of the first sub-account created.
+const FIRST_SUB_ACCOUNT_PROFILE_ID: i64 = 2001;
+/// Id of the first seeded market.
+const FIRST_MARKET_ID: i64 = 4101;
+
+/// A configured, not yet running sandbox.
+///
+/// [`Sandbox::start`] runs one with the defaults; [`Sandbox::builder`]
+/// configures identities, markets, port, clock offset and rate limit.
+#[derive(Debug, Clone)]
+pub struct Sandbox {
+    config: SandboxBuilder,
+}
+
+impl Sandbox {
+    /// A builder starting from the default seeds.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
+
+    /// Starts a sandbox with the default seeds on a free port of 127.0.0.1.
+    ///
+    /// # Errors
+    ///
+    /// [`SandboxError::Bind`] if no port can be bound.
+    pub async fn start() -> Result<SandboxHandle, SandboxError> {
+        Self::builder().start().await
+    }
+
+    /// Binds 127.0.0.1 on the configured port (0: any free port) and serves
+    /// in a background task until the handle is shut down or dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`SandboxError::Bind`] if the port cannot be bound.
+    pub async fn listen(self) -> Result<SandboxHandle, SandboxError> {
+        let config = self.config;
+        let mut identities = Vec::new();
+        let mut seeded_identities = Vec::new();
+        let seeds = [config.partner, config.user]
+            .into_iter()
+            .chain(config.identities);
+        for (profile_id, seed) in (FIRST_IDENTITY_PROFILE_ID..).zip(seeds) {
+            let account = format!("0x5a4d{profile_id:036x}");
+            seeded_identities.push(SeededIdentity::new(
+                profile_id,
+                account.clone(),
+                seed.token_management_enabled,
+                seed.allowed_scopes.clone(),
+                seed.token.clone(),
+            ));
+            identities.push(Identity {
+                token: seed.token,
+                profile_id,
+                account,
+                token_management_enabled: seed.token_management_enabled,
+                allowed_scopes: seed.allowed_scopes,
+            });
+        }
+        let mut markets = Vec::new();
+        let mut seeded_markets = Vec::new();
+        for ((id, rank), seed) in (FIRST_MARKET_ID..).zip(0..).zip(config.markets) {
+            let condition_id = seed.condition_id.clone().unwrap_or_else(ids::hash32);
+            seeded_markets.push(SeededMarket {
+                id,
+                slug: seed.slug.clone(),
+                title: seed.title.clone(),
+                yes_token_id: seed.yes_token_id.clone(),
+                no_token_id: seed.no_token_id.clone(),
+                venue: seed.venue,
+                condition_id: condition_id.clone(),
+            });
+            markets.push(MarketRecord {
+                id,
+                json: routes::market_json(id, &seed, &condition_id, rank),
+                slug: seed.slug,
+                yes_token_id: seed.yes_token_id,
+                no_token_id: seed.no_token_id,
+                venue: seed.venue,
+                yes_price: seed.yes_price,
+                condition_id,
+            });
+        }
+
+        let state = State::new(identities, markets, FIRST_SUB_ACCOUNT_PROFILE_ID);
+        let app = App::new(
+            state,
+            SandboxClock::new(config.clock_offset),
+            config.rate_limit,
+        );
+        let requested = SocketAddr::from((Ipv4Addr::LOCALHOST, config.port));
+        let listener = TcpListener::bind(requested)
+            .await
+            .map_err(|source| SandboxError::Bind {
+                addr: requested,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
+            addr: requested,
+            source,
+        })?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let router = routes::router(app.clone());
+        let task = tokio::spawn(async move {
+            let served = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+            if let Err(error) = served {
+                tracing::error!(%error, "sandbox server stopped with an error");
+            }
+        });
+        tracing::info!(%addr, "sandbox listening");
+        Ok(SandboxHandle::new(
+            addr,
+            app,
+            seeded_identities,
+            seeded_markets,
+            stop,
+            task,
+        ))
+    }
+}
+
+/// Configures a [`Sandbox`]. Starts from the default seeds: a partner
+/// identity, a user identity (both with random tokens), and three markets
+/// (legacy, collateral-fee and neg-risk venues).
+#[must_use]
+#[derive(Debug, Clone)]
+pub struct SandboxBuilder {
+    partner: IdentitySeed,
+    user: IdentitySeed,
+    identities: Vec<IdentitySeed>,
+    markets: Vec<MarketSeed>,
+    port: u16,
+    clock_offset: ClockOffset,
+    rate_limit: Option<u32>,
+}
+
+impl Default for SandboxBuilder {
+    fn default() -> Self {
+        Self {
+            partner: IdentitySeed::partner(ids::identity_token("sbx-partner")),
+            user: IdentitySeed::new(ids::identity_token("sbx-user")),
+            identities: Vec::new(),
+            markets: default_markets(),
+            port: 0,
+            clock_offset: ClockOffset::ZERO,
+            rate_limit: None,
+        }
+    }
+}
+
+impl SandboxBuilder {
+    /// Replaces the partner identity (profile 1001), returned by
+    /// [`SandboxHandle::partner_identity_token`].
+    pub fn partner(mut self, seed: IdentitySeed) -> Self {
+        self.partner = seed;
+        self
+    }
+
+    /// Replaces the ordinary user identity (profile 1002), returned by
+    /// [`SandboxHandle::user_identity_token`].
+    pub fn user(mut self, seed: IdentitySeed) -> Self {
+        self.user = seed;
+        self
+    }
+
+    /// Adds another identity (profiles 1003 onwards, in call order).
+    pub fn identity(mut self, seed: IdentitySeed) -> Self {
+        self.identities.push(seed);
+        self
+    }
+
+    /// Adds a market after the default ones.
+    pub fn market(mut self, seed: MarketSeed) -> Self {
+        self.markets.push(seed);
+        self
+    }
+
+    /// Replaces all markets, the defaults included.
+    pub fn markets<I: IntoIterator<Item = MarketSeed>>(mut self, seeds: I) -> Self {
+        self.markets = seeds.into_iter().collect();
+        self
+    }
+
+    /// The port to bind on 127.0.0.1; 0 (the default) picks a free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Runs the server's clock ahead (positive) or behind (negative) real
+    /// time: milliseconds as `i64`, a signed [`time::Duration`], or a
+    /// [`ClockOffset`]. Applies to the HMAC window and the `Date` header.
+    pub fn clock_offset(mut self, offset: impl Into<ClockOffset>) -> Self {
+        self.clock_offset = offset.into();
+        self
+    }
+
+    /// Limits each credential (API token, identity token, or anonymous
+    /// callers together) to `requests_per_second`, with bursts of the same
+    /// size. Beyond it the server answers 429 with `Retry-After` and
+    /// `retryAfterSeconds`.
+    pub fn rate_limit(mut self, requests_per_second: u32) -> Self {
+        self.rate_limit = Some(requests_per_second);
+        self
+    }
+
+    /// Checks the configuration.
+    ///
+    /// # Errors
+    ///
+    /// [`SandboxError::InvalidConfig`] naming the first bad setting.
+    pub fn build(self) -> Result<Sandbox, SandboxError> {
+        let mut tokens = HashSet::new();
+        for seed in [&self.partner, &self.user]
+            .into_iter()
+            .chain(&self.identities)
+        {
+            if seed.token.is_empty() || seed.token.chars().any(char::is_whitespace) {
+                return Err(SandboxError::config(
+                    "identity token",
+                    "must be non-empty and contain no whitespace",
+                ));
+            }
+            if !tokens.insert(seed.token.as_str()) {
+                return Err(SandboxError::config(
+                    "identity token",
+                    "two identities share a token; give each its own",
+                ));
+            }
+            if seed.allowed_scopes.iter().any(|s| s.trim().is_empty()) {
+                return Err(SandboxError::config(
+                    "allowed_scopes",
+                    "a scope is blank; use trading, account_creation, delegated_signing or withdrawal",
+                ));
+            }
+        }
+        let mut slugs = HashSet::new();
+        let mut token_ids = HashSet::new();
+        for market in &self.markets {
+            let slug_ok = !market.slug.is_empty()
+                && market
+                    .slug
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !slug_ok {
+                return Err(SandboxError::config(
+                    "market slug",
+                    format!(
+                        "{:?} must be non-empty lower-case letters, digits and '-'",
+                        market.slug
+                    ),
+                ));
+            }
+            if !slugs.insert(market.slug.as_str()) {
+                return Err(SandboxError::config(
+                    "market slug",
+                    format!("{:?} is used by two markets", market.slug),
+                ));
+            }
+            for token in [&market.yes_token_id, &market.no_token_id] {
+                validate_token_id(token).map_err(|e| {
+                    SandboxError::config(
+                        "market token id",
+                        format!("{}: {}", market.slug, e.message),
+                    )
+                })?;
+                if !token_ids.insert(token.as_str()) {
+                    return Err(SandboxError::config(
+                        "market token id",
+                        format!("{token} is used twice; every outcome needs its own token id"),
+                    ));
+                }
+            }
+            if let Some(condition_id) = &market.condition_id
+                && !ids::is_hex_prefixed(condition_id, 64)
+            {
+                return Err(SandboxError::config(
+                    "condition_id",
+                    format!("{}: expected 0x followed by 64 hex characters", market.slug),
+                ));
+            }
+            if market.yes_price < Decimal::ZERO || market.yes_price > Decimal::ONE {
+                return Err(SandboxError::config(
+                    "yes_price",
+                    format!(
+                        "{}: must be between 0 and 1, got {}",
+                        market.slug, market.yes_price
+                    ),
+                ));
+            }
+        }
+        if self.rate_limit == Some(0) {
+            return Err(SandboxError::config(
+                "rate_limit",
+                "must be at least 1 request per second; leave it unset for no limit",
+            ));
+        }
+        Ok(Sandbox { config: self })
+    }
+
+    /// Checks the configuration and starts the server ([`Sandbox::listen`]).
+    ///
+    /// # Errors
+    ///
+    /// [`SandboxError::InvalidConfig`] or [`SandboxError::Bind`].
+    pub async fn start(self) -> Result<SandboxHandle, SandboxError> {
+        self.build()?.listen().await
+    }
+}

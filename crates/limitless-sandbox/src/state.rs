@@ -1,0 +1,261 @@
+//! The server's in-memory state, behind one `std::sync::Mutex` that is never
+//! held across an `.await`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Instant, SystemTime};
+
+use limitless_auth::{Signer, Timestamp, Verifier};
+use limitless_types::{AllowanceTarget, Decimal, OrderType, UnsignedOrder};
+
+use crate::clock::SandboxClock;
+use crate::engine::Engine;
+use crate::seed::MarketVenue;
+
+/// Shared server state, cheap to clone.
+#[derive(Clone)]
+pub(crate) struct App(Arc<Shared>);
+
+pub(crate) struct Shared {
+    state: Mutex<State>,
+    pub(crate) clock: SandboxClock,
+    pub(crate) verifier: Verifier,
+    pub(crate) rate_limit: Option<u32>,
+    requests: AtomicU64,
+}
+
+impl fmt::Debug for App {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("App")
+            .field("clock", &self.0.clock)
+            .field("rate_limit", &self.0.rate_limit)
+            .field("requests", &self.request_count())
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    pub(crate) fn new(state: State, clock: SandboxClock, rate_limit: Option<u32>) -> Self {
+        Self(Arc::new(Shared {
+            state: Mutex::new(state),
+            clock,
+            verifier: Verifier::default(),
+            rate_limit,
+            requests: AtomicU64::new(0),
+        }))
+    }
+
+    /// Locks the state. A panic in another handler does not poison it for
+    /// good: every mutation leaves the state consistent before it can panic.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.0.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn verifier(&self) -> &Verifier {
+        &self.0.verifier
+    }
+
+    pub(crate) fn rate_limit(&self) -> Option<u32> {
+        self.0.rate_limit
+    }
+
+    pub(crate) fn now(&self) -> SystemTime {
+        self.0.clock.now()
+    }
+
+    /// The sandbox time as an API timestamp (`2026-03-23T12:34:56.789Z`).
+    pub(crate) fn now_iso(&self) -> String {
+        iso(self.now())
+    }
+
+    pub(crate) fn count_request(&self) {
+        self.0.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn request_count(&self) -> u64 {
+        self.0.requests.load(Ordering::Relaxed)
+    }
+}
+
+/// Formats a time as an API timestamp.
+pub(crate) fn iso(at: SystemTime) -> String {
+    Timestamp::from_system_time(at)
+        .map(|t| t.as_str().to_owned())
+        .unwrap_or_default()
+}
+
+/// A seeded identity: a profile that authenticates with an identity token.
+pub(crate) struct Identity {
+    pub(crate) token: String,
+    pub(crate) profile_id: i64,
+    pub(crate) account: String,
+    pub(crate) token_management_enabled: bool,
+    pub(crate) allowed_scopes: Vec<String>,
+}
+
+/// A derived API token.
+pub(crate) struct TokenRecord {
+    pub(crate) signer: Signer,
+    pub(crate) profile_id: i64,
+    pub(crate) label: Option<String>,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) created_at: String,
+    pub(crate) seq: u64,
+    pub(crate) last_used_at: Option<String>,
+    pub(crate) revoked: bool,
+}
+
+/// A partner's sub-account.
+pub(crate) struct SubAccount {
+    pub(crate) profile_id: i64,
+    pub(crate) partner_profile_id: i64,
+    pub(crate) account: String,
+    pub(crate) display_name: Option<String>,
+    pub(crate) server_wallet: bool,
+    pub(crate) allowances: Vec<AllowanceTarget>,
+}
+
+/// A market and what the server needs to know about it.
+pub(crate) struct MarketRecord {
+    pub(crate) id: i64,
+    pub(crate) slug: String,
+    pub(crate) yes_token_id: String,
+    pub(crate) no_token_id: String,
+    pub(crate) venue: MarketVenue,
+    pub(crate) condition_id: String,
+    /// The displayed YES price, the book's midpoint while it is empty.
+    pub(crate) yes_price: Decimal,
+    /// The full `Market` JSON served by `/markets`.
+    pub(crate) json: serde_json::Value,
+}
+
+/// What the server keeps about each order besides the engine's view.
+pub(crate) struct OrderData {
+    pub(crate) id: String,
+    pub(crate) created_at: String,
+    pub(crate) market_id: i64,
+    pub(crate) market_slug: String,
+    pub(crate) owner_id: i64,
+    pub(crate) order_type: OrderType,
+    pub(crate) order: UnsignedOrder,
+    pub(crate) client_order_id: Option<String>,
+    pub(crate) signature: String,
+}
+
+/// A registered withdrawal destination.
+pub(crate) struct WithdrawalAddressRecord {
+    pub(crate) id: String,
+    pub(crate) profile_id: i64,
+    pub(crate) address: String,
+    pub(crate) label: Option<String>,
+    pub(crate) created_at: String,
+}
+
+/// A token bucket for one credential, in thousandths of a request.
+struct Bucket {
+    milli: u64,
+    updated: Instant,
+}
+
+/// Everything the sandbox holds.
+pub(crate) struct State {
+    pub(crate) identities: Vec<Identity>,
+    pub(crate) tokens: HashMap<String, TokenRecord>,
+    pub(crate) next_token_seq: u64,
+    pub(crate) accounts: BTreeMap<i64, SubAccount>,
+    pub(crate) next_profile_id: i64,
+    pub(crate) markets: Vec<MarketRecord>,
+    pub(crate) engine: Engine<OrderData>,
+    pub(crate) order_ids: HashMap<String, usize>,
+    pub(crate) client_order_ids: HashMap<(i64, String), usize>,
+    pub(crate) salts: HashSet<(i64, u64)>,
+    pub(crate) withdrawal_addresses: Vec<WithdrawalAddressRecord>,
+    buckets: HashMap<String, Bucket>,
+}
+
+impl State {
+    pub(crate) fn new(
+        identities: Vec<Identity>,
+        markets: Vec<MarketRecord>,
+        next_profile_id: i64,
+    ) -> Self {
+        Self {
+            identities,
+            tokens: HashMap::new(),
+            next_token_seq: 0,
+            accounts: BTreeMap::new(),
+            next_profile_id,
+            markets,
+            engine: Engine::default(),
+            order_ids: HashMap::new(),
+            client_order_ids: HashMap::new(),
+            salts: HashSet::new(),
+            withdrawal_addresses: Vec::new(),
+            buckets: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn identity_by_token(&self, token: &str) -> Option<&Identity> {
+        self.identities.iter().find(|i| i.token == token)
+    }
+
+    pub(crate) fn identity_by_profile(&self, profile_id: i64) -> Option<&Identity> {
+        self.identities.iter().find(|i| i.profile_id == profile_id)
+    }
+
+    pub(crate) fn market(&self, slug: &str) -> Option<&MarketRecord> {
+        self.markets.iter().find(|m| m.slug == slug)
+    }
+
+    /// Takes one request from `key`'s bucket of `per_second` requests per
+    /// second, or says how many whole seconds until one is available.
+    pub(crate) fn take_rate_token(
+        &mut self,
+        key: &str,
+        per_second: u32,
+        now: Instant,
+    ) -> Result<(), u64> {
+        let capacity = u64::from(per_second) * 1000;
+        let bucket = self.buckets.entry(key.to_owned()).or_insert(Bucket {
+            milli: capacity,
+            updated: now,
+        });
+        let elapsed = now.saturating_duration_since(bucket.updated);
+        let refill = u64::try_from(elapsed.as_millis())
+            .unwrap_or(u64::MAX)
+            .saturating_mul(u64::from(per_second));
+        bucket.milli = bucket.milli.saturating_add(refill).min(capacity);
+        bucket.updated = now;
+        if bucket.milli >= 1000 {
+            bucket.milli -= 1000;
+            Ok(())
+        } else {
+            let wait_ms = (1000 - bucket.milli).div_ceil(u64::from(per_second));
+            Err(wait_ms.div_ceil(1000).max(1))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn token_bucket_refills_at_the_configured_rate() {
+        let mut state = State::new(Vec::new(), Vec::new(), 1);
+        let start = Instant::now();
+        assert_eq!(state.take_rate_token("k", 2, start), Ok(()));
+        assert_eq!(state.take_rate_token("k", 2, start), Ok(()));
+        assert_eq!(state.take_rate_token("k", 2, start), Err(1));
+        // Other credentials have their own bucket.
+        assert_eq!(state.take_rate_token("other", 2, start), Ok(()));
+        // Half a second refills one request at 2 per second.
+        let later = start + Duration::from_millis(500);
+        assert_eq!(state.take_rate_token("k", 2, later), Ok(()));
+        assert_eq!(state.take_rate_token("k", 2, later), Err(1));
+    }
+}
