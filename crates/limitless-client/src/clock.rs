@@ -17,6 +17,12 @@ pub trait Clock: fmt::Debug + Send + Sync + 'static {
     fn now(&self) -> SystemTime;
 }
 
+impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
+    fn now(&self) -> SystemTime {
+        (**self).now()
+    }
+}
+
 /// The host's clock. The default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SystemClock;
@@ -30,6 +36,7 @@ impl Clock for SystemClock {
 }
 
 /// A clock that reads a time you set: for tests and reproducible requests.
+/// Share it through an `Arc` to move time while a client uses it.
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};

@@ -54,16 +54,14 @@ impl RetryPolicy for NoRetry {
     }
 }
 
-/// The policy's decision, overruled when repeating could act twice.
+/// The policy's decision, overruled when it makes no sense or is unsafe:
+/// an accepted response is final, and a request that is not idempotent is
+/// never repeated once it may have reached the server.
 pub(crate) fn effective_decision(policy: &dyn RetryPolicy, attempt: &Attempt<'_>) -> RetryDecision {
     let decision = policy.decide(attempt);
-    let may_have_acted = match attempt.outcome {
-        Ok(_) => true,
-        Err(error) => error.may_have_been_sent(),
-    };
-    if !attempt.idempotent && may_have_acted {
-        RetryDecision::Stop
-    } else {
-        decision
+    match attempt.outcome {
+        Ok(_) => RetryDecision::Stop,
+        Err(error) if !attempt.idempotent && error.may_have_been_sent() => RetryDecision::Stop,
+        Err(_) => decision,
     }
 }

@@ -1,0 +1,12 @@
+//! Integration tests of limitless-client against wiremock servers on
+//! 127.0.0.1: exact method, path, query, headers and body of every endpoint,
+//! HMAC signatures verified on the server side with `limitless_auth::Verifier`.
+
+mod api_tokens;
+mod core;
+mod delegated_orders;
+mod markets;
+mod partner_accounts;
+mod reference;
+mod server_wallets;
+mod support;

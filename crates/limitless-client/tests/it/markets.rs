@@ -1,0 +1,159 @@
+//! `client.markets`: public reads, which still send configured credentials.
+
+use limitless_client::{ActiveMarketsParams, Decimal, MarketSort};
+use serde_json::json;
+use wiremock::ResponseTemplate;
+
+use crate::support::{
+    Harness, QueryIs, anonymous_mock, api_key_mock, assert_invalid, hmac_mock, market_json,
+};
+
+#[tokio::test]
+async fn get_market_without_credentials_sends_no_auth_header() {
+    let h = Harness::anonymous().await;
+    anonymous_mock("GET", "/markets/btc-above-100k")
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(market_json("btc-above-100k", Some("COLLATERAL"))),
+        )
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    let market = h.client.markets.get_market("btc-above-100k").await.unwrap();
+    assert_eq!(market.id, 4821);
+    assert_eq!(market.slug, "btc-above-100k");
+    assert!(market.venue.unwrap().is_collateral_fee());
+}
+
+#[tokio::test]
+async fn public_reads_send_configured_credentials() {
+    let h = Harness::hmac().await;
+    hmac_mock("GET", "/markets/with%20space%2Fslash")
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(market_json("with space/slash", None)),
+        )
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    let market = h
+        .client
+        .markets
+        .get_market("with space/slash")
+        .await
+        .unwrap();
+    assert_eq!(market.title.as_deref(), Some("Will BTC close above $100k?"));
+
+    let h = Harness::api_key().await;
+    api_key_mock("GET", "/markets/active")
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [], "totalMarketsCount": 0})),
+        )
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    h.client.markets.get_active_markets(None).await.unwrap();
+}
+
+#[tokio::test]
+async fn get_active_markets_query_order() {
+    let h = Harness::anonymous().await;
+    anonymous_mock("GET", "/markets/active")
+        .and(QueryIs::some("limit=10&page=2&sortBy=ending_soon"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [market_json("a", None), market_json("b", Some("COLLATERAL"))],
+            "totalMarketsCount": "57"
+        })))
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    anonymous_mock("GET", "/markets/active")
+        .and(QueryIs::none())
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [], "totalMarketsCount": 0})),
+        )
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    let params = ActiveMarketsParams {
+        limit: Some(10),
+        page: Some(2),
+        sort_by: Some(MarketSort::EndingSoon),
+    };
+    let page = h
+        .client
+        .markets
+        .get_active_markets(Some(&params))
+        .await
+        .unwrap();
+    assert_eq!(page.total_markets_count, 57);
+    assert_eq!(page.data.len(), 2);
+    let empty = h.client.markets.get_active_markets(None).await.unwrap();
+    assert!(empty.data.is_empty());
+}
+
+#[tokio::test]
+async fn get_order_book_decodes_exact_decimals() {
+    let h = Harness::anonymous().await;
+    anonymous_mock("GET", "/markets/btc-above-100k/orderbook")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "bids": [{"price": 0.55, "size": 120.5, "side": "BUY"}],
+            "asks": [{"price": "0.56", "size": "10", "side": "SELL"}],
+            "tokenId": "123",
+            "adjustedMidpoint": 0.555,
+            "maxSpread": "0.05",
+            "minSize": "1",
+            "lastTradePrice": null
+        })))
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    let book = h
+        .client
+        .markets
+        .get_order_book("btc-above-100k")
+        .await
+        .unwrap();
+    assert_eq!(book.bids[0].price, Decimal::new(55, 2));
+    assert_eq!(book.bids[0].size, Decimal::new(1205, 1));
+    assert_eq!(book.asks[0].price, Decimal::new(56, 2));
+    assert_eq!(book.token_id, "123");
+    assert_eq!(book.last_trade_price, None);
+}
+
+#[tokio::test]
+async fn market_validation() {
+    let h = Harness::anonymous().await;
+    assert_invalid(
+        &h.client.markets.get_market(" ").await.unwrap_err(),
+        "market_slug must not be blank",
+    );
+    assert_invalid(
+        &h.client.markets.get_order_book("").await.unwrap_err(),
+        "slug must not be blank",
+    );
+    let zero_limit = ActiveMarketsParams {
+        limit: Some(0),
+        ..Default::default()
+    };
+    assert_invalid(
+        &h.client
+            .markets
+            .get_active_markets(Some(&zero_limit))
+            .await
+            .unwrap_err(),
+        "limit",
+    );
+    let zero_page = ActiveMarketsParams {
+        page: Some(0),
+        ..Default::default()
+    };
+    assert_invalid(
+        &h.client
+            .markets
+            .get_active_markets(Some(&zero_page))
+            .await
+            .unwrap_err(),
+        "page",
+    );
+    h.assert_no_requests().await;
+}
