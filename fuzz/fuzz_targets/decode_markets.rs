@@ -1,0 +1,9 @@
+//! Market reads only (decimal prices and sizes, nested markets); the first
+//! byte picks the type.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    limitless_fuzz::dispatch(limitless_fuzz::MARKETS, data);
+});
