@@ -35,7 +35,7 @@ const RESERVED_HEADERS: &[&str] = &[
 
 /// Configures an [`HttpClient`].
 ///
-/// ```
+/// ```no_run
 /// use limitless_client::{Client, HmacCredentials};
 ///
 /// # fn main() -> Result<(), limitless_client::Error> {

@@ -6,11 +6,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use limitless_client::http::StatusCode;
-use limitless_client::test_util::{FailingTransport, MockTransport};
 use limitless_client::{
     Attempt, Client, Clock, CreateDelegatedOrderParams, Error, FixedClock, HmacCredentials,
     RetryDecision, RetryPolicy, Side, parse_api_error_message,
 };
+use limitless_transport::test_util::{FailingTransport, MockTransport};
 use serde_json::json;
 use wiremock::ResponseTemplate;
 use wiremock::matchers::header;
@@ -114,6 +114,28 @@ async fn the_api_key_header_value_is_marked_sensitive() {
         request.uri.to_string(),
         "https://api.limitless.exchange/auth/api-tokens"
     );
+}
+
+#[tokio::test]
+async fn the_identity_header_value_is_marked_sensitive() {
+    let transport = MockTransport::new();
+    transport.push_json(
+        200,
+        &json!({"partnerProfileId": 1, "tokenManagementEnabled": true, "allowedScopes": []}),
+    );
+    let http = Client::builder()
+        .transport(transport.clone())
+        .build()
+        .unwrap();
+    Client::from_http_client(http)
+        .unwrap()
+        .api_tokens
+        .get_capabilities(IDENTITY)
+        .await
+        .unwrap();
+    let request = transport.last_request().unwrap();
+    assert!(request.headers["identity"].is_sensitive());
+    assert!(!format!("{:?}", request.headers).contains(IDENTITY));
 }
 
 #[tokio::test]
@@ -429,6 +451,7 @@ fn build_rejects_bad_configuration_clearly() {
     assert!(error.to_string().contains("api_key"), "{error}");
 }
 
+#[cfg(any(feature = "reqwest", feature = "hyper"))]
 #[test]
 fn default_client_targets_production() {
     let client = Client::new().unwrap();
@@ -436,6 +459,13 @@ fn default_client_targets_production() {
     assert!(!client.http().has_hmac_credentials());
     let with_timeout = Client::builder().timeout(Duration::from_secs(3)).build();
     assert!(with_timeout.is_ok());
+}
+
+#[cfg(not(any(feature = "reqwest", feature = "hyper")))]
+#[test]
+fn without_a_backend_feature_a_transport_is_required() {
+    let error = Client::new().unwrap_err();
+    assert!(error.to_string().contains("no transport"), "{error}");
 }
 
 #[test]

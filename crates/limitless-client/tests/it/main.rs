@@ -7,6 +7,8 @@ mod core;
 mod delegated_orders;
 mod markets;
 mod partner_accounts;
+// The reference usage relies on the default transport.
+#[cfg(any(feature = "reqwest", feature = "hyper"))]
 mod reference;
 mod server_wallets;
 mod support;
