@@ -1,1 +1,9 @@
-//! Integration tests for the sandbox over real HTTP.
+//! Integration tests: the sandbox driven over real HTTP on 127.0.0.1, with
+//! requests signed by `limitless_auth::Signer`.
+
+mod accounts;
+mod hmac;
+mod markets;
+mod orders;
+mod support;
+mod tokens;

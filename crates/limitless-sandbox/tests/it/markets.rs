@@ -1,0 +1,137 @@
+//! Public market reads.
+
+use limitless_types::{ActiveMarketsPage, Market};
+use serde_json::Value;
+
+use crate::support::Fixture;
+
+#[tokio::test]
+async fn active_markets_decode_and_page() {
+    let fx = Fixture::start().await;
+    let reply = fx
+        .send(fx.http.get(fx.url("/markets/active")))
+        .await
+        .expect(200);
+    let page: ActiveMarketsPage = serde_json::from_value(reply.body.clone()).unwrap();
+    assert_eq!(page.total_markets_count, 3);
+    assert_eq!(page.data.len(), 3);
+    for market in &page.data {
+        let seeded = fx.sandbox.market(&market.slug).unwrap();
+        let tokens = market.tokens.as_ref().unwrap();
+        assert_eq!(tokens.yes, seeded.yes_token_id);
+        assert_eq!(tokens.no, seeded.no_token_id);
+        assert!(tokens.yes.len() > 60 && tokens.yes.bytes().all(|b| b.is_ascii_digit()));
+        assert_eq!(
+            market.prices.iter().sum::<limitless_types::Decimal>(),
+            limitless_types::Decimal::ONE
+        );
+    }
+    let second = fx
+        .send(
+            fx.http
+                .get(fx.url("/markets/active?limit=2&page=2&sortBy=newest")),
+        )
+        .await
+        .expect(200);
+    let data = second.body["data"].as_array().unwrap();
+    assert_eq!(data.len(), 1);
+    assert_eq!(
+        data[0]["id"],
+        fx.sandbox.markets()[0].id,
+        "newest first, so the oldest is last"
+    );
+    let bad = fx
+        .send(fx.http.get(fx.url("/markets/active?sortBy=cheapest")))
+        .await
+        .expect(400);
+    assert!(bad.message().contains("sortBy"));
+    fx.send(fx.http.get(fx.url("/markets/active?limit=26")))
+        .await
+        .expect(400);
+}
+
+#[tokio::test]
+async fn venues_distinguish_legacy_and_collateral_fee_markets() {
+    let fx = Fixture::start().await;
+    let mut legacy = 0;
+    let mut collateral = 0;
+    for seeded in fx.sandbox.markets() {
+        let reply = fx
+            .send(fx.http.get(fx.url(&format!("/markets/{}", seeded.slug))))
+            .await
+            .expect(200);
+        let venue = &reply.body["venue"];
+        assert!(venue["exchange"].as_str().unwrap().starts_with("0x"));
+        if venue["adapter"].is_null() && venue.get("feeModuleType").is_none() {
+            legacy += 1;
+        }
+        if venue["feeModuleType"] == "COLLATERAL" {
+            assert!(venue["feeModule"].as_str().unwrap().starts_with("0x"));
+            collateral += 1;
+        }
+        for field in [
+            "id",
+            "slug",
+            "title",
+            "collateralToken",
+            "expirationDate",
+            "expirationTimestamp",
+            "createdAt",
+            "updatedAt",
+            "categories",
+            "status",
+            "creator",
+            "tags",
+            "tradeType",
+            "marketType",
+            "priorityIndex",
+            "metadata",
+        ] {
+            assert!(
+                !reply.body[field].is_null(),
+                "{} lacks {field}",
+                seeded.slug
+            );
+        }
+        let market: Market = serde_json::from_value(reply.body.clone()).unwrap();
+        assert_eq!(market.id, seeded.id);
+        assert_eq!(
+            market.venue.unwrap().is_collateral_fee(),
+            seeded.venue.is_collateral_fee()
+        );
+    }
+    assert_eq!((legacy, collateral), (1, 1));
+
+    let missing = fx
+        .send(fx.http.get(fx.url("/markets/no-such-market")))
+        .await
+        .expect(404);
+    assert!(missing.message().contains("no-such-market"));
+    assert_eq!(missing.body["error"], "Not Found");
+    let route = fx.send(fx.http.get(fx.url("/nope"))).await.expect(404);
+    assert_eq!(route.body["statusCode"], 404);
+}
+
+#[tokio::test]
+async fn public_reads_tolerate_auth_headers_and_carry_a_date() {
+    let fx = Fixture::start().await;
+    let reply = fx
+        .send(
+            fx.http
+                .get(fx.url(&format!(
+                    "/markets/{}/orderbook",
+                    fx.sandbox.markets()[0].slug
+                )))
+                .header("lmts-api-key", "whatever")
+                .header("X-API-Key", "legacy"),
+        )
+        .await
+        .expect(200);
+    assert_eq!(reply.body["bids"], Value::Array(Vec::new()));
+    assert_eq!(
+        reply.body["tokenId"],
+        fx.sandbox.markets()[0].yes_token_id.as_str()
+    );
+    assert!(reply.headers.contains_key("date"));
+    assert!(fx.sandbox.request_count() >= 1);
+}

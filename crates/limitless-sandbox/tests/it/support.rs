@@ -1,0 +1,277 @@
+//! Test helpers: an HTTP client that signs like the official SDKs.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
+
+use limitless_auth::{HmacCredentials, Signer, SigningInput, Timestamp};
+use limitless_sandbox::{Sandbox, SandboxHandle, SeededMarket};
+use limitless_types::{
+    CreateOrderRequest, DEFAULT_TICK_SIZE, OrderType, Side, ToDecimal, UnsignedOrder,
+    fok_order_amounts, limit_order_amounts,
+};
+use reqwest::Method;
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+
+/// The real wall clock, for signing as a client would.
+pub(crate) fn now() -> SystemTime {
+    // Tests sign with real time, like a client with a system clock.
+    #[allow(clippy::disallowed_methods)]
+    SystemTime::now()
+}
+
+/// A fresh salt for every order in the test binary.
+pub(crate) fn salt() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1_770_000_000_000_000);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// One HTTP response.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Value,
+}
+
+impl Reply {
+    /// The error message of an API error body.
+    pub(crate) fn message(&self) -> &str {
+        self.body["message"].as_str().unwrap_or_default()
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub(crate) fn expect(self, status: u16) -> Self {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.body
+        );
+        self
+    }
+}
+
+/// A running sandbox plus an HTTP client.
+pub(crate) struct Fixture {
+    pub(crate) sandbox: SandboxHandle,
+    pub(crate) http: reqwest::Client,
+}
+
+/// Signed-request credentials from a derive.
+pub(crate) struct Token {
+    pub(crate) token_id: String,
+    pub(crate) secret: String,
+    pub(crate) signer: Signer,
+}
+
+impl Fixture {
+    pub(crate) async fn start() -> Self {
+        Self::with(Sandbox::start().await.unwrap())
+    }
+
+    pub(crate) fn with(sandbox: SandboxHandle) -> Self {
+        Self {
+            sandbox,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.sandbox.base_url())
+    }
+
+    pub(crate) async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A request with an identity token.
+    pub(crate) async fn identity(
+        &self,
+        identity: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = self
+            .http
+            .request(method, self.url(path))
+            .header("identity", format!("Bearer {identity}"));
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(serde_json::to_vec(&body).unwrap());
+        }
+        self.send(request).await
+    }
+
+    /// Derives a token; panics unless it succeeds.
+    pub(crate) async fn derive(&self, identity: &str, scopes: &[&str]) -> Token {
+        let reply = self
+            .identity(
+                identity,
+                Method::POST,
+                "/auth/api-tokens/derive",
+                Some(json!({ "label": "test", "scopes": scopes })),
+            )
+            .await
+            .expect(200);
+        let token_id = reply.body["tokenId"].as_str().unwrap().to_owned();
+        let secret = reply.body["secret"].as_str().unwrap().to_owned();
+        let signer = Signer::new(&HmacCredentials::new(token_id.clone(), secret.clone())).unwrap();
+        Token {
+            token_id,
+            secret,
+            signer,
+        }
+    }
+
+    /// A partner token with every partner scope.
+    pub(crate) async fn partner_token(&self) -> Token {
+        self.derive(
+            self.sandbox.partner_identity_token(),
+            &[
+                "trading",
+                "account_creation",
+                "delegated_signing",
+                "withdrawal",
+            ],
+        )
+        .await
+    }
+
+    /// An HMAC-signed request with the real clock.
+    pub(crate) async fn signed(
+        &self,
+        token: &Token,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Reply {
+        self.signed_at(&token.signer, now(), method, path, body, &[])
+            .await
+    }
+
+    /// An HMAC-signed request at a chosen time, with extra headers.
+    pub(crate) async fn signed_at(
+        &self,
+        signer: &Signer,
+        at: SystemTime,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let bytes = body
+            .map(|b| serde_json::to_vec(b).unwrap())
+            .unwrap_or_default();
+        let timestamp = Timestamp::from_system_time(at).unwrap();
+        let headers = signer.sign(&SigningInput {
+            timestamp: &timestamp,
+            method: method.as_str(),
+            path_and_query: path,
+            body: &bytes,
+        });
+        let mut request = self.http.request(method, self.url(path));
+        for (name, value) in &headers {
+            request = request.header(name, value);
+        }
+        for (name, value) in extra {
+            request = request.header(*name, *value);
+        }
+        if body.is_some() {
+            request = request
+                .header("content-type", "application/json")
+                .body(bytes);
+        }
+        self.send(request).await
+    }
+
+    /// Creates a server-wallet sub-account; returns its profile id.
+    pub(crate) async fn sub_account(&self, token: &Token, name: &str) -> i64 {
+        let reply = self
+            .signed(
+                token,
+                Method::POST,
+                "/profiles/partner-accounts",
+                Some(&json!({ "displayName": name, "createServerWallet": true })),
+            )
+            .await
+            .expect(200);
+        reply.body["profileId"].as_i64().unwrap()
+    }
+}
+
+/// A delegated GTC or FAK order body on the market's YES token, amounts
+/// computed as the SDKs do.
+pub(crate) fn limit_order(
+    order_type: OrderType,
+    market: &SeededMarket,
+    side: Side,
+    price: &str,
+    size: &str,
+    owner: i64,
+    fee_rate_bps: u32,
+) -> Value {
+    let price = price.to_decimal().unwrap();
+    let amounts =
+        limit_order_amounts(side, price, size.to_decimal().unwrap(), DEFAULT_TICK_SIZE).unwrap();
+    let order = UnsignedOrder::delegated(
+        salt(),
+        &market.yes_token_id,
+        side,
+        amounts,
+        fee_rate_bps,
+        Some(price),
+    );
+    request(order, order_type, &market.slug, owner)
+}
+
+/// A delegated FOK order body on the YES token: `amount` is USDC to spend (BUY) or shares to
+/// sell (SELL).
+pub(crate) fn fok_order(
+    market: &SeededMarket,
+    side: Side,
+    amount: &str,
+    owner: i64,
+    fee_rate_bps: u32,
+) -> Value {
+    let amounts = fok_order_amounts(amount.to_decimal().unwrap()).unwrap();
+    let order = UnsignedOrder::delegated(
+        salt(),
+        &market.yes_token_id,
+        side,
+        amounts,
+        fee_rate_bps,
+        None,
+    );
+    request(order, OrderType::Fok, &market.slug, owner)
+}
+
+fn request(order: UnsignedOrder, order_type: OrderType, slug: &str, owner: i64) -> Value {
+    serde_json::to_value(CreateOrderRequest {
+        order,
+        order_type,
+        market_slug: slug.to_owned(),
+        owner_id: owner,
+        on_behalf_of: Some(owner),
+        post_only: None,
+        timestamp: None,
+        recv_window: None,
+    })
+    .unwrap()
+}
