@@ -1,6 +1,247 @@
-//! `cargo xtask demo`: the partner flow against an embedded sandbox.
+//! `cargo xtask demo`: the partner flow against an embedded sandbox, printed
+//! step by step.
 
-/// Runs the demo.
+use std::fmt::Display;
+
+use limitless_client::{
+    Client, CreateDelegatedOrderParams, CreatePartnerAccountInput, DeriveApiTokenInput,
+    EoaOwnershipProof, HmacCredentials, OrderBook, SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING,
+    SCOPE_TRADING, Side,
+};
+use limitless_sandbox::Sandbox;
+
+/// Runs the demo on a fresh single-threaded runtime.
 pub(crate) fn run() -> crate::Result {
-    Err("the demo needs the client and the sandbox; not wired yet".into())
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start a tokio runtime: {e}"))?;
+    runtime
+        .block_on(flow())
+        .map_err(|e| format!("demo failed: {e}"))
+}
+
+type DemoResult = Result<(), Box<dyn std::error::Error>>;
+
+async fn flow() -> DemoResult {
+    let sandbox = Sandbox::start().await?;
+    println!("limitless-rs demo: the partner flow against a local sandbox");
+    println!("sandbox API at {}", sandbox.base_url());
+    let identity = sandbox.partner_identity_token();
+    let market = sandbox
+        .markets()
+        .first()
+        .ok_or("the sandbox has no seeded market")?
+        .clone();
+
+    let public = Client::from_http_client(Client::builder().base_url(sandbox.base_url()).build()?)?;
+
+    step(1, "Check partner capabilities (identity token)");
+    let capabilities = public.api_tokens.get_capabilities(identity).await?;
+    detail(
+        "token management",
+        enabled(capabilities.token_management_enabled),
+    );
+    detail("allowed scopes", capabilities.allowed_scopes.join(", "));
+
+    step(2, "Derive a scoped API token (identity token)");
+    let derived = public
+        .api_tokens
+        .derive_token(
+            identity,
+            &DeriveApiTokenInput {
+                label: Some("demo-bot".to_string()),
+                scopes: vec![
+                    SCOPE_TRADING.to_string(),
+                    SCOPE_ACCOUNT_CREATION.to_string(),
+                    SCOPE_DELEGATED_SIGNING.to_string(),
+                ],
+            },
+        )
+        .await?;
+    detail("token id", &derived.token_id);
+    detail("scopes", derived.scopes.join(", "));
+    detail(
+        "secret",
+        "returned once; kept in memory only, never printed",
+    );
+
+    step(3, "Build the HMAC-signed client");
+    let http = Client::builder()
+        .base_url(sandbox.base_url())
+        .hmac_credentials(HmacCredentials {
+            token_id: derived.token_id.clone(),
+            secret: derived.secret.clone(),
+        })
+        .build()?;
+    let scoped = Client::from_http_client(http)?;
+    detail("signs with", "lmts-api-key, lmts-timestamp, lmts-signature");
+
+    step(4, "List active tokens");
+    for token in scoped.api_tokens.list_tokens().await? {
+        detail(
+            &token.token_id,
+            format!(
+                "label {}, scopes [{}], last used {}",
+                token.label.as_deref().unwrap_or("-"),
+                token.scopes.join(", "),
+                token.last_used_at.as_deref().unwrap_or("never")
+            ),
+        );
+    }
+
+    step(5, "Create sub-accounts: two server wallets and one EOA");
+    let alice = scoped
+        .partner_accounts
+        .create_account(&CreatePartnerAccountInput::server_wallet("alice"), None)
+        .await?;
+    detail(
+        "alice (server wallet)",
+        format!("profile {} at {}", alice.profile_id, alice.account),
+    );
+    let bob = scoped
+        .partner_accounts
+        .create_account(&CreatePartnerAccountInput::server_wallet("bob"), None)
+        .await?;
+    detail(
+        "bob (server wallet)",
+        format!("profile {} at {}", bob.profile_id, bob.account),
+    );
+    let proof = EoaOwnershipProof {
+        account: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed".to_string(),
+        signing_message: "0x57656c636f6d6520746f204c696d69746c657373".to_string(),
+        signature: format!("0x{}1b", "ab".repeat(64)),
+    };
+    let carol = scoped
+        .partner_accounts
+        .create_account(&CreatePartnerAccountInput::eoa("carol"), Some(&proof))
+        .await?;
+    detail(
+        "carol (EOA)",
+        format!("profile {} at {}", carol.profile_id, carol.account),
+    );
+
+    step(6, "Check and set up alice's allowances");
+    let allowances = scoped
+        .partner_accounts
+        .check_allowances(alice.profile_id)
+        .await?;
+    detail("ready", allowances.ready);
+    detail("targets", allowances.targets.len());
+    if !allowances.ready {
+        let retried = scoped
+            .partner_accounts
+            .retry_allowances(alice.profile_id)
+            .await?;
+        detail(
+            "after retry",
+            format!("{} submitted", retried.summary.submitted),
+        );
+        let checked = scoped
+            .partner_accounts
+            .check_allowances(alice.profile_id)
+            .await?;
+        detail("ready now", checked.ready);
+    }
+
+    step(
+        7,
+        format!("Alice places a delegated GTC order on {}", market.slug),
+    );
+    let gtc = CreateDelegatedOrderParams::gtc(
+        &market.slug,
+        &market.yes_token_id,
+        Side::Buy,
+        "0.55",
+        10,
+        alice.profile_id,
+    );
+    let resting = scoped.delegated_orders.create_order(&gtc).await?;
+    detail("order", &resting.order.id);
+    detail(
+        "BUY 10 YES @ 0.55",
+        format!(
+            "makerAmount {} (USDC micro-units), takerAmount {} (share micro-units)",
+            resting.order.maker_amount, resting.order.taker_amount
+        ),
+    );
+    print_book(&scoped.markets.get_order_book(&market.slug).await?);
+
+    step(
+        8,
+        "Bob sells 4 shares with a FOK order that fills against it",
+    );
+    let fok = CreateDelegatedOrderParams::fok(
+        &market.slug,
+        &market.yes_token_id,
+        Side::Sell,
+        4,
+        bob.profile_id,
+    );
+    let filled = scoped.delegated_orders.create_order(&fok).await?;
+    let matched = filled.execution.as_ref().is_some_and(|e| e.matched);
+    detail("matched", matched);
+    for fill in &filled.maker_matches {
+        detail(
+            "against order",
+            format!("{} for {} micro-shares", fill.order_id, fill.matched_size),
+        );
+    }
+    if !matched {
+        return Err("the FOK order did not fill".into());
+    }
+    print_book(&scoped.markets.get_order_book(&market.slug).await?);
+
+    step(9, "Cancel the rest of alice's order");
+    let message = scoped
+        .delegated_orders
+        .cancel_on_behalf_of(&resting.order.id, alice.profile_id)
+        .await?;
+    detail("server says", message);
+    print_book(&scoped.markets.get_order_book(&market.slug).await?);
+
+    step(10, "Revoke the token");
+    let message = scoped.api_tokens.revoke_token(&derived.token_id).await?;
+    detail("server says", message);
+
+    step(11, "The revoked token is refused");
+    match scoped.api_tokens.list_tokens().await {
+        Err(error) if error.status().is_some_and(|s| s.as_u16() == 401) => {
+            detail("HTTP 401", error.api_message().unwrap_or("unauthorized"));
+        }
+        Err(error) => return Err(format!("expected HTTP 401, got: {error}").into()),
+        Ok(_) => return Err("the revoked token was still accepted".into()),
+    }
+
+    println!("\nDone: every step ran over real HTTP with HMAC verified by the sandbox.");
+    sandbox.shutdown().await;
+    Ok(())
+}
+
+fn step(number: u32, title: impl Display) {
+    println!("\n{number:>2}. {title}");
+}
+
+fn detail(label: impl Display, value: impl Display) {
+    println!("      {label}: {value}");
+}
+
+fn enabled(on: bool) -> &'static str {
+    if on { "enabled" } else { "disabled" }
+}
+
+fn print_book(book: &OrderBook) {
+    let side = |levels: &[limitless_client::OrderBookLevel]| {
+        if levels.is_empty() {
+            "empty".to_string()
+        } else {
+            levels
+                .iter()
+                .map(|level| format!("{} @ {}", level.size, level.price))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    detail("order book bids", side(&book.bids));
+    detail("order book asks", side(&book.asks));
 }
