@@ -330,3 +330,118 @@ impl SandboxBuilder {
         self.build()?.listen().await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(result: Result<Sandbox, SandboxError>) -> &'static str {
+        match result {
+            Err(SandboxError::InvalidConfig { field, .. }) => field,
+            other => panic!("expected a configuration error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn build_rejects_inconsistent_seeds() {
+        assert!(Sandbox::builder().build().is_ok());
+        let market = || MarketSeed::new("m", "M", "1", "2");
+        assert_eq!(
+            field(Sandbox::builder().markets([market(), market()]).build()),
+            "market slug"
+        );
+        assert_eq!(
+            field(
+                Sandbox::builder()
+                    .markets([market().condition_id("0x12")])
+                    .build()
+            ),
+            "condition_id"
+        );
+        assert_eq!(
+            field(
+                Sandbox::builder()
+                    .markets([MarketSeed::new("m", "M", "1", "0x2")])
+                    .build()
+            ),
+            "market token id"
+        );
+        assert_eq!(
+            field(
+                Sandbox::builder()
+                    .markets([market(), MarketSeed::new("n", "N", "2", "3")])
+                    .build()
+            ),
+            "market token id"
+        );
+        assert_eq!(
+            field(
+                Sandbox::builder()
+                    .markets([MarketSeed::new("Bad Slug", "M", "1", "2")])
+                    .build()
+            ),
+            "market slug"
+        );
+        assert_eq!(
+            field(
+                Sandbox::builder()
+                    .markets([market().yes_price(Decimal::new(11, 1))])
+                    .build()
+            ),
+            "yes_price"
+        );
+        assert_eq!(
+            field(
+                Sandbox::builder()
+                    .partner(IdentitySeed::partner("same"))
+                    .user(IdentitySeed::new("same"))
+                    .build()
+            ),
+            "identity token"
+        );
+        assert_eq!(
+            field(
+                Sandbox::builder()
+                    .identity(IdentitySeed::new("has space"))
+                    .build()
+            ),
+            "identity token"
+        );
+        assert_eq!(
+            field(Sandbox::builder().rate_limit(0).build()),
+            "rate_limit"
+        );
+    }
+
+    #[test]
+    fn debug_output_never_shows_identity_tokens() {
+        let builder = Sandbox::builder()
+            .partner(IdentitySeed::partner("partner-secret-token"))
+            .user(IdentitySeed::new("user-secret-token"));
+        let debug = format!("{builder:?}");
+        assert!(!debug.contains("secret-token"), "{debug}");
+        assert!(debug.contains("<redacted>"));
+    }
+
+    #[tokio::test]
+    async fn handle_serves_until_shutdown() {
+        let sandbox = Sandbox::builder()
+            .partner(IdentitySeed::partner("partner-secret-token"))
+            .start()
+            .await
+            .unwrap();
+        assert!(!format!("{sandbox:?}").contains("partner-secret-token"));
+        assert_eq!(sandbox.partner_identity_token(), "partner-secret-token");
+        assert_eq!(
+            sandbox.identities()[1].allowed_scopes,
+            vec!["trading".to_owned()]
+        );
+        assert_eq!(sandbox.markets().len(), 3);
+        let addr = sandbox.addr();
+        assert!(addr.ip().is_loopback());
+        assert_eq!(sandbox.base_url(), format!("http://{addr}"));
+        assert!(tokio::net::TcpStream::connect(addr).await.is_ok());
+        sandbox.shutdown().await;
+        assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+    }
+}

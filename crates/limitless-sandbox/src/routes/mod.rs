@@ -9,7 +9,7 @@ mod wallets;
 use axum::Router;
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
-use axum::http::Uri;
+use axum::http::{Method, StatusCode, Uri};
 use axum::routing::{delete, get, post};
 
 use crate::auth::common_layer;
@@ -59,6 +59,7 @@ pub(crate) fn router(app: App) -> Router {
             post(orders::cancel_replace_batch),
         )
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             common_layer,
@@ -71,6 +72,13 @@ async fn not_found(uri: Uri) -> ApiError {
         "Cannot serve {}: no such route in the sandbox",
         uri.path()
     ))
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{method} is not supported on {}", uri.path()),
+    )
 }
 
 /// Unwraps a query string, answering 400 in the API's shape when it does

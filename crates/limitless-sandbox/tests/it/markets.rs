@@ -110,6 +110,8 @@ async fn venues_distinguish_legacy_and_collateral_fee_markets() {
     assert_eq!(missing.body["error"], "Not Found");
     let route = fx.send(fx.http.get(fx.url("/nope"))).await.expect(404);
     assert_eq!(route.body["statusCode"], 404);
+    let method = fx.send(fx.http.put(fx.url("/orders"))).await.expect(405);
+    assert_eq!(method.body["error"], "Method Not Allowed");
 }
 
 #[tokio::test]
