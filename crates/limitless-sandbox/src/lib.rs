@@ -10,21 +10,27 @@
 //! micro-units. Errors have the API's shape:
 //! `{"message", "error", "statusCode"}`.
 //!
-//! ```no_run
-//! use limitless_sandbox::Sandbox;
+//! ```
+//! use limitless_sandbox::{Sandbox, MarketVenue};
 //!
-//! # async fn demo() -> Result<(), limitless_sandbox::SandboxError> {
+//! # #[tokio::main]
+//! # async fn main() -> Result<(), limitless_sandbox::SandboxError> {
 //! let sandbox = Sandbox::builder()
 //!     .clock_offset(45_000) // the server's clock runs 45 s ahead
-//!     .rate_limit(20)
+//!     .rate_limit(20) // requests per second per credential
 //!     .start()
 //!     .await?;
 //! println!("API at {}", sandbox.base_url());
-//! println!("partner identity token: {}", sandbox.partner_identity_token());
-//! for market in sandbox.markets() {
-//!     println!("{} YES={} NO={}", market.slug, market.yes_token_id, market.no_token_id);
-//! }
-//! // ... drive it with any HTTP client, then:
+//! let identity = sandbox.partner_identity_token(); // `identity: Bearer <token>`
+//! # let _ = identity;
+//! let fee_market = sandbox
+//!     .markets()
+//!     .iter()
+//!     .find(|m| m.venue == MarketVenue::CollateralFee)
+//!     .expect("seeded");
+//! assert!(fee_market.yes_token_id.bytes().all(|b| b.is_ascii_digit()));
+//!
+//! // ... drive it with any HTTP client (`limitless-client`, curl, ...) ...
 //! assert_eq!(sandbox.order_count(), 0);
 //! sandbox.shutdown().await;
 //! # Ok(())
