@@ -9,14 +9,23 @@ use limitless_auth::{HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HmacCre
 use limitless_transport::{SharedTransport, Transport};
 use url::Url;
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{Clock, SkewCorrectedClock, SystemClock};
 use crate::error::Error;
-use crate::http_client::{HEADER_IDENTITY, HEADER_X_API_KEY, HttpClient, Inner};
-use crate::retry::{NoRetry, RetryPolicy};
+use crate::http_client::{HEADER_IDENTITY, HEADER_X_API_KEY, HttpClient, Inner, Timeouts};
+use crate::retry::{NoRetry, RetryConfig, RetryPolicy};
 use crate::venues::VenueCache;
 
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.limitless.exchange";
+
+/// How long the default transport waits for a TCP (and TLS) connection,
+/// unless [`ClientBuilder::connect_timeout`] says otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long one attempt on the default transport may take, from connecting
+/// to the last byte of the response body, unless [`ClientBuilder::timeout`]
+/// says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Headers the client sets itself; a default header may not replace them.
 const RESERVED_HEADERS: &[&str] = &[
@@ -56,8 +65,12 @@ pub struct ClientBuilder {
     api_key: Option<String>,
     transport: Option<SharedTransport>,
     timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
     default_headers: Vec<(String, String)>,
-    clock: Arc<dyn Clock>,
+    /// `None`: the system clock.
+    clock: Option<Arc<dyn Clock>>,
+    /// `None`: on for the system clock, off for a clock you set.
+    skew_correction: Option<bool>,
     retry: Arc<dyn RetryPolicy>,
 }
 
@@ -69,9 +82,11 @@ impl Default for ClientBuilder {
             api_key: None,
             transport: None,
             timeout: None,
+            connect_timeout: None,
             default_headers: Vec::new(),
-            clock: Arc::new(SystemClock),
-            retry: Arc::new(NoRetry),
+            clock: None,
+            skew_correction: None,
+            retry: Arc::new(RetryConfig::default()),
         }
     }
 }
@@ -84,6 +99,7 @@ impl fmt::Debug for ClientBuilder {
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("transport", &self.transport)
             .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
             .field(
                 "default_headers",
                 &self
@@ -93,6 +109,7 @@ impl fmt::Debug for ClientBuilder {
                     .collect::<Vec<_>>(),
             )
             .field("clock", &self.clock)
+            .field("skew_correction", &self.skew_correction)
             .field("retry", &self.retry)
             .finish()
     }
@@ -132,10 +149,22 @@ impl ClientBuilder {
         self
     }
 
-    /// The total timeout of each HTTP attempt on the default transport. With
-    /// your own [`transport`](Self::transport), configure timeouts there.
+    /// The total timeout of each HTTP attempt on the default transport, from
+    /// connecting to the last byte of the body (default [`DEFAULT_TIMEOUT`]).
+    /// A server that never answers, or a body that stalls, fails the attempt
+    /// with a timeout. With your own [`transport`](Self::transport),
+    /// configure timeouts there.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The connect timeout of the default transport (default
+    /// [`DEFAULT_CONNECT_TIMEOUT`]). A connect timeout means nothing was
+    /// sent. With your own [`transport`](Self::transport), configure
+    /// timeouts there.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
         self
     }
 
@@ -148,18 +177,46 @@ impl ClientBuilder {
     }
 
     /// The clock used for HMAC timestamps, order salts and receive windows
-    /// (default [`SystemClock`]).
+    /// (default [`SystemClock`]). A clock you set is trusted as it is: skew
+    /// correction stays off unless you turn it on with
+    /// [`clock_skew_correction`](Self::clock_skew_correction).
     pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Arc::new(clock);
+        self.clock = Some(Arc::new(clock));
         self
     }
 
-    /// The retry policy (default [`NoRetry`]). Whatever it decides, a request
-    /// that is not idempotent is never sent again once it may have reached
-    /// the server.
+    /// Whether to correct for a difference between the local clock and the
+    /// server's (default: on with the system clock, off with a clock set by
+    /// [`clock`](Self::clock)).
+    ///
+    /// When on, the client learns the server's offset from the `Date` header
+    /// of every response (taking the server's time at the midpoint between
+    /// sending and receiving), signs with the corrected time, and a read
+    /// rejected with 401 whose `Date` shows the signature's timestamp was
+    /// outside the API's 30 s window is sent once more with the corrected
+    /// time. The offset is [`HttpClient::clock_offset`].
+    pub fn clock_skew_correction(mut self, enabled: bool) -> Self {
+        self.skew_correction = Some(enabled);
+        self
+    }
+
+    /// The retry policy (default [`RetryConfig::default`]). Whatever it
+    /// decides, a request that is not idempotent is never sent again once it
+    /// may have reached the server, and `425 Too Early` is never repeated.
     pub fn retry_policy(mut self, policy: impl RetryPolicy) -> Self {
         self.retry = Arc::new(policy);
         self
+    }
+
+    /// The default retry policy with your settings.
+    pub fn retry_config(self, config: RetryConfig) -> Self {
+        self.retry_policy(config)
+    }
+
+    /// Never retry ([`NoRetry`]). The clock-skew retry of
+    /// [`clock_skew_correction`](Self::clock_skew_correction) is separate.
+    pub fn no_retries(self) -> Self {
+        self.retry_policy(NoRetry)
     }
 
     /// Validates the configuration and builds the client.
@@ -167,7 +224,8 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::Config`] for a bad base URL, default header or API key, a
-    /// timeout combined with a custom transport, or no transport available;
+    /// timeout combined with a custom transport, a zero timeout, or no
+    /// transport available;
     /// [`Error::Credentials`] when the HMAC secret cannot be decoded.
     pub fn build(self) -> Result<HttpClient, Error> {
         let (origin, prefix) = parse_base_url(&self.base_url)?;
@@ -180,17 +238,26 @@ impl ClientBuilder {
             None => None,
         };
         let default_headers = default_headers(&self.default_headers)?;
-        let transport = match self.transport {
+        let (transport, timeouts) = match self.transport {
             Some(transport) => {
-                if self.timeout.is_some() {
+                if self.timeout.is_some() || self.connect_timeout.is_some() {
                     return Err(Error::config(
-                        "timeout applies only to the default transport; configure timeouts on the transport you pass to transport()",
+                        "timeout and connect_timeout apply only to the default transport; configure timeouts on the transport you pass to transport()",
                     ));
                 }
-                transport
+                (transport, None)
             }
-            None => default_transport(self.timeout)?,
+            None => {
+                let timeouts = Timeouts {
+                    connect: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                    total: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                };
+                (default_transport(timeouts)?, Some(timeouts))
+            }
         };
+        let skew_correction = self.skew_correction.unwrap_or(self.clock.is_none());
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let skew = Arc::new(SkewCorrectedClock::new(clock, skew_correction));
         Ok(HttpClient::from_inner(Inner {
             origin,
             prefix,
@@ -198,9 +265,11 @@ impl ClientBuilder {
             signer,
             api_key,
             default_headers,
-            clock: self.clock,
+            clock: skew.clone(),
+            skew,
             retry: self.retry,
             venues: VenueCache::default(),
+            timeouts,
         }))
     }
 }
@@ -289,33 +358,33 @@ fn default_headers(pairs: &[(String, String)]) -> Result<HeaderMap, Error> {
 }
 
 #[cfg(feature = "reqwest")]
-fn default_transport(timeout: Option<Duration>) -> Result<SharedTransport, Error> {
-    let mut builder = limitless_transport::ReqwestTransport::builder();
-    if let Some(timeout) = timeout {
-        builder = builder.timeout(timeout);
-    }
-    let transport = builder.build().map_err(|source| Error::Config {
-        message: "the default reqwest transport could not be created".to_owned(),
-        source: Some(Box::new(source)),
-    })?;
+fn default_transport(timeouts: Timeouts) -> Result<SharedTransport, Error> {
+    let transport = limitless_transport::ReqwestTransport::builder()
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.total)
+        .build()
+        .map_err(|source| Error::Config {
+            message: "the default reqwest transport could not be created".to_owned(),
+            source: Some(Box::new(source)),
+        })?;
     Ok(SharedTransport::new(transport))
 }
 
 #[cfg(all(feature = "hyper", not(feature = "reqwest")))]
-fn default_transport(timeout: Option<Duration>) -> Result<SharedTransport, Error> {
-    let mut builder = limitless_transport::HyperTransport::builder();
-    if let Some(timeout) = timeout {
-        builder = builder.timeout(timeout);
-    }
-    let transport = builder.build().map_err(|source| Error::Config {
-        message: "the default hyper transport could not be created".to_owned(),
-        source: Some(Box::new(source)),
-    })?;
+fn default_transport(timeouts: Timeouts) -> Result<SharedTransport, Error> {
+    let transport = limitless_transport::HyperTransport::builder()
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.total)
+        .build()
+        .map_err(|source| Error::Config {
+            message: "the default hyper transport could not be created".to_owned(),
+            source: Some(Box::new(source)),
+        })?;
     Ok(SharedTransport::new(transport))
 }
 
 #[cfg(not(any(feature = "reqwest", feature = "hyper")))]
-fn default_transport(_timeout: Option<Duration>) -> Result<SharedTransport, Error> {
+fn default_transport(_timeouts: Timeouts) -> Result<SharedTransport, Error> {
     Err(Error::config(
         "no transport: enable the `reqwest` or `hyper` feature of limitless-client, or pass one with ClientBuilder::transport()",
     ))

@@ -2,8 +2,8 @@
 //! receive windows all come from a [`Clock`].
 
 use std::fmt;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// A source of the current wall-clock time.
@@ -89,6 +89,169 @@ impl Clock for FixedClock {
     }
 }
 
+/// How far the server's clock is from the client's: positive when the server
+/// is ahead.
+///
+/// The client learns it from the `Date` header of responses (see
+/// [`HttpClient::clock_offset`](crate::HttpClient::clock_offset)) and signs
+/// with its clock plus this offset.
+///
+/// ```
+/// use limitless_client::ClockOffset;
+///
+/// let offset = ClockOffset::from_millis(-45_250);
+/// assert_eq!(offset.as_millis(), -45_250);
+/// assert_eq!(offset.magnitude().as_millis(), 45_250);
+/// assert!(offset.is_behind());
+/// assert_eq!(offset.to_string(), "-45.250 s");
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClockOffset {
+    millis: i64,
+}
+
+impl ClockOffset {
+    /// No offset: the clocks agree.
+    pub const ZERO: Self = Self { millis: 0 };
+
+    /// An offset of `millis` milliseconds; negative when the server is behind.
+    pub const fn from_millis(millis: i64) -> Self {
+        Self { millis }
+    }
+
+    /// The offset in milliseconds; negative when the server is behind.
+    pub const fn as_millis(self) -> i64 {
+        self.millis
+    }
+
+    /// The size of the offset, whichever way it goes.
+    pub const fn magnitude(self) -> Duration {
+        Duration::from_millis(self.millis.unsigned_abs())
+    }
+
+    /// Whether the server's clock is ahead of the client's.
+    pub const fn is_ahead(self) -> bool {
+        self.millis > 0
+    }
+
+    /// Whether the server's clock is behind the client's.
+    pub const fn is_behind(self) -> bool {
+        self.millis < 0
+    }
+
+    /// `at` moved by this offset (saturating at the ends of `SystemTime`).
+    pub fn apply(self, at: SystemTime) -> SystemTime {
+        let shifted = if self.millis >= 0 {
+            at.checked_add(self.magnitude())
+        } else {
+            at.checked_sub(self.magnitude())
+        };
+        shifted.unwrap_or(at)
+    }
+
+    /// `later - earlier` as a signed offset.
+    pub(crate) fn between(earlier: SystemTime, later: SystemTime) -> Self {
+        let millis = match later.duration_since(earlier) {
+            Ok(ahead) => i64::try_from(ahead.as_millis()).unwrap_or(i64::MAX),
+            Err(behind) => -i64::try_from(behind.duration().as_millis()).unwrap_or(i64::MAX),
+        };
+        Self { millis }
+    }
+}
+
+impl fmt::Display for ClockOffset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.millis < 0 { "-" } else { "+" };
+        let magnitude = self.millis.unsigned_abs();
+        write!(f, "{sign}{}.{:03} s", magnitude / 1000, magnitude % 1000)
+    }
+}
+
+/// The `Date` header has one-second resolution: offsets that differ by less
+/// than this are the same measurement.
+const DATE_RESOLUTION_MS: i64 = 1_000;
+
+/// The client's clock corrected by the server offset it learned.
+///
+/// The offset is one atomic integer: reading the time never waits on a lock,
+/// and responses arriving concurrently simply keep the latest estimate.
+pub(crate) struct SkewCorrectedClock {
+    base: Arc<dyn Clock>,
+    enabled: bool,
+    offset_ms: AtomicI64,
+}
+
+impl SkewCorrectedClock {
+    /// Corrects `base` when `enabled`; otherwise reads `base` as it is.
+    pub(crate) fn new(base: Arc<dyn Clock>, enabled: bool) -> Self {
+        Self {
+            base,
+            enabled,
+            offset_ms: AtomicI64::new(0),
+        }
+    }
+
+    /// Whether the offset is learned and applied.
+    pub(crate) fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// The uncorrected time of the configured clock.
+    pub(crate) fn base_now(&self) -> SystemTime {
+        self.base.now()
+    }
+
+    /// The offset applied now.
+    pub(crate) fn offset(&self) -> ClockOffset {
+        ClockOffset::from_millis(self.offset_ms.load(Ordering::Relaxed))
+    }
+
+    /// Learns the offset from one exchange: `sent` and `received` are read
+    /// from the configured clock around it, `server_date` is the response's
+    /// `Date`. The server's time is taken at the midpoint of the exchange,
+    /// half a second into the `Date` second (its resolution). The estimate
+    /// replaces the current offset only when it differs by more than that
+    /// resolution, so a steady offset does not jitter. Returns the new offset
+    /// when it changed.
+    pub(crate) fn observe(
+        &self,
+        sent: SystemTime,
+        received: SystemTime,
+        server_date: SystemTime,
+    ) -> Option<ClockOffset> {
+        if !self.enabled {
+            return None;
+        }
+        let exchange = received.duration_since(sent).unwrap_or_default();
+        let midpoint = sent + exchange / 2;
+        let server_time = server_date + Duration::from_millis(500);
+        let estimate = ClockOffset::between(midpoint, server_time);
+        let current = self.offset_ms.load(Ordering::Relaxed);
+        if estimate.as_millis().abs_diff(current) <= DATE_RESOLUTION_MS.unsigned_abs() {
+            return None;
+        }
+        self.offset_ms
+            .store(estimate.as_millis(), Ordering::Relaxed);
+        Some(estimate)
+    }
+}
+
+impl fmt::Debug for SkewCorrectedClock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SkewCorrectedClock")
+            .field("base", &self.base)
+            .field("enabled", &self.enabled)
+            .field("offset", &self.offset())
+            .finish()
+    }
+}
+
+impl Clock for SkewCorrectedClock {
+    fn now(&self) -> SystemTime {
+        self.offset().apply(self.base.now())
+    }
+}
+
 /// Milliseconds since the Unix epoch (0 for times before it).
 pub(crate) fn unix_millis(time: SystemTime) -> u64 {
     time.duration_since(UNIX_EPOCH)
@@ -153,6 +316,79 @@ mod tests {
         assert_eq!(unix_millis(clock.now()), 1_770_000_000_123);
         clock.set(UNIX_EPOCH);
         assert_eq!(unix_millis(clock.now()), 0);
+    }
+
+    fn at(millis: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_millis(millis)
+    }
+
+    #[test]
+    fn the_offset_is_learned_at_the_midpoint_and_applied() {
+        let base = Arc::new(FixedClock::from_unix_millis(1_770_000_000_000));
+        let clock = SkewCorrectedClock::new(base.clone(), true);
+        assert_eq!(clock.now(), at(1_770_000_000_000));
+        // Sent at .000, answered at .400: midpoint .200. The server's Date
+        // says second 45 later, read as 45.5 s: offset 45.3 s.
+        let learned = clock.observe(
+            at(1_770_000_000_000),
+            at(1_770_000_000_400),
+            at(1_770_000_045_000),
+        );
+        assert_eq!(learned, Some(ClockOffset::from_millis(45_300)));
+        assert_eq!(clock.offset().as_millis(), 45_300);
+        assert_eq!(clock.now(), at(1_770_000_045_300));
+        assert_eq!(clock.base_now(), at(1_770_000_000_000));
+
+        // A later estimate within the Date's one-second resolution keeps it.
+        assert_eq!(
+            clock.observe(
+                at(1_770_000_001_000),
+                at(1_770_000_001_000),
+                at(1_770_000_046_000),
+            ),
+            None
+        );
+        assert_eq!(clock.offset().as_millis(), 45_300);
+
+        // A server behind by 45 s.
+        let learned = clock.observe(
+            at(1_770_000_100_000),
+            at(1_770_000_100_000),
+            at(1_770_000_055_000),
+        );
+        assert_eq!(learned, Some(ClockOffset::from_millis(-44_500)));
+        assert_eq!(clock.now(), at(1_770_000_000_000 - 44_500));
+    }
+
+    #[test]
+    fn a_synchronised_clock_keeps_a_zero_offset() {
+        let clock = SkewCorrectedClock::new(Arc::new(FixedClock::from_unix_millis(5_300)), true);
+        assert_eq!(clock.observe(at(5_300), at(5_300), at(5_000)), None);
+        assert_eq!(clock.offset(), ClockOffset::ZERO);
+    }
+
+    #[test]
+    fn a_disabled_correction_never_learns() {
+        let clock = SkewCorrectedClock::new(Arc::new(FixedClock::from_unix_millis(0)), false);
+        assert_eq!(clock.observe(at(0), at(0), at(90_000)), None);
+        assert_eq!(clock.offset(), ClockOffset::ZERO);
+        assert_eq!(clock.now(), at(0));
+    }
+
+    #[test]
+    fn offsets_display_and_apply_both_ways() {
+        assert_eq!(ClockOffset::from_millis(45_007).to_string(), "+45.007 s");
+        assert_eq!(ClockOffset::ZERO.to_string(), "+0.000 s");
+        assert_eq!(ClockOffset::from_millis(-1).to_string(), "-0.001 s");
+        assert_eq!(
+            ClockOffset::between(at(10_000), at(4_000)),
+            ClockOffset::from_millis(-6_000)
+        );
+        assert_eq!(
+            ClockOffset::from_millis(-6_000).apply(at(10_000)),
+            at(4_000)
+        );
+        assert_eq!(ClockOffset::ZERO.apply(at(10_000)), at(10_000));
     }
 
     #[test]

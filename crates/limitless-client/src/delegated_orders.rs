@@ -10,10 +10,11 @@ use limitless_types::validate::{validate_address, validate_on_behalf_of, validat
 use rust_decimal::Decimal;
 
 use crate::clock::{next_salt, unix_millis};
+use crate::error::SentOrder;
 use crate::markets::{fetch_market, market_spec};
 use crate::request::{Auth, AuthClass, RequestSpec, encode_segment};
 use crate::validate::non_blank;
-use crate::{ApiResponse, Call, Error, HttpClient};
+use crate::{Call, Error, HttpClient};
 
 /// The largest receive window the API accepts, in milliseconds.
 pub const MAX_RECV_WINDOW_MS: u64 = 10_000;
@@ -526,11 +527,13 @@ impl DelegatedOrderService {
                 timestamp,
                 recv_window,
             };
+            let sent = SentOrder::new(&body.market_slug, body.order.salt, None);
             let spec = RequestSpec::post(OP, "/orders".to_owned())
                 .auth(auth)
                 .idempotent(false)
+                .orders(vec![sent])
                 .json(&body)?;
-            send_json(&http, &spec).await
+            http.execute(&spec).await
         })
     }
 
@@ -613,8 +616,9 @@ impl DelegatedOrderService {
                 .auth(auth)
                 .idempotent(false)
                 .accept(&[http::StatusCode::CONFLICT])
+                .orders(vec![sent_replacement(&body)])
                 .json(&body)?;
-            send_json(&http, &spec).await
+            http.execute(&spec).await
         })
     }
 
@@ -657,12 +661,14 @@ impl DelegatedOrderService {
             for operation in &prepared {
                 operations.push(operation.finish(&http).await?);
             }
+            let sent = operations.iter().map(sent_replacement).collect();
             let body = CancelReplaceBatchRequest { operations };
             let spec = RequestSpec::post(OP, "/orders/cancel-replace/batch".to_owned())
                 .auth(auth)
                 .idempotent(false)
+                .orders(sent)
                 .json(&body)?;
-            send_json(&http, &spec).await
+            http.execute(&spec).await
         })
     }
 }
@@ -685,13 +691,14 @@ fn message(response: limitless_types::common::MessageResponse) -> String {
     response.message
 }
 
-async fn send_json<T: serde::de::DeserializeOwned>(
-    http: &HttpClient,
-    spec: &RequestSpec,
-) -> Result<ApiResponse<T>, Error> {
-    let raw = http.send(spec).await?;
-    let data = crate::http_client::decode(&raw)?;
-    Ok(ApiResponse { data, raw })
+/// The replacement order of a cancel-replace, for reconciliation.
+fn sent_replacement(request: &CancelReplaceRequest) -> SentOrder {
+    let replacement = &request.replacement;
+    SentOrder::new(
+        &replacement.market_slug,
+        replacement.order.salt,
+        replacement.client_order_id.as_deref(),
+    )
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The one error type of the client, and the API error-message rules.
 
 use std::fmt;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
@@ -39,6 +40,48 @@ pub enum Error {
     /// The API answered with an error status.
     #[error(transparent)]
     Api(Box<ApiError>),
+
+    /// The API rate-limited the request (HTTP 429) and the client did not
+    /// (or no longer) wait: retries are off or used up, the request is not
+    /// idempotent, or the wait the API asked for is longer than
+    /// [`RetryConfig::max_rate_limit_wait`](crate::RetryConfig::max_rate_limit_wait).
+    /// The request was not carried out; send it again after `retry_after`.
+    #[error("rate limited by the API{}", RetryAfterText(*retry_after))]
+    RateLimited {
+        /// How long the API asked to wait: its `Retry-After` header
+        /// (seconds or an HTTP date) or else the body's `retryAfterSeconds`.
+        /// `None` when it said neither.
+        retry_after: Option<Duration>,
+        /// The 429 response.
+        #[source]
+        source: Box<ApiError>,
+    },
+
+    /// A request that is not idempotent (an order, a cancel-replace, an
+    /// account creation, a token derivation, a redeem, a withdrawal, an
+    /// allowance retry) may have reached the server, but no usable answer came
+    /// back: a timeout or a broken connection after sending, a 5xx status, or
+    /// a success response that could not be read. The client never sends such
+    /// a request again by itself. Look the effect up (for orders: by salt or
+    /// client order id in [`orders`](Self::OutcomeUnknown::orders)) before
+    /// deciding to send it again.
+    #[error(
+        "{operation} ({method} {path}): the outcome is unknown; check whether it took effect before sending it again"
+    )]
+    OutcomeUnknown {
+        /// The operation, e.g. `create_order`.
+        operation: &'static str,
+        /// The request method.
+        method: Method,
+        /// The request path, without the query string.
+        path: String,
+        /// The orders the request carried (empty for non-order operations):
+        /// what to look for when reconciling.
+        orders: Vec<SentOrder>,
+        /// What went wrong: a transport, API or decode error.
+        #[source]
+        source: Box<Error>,
+    },
 
     /// The request could not be exchanged with the server.
     #[error("{method} {path}: the HTTP exchange failed")]
@@ -108,41 +151,54 @@ impl Error {
         }
     }
 
-    /// The HTTP status of an API error or of an undecodable response.
+    /// The HTTP status of an API error, a rate limit or an undecodable
+    /// response (also when wrapped in [`OutcomeUnknown`](Self::OutcomeUnknown)).
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(api) => Some(api.status),
+            Self::RateLimited { source, .. } => Some(source.status),
             Self::Decode { status, .. } => Some(*status),
+            Self::OutcomeUnknown { source, .. } => source.status(),
             _ => None,
         }
     }
 
-    /// The API's error message, for API errors.
+    /// The API's error message, for API errors and rate limits.
     pub fn api_message(&self) -> Option<&str> {
-        match self {
-            Self::Api(api) => Some(&api.message),
-            _ => None,
-        }
+        self.as_api_error().map(|api| api.message.as_str())
     }
 
-    /// The API error, if this is one.
+    /// The API error response behind this error, if there is one (also for
+    /// [`RateLimited`](Self::RateLimited) and an
+    /// [`OutcomeUnknown`](Self::OutcomeUnknown) caused by a 5xx).
     pub fn as_api_error(&self) -> Option<&ApiError> {
         match self {
-            Self::Api(api) => Some(api),
+            Self::Api(api) | Self::RateLimited { source: api, .. } => Some(api),
+            Self::OutcomeUnknown { source, .. } => source.as_api_error(),
             _ => None,
         }
     }
 
-    /// Whether the failure is transient: a transport failure, HTTP 429, or
-    /// HTTP 500, 502, 503 or 504.
+    /// How long the API asked to wait before sending again, for a
+    /// [`RateLimited`](Self::RateLimited) error.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether the failure is transient: a transport failure, a rate limit
+    /// (HTTP 429), or HTTP 502, 503 or 504.
     ///
     /// Transient does not mean safe to repeat: an order or account creation
     /// whose request [may have been sent](Self::may_have_been_sent) may have
-    /// taken effect, so repeating it could act twice.
+    /// taken effect, so repeating it could act twice. Such failures come back
+    /// as [`OutcomeUnknown`](Self::OutcomeUnknown), which is not retryable.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Api(api) => is_retryable_status(api.status),
-            Self::Transport { .. } => true,
+            Self::RateLimited { .. } | Self::Transport { .. } => true,
             _ => false,
         }
     }
@@ -154,15 +210,71 @@ impl Error {
     /// `true` once the server answered or the outcome is unknown.
     pub fn may_have_been_sent(&self) -> bool {
         match self {
-            Self::Api(_) | Self::Decode { .. } => true,
+            Self::Api(_)
+            | Self::RateLimited { .. }
+            | Self::Decode { .. }
+            | Self::OutcomeUnknown { .. } => true,
             Self::Transport { source, .. } => source.may_have_been_sent(),
+            _ => false,
+        }
+    }
+
+    /// Whether this failure, for a request that is not idempotent, leaves
+    /// its outcome unknown: the request may have been carried out and no
+    /// usable answer says whether it was.
+    pub(crate) fn leaves_outcome_unknown(&self) -> bool {
+        match self {
+            Self::Transport { source, .. } => source.may_have_been_sent(),
+            Self::Api(api) => api.status.is_server_error(),
+            Self::Decode { .. } => true,
             _ => false,
         }
     }
 }
 
+/// `Display` of a rate limit's wait: ` (retry after 2 s)`, or nothing.
+struct RetryAfterText(Option<Duration>);
+
+impl fmt::Display for RetryAfterText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(wait) if wait.subsec_millis() == 0 => {
+                write!(f, "; retry after {} s", wait.as_secs())
+            }
+            Some(wait) => write!(f, "; retry after {} ms", wait.as_millis()),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Statuses that say "try again later": 429, 502, 503 and 504.
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}
+
+/// One order carried by a request whose outcome is unknown: what to look for
+/// (in the market's orders, or the sub-account's) to learn whether it was
+/// placed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SentOrder {
+    /// The market the order was for.
+    pub market_slug: String,
+    /// The order's salt, unique per sub-account; the API echoes it on the
+    /// order it placed.
+    pub salt: u64,
+    /// The client order id given to a cancel-replace, if any.
+    pub client_order_id: Option<String>,
+}
+
+impl SentOrder {
+    pub(crate) fn new(market_slug: &str, salt: u64, client_order_id: Option<&str>) -> Self {
+        Self {
+            market_slug: market_slug.to_owned(),
+            salt,
+            client_order_id: client_order_id.map(str::to_owned),
+        }
+    }
 }
 
 impl From<ApiError> for Error {

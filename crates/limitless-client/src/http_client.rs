@@ -3,13 +3,14 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use limitless_auth::{
-    HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, Signer, SigningInput, Timestamp,
+    DEFAULT_MAX_SKEW, HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, Signer, SigningInput,
+    Timestamp,
 };
 use limitless_transport::{SharedTransport, Transport};
 use serde::de::DeserializeOwned;
@@ -17,10 +18,12 @@ use tracing::Instrument;
 use tracing::field::Empty;
 
 use crate::call::{ApiResponse, Call, RawResponse};
-use crate::clock::Clock;
+use crate::clock::{Clock, ClockOffset, SkewCorrectedClock};
 use crate::error::{ApiError, Error, parse_api_error_message};
 use crate::request::{Auth, AuthClass, RequestSpec};
-use crate::retry::{Attempt, RetryDecision, RetryPolicy, effective_decision};
+use crate::retry::{
+    Attempt, RetryDecision, RetryPolicy, effective_decision, response_date, retry_after,
+};
 use crate::venues::VenueCache;
 
 /// `user-agent` and `x-sdk-version` of every request.
@@ -52,9 +55,21 @@ pub(crate) struct Inner {
     /// Sensitive `X-API-Key` value.
     pub(crate) api_key: Option<HeaderValue>,
     pub(crate) default_headers: HeaderMap,
+    /// The configured clock, corrected by the learned server offset.
+    pub(crate) skew: Arc<SkewCorrectedClock>,
+    /// `skew` as the clock handed to users and services.
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) retry: Arc<dyn RetryPolicy>,
     pub(crate) venues: VenueCache,
+    /// The default transport's timeouts (`None` for a custom transport).
+    pub(crate) timeouts: Option<Timeouts>,
+}
+
+/// The connect and total timeouts of the default transport.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Timeouts {
+    pub(crate) connect: Duration,
+    pub(crate) total: Duration,
 }
 
 impl fmt::Debug for HttpClient {
@@ -66,8 +81,9 @@ impl fmt::Debug for HttpClient {
             .field("api_key", &inner.api_key.as_ref().map(|_| "<redacted>"))
             .field("default_headers", &inner.default_headers)
             .field("transport", &inner.transport)
-            .field("clock", &inner.clock)
+            .field("clock", &inner.skew)
             .field("retry", &inner.retry)
+            .field("timeouts", &inner.timeouts)
             .finish_non_exhaustive()
     }
 }
@@ -99,9 +115,43 @@ impl HttpClient {
         self.inner.api_key.is_some()
     }
 
-    /// The clock the client signs with.
+    /// The clock the client signs with: the configured clock plus the
+    /// learned [`clock_offset`](Self::clock_offset). Order salts and receive
+    /// windows read it too.
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.inner.clock
+    }
+
+    /// How far the server's clock is ahead of the configured clock (negative:
+    /// behind), as learned from the `Date` header of responses; zero before
+    /// the first response and when skew correction is off.
+    pub fn clock_offset(&self) -> ClockOffset {
+        self.inner.skew.offset()
+    }
+
+    /// Whether the client learns the server's clock offset and signs with the
+    /// corrected time (see
+    /// [`ClientBuilder::clock_skew_correction`](crate::ClientBuilder::clock_skew_correction)).
+    pub fn clock_skew_correction(&self) -> bool {
+        self.inner.skew.is_enabled()
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &Arc<dyn RetryPolicy> {
+        &self.inner.retry
+    }
+
+    /// The total timeout of each attempt on the default transport; `None`
+    /// when the client sends through a transport you passed (its own
+    /// settings apply).
+    pub fn timeout(&self) -> Option<Duration> {
+        self.inner.timeouts.map(|t| t.total)
+    }
+
+    /// The connect timeout of the default transport; `None` for a transport
+    /// you passed.
+    pub fn connect_timeout(&self) -> Option<Duration> {
+        self.inner.timeouts.map(|t| t.connect)
     }
 
     pub(crate) fn venues(&self) -> &VenueCache {
@@ -215,6 +265,12 @@ impl HttpClient {
 
     /// The one send path: sign per attempt, send, classify, ask the retry
     /// policy. Returns the accepted raw response.
+    ///
+    /// A read rejected with 401 whose `Date` shows the signature's timestamp
+    /// was outside the API's window is sent once more at once, signed with
+    /// the offset just learned (when skew correction is on). A request that
+    /// is not idempotent and may have been carried out ends in
+    /// [`Error::OutcomeUnknown`].
     pub(crate) async fn send(&self, spec: &RequestSpec) -> Result<RawResponse, Error> {
         let path = self.full_path(spec);
         let span = tracing::info_span!(
@@ -227,16 +283,19 @@ impl HttpClient {
             attempt = Empty,
         );
         async {
+            let started = Instant::now();
+            let mut skew_retry_left = self.inner.skew.is_enabled() && spec.idempotent;
             let mut number = 0_u32;
             loop {
                 number += 1;
-                let started = Instant::now();
-                let outcome = self.attempt(spec, &path).await;
-                let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                let attempt_started = Instant::now();
+                let exchange = self.attempt(spec, &path).await;
+                let latency_ms =
+                    u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX);
                 let span = tracing::Span::current();
                 span.record("attempt", number);
                 span.record("latency_ms", latency_ms);
-                match &outcome {
+                match &exchange.outcome {
                     Ok(raw) => {
                         span.record("status", raw.status.as_u16());
                     }
@@ -247,18 +306,34 @@ impl HttpClient {
                         tracing::debug!(error = %error, "request failed");
                     }
                 }
+                if skew_retry_left && exchange.rejected_for_skew() {
+                    skew_retry_left = false;
+                    tracing::debug!(
+                        clock_offset = %self.clock_offset(),
+                        "rejected for clock skew; retrying once with the corrected time"
+                    );
+                    continue;
+                }
                 let attempt = Attempt {
                     operation: spec.operation,
                     number,
                     idempotent: spec.idempotent,
-                    outcome: outcome.as_ref(),
+                    elapsed: started.elapsed(),
+                    outcome: exchange.outcome.as_ref(),
                 };
                 match effective_decision(&*self.inner.retry, &attempt) {
                     RetryDecision::RetryAfter(delay) => {
-                        tracing::debug!(delay_ms = delay.as_millis() as u64, "retrying");
+                        tracing::debug!(
+                            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                            "retrying"
+                        );
                         tokio::time::sleep(delay).await;
                     }
-                    RetryDecision::Stop => return outcome,
+                    RetryDecision::Stop => {
+                        return exchange
+                            .outcome
+                            .map_err(|error| outcome_error(spec, &path, error));
+                    }
                 }
             }
         }
@@ -266,36 +341,78 @@ impl HttpClient {
         .await
     }
 
-    async fn attempt(&self, spec: &RequestSpec, path: &str) -> Result<RawResponse, Error> {
-        let request = self.build_request(spec, self.inner.clock.now())?;
-        let response =
-            self.inner
-                .transport
-                .send(request)
-                .await
-                .map_err(|source| Error::Transport {
+    /// One signed attempt: reads the clock, signs, sends, learns the clock
+    /// offset from the response's `Date`, classifies the status.
+    async fn attempt(&self, spec: &RequestSpec, path: &str) -> Exchange {
+        let skew = &*self.inner.skew;
+        let sent = skew.base_now();
+        let signed_at = skew.offset().apply(sent);
+        let request = match self.build_request(spec, signed_at) {
+            Ok(request) => request,
+            Err(error) => return Exchange::failed(error),
+        };
+        let hmac_signed = request.headers().contains_key(HEADER_SIGNATURE);
+        let response = match self.inner.transport.send(request).await {
+            Ok(response) => response,
+            Err(source) => {
+                return Exchange::failed(Error::Transport {
                     source,
                     method: spec.method.clone(),
                     path: path.to_owned(),
-                })?;
+                });
+            }
+        };
         let (parts, body) = response.into_parts();
+        let server_date = response_date(&parts.headers);
+        if let Some(date) = server_date
+            && skew.is_enabled()
+            && let Some(offset) = skew.observe(sent, skew.base_now(), date)
+        {
+            tracing::debug!(clock_offset = %offset, "learned the server's clock offset");
+        }
         let raw = RawResponse {
             status: parts.status,
             headers: parts.headers,
             body,
         };
-        if raw.status.is_success() || spec.accept.contains(&raw.status) {
+        let outcome = if raw.status.is_success() || spec.accept.contains(&raw.status) {
             Ok(raw)
         } else {
-            Err(ApiError {
+            let wait = (raw.status == StatusCode::TOO_MANY_REQUESTS)
+                .then(|| retry_after(&raw.headers, &raw.body, skew.now()));
+            let api = ApiError {
                 message: parse_api_error_message(raw.status, &raw.body),
                 status: raw.status,
                 method: spec.method.clone(),
                 path: path.to_owned(),
                 headers: raw.headers,
                 body: raw.body,
-            }
-            .into())
+            };
+            Err(match wait {
+                Some(retry_after) => Error::RateLimited {
+                    retry_after,
+                    source: Box::new(api),
+                },
+                None => api.into(),
+            })
+        };
+        Exchange {
+            outcome,
+            signed_at: hmac_signed.then_some(signed_at),
+            server_date,
+        }
+    }
+
+    /// Sends `spec` and decodes the JSON body as `T`; an undecodable answer
+    /// to a request that is not idempotent leaves its outcome unknown.
+    pub(crate) async fn execute<T: DeserializeOwned>(
+        &self,
+        spec: &RequestSpec,
+    ) -> Result<ApiResponse<T>, Error> {
+        let raw = self.send(spec).await?;
+        match decode::<T>(&raw) {
+            Ok(data) => Ok(ApiResponse { data, raw }),
+            Err(error) => Err(outcome_error(spec, &self.full_path(spec), error)),
         }
     }
 
@@ -322,8 +439,7 @@ impl HttpClient {
             Ok(spec) => {
                 let http = self.clone();
                 Call::new(async move {
-                    let raw = http.send(&spec).await?;
-                    let data = decode::<R>(&raw)?;
+                    let ApiResponse { data, raw } = http.execute::<R>(&spec).await?;
                     Ok(ApiResponse {
                         data: map(data),
                         raw,
@@ -345,6 +461,56 @@ impl HttpClient {
                 })
             }
         }
+    }
+}
+
+/// What one attempt produced, with what the clock-skew check needs.
+struct Exchange {
+    outcome: Result<RawResponse, Error>,
+    /// The (corrected) time the request was HMAC-signed with; `None` when it
+    /// was not HMAC-signed.
+    signed_at: Option<SystemTime>,
+    /// The response's `Date`.
+    server_date: Option<SystemTime>,
+}
+
+impl Exchange {
+    fn failed(error: Error) -> Self {
+        Self {
+            outcome: Err(error),
+            signed_at: None,
+            server_date: None,
+        }
+    }
+
+    /// A 401 to an HMAC-signed request whose timestamp, by the response's
+    /// `Date`, was outside the API's window (less one second, the `Date`'s
+    /// resolution).
+    fn rejected_for_skew(&self) -> bool {
+        let (Some(signed_at), Some(server_date)) = (self.signed_at, self.server_date) else {
+            return false;
+        };
+        let unauthorized = matches!(
+            &self.outcome,
+            Err(error) if error.status() == Some(StatusCode::UNAUTHORIZED)
+        );
+        let skew = ClockOffset::between(signed_at, server_date).magnitude();
+        unauthorized && skew >= DEFAULT_MAX_SKEW.saturating_sub(Duration::from_secs(1))
+    }
+}
+
+/// The error to return for `spec`: a request that is not idempotent and may
+/// have been carried out becomes [`Error::OutcomeUnknown`].
+fn outcome_error(spec: &RequestSpec, path: &str, error: Error) -> Error {
+    if spec.idempotent || !error.leaves_outcome_unknown() {
+        return error;
+    }
+    Error::OutcomeUnknown {
+        operation: spec.operation,
+        method: spec.method.clone(),
+        path: path.to_owned(),
+        orders: spec.orders.clone(),
+        source: Box::new(error),
     }
 }
 

@@ -47,6 +47,17 @@
 //! beats a legacy `X-API-Key`. Secrets, signatures and identity tokens never
 //! appear in `Debug` output, errors or traces.
 //!
+//! Reliability: reads are retried on transport failures, 429 (honouring
+//! `Retry-After`) and 502/503/504 with bounded exponential backoff and jitter
+//! ([`RetryConfig`]); a request that was not sent at all may be retried for
+//! any operation; an order, cancel-replace, account creation, derive, redeem,
+//! withdraw or allowance retry is never sent twice once it may have reached
+//! the server, and fails with [`Error::OutcomeUnknown`] (carrying the orders'
+//! salts) when no usable answer came back. The client learns the server's
+//! clock offset from `Date` headers and signs with the corrected time
+//! ([`HttpClient::clock_offset`]). Timeouts are finite by default
+//! ([`DEFAULT_CONNECT_TIMEOUT`], [`DEFAULT_TIMEOUT`]).
+//!
 //! Features: `reqwest` (default) or `hyper` pick the default transport;
 //! `test-util` re-exports the transport test doubles.
 
@@ -67,13 +78,13 @@ mod validate;
 mod venues;
 
 // The client.
-pub use builder::{ClientBuilder, DEFAULT_BASE_URL};
+pub use builder::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use call::{ApiResponse, Call, CallFuture, RawResponse, WithRaw};
 pub use client::Client;
-pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{ApiError, Error, parse_api_error_message};
+pub use clock::{Clock, ClockOffset, FixedClock, SystemClock};
+pub use error::{ApiError, Error, SentOrder, parse_api_error_message};
 pub use http_client::HttpClient;
-pub use retry::{Attempt, NoRetry, RetryDecision, RetryPolicy};
+pub use retry::{Attempt, NoRetry, RetryConfig, RetryDecision, RetryPolicy};
 
 // The services and their parameters.
 pub use api_tokens::ApiTokenService;

@@ -90,11 +90,11 @@ pub(crate) async fn fetch_market(
     spec: &RequestSpec,
     slug: &str,
 ) -> Result<ApiResponse<Market>, Error> {
-    let raw = http.send(spec).await?;
-    let market: Market = crate::http_client::decode(&raw)?;
+    let response = http.execute::<Market>(spec).await?;
+    let market = &response.data;
     http.venues().insert(slug, market.venue.clone());
     if market.slug != slug {
         http.venues().insert(&market.slug, market.venue.clone());
     }
-    Ok(ApiResponse { data: market, raw })
+    Ok(response)
 }

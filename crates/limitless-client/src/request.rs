@@ -11,6 +11,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
 use crate::Error;
+use crate::error::SentOrder;
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -90,6 +91,8 @@ pub(crate) struct RequestSpec {
     pub(crate) idempotent: bool,
     /// Non-2xx statuses whose body is decoded as a result, not an error.
     pub(crate) accept: &'static [StatusCode],
+    /// The orders in the body, reported if the outcome is unknown.
+    pub(crate) orders: Vec<SentOrder>,
 }
 
 impl RequestSpec {
@@ -106,6 +109,7 @@ impl RequestSpec {
             auth: Auth::Configured,
             idempotent,
             accept: &[],
+            orders: Vec::new(),
         }
     }
 
@@ -152,6 +156,12 @@ impl RequestSpec {
     /// Declares whether the operation may be repeated safely.
     pub(crate) fn idempotent(mut self, idempotent: bool) -> Self {
         self.idempotent = idempotent;
+        self
+    }
+
+    /// Records the orders the body carries, for reconciliation.
+    pub(crate) fn orders(mut self, orders: Vec<SentOrder>) -> Self {
+        self.orders = orders;
         self
     }
 

@@ -216,11 +216,14 @@ pub(crate) async fn harness(auth: Auth) -> Harness {
     }
 }
 
+/// Endpoint tests count exactly one request per call, so the harness does not
+/// retry; the retry behaviour has its own tests (`retries.rs`, `faults.rs`).
 pub(crate) fn http_client(base_url: &str, auth: Auth, clock: Arc<FixedClock>) -> HttpClient {
     let builder = Client::builder()
         .base_url(base_url)
         .transport(ReqwestTransport::new().unwrap())
-        .clock(clock);
+        .clock(clock)
+        .no_retries();
     let builder = match auth {
         Auth::Hmac => builder.hmac_credentials(credentials()),
         Auth::ApiKey => builder.api_key(API_KEY),
