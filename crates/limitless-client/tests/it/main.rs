@@ -5,6 +5,8 @@
 mod api_tokens;
 mod core;
 mod delegated_orders;
+mod fault_server;
+mod faults;
 mod markets;
 mod partner_accounts;
 // The reference usage relies on the default transport.
