@@ -9,6 +9,7 @@ mod fault_server;
 mod faults;
 mod markets;
 mod partner_accounts;
+mod retries;
 // The reference usage relies on the default transport.
 #[cfg(any(feature = "reqwest", feature = "hyper"))]
 mod reference;
