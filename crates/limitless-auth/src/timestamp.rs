@@ -77,6 +77,12 @@ impl Timestamp {
         std::str::from_utf8(&self.text).unwrap_or_default()
     }
 
+    /// The formatted timestamp's bytes, without the UTF-8 check of
+    /// [`as_str`](Self::as_str): what the signer hashes.
+    pub(crate) fn as_bytes(&self) -> &[u8; LEN] {
+        &self.text
+    }
+
     /// The instant, truncated to the millisecond.
     pub fn to_system_time(&self) -> SystemTime {
         self.at
