@@ -9,7 +9,7 @@
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -60,12 +60,19 @@ impl Fault {
 
     /// A 200 whose body is not valid JSON.
     pub(crate) fn malformed_json() -> Self {
-        Self::with_headers(200, &[("content-type", "application/json")], r#"{"id":"ord-1","#)
+        Self::with_headers(
+            200,
+            &[("content-type", "application/json")],
+            r#"{"id":"ord-1","#,
+        )
     }
 
     /// An error status with a JSON message.
     pub(crate) fn status(status: u16) -> Self {
-        Self::json(status, &serde_json::json!({"message": format!("status {status}")}))
+        Self::json(
+            status,
+            &serde_json::json!({"message": format!("status {status}")}),
+        )
     }
 }
 
@@ -93,8 +100,6 @@ struct State {
     script: VecDeque<Fault>,
     fallback: Fault,
     received: Vec<Received>,
-    /// Added to the real time in the `Date` header, when set.
-    date_offset: Option<i64>,
 }
 
 /// The running server; dropping it stops it and closes every connection.
@@ -114,7 +119,6 @@ impl FaultServer {
             script: script.into_iter().collect(),
             fallback,
             received: Vec::new(),
-            date_offset: None,
         }));
         let shared = Arc::clone(&state);
         let task = tokio::spawn(async move {
@@ -127,12 +131,6 @@ impl FaultServer {
             }
         });
         Self { addr, state, task }
-    }
-
-    /// Every answer carries a `Date` header `offset_ms` away from real time.
-    pub(crate) fn with_date_offset(self, offset_ms: i64) -> Self {
-        lock(&self.state).date_offset = Some(offset_ms);
-        self
     }
 
     /// `http://127.0.0.1:<port>`.
@@ -169,16 +167,14 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
     let Some(request) = read_request(&mut stream).await else {
         return;
     };
-    let (fault, date_offset) = {
+    let fault = {
         let mut state = lock(&state);
         state.received.push(request);
-        let fault = state
+        state
             .script
             .pop_front()
-            .unwrap_or_else(|| state.fallback.clone());
-        (fault, state.date_offset)
+            .unwrap_or_else(|| state.fallback.clone())
     };
-    let date = date_header(date_offset);
     match fault {
         Fault::Respond {
             status,
@@ -186,7 +182,7 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
             body,
         } => {
             let mut head = format!(
-                "HTTP/1.1 {status} {}\r\ncontent-length: {}\r\nconnection: close\r\n{date}",
+                "HTTP/1.1 {status} {}\r\ncontent-length: {}\r\nconnection: close\r\n",
                 reason(status),
                 body.len()
             );
@@ -203,44 +199,26 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
             drop(stream);
         }
         Fault::Truncated => {
-            let head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 64\r\nconnection: close\r\n{date}\r\n{{\"id\":\"ord-1\""
-            );
-            let _ = stream.write_all(head.as_bytes()).await;
+            let _ = stream.write_all(PARTIAL_200).await;
+            let _ = stream.write_all(br#""ord-1""#).await;
             let _ = stream.shutdown().await;
         }
         Fault::SlowHeaders => hold(stream).await,
         Fault::StallBody => {
-            let head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 64\r\nconnection: close\r\n{date}\r\n{{\"id\":"
-            );
-            let _ = stream.write_all(head.as_bytes()).await;
+            let _ = stream.write_all(PARTIAL_200).await;
             let _ = stream.flush().await;
             hold(stream).await;
         }
     }
 }
 
+/// A 200 promising a 64-byte body, and its first bytes.
+const PARTIAL_200: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 64\r\nconnection: close\r\n\r\n{\"id\":";
+
 /// Keeps the connection open, silent, until the server is dropped.
 async fn hold(stream: TcpStream) {
     tokio::time::sleep(Duration::from_secs(3_600)).await;
     drop(stream);
-}
-
-fn date_header(offset_ms: Option<i64>) -> String {
-    let Some(offset_ms) = offset_ms else {
-        return String::new();
-    };
-    // The fault server stands for a remote host with its own clock.
-    #[allow(clippy::disallowed_methods)]
-    let real = SystemTime::now();
-    let magnitude = Duration::from_millis(offset_ms.unsigned_abs());
-    let at = if offset_ms >= 0 {
-        real + magnitude
-    } else {
-        real - magnitude
-    };
-    format!("date: {}\r\n", httpdate::fmt_http_date(at))
 }
 
 fn reason(status: u16) -> &'static str {

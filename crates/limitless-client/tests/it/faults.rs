@@ -99,7 +99,10 @@ pub(crate) fn verify_signed(request: &Received) -> String {
         body: &request.body,
     };
     assert_eq!(
-        Verifier::default().verify(&verification, &keys, at).ok().as_deref(),
+        Verifier::default()
+            .verify(&verification, &keys, at)
+            .ok()
+            .as_deref(),
         Some(TOKEN_ID),
         "bad signature on {} {}",
         request.method,
@@ -121,7 +124,11 @@ pub(crate) fn assert_fresh_attempts(requests: &[Received]) {
         stamps.push(verify_signed(request));
     }
     let distinct: std::collections::HashSet<_> = stamps.iter().collect();
-    assert_eq!(distinct.len(), stamps.len(), "a timestamp was reused: {stamps:?}");
+    assert_eq!(
+        distinct.len(),
+        stamps.len(),
+        "a timestamp was reused: {stamps:?}"
+    );
 }
 
 const TOKENS: &str = "/auth/api-tokens";
@@ -168,9 +175,17 @@ async fn order_meets(fault: Fault) -> (Error, Received) {
     )
     .await;
     let client = client_for(&server.url(), fast_retries());
-    let error = client.delegated_orders.create_order(&order()).await.unwrap_err();
+    let error = client
+        .delegated_orders
+        .create_order(&order())
+        .await
+        .unwrap_err();
     assert_eq!(server.count("GET", "/markets/btc"), 1);
-    assert_eq!(server.count("POST", "/orders"), 1, "the order was sent again: {error:?}");
+    assert_eq!(
+        server.count("POST", "/orders"),
+        1,
+        "the order was sent again: {error:?}"
+    );
     assert_no_secrets(&error);
     let post = server
         .received()
@@ -366,7 +381,10 @@ async fn read_429_asking_for_a_long_wait_fails_at_once_with_the_wait() {
     // Delta seconds, above the 1 s cap of the test policy.
     let error = read_fails_at_once_on(too_many(&[("retry-after", "120")], "{}")).await;
     assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
-    assert_eq!(error.to_string(), "rate limited by the API; retry after 120 s");
+    assert_eq!(
+        error.to_string(),
+        "rate limited by the API; retry after 120 s"
+    );
     let Error::RateLimited { source, .. } = &error else {
         panic!("expected RateLimited, got {error:?}");
     };
@@ -376,16 +394,16 @@ async fn read_429_asking_for_a_long_wait_fails_at_once_with_the_wait() {
     // An HTTP date, measured against the response's own Date header.
     let date = httpdate::fmt_http_date(now());
     let later = httpdate::fmt_http_date(now() + Duration::from_secs(90));
-    let error = read_fails_at_once_on(too_many(
-        &[("retry-after", &later), ("date", &date)],
-        "{}",
-    ))
-    .await;
+    let error =
+        read_fails_at_once_on(too_many(&[("retry-after", &later), ("date", &date)], "{}")).await;
     assert_eq!(error.retry_after(), Some(Duration::from_secs(90)));
 
     // The body's retryAfterSeconds when there is no header.
-    let error =
-        read_fails_at_once_on(too_many(&[], r#"{"message":"busy","retryAfterSeconds":30}"#)).await;
+    let error = read_fails_at_once_on(too_many(
+        &[],
+        r#"{"message":"busy","retryAfterSeconds":30}"#,
+    ))
+    .await;
     assert_eq!(error.retry_after(), Some(Duration::from_secs(30)));
     assert_eq!(error.api_message(), Some("busy"));
 }
@@ -434,7 +452,10 @@ async fn read_425_is_not_retried() {
 async fn order_425_is_not_resent() {
     let (error, _) = order_meets(Fault::status(425)).await;
     // A refusal: known, not placed.
-    assert!(matches!(&error, Error::Api(api) if api.status == StatusCode::TOO_EARLY), "{error:?}");
+    assert!(
+        matches!(&error, Error::Api(api) if api.status == StatusCode::TOO_EARLY),
+        "{error:?}"
+    );
 }
 
 // A 4xx answer to an order is known: not placed, not unknown.
@@ -442,7 +463,10 @@ async fn order_425_is_not_resent() {
 #[tokio::test]
 async fn order_rejected_with_400_is_an_api_error() {
     let (error, _) = order_meets(Fault::status(400)).await;
-    assert!(matches!(&error, Error::Api(api) if api.status == StatusCode::BAD_REQUEST), "{error:?}");
+    assert!(
+        matches!(&error, Error::Api(api) if api.status == StatusCode::BAD_REQUEST),
+        "{error:?}"
+    );
 }
 
 // Connection refused: nothing was sent.

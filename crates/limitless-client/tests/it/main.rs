@@ -14,4 +14,5 @@ mod retries;
 #[cfg(any(feature = "reqwest", feature = "hyper"))]
 mod reference;
 mod server_wallets;
+mod skew;
 mod support;

@@ -4,11 +4,11 @@
 use std::time::Duration;
 
 use limitless_client::http::StatusCode;
-use limitless_transport::test_util::{FailingTransport, MockTransport, RecordedRequest};
 use limitless_client::{
     CancelTarget, Client, CreatePartnerAccountInput, DelegatedCancelReplaceParams,
     DeriveApiTokenInput, Error, RedeemParams, RetryConfig, TransportError, WithdrawParams,
 };
+use limitless_transport::test_util::{FailingTransport, MockTransport, RecordedRequest};
 use serde_json::{Value, json};
 
 use crate::faults::{TickingClock, fast_retries, order, order_json, tokens_json};
@@ -26,9 +26,7 @@ fn client_with(transport: impl limitless_client::Transport, retry: RetryConfig) 
 }
 
 fn refused() -> TransportError {
-    TransportError::connect(std::io::Error::from(
-        std::io::ErrorKind::ConnectionRefused,
-    ))
+    TransportError::connect(std::io::Error::from(std::io::ErrorKind::ConnectionRefused))
 }
 
 fn reset() -> TransportError {
@@ -50,7 +48,11 @@ async fn an_order_that_was_not_sent_is_retried_with_the_same_bytes_and_a_new_sig
     mock.push_error(refused());
     mock.push_json(201, &order_json());
     let client = client_with(mock.clone(), fast_retries());
-    let placed = client.delegated_orders.create_order(&order()).await.unwrap();
+    let placed = client
+        .delegated_orders
+        .create_order(&order())
+        .await
+        .unwrap();
     assert_eq!(placed.order.id, "ord-1");
     let posts = posts(&mock);
     assert_eq!(posts.len(), 3);
@@ -73,7 +75,11 @@ async fn an_order_never_sent_is_reported_as_not_sent_once_retries_run_out() {
         mock.push_error(refused());
     }
     let client = client_with(mock.clone(), fast_retries());
-    let error = client.delegated_orders.create_order(&order()).await.unwrap_err();
+    let error = client
+        .delegated_orders
+        .create_order(&order())
+        .await
+        .unwrap_err();
     assert_eq!(posts(&mock).len(), 4);
     match &error {
         Error::Transport { source, path, .. } => {
@@ -94,7 +100,10 @@ async fn no_write_is_sent_twice_once_it_may_have_arrived() {
     let cases: Vec<(&str, &str)> = vec![
         ("create_account", "/profiles/partner-accounts"),
         ("derive_token", "/auth/api-tokens/derive"),
-        ("retry_allowances", "/profiles/partner-accounts/326/allowances/retry"),
+        (
+            "retry_allowances",
+            "/profiles/partner-accounts/326/allowances/retry",
+        ),
         ("redeem_positions", "/portfolio/redeem"),
         ("withdraw", "/portfolio/withdraw"),
         ("add_withdrawal_address", "/portfolio/withdrawal-addresses"),
@@ -114,7 +123,11 @@ async fn no_write_is_sent_twice_once_it_may_have_arrived() {
                 .derive_token(IDENTITY, &DeriveApiTokenInput::default())
                 .await
                 .map(drop),
-            "retry_allowances" => client.partner_accounts.retry_allowances(326).await.map(drop),
+            "retry_allowances" => client
+                .partner_accounts
+                .retry_allowances(326)
+                .await
+                .map(drop),
             "redeem_positions" => client
                 .server_wallets
                 .redeem_positions(&RedeemParams {
@@ -186,7 +199,10 @@ async fn cancel_replace_outcomes_carry_each_replacement_salt_and_client_order_id
     };
     assert_eq!(path, "/orders/cancel-replace");
     assert_eq!(orders.len(), 1);
-    assert_eq!(orders[0].salt, sent["replacement"]["order"]["salt"].as_u64().unwrap());
+    assert_eq!(
+        orders[0].salt,
+        sent["replacement"]["order"]["salt"].as_u64().unwrap()
+    );
     assert_eq!(orders[0].client_order_id.as_deref(), Some("replacement-1"));
     assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     assert_eq!(posts(&mock).len(), 1);
@@ -216,7 +232,10 @@ async fn cancel_replace_outcomes_carry_each_replacement_salt_and_client_order_id
         .map(|op| {
             (
                 op["replacement"]["order"]["salt"].as_u64().unwrap(),
-                op["replacement"]["clientOrderId"].as_str().unwrap().to_owned(),
+                op["replacement"]["clientOrderId"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
             )
         })
         .collect();
@@ -296,7 +315,10 @@ async fn too_early_is_not_repeated_even_by_a_policy_that_always_retries() {
     #[derive(Debug)]
     struct Always;
     impl limitless_client::RetryPolicy for Always {
-        fn decide(&self, attempt: &limitless_client::Attempt<'_>) -> limitless_client::RetryDecision {
+        fn decide(
+            &self,
+            attempt: &limitless_client::Attempt<'_>,
+        ) -> limitless_client::RetryDecision {
             if attempt.number < 5 {
                 limitless_client::RetryDecision::RetryAfter(Duration::ZERO)
             } else {
@@ -327,8 +349,15 @@ async fn a_rate_limited_order_is_not_resent_and_says_how_long_to_wait() {
         [("retry-after", "2"), ("content-type", "application/json")],
         r#"{"message":"slow down","retryAfterSeconds":9}"#,
     );
-    let client = client_with(mock.clone(), fast_retries().with_max_rate_limit_wait(Duration::from_secs(5)));
-    let error = client.delegated_orders.create_order(&order()).await.unwrap_err();
+    let client = client_with(
+        mock.clone(),
+        fast_retries().with_max_rate_limit_wait(Duration::from_secs(5)),
+    );
+    let error = client
+        .delegated_orders
+        .create_order(&order())
+        .await
+        .unwrap_err();
     assert_eq!(posts(&mock).len(), 1);
     assert_eq!(error.retry_after(), Some(Duration::from_secs(2)));
     assert!(error.is_retryable());
