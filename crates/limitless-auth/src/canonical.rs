@@ -1,10 +1,11 @@
-/// Builds the canonical message that is signed:
+/// Builds the canonical message that is signed, as text:
 /// `{timestamp}\n{METHOD}\n{path_and_query}\n{body}`.
 ///
 /// The method is upper-cased; `body` is the exact bytes sent (empty for no
-/// body) and is included lossily if it is not UTF-8. This is for debugging and
-/// for comparing with other implementations: [`Signer`](crate::Signer) feeds
-/// the same parts into the MAC without building this string.
+/// body). This is for debugging and for comparing with other
+/// implementations: [`Signer`](crate::Signer) feeds the same parts into the
+/// MAC without building it. A body that is not UTF-8 is shown lossily here;
+/// [`canonical_message_bytes`] is the exact message for any body.
 pub fn canonical_message(
     timestamp: &str,
     method: &str,
@@ -25,9 +26,29 @@ pub fn canonical_message(
     message
 }
 
+/// The exact bytes that are signed, for any body:
+/// `{timestamp}\n{METHOD}\n{path_and_query}\n{body}`.
+pub fn canonical_message_bytes(
+    timestamp: &str,
+    method: &str,
+    path_and_query: &str,
+    body: &[u8],
+) -> Vec<u8> {
+    let mut message =
+        Vec::with_capacity(timestamp.len() + method.len() + path_and_query.len() + body.len() + 3);
+    message.extend_from_slice(timestamp.as_bytes());
+    message.push(b'\n');
+    message.extend(method.bytes().map(|b| b.to_ascii_uppercase()));
+    message.push(b'\n');
+    message.extend_from_slice(path_and_query.as_bytes());
+    message.push(b'\n');
+    message.extend_from_slice(body);
+    message
+}
+
 #[cfg(test)]
 mod tests {
-    use super::canonical_message;
+    use super::{canonical_message, canonical_message_bytes};
 
     #[test]
     fn joins_parts_with_newlines_and_uppercases_the_method() {

@@ -7,8 +7,9 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 ///
 /// `secret` is the base64 string the API returns once. Both fields are wiped
 /// from memory when the value is dropped. `Debug` shows the token id and
-/// redacts the secret; the type is deliberately not `Serialize`.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+/// redacts the secret; the type is deliberately neither `Serialize` nor
+/// `PartialEq` (comparing secrets is the verifier's job, in constant time).
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct HmacCredentials {
     /// The token id, sent as `lmts-api-key`.
     pub token_id: String,

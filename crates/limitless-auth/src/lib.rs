@@ -49,7 +49,7 @@ mod signer;
 mod timestamp;
 mod verifier;
 
-pub use canonical::canonical_message;
+pub use canonical::{canonical_message, canonical_message_bytes};
 pub use credentials::HmacCredentials;
 pub use error::{AuthError, VerifyError};
 pub use signer::{SignedHeaders, SignedHeadersIter, Signer, SigningInput};

@@ -1,4 +1,5 @@
 use std::collections::HashMap;
+use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
@@ -39,7 +40,10 @@ where
 
 /// What arrived on the wire: the three headers (absent ones as `None`) and the
 /// request's method, path with query, and exact body bytes.
-#[derive(Debug, Clone, Copy)]
+///
+/// `Debug` redacts the signature: inside its window it authenticates the
+/// request.
+#[derive(Clone, Copy)]
 pub struct VerificationRequest<'a> {
     /// The `lmts-api-key` header.
     pub api_key: Option<&'a str>,
@@ -53,6 +57,19 @@ pub struct VerificationRequest<'a> {
     pub path_and_query: &'a str,
     /// The exact body bytes received.
     pub body: &'a [u8],
+}
+
+impl fmt::Debug for VerificationRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerificationRequest")
+            .field("api_key", &self.api_key)
+            .field("timestamp", &self.timestamp)
+            .field("signature", &self.signature.map(|_| "<redacted>"))
+            .field("method", &self.method)
+            .field("path_and_query", &self.path_and_query)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 /// Checks signed requests: the server side of [`Signer`].

@@ -2,7 +2,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use limitless_auth::{HmacCredentials, Signer, SigningInput, Timestamp};
+use limitless_auth::{HmacCredentials, Signer, SigningInput, Timestamp, VerificationRequest};
 
 const SENTINEL: &str = "SENTINEL-SECRET-4f1c";
 
@@ -68,4 +68,22 @@ fn errors_never_echo_the_secret() {
         );
         assert!(!text.contains('*'), "offending character echoed: {text}");
     }
+}
+
+#[test]
+fn verification_request_debug_redacts_the_signature() {
+    let request = VerificationRequest {
+        api_key: Some("tok_debug"),
+        timestamp: Some("2026-11-22T00:00:00.000Z"),
+        signature: Some("mgMUpOd7FH4sOSti2MF30YKF9yDq+67VjFksPa5I5eE="),
+        method: "GET",
+        path_and_query: "/auth/api-tokens",
+        body: b"",
+    };
+    let debug = format!("{request:?}");
+    assert!(!debug.contains("mgMUpOd7"), "signature leaked: {debug}");
+    assert!(
+        debug.contains("<redacted>") && debug.contains("tok_debug"),
+        "{debug}"
+    );
 }

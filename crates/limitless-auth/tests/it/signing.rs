@@ -6,6 +6,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use limitless_auth::{
     AuthError, HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HmacCredentials, Signer,
     SigningInput, Timestamp, VerificationRequest, Verifier, canonical_message,
+    canonical_message_bytes,
 };
 use proptest::prelude::*;
 use sha2::Sha256;
@@ -53,6 +54,9 @@ proptest! {
         message.push(b'\n');
         message.extend_from_slice(&body);
         prop_assert_eq!(headers.signature(), reference_signature(&key, &message));
+        let canonical = canonical_message_bytes(timestamp.as_str(), &method, &path_and_query, &body);
+        prop_assert_eq!(&canonical, &message);
+        prop_assert_eq!(reference_signature(&key, &canonical), headers.signature());
         if let Ok(text) = std::str::from_utf8(&body) {
             let canonical = canonical_message(timestamp.as_str(), &method, &path_and_query, text.as_bytes());
             prop_assert_eq!(canonical.as_bytes(), &message[..]);
