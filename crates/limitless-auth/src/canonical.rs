@@ -60,5 +60,9 @@ mod tests {
             canonical_message("ts", "GET", "/a?b=c", b""),
             "ts\nGET\n/a?b=c\n"
         );
+        assert_eq!(
+            canonical_message_bytes("ts", "delete", "/a", &[0xff, 0x00]),
+            b"ts\nDELETE\n/a\n\xff\x00"
+        );
     }
 }
