@@ -16,3 +16,4 @@ mod reference;
 mod server_wallets;
 mod skew;
 mod support;
+mod timeouts;
