@@ -1,7 +1,7 @@
 //! Project automation: `cargo xtask <command>`.
 //!
-//! * `ci` — everything CI checks: formatting, clippy, tests, docs, and the
-//!   dependency-direction rules between layers.
+//! * `ci` — everything CI checks: formatting, clippy, tests, the demo, docs,
+//!   and the dependency-direction rules between layers.
 //! * `demo` — the SDK's main job against an embedded sandbox, step by step.
 //! * `bench` — the criterion benchmarks.
 
@@ -20,7 +20,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Format check, clippy, tests, docs and dependency-direction checks.
+    /// Format check, clippy, tests, the demo, docs and dependency-direction checks.
     Ci,
     /// Run the partner flow against an embedded sandbox and print each step.
     Demo,
@@ -69,6 +69,8 @@ fn ci() -> Result {
         ]),
     )?;
     step("tests", cargo(&["test", "--workspace", "--all-features"]))?;
+    println!("==> demo");
+    demo::run()?;
     let mut docs = cargo(&["doc", "--workspace", "--no-deps", "--all-features"]);
     docs.env("RUSTDOCFLAGS", "-D warnings");
     step("docs", docs)?;
