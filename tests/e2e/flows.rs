@@ -510,3 +510,167 @@ async fn server_wallet_redeem_and_withdraw() {
         sandbox.shutdown().await;
     }
 }
+
+#[tokio::test]
+async fn fok_buy_spends_a_budget_or_is_killed() {
+    for backend in BACKENDS {
+        let sandbox = sandbox().await;
+        let (scoped, _) = scoped(
+            &sandbox,
+            backend,
+            sandbox.partner_identity_token(),
+            all_scopes(),
+        )
+        .await;
+        let create = |name: &str| CreatePartnerAccountInput::server_wallet(name);
+        let alice = scoped
+            .partner_accounts
+            .create_account(&create("alice"), None)
+            .await
+            .unwrap();
+        let bob = scoped
+            .partner_accounts
+            .create_account(&create("bob"), None)
+            .await
+            .unwrap();
+        let m = market(&sandbox, MarketVenue::Legacy);
+        let orders = &scoped.delegated_orders;
+
+        // Alice offers 10 YES at 0.40 (SELL: maker = shares, taker = collateral).
+        let ask = CreateDelegatedOrderParams::gtc(
+            &m.slug,
+            &m.yes_token_id,
+            Side::Sell,
+            "0.40",
+            10,
+            alice.profile_id,
+        );
+        let resting = orders.create_order(&ask).await.unwrap();
+        assert_eq!(
+            (resting.order.maker_amount, resting.order.taker_amount),
+            (10_000_000, 4_000_000)
+        );
+
+        // A budget larger than the book holds is killed whole.
+        let too_much = CreateDelegatedOrderParams::fok(
+            &m.slug,
+            &m.yes_token_id,
+            Side::Buy,
+            "4.01",
+            bob.profile_id,
+        );
+        let killed = orders.create_order(&too_much).await.unwrap();
+        assert!(!killed.execution.as_ref().unwrap().matched);
+        assert_eq!(killed.order.maker_amount, 4_010_000);
+        assert_eq!(killed.order.taker_amount, 1);
+
+        // 2 USDC buys 5 shares at 0.40.
+        let budget = CreateDelegatedOrderParams::fok(
+            &m.slug,
+            &m.yes_token_id,
+            Side::Buy,
+            2.0,
+            bob.profile_id,
+        );
+        let filled = orders.create_order(&budget).await.unwrap();
+        assert!(filled.execution.as_ref().unwrap().matched);
+        assert_eq!(filled.maker_matches[0].order_id, resting.order.id);
+        assert_eq!(filled.maker_matches[0].matched_size, "5000000");
+        let book = scoped.markets.get_order_book(&m.slug).await.unwrap();
+        assert_eq!(
+            (book.asks[0].price, book.asks[0].size),
+            (dec("0.4"), dec("5"))
+        );
+        sandbox.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn cancels_without_on_behalf_of_act_on_the_partners_own_orders() {
+    let sandbox = sandbox().await;
+    let (scoped, _) = scoped(
+        &sandbox,
+        Backend::Reqwest,
+        sandbox.partner_identity_token(),
+        all_scopes(),
+    )
+    .await;
+    let alice = scoped
+        .partner_accounts
+        .create_account(&CreatePartnerAccountInput::server_wallet("alice"), None)
+        .await
+        .unwrap();
+    let m = market(&sandbox, MarketVenue::Legacy);
+    let orders = &scoped.delegated_orders;
+    let gtc = CreateDelegatedOrderParams::gtc(
+        &m.slug,
+        &m.yes_token_id,
+        Side::Buy,
+        "0.30",
+        3,
+        alice.profile_id,
+    );
+    let placed = orders.create_order(&gtc).await.unwrap();
+
+    // The order belongs to alice, not to the partner's own profile.
+    let error = orders.cancel(&placed.order.id).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404), "{error}");
+    orders.cancel_all(&m.slug).await.unwrap();
+    let live = |id: &str| {
+        sandbox
+            .orders()
+            .iter()
+            .any(|o| o.id == id && o.status == OrderStatus::Live)
+    };
+    assert!(
+        live(&placed.order.id),
+        "alice's order survives the partner's own cancels"
+    );
+
+    orders
+        .cancel_on_behalf_of(&placed.order.id, alice.profile_id)
+        .await
+        .unwrap();
+    assert!(!live(&placed.order.id));
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn partner_accounts_page_through() {
+    let sandbox = sandbox().await;
+    let (scoped, _) = scoped(
+        &sandbox,
+        Backend::Hyper,
+        sandbox.partner_identity_token(),
+        all_scopes(),
+    )
+    .await;
+    let mut created = Vec::new();
+    for name in ["a", "b", "c"] {
+        let account = scoped
+            .partner_accounts
+            .create_account(&CreatePartnerAccountInput::server_wallet(name), None)
+            .await
+            .unwrap();
+        created.push(account.profile_id);
+    }
+    let mut seen = Vec::new();
+    for page in 1..=2 {
+        let params = ListPartnerAccountsParams {
+            account: None,
+            limit: Some(2),
+            page: Some(page),
+        };
+        let listed = scoped
+            .partner_accounts
+            .list_accounts(&params)
+            .await
+            .unwrap();
+        assert_eq!(listed.page, page);
+        assert_eq!(listed.has_more, page == 1);
+        seen.extend(listed.data.iter().map(|a| a.profile_id));
+    }
+    seen.sort_unstable();
+    assert_eq!(seen, created);
+    sandbox.shutdown().await;
+}
