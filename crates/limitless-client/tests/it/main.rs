@@ -13,6 +13,7 @@ mod retries;
 // The reference usage relies on the default transport.
 #[cfg(any(feature = "reqwest", feature = "hyper"))]
 mod reference;
+mod secrets;
 mod server_wallets;
 mod skew;
 mod support;

@@ -1,0 +1,218 @@
+//! Sentinel tests: the HMAC secret (as given and decoded), every signature
+//! the client computed, the identity token and the API key never appear in
+//! `Debug` or `Display` of credentials, builder, client, the requests handed
+//! to the transport, what a retry policy sees, or any error.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use limitless_client::http::Method;
+use limitless_client::{
+    Attempt, Client, DeriveApiTokenInput, Error, HmacCredentials, RetryConfig, RetryDecision,
+    RetryPolicy, TransportError,
+};
+use limitless_transport::test_util::MockTransport;
+use limitless_transport::{Bytes, transport_fn};
+use serde_json::json;
+
+use crate::faults::{order, tokens_json};
+use crate::support::{API_KEY, IDENTITY, SECRET, credentials, market_json};
+
+/// Everything that must never be printed, signatures added as they are made.
+#[derive(Clone, Default)]
+struct Sentinels(Arc<Mutex<Vec<String>>>);
+
+impl Sentinels {
+    fn new() -> Self {
+        let sentinels = Self::default();
+        for fixed in [SECRET, "sentinel-hmac-secret-value", IDENTITY, API_KEY] {
+            sentinels.add(fixed);
+        }
+        sentinels
+    }
+
+    fn add(&self, secret: &str) {
+        self.0.lock().unwrap().push(secret.to_owned());
+    }
+
+    #[track_caller]
+    fn assert_absent(&self, what: &str, text: &str) {
+        for secret in self.0.lock().unwrap().iter() {
+            assert!(
+                !text.contains(secret.as_str()),
+                "{what} shows {secret}: {text}"
+            );
+        }
+    }
+
+    /// Display, Debug and every source's Display and Debug.
+    #[track_caller]
+    fn assert_error_clean(&self, error: &Error) {
+        self.assert_absent("error", &error.to_string());
+        self.assert_absent("error", &format!("{error:?}"));
+        let mut source = std::error::Error::source(error);
+        while let Some(inner) = source {
+            self.assert_absent("error source", &inner.to_string());
+            self.assert_absent("error source", &format!("{inner:?}"));
+            source = inner.source();
+        }
+    }
+}
+
+/// A policy that prints every attempt it is shown, then retries per the
+/// default rules.
+#[derive(Debug, Default)]
+struct Printing {
+    seen: Arc<Mutex<Vec<String>>>,
+    inner: RetryConfig,
+}
+
+impl RetryPolicy for Printing {
+    fn decide(&self, attempt: &Attempt<'_>) -> RetryDecision {
+        self.seen.lock().unwrap().push(format!("{attempt:?}"));
+        self.inner.decide(attempt)
+    }
+}
+
+#[tokio::test]
+async fn no_secret_is_printed_anywhere_along_a_call() {
+    let sentinels = Sentinels::new();
+    let mock = MockTransport::new();
+    let printed_requests = Arc::new(Mutex::new(Vec::new()));
+    let transport = {
+        let mock = mock.clone();
+        let sentinels = sentinels.clone();
+        let printed = Arc::clone(&printed_requests);
+        transport_fn(move |request: limitless_client::http::Request<Bytes>| {
+            if let Some(signature) = request.headers().get("lmts-signature") {
+                sentinels.add(signature.to_str().unwrap());
+            }
+            printed.lock().unwrap().push(format!("{request:?}"));
+            let mock = mock.clone();
+            async move { limitless_client::Transport::send(&mock, request).await }
+        })
+    };
+    let policy = Printing {
+        inner: RetryConfig::new()
+            .with_initial_backoff(Duration::from_millis(1))
+            .with_max_backoff(Duration::from_millis(2)),
+        ..Printing::default()
+    };
+    let seen = Arc::clone(&policy.seen);
+    let builder = Client::builder()
+        .transport(transport)
+        .hmac_credentials(credentials())
+        .api_key(API_KEY)
+        .retry_policy(policy);
+    sentinels.assert_absent("credentials", &format!("{:?}", credentials()));
+    sentinels.assert_absent("builder", &format!("{builder:?}"));
+    let http = builder.build().unwrap();
+    let client = Client::from_http_client(http.clone()).unwrap();
+
+    // A read that fails once and is retried, an identity call rejected by
+    // the API, an order whose outcome is unknown, a rate limit.
+    mock.push_json(503, &json!({"message": "busy"}));
+    mock.push_json(200, &tokens_json());
+    mock.push_json(401, &json!({"message": "identity expired"}));
+    mock.push_json(200, &market_json("btc", None));
+    mock.push_error(TransportError::timeout(
+        true,
+        std::io::Error::from(std::io::ErrorKind::TimedOut),
+    ));
+    mock.push_response(429, [("retry-after", "60")], "{}");
+    mock.push_response(200, [("content-type", "application/json")], "{not json");
+    client.api_tokens.list_tokens().await.unwrap();
+    let mut errors = vec![
+        client
+            .api_tokens
+            .get_capabilities(IDENTITY)
+            .await
+            .unwrap_err(),
+        client
+            .delegated_orders
+            .create_order(&order())
+            .await
+            .unwrap_err(),
+        client.api_tokens.list_tokens().await.unwrap_err(),
+        client.api_tokens.list_tokens().await.unwrap_err(),
+    ];
+    assert!(matches!(errors[1], Error::OutcomeUnknown { .. }));
+    assert!(matches!(errors[2], Error::RateLimited { .. }));
+    assert!(matches!(errors[3], Error::Decode { .. }));
+
+    // Errors raised before any I/O, and at build time.
+    errors.push(
+        client
+            .api_tokens
+            .derive_token(&format!("{IDENTITY}\n"), &DeriveApiTokenInput::default())
+            .await
+            .unwrap_err(),
+    );
+    errors.push(
+        unauthenticated()
+            .api_tokens
+            .list_tokens()
+            .await
+            .unwrap_err(),
+    );
+    errors.push(
+        Client::builder()
+            .transport(MockTransport::new())
+            .hmac_credentials(HmacCredentials::new("tok", "sentinel-hmac-secret-value!!"))
+            .build()
+            .unwrap_err(),
+    );
+    sentinels.add("sentinel-hmac-secret-value!!");
+    errors.push(
+        Client::builder()
+            .transport(MockTransport::new())
+            .api_key(format!("{API_KEY}\u{7f}"))
+            .build()
+            .unwrap_err(),
+    );
+    errors.push(Error::Transport {
+        source: TransportError::io(std::io::Error::from(std::io::ErrorKind::ConnectionReset)),
+        method: Method::GET,
+        path: "/auth/api-tokens".into(),
+    });
+
+    let signatures = mock
+        .requests()
+        .iter()
+        .filter(|r| r.header("lmts-signature").is_some())
+        .count();
+    assert!(signatures >= 5, "only {signatures} signed requests");
+    for error in &errors {
+        sentinels.assert_error_clean(error);
+    }
+    let printed_requests = printed_requests.lock().unwrap();
+    // The printed requests do show the auth headers, by name only.
+    assert!(
+        printed_requests
+            .iter()
+            .any(|p| p.contains("lmts-signature"))
+    );
+    assert!(printed_requests.iter().any(|p| p.contains("\"identity\"")));
+    for printed in printed_requests.iter() {
+        sentinels.assert_absent("request", printed);
+    }
+    for request in mock.requests() {
+        sentinels.assert_absent("recorded request", &format!("{request:?}"));
+    }
+    let seen = seen.lock().unwrap();
+    assert!(seen.len() >= 5);
+    for attempt in seen.iter() {
+        sentinels.assert_absent("attempt", attempt);
+    }
+    sentinels.assert_absent("http client", &format!("{http:?}"));
+    sentinels.assert_absent("client", &format!("{client:?}"));
+}
+
+/// A client without any credential.
+fn unauthenticated() -> Client {
+    let http = Client::builder()
+        .transport(MockTransport::new())
+        .build()
+        .unwrap();
+    Client::from_http_client(http).unwrap()
+}
