@@ -1,0 +1,202 @@
+//! Decoding the two largest routine responses: a page of 100 orders
+//! (`GET /markets/{slug}/user-orders`) and an order book with 500 price
+//! levels (`GET /markets/{slug}/orderbook`).
+//!
+//! Each is measured against two floors on the same bytes:
+//! - `scan`: `serde_json` walking the document into `IgnoredAny`, building
+//!   nothing: the least any decoder can do;
+//! - `plain`: a twin struct with plain `#[derive(Deserialize)]`, the same
+//!   Rust types where plain serde can read the JSON as sent, and none of
+//!   the SDK's lenient handling (numbers or strings, `null` lists, exact
+//!   decimals from floats).
+
+// criterion_group! generates an undocumented public function.
+#![allow(missing_docs)]
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use limitless_types::{OrderBook, Side, UserOrder};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+/// A page of `count` orders as the API sends them: amounts and salts as JSON
+/// numbers, prices as strings, a few optional fields `null`.
+fn user_orders_json(count: usize) -> String {
+    let mut json = String::from("[");
+    for i in 0..count {
+        if i > 0 {
+            json.push(',');
+        }
+        let price = 100 + (i % 800);
+        write!(
+            json,
+            r#"{{"id":"7f1c2a4e-0b6d-4c1e-9a53-{i:012}","createdAt":"2026-03-23T12:34:56.{ms:03}Z","#,
+            ms = i % 1000
+        )
+        .unwrap();
+        write!(
+            json,
+            r#""makerAmount":{maker},"takerAmount":{taker},"expiration":"0","signatureType":0,"salt":{salt},"#,
+            maker = 470_000 + i * 13,
+            taker = 1_000_000 + i * 1000,
+            salt = 1_795_000_000_000_000_u64 + i as u64
+        )
+        .unwrap();
+        json.push_str(r#""maker":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","signer":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","#);
+        json.push_str(r#""taker":"0x0000000000000000000000000000000000000000","#);
+        json.push_str(r#""tokenId":"19633204485790857949828516737993423758628930235371629943999544859571820520010","#);
+        write!(
+            json,
+            r#""side":{side},"feeRateBps":300,"nonce":0,"signature":"0x{sig}","orderType":"GTC","price":"0.{price:03}","#,
+            side = i % 2,
+            sig = "ab".repeat(65)
+        )
+        .unwrap();
+        write!(
+            json,
+            r#""marketId":4821,"status":"LIVE","filledSize":{filled}}}"#,
+            filled = if i % 3 == 0 {
+                "null".to_owned()
+            } else {
+                format!("\"{}.5\"", i % 7)
+            }
+        )
+        .unwrap();
+    }
+    json.push(']');
+    json
+}
+
+/// An order book with `levels` price levels, half bids and half asks, with
+/// prices and sizes as JSON numbers.
+fn order_book_json(levels: usize) -> String {
+    let side = |json: &mut String, name: &str, base: usize, down: bool| {
+        write!(json, r#""{name}":["#).unwrap();
+        for i in 0..levels / 2 {
+            if i > 0 {
+                json.push(',');
+            }
+            let tick = if down { base - i } else { base + i };
+            write!(
+                json,
+                r#"{{"price":0.{tick:03},"size":{}.{},"side":"{}"}}"#,
+                100 + i * 37,
+                i % 10,
+                if down { "BUY" } else { "SELL" }
+            )
+            .unwrap();
+        }
+        json.push(']');
+    };
+    let mut json = String::from("{");
+    side(&mut json, "bids", 499, true);
+    json.push(',');
+    side(&mut json, "asks", 500, false);
+    json.push_str(r#","tokenId":"19633204485790857949828516737993423758628930235371629943999544859571820520010","adjustedMidpoint":0.4995,"maxSpread":"0.03","minSize":"100","lastTradePrice":0.5}"#);
+    json
+}
+
+/// `UserOrder` without the SDK's lenient field handling.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct PlainUserOrder {
+    id: String,
+    created_at: Option<String>,
+    maker_amount: u64,
+    taker_amount: u64,
+    expiration: Option<String>,
+    signature_type: Option<u8>,
+    salt: Option<u64>,
+    maker: Option<String>,
+    signer: Option<String>,
+    taker: Option<String>,
+    token_id: String,
+    side: Side,
+    fee_rate_bps: Option<u32>,
+    nonce: Option<u64>,
+    signature: Option<String>,
+    order_type: Option<String>,
+    price: Option<Decimal>,
+    market_id: Option<i64>,
+    status: Option<String>,
+    filled_size: Option<String>,
+}
+
+/// `OrderBook` without the SDK's lenient field handling (`rust_decimal`'s
+/// own `Deserialize` reads the float prices).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct PlainOrderBook {
+    bids: Vec<PlainLevel>,
+    asks: Vec<PlainLevel>,
+    token_id: String,
+    adjusted_midpoint: Option<Decimal>,
+    max_spread: Option<Decimal>,
+    min_size: Option<Decimal>,
+    last_trade_price: Option<Decimal>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainLevel {
+    price: Decimal,
+    size: Decimal,
+    side: String,
+}
+
+fn decode(c: &mut Criterion) {
+    let orders = user_orders_json(100);
+    let book = order_book_json(500);
+
+    // The fixtures decode, and to what they say.
+    let decoded: Vec<UserOrder> = serde_json::from_str(&orders).unwrap();
+    assert_eq!(decoded.len(), 100);
+    assert_eq!(decoded[42].price, Some(Decimal::new(142, 3)));
+    let decoded: OrderBook = serde_json::from_str(&book).unwrap();
+    assert_eq!(decoded.bids.len() + decoded.asks.len(), 500);
+    assert_eq!(decoded.asks[0].price, Decimal::new(500, 3));
+    assert_eq!(decoded.bids[1].size, Decimal::new(1371, 1));
+    let plain: PlainOrderBook = serde_json::from_str(&book).unwrap();
+    assert_eq!(plain.asks[0].price, decoded.asks[0].price);
+
+    let mut group = c.benchmark_group("decode_user_orders");
+    group.throughput(Throughput::Bytes(orders.len() as u64));
+    group.bench_with_input(BenchmarkId::new("scan", 100), &orders, |b, json| {
+        b.iter(|| serde_json::from_str::<IgnoredAny>(black_box(json)).unwrap())
+    });
+    group.bench_with_input(BenchmarkId::new("plain", 100), &orders, |b, json| {
+        b.iter(|| serde_json::from_str::<Vec<PlainUserOrder>>(black_box(json)).unwrap())
+    });
+    group.bench_with_input(BenchmarkId::new("sdk", 100), &orders, |b, json| {
+        b.iter(|| serde_json::from_str::<Vec<UserOrder>>(black_box(json)).unwrap())
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("decode_order_book");
+    group.throughput(Throughput::Bytes(book.len() as u64));
+    group.bench_with_input(BenchmarkId::new("scan", 500), &book, |b, json| {
+        b.iter(|| serde_json::from_str::<IgnoredAny>(black_box(json)).unwrap())
+    });
+    group.bench_with_input(BenchmarkId::new("plain", 500), &book, |b, json| {
+        b.iter(|| serde_json::from_str::<PlainOrderBook>(black_box(json)).unwrap())
+    });
+    group.bench_with_input(BenchmarkId::new("sdk", 500), &book, |b, json| {
+        b.iter(|| serde_json::from_str::<OrderBook>(black_box(json)).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    targets = decode
+}
+criterion_main!(benches);
