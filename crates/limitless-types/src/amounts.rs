@@ -30,6 +30,14 @@ pub const MICRO_UNITS: u64 = 1_000_000;
 pub const MAX_AMOUNT_DECIMALS: u32 = 6;
 /// `takerAmount` of every FOK order.
 pub const FOK_TAKER_AMOUNT: u64 = 1;
+/// The largest `makerAmount` or `takerAmount` accepted: 2^53 − 1
+/// (9 007 199 254 740 991 micro-units, about 9 billion shares or USDC).
+///
+/// Amounts travel as JSON numbers, and the API and the official SDKs read
+/// JSON numbers as IEEE-754 doubles (JavaScript's `Number`), which hold every
+/// integer exactly only up to 2^53 − 1. A larger amount could arrive as a
+/// neighbouring value, so it is refused here instead.
+pub const MAX_WIRE_AMOUNT: u64 = (1 << 53) - 1;
 
 const MICRO: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
 const ONE_MICRO: Decimal = Decimal::from_parts(1, 0, 0, false, 6);
@@ -197,13 +205,18 @@ pub enum AmountError {
         /// The rejected tick size.
         tick: Decimal,
     },
-    /// The resulting amount does not fit the wire's integer range.
-    #[error("{field} {value} is too large: the order amount would not fit in 64 bits")]
+    /// The resulting amount is above [`MAX_WIRE_AMOUNT`], the largest
+    /// integer a JSON number carries exactly.
+    #[error("{field} {value} is too large; the largest valid {field} is {max}")]
     Overflow {
         /// `size` or `amount`.
         field: &'static str,
         /// The rejected value.
         value: Decimal,
+        /// The largest valid value of `field`: its amount is at most
+        /// [`MAX_WIRE_AMOUNT`] micro-units (for a size, also a whole number
+        /// of share steps).
+        max: Decimal,
     },
 }
 
@@ -254,20 +267,29 @@ fn to_micro(value: Decimal) -> Option<u128> {
     }
 }
 
+/// Micro-units as a normalized decimal: `1_500_000` → `1.5`.
+fn micro_to_decimal(micro: u64) -> Decimal {
+    // Any u64 fits a decimal's 96-bit mantissa.
+    Decimal::from_i128_with_scale(i128::from(micro), MAX_AMOUNT_DECIMALS).normalize()
+}
+
 fn decimals(value: Decimal) -> u32 {
     value.normalize().scale()
 }
 
 /// Integer tick in micro-units, validated: 0 < tick ≤ 1 and 1e6 % tick = 0.
-fn tick_micro(tick: Decimal) -> Result<u128, AmountError> {
+fn tick_micro(tick: Decimal) -> Result<u64, AmountError> {
     let invalid = || AmountError::InvalidTick {
         tick: tick.normalize(),
     };
     if tick <= Decimal::ZERO || tick > Decimal::ONE || decimals(tick) > MAX_AMOUNT_DECIMALS {
         return Err(invalid());
     }
-    let tick_int = to_micro(tick).ok_or_else(invalid)?;
-    if u128::from(MICRO_UNITS) % tick_int != 0 {
+    // 0 < tick ≤ 1 with at most 6 decimals: 1 ≤ tick_int ≤ 1e6.
+    let tick_int = to_micro(tick)
+        .and_then(|t| u64::try_from(t).ok())
+        .ok_or_else(invalid)?;
+    if !MICRO_UNITS.is_multiple_of(tick_int) {
         return Err(invalid());
     }
     Ok(tick_int)
@@ -280,6 +302,8 @@ fn tick_micro(tick: Decimal) -> Result<u128, AmountError> {
 /// - `0 < price ≤ 1` and `price` is a multiple of `tick`;
 /// - `size > 0` is a multiple of the share step `1e6 / (tick × 1e6)`
 ///   micro-shares (0.001 shares for tick 0.001), hence ≤ 6 decimals;
+/// - `size × 1e6` is at most [`MAX_WIRE_AMOUNT`] (so, with tick 0.001,
+///   `size` ≤ 9 007 199 254.74);
 /// - `shares = size × 1e6`, `collateral = shares × price × 1e6 / 1e6` in
 ///   integers, rounded up for a buy and down for a sell (with valid inputs
 ///   the division is exact anyway);
@@ -320,18 +344,25 @@ pub fn limit_order_amounts(
             value: size.normalize(),
         });
     }
-    let step_int = u128::from(MICRO_UNITS) / tick_int;
-    let step = Decimal::from_i128_with_scale(step_int as i128, MAX_AMOUNT_DECIMALS).normalize();
+    let step_int = MICRO_UNITS / tick_int;
+    let step = micro_to_decimal(step_int);
+    // The largest size on the step grid whose micro-shares the wire carries.
+    let max_shares = MAX_WIRE_AMOUNT / step_int * step_int;
+    let overflow = || AmountError::Overflow {
+        field: "size",
+        value: size.normalize(),
+        max: micro_to_decimal(max_shares),
+    };
+    if size > micro_to_decimal(max_shares) {
+        return Err(overflow());
+    }
     let shares = if decimals(size) > MAX_AMOUNT_DECIMALS {
         None
     } else {
-        Some(to_micro(size).ok_or(AmountError::Overflow {
-            field: "size",
-            value: size.normalize(),
-        })?)
+        to_micro(size)
     };
     let shares = match shares {
-        Some(shares) if shares % step_int == 0 => shares,
+        Some(shares) if shares % u128::from(step_int) == 0 => shares,
         _ => {
             let (lower, upper) = neighbours(size, step);
             return Err(AmountError::SizeOffStep {
@@ -343,10 +374,8 @@ pub fn limit_order_amounts(
         }
     };
 
-    let overflow = || AmountError::Overflow {
-        field: "size",
-        value: size.normalize(),
-    };
+    // shares ≤ 2^53 and price_int ≤ 1e6: the product fits easily, and the
+    // collateral is at most the shares.
     let notional = shares.checked_mul(price_int).ok_or_else(overflow)?;
     let micro = u128::from(MICRO_UNITS);
     let collateral = match side {
@@ -370,8 +399,9 @@ pub fn limit_order_amounts(
 /// `makerAmount` of an FOK (market) order: `amount × 1e6`.
 ///
 /// For a buy, `amount` is the USDC to spend; for a sell, the shares to
-/// sell. `amount > 0` with at most 6 decimal places; more are rejected,
-/// never rounded. The order's `takerAmount` is [`FOK_TAKER_AMOUNT`].
+/// sell. `amount > 0` with at most 6 decimal places (more are rejected,
+/// never rounded) and `amount × 1e6` at most [`MAX_WIRE_AMOUNT`]. The
+/// order's `takerAmount` is [`FOK_TAKER_AMOUNT`].
 ///
 /// # Errors
 ///
@@ -384,6 +414,15 @@ pub fn fok_maker_amount(amount: Decimal) -> Result<u64, AmountError> {
             value: amount.normalize(),
         });
     }
+    let max = micro_to_decimal(MAX_WIRE_AMOUNT);
+    let overflow = || AmountError::Overflow {
+        field: "amount",
+        value: amount.normalize(),
+        max,
+    };
+    if amount > max {
+        return Err(overflow());
+    }
     if decimals(amount) > MAX_AMOUNT_DECIMALS {
         let (lower, upper) = neighbours(amount, ONE_MICRO);
         return Err(AmountError::TooManyDecimals {
@@ -395,10 +434,7 @@ pub fn fok_maker_amount(amount: Decimal) -> Result<u64, AmountError> {
     }
     to_micro(amount)
         .and_then(|v| u64::try_from(v).ok())
-        .ok_or(AmountError::Overflow {
-            field: "amount",
-            value: amount.normalize(),
-        })
+        .ok_or_else(overflow)
 }
 
 /// Amounts of an FOK order: [`fok_maker_amount`] and [`FOK_TAKER_AMOUNT`].
@@ -612,29 +648,103 @@ mod tests {
     }
 
     #[test]
-    fn overflow_is_an_error() {
-        let huge = d("20000000000000"); // 2e13 shares → 2e19 micro-shares > u64::MAX
+    fn max_wire_amount_is_the_largest_integer_a_double_holds_exactly() {
+        assert_eq!(MAX_WIRE_AMOUNT, 9_007_199_254_740_991);
+        let max = MAX_WIRE_AMOUNT as f64;
+        assert_eq!(max as u64, MAX_WIRE_AMOUNT);
+        // One more is still exact, but two more rounds: above 2^53 − 1,
+        // neighbouring integers share a double.
+        assert_eq!((MAX_WIRE_AMOUNT + 2) as f64, (MAX_WIRE_AMOUNT + 1) as f64);
+    }
+
+    #[test]
+    fn gtc_amounts_stop_at_the_wire_maximum() {
+        // Tick 1 makes the share step one micro-share, so the boundary is
+        // exactly 2^53 − 1 micro-shares.
+        let max_size = d("9007199254.740991");
+        for side in [Side::Buy, Side::Sell] {
+            assert_eq!(
+                limit_order_amounts(side, d("1"), max_size, d("1")),
+                Ok(OrderAmounts {
+                    maker_amount: MAX_WIRE_AMOUNT,
+                    taker_amount: MAX_WIRE_AMOUNT,
+                })
+            );
+            let over = d("9007199254.740992"); // 2^53 micro-shares
+            assert_eq!(
+                limit_order_amounts(side, d("1"), over, d("1")),
+                Err(AmountError::Overflow {
+                    field: "size",
+                    value: over,
+                    max: max_size,
+                })
+            );
+        }
+        // With the default tick the largest size is the last whole step.
+        let max = d("9007199254.74");
         assert_eq!(
-            amounts(Side::Sell, "0.5", "20000000000000"),
+            amounts(Side::Sell, "0.5", "9007199254.74"),
+            Ok((9_007_199_254_740_000, 4_503_599_627_370_000))
+        );
+        let err = amounts(Side::Buy, "0.001", "9007199254.741").unwrap_err();
+        assert_eq!(
+            err,
+            AmountError::Overflow {
+                field: "size",
+                value: d("9007199254.741"),
+                max,
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "size 9007199254.741 is too large; the largest valid size is 9007199254.74"
+        );
+        assert_eq!(err.field(), Some("size"));
+        // Far beyond 64 bits, and off the step grid: still named as too large.
+        assert_eq!(
+            amounts(Side::Sell, "0.5", "20000000000000.0001"),
             Err(AmountError::Overflow {
                 field: "size",
-                value: huge
+                value: d("20000000000000.0001"),
+                max,
             })
         );
+    }
+
+    #[test]
+    fn fok_amounts_stop_at_the_wire_maximum() {
+        let max = d("9007199254.740991");
+        assert_eq!(fok_maker_amount(max), Ok(MAX_WIRE_AMOUNT));
         assert_eq!(
-            fok_maker_amount(huge),
-            Err(AmountError::Overflow {
+            fok_order_amounts(max),
+            Ok(OrderAmounts {
+                maker_amount: MAX_WIRE_AMOUNT,
+                taker_amount: FOK_TAKER_AMOUNT,
+            })
+        );
+        let over = d("9007199254.740992");
+        let err = fok_maker_amount(over).unwrap_err();
+        assert_eq!(
+            err,
+            AmountError::Overflow {
                 field: "amount",
-                value: huge
-            })
+                value: over,
+                max,
+            }
         );
-        // Just under the limit still works: 18446744073709.551 shares.
-        let max = d("18446744073709.551");
         assert_eq!(
-            limit_order_amounts(Side::Sell, d("0.001"), max, DEFAULT_TICK_SIZE)
-                .map(|a| a.maker_amount),
-            Ok(18_446_744_073_709_551_000)
+            err.to_string(),
+            "amount 9007199254.740992 is too large; the largest valid amount is 9007199254.740991"
         );
+        // Too large wins over too precise: no rounding advice past the limit.
+        assert!(matches!(
+            fok_maker_amount(d("20000000000000.00000001")),
+            Err(AmountError::Overflow { .. })
+        ));
+        assert!(matches!(
+            fok_order_amounts(Decimal::MAX),
+            Err(AmountError::Overflow { .. })
+        ));
     }
 
     #[test]

@@ -54,8 +54,8 @@ pub mod server_wallets;
 pub mod validate;
 
 pub use amounts::{
-    AmountError, FOK_TAKER_AMOUNT, MAX_AMOUNT_DECIMALS, MICRO_UNITS, OrderAmounts, ToDecimal,
-    fok_maker_amount, fok_order_amounts, limit_order_amounts,
+    AmountError, FOK_TAKER_AMOUNT, MAX_AMOUNT_DECIMALS, MAX_WIRE_AMOUNT, MICRO_UNITS, OrderAmounts,
+    ToDecimal, fok_maker_amount, fok_order_amounts, limit_order_amounts,
 };
 pub use api_tokens::{
     ApiToken, DeriveApiTokenInput, DerivedApiToken, PartnerCapabilities, TokenProfile,
