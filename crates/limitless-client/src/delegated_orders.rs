@@ -1,6 +1,10 @@
 //! Delegated orders: the API signs orders for a partner's sub-accounts.
 
+use std::time::SystemTime;
+
+use bytes::Bytes;
 use limitless_types::amounts::{OrderAmounts, ToDecimal, fok_order_amounts, limit_order_amounts};
+use limitless_types::markets::Venue;
 use limitless_types::orders::{
     CancelReplaceBatchRequest, CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest,
     CancelReplaceResult, CancelTarget, CreateOrderRequest, DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE,
@@ -15,6 +19,9 @@ use crate::markets::{fetch_market, market_spec};
 use crate::request::{Auth, AuthClass, RequestSpec, encode_segment};
 use crate::validate::non_blank;
 use crate::{Call, Error, HttpClient};
+
+/// The operation name of `POST /orders`.
+const CREATE_ORDER: &str = "create_order";
 
 /// The largest receive window the API accepts, in milliseconds.
 pub const MAX_RECV_WINDOW_MS: u64 = 10_000;
@@ -320,10 +327,42 @@ impl PreparedOrder {
         http: &HttpClient,
     ) -> Result<(UnsignedOrder, Option<u64>, Option<u64>), Error> {
         let fee = fee_rate_bps(http, &self.market_slug, self.fee_rate_bps).await?;
-        let now = http.clock().now();
-        let order = self.unsigned_order(fee, next_salt(now));
+        Ok(self.finish_with_fee(fee, http.clock().now()))
+    }
+
+    /// The wire order with a fresh salt, and the receive window, at `now`.
+    fn finish_with_fee(
+        &self,
+        fee_rate_bps: u32,
+        now: SystemTime,
+    ) -> (UnsignedOrder, Option<u64>, Option<u64>) {
+        let order = self.unsigned_order(fee_rate_bps, next_salt(now));
         let (timestamp, recv_window) = self.receive_window(unix_millis(now));
-        Ok((order, timestamp, recv_window))
+        (order, timestamp, recv_window)
+    }
+
+    /// The `POST /orders` request for the finished order.
+    fn create_spec(
+        &self,
+        auth: Auth,
+        (order, timestamp, recv_window): (UnsignedOrder, Option<u64>, Option<u64>),
+    ) -> Result<RequestSpec, Error> {
+        let body = CreateOrderRequest {
+            order,
+            order_type: self.order_type,
+            market_slug: self.market_slug.clone(),
+            owner_id: self.owner_id,
+            on_behalf_of: Some(self.owner_id),
+            post_only: self.post_only.then_some(true),
+            timestamp,
+            recv_window,
+        };
+        let sent = SentOrder::new(&body.market_slug, body.order.salt, None);
+        RequestSpec::post(CREATE_ORDER, "/orders".to_owned())
+            .auth(auth)
+            .idempotent(false)
+            .orders(vec![sent])
+            .json(&body)
     }
 }
 
@@ -342,10 +381,15 @@ async fn fee_rate_bps(
             fetch_market(http, &spec, market_slug).await?.data.venue
         }
     };
-    if venue.is_some_and(|venue| venue.is_collateral_fee()) {
-        Ok(0)
+    Ok(fee_for_venue(venue.as_ref(), requested))
+}
+
+/// 0 on a collateral-fee venue, else the requested fee or 300.
+fn fee_for_venue(venue: Option<&Venue>, requested: Option<u32>) -> u32 {
+    if venue.is_some_and(Venue::is_collateral_fee) {
+        0
     } else {
-        Ok(requested.unwrap_or(DEFAULT_FEE_RATE_BPS))
+        requested.unwrap_or(DEFAULT_FEE_RATE_BPS)
     }
 }
 
@@ -505,10 +549,9 @@ impl DelegatedOrderService {
     /// before any I/O. Not idempotent: never re-sent once it may have reached
     /// the server.
     pub fn create_order(&self, params: &CreateDelegatedOrderParams) -> Call<'_, OrderResponse> {
-        const OP: &str = "create_order";
         let prepared = self
             .http
-            .auth_for(OP, AuthClass::Any)
+            .auth_for(CREATE_ORDER, AuthClass::Any)
             .and_then(|auth| Ok((auth, params.prepare()?)));
         let (auth, prepared) = match prepared {
             Ok(ok) => ok,
@@ -516,25 +559,47 @@ impl DelegatedOrderService {
         };
         let http = self.http.clone();
         Call::new(async move {
-            let (order, timestamp, recv_window) = prepared.finish(&http).await?;
-            let body = CreateOrderRequest {
-                order,
-                order_type: prepared.order_type,
-                market_slug: prepared.market_slug.clone(),
-                owner_id: prepared.owner_id,
-                on_behalf_of: Some(prepared.owner_id),
-                post_only: prepared.post_only.then_some(true),
-                timestamp,
-                recv_window,
-            };
-            let sent = SentOrder::new(&body.market_slug, body.order.salt, None);
-            let spec = RequestSpec::post(OP, "/orders".to_owned())
-                .auth(auth)
-                .idempotent(false)
-                .orders(vec![sent])
-                .json(&body)?;
+            let finished = prepared.finish(&http).await?;
+            let spec = prepared.create_spec(auth, finished)?;
             http.execute(&spec).await
         })
+    }
+
+    /// The signed `POST /orders` request that
+    /// [`create_order`](Self::create_order) would send for `params`, built
+    /// without any I/O: validated, priced, given a fresh salt, serialized and
+    /// signed at `now`. For sending orders through your own HTTP stack, for
+    /// logging exactly what would be sent, and for tests.
+    ///
+    /// The fee depends on the market's venue, which must already be known to
+    /// this client: fetch the market once with
+    /// [`markets.get_market`](crate::MarketService::get_market) (an earlier
+    /// `create_order` on the market also records it). Pass
+    /// `client.http().clock().now()` as `now` to sign with the clock
+    /// [`create_order`](Self::create_order) uses, corrected for the server's
+    /// offset; the API rejects a signature more than 30 s from its clock.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for invalid parameters or a market whose venue
+    /// is not known yet; [`Error::AuthenticationRequired`] without
+    /// credentials.
+    pub fn build_create_order(
+        &self,
+        params: &CreateDelegatedOrderParams,
+        now: SystemTime,
+    ) -> Result<http::Request<Bytes>, Error> {
+        let auth = self.http.auth_for(CREATE_ORDER, AuthClass::Any)?;
+        let prepared = params.prepare()?;
+        let Some(venue) = self.http.venues().get(&prepared.market_slug) else {
+            return Err(Error::invalid(format!(
+                "the venue of market `{}` is not known to this client yet; fetch the market once with markets.get_market before building orders for it",
+                prepared.market_slug
+            )));
+        };
+        let fee = fee_for_venue(venue.as_ref(), prepared.fee_rate_bps);
+        let spec = prepared.create_spec(auth, prepared.finish_with_fee(fee, now))?;
+        self.http.build_request(&spec, now)
     }
 
     /// `DELETE /orders/{orderId}`: cancels an order; returns the API's message.

@@ -9,8 +9,11 @@ use limitless_client::{
 use serde_json::{Value, json};
 use wiremock::{Match, Request, ResponseTemplate};
 
+use limitless_auth::{Signer, Timestamp, VerificationRequest, Verifier};
+
 use crate::support::{
-    Harness, NOW_MS, QueryIs, api_key_mock, assert_invalid, hmac_mock, market_json,
+    Harness, NOW_MS, QueryIs, TOKEN_ID, api_key_mock, assert_invalid, credentials, hmac_mock,
+    market_json, now,
 };
 
 const ZERO: &str = "0x0000000000000000000000000000000000000000";
@@ -735,4 +738,74 @@ async fn cancel_replace_validation() {
         "operations[1]: cancel.order_id",
     );
     h.assert_no_requests().await;
+}
+
+#[tokio::test]
+async fn build_create_order_is_the_signed_request_without_sending_it() {
+    let h = Harness::hmac().await;
+    mount_market(&h, "market", None, 1).await;
+    let params = CreateDelegatedOrderParams::gtc("market", "123", Side::Buy, 0.5, 1.0, 326);
+
+    // The venue decides the fee: an unknown market is refused without I/O.
+    let error = h
+        .client
+        .delegated_orders
+        .build_create_order(&params, now())
+        .unwrap_err();
+    assert_invalid(&error, "markets.get_market");
+    h.assert_no_requests().await;
+
+    h.client.markets.get_market("market").await.unwrap();
+    let request = h
+        .client
+        .delegated_orders
+        .build_create_order(&params, now())
+        .unwrap();
+    assert_eq!(h.requests().await.len(), 1, "building sends nothing");
+
+    assert_eq!(request.method(), "POST");
+    assert_eq!(
+        request.uri().to_string(),
+        format!("{}/orders", h.server.uri())
+    );
+    let headers = request.headers();
+    assert_eq!(headers["content-type"], "application/json");
+    assert_eq!(headers["lmts-api-key"], TOKEN_ID);
+    assert_eq!(
+        headers["lmts-timestamp"],
+        Timestamp::from_system_time(now()).unwrap().as_str()
+    );
+    assert!(headers["lmts-signature"].is_sensitive());
+    let body = std::str::from_utf8(request.body()).unwrap();
+    assert_eq!(
+        mask_salts(body),
+        format!(
+            r#"{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326}}"#,
+            order(500_000, 1_000_000, 300, 0, Some("0.5"))
+        )
+    );
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let verified = Verifier::default().verify(
+        &VerificationRequest {
+            api_key: header("lmts-api-key"),
+            timestamp: header("lmts-timestamp"),
+            signature: header("lmts-signature"),
+            method: "POST",
+            path_and_query: "/orders",
+            body: request.body(),
+        },
+        &|id: &str| (id == TOKEN_ID).then(|| Signer::new(&credentials()).unwrap()),
+        now(),
+    );
+    assert_eq!(verified.as_deref(), Ok(TOKEN_ID));
+
+    // Each build takes a fresh salt, as each create_order does.
+    let again = h
+        .client
+        .delegated_orders
+        .build_create_order(&params, now())
+        .unwrap();
+    let salt =
+        |body: &[u8]| serde_json::from_slice::<Value>(body).unwrap()["order"]["salt"].as_u64();
+    assert!(salt(again.body()) > salt(request.body()));
 }
