@@ -4,12 +4,22 @@
 //! arrive as JSON numbers or as numeric strings, optional values may be
 //! `null`, missing or (for numbers) an empty string, and lists may be `null`.
 //!
-//! Decimals decode without float drift: a JSON number is parsed by
-//! `serde_json` into the nearest `f64`, and that `f64` is turned back into
-//! text with Rust's shortest round-trip formatting before it becomes a
-//! [`Decimal`]. For any number written with at most 15 significant digits the
-//! shortest text is the text that was sent, so `0.55` decodes to exactly
-//! `0.55`.
+//! Decimals decode without float drift, and never rounded:
+//!
+//! - A numeric *string* (`"0.55"`, `"1.5e-3"`) is exact: its text is parsed
+//!   as written, and text a [`Decimal`] cannot hold exactly (more than 28
+//!   significant digits after the decimal point, or beyond 96 bits) is an
+//!   error, never a rounded value.
+//! - A JSON *number* reaches us as `serde_json` parsed it: without its
+//!   `arbitrary_precision` feature that is the nearest `f64`, and the text
+//!   is gone. That `f64` is turned back into text with Rust's shortest
+//!   round-trip formatting before it becomes a [`Decimal`]. A number written
+//!   with at most 15 significant digits comes back as the text that was sent
+//!   (`0.55` decodes to exactly `0.55`); with 16 or more it cannot be
+//!   guaranteed exact, because the `f64` may already have rounded it before
+//!   any code here runs (`0.12345678901234567` arrives as
+//!   `0.12345678901234568`). A value that needs more digits must travel as
+//!   a string.
 //!
 //! Decimals encode as JSON numbers exactly or not at all: see
 //! [`decimal_to_f64_exact`].
@@ -132,7 +142,15 @@ pub(crate) fn decimal_from_f64_shortest(v: f64) -> Option<Decimal> {
     Decimal::from_str_exact(&v.to_string()).ok()
 }
 
-/// Parses `1.5`, `-2`, `1e-6` style text into a decimal (no rounding).
+/// Largest scale a [`Decimal`] can have.
+const MAX_SCALE: i64 = 28;
+
+/// Parses `1.5`, `-2`, `1e-6` style text into the decimal it names, exactly.
+///
+/// Text whose value a [`Decimal`] cannot hold exactly (too many significant
+/// digits, too small, too large, or an exponent out of range) is refused,
+/// never rounded. Trailing zeros after the point are not significant:
+/// `1.000…0` with any number of zeros is `1`.
 pub(crate) fn parse_decimal_text(v: &str) -> Option<Decimal> {
     if v.is_empty()
         || !v
@@ -141,11 +159,60 @@ pub(crate) fn parse_decimal_text(v: &str) -> Option<Decimal> {
     {
         return None;
     }
-    if v.bytes().any(|b| b == b'e' || b == b'E') {
-        Decimal::from_scientific(v).ok()
-    } else {
-        Decimal::from_str_exact(v).ok()
+    match v.find(['e', 'E']) {
+        None => parse_plain(v),
+        Some(at) => {
+            let mantissa = parse_plain(&v[..at])?;
+            let exponent: i64 = v[at + 1..].parse().ok()?;
+            scale_by_power_of_ten(mantissa, exponent)
+        }
     }
+}
+
+/// Parses text without an exponent, exactly (`from_str_exact` refuses what
+/// would need rounding).
+fn parse_plain(v: &str) -> Option<Decimal> {
+    if !v.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let trimmed = if v.contains('.') {
+        v.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        v
+    };
+    if !trimmed.bytes().any(|b| b.is_ascii_digit()) {
+        // All the digits were zeros after the point (`.0`, `-0.00`); the
+        // rest must still be well-formed.
+        return Decimal::from_str_exact(v).ok().map(|_| Decimal::ZERO);
+    }
+    Decimal::from_str_exact(trimmed).ok()
+}
+
+/// `d × 10^exponent`, exactly or not at all.
+fn scale_by_power_of_ten(d: Decimal, exponent: i64) -> Option<Decimal> {
+    let mut digits = d.mantissa();
+    if digits == 0 {
+        return Some(Decimal::ZERO);
+    }
+    let mut scale = i64::from(d.scale()).checked_sub(exponent)?;
+    // Trailing zeros of the digits can absorb a scale beyond the maximum.
+    while scale > MAX_SCALE && digits % 10 == 0 {
+        digits /= 10;
+        scale -= 1;
+    }
+    if scale > MAX_SCALE {
+        return None;
+    }
+    if scale < 0 {
+        // A decimal holds fewer than 29 digits, so a larger shift overflows.
+        if scale < -MAX_SCALE {
+            return None;
+        }
+        let shift = 10_i128.checked_pow(u32::try_from(-scale).ok()?)?;
+        digits = digits.checked_mul(shift)?;
+        scale = 0;
+    }
+    Decimal::try_from_i128_with_scale(digits, u32::try_from(scale).ok()?).ok()
 }
 
 /// The `f64` whose shortest round-trip text is exactly `d`, if one exists.
@@ -332,4 +399,81 @@ where
 /// Decodes a string that may be `null` or a number; `null` → `""`.
 pub(crate) fn string_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(lenient_opt::<D, String>(d)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    #[test]
+    fn exponent_text_is_exact() {
+        for (text, value) in [
+            ("1e-3", "0.001"),
+            ("1E+2", "100"),
+            ("-2.5e-1", "-0.25"),
+            ("15e-1", "1.5"),
+            ("0.10e-27", "0.0000000000000000000000000001"),
+            ("1e28", "10000000000000000000000000000"),
+            (
+                "7.9228162514264337593543950335e28",
+                "79228162514264337593543950335",
+            ),
+            (
+                "1.2345678901234567890123456789e0",
+                "1.2345678901234567890123456789",
+            ),
+            ("0e-99999", "0"),
+            ("-0.0e5", "0"),
+            ("5e0", "5"),
+        ] {
+            assert_eq!(parse_decimal_text(text), Some(d(value)), "{text}");
+        }
+    }
+
+    #[test]
+    fn exponent_text_that_would_round_is_refused() {
+        for text in [
+            // 29 significant digits: `from_scientific` rounds these.
+            "0.12345678901234567890123456789e0",
+            "1.00000000000000000000000000005e0",
+            "1.234567890123456789012345678912e2",
+            // Too small, too large, or an exponent out of range.
+            "1e-29",
+            "1e29",
+            "7.9228162514264337593543950336e28",
+            "1e-9223372036854775808",
+            "1e99999999999999999999",
+            // Not numbers.
+            "1e",
+            "e5",
+            "1e5e2",
+            "1e2.5",
+            "--1e2",
+        ] {
+            assert_eq!(parse_decimal_text(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn plain_text_is_exact() {
+        assert_eq!(parse_decimal_text("0.55"), Some(d("0.55")));
+        assert_eq!(parse_decimal_text("+1.5"), Some(d("1.5")));
+        assert_eq!(parse_decimal_text(".5"), Some(d("0.5")));
+        assert_eq!(parse_decimal_text("-.0"), Some(Decimal::ZERO));
+        // Trailing zeros are not significant, however many there are.
+        assert_eq!(
+            parse_decimal_text("1.000000000000000000000000000000000"),
+            Some(Decimal::ONE)
+        );
+        // 29 significant digits after the point cannot be held: refused.
+        assert_eq!(parse_decimal_text("0.12345678901234567890123456789"), None);
+        assert_eq!(parse_decimal_text("79228162514264337593543950336"), None);
+        for text in ["", ".", "-", "+.", "1.2.3", "1-2", "0x10", "1,5"] {
+            assert_eq!(parse_decimal_text(text), None, "{text:?}");
+        }
+    }
 }

@@ -151,3 +151,53 @@ fn arbitrary_precision_number_form_decodes() {
     .unwrap_err();
     assert!(err.to_string().contains("invalid type: map"), "{err}");
 }
+
+#[test]
+fn numeric_strings_are_exact_or_refused() {
+    let level = |price: &str, size: &str| {
+        serde_json::from_value::<OrderBookLevel>(serde_json::json!({
+            "price": price, "size": size, "side": "BUY"
+        }))
+    };
+    // 28 significant decimals, in exponent form: kept digit for digit.
+    let exact = level("0.55", "1.234567890123456789012345678e1").unwrap();
+    assert_eq!(
+        exact.size,
+        "12.34567890123456789012345678".parse::<Decimal>().unwrap()
+    );
+    // 29 significant digits cannot be held: an error, never a rounded value,
+    // in exponent form and plain alike.
+    for size in [
+        "0.12345678901234567890123456789e0",
+        "1.00000000000000000000000000005E0",
+        "0.12345678901234567890123456789",
+        "1e-29",
+    ] {
+        let err = level("0.55", size).unwrap_err();
+        assert!(err.to_string().contains("invalid value"), "{size}: {err}");
+    }
+    // Same through the arbitrary_precision number form.
+    let number = |text: &str| serde_json::json!({ "$serde_json::private::Number": text });
+    let refused = serde_json::from_value::<OrderBookLevel>(serde_json::json!({
+        "price": number("0.55"), "size": number("0.12345678901234567890123456789e0"), "side": "BUY"
+    }));
+    assert!(refused.is_err());
+}
+
+#[test]
+fn json_numbers_past_15_significant_digits_are_what_the_f64_holds() {
+    // Documented limit: serde_json has already parsed the number into an
+    // f64, so the text sent is gone. The string form stays exact.
+    let as_number: OrderBookLevel =
+        serde_json::from_str(r#"{"price":0.5,"size":0.12345678901234567}"#).unwrap();
+    assert_eq!(
+        as_number.size,
+        "0.12345678901234568".parse::<Decimal>().unwrap()
+    );
+    let as_string: OrderBookLevel =
+        serde_json::from_str(r#"{"price":0.5,"size":"0.12345678901234567"}"#).unwrap();
+    assert_eq!(
+        as_string.size,
+        "0.12345678901234567".parse::<Decimal>().unwrap()
+    );
+}
