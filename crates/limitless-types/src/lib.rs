@@ -88,7 +88,7 @@ pub use scope::{
 };
 pub use server_wallets::{RedeemParams, RedeemResponse, WithdrawParams, WithdrawResponse};
 pub use validate::{
-    validate_address, validate_amount, validate_condition_id, validate_display_name,
+    is_hex_string, validate_address, validate_amount, validate_condition_id, validate_display_name,
     validate_on_behalf_of, validate_token_id,
 };
 

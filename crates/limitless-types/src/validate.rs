@@ -5,8 +5,20 @@
 use crate::error::ValidationError;
 use crate::partner_accounts::PARTNER_ACCOUNT_DISPLAY_NAME_MAX_LENGTH;
 
-fn is_hex_prefixed(value: &str, hex_len: usize) -> bool {
-    value.len() == hex_len + 2
+/// Whether `value` is `0x` followed by exactly `hex_len` hex digits (either
+/// case): the shape of addresses (40), hashes and condition ids (64) and
+/// ECDSA signatures (130).
+///
+/// ```
+/// use limitless_types::is_hex_string;
+///
+/// assert!(is_hex_string("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", 40));
+/// assert!(!is_hex_string("833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", 40));
+/// assert!(!is_hex_string("0x12", 40));
+/// ```
+#[must_use]
+pub fn is_hex_string(value: &str, hex_len: usize) -> bool {
+    value.len() == hex_len.saturating_add(2)
         && value.starts_with("0x")
         && value.bytes().skip(2).all(|b| b.is_ascii_hexdigit())
 }
@@ -27,7 +39,7 @@ fn describe(value: &str) -> String {
 ///
 /// A [`ValidationError`] for `condition_id` saying what is wrong.
 pub fn validate_condition_id(condition_id: &str) -> Result<(), ValidationError> {
-    if is_hex_prefixed(condition_id, 64) {
+    if is_hex_string(condition_id, 64) {
         Ok(())
     } else {
         Err(ValidationError::new(
@@ -47,7 +59,7 @@ pub fn validate_condition_id(condition_id: &str) -> Result<(), ValidationError> 
 ///
 /// A [`ValidationError`] for `field` saying what is wrong.
 pub fn validate_address(field: &'static str, address: &str) -> Result<(), ValidationError> {
-    if is_hex_prefixed(address, 40) {
+    if is_hex_string(address, 40) {
         Ok(())
     } else {
         Err(ValidationError::new(
@@ -150,6 +162,19 @@ mod tests {
     use super::*;
 
     const CONDITION: &str = "0x4f5c0c2c8e8f1a7d9b3e6a2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e";
+
+    #[test]
+    fn hex_strings() {
+        assert!(is_hex_string("0x", 0));
+        assert!(is_hex_string("0xaBcD09", 6));
+        assert!(!is_hex_string("0xaBcD09", 5));
+        assert!(!is_hex_string("0xaBcD0g", 6));
+        assert!(!is_hex_string("0XaBcD09", 6));
+        assert!(!is_hex_string("00aBcD09", 6));
+        // A multi-byte character never passes for hex digits.
+        assert!(!is_hex_string("0xé1", 3));
+        assert!(!is_hex_string("", usize::MAX));
+    }
 
     #[test]
     fn condition_ids() {
