@@ -83,7 +83,10 @@ pub enum Error {
         source: Box<Error>,
     },
 
-    /// The request could not be exchanged with the server.
+    /// The request could not be exchanged with the server. For an operation
+    /// that is not idempotent, a failure after the request may have been
+    /// sent comes back as [`OutcomeUnknown`](Self::OutcomeUnknown) instead;
+    /// this variant then means nothing was sent.
     #[error("{method} {path}: the HTTP exchange failed")]
     Transport {
         /// The underlying failure; it says whether the request may have been sent.

@@ -363,9 +363,12 @@ impl HttpClient {
             }
         };
         let (parts, body) = response.into_parts();
-        let server_date = response_date(&parts.headers);
+        // The Date header matters only when correcting for skew.
+        let server_date = skew
+            .is_enabled()
+            .then(|| response_date(&parts.headers))
+            .flatten();
         if let Some(date) = server_date
-            && skew.is_enabled()
             && let Some(offset) = skew.observe(sent, skew.base_now(), date)
         {
             tracing::debug!(clock_offset = %offset, "learned the server's clock offset");
