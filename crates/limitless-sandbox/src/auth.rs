@@ -1,6 +1,12 @@
-//! Authentication: HMAC-signed API tokens and identity tokens, plus the
-//! layer every request passes through (request counting, rate limiting,
-//! the `Date` header).
+//! Authentication: HMAC-signed API tokens and identity tokens, the rate
+//! limit (charged only once a caller is verified), and the layer every
+//! request passes through (request counting, the `Date` header).
+//!
+//! The rate limit keys on who a request *proved* to be: a verified API
+//! token, a known identity token, or, for everything else (public reads,
+//! requests whose credentials fail), one shared anonymous bucket. Headers
+//! alone never pick a bucket, so nobody can drain a real token's budget
+//! with forged requests, and made-up keys never grow the bucket map.
 
 use std::time::Instant;
 
@@ -9,7 +15,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use limitless_auth::{
     HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, VerificationRequest, VerifyError,
 };
@@ -115,56 +121,103 @@ fn describe_verify_error(
     }
 }
 
+/// Who a request is charged to under the rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Principal<'a> {
+    /// A verified, unrevoked API token.
+    Token(&'a str),
+    /// A known identity token's profile.
+    Identity(i64),
+    /// Everyone else, together.
+    Anonymous,
+}
+
+impl Principal<'_> {
+    fn bucket(self) -> String {
+        match self {
+            Self::Token(id) => format!("token:{id}"),
+            Self::Identity(profile_id) => format!("identity:{profile_id}"),
+            Self::Anonymous => "anonymous".to_owned(),
+        }
+    }
+}
+
+/// Takes one request from `principal`'s bucket, or answers 429. Must not be
+/// called with the state lock held.
+pub(crate) fn charge(app: &App, principal: Principal<'_>) -> Result<(), ApiError> {
+    let Some(per_second) = app.rate_limit() else {
+        return Ok(());
+    };
+    let now = Instant::now();
+    app.lock()
+        .take_rate_token(&principal.bucket(), per_second, now)
+        .map_err(ApiError::too_many_requests)
+}
+
+/// Charges an unauthenticated request to the anonymous bucket; answers 429
+/// instead of `error` once that bucket is empty.
+fn refuse(app: &App, error: ApiError) -> ApiError {
+    match charge(app, Principal::Anonymous) {
+        Ok(()) => error,
+        Err(limited) => limited,
+    }
+}
+
+/// Verifies the HMAC headers of a request with `body`; returns the token id.
+fn verify_hmac(app: &App, parts: &Parts, body: &[u8]) -> Result<String, ApiError> {
+    let method = parts.method.as_str();
+    let path = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| parts.uri.path(), |p| p.as_str());
+    let headers = &parts.headers;
+    let api_key = header_str(headers, HEADER_API_KEY);
+
+    // Look the signer up under the lock, verify outside it.
+    let signer = api_key.and_then(|id| {
+        let state = app.lock();
+        state
+            .tokens
+            .get(id)
+            .filter(|t| !t.revoked)
+            .map(|t| t.signer.clone())
+    });
+    let input = VerificationRequest {
+        api_key,
+        timestamp: header_str(headers, HEADER_TIMESTAMP),
+        signature: header_str(headers, HEADER_SIGNATURE),
+        method,
+        path_and_query: path,
+        body,
+    };
+    app.verifier()
+        .verify(&input, &|_: &str| signer.clone(), app.now())
+        .map_err(|e| ApiError::unauthorized(describe_verify_error(&e, headers, method, path)))
+}
+
 impl FromRequest<App> for Signed {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, app: &App) -> Result<Self, Self::Rejection> {
         let (parts, body) = request.into_parts();
-        let body = axum::body::to_bytes(body, BODY_LIMIT)
-            .await
-            .map_err(|_| ApiError::bad_request("request body is too large or could not be read"))?;
-        let method = parts.method.as_str();
-        let path = parts
-            .uri
-            .path_and_query()
-            .map_or_else(|| parts.uri.path(), |p| p.as_str());
-        let headers = &parts.headers;
-        let api_key = header_str(headers, HEADER_API_KEY);
+        let body = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
+            refuse(
+                app,
+                ApiError::bad_request("request body is too large or could not be read"),
+            )
+        })?;
+        let token_id = verify_hmac(app, &parts, &body).map_err(|e| refuse(app, e))?;
+        charge(app, Principal::Token(&token_id))?;
 
-        // Look the signer up under the lock, verify outside it.
-        let signer = api_key.and_then(|id| {
-            let state = app.lock();
-            state
-                .tokens
-                .get(id)
-                .filter(|t| !t.revoked)
-                .map(|t| t.signer.clone())
-        });
-        let input = VerificationRequest {
-            api_key,
-            timestamp: header_str(headers, HEADER_TIMESTAMP),
-            signature: header_str(headers, HEADER_SIGNATURE),
-            method,
-            path_and_query: path,
-            body: &body,
-        };
-        let now = app.now();
-        let token_id = app
-            .verifier()
-            .verify(&input, &|_: &str| signer.clone(), now)
-            .map_err(|e| {
-                ApiError::unauthorized(describe_verify_error(&e, headers, method, path))
-            })?;
-
-        let used_at = crate::state::iso(now);
+        let used_at = app.now_iso();
         let mut state = app.lock();
         let Some(token) = state.tokens.get_mut(&token_id).filter(|t| !t.revoked) else {
             // Revoked between the lookup and now.
             return Err(ApiError::unauthorized(describe_verify_error(
                 &VerifyError::UnknownToken,
-                headers,
-                method,
-                path,
+                &parts.headers,
+                parts.method.as_str(),
+                parts.uri.path(),
             )));
         };
         token.last_used_at = Some(used_at);
@@ -182,46 +235,80 @@ pub(crate) struct IdentityCaller {
     pub(crate) profile_id: i64,
 }
 
+/// Finds the profile of an `identity: Bearer <token>` header.
+fn identity_profile(app: &App, parts: &Parts) -> Result<i64, ApiError> {
+    let Some(value) = header_str(&parts.headers, "identity") else {
+        let message = if parts.headers.contains_key(HEADER_API_KEY) {
+            "this route needs a Privy identity token (`identity: Bearer <token>`); API-token signatures are not accepted here"
+        } else {
+            "missing header identity: send `identity: Bearer <identity token>`"
+        };
+        return Err(ApiError::unauthorized(message));
+    };
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError::unauthorized("malformed identity header: expected `Bearer <identity token>`")
+        })?;
+    let state = app.lock();
+    state
+        .identity_by_token(token)
+        .map(|identity| identity.profile_id)
+        .ok_or_else(|| ApiError::unauthorized("unknown or expired identity token"))
+}
+
 impl FromRequestParts<App> for IdentityCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        let Some(value) = header_str(&parts.headers, "identity") else {
-            let message = if parts.headers.contains_key(HEADER_API_KEY) {
-                "this route needs a Privy identity token (`identity: Bearer <token>`); API-token signatures are not accepted here"
-            } else {
-                "missing header identity: send `identity: Bearer <identity token>`"
-            };
-            return Err(ApiError::unauthorized(message));
-        };
-        let token = value
-            .strip_prefix("Bearer ")
-            .or_else(|| value.strip_prefix("bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ApiError::unauthorized(
-                    "malformed identity header: expected `Bearer <identity token>`",
-                )
-            })?;
-        let state = app.lock();
-        let identity = state
-            .identity_by_token(token)
-            .ok_or_else(|| ApiError::unauthorized("unknown or expired identity token"))?;
-        Ok(Self {
-            profile_id: identity.profile_id,
-        })
+        let profile_id = identity_profile(app, parts).map_err(|e| refuse(app, e))?;
+        charge(app, Principal::Identity(profile_id))?;
+        Ok(Self { profile_id })
     }
 }
 
-/// Runs around every request: counts it, applies the rate limit, and stamps
-/// the sandbox clock's `Date` header on the response.
+/// Charges a public request (market reads, unknown routes) to the rate
+/// limit: to its API token or identity if its credentials verify (clients
+/// attach them to public reads too), else to the anonymous bucket. Public
+/// routes are reads without a body, so HMAC is checked over an empty body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Metered;
+
+impl FromRequestParts<App> for Metered {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        if app.rate_limit().is_none() {
+            return Ok(Self);
+        }
+        let token_id = parts
+            .headers
+            .contains_key(HEADER_API_KEY)
+            .then(|| verify_hmac(app, parts, &[]).ok())
+            .flatten();
+        let profile_id = match &token_id {
+            None if parts.headers.contains_key("identity") => identity_profile(app, parts).ok(),
+            _ => None,
+        };
+        let principal = match (&token_id, profile_id) {
+            (Some(id), _) => Principal::Token(id),
+            (None, Some(profile_id)) => Principal::Identity(profile_id),
+            (None, None) => Principal::Anonymous,
+        };
+        charge(app, principal)?;
+        Ok(Self)
+    }
+}
+
+/// Runs around every request: counts it and stamps the sandbox clock's
+/// `Date` header on the response. Rate limiting happens in the extractors,
+/// once the caller is known.
 pub(crate) async fn common_layer(State(app): State<App>, request: Request, next: Next) -> Response {
     app.count_request();
-    let mut response = match rate_limit(&app, request.headers()) {
-        Ok(()) => next.run(request).await,
-        Err(error) => error.into_response(),
-    };
+    let mut response = next.run(request).await;
     let date = httpdate::fmt_http_date(app.now());
     if let Ok(value) = HeaderValue::from_str(&date) {
         response.headers_mut().insert(header::DATE, value);
@@ -229,16 +316,46 @@ pub(crate) async fn common_layer(State(app): State<App>, request: Request, next:
     response
 }
 
-fn rate_limit(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(per_second) = app.rate_limit() else {
-        return Ok(());
-    };
-    let key = header_str(headers, HEADER_API_KEY)
-        .map(|k| format!("token:{k}"))
-        .or_else(|| header_str(headers, "identity").map(|i| format!("identity:{i}")))
-        .unwrap_or_else(|| "anonymous".to_owned());
-    let now = Instant::now();
-    app.lock()
-        .take_rate_token(&key, per_second, now)
-        .map_err(ApiError::too_many_requests)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::{ClockOffset, SandboxClock};
+    use crate::state::State;
+
+    #[tokio::test]
+    async fn made_up_credentials_never_grow_the_bucket_map() {
+        let app = App::new(
+            State::new(Vec::new(), Vec::new(), 1),
+            SandboxClock::new(ClockOffset::ZERO),
+            Some(1_000_000),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server =
+            tokio::spawn(axum::serve(listener, crate::routes::router(app.clone())).into_future());
+        let http = reqwest::Client::new();
+        for i in 0..50 {
+            let key = format!("made-up-{i}");
+            for (path, status) in [
+                ("/auth/api-tokens", 401),
+                ("/auth/api-tokens/capabilities", 401),
+                ("/markets/active", 200),
+                ("/no/such/route", 404),
+            ] {
+                let reply = http
+                    .get(format!("{base}{path}"))
+                    .header(HEADER_API_KEY, &key)
+                    .header(HEADER_TIMESTAMP, "2026-03-23T12:34:56.789Z")
+                    .header(HEADER_SIGNATURE, "bm90IGEgc2lnbmF0dXJl")
+                    .header("identity", format!("Bearer {key}"))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(reply.status().as_u16(), status, "{path}");
+            }
+        }
+        // 200 requests under 50 made-up keys: one shared anonymous bucket.
+        assert_eq!(app.lock().bucket_count(), 1);
+        server.abort();
+    }
 }

@@ -94,12 +94,14 @@ pub(crate) struct Execution {
 }
 
 impl Execution {
-    pub(crate) fn shares(&self) -> u64 {
-        self.fills.iter().map(|f| f.shares).sum()
+    /// Shares traded, summed in `u128`: a sum of `u64`s cannot overflow it.
+    pub(crate) fn shares(&self) -> u128 {
+        self.fills.iter().map(|f| u128::from(f.shares)).sum()
     }
 
-    pub(crate) fn collateral(&self) -> u64 {
-        self.fills.iter().map(|f| f.collateral).sum()
+    /// Collateral exchanged, summed in `u128`.
+    pub(crate) fn collateral(&self) -> u128 {
+        self.fills.iter().map(|f| u128::from(f.collateral)).sum()
     }
 }
 
@@ -203,13 +205,18 @@ impl<T> Engine<T> {
         self.last_trade.get(token_id).copied()
     }
 
-    /// Aggregated levels `(price, shares)` of one side, best first.
-    pub(crate) fn levels(&self, token_id: &str, side: Side) -> Vec<(u64, u64)> {
+    /// Aggregated levels `(price, shares)` of one side, best first. Sizes
+    /// are summed in `u128`, which a sum of `u64`s cannot overflow.
+    pub(crate) fn levels(&self, token_id: &str, side: Side) -> Vec<(u64, u128)> {
         let Some(book) = self.books.get(token_id) else {
             return Vec::new();
         };
-        let total =
-            |queue: &VecDeque<usize>| queue.iter().map(|i| self.entries[*i].remaining).sum();
+        let total = |queue: &VecDeque<usize>| {
+            queue
+                .iter()
+                .map(|i| u128::from(self.entries[*i].remaining))
+                .sum()
+        };
         match side {
             Side::Buy => book.bids.iter().map(|(p, q)| (p.0, total(q))).collect(),
             Side::Sell => book.asks.iter().map(|(p, q)| (*p, total(q))).collect(),
@@ -235,6 +242,10 @@ impl<T> Engine<T> {
         data: T,
     ) -> Execution {
         let plan = self.plan(token_id, instruction);
+        // `plan` never fills more than an instruction asks for, and an FOK
+        // buy's fills sum to at most `u64::MAX`, so `filled` fits and
+        // `filled <= original`.
+        let filled = total_shares(&plan).unwrap_or(u64::MAX);
         let (side, price, original, rest) = match instruction {
             Instruction::Limit {
                 side,
@@ -242,14 +253,11 @@ impl<T> Engine<T> {
                 shares,
                 kill_remainder,
             } => (side, Some(price), shares, !kill_remainder),
-            Instruction::FokBuy { .. } => {
-                (Side::Buy, None, plan.iter().map(|f| f.shares).sum(), false)
-            }
+            Instruction::FokBuy { .. } => (Side::Buy, None, filled, false),
             Instruction::FokSell { shares } => (Side::Sell, None, shares, false),
         };
         let index = self.entries.len();
-        let filled: u64 = plan.iter().map(|f| f.shares).sum();
-        let remaining = original - filled;
+        let remaining = original.saturating_sub(filled);
         let status = if remaining == 0 && filled > 0 {
             OrderStatus::Filled
         } else if rest {
@@ -342,10 +350,17 @@ impl<T> Engine<T> {
             Instruction::FokBuy { budget } => {
                 let mut left = budget;
                 let mut complete = false;
+                // Shares bought so far; the order is killed rather than
+                // buying more than a `u64` counts.
+                let mut bought: u64 = 0;
                 for (level, maker) in book.opposite(Side::Buy) {
                     let available = self.entries[maker].remaining;
                     let cost = mul_micro(available, level, true);
                     if cost <= left {
+                        let Some(total) = bought.checked_add(available) else {
+                            break;
+                        };
+                        bought = total;
                         fills.push(fill(maker, available, level, Side::Buy));
                         left -= cost;
                         if left == 0 {
@@ -359,10 +374,10 @@ impl<T> Engine<T> {
                             u64::try_from(u128::from(left) * u128::from(MICRO) / u128::from(level))
                                 .unwrap_or(u64::MAX)
                                 .min(available);
-                        if take > 0 {
+                        complete = take > 0 && bought.checked_add(take).is_some();
+                        if complete {
                             fills.push(fill(maker, take, level, Side::Buy));
                         }
-                        complete = take > 0;
                         break;
                     }
                 }
@@ -387,6 +402,13 @@ impl<T> Engine<T> {
     }
 }
 
+/// The shares of all fills, or `None` if they exceed a `u64`.
+fn total_shares(fills: &[Fill]) -> Option<u64> {
+    fills
+        .iter()
+        .try_fold(0_u64, |total, f| total.checked_add(f.shares))
+}
+
 fn fill(maker: usize, shares: u64, price: u64, taker_side: Side) -> Fill {
     Fill {
         maker,
@@ -401,6 +423,8 @@ mod tests {
     use super::*;
 
     const TOKEN: &str = "123";
+    /// [`MICRO`] as the engine's sums count.
+    const U_MICRO: u128 = MICRO as u128;
 
     fn limit(side: Side, price: u64, shares: u64) -> Instruction {
         Instruction::Limit {
@@ -425,7 +449,7 @@ mod tests {
             .index;
         assert_eq!(
             engine.levels(TOKEN, Side::Sell),
-            vec![(540_000, 2 * MICRO), (550_000, 2 * MICRO)]
+            vec![(540_000, 2 * U_MICRO), (550_000, 2 * U_MICRO)]
         );
 
         // Buys 3.5 shares up to 0.55: b, then c (same price, arrived later),
@@ -455,7 +479,7 @@ mod tests {
         let rest = engine.submit(TOKEN, limit(Side::Buy, 500_000, MICRO), "rest");
         assert!(rest.fills.is_empty());
         assert_eq!(engine.entry(rest.index).unwrap().status, OrderStatus::Live);
-        assert_eq!(engine.levels(TOKEN, Side::Buy), vec![(500_000, MICRO)]);
+        assert_eq!(engine.levels(TOKEN, Side::Buy), vec![(500_000, U_MICRO)]);
         assert_eq!(
             engine.would_cross(TOKEN, Side::Sell, 500_000),
             Some(WouldCross { best: 500_000 })
@@ -477,7 +501,7 @@ mod tests {
             },
             (),
         );
-        assert_eq!(fak.shares(), MICRO);
+        assert_eq!(fak.shares(), U_MICRO);
         assert_eq!(fak.collateral(), 600_000);
         let entry = engine.entry(fak.index).unwrap();
         assert_eq!(
@@ -506,7 +530,7 @@ mod tests {
         // 1 USDC at 0.40 buys 2.5 shares.
         let filled = engine.submit(TOKEN, Instruction::FokBuy { budget: MICRO }, ());
         assert_eq!(filled.shares(), 2_500_000);
-        assert_eq!(filled.collateral(), MICRO);
+        assert_eq!(filled.collateral(), U_MICRO);
         assert_eq!(
             engine.entry(filled.index).unwrap().status,
             OrderStatus::Filled
@@ -542,6 +566,47 @@ mod tests {
         assert_eq!(engine.cancel(bid), Ok(()));
         assert!(engine.levels(TOKEN, Side::Buy).is_empty());
         assert_eq!(engine.cancel(bid), Err(OrderStatus::Cancelled));
+    }
+
+    #[test]
+    fn huge_resting_orders_sum_without_overflow() {
+        let mut engine = Engine::default();
+        // The engine itself takes any u64; the routes cap what reaches it.
+        for _ in 0..3 {
+            engine.submit(TOKEN, limit(Side::Buy, 1_000, u64::MAX), ());
+        }
+        assert_eq!(
+            engine.levels(TOKEN, Side::Buy),
+            vec![(1_000, 3 * u128::from(u64::MAX))]
+        );
+        // A sell of u64::MAX shares fills against the first bid; the
+        // level keeps the other two.
+        let sell = engine.submit(TOKEN, limit(Side::Sell, 1_000, u64::MAX), ());
+        assert_eq!(sell.shares(), u128::from(u64::MAX));
+        assert_eq!(
+            sell.collateral(),
+            u128::from(u64::MAX) * 1_000 / u128::from(MICRO)
+        );
+        assert_eq!(
+            engine.levels(TOKEN, Side::Buy),
+            vec![(1_000, 2 * u128::from(u64::MAX))]
+        );
+    }
+
+    #[test]
+    fn fok_buy_that_would_count_past_u64_is_killed() {
+        let mut engine = Engine::default();
+        let first = engine
+            .submit(TOKEN, limit(Side::Sell, 1_000, u64::MAX), ())
+            .index;
+        engine.submit(TOKEN, limit(Side::Sell, 1_000, u64::MAX), ());
+        // At 0.001 the whole budget buys 1000 × u64::MAX / 1000 shares:
+        // more than both asks hold together would need a u64 past its end.
+        let killed = engine.submit(TOKEN, Instruction::FokBuy { budget: u64::MAX }, ());
+        assert!(killed.fills.is_empty());
+        let entry = engine.entry(killed.index).unwrap();
+        assert_eq!((entry.status, entry.original), (OrderStatus::Killed, 0));
+        assert_eq!(engine.entry(first).unwrap().remaining, u64::MAX);
     }
 
     #[test]

@@ -125,6 +125,33 @@ pub(crate) struct ErrorBody<'a> {
     retry_after_seconds: Option<u64>,
 }
 
+/// A JSON response body that never turns into a plain-text error: a value
+/// that cannot be encoded becomes a 500 in the API's error shape (axum's own
+/// `Json` answers such a failure with a plain-text 500).
+#[derive(Debug, Clone)]
+pub(crate) struct ApiJson<T>(pub(crate) T);
+
+impl<T: Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        match serde_json::to_vec(&self.0) {
+            Ok(bytes) => (
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )],
+                bytes,
+            )
+                .into_response(),
+            Err(error) => ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the sandbox could not encode its response: {error}"),
+            )
+            .with_code("RESPONSE_NOT_ENCODABLE")
+            .into_response(),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(self.body())).into_response();
@@ -140,6 +167,41 @@ impl IntoResponse for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A value serde refuses to encode.
+    struct Unencodable;
+
+    impl Serialize for Unencodable {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("no JSON form"))
+        }
+    }
+
+    async fn body_json(response: Response) -> serde_json::Value {
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_body_that_cannot_be_encoded_is_still_a_json_error() {
+        let response = ApiJson(Unencodable).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+        let body = body_json(response).await;
+        assert_eq!(body["statusCode"], 500);
+        assert_eq!(body["code"], "RESPONSE_NOT_ENCODABLE");
+        assert!(
+            body["message"].as_str().unwrap().contains("no JSON form"),
+            "{body}"
+        );
+
+        let fine = ApiJson(serde_json::json!({ "ok": true })).into_response();
+        assert_eq!(fine.status(), StatusCode::OK);
+        assert_eq!(fine.headers()[header::CONTENT_TYPE], "application/json");
+        assert_eq!(body_json(fine).await, serde_json::json!({ "ok": true }));
+    }
 
     #[test]
     fn body_has_api_shape() {

@@ -61,15 +61,10 @@ pub(crate) fn identity_token(prefix: &str) -> String {
     format!("{prefix}-{}", hex(&random::<16>()))
 }
 
-/// Whether `value` is `0x` followed by exactly `len` hex characters.
-pub(crate) fn is_hex_prefixed(value: &str, len: usize) -> bool {
-    value.len() == len + 2
-        && value.starts_with("0x")
-        && value.bytes().skip(2).all(|b| b.is_ascii_hexdigit())
-}
-
 #[cfg(test)]
 mod tests {
+    use limitless_types::is_hex_string;
+
     use super::*;
 
     #[test]
@@ -77,12 +72,10 @@ mod tests {
         let id = uuid();
         assert_eq!(id.len(), 36);
         assert_eq!(&id[14..15], "4");
-        assert!(is_hex_prefixed(&address(), 40));
-        assert!(is_hex_prefixed(&hash32(), 64));
-        assert!(is_hex_prefixed(&signature(), 130));
+        assert!(is_hex_string(&address(), 40));
+        assert!(is_hex_string(&hash32(), 64));
+        assert!(is_hex_string(&signature(), 130));
         assert_eq!(STANDARD.decode(hmac_secret()).unwrap().len(), 32);
         assert_ne!(hmac_secret(), hmac_secret());
-        assert!(!is_hex_prefixed("0xZZ", 2));
-        assert!(!is_hex_prefixed("1234", 2));
     }
 }

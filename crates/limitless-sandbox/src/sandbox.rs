@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, SocketAddr};
 
-use limitless_types::{Decimal, validate_token_id};
+use limitless_types::{Decimal, is_hex_string, validate_token_id};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -222,6 +222,11 @@ impl SandboxBuilder {
     /// callers together) to `requests_per_second`, with bursts of the same
     /// size. Beyond it the server answers 429 with `Retry-After` and
     /// `retryAfterSeconds`.
+    ///
+    /// A request counts against a token or identity only once its
+    /// signature or identity token has been verified; public reads without
+    /// valid credentials and requests that fail authentication share the
+    /// anonymous budget. Forged headers cannot spend a real token's budget.
     pub fn rate_limit(mut self, requests_per_second: u32) -> Self {
         self.rate_limit = Some(requests_per_second);
         self
@@ -295,7 +300,7 @@ impl SandboxBuilder {
                 }
             }
             if let Some(condition_id) = &market.condition_id
-                && !ids::is_hex_prefixed(condition_id, 64)
+                && !is_hex_string(condition_id, 64)
             {
                 return Err(SandboxError::config(
                     "condition_id",

@@ -86,14 +86,16 @@ impl fmt::Debug for IdentitySeed {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MarketVenue {
-    /// `{"exchange": ..., "adapter": null}` with no fee module: orders may
-    /// carry any `feeRateBps` (the SDKs send 300).
+    /// `{"exchange": ..., "adapter": null}` with no fee module: orders must
+    /// carry at least the base fee, `feeRateBps` ≥ 300 (what the SDKs
+    /// send), else 400 `FEE_RATE_MISMATCH`.
     Legacy,
     /// A collateral-fee venue (`feeModuleType: "COLLATERAL"`, `feeModule`
     /// address): orders must carry `feeRateBps: 0`, else 400
     /// `FEE_RATE_MISMATCH`.
     CollateralFee,
-    /// A negative-risk venue with its own exchange and an adapter address.
+    /// A negative-risk venue with its own exchange and an adapter address;
+    /// fees as on [`Legacy`](Self::Legacy) (`feeRateBps` ≥ 300).
     NegRisk,
 }
 

@@ -209,6 +209,12 @@ impl State {
         self.markets.iter().find(|m| m.slug == slug)
     }
 
+    /// How many rate-limit buckets exist.
+    #[cfg(test)]
+    pub(crate) fn bucket_count(&self) -> usize {
+        self.buckets.len()
+    }
+
     /// Takes one request from `key`'s bucket of `per_second` requests per
     /// second, or says how many whole seconds until one is available.
     pub(crate) fn take_rate_token(

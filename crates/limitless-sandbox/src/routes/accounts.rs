@@ -1,31 +1,33 @@
 //! `/profiles/partner-accounts*` (sub-accounts and their allowances) and
 //! `/portfolio/withdrawal-addresses*`.
 
-use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use limitless_types::{
     AddWithdrawalAddressInput, AllowanceStatus, AllowanceSummary, AllowanceTarget,
     AllowanceTargetType, AllowancesResponse, CreatePartnerAccountInput, HEADER_X_ACCOUNT,
     HEADER_X_SIGNATURE, HEADER_X_SIGNING_MESSAGE, MessageResponse, PartnerAccount,
-    PartnerAccountSummary, PartnerAccountsPage, SCOPE_ACCOUNT_CREATION, ValidationError,
-    WithdrawalAddress, validate_address,
+    PartnerAccountSummary, PartnerAccountsPage, SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING,
+    ValidationError, WithdrawalAddress, is_hex_string, validate_address,
 };
 use serde::Deserialize;
 
 use super::{positive, query};
 use crate::auth::{IdentityCaller, Signed, parse_json};
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiJson};
 use crate::ids;
 use crate::seed::{CTF, MarketVenue, USDC};
 use crate::state::{App, State as SandboxState, SubAccount, WithdrawalAddressRecord};
 
 /// Base mainnet.
 const CHAIN_ID: u64 = 8453;
+/// Sub-accounts per page when `limit` is not given.
 const DEFAULT_PAGE_LIMIT: u32 = 25;
-const MAX_PAGE_LIMIT: u32 = 100;
+/// The API's largest sub-account page (PROTOCOL §3.1: the SDKs cap `limit`
+/// at 25); the sandbox refuses larger values instead of capping them.
+const MAX_PAGE_LIMIT: u32 = 25;
 
 /// Turns a shared validator's error into a 400 naming the wire field.
 pub(crate) fn invalid(error: ValidationError) -> ApiError {
@@ -44,8 +46,16 @@ pub(crate) fn invalid(error: ValidationError) -> ApiError {
     ApiError::bad_request(format!("invalid {field}: {}", error.message))
 }
 
-/// The caller's sub-account `profile_id`; 404 when it does not exist or
-/// belongs to another partner (the two are not told apart).
+/// The 404 for a sub-account that does not exist or belongs to another
+/// partner: the two are never told apart, so no partner learns which
+/// profile ids exist.
+pub(crate) fn not_own_account(profile_id: i64) -> ApiError {
+    ApiError::not_found(format!(
+        "no sub-account with profile id {profile_id} under your partner profile; list yours with GET /profiles/partner-accounts"
+    ))
+}
+
+/// The caller's sub-account `profile_id`, or [`not_own_account`].
 pub(crate) fn own_account(
     state: &mut SandboxState,
     partner_profile_id: i64,
@@ -55,11 +65,7 @@ pub(crate) fn own_account(
         .accounts
         .get_mut(&profile_id)
         .filter(|a| a.partner_profile_id == partner_profile_id)
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "no sub-account with profile id {profile_id} under your partner profile; list yours with GET /profiles/partner-accounts"
-            ))
-        })
+        .ok_or_else(|| not_own_account(profile_id))
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, ApiError> {
@@ -144,7 +150,7 @@ pub(super) async fn create(
     State(app): State<App>,
     headers: HeaderMap,
     signed: Signed,
-) -> Result<Json<PartnerAccount>, ApiError> {
+) -> Result<ApiJson<PartnerAccount>, ApiError> {
     signed
         .caller
         .require(&[SCOPE_ACCOUNT_CREATION], "create sub-accounts")?;
@@ -162,7 +168,7 @@ pub(super) async fn create(
         if message.is_empty() {
             return Err(ApiError::bad_request("x-signing-message must not be empty"));
         }
-        if !ids::is_hex_prefixed(signature, 130) {
+        if !is_hex_string(signature, 130) {
             return Err(ApiError::bad_request(
                 "invalid x-signature header: expected a 65-byte signature, 0x followed by 130 hex characters",
             ));
@@ -200,7 +206,7 @@ pub(super) async fn create(
             },
         },
     );
-    Ok(Json(PartnerAccount {
+    Ok(ApiJson(PartnerAccount {
         profile_id,
         account,
     }))
@@ -218,7 +224,7 @@ pub(super) async fn list(
     params: Result<Query<ListQuery>, QueryRejection>,
     headers: HeaderMap,
     signed: Signed,
-) -> Result<Json<PartnerAccountsPage>, ApiError> {
+) -> Result<ApiJson<PartnerAccountsPage>, ApiError> {
     signed
         .caller
         .require(&[SCOPE_ACCOUNT_CREATION], "list sub-accounts")?;
@@ -235,7 +241,7 @@ pub(super) async fn list(
         .filter(|l| *l <= MAX_PAGE_LIMIT)
         .ok_or_else(|| {
             ApiError::bad_request(format!(
-                "limit must be at most {MAX_PAGE_LIMIT}, got {limit}"
+                "limit must be at most {MAX_PAGE_LIMIT}, got {limit}; use {MAX_PAGE_LIMIT} and fetch further pages"
             ))
         })?;
     let page = positive("page", params.page.as_deref())?.unwrap_or(1);
@@ -266,7 +272,7 @@ pub(super) async fn list(
             display_name: a.display_name.clone(),
         })
         .collect();
-    Ok(Json(PartnerAccountsPage {
+    Ok(ApiJson(PartnerAccountsPage {
         data,
         page,
         limit,
@@ -279,9 +285,11 @@ fn server_wallet_account<'a>(
     signed: &Signed,
     profile_id: &str,
 ) -> Result<&'a mut SubAccount, ApiError> {
-    signed
-        .caller
-        .require(&[SCOPE_ACCOUNT_CREATION], "manage sub-account allowances")?;
+    // PROTOCOL §1.5: allowance checks and retries need both scopes.
+    signed.caller.require(
+        &[SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING],
+        "manage sub-account allowances",
+    )?;
     let profile_id = positive("profileId", Some(profile_id))?.unwrap_or_default();
     let account = own_account(state, signed.caller.profile_id, profile_id)?;
     if !account.server_wallet {
@@ -294,9 +302,10 @@ fn server_wallet_account<'a>(
 
 pub(super) async fn check_allowances(
     State(app): State<App>,
-    Path(profile_id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     signed: Signed,
-) -> Result<Json<AllowancesResponse>, ApiError> {
+) -> Result<ApiJson<AllowancesResponse>, ApiError> {
+    let profile_id = super::path(path)?;
     let mut state = app.lock();
     let account = server_wallet_account(&mut state, &signed, &profile_id)?;
     // Submitted approvals are mined by the time anyone looks again.
@@ -308,14 +317,15 @@ pub(super) async fn check_allowances(
             target.tx_hash = Some(ids::hash32());
         }
     }
-    Ok(Json(allowances_response(account)))
+    Ok(ApiJson(allowances_response(account)))
 }
 
 pub(super) async fn retry_allowances(
     State(app): State<App>,
-    Path(profile_id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     signed: Signed,
-) -> Result<Json<AllowancesResponse>, ApiError> {
+) -> Result<ApiJson<AllowancesResponse>, ApiError> {
+    let profile_id = super::path(path)?;
     let mut state = app.lock();
     let account = server_wallet_account(&mut state, &signed, &profile_id)?;
     if account
@@ -340,15 +350,15 @@ pub(super) async fn retry_allowances(
             target.error_message = None;
         }
     }
-    Ok(Json(allowances_response(account)))
+    Ok(ApiJson(allowances_response(account)))
 }
 
 pub(super) async fn add_withdrawal_address(
     State(app): State<App>,
     caller: IdentityCaller,
-    body: Bytes,
-) -> Result<Json<WithdrawalAddress>, ApiError> {
-    let input: AddWithdrawalAddressInput = parse_json(&body)?;
+    body: Result<Bytes, BytesRejection>,
+) -> Result<ApiJson<WithdrawalAddress>, ApiError> {
+    let input: AddWithdrawalAddressInput = parse_json(&super::body(body)?)?;
     let address = input.address.trim().to_owned();
     validate_address("address", &address).map_err(invalid)?;
     let created_at = app.now_iso();
@@ -378,14 +388,15 @@ pub(super) async fn add_withdrawal_address(
         deleted_at: None,
     };
     state.withdrawal_addresses.push(record);
-    Ok(Json(response))
+    Ok(ApiJson(response))
 }
 
 pub(super) async fn delete_withdrawal_address(
     State(app): State<App>,
-    Path(address): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     caller: IdentityCaller,
-) -> Result<Json<MessageResponse>, ApiError> {
+) -> Result<ApiJson<MessageResponse>, ApiError> {
+    let address = super::path(path)?;
     let mut state = app.lock();
     let before = state.withdrawal_addresses.len();
     state.withdrawal_addresses.retain(|w| {
@@ -396,7 +407,7 @@ pub(super) async fn delete_withdrawal_address(
             "withdrawal address {address} is not registered for this profile"
         )));
     }
-    Ok(Json(MessageResponse {
+    Ok(ApiJson(MessageResponse {
         message: format!("withdrawal address {address} removed"),
     }))
 }

@@ -3,17 +3,17 @@
 
 use std::cmp::Reverse;
 
-use axum::Json;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use limitless_types::{Decimal, OrderBook, OrderBookLevel, Side};
+use limitless_types::{Decimal, MAX_WIRE_AMOUNT, Side};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
 use super::{positive, query};
-use crate::error::ApiError;
+use crate::auth::Metered;
+use crate::error::{ApiError, ApiJson};
 use crate::seed::{MarketSeed, MarketVenue, USDC};
 use crate::state::App;
 
@@ -31,6 +31,38 @@ const SORTS: &[&str] = &[
 /// Micro-units to a decimal (`550_000` → `0.55`).
 pub(crate) fn micro_decimal(micro: u64) -> Decimal {
     Decimal::from_i128_with_scale(i128::from(micro), 6).normalize()
+}
+
+/// Micro-units as exact decimal text, for any `u128` (`4_500_000` →
+/// `4.5`, `7_000_000` → `7`).
+pub(crate) fn micro_text(micro: u128) -> String {
+    let micro_per_unit = u128::from(crate::engine::MICRO);
+    let (whole, fraction) = (micro / micro_per_unit, micro % micro_per_unit);
+    if fraction == 0 {
+        whole.to_string()
+    } else {
+        let digits = format!("{fraction:06}");
+        format!("{whole}.{}", digits.trim_end_matches('0'))
+    }
+}
+
+/// A non-negative decimal, given as its normalized text, as a JSON number
+/// that carries exactly that value; if no JSON number does (a whole number
+/// above [`MAX_WIRE_AMOUNT`], or more significant digits than an `f64`
+/// holds), as a numeric string instead. Clients decode both forms, so the
+/// value always arrives exactly and the response can always be encoded.
+pub(crate) fn exact_number(text: &str) -> Value {
+    if !text.contains('.') {
+        return match text.parse::<u64>() {
+            Ok(whole) if whole <= MAX_WIRE_AMOUNT => Value::from(whole),
+            _ => Value::String(text.to_owned()),
+        };
+    }
+    text.parse::<f64>()
+        .ok()
+        .filter(|f| f.to_string() == text)
+        .and_then(serde_json::Number::from_f64)
+        .map_or_else(|| Value::String(text.to_owned()), Value::Number)
 }
 
 fn venue_json(venue: MarketVenue) -> Value {
@@ -137,7 +169,8 @@ fn sort_key(market: &Value, sort: &str) -> Reverse<i64> {
 pub(super) async fn active(
     State(app): State<App>,
     params: Result<Query<ActiveQuery>, QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
+    _: Metered,
+) -> Result<ApiJson<Value>, ApiError> {
     let params = query(params)?;
     let limit = positive("limit", params.limit.as_deref())?.unwrap_or(DEFAULT_PAGE_LIMIT);
     if limit > MAX_PAGE_LIMIT {
@@ -163,7 +196,7 @@ pub(super) async fn active(
         .take(usize::try_from(limit).unwrap_or_default())
         .cloned()
         .collect();
-    Ok(Json(
+    Ok(ApiJson(
         json!({ "data": data, "totalMarketsCount": state.markets.len() }),
     ))
 }
@@ -176,53 +209,97 @@ fn unknown_market(slug: &str) -> ApiError {
 
 pub(super) async fn market(
     State(app): State<App>,
-    Path(slug): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+    path: Result<Path<String>, PathRejection>,
+    _: Metered,
+) -> Result<ApiJson<Value>, ApiError> {
+    let slug = super::path(path)?;
     let state = app.lock();
     state
         .market(&slug)
-        .map(|m| Json(m.json.clone()))
+        .map(|m| ApiJson(m.json.clone()))
         .ok_or_else(|| unknown_market(&slug))
 }
 
 pub(super) async fn orderbook(
     State(app): State<App>,
-    Path(slug): Path<String>,
-) -> Result<Json<OrderBook>, ApiError> {
+    path: Result<Path<String>, PathRejection>,
+    _: Metered,
+) -> Result<ApiJson<Value>, ApiError> {
+    let slug = super::path(path)?;
     let state = app.lock();
     let market = state.market(&slug).ok_or_else(|| unknown_market(&slug))?;
     let token = &market.yes_token_id;
-    fn level(side: &'static str) -> impl Fn((u64, u64)) -> OrderBookLevel {
-        move |(price, size)| OrderBookLevel {
-            price: micro_decimal(price),
-            size: micro_decimal(size),
-            side: side.to_owned(),
-        }
-    }
-    let bids: Vec<_> = state
-        .engine
-        .levels(token, Side::Buy)
-        .into_iter()
-        .map(level("BUY"))
-        .collect();
-    let asks: Vec<_> = state
-        .engine
-        .levels(token, Side::Sell)
-        .into_iter()
-        .map(level("SELL"))
-        .collect();
-    let midpoint = match (bids.first(), asks.first()) {
-        (Some(bid), Some(ask)) => (bid.price + ask.price) / Decimal::TWO,
-        (Some(only), None) | (None, Some(only)) => only.price,
+    let levels = |side: Side, name: &str| -> Vec<Value> {
+        state
+            .engine
+            .levels(token, side)
+            .into_iter()
+            .map(|(price, size)| {
+                json!({
+                    "price": exact_number(&micro_text(u128::from(price))),
+                    "size": exact_number(&micro_text(size)),
+                    "side": name,
+                })
+            })
+            .collect()
+    };
+    let bids = levels(Side::Buy, "BUY");
+    let asks = levels(Side::Sell, "SELL");
+    let best = |side: Side| state.engine.levels(token, side).first().map(|l| l.0);
+    // Prices are at most 1 000 000 micro-units: the sum cannot overflow.
+    let midpoint = match (best(Side::Buy), best(Side::Sell)) {
+        (Some(bid), Some(ask)) => micro_decimal(bid + ask) / Decimal::TWO,
+        (Some(only), None) | (None, Some(only)) => micro_decimal(only),
         (None, None) => market.yes_price,
     };
-    Ok(Json(OrderBook {
-        bids,
-        asks,
-        token_id: token.clone(),
-        adjusted_midpoint: Some(midpoint.normalize()),
-        max_spread: Some(Decimal::new(5, 2)),
-        min_size: Some(Decimal::ONE),
-        last_trade_price: state.engine.last_trade(token).map(micro_decimal),
-    }))
+    let last_trade = state.engine.last_trade(token);
+    Ok(ApiJson(json!({
+        "bids": bids,
+        "asks": asks,
+        "tokenId": token,
+        "adjustedMidpoint": exact_number(&midpoint.normalize().to_string()),
+        "maxSpread": "0.05",
+        "minSize": "1",
+        "lastTradePrice": last_trade.map(|p| exact_number(&micro_text(u128::from(p)))),
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn micro_text_is_exact_for_any_size() {
+        assert_eq!(micro_text(0), "0");
+        assert_eq!(micro_text(7_000_000), "7");
+        assert_eq!(micro_text(4_500_000), "4.5");
+        assert_eq!(micro_text(1), "0.000001");
+        assert_eq!(micro_text(1_234_567), "1.234567");
+        assert_eq!(
+            micro_text(u128::MAX),
+            "340282366920938463463374607431768.211455"
+        );
+    }
+
+    #[test]
+    fn exact_numbers_fall_back_to_strings() {
+        assert_eq!(exact_number("4"), json!(4));
+        assert_eq!(exact_number("0.55"), json!(0.55));
+        assert_eq!(exact_number("0.000001"), json!(0.000001));
+        assert_eq!(exact_number("9007199254.74"), json!(9_007_199_254.74));
+        assert_eq!(
+            exact_number("9007199254740991"),
+            json!(9_007_199_254_740_991_u64)
+        );
+        // Past 2^53 − 1, and past an f64's digits: strings, digit for digit.
+        assert_eq!(exact_number("9007199254740992"), json!("9007199254740992"));
+        assert_eq!(
+            exact_number("18446744073709.551615"),
+            json!("18446744073709.551615")
+        );
+        assert_eq!(
+            exact_number("340282366920938463463374607431768.211455"),
+            json!("340282366920938463463374607431768.211455")
+        );
+    }
 }

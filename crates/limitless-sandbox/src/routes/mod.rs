@@ -7,12 +7,13 @@ mod tokens;
 mod wallets;
 
 use axum::Router;
-use axum::extract::Query;
-use axum::extract::rejection::QueryRejection;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query};
 use axum::http::{Method, StatusCode, Uri};
 use axum::routing::{delete, get, post};
 
-use crate::auth::common_layer;
+use crate::auth::{Metered, common_layer};
 use crate::error::ApiError;
 use crate::state::App;
 
@@ -67,14 +68,14 @@ pub(crate) fn router(app: App) -> Router {
         .with_state(app)
 }
 
-async fn not_found(uri: Uri) -> ApiError {
+async fn not_found(uri: Uri, _: Metered) -> ApiError {
     ApiError::not_found(format!(
         "Cannot serve {}: no such route in the sandbox",
         uri.path()
     ))
 }
 
-async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+async fn method_not_allowed(method: Method, uri: Uri, _: Metered) -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         format!("{method} is not supported on {}", uri.path()),
@@ -87,6 +88,28 @@ pub(crate) fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, Api
     query
         .map(|Query(q)| q)
         .map_err(|e| ApiError::bad_request(format!("invalid query string: {}", e.body_text())))
+}
+
+/// Unwraps a path parameter, answering in the API's shape when it does not
+/// decode (axum's own rejection is plain text).
+pub(crate) fn path<T>(path: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
+    path.map(|Path(p)| p).map_err(|e| {
+        ApiError::new(
+            e.status(),
+            format!("invalid path parameter: {}", e.body_text()),
+        )
+    })
+}
+
+/// Unwraps a raw request body, answering in the API's shape when it cannot
+/// be read (too large, or cut short).
+pub(crate) fn body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|e| {
+        ApiError::new(
+            e.status(),
+            format!("request body could not be read: {}", e.body_text()),
+        )
+    })
 }
 
 /// Parses an optional positive integer query or path parameter.

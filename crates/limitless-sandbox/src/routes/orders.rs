@@ -3,34 +3,51 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::Json;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use limitless_types::{
     ApiErrorDetail, CancelOutcome, CancelReplaceBatchItem, CancelReplaceBatchResponse,
     CancelReplaceMode, CancelReplaceRequest, CancelReplaceResult, CancelTarget, CreateOrderRequest,
-    CreatedOrder, Decimal, ExecutionTotals, MessageResponse, OrderExecution, OrderMatch,
-    OrderResponse, OrderType, ReplacementOutcome, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING,
-    SettlementStatus, Side, UnsignedOrder, ZERO_ADDRESS,
+    CreatedOrder, DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, Decimal, ExecutionTotals,
+    MAX_WIRE_AMOUNT, MessageResponse, OrderExecution, OrderMatch, OrderResponse, OrderType,
+    ReplacementOutcome, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, SettlementStatus, Side,
+    UnsignedOrder, ZERO_ADDRESS, is_hex_string,
 };
 use rust_decimal::prelude::ToPrimitive as _;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::accounts::not_own_account;
 use super::markets::micro_decimal;
 use super::{positive, query};
 use crate::auth::{Caller, Signed};
 use crate::engine::{Execution, Instruction, MICRO, OrderStatus, mul_micro};
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiJson};
 use crate::ids;
 use crate::state::{App, MarketRecord, OrderData, State as SandboxState, iso};
 
-/// The price grid: 0.001 in micro-units.
-const TICK: u64 = 1_000;
-/// The size grid for a 0.001 tick: 0.001 shares in micro-shares.
+/// The price grid in micro-units: the SDKs' default tick (0.001 → 1000).
+const TICK: u64 = tick_micro(DEFAULT_TICK_SIZE);
+/// The size grid for that tick in micro-shares (0.001 shares for 0.001).
 const SHARES_STEP: u64 = MICRO / TICK;
+const _: () = assert!(
+    MICRO.is_multiple_of(TICK),
+    "the tick must divide 1 into whole steps"
+);
+
+/// A tick in (0, 1] with at most 6 decimals, in micro-units.
+const fn tick_micro(tick: Decimal) -> u64 {
+    let (mantissa, scale) = (tick.mantissa(), tick.scale());
+    assert!(
+        mantissa > 0 && scale <= 6,
+        "tick must be positive, ≤ 6 decimals"
+    );
+    let micro = mantissa * 10_i128.pow(6 - scale);
+    assert!(micro <= MICRO as i128, "tick must be at most 1");
+    micro as u64
+}
 /// Longest accepted client order id.
 const MAX_CLIENT_ORDER_ID: usize = 128;
 /// Most operations in one cancel-replace batch.
@@ -74,7 +91,9 @@ fn require_on_behalf_of(on_behalf_of: Option<i64>) -> Result<i64, ApiError> {
     })
 }
 
-/// Checks that `profile_id` is one of the caller's sub-accounts.
+/// Checks that `profile_id` is one of the caller's sub-accounts: 404 when
+/// it does not exist or belongs to another partner (the two are not told
+/// apart, so no partner learns which profile ids exist).
 fn check_sub_account(
     state: &SandboxState,
     caller: &Caller,
@@ -82,12 +101,7 @@ fn check_sub_account(
 ) -> Result<(), ApiError> {
     match state.accounts.get(&profile_id) {
         Some(account) if account.partner_profile_id == caller.profile_id => Ok(()),
-        Some(_) => Err(ApiError::forbidden(format!(
-            "profile {profile_id} is not a sub-account of your partner profile"
-        ))),
-        None => Err(ApiError::not_found(format!(
-            "no sub-account with profile id {profile_id}; create one with POST /profiles/partner-accounts"
-        ))),
+        _ => Err(not_own_account(profile_id)),
     }
 }
 
@@ -109,6 +123,16 @@ fn instruction(
     market: &MarketRecord,
     post_only: Option<bool>,
 ) -> Result<Instruction, ApiError> {
+    for (field, value) in [
+        ("makerAmount", order.maker_amount),
+        ("takerAmount", order.taker_amount),
+    ] {
+        if value > MAX_WIRE_AMOUNT {
+            return Err(ApiError::bad_request(format!(
+                "order.{field} {value} is too large: amounts must be at most {MAX_WIRE_AMOUNT} micro-units (2^53 - 1, the largest integer a JSON number carries exactly)"
+            )));
+        }
+    }
     for (field, value) in [("maker", &order.maker), ("signer", &order.signer)] {
         if !value.eq_ignore_ascii_case(ZERO_ADDRESS) {
             return Err(ApiError::bad_request(format!(
@@ -116,7 +140,7 @@ fn instruction(
             )));
         }
     }
-    if !ids::is_hex_prefixed(&order.taker, 40) {
+    if !is_hex_string(&order.taker, 40) {
         return Err(ApiError::bad_request(format!(
             "order.taker must be an address (0x + 40 hex), usually {ZERO_ADDRESS}"
         )));
@@ -144,9 +168,17 @@ fn instruction(
             "order.salt must be a positive integer",
         ));
     }
-    if market.venue.is_collateral_fee() && order.fee_rate_bps != 0 {
+    if market.venue.is_collateral_fee() {
+        if order.fee_rate_bps != 0 {
+            return Err(ApiError::bad_request(format!(
+                "market {} trades on a collateral-fee venue (venue.feeModuleType COLLATERAL): order.feeRateBps must be 0, got {}",
+                market.slug, order.fee_rate_bps
+            ))
+            .with_code("FEE_RATE_MISMATCH"));
+        }
+    } else if order.fee_rate_bps < DEFAULT_FEE_RATE_BPS {
         return Err(ApiError::bad_request(format!(
-            "market {} trades on a collateral-fee venue (venue.feeModuleType COLLATERAL): order.feeRateBps must be 0, got {}",
+            "market {} charges the base fee: order.feeRateBps must be at least {DEFAULT_FEE_RATE_BPS}, got {}",
             market.slug, order.fee_rate_bps
         ))
         .with_code("FEE_RATE_MISMATCH"));
@@ -220,19 +252,30 @@ fn limit_instruction(order: &UnsignedOrder, kill_remainder: bool) -> Result<Inst
             format!("{} or {}", price_text(below), price_text(above))
         };
         return Err(ApiError::bad_request(format!(
-            "order.price {price} is not on the market's 0.001 tick; nearest valid prices: {nearest}"
+            "order.price {price} is not on the market's {} tick; nearest valid prices: {nearest}",
+            DEFAULT_TICK_SIZE.normalize()
         )));
     };
     let (shares, shares_field) = match order.side {
         Side::Buy => (order.taker_amount, "takerAmount"),
         Side::Sell => (order.maker_amount, "makerAmount"),
     };
-    if shares == 0 || shares % SHARES_STEP != 0 {
-        let below = shares / SHARES_STEP * SHARES_STEP;
+    let step = price_text(SHARES_STEP);
+    if shares < SHARES_STEP {
         return Err(ApiError::bad_request(format!(
-            "order.{shares_field} {shares} micro-shares is not a positive multiple of {SHARES_STEP} (0.001 shares); nearest valid: {} or {}",
-            below.max(SHARES_STEP),
-            below + SHARES_STEP
+            "order.{shares_field} {shares} micro-shares is below the minimum of {SHARES_STEP} ({step} shares)"
+        )));
+    }
+    if !shares.is_multiple_of(SHARES_STEP) {
+        // Amounts are at most MAX_WIRE_AMOUNT here, so `above` cannot
+        // overflow; it is offered only while it stays within that limit.
+        let below = shares / SHARES_STEP * SHARES_STEP;
+        let nearest = match below.checked_add(SHARES_STEP) {
+            Some(above) if above <= MAX_WIRE_AMOUNT => format!("{below} or {above}"),
+            _ => below.to_string(),
+        };
+        return Err(ApiError::bad_request(format!(
+            "order.{shares_field} {shares} micro-shares is not a multiple of {SHARES_STEP} ({step} shares); nearest valid: {nearest}"
         )));
     }
     let (field, given, expected, rule) = match order.side {
@@ -383,9 +426,9 @@ fn order_response(state: &SandboxState, execution: &Execution, created_at: &str)
     let contracts = execution.shares();
     let usd = execution.collateral();
     let effective = if matched { fee } else { 0 };
-    let cut = |amount: u64| {
-        u64::try_from(u128::from(amount) * u128::from(effective) / 10_000).unwrap_or(u64::MAX)
-    };
+    // Totals are u128 sums of u64 fills; a fee of at most 10 000 bps never
+    // exceeds the amount it is cut from.
+    let cut = |amount: u128| amount.saturating_mul(u128::from(effective)) / 10_000;
     let (contracts_fee, usd_fee) = match entry.side {
         Side::Buy => (cut(contracts), 0),
         Side::Sell => (0, cut(usd)),
@@ -461,7 +504,7 @@ fn order_response(state: &SandboxState, execution: &Execution, created_at: &str)
 pub(super) async fn create(
     State(app): State<App>,
     signed: Signed,
-) -> Result<Json<OrderResponse>, ApiError> {
+) -> Result<ApiJson<OrderResponse>, ApiError> {
     let value: Value = signed.json()?;
     if let Some(order) = value.get("order") {
         reject_signature(order, "order")?;
@@ -485,7 +528,7 @@ pub(super) async fn create(
     };
     let now = app.now();
     let mut state = app.lock();
-    place(&mut state, &signed.caller, placement, now).map(Json)
+    place(&mut state, &signed.caller, placement, now).map(ApiJson)
 }
 
 #[derive(Debug, Deserialize)]
@@ -576,26 +619,28 @@ fn cancel_one(
 
 pub(super) async fn cancel(
     State(app): State<App>,
-    Path(order_id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     params: Result<Query<OnBehalfQuery>, QueryRejection>,
     signed: Signed,
-) -> Result<Json<MessageResponse>, ApiError> {
+) -> Result<ApiJson<MessageResponse>, ApiError> {
+    let order_id = super::path(path)?;
     let params = query(params)?;
     let on_behalf_of = positive("onBehalfOf", params.on_behalf_of.as_deref())?;
     let mut state = app.lock();
     let owner = cancel_owner(&state, &signed.caller, on_behalf_of)?;
     let (id, _) = cancel_one(&mut state, owner, &CancelTarget::OrderId(order_id))?;
-    Ok(Json(MessageResponse {
+    Ok(ApiJson(MessageResponse {
         message: format!("Order {id} canceled successfully"),
     }))
 }
 
 pub(super) async fn cancel_all(
     State(app): State<App>,
-    Path(slug): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     params: Result<Query<OnBehalfQuery>, QueryRejection>,
     signed: Signed,
-) -> Result<Json<MessageResponse>, ApiError> {
+) -> Result<ApiJson<MessageResponse>, ApiError> {
+    let slug = super::path(path)?;
     let params = query(params)?;
     let on_behalf_of = positive("onBehalfOf", params.on_behalf_of.as_deref())?;
     let mut state = app.lock();
@@ -619,7 +664,7 @@ pub(super) async fn cancel_all(
         // Every index is live and the lock is held, so this cannot fail.
         let _ = state.engine.cancel(*index);
     }
-    Ok(Json(MessageResponse {
+    Ok(ApiJson(MessageResponse {
         message: format!("Canceled {} orders in market {slug}", live.len()),
     }))
 }
@@ -716,7 +761,7 @@ pub(super) async fn cancel_replace(
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(result)).into_response())
+    Ok((status, ApiJson(result)).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -758,7 +803,7 @@ pub(super) async fn cancel_replace_batch(
     drop(state);
     Ok((
         StatusCode::MULTI_STATUS,
-        Json(CancelReplaceBatchResponse { results }),
+        ApiJson(CancelReplaceBatchResponse { results }),
     )
         .into_response())
 }

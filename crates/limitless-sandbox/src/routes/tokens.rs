@@ -1,7 +1,7 @@
 //! `/auth/api-tokens*`: capabilities, derive, list, revoke.
 
-use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
 use limitless_auth::{HmacCredentials, Signer};
 use limitless_types::{
@@ -10,19 +10,19 @@ use limitless_types::{
 };
 
 use crate::auth::{IdentityCaller, Signed, parse_json};
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiJson};
 use crate::ids;
 use crate::state::{App, TokenRecord};
 
 pub(super) async fn capabilities(
     State(app): State<App>,
     caller: IdentityCaller,
-) -> Result<Json<PartnerCapabilities>, ApiError> {
+) -> Result<ApiJson<PartnerCapabilities>, ApiError> {
     let state = app.lock();
     let identity = state
         .identity_by_profile(caller.profile_id)
         .ok_or_else(|| ApiError::unauthorized("unknown identity"))?;
-    Ok(Json(PartnerCapabilities {
+    Ok(ApiJson(PartnerCapabilities {
         partner_profile_id: identity.profile_id,
         token_management_enabled: identity.token_management_enabled,
         allowed_scopes: if identity.token_management_enabled {
@@ -45,9 +45,9 @@ fn scope_error(error: ScopeError) -> ApiError {
 pub(super) async fn derive(
     State(app): State<App>,
     caller: IdentityCaller,
-    body: Bytes,
-) -> Result<Json<DerivedApiToken>, ApiError> {
-    let input: DeriveApiTokenInput = parse_json(&body)?;
+    body: Result<Bytes, BytesRejection>,
+) -> Result<ApiJson<DerivedApiToken>, ApiError> {
+    let input: DeriveApiTokenInput = parse_json(&super::body(body)?)?;
     validate_self_service(&input.scopes).map_err(scope_error)?;
     let scopes: Vec<String> = effective_scopes(&input.scopes)
         .iter()
@@ -94,7 +94,7 @@ pub(super) async fn derive(
             revoked: false,
         },
     );
-    Ok(Json(DerivedApiToken {
+    Ok(ApiJson(DerivedApiToken {
         api_key: token_id.clone(),
         secret,
         token_id,
@@ -104,7 +104,7 @@ pub(super) async fn derive(
     }))
 }
 
-pub(super) async fn list(State(app): State<App>, signed: Signed) -> Json<Vec<ApiToken>> {
+pub(super) async fn list(State(app): State<App>, signed: Signed) -> ApiJson<Vec<ApiToken>> {
     let state = app.lock();
     let mut tokens: Vec<_> = state
         .tokens
@@ -112,7 +112,7 @@ pub(super) async fn list(State(app): State<App>, signed: Signed) -> Json<Vec<Api
         .filter(|(_, t)| !t.revoked && t.profile_id == signed.caller.profile_id)
         .collect();
     tokens.sort_by_key(|(_, t)| t.seq);
-    Json(
+    ApiJson(
         tokens
             .into_iter()
             .map(|(id, t)| ApiToken {
@@ -128,14 +128,15 @@ pub(super) async fn list(State(app): State<App>, signed: Signed) -> Json<Vec<Api
 
 pub(super) async fn revoke(
     State(app): State<App>,
-    Path(token_id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     signed: Signed,
-) -> Result<Json<MessageResponse>, ApiError> {
+) -> Result<ApiJson<MessageResponse>, ApiError> {
+    let token_id = super::path(path)?;
     let mut state = app.lock();
     match state.tokens.get_mut(&token_id) {
         Some(token) if !token.revoked && token.profile_id == signed.caller.profile_id => {
             token.revoked = true;
-            Ok(Json(MessageResponse {
+            Ok(ApiJson(MessageResponse {
                 message: format!("API token {token_id} revoked"),
             }))
         }

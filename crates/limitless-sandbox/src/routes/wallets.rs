@@ -1,7 +1,6 @@
 //! `/portfolio/redeem` and `/portfolio/withdraw` for server-wallet
 //! sub-accounts.
 
-use axum::Json;
 use axum::extract::State;
 use limitless_types::{
     RedeemParams, RedeemResponse, SCOPE_TRADING, SCOPE_WITHDRAWAL, WithdrawParams, WithdrawResponse,
@@ -9,7 +8,7 @@ use limitless_types::{
 
 use super::accounts::{invalid, own_account};
 use crate::auth::Signed;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiJson};
 use crate::ids;
 use crate::seed::USDC;
 use crate::state::App;
@@ -17,7 +16,7 @@ use crate::state::App;
 pub(super) async fn redeem(
     State(app): State<App>,
     signed: Signed,
-) -> Result<Json<RedeemResponse>, ApiError> {
+) -> Result<ApiJson<RedeemResponse>, ApiError> {
     signed
         .caller
         .require(&[SCOPE_TRADING], "redeem positions")?;
@@ -42,7 +41,7 @@ pub(super) async fn redeem(
             params.on_behalf_of
         )));
     }
-    Ok(Json(RedeemResponse {
+    Ok(ApiJson(RedeemResponse {
         hash: String::new(),
         user_operation_hash: ids::hash32(),
         transaction_id: ids::uuid(),
@@ -55,7 +54,7 @@ pub(super) async fn redeem(
 pub(super) async fn withdraw(
     State(app): State<App>,
     signed: Signed,
-) -> Result<Json<WithdrawResponse>, ApiError> {
+) -> Result<ApiJson<WithdrawResponse>, ApiError> {
     signed
         .caller
         .require(&[SCOPE_WITHDRAWAL], "withdraw funds")?;
@@ -78,7 +77,7 @@ pub(super) async fn withdraw(
         }
         None => partner_account.clone(),
     };
-    Ok(Json(WithdrawResponse {
+    Ok(ApiJson(WithdrawResponse {
         hash: String::new(),
         user_operation_hash: ids::hash32(),
         transaction_id: ids::uuid(),

@@ -496,3 +496,86 @@ async fn redeem_and_withdraw_check_scopes_and_formats() {
     .await
     .expect(403);
 }
+
+#[tokio::test]
+async fn allowances_need_account_creation_and_delegated_signing() {
+    let fx = Fixture::start().await;
+    let full = fx.partner_token().await;
+    let id = fx.sub_account(&full, "trader").await;
+    let partner = fx.sandbox.partner_identity_token();
+    let creation_only = fx.derive(partner, &["account_creation"]).await;
+    let delegation_only = fx.derive(partner, &["trading", "delegated_signing"]).await;
+    let check = format!("/profiles/partner-accounts/{id}/allowances");
+    let retry = format!("{check}/retry");
+
+    for (token, missing, present) in [
+        (&creation_only, "`delegated_signing`", "account_creation"),
+        (
+            &delegation_only,
+            "`account_creation`",
+            "trading, delegated_signing",
+        ),
+    ] {
+        for (method, path) in [(Method::GET, &check), (Method::POST, &retry)] {
+            let body = (method == Method::POST).then(|| json!({}));
+            let refused = fx
+                .signed(token, method, path, body.as_ref())
+                .await
+                .expect(403);
+            assert!(
+                refused
+                    .message()
+                    .contains(&format!("lacks the {missing} scope "))
+                    && refused.message().contains(&format!("it has [{present}]")),
+                "{}",
+                refused.message()
+            );
+        }
+    }
+    fx.signed(&full, Method::GET, &check, None)
+        .await
+        .expect(200);
+    fx.signed(&full, Method::POST, &retry, Some(&json!({})))
+        .await
+        .expect(200);
+}
+
+#[tokio::test]
+async fn partner_account_pages_hold_at_most_25() {
+    let fx = Fixture::start().await;
+    let token = fx.partner_token().await;
+    fx.sub_account(&token, "one").await;
+    let page = fx
+        .signed(
+            &token,
+            Method::GET,
+            "/profiles/partner-accounts?limit=25",
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(page.body["limit"], 25);
+    let default = fx
+        .signed(&token, Method::GET, "/profiles/partner-accounts", None)
+        .await
+        .expect(200);
+    assert_eq!(default.body["limit"], 25);
+    for limit in [26, 100, 1000] {
+        let refused = fx
+            .signed(
+                &token,
+                Method::GET,
+                &format!("/profiles/partner-accounts?limit={limit}"),
+                None,
+            )
+            .await
+            .expect(400);
+        assert!(
+            refused
+                .message()
+                .starts_with(&format!("limit must be at most 25, got {limit}")),
+            "{}",
+            refused.message()
+        );
+    }
+}

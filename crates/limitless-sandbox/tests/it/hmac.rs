@@ -285,3 +285,55 @@ async fn rate_limit_answers_429_with_retry_after() {
     assert!(limited.message().contains("rate limit"));
     assert!(limited.headers.contains_key("date"));
 }
+
+#[tokio::test]
+async fn forged_requests_do_not_spend_a_real_tokens_rate_limit() {
+    let sandbox = Sandbox::builder().rate_limit(1).start().await.unwrap();
+    let fx = Fixture::with(sandbox);
+    let token = fx.partner_token().await;
+    // Someone who knows the token id but not its secret.
+    let forger = Signer::new(&HmacCredentials::new(
+        token.token_id.clone(),
+        STANDARD.encode(b"not the real secret"),
+    ))
+    .unwrap();
+    let mut limited = false;
+    for _ in 0..5 {
+        let reply = fx
+            .signed_at(&forger, now(), Method::GET, "/auth/api-tokens", None, &[])
+            .await;
+        if reply.status == 429 {
+            limited = true;
+            break;
+        }
+        assert_eq!(reply.status, 401, "{}", reply.body);
+    }
+    assert!(
+        limited,
+        "forged requests share the anonymous bucket and hit its limit"
+    );
+    // The real token's bucket was never touched: its first request passes
+    // however fast the forger was.
+    let listed = fx
+        .signed(&token, Method::GET, "/auth/api-tokens", None)
+        .await
+        .expect(200);
+    assert_eq!(listed.body[0]["tokenId"], token.token_id.as_str());
+}
+
+#[tokio::test]
+async fn public_reads_are_charged_to_a_verified_token() {
+    let sandbox = Sandbox::builder().rate_limit(1).start().await.unwrap();
+    let fx = Fixture::with(sandbox);
+    let token = fx.partner_token().await;
+    // Anonymous callers use up their shared bucket...
+    let mut anonymous = Vec::new();
+    for _ in 0..5 {
+        anonymous.push(fx.send(fx.http.get(fx.url("/markets/active"))).await.status);
+    }
+    assert!(anonymous.contains(&429), "{anonymous:?}");
+    // ...but a signed public read is the token's own.
+    fx.signed(&token, Method::GET, "/markets/active", None)
+        .await
+        .expect(200);
+}

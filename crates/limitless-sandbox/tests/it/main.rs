@@ -5,5 +5,6 @@ mod accounts;
 mod hmac;
 mod markets;
 mod orders;
+mod robustness;
 mod support;
 mod tokens;

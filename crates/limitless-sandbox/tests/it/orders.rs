@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use limitless_sandbox::{IdentitySeed, OrderStatus, Sandbox, SeededMarket};
+use limitless_sandbox::{IdentitySeed, MarketVenue, OrderStatus, Sandbox, SeededMarket};
 use limitless_types::{
     CancelOutcome, CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest,
     CancelReplaceResult, CancelTarget, OrderResponse, OrderType, ReplacementOrder,
@@ -12,7 +12,7 @@ use limitless_types::{
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Fixture, Token, fok_order, limit_order};
+use crate::support::{Fixture, Token, fok_order, limit_order, raw_order};
 
 /// A partner with a full-scope token and two server-wallet sub-accounts.
 struct Desk {
@@ -45,6 +45,15 @@ impl Desk {
             .markets()
             .iter()
             .find(|m| !m.venue.is_collateral_fee())
+            .unwrap()
+    }
+
+    fn neg_risk(&self) -> &SeededMarket {
+        self.fx
+            .sandbox
+            .markets()
+            .iter()
+            .find(|m| m.venue == MarketVenue::NegRisk)
             .unwrap()
     }
 
@@ -260,6 +269,191 @@ async fn collateral_fee_venues_require_a_zero_fee_rate() {
 }
 
 #[tokio::test]
+async fn base_fee_venues_require_at_least_the_base_fee() {
+    let desk = Desk::open().await;
+    for market in [desk.legacy().clone(), desk.neg_risk().clone()] {
+        for fee in [0, 299] {
+            let body = limit_order(
+                OrderType::Gtc,
+                &market,
+                Side::Buy,
+                "0.3",
+                "1",
+                desk.maker,
+                fee,
+            );
+            let refused = desk.post(&body).await.expect(400);
+            assert_eq!(refused.body["code"], "FEE_RATE_MISMATCH", "{}", market.slug);
+            assert!(
+                refused
+                    .message()
+                    .contains(&format!("feeRateBps must be at least 300, got {fee}")),
+                "{}",
+                refused.message()
+            );
+        }
+        for fee in [300, 500] {
+            let body = limit_order(
+                OrderType::Gtc,
+                &market,
+                Side::Buy,
+                "0.3",
+                "1",
+                desk.maker,
+                fee,
+            );
+            desk.post(&body).await.expect(200);
+        }
+    }
+    assert_eq!(desk.fx.sandbox.order_count(), 4);
+}
+
+#[tokio::test]
+async fn amounts_above_the_wire_maximum_are_refused() {
+    const MAX: u64 = 9_007_199_254_740_991;
+    let desk = Desk::open().await;
+    let market = desk.legacy().clone();
+    let owner = desk.maker;
+    let gtc = |side: Side, maker: u64, taker: u64| {
+        raw_order(
+            &market,
+            OrderType::Gtc,
+            side,
+            Some(json!(0.001)),
+            json!(maker),
+            json!(taker),
+            owner,
+        )
+    };
+    for (body, field) in [
+        // u64::MAX is off the share step: naming the neighbours once
+        // overflowed and dropped the connection.
+        (gtc(Side::Buy, 1, u64::MAX), "takerAmount"),
+        // On the step and consistent with the price, but above 2^53 - 1:
+        // two of these used to overflow every order book read.
+        (
+            gtc(
+                Side::Buy,
+                18_446_744_073_709_551,
+                18_446_744_073_709_551_000,
+            ),
+            "makerAmount",
+        ),
+        (gtc(Side::Sell, MAX + 1, 9_007_199_254_741), "makerAmount"),
+        (
+            raw_order(
+                &market,
+                OrderType::Fok,
+                Side::Buy,
+                None,
+                json!(MAX + 1),
+                json!(1),
+                owner,
+            ),
+            "makerAmount",
+        ),
+    ] {
+        for _ in 0..2 {
+            let refused = desk.post(&body).await.expect(400);
+            assert!(
+                refused.message().starts_with(&format!("order.{field} "))
+                    && refused.message().contains("at most 9007199254740991"),
+                "{}",
+                refused.message()
+            );
+        }
+    }
+    assert_eq!(desk.fx.sandbox.order_count(), 0);
+    let book = desk.book().await;
+    assert_eq!(book["bids"], json!([]));
+
+    // The largest amounts on the step grid rest, and the book stays exact.
+    let largest = MAX / 1_000 * 1_000;
+    for _ in 0..2 {
+        desk.post(&gtc(Side::Buy, largest / 1_000, largest))
+            .await
+            .expect(200);
+    }
+    let book = desk.book().await;
+    assert_eq!(
+        book["bids"],
+        json!([{ "price": 0.001, "size": 18_014_398_509.48_f64, "side": "BUY" }])
+    );
+    // Selling 2^53 - 1 micro-shares leaves 9007199254.739009 shares: 16
+    // significant digits, more than a JSON number carries exactly, so the
+    // level's size comes as a numeric string instead of failing the read.
+    let fok = raw_order(
+        &market,
+        OrderType::Fok,
+        Side::Sell,
+        None,
+        json!(MAX),
+        json!(1),
+        owner,
+    );
+    let sold: OrderResponse =
+        serde_json::from_value(desk.post(&fok).await.expect(200).body).unwrap();
+    assert_eq!(
+        sold.execution.unwrap().totals_raw.unwrap().contracts_gross,
+        MAX.to_string()
+    );
+    let book = desk.book().await;
+    assert_eq!(
+        book["bids"],
+        json!([{ "price": 0.001, "size": "9007199254.739009", "side": "BUY" }])
+    );
+    let decoded: limitless_types::OrderBook = serde_json::from_value(book).unwrap();
+    assert_eq!(decoded.bids[0].size, "9007199254.739009".parse().unwrap());
+}
+
+#[tokio::test]
+async fn share_amounts_below_one_step_name_the_minimum() {
+    let desk = Desk::open().await;
+    let market = desk.legacy().clone();
+    for (side, maker, taker, field) in [
+        (Side::Buy, 1, 500, "takerAmount"),
+        (Side::Buy, 0, 0, "takerAmount"),
+        (Side::Sell, 999, 1, "makerAmount"),
+    ] {
+        let body = raw_order(
+            &market,
+            OrderType::Gtc,
+            side,
+            Some(json!(0.5)),
+            json!(maker),
+            json!(taker),
+            desk.maker,
+        );
+        let refused = desk.post(&body).await.expect(400);
+        assert!(
+            refused.message().starts_with(&format!("order.{field} "))
+                && refused
+                    .message()
+                    .ends_with("is below the minimum of 1000 (0.001 shares)"),
+            "{}",
+            refused.message()
+        );
+    }
+    let body = raw_order(
+        &market,
+        OrderType::Gtc,
+        Side::Buy,
+        Some(json!(0.5)),
+        json!(617),
+        json!(1_234_500),
+        desk.maker,
+    );
+    let refused = desk.post(&body).await.expect(400);
+    assert!(
+        refused
+            .message()
+            .ends_with("nearest valid: 1234000 or 1235000"),
+        "{}",
+        refused.message()
+    );
+}
+
+#[tokio::test]
 async fn orders_are_validated_like_the_api() {
     let desk = Desk::open().await;
     let market = desk.legacy().clone();
@@ -444,16 +638,44 @@ async fn delegated_orders_need_scopes_and_own_sub_accounts() {
         .fx
         .derive("second-partner", &["trading", "delegated_signing"])
         .await;
+    // Another partner's sub-account answers exactly like a missing one: 404,
+    // so no partner learns which profile ids exist.
     let foreign = desk
         .fx
         .signed(&other, Method::POST, "/orders", Some(&body))
         .await
-        .expect(403);
+        .expect(404);
+    let mut missing_body = body.clone();
+    missing_body["ownerId"] = json!(999_999);
+    missing_body["onBehalfOf"] = json!(999_999);
+    let missing = desk
+        .fx
+        .signed(&other, Method::POST, "/orders", Some(&missing_body))
+        .await
+        .expect(404);
+    assert_eq!(
+        foreign.message().replace(&desk.maker.to_string(), "ID"),
+        missing.message().replace("999999", "ID")
+    );
     assert!(
-        foreign.message().contains("not a sub-account"),
+        foreign.message().contains("no sub-account"),
         "{}",
         foreign.message()
     );
+    // Cancels on its behalf too.
+    desk.fx
+        .signed(
+            &other,
+            Method::DELETE,
+            &format!(
+                "/orders/all/{}?onBehalfOf={}",
+                desk.legacy().slug,
+                desk.maker
+            ),
+            None,
+        )
+        .await
+        .expect(404);
     assert_eq!(desk.fx.sandbox.order_count(), 0);
 }
 

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use limitless_auth::{HmacCredentials, Signer, SigningInput, Timestamp};
 use limitless_sandbox::{Sandbox, SandboxHandle, SeededMarket};
 use limitless_types::{
-    CreateOrderRequest, DEFAULT_TICK_SIZE, OrderType, Side, ToDecimal, UnsignedOrder,
+    CreateOrderRequest, DEFAULT_TICK_SIZE, OrderType, Side, ToDecimal, UnsignedOrder, ZERO_ADDRESS,
     fok_order_amounts, limit_order_amounts,
 };
 use reqwest::Method;
@@ -176,6 +176,20 @@ impl Fixture {
         body: Option<&Value>,
         extra: &[(&str, &str)],
     ) -> Reply {
+        self.send(self.signed_request(signer, at, method, path, body, extra))
+            .await
+    }
+
+    /// Builds an HMAC-signed request without sending it.
+    pub(crate) fn signed_request(
+        &self,
+        signer: &Signer,
+        at: SystemTime,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        extra: &[(&str, &str)],
+    ) -> reqwest::RequestBuilder {
         let bytes = body
             .map(|b| serde_json::to_vec(b).unwrap())
             .unwrap_or_default();
@@ -198,7 +212,7 @@ impl Fixture {
                 .header("content-type", "application/json")
                 .body(bytes);
         }
-        self.send(request).await
+        request
     }
 
     /// Creates a server-wallet sub-account; returns its profile id.
@@ -274,4 +288,41 @@ fn request(order: UnsignedOrder, order_type: OrderType, slug: &str, owner: i64) 
         recv_window: None,
     })
     .unwrap()
+}
+
+/// A delegated order body with amounts and price exactly as given, for
+/// probing validation (fee 300, YES token).
+pub(crate) fn raw_order(
+    market: &SeededMarket,
+    order_type: OrderType,
+    side: Side,
+    price: Option<Value>,
+    maker_amount: Value,
+    taker_amount: Value,
+    owner: i64,
+) -> Value {
+    let mut order = json!({
+        "salt": salt(),
+        "maker": ZERO_ADDRESS,
+        "signer": ZERO_ADDRESS,
+        "taker": ZERO_ADDRESS,
+        "tokenId": market.yes_token_id,
+        "makerAmount": maker_amount,
+        "takerAmount": taker_amount,
+        "expiration": "0",
+        "nonce": 0,
+        "feeRateBps": 300,
+        "side": if side == Side::Buy { 0 } else { 1 },
+        "signatureType": 0,
+    });
+    if let Some(price) = price {
+        order["price"] = price;
+    }
+    json!({
+        "order": order,
+        "orderType": order_type.as_str(),
+        "marketSlug": market.slug,
+        "ownerId": owner,
+        "onBehalfOf": owner,
+    })
 }
