@@ -3,5 +3,6 @@
 
 mod amounts_props;
 mod decimals;
+mod hostile;
 mod requests;
 mod responses;
