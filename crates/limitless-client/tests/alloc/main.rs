@@ -1,0 +1,198 @@
+//! Heap allocations per signed GET, counted by a counting global allocator.
+//!
+//! Its own test binary, with one test: the allocator counts every thread of
+//! the process, so nothing else may run while it measures, and everything it
+//! measures runs on one current-thread runtime (client, transport and the
+//! local server alike).
+//!
+//! Figures (printed; run with `--nocapture` to see them):
+//! - the client's own allocations per `list_tokens()` through a transport
+//!   that hands back a ready response, next to those of decoding the same
+//!   body by hand;
+//! - whole calls against a local HTTP/1.1 server on 127.0.0.1, client
+//!   against a bare request with precomputed headers, on reqwest and hyper.
+//!
+//! Only the first is asserted (an upper bound): it depends on nothing but
+//! this workspace and serde, so it is the same on every run and machine.
+
+// Shared with the benchmarks, which also start it on a thread of its own.
+#[allow(dead_code)]
+#[path = "../../benches/local_server/mod.rs"]
+mod local_server;
+
+use std::alloc::System;
+use std::future::Future;
+
+use bytes::Bytes;
+use http::header::{ACCEPT, USER_AGENT};
+use http::{HeaderMap, HeaderValue, Uri};
+use http_body_util::{BodyExt, Full};
+use limitless_auth::{Signer, SigningInput, Timestamp};
+use limitless_client::{ApiToken, Client, FixedClock, HmacCredentials, TransportError};
+use limitless_transport::{HyperTransport, ReqwestTransport, transport_fn};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+use tokio::runtime::Runtime;
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+const TOKEN_ID: &str = "tok_bench";
+const SECRET: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4v";
+const SDK_ID: &str = concat!("limitless-rs/", env!("CARGO_PKG_VERSION"));
+/// Calls per measurement; the figure is the mean.
+const CALLS: u64 = 200;
+
+/// The most allocations the client itself may make for one signed GET that
+/// returns one token (decoding excluded). See `client_allocations`.
+const MAX_CLIENT_ALLOCATIONS: u64 = 24;
+
+fn credentials() -> HmacCredentials {
+    HmacCredentials::new(TOKEN_ID, SECRET)
+}
+
+fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Mean allocations of `call` over [`CALLS`] runs, after one warm-up run.
+fn allocations_per_call<F, Fut>(runtime: &Runtime, mut call: F) -> f64
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    runtime.block_on(call());
+    let region = Region::new(GLOBAL);
+    runtime.block_on(async {
+        for _ in 0..CALLS {
+            call().await;
+        }
+    });
+    let stats = region.change();
+    stats.allocations as f64 / CALLS as f64
+}
+
+fn client_with(transport: impl limitless_client::Transport, base_url: &str) -> Client {
+    let http = Client::builder()
+        .base_url(base_url)
+        .hmac_credentials(credentials())
+        .clock(FixedClock::from_unix_millis(1_795_000_000_000))
+        .transport(transport)
+        .build()
+        .unwrap();
+    Client::from_http_client(http).unwrap()
+}
+
+/// The headers the client sends on this GET, signed once.
+fn precomputed_headers() -> HeaderMap {
+    let signer = Signer::new(&credentials()).unwrap();
+    let timestamp = Timestamp::parse("2026-11-18T06:13:20.000Z").unwrap();
+    let signed = signer.sign(&SigningInput {
+        timestamp: &timestamp,
+        method: "GET",
+        path_and_query: "/auth/api-tokens",
+        body: b"",
+    });
+    let mut headers = HeaderMap::new();
+    headers.insert(USER_AGENT, HeaderValue::from_static(SDK_ID));
+    headers.insert("x-sdk-version", HeaderValue::from_static(SDK_ID));
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    for (name, value) in &signed {
+        headers.insert(name, HeaderValue::from_str(value).unwrap());
+    }
+    headers
+}
+
+fn decode(body: &[u8]) -> Vec<ApiToken> {
+    serde_json::from_slice(body).unwrap()
+}
+
+fn report(label: &str, client: f64, floor: f64) {
+    println!(
+        "{label:<34} client {client:>6.1}  floor {floor:>6.1}  extra {:>5.1}",
+        client - floor
+    );
+}
+
+/// The client's own work per call: a transport that answers at once with
+/// a ready response, against decoding that response by hand.
+fn client_allocations(runtime: &Runtime) -> f64 {
+    let answer = transport_fn(|_request| async {
+        Ok::<_, TransportError>(http::Response::new(Bytes::from_static(
+            local_server::TOKENS.as_bytes(),
+        )))
+    });
+    let client = client_with(answer, "https://api.limitless.exchange");
+    let with_client = allocations_per_call(runtime, || async {
+        let tokens = client.api_tokens.list_tokens().await.unwrap();
+        assert_eq!(tokens[0].token_id, TOKEN_ID);
+    });
+    let decoding = allocations_per_call(runtime, || async {
+        let tokens = decode(local_server::TOKENS.as_bytes());
+        assert_eq!(tokens[0].token_id, TOKEN_ID);
+    });
+    report("list_tokens, ready response", with_client, decoding);
+    with_client - decoding
+}
+
+/// Whole calls over loopback: the client against a bare reqwest request.
+fn reqwest_calls(runtime: &Runtime, base_url: &str) {
+    let client = client_with(ReqwestTransport::new().unwrap(), base_url);
+    let bare = ReqwestTransport::new().unwrap().client().clone();
+    let url = reqwest::Url::parse(&format!("{base_url}/auth/api-tokens")).unwrap();
+    let headers = precomputed_headers();
+    let with_client = allocations_per_call(runtime, || async {
+        client.api_tokens.list_tokens().await.unwrap();
+    });
+    let floor = allocations_per_call(runtime, || async {
+        let response = bare
+            .get(url.clone())
+            .headers(headers.clone())
+            .send()
+            .await
+            .unwrap();
+        decode(&response.bytes().await.unwrap());
+    });
+    report("list_tokens over reqwest", with_client, floor);
+}
+
+/// Whole calls over loopback: the client against a bare hyper request.
+fn hyper_calls(runtime: &Runtime, base_url: &str) {
+    let client = client_with(HyperTransport::new().unwrap(), base_url);
+    let bare = HyperTransport::new().unwrap().client().clone();
+    let uri: Uri = format!("{base_url}/auth/api-tokens").parse().unwrap();
+    let headers = precomputed_headers();
+    let with_client = allocations_per_call(runtime, || async {
+        client.api_tokens.list_tokens().await.unwrap();
+    });
+    let floor = allocations_per_call(runtime, || async {
+        let mut request = http::Request::new(Full::new(Bytes::new()));
+        *request.uri_mut() = uri.clone();
+        *request.headers_mut() = headers.clone();
+        let response = bare.request(request).await.unwrap();
+        decode(&response.into_body().collect().await.unwrap().to_bytes());
+    });
+    report("list_tokens over hyper", with_client, floor);
+}
+
+#[test]
+fn allocations_per_signed_get() {
+    let runtime = runtime();
+    let extra = client_allocations(&runtime);
+
+    let server = runtime.block_on(local_server::serve()).unwrap();
+    let base_url = format!("http://{server}");
+    reqwest_calls(&runtime, &base_url);
+    hyper_calls(&runtime, &base_url);
+
+    // Whole numbers: every call does the same work.
+    assert_eq!(extra.fract(), 0.0, "{extra}");
+    assert!(
+        extra as u64 <= MAX_CLIENT_ALLOCATIONS,
+        "the client made {extra} allocations per signed GET, more than {MAX_CLIENT_ALLOCATIONS}"
+    );
+    // A call cannot be free: signing alone needs header values.
+    assert!(extra >= 3.0, "{extra}");
+}
