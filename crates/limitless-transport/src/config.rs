@@ -13,44 +13,78 @@ pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub(crate) const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 /// How many idle connections per host are kept by default.
 pub(crate) const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 32;
+/// The largest response body read by default: 16 MiB, far above any API
+/// response, small enough that a misbehaving server cannot exhaust memory.
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
 /// Connection and timeout settings; validated by [`Config::validate`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Config {
-    pub(crate) connect_timeout: Duration,
+    /// `None`: the default, see [`Config::connect_timeout`].
+    pub(crate) connect_timeout: Option<Duration>,
     pub(crate) timeout: Duration,
     pub(crate) pool_idle_timeout: Duration,
     pub(crate) pool_max_idle_per_host: usize,
+    pub(crate) max_response_bytes: usize,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Self {
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            connect_timeout: None,
             timeout: DEFAULT_TIMEOUT,
             pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
             pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE_PER_HOST,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
 
 impl Config {
-    /// Rejects timeouts that would fail every request.
+    /// The connect timeout in effect: the one set, else 10 s, or half the
+    /// total timeout when that is shorter (so setting only a short `timeout`
+    /// keeps a connect timeout that can fire).
+    pub(crate) fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+            .unwrap_or_else(|| DEFAULT_CONNECT_TIMEOUT.min(self.timeout / 2))
+    }
+
+    /// Rejects settings that would fail every request, or that cannot all
+    /// take effect.
     pub(crate) fn validate(&self) -> Result<(), TransportError> {
+        let invalid = |message: String| Err(TransportError::not_sent(ConfigError(message)));
+        // The total first: a default connect timeout is derived from it.
         for (name, value, default) in [
+            ("timeout", self.timeout, DEFAULT_TIMEOUT),
             (
                 "connect_timeout",
-                self.connect_timeout,
+                self.connect_timeout(),
                 DEFAULT_CONNECT_TIMEOUT,
             ),
-            ("timeout", self.timeout, DEFAULT_TIMEOUT),
         ] {
             if value.is_zero() {
-                return Err(TransportError::not_sent(ConfigError(format!(
+                return invalid(format!(
                     "{name} must be greater than zero (the default is {} s)",
                     default.as_secs()
-                ))));
+                ));
             }
+        }
+        // The total timeout runs from the start of the exchange, connecting
+        // included: a connect timeout at least as long could never fire, and
+        // a hung connect would be reported as a request that may have been
+        // sent instead of one that was not.
+        if self.connect_timeout() >= self.timeout {
+            return invalid(format!(
+                "connect_timeout ({:?}) must be shorter than timeout ({:?}), which also covers connecting; \
+                 lower connect_timeout or raise timeout",
+                self.connect_timeout(),
+                self.timeout
+            ));
+        }
+        if self.max_response_bytes == 0 {
+            return invalid(format!(
+                "max_response_bytes must be greater than zero (the default is {DEFAULT_MAX_RESPONSE_BYTES} bytes)"
+            ));
         }
         Ok(())
     }
@@ -64,10 +98,71 @@ mod tests {
     #[test]
     fn defaults_are_finite_and_valid() {
         let config = Config::default();
-        assert_eq!(config.connect_timeout, Duration::from_secs(10));
+        assert_eq!(config.connect_timeout(), Duration::from_secs(10));
         assert_eq!(config.timeout, Duration::from_secs(30));
         assert_eq!(config.pool_idle_timeout, Duration::from_secs(90));
+        assert_eq!(config.max_response_bytes, 16 * 1024 * 1024);
         assert!(config.validate().is_ok());
+    }
+
+    #[test]
+    fn a_connect_timeout_not_shorter_than_the_total_is_rejected() {
+        for connect in [Duration::from_secs(30), Duration::from_secs(31)] {
+            let config = Config {
+                connect_timeout: Some(connect),
+                timeout: Duration::from_secs(30),
+                ..Config::default()
+            };
+            let err = config.validate().expect_err("connect ≥ total");
+            assert!(!err.may_have_been_sent());
+            let detail = err.source().expect("detail in source").to_string();
+            assert_eq!(
+                detail,
+                format!(
+                    "connect_timeout ({connect:?}) must be shorter than timeout (30s), which also covers \
+                     connecting; lower connect_timeout or raise timeout"
+                )
+            );
+        }
+        let config = Config {
+            connect_timeout: Some(Duration::from_millis(29_999)),
+            timeout: Duration::from_secs(30),
+            ..Config::default()
+        };
+        assert!(config.validate().is_ok());
+    }
+
+    #[test]
+    fn the_default_connect_timeout_stays_below_a_short_total() {
+        for (total, connect) in [
+            (Duration::from_secs(60), Duration::from_secs(10)),
+            (Duration::from_secs(20), Duration::from_secs(10)),
+            (Duration::from_secs(5), Duration::from_millis(2_500)),
+            (Duration::from_millis(300), Duration::from_millis(150)),
+        ] {
+            let config = Config {
+                timeout: total,
+                ..Config::default()
+            };
+            assert_eq!(config.connect_timeout(), connect, "{total:?}");
+            assert!(config.validate().is_ok(), "{total:?}");
+        }
+    }
+
+    #[test]
+    fn a_zero_response_limit_is_rejected() {
+        let config = Config {
+            max_response_bytes: 0,
+            ..Config::default()
+        };
+        let detail = config.validate().expect_err("zero limit");
+        assert!(
+            detail
+                .source()
+                .expect("detail")
+                .to_string()
+                .starts_with("max_response_bytes must be greater than zero"),
+        );
     }
 
     #[test]
@@ -85,7 +180,7 @@ mod tests {
         );
 
         let config = Config {
-            connect_timeout: Duration::ZERO,
+            connect_timeout: Some(Duration::ZERO),
             ..Config::default()
         };
         let detail = config.validate().expect_err("zero connect timeout");

@@ -150,6 +150,39 @@ pub(crate) struct ConfigError(pub(crate) String);
 #[cfg_attr(not(any(feature = "reqwest", feature = "hyper")), allow(dead_code))]
 pub(crate) struct InvalidRequest(pub(crate) String);
 
+/// A response body longer than the transport's `max_response_bytes`; its
+/// reading stopped at the limit.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the response body is larger than max_response_bytes ({limit} bytes); \
+     raise max_response_bytes on the transport builder if such a response is expected"
+)]
+#[cfg_attr(not(any(feature = "reqwest", feature = "hyper")), allow(dead_code))]
+pub(crate) struct ResponseTooLarge {
+    pub(crate) limit: usize,
+}
+
+impl ResponseTooLarge {
+    /// Fails early when the response declares a `content-length` above
+    /// `limit`, before any of the body is read.
+    #[cfg_attr(not(any(feature = "reqwest", feature = "hyper")), allow(dead_code))]
+    pub(crate) fn check_declared(
+        headers: &http::HeaderMap,
+        limit: usize,
+    ) -> Result<(), TransportError> {
+        let declared = headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        match declared {
+            Some(length) if length > u64::try_from(limit).unwrap_or(u64::MAX) => {
+                Err(TransportError::body(Self { limit }))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Checks what every bundled backend needs: an absolute `http` or `https`
 /// URI, and the default HTTP/1.1 version (the wire version is negotiated per
 /// connection, HTTP/2 only through TLS).

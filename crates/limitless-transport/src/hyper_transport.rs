@@ -6,14 +6,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
-use crate::config::Config;
-use crate::error::{chain_has_io_timeout, check_sendable};
+use crate::config::{Config, DEFAULT_MAX_RESPONSE_BYTES};
+use crate::error::{ResponseTooLarge, chain_has_io_timeout, check_sendable};
 use crate::{Transport, TransportError, TransportErrorKind};
 
 type HyperClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
@@ -24,8 +24,10 @@ type HyperClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 ///
 /// It speaks HTTP/1.1, and HTTP/2 where TLS negotiates it; plain `http` is
 /// allowed (for local servers). hyper never follows redirects. Timeouts are
-/// finite: 10 s to connect, 30 s for the whole exchange including the body;
-/// idle pooled connections are closed after 90 s. It does not read proxy
+/// finite: 10 s to connect, 30 s for the whole exchange including connecting
+/// and the body; idle pooled connections are closed after 90 s. It reads at
+/// most 16 MiB of a response body (see
+/// [`HyperTransportBuilder::max_response_bytes`]). It does not read proxy
 /// environment variables.
 ///
 /// Requests must be sent from within a tokio runtime. Cloning is cheap and
@@ -34,12 +36,14 @@ type HyperClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 pub struct HyperTransport {
     client: HyperClient,
     timeout: Duration,
+    max_response_bytes: usize,
 }
 
 impl fmt::Debug for HyperTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HyperTransport")
             .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -62,13 +66,19 @@ impl HyperTransport {
     /// Wraps a hyper-util client you built yourself, with the total
     /// `timeout` this transport puts around each exchange.
     ///
-    /// You then own its connector, its connect timeout and its pool; hyper
-    /// never follows redirects.
+    /// You then own its connector, its connect timeout (keep it shorter
+    /// than `timeout`, which covers connecting too) and its pool; hyper
+    /// never follows redirects. Response bodies are limited to the default
+    /// 16 MiB.
     pub fn from_client(
         client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
         timeout: Duration,
     ) -> Self {
-        Self { client, timeout }
+        Self {
+            client,
+            timeout,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
     }
 
     /// The underlying client.
@@ -86,14 +96,16 @@ pub struct HyperTransportBuilder {
 
 impl HyperTransportBuilder {
     /// How long to wait for the TCP connection and TLS handshake (default
-    /// 10 s). A connect timeout means the request was not sent.
+    /// 10 s, or half of `timeout` if that is shorter). It must be shorter
+    /// than `timeout`. A connect timeout means the request was not sent.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.config.connect_timeout = timeout;
+        self.config.connect_timeout = Some(timeout);
         self
     }
 
     /// How long the whole exchange may take, from connecting to the last
-    /// byte of the response body (default 30 s).
+    /// byte of the response body (default 30 s). It must be longer than
+    /// `connect_timeout`.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.config.timeout = timeout;
         self
@@ -112,12 +124,23 @@ impl HyperTransportBuilder {
         self
     }
 
+    /// The most response body bytes read (default 16 MiB). A longer body
+    /// fails with a [`Body`](TransportErrorKind::Body) error (the request
+    /// reached the server) as soon as it is declared or read past the limit.
+    pub fn max_response_bytes(mut self, max: usize) -> Self {
+        self.config.max_response_bytes = max;
+        self
+    }
+
     /// Builds the transport. No runtime is needed to build it, only to send.
     ///
     /// # Errors
     ///
-    /// A zero `connect_timeout` or `timeout` is rejected (the error's source
-    /// names the setting); so is a crypto provider rustls cannot use.
+    /// A zero `connect_timeout`, `timeout` or `max_response_bytes`, or a
+    /// `connect_timeout` not shorter than `timeout` (the total timeout
+    /// covers connecting, so the connect timeout could never fire), is
+    /// rejected (the error's source names the settings); so is a crypto
+    /// provider rustls cannot use.
     pub fn build(self) -> Result<HyperTransport, TransportError> {
         let config = self.config;
         config.validate()?;
@@ -125,7 +148,7 @@ impl HyperTransportBuilder {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
-        http.set_connect_timeout(Some(config.connect_timeout));
+        http.set_connect_timeout(Some(config.connect_timeout()));
 
         let provider = rustls::crypto::CryptoProvider::get_default()
             .cloned()
@@ -146,6 +169,7 @@ impl HyperTransportBuilder {
         Ok(HyperTransport {
             client,
             timeout: config.timeout,
+            max_response_bytes: config.max_response_bytes,
         })
     }
 }
@@ -158,13 +182,21 @@ impl Transport for HyperTransport {
     ) -> Result<http::Response<Bytes>, TransportError> {
         check_sendable(request.uri(), request.version())?;
         let request = request.map(Full::new);
+        let limit = self.max_response_bytes;
         let exchange = async {
             let response = self.client.request(request).await?;
             let (parts, body) = response.into_parts();
-            let body = body
+            ResponseTooLarge::check_declared(&parts.headers, limit)?;
+            let body = Limited::new(body, limit)
                 .collect()
                 .await
-                .map_err(TransportError::body)?
+                .map_err(|error| {
+                    if error.is::<LengthLimitError>() {
+                        TransportError::body(ResponseTooLarge { limit })
+                    } else {
+                        TransportError::body(error)
+                    }
+                })?
                 .to_bytes();
             Ok(http::Response::from_parts(parts, body))
         };
@@ -251,7 +283,23 @@ mod tests {
             .expect("builds");
         assert_eq!(
             format!("{transport:?}"),
-            "HyperTransport { timeout: 5s, .. }"
+            "HyperTransport { timeout: 5s, max_response_bytes: 16777216, .. }"
+        );
+    }
+
+    #[test]
+    fn a_connect_timeout_not_shorter_than_the_total_fails_to_build() {
+        let err = HyperTransport::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(3))
+            .build()
+            .expect_err("connect > total");
+        assert_eq!(err.kind(), TransportErrorKind::Other);
+        assert!(!err.may_have_been_sent());
+        let detail = err.source().expect("detail").to_string();
+        assert!(
+            detail.starts_with("connect_timeout (10s) must be shorter than timeout (3s)"),
+            "{detail}"
         );
     }
 }

@@ -11,8 +11,9 @@
 //! * `test-util`: `test_util::MockTransport` and
 //!   `test_util::FailingTransport`, test doubles for your own tests.
 //!
-//! The bundled transports never follow redirects, never retry, and have
-//! finite timeouts. Every implementation reports failures as a
+//! The bundled transports never follow redirects, never retry, have finite
+//! timeouts (the connect timeout shorter than the total), and read at most
+//! `max_response_bytes` of a response body (16 MiB by default). Every implementation reports failures as a
 //! [`TransportError`] that says whether the request may have reached the
 //! server; the client's retry policy depends on it.
 //!

@@ -3,10 +3,10 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 
-use crate::config::Config;
-use crate::error::{InvalidRequest, check_sendable};
+use crate::config::{Config, DEFAULT_MAX_RESPONSE_BYTES};
+use crate::error::{InvalidRequest, ResponseTooLarge, check_sendable};
 use crate::{Transport, TransportError, TransportErrorKind};
 
 /// A [`Transport`] backed by a [`reqwest::Client`] (rustls).
@@ -14,13 +14,16 @@ use crate::{Transport, TransportError, TransportErrorKind};
 /// Built with [`new`](Self::new) or [`builder`](Self::builder), it never
 /// follows redirects and has finite timeouts: 10 s to connect, 30 s for the
 /// whole exchange including the body, idle pooled connections closed after
-/// 90 s. Connections are pooled and reused. Like reqwest itself, it honours
-/// the `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` environment variables.
+/// 90 s. It reads at most 16 MiB of a response body (see
+/// [`ReqwestTransportBuilder::max_response_bytes`]). Connections are pooled
+/// and reused. Like reqwest itself, it honours the
+/// `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` environment variables.
 ///
 /// Cloning is cheap and shares the connection pool.
 #[derive(Clone, Debug)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    max_response_bytes: usize,
 }
 
 impl ReqwestTransport {
@@ -44,9 +47,13 @@ impl ReqwestTransport {
     /// of [`new`](Self::new), build it with
     /// `redirect(reqwest::redirect::Policy::none())` and finite
     /// `connect_timeout` and `timeout` values. A client that follows
-    /// redirects would re-send signed requests to another URL.
+    /// redirects would re-send signed requests to another URL. Response
+    /// bodies are still limited to the default 16 MiB.
     pub fn from_client(client: reqwest::Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
     }
 
     /// The underlying client.
@@ -70,9 +77,10 @@ pub struct ReqwestTransportBuilder {
 
 impl ReqwestTransportBuilder {
     /// How long to wait for the TCP connection and TLS handshake (default
-    /// 10 s). A connect timeout means the request was not sent.
+    /// 10 s, or half of `timeout` if that is shorter). It must be shorter
+    /// than `timeout`. A connect timeout means the request was not sent.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.config.connect_timeout = timeout;
+        self.config.connect_timeout = Some(timeout);
         self
     }
 
@@ -96,24 +104,37 @@ impl ReqwestTransportBuilder {
         self
     }
 
+    /// The most response body bytes read (default 16 MiB). A longer body
+    /// fails with a [`Body`](TransportErrorKind::Body) error (the request
+    /// reached the server) as soon as it is declared or read past the limit.
+    pub fn max_response_bytes(mut self, max: usize) -> Self {
+        self.config.max_response_bytes = max;
+        self
+    }
+
     /// Builds the transport.
     ///
     /// # Errors
     ///
-    /// A zero `connect_timeout` or `timeout` is rejected (the error's source
-    /// names the setting); so is a system where reqwest cannot set up TLS.
+    /// A zero `connect_timeout`, `timeout` or `max_response_bytes`, or a
+    /// `connect_timeout` not shorter than `timeout`, is rejected (the
+    /// error's source names the settings); so is a system where reqwest
+    /// cannot set up TLS.
     pub fn build(self) -> Result<ReqwestTransport, TransportError> {
         let config = self.config;
         config.validate()?;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(config.connect_timeout)
+            .connect_timeout(config.connect_timeout())
             .timeout(config.timeout)
             .pool_idle_timeout(config.pool_idle_timeout)
             .pool_max_idle_per_host(config.pool_max_idle_per_host)
             .build()
             .map_err(TransportError::not_sent)?;
-        Ok(ReqwestTransport { client })
+        Ok(ReqwestTransport {
+            client,
+            max_response_bytes: config.max_response_bytes,
+        })
     }
 }
 
@@ -128,13 +149,31 @@ impl Transport for ReqwestTransport {
         let status = response.status();
         let version = response.version();
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await?;
+        let body = read_body(&mut response, &headers, self.max_response_bytes).await?;
         let mut converted = http::Response::new(body);
         *converted.status_mut() = status;
         *converted.version_mut() = version;
         *converted.headers_mut() = headers;
         Ok(converted)
     }
+}
+
+/// Reads the whole body, failing as soon as it is declared or read longer
+/// than `limit` bytes.
+async fn read_body(
+    response: &mut reqwest::Response,
+    headers: &http::HeaderMap,
+    limit: usize,
+) -> Result<Bytes, TransportError> {
+    ResponseTooLarge::check_declared(headers, limit)?;
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        if chunk.len() > limit - body.len() {
+            return Err(TransportError::body(ResponseTooLarge { limit }));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// Converts the request without changing what goes on the wire.
@@ -253,5 +292,31 @@ mod tests {
             .build()
             .expect_err("zero timeout");
         assert_eq!(err.kind(), TransportErrorKind::Other);
+    }
+
+    #[test]
+    fn a_connect_timeout_not_shorter_than_the_total_fails_to_build() {
+        let err = ReqwestTransport::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(5))
+            .build()
+            .expect_err("connect = total");
+        assert_eq!(err.kind(), TransportErrorKind::Other);
+        assert!(!err.may_have_been_sent());
+        let detail = err.source().expect("detail").to_string();
+        assert!(
+            detail.starts_with("connect_timeout (5s) must be shorter than timeout (5s)"),
+            "{detail}"
+        );
+        let err = ReqwestTransport::builder()
+            .max_response_bytes(0)
+            .build()
+            .expect_err("zero limit");
+        assert!(
+            err.source()
+                .expect("detail")
+                .to_string()
+                .contains("max_response_bytes")
+        );
     }
 }

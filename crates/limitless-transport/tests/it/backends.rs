@@ -5,7 +5,7 @@ use std::time::Duration;
 use limitless_transport::{Bytes, Transport, TransportErrorKind};
 
 use crate::server::{Behaviour, RawServer, raw_response};
-use crate::support::{backends, backends_with};
+use crate::support::{backends, backends_limited, backends_with};
 
 const GENEROUS: Duration = Duration::from_secs(20);
 
@@ -244,5 +244,87 @@ async fn a_connect_timeout_was_not_sent() {
 
         assert_eq!(err.kind(), TransportErrorKind::Timeout, "{name}: {err:?}");
         assert!(!err.may_have_been_sent(), "{name}");
+    }
+}
+
+/// A limit far below what the servers below send.
+const LIMIT: usize = 64 * 1024;
+
+fn get(url: &str) -> http::Request<Bytes> {
+    http::Request::get(url)
+        .body(Bytes::new())
+        .expect("valid request")
+}
+
+#[tokio::test]
+async fn a_streamed_body_past_the_limit_is_a_body_error_that_may_have_been_sent() {
+    for (name, transport) in backends_limited(LIMIT) {
+        // 64 MiB, chunked: no length announced, so only counting can stop it.
+        let server = RawServer::start(Behaviour::Chunked {
+            total: 64 * 1024 * 1024,
+        })
+        .await;
+        let err = transport
+            .send(get(&server.url("/markets")))
+            .await
+            .expect_err(name);
+
+        assert_eq!(err.kind(), TransportErrorKind::Body, "{name}: {err:?}");
+        assert!(err.may_have_been_sent(), "{name}");
+        let detail = std::error::Error::source(&err).expect("detail").to_string();
+        assert!(
+            detail.contains("larger than max_response_bytes (65536 bytes)"),
+            "{name}: {detail}"
+        );
+        assert!(!err.to_string().contains("65536"), "{name}: short Display");
+        // Reading stopped near the limit instead of buffering the stream.
+        assert!(
+            server.streamed() < 64 * 1024 * 1024,
+            "{name}: the whole stream was read"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_declared_length_past_the_limit_fails_before_reading() {
+    let body = vec![b'x'; LIMIT + 1];
+    for (name, transport) in backends_limited(LIMIT) {
+        let server = RawServer::start(Behaviour::Respond(raw_response(
+            "200 OK",
+            &[("content-type", "application/json")],
+            &body,
+        )))
+        .await;
+        let err = transport
+            .send(get(&server.url("/markets")))
+            .await
+            .expect_err(name);
+        assert_eq!(err.kind(), TransportErrorKind::Body, "{name}: {err:?}");
+        assert!(err.may_have_been_sent(), "{name}");
+        assert!(
+            std::error::Error::source(&err)
+                .expect("detail")
+                .to_string()
+                .contains("max_response_bytes"),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_body_of_exactly_the_limit_is_read_whole() {
+    for (name, transport) in backends_limited(LIMIT) {
+        for behaviour in [
+            Behaviour::Chunked { total: LIMIT },
+            Behaviour::Respond(raw_response("200 OK", &[], &vec![b'7'; LIMIT])),
+        ] {
+            let server = RawServer::start(behaviour).await;
+            let response = transport
+                .send(get(&server.url("/markets")))
+                .await
+                .expect(name);
+            assert_eq!(response.body().len(), LIMIT, "{name}");
+            assert!(response.body().iter().all(|b| *b == b'7'), "{name}");
+        }
     }
 }

@@ -23,6 +23,10 @@ pub(crate) enum Behaviour {
     ResetAfterRequest,
     /// Answers with `Content-Length: 100` and only 10 body bytes, then closes.
     TruncatedBody,
+    /// Streams a chunked body of `total` bytes (no `content-length`), 4 KiB
+    /// per chunk, stopping early if the client hangs up; reports how many
+    /// body bytes it managed to write in [`RawServer::streamed`].
+    Chunked { total: usize },
 }
 
 /// One request as it arrived on the wire.
@@ -55,6 +59,7 @@ pub(crate) struct RawServer {
     addr: SocketAddr,
     accepts: Arc<AtomicUsize>,
     requests: Arc<Mutex<Vec<WireRequest>>>,
+    streamed: Arc<AtomicUsize>,
     task: JoinHandle<()>,
 }
 
@@ -64,9 +69,11 @@ impl RawServer {
         let addr = listener.local_addr().expect("local addr");
         let accepts = Arc::new(AtomicUsize::new(0));
         let requests = Arc::new(Mutex::new(Vec::new()));
+        let streamed = Arc::new(AtomicUsize::new(0));
         let task = tokio::spawn({
             let accepts = Arc::clone(&accepts);
             let requests = Arc::clone(&requests);
+            let streamed = Arc::clone(&streamed);
             async move {
                 loop {
                     let Ok((stream, _)) = listener.accept().await else {
@@ -78,6 +85,7 @@ impl RawServer {
                         connection,
                         behaviour.clone(),
                         Arc::clone(&requests),
+                        Arc::clone(&streamed),
                     ));
                 }
             }
@@ -86,8 +94,14 @@ impl RawServer {
             addr,
             accepts,
             requests,
+            streamed,
             task,
         }
+    }
+
+    /// Body bytes written so far by [`Behaviour::Chunked`].
+    pub(crate) fn streamed(&self) -> usize {
+        self.streamed.load(Ordering::SeqCst)
     }
 
     /// `http://127.0.0.1:<port>` + `path_and_query`.
@@ -121,6 +135,7 @@ async fn serve(
     connection: usize,
     behaviour: Behaviour,
     requests: Arc<Mutex<Vec<WireRequest>>>,
+    streamed: Arc<AtomicUsize>,
 ) {
     let mut buffer = Vec::new();
     loop {
@@ -146,6 +161,28 @@ async fn serve(
                 stream.set_linger(Some(Duration::ZERO)).expect("SO_LINGER");
                 drop(stream);
                 return;
+            }
+            Behaviour::Chunked { total } => {
+                let head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+                if stream.write_all(head).await.is_err() {
+                    return;
+                }
+                let chunk = [b'7'; 4096];
+                let mut left = *total;
+                while left > 0 {
+                    let n = left.min(chunk.len());
+                    let mut frame = format!("{n:x}\r\n").into_bytes();
+                    frame.extend_from_slice(&chunk[..n]);
+                    frame.extend_from_slice(b"\r\n");
+                    if stream.write_all(&frame).await.is_err() {
+                        return;
+                    }
+                    streamed.fetch_add(n, Ordering::SeqCst);
+                    left -= n;
+                }
+                if stream.write_all(b"0\r\n\r\n").await.is_err() {
+                    return;
+                }
             }
             Behaviour::TruncatedBody => {
                 let head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n";
