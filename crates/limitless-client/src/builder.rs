@@ -19,7 +19,8 @@ use crate::venues::VenueCache;
 pub const DEFAULT_BASE_URL: &str = "https://api.limitless.exchange";
 
 /// How long the default transport waits for a TCP (and TLS) connection,
-/// unless [`ClientBuilder::connect_timeout`] says otherwise.
+/// unless [`ClientBuilder::connect_timeout`] says otherwise (or a total
+/// timeout under twice this long halves it).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long one attempt on the default transport may take, from connecting
@@ -160,7 +161,9 @@ impl ClientBuilder {
     }
 
     /// The connect timeout of the default transport (default
-    /// [`DEFAULT_CONNECT_TIMEOUT`]). A connect timeout means nothing was
+    /// [`DEFAULT_CONNECT_TIMEOUT`], or half the [`timeout`](Self::timeout)
+    /// when that is shorter). It must be shorter than the total timeout,
+    /// which also covers connecting. A connect timeout means nothing was
     /// sent. With your own [`transport`](Self::transport), configure
     /// timeouts there.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
@@ -248,9 +251,12 @@ impl ClientBuilder {
                 (transport, None)
             }
             None => {
+                let total = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
                 let timeouts = Timeouts {
-                    connect: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-                    total: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                    connect: self
+                        .connect_timeout
+                        .unwrap_or_else(|| DEFAULT_CONNECT_TIMEOUT.min(total / 2)),
+                    total,
                 };
                 (default_transport(timeouts)?, Some(timeouts))
             }

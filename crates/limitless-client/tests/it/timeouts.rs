@@ -48,11 +48,25 @@ fn the_builder_gives_the_default_transport_finite_timeouts() {
     assert_eq!(tuned.timeout(), Some(Duration::from_secs(3)));
     assert_eq!(tuned.connect_timeout(), Some(Duration::from_secs(1)));
 
-    for zero in [
+    // A short total timeout keeps a connect timeout that can fire.
+    let short = Client::builder()
+        .timeout(Duration::from_secs(3))
+        .build()
+        .unwrap();
+    assert_eq!(short.connect_timeout(), Some(Duration::from_millis(1_500)));
+
+    for unusable in [
         Client::builder().timeout(Duration::ZERO).build(),
         Client::builder().connect_timeout(Duration::ZERO).build(),
+        Client::builder()
+            .timeout(Duration::from_secs(5))
+            .connect_timeout(Duration::from_secs(5))
+            .build(),
     ] {
-        assert!(matches!(zero, Err(Error::Config { .. })), "{zero:?}");
+        assert!(
+            matches!(unusable, Err(Error::Config { .. })),
+            "{unusable:?}"
+        );
     }
 }
 
