@@ -123,7 +123,7 @@ fn describe_verify_error(
 
 /// Who a request is charged to under the rate limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Principal<'a> {
+enum Principal<'a> {
     /// A verified, unrevoked API token.
     Token(&'a str),
     /// A known identity token's profile.
@@ -144,7 +144,7 @@ impl Principal<'_> {
 
 /// Takes one request from `principal`'s bucket, or answers 429. Must not be
 /// called with the state lock held.
-pub(crate) fn charge(app: &App, principal: Principal<'_>) -> Result<(), ApiError> {
+fn charge(app: &App, principal: Principal<'_>) -> Result<(), ApiError> {
     let Some(per_second) = app.rate_limit() else {
         return Ok(());
     };
@@ -217,7 +217,7 @@ impl FromRequest<App> for Signed {
                 &VerifyError::UnknownToken,
                 &parts.headers,
                 parts.method.as_str(),
-                parts.uri.path(),
+                parts.uri.path_and_query().map_or("/", |p| p.as_str()),
             )));
         };
         token.last_used_at = Some(used_at);
