@@ -4,7 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::uri::{Authority, Scheme};
+use http::{HeaderMap, HeaderName, HeaderValue, Uri};
 use limitless_auth::{HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HmacCredentials, Signer};
 use limitless_transport::{SharedTransport, Transport};
 use url::Url;
@@ -264,11 +265,19 @@ impl ClientBuilder {
         let skew_correction = self.skew_correction.unwrap_or(self.clock.is_none());
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let skew = Arc::new(SkewCorrectedClock::new(clock, skew_correction));
+        let (scheme, authority) = origin_parts(&origin)?;
+        let token_id = match &signer {
+            Some(signer) => Some(token_id_value(signer.token_id())?),
+            None => None,
+        };
         Ok(HttpClient::from_inner(Inner {
             origin,
+            scheme,
+            authority,
             prefix,
             transport,
             signer,
+            token_id,
             api_key,
             default_headers,
             clock: skew.clone(),
@@ -278,6 +287,27 @@ impl ClientBuilder {
             timeouts,
         }))
     }
+}
+
+/// The scheme and authority of `scheme://host[:port]`, for building request
+/// URIs without parsing them again.
+fn origin_parts(origin: &str) -> Result<(Scheme, Authority), Error> {
+    let unusable = || Error::config(format!("base_url's origin `{origin}` is not a valid URI"));
+    let uri: Uri = origin.parse().map_err(|_| unusable())?;
+    let parts = uri.into_parts();
+    match (parts.scheme, parts.authority) {
+        (Some(scheme), Some(authority)) => Ok((scheme, authority)),
+        _ => Err(unusable()),
+    }
+}
+
+/// The `lmts-api-key` value: the token id, not secret.
+fn token_id_value(token_id: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(token_id).map_err(|_| {
+        Error::config(
+            "hmac_credentials.token_id contains characters that are not allowed in an HTTP header; use the tokenId returned by derive_token",
+        )
+    })
 }
 
 fn parse_base_url(base_url: &str) -> Result<(String, String), Error> {

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
+use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use limitless_auth::{
     DEFAULT_MAX_SKEW, HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, Signer, SigningInput,
@@ -35,6 +36,16 @@ pub(crate) const HEADER_X_API_KEY: &str = "x-api-key";
 pub(crate) const HEADER_IDENTITY: &str = "identity";
 const HEADER_SDK_VERSION: &str = "x-sdk-version";
 
+// Header names built at compile time, not parsed per request.
+const SDK_VERSION: HeaderName = HeaderName::from_static(HEADER_SDK_VERSION);
+const API_KEY: HeaderName = HeaderName::from_static(HEADER_API_KEY);
+const TIMESTAMP: HeaderName = HeaderName::from_static(HEADER_TIMESTAMP);
+const SIGNATURE: HeaderName = HeaderName::from_static(HEADER_SIGNATURE);
+const X_API_KEY: HeaderName = HeaderName::from_static(HEADER_X_API_KEY);
+const IDENTITY: HeaderName = HeaderName::from_static(HEADER_IDENTITY);
+/// The headers the client sets on every request, besides authentication.
+const SDK_HEADERS: usize = 4;
+
 /// A configured connection to the Limitless API: base URL, credentials,
 /// transport, clock and retry policy.
 ///
@@ -48,10 +59,15 @@ pub struct HttpClient {
 pub(crate) struct Inner {
     /// `scheme://host[:port]`.
     pub(crate) origin: String,
+    /// `origin`'s scheme and authority, parsed once for every request URI.
+    pub(crate) scheme: Scheme,
+    pub(crate) authority: Authority,
     /// The base URL's path without a trailing `/` (empty for none).
     pub(crate) prefix: String,
     pub(crate) transport: SharedTransport,
     pub(crate) signer: Option<Signer>,
+    /// The `lmts-api-key` value (the signer's token id), made once.
+    pub(crate) token_id: Option<HeaderValue>,
     /// Sensitive `X-API-Key` value.
     pub(crate) api_key: Option<HeaderValue>,
     pub(crate) default_headers: HeaderMap,
@@ -201,28 +217,53 @@ impl HttpClient {
 
     /// The path (base URL prefix included) as it appears in errors and traces.
     fn full_path(&self, spec: &RequestSpec) -> String {
-        format!("{}{}", self.inner.prefix, spec.path)
+        self.path_of(spec).to_string()
+    }
+
+    /// [`full_path`](Self::full_path), formatted only when shown.
+    fn path_of<'a>(&'a self, spec: &'a RequestSpec) -> FullPath<'a> {
+        FullPath {
+            prefix: &self.inner.prefix,
+            path: &spec.path,
+        }
     }
 
     /// Builds one signed attempt of `spec` at time `now`. Pure: no I/O.
+    ///
+    /// Per request it allocates the path, the header map and the two
+    /// time-dependent header values; everything else (scheme, authority,
+    /// header names, the token id, default headers' values) is shared.
     pub(crate) fn build_request(
         &self,
         spec: &RequestSpec,
         now: SystemTime,
     ) -> Result<http::Request<Bytes>, Error> {
         let inner = &self.inner;
-        let path_and_query = format!("{}{}", inner.prefix, spec.path_and_query());
-        let uri = Uri::try_from(format!("{}{path_and_query}", inner.origin)).map_err(|_| {
+        let invalid_path = || {
             Error::invalid(format!(
                 "{}: the request path is not a valid URI; check the identifiers passed",
                 spec.operation
             ))
-        })?;
+        };
+        let path_and_query =
+            PathAndQuery::from_maybe_shared(Bytes::from(spec.path_and_query_below(&inner.prefix)))
+                .map_err(|_| invalid_path())?;
+        let mut uri = http::uri::Parts::default();
+        uri.scheme = Some(inner.scheme.clone());
+        uri.authority = Some(inner.authority.clone());
+        uri.path_and_query = Some(path_and_query);
+        let uri = Uri::from_parts(uri).map_err(|_| invalid_path())?;
+        let path_and_query = uri.path_and_query().map_or("/", PathAndQuery::as_str);
         let body = spec.body.clone().unwrap_or_default();
 
-        let mut headers = inner.default_headers.clone();
+        let mut headers = HeaderMap::with_capacity(
+            inner.default_headers.len() + spec.headers.len() + SDK_HEADERS + 3,
+        );
+        for (name, value) in &inner.default_headers {
+            headers.append(name.clone(), value.clone());
+        }
         headers.insert(USER_AGENT, HeaderValue::from_static(SDK_ID));
-        headers.insert(HEADER_SDK_VERSION, HeaderValue::from_static(SDK_ID));
+        headers.insert(SDK_VERSION, HeaderValue::from_static(SDK_ID));
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         if spec.body.is_some() && spec.method != Method::DELETE {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -232,26 +273,25 @@ impl HttpClient {
         }
         match &spec.auth {
             Auth::Identity(value) => {
-                headers.insert(HeaderName::from_static(HEADER_IDENTITY), value.clone());
+                headers.insert(IDENTITY, value.clone());
             }
             Auth::Configured => {
-                if let Some(signer) = &inner.signer {
+                if let (Some(signer), Some(token_id)) = (&inner.signer, &inner.token_id) {
                     let timestamp = Timestamp::from_system_time(now)
                         .map_err(|source| Error::Signing { source })?;
                     let signed = signer.sign(&SigningInput {
                         timestamp: &timestamp,
                         method: spec.method.as_str(),
-                        path_and_query: &path_and_query,
+                        path_and_query,
                         body: &body,
                     });
-                    let api_key = header_value(signed.api_key(), false)?;
                     let timestamp = header_value(signed.timestamp(), false)?;
                     let signature = header_value(signed.signature(), true)?;
-                    headers.insert(HeaderName::from_static(HEADER_API_KEY), api_key);
-                    headers.insert(HeaderName::from_static(HEADER_TIMESTAMP), timestamp);
-                    headers.insert(HeaderName::from_static(HEADER_SIGNATURE), signature);
+                    headers.insert(API_KEY, token_id.clone());
+                    headers.insert(TIMESTAMP, timestamp);
+                    headers.insert(SIGNATURE, signature);
                 } else if let Some(api_key) = &inner.api_key {
-                    headers.insert(HeaderName::from_static(HEADER_X_API_KEY), api_key.clone());
+                    headers.insert(X_API_KEY, api_key.clone());
                 }
             }
         }
@@ -272,7 +312,7 @@ impl HttpClient {
     /// is not idempotent and may have been carried out ends in
     /// [`Error::OutcomeUnknown`].
     pub(crate) async fn send(&self, spec: &RequestSpec) -> Result<RawResponse, Error> {
-        let path = self.full_path(spec);
+        let path = self.path_of(spec);
         let span = tracing::info_span!(
             "limitless_request",
             operation = spec.operation,
@@ -332,7 +372,7 @@ impl HttpClient {
                     RetryDecision::Stop => {
                         return exchange
                             .outcome
-                            .map_err(|error| outcome_error(spec, &path, error));
+                            .map_err(|error| outcome_error(spec, &path.to_string(), error));
                     }
                 }
             }
@@ -343,7 +383,7 @@ impl HttpClient {
 
     /// One signed attempt: reads the clock, signs, sends, learns the clock
     /// offset from the response's `Date`, classifies the status.
-    async fn attempt(&self, spec: &RequestSpec, path: &str) -> Exchange {
+    async fn attempt(&self, spec: &RequestSpec, path: &FullPath<'_>) -> Exchange {
         let skew = &*self.inner.skew;
         let sent = skew.base_now();
         let signed_at = skew.offset().apply(sent);
@@ -352,13 +392,16 @@ impl HttpClient {
             Err(error) => return Exchange::failed(error),
         };
         let hmac_signed = request.headers().contains_key(HEADER_SIGNATURE);
-        let response = match self.inner.transport.send(request).await {
+        // Straight to the transport's own implementation: one boxed future,
+        // not one per wrapper (`SharedTransport`, `Arc`).
+        let transport: &dyn Transport = self.inner.transport.as_arc().as_ref();
+        let response = match transport.send(request).await {
             Ok(response) => response,
             Err(source) => {
                 return Exchange::failed(Error::Transport {
                     source,
                     method: spec.method.clone(),
-                    path: path.to_owned(),
+                    path: path.to_string(),
                 });
             }
         };
@@ -387,7 +430,7 @@ impl HttpClient {
                 message: parse_api_error_message(raw.status, &raw.body),
                 status: raw.status,
                 method: spec.method.clone(),
-                path: path.to_owned(),
+                path: path.to_string(),
                 headers: raw.headers,
                 body: raw.body,
             };
@@ -526,12 +569,24 @@ pub(crate) fn decode<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error>
     })
 }
 
+/// A signed header value: base64 or the timestamp, so always valid.
 fn header_value(value: &str, sensitive: bool) -> Result<HeaderValue, Error> {
-    let mut value = HeaderValue::from_str(value).map_err(|_| {
-        Error::config(
-            "the HMAC token id contains characters that are not allowed in an HTTP header",
-        )
-    })?;
+    let mut value = HeaderValue::from_str(value)
+        .map_err(|_| Error::config("the signed headers are not valid HTTP header values"))?;
     value.set_sensitive(sensitive);
     Ok(value)
+}
+
+/// The base URL's path prefix followed by a request's path, shown in errors
+/// and traces; formatted only when one of them needs it.
+struct FullPath<'a> {
+    prefix: &'a str,
+    path: &'a str,
+}
+
+impl fmt::Display for FullPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.prefix)?;
+        f.write_str(self.path)
+    }
 }

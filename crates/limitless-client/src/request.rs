@@ -170,12 +170,20 @@ impl RequestSpec {
         self
     }
 
-    /// The path and query as sent and signed, below the base URL's path prefix.
-    pub(crate) fn path_and_query(&self) -> String {
-        match &self.query {
-            Some(query) => format!("{}?{query}", self.path),
-            None => self.path.clone(),
+    /// `prefix`, then the path and query as sent and signed, built in one
+    /// allocation.
+    pub(crate) fn path_and_query_below(&self, prefix: &str) -> String {
+        let query = self.query.as_deref();
+        let mut text = String::with_capacity(
+            prefix.len() + self.path.len() + query.map_or(0, |query| query.len() + 1),
+        );
+        text.push_str(prefix);
+        text.push_str(&self.path);
+        if let Some(query) = query {
+            text.push('?');
+            text.push_str(query);
         }
+        text
     }
 }
 
@@ -208,13 +216,17 @@ mod tests {
             .unwrap();
         assert!(!spec.idempotent);
         assert_eq!(spec.body.as_deref(), Some(&b"{}"[..]));
-        assert_eq!(spec.path_and_query(), "/auth/api-tokens/derive");
+        assert_eq!(spec.path_and_query_below(""), "/auth/api-tokens/derive");
 
         let spec = RequestSpec::delete("cancel", "/orders/x".into())
             .query([("onBehalfOf", "42".to_owned())]);
         assert!(spec.idempotent);
         assert_eq!(spec.body, None);
-        assert_eq!(spec.path_and_query(), "/orders/x?onBehalfOf=42");
+        assert_eq!(spec.path_and_query_below(""), "/orders/x?onBehalfOf=42");
+        assert_eq!(
+            spec.path_and_query_below("/api/v1"),
+            "/api/v1/orders/x?onBehalfOf=42"
+        );
     }
 
     #[test]
