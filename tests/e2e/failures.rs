@@ -217,7 +217,7 @@ async fn another_partners_sub_account_is_out_of_reach() {
         .create_order(&order)
         .await
         .unwrap_err();
-    assert!(matches!(status(&error), Some(403 | 404)), "{error}");
+    assert_eq!(status(&error), Some(404), "{error}");
     let error = theirs
         .partner_accounts
         .check_allowances(alice.profile_id)
