@@ -1,5 +1,6 @@
-//! Workspace-level tests: end-to-end flows in `e2e/`, hostile input in
-//! `hostile/`, and the README's examples, compiled and run as doctests here.
+//! Workspace-level tests: end-to-end flows in `e2e/`, reliability against the
+//! sandbox in `reliability/`, hostile input in `hostile/`, and the README's
+//! examples, compiled and run as doctests here.
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
