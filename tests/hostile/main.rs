@@ -116,6 +116,15 @@ fn body(valid: &'static str) -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
+/// 256 cases per property (`PROPTEST_CASES` raises it for a deeper run);
+/// no regression files written into the source tree.
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Harness.
 
@@ -253,6 +262,8 @@ fn for_each_call(
 // parse_api_error_message.
 
 proptest! {
+    #![proptest_config(config())]
+
     #[test]
     fn error_messages_from_arbitrary_bytes_are_never_empty(
         status in any_status(),
@@ -312,6 +323,8 @@ proptest! {
 // Through the client.
 
 proptest! {
+    #![proptest_config(config())]
+
     #[test]
     fn a_success_body_that_does_not_decode_keeps_its_bytes(
         status in success_status(),
@@ -449,5 +462,22 @@ fn garbage_error_bodies_are_api_errors_with_the_exact_bytes() {
             assert_eq!(api.status, status);
             assert_eq!(api.message, message);
         }
+    }
+}
+
+/// The inputs the fuzzer and the properties above found: an empty string
+/// where the message is read from. The API's TypeScript and Python SDKs skip
+/// empty strings (PROTOCOL §4.1); a message must never be empty.
+#[test]
+fn empty_message_strings_still_give_a_message() {
+    for body in [
+        r#""""#,
+        r#"{"message":""}"#,
+        r#"{"error":""}"#,
+        r#"{"msg":""}"#,
+        r#"{"message":"","error":"","msg":""}"#,
+    ] {
+        let message = parse_api_error_message(StatusCode::BAD_REQUEST, body.as_bytes());
+        assert!(!message.is_empty(), "body {body}");
     }
 }
