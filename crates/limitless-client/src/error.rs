@@ -383,12 +383,19 @@ pub fn parse_api_error_message(status: StatusCode, body: &[u8]) -> String {
             };
         }
     };
+    // A blank string says nothing: fall through to the next source, as the
+    // official TypeScript and Python SDKs do.
+    let non_blank = |value: Option<&Value>| match value {
+        Some(Value::String(text)) if !text.trim().is_empty() => Some(text.clone()),
+        _ => None,
+    };
     match &data {
         Value::Null => fallback(),
+        Value::String(text) if text.trim().is_empty() => fallback(),
         Value::String(text) => text.clone(),
         Value::Object(map) => {
-            if let Some(Value::String(message)) = map.get("message") {
-                return message.clone();
+            if let Some(message) = non_blank(map.get("message")) {
+                return message;
             }
             if let Some(Value::Array(_)) = map.get("message") {
                 let rendered = render_message_items(body);
@@ -396,18 +403,24 @@ pub fn parse_api_error_message(status: StatusCode, body: &[u8]) -> String {
                     return rendered;
                 }
             }
-            for key in ["error", "msg"] {
-                if let Some(Value::String(message)) = map.get(key) {
-                    return message.clone();
-                }
+            if let Some(message) = ["error", "msg"]
+                .into_iter()
+                .find_map(|key| non_blank(map.get(key)))
+            {
+                return message;
             }
             match map.get("errors") {
                 Some(errors) if !errors.is_null() => errors.to_string(),
-                _ => data.to_string(),
+                _ => body_text(body),
             }
         }
-        _ => data.to_string(),
+        _ => body_text(body),
     }
+}
+
+/// The body as the server sent it (valid JSON here), so keys keep their order.
+fn body_text(body: &[u8]) -> String {
+    String::from_utf8_lossy(body).trim().to_owned()
 }
 
 /// Renders a `message` array, keeping each object's keys in body order.
@@ -507,6 +520,25 @@ mod tests {
         assert_eq!(parse(400, r#""plain json string""#), "plain json string");
         assert_eq!(parse(400, r#"{"code":"X"}"#), r#"{"code":"X"}"#);
         assert_eq!(parse(400, "[1,2]"), "[1,2]");
+    }
+
+    #[test]
+    fn blank_strings_fall_through_to_the_next_source() {
+        let parse = |body: &str| parse_api_error_message(StatusCode::BAD_REQUEST, body.as_bytes());
+        assert_eq!(parse(r#""""#), "Request failed with status 400");
+        assert_eq!(parse(r#""  ""#), "Request failed with status 400");
+        assert_eq!(
+            parse(r#"{"message":"","error":"Bad Request"}"#),
+            "Bad Request"
+        );
+        assert_eq!(
+            parse(r#"{"message":" ","error":"","msg":"try again"}"#),
+            "try again"
+        );
+        assert_eq!(
+            parse(r#"{"message":"","error":"","msg":""}"#),
+            r#"{"message":"","error":"","msg":""}"#
+        );
     }
 
     #[test]
