@@ -16,8 +16,14 @@
 //!   64 in flight: 64 tasks on a 2-worker runtime, each making calls back to
 //!   back; the figure is wall time per call.
 //!
-//! The server runs on its own thread and runtime; its cost is in both sides
-//! of every ratio.
+//! The server runs as tasks on the same runtime as the callers: a call then
+//! costs what the client and the server do, not how fast a sleeping thread
+//! wakes up (tens of microseconds on a virtual machine, and varying with
+//! load). The server's cost is in both sides of every ratio.
+//!
+//! - `signed_get/ready_transport`: the client's own work per call, through a
+//!   transport that hands back a ready response at once, against decoding
+//!   that response by hand.
 //!
 //! On a busy machine criterion's means wander by more than the 2 % being
 //! judged. `CALLS_MIN=1` runs each pair instead as interleaved batches and
@@ -98,6 +104,22 @@ fn client_on(transport: impl limitless_client::Transport, server: SocketAddr) ->
         .build()
         .unwrap();
     Client::from_http_client(http).unwrap()
+}
+
+/// A client whose transport answers at once with a ready response: what is
+/// left is the client's own work per call.
+fn client_on_ready_transport() -> Client {
+    let answer = limitless_transport::transport_fn(|_request| async {
+        Ok::<_, limitless_client::TransportError>(http::Response::new(Bytes::from_static(
+            local_server::TOKENS.as_bytes(),
+        )))
+    });
+    client_on(answer, "127.0.0.1:1".parse().unwrap())
+}
+
+/// The floor of [`client_on_ready_transport`]: decoding the same body.
+fn decode_ready_body() -> Vec<ApiToken> {
+    serde_json::from_slice(black_box(local_server::TOKENS.as_bytes())).unwrap()
 }
 
 /// One way of making the signed GET, cheap to clone into tasks.
@@ -350,13 +372,13 @@ fn build_order(c: &mut Criterion) {
 }
 
 fn signed_get(c: &mut Criterion) {
-    let server = local_server::start(1);
-    // Pooled connections belong to the runtime that opened them: each
-    // runtime gets its own clients.
+    // Each runtime serves its own clients: pooled connections belong to the
+    // runtime that opened them, and a server on the same runtime answers
+    // without waking another thread.
     let sequential = current_thread();
     let concurrent = two_workers();
-    let on_sequential = backends(server);
-    let on_concurrent = backends(server);
+    let on_sequential = backends(sequential.block_on(local_server::serve()).unwrap());
+    let on_concurrent = backends(concurrent.block_on(local_server::serve()).unwrap());
     for (backend, in_flight) in on_sequential.iter().zip(&on_concurrent) {
         // Connect and check the answer once.
         for caller in [&backend.client, &backend.bare] {
@@ -400,6 +422,28 @@ fn interleaved_minimum() {
         );
     }
 
+    {
+        let client = client_on_ready_transport();
+        let runtime = current_thread();
+        let mut best = [Duration::MAX; 2];
+        for _ in 0..200 {
+            let started = Instant::now();
+            for _ in 0..200 {
+                black_box(decode_ready_body());
+            }
+            best[0] = best[0].min(started.elapsed() / 200);
+            let per_call = runtime.block_on(async {
+                let started = Instant::now();
+                for _ in 0..200 {
+                    black_box(client.api_tokens.list_tokens().await.unwrap());
+                }
+                started.elapsed() / 200
+            });
+            best[1] = best[1].min(per_call);
+        }
+        report("signed_get/ready_transport", best[0], best[1]);
+    }
+
     let server = local_server::start(1);
     {
         let client = client_with_market(server);
@@ -430,8 +474,8 @@ fn interleaved_minimum() {
 
     let sequential = current_thread();
     let concurrent = two_workers();
-    let on_sequential = backends(server);
-    let on_concurrent = backends(server);
+    let on_sequential = backends(sequential.block_on(local_server::serve()).unwrap());
+    let on_concurrent = backends(concurrent.block_on(local_server::serve()).unwrap());
     for (backend, in_flight) in on_sequential.iter().zip(&on_concurrent) {
         let pair = [&backend.bare, &backend.client];
         let mut best = [Duration::MAX; 2];
@@ -487,8 +531,17 @@ fn profile_loop(spec: &str) {
     let backend = parts.next().unwrap_or("reqwest");
     let which = parts.next().unwrap_or("client");
     let calls = parts.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
-    let server = local_server::start(1);
     let runtime = current_thread();
+    if backend == "ready" {
+        let client = client_on_ready_transport();
+        runtime.block_on(async {
+            for _ in 0..calls {
+                black_box(client.api_tokens.list_tokens().await.unwrap());
+            }
+        });
+        return;
+    }
+    let server = runtime.block_on(local_server::serve()).unwrap();
     let backend = backends(server)
         .into_iter()
         .find(|b| b.name == backend)

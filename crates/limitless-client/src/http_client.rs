@@ -322,30 +322,40 @@ impl HttpClient {
             latency_ms = Empty,
             attempt = Empty,
         );
+        // The span's fields cost clock reads; skip them when nothing records them.
+        let traced = !span.is_disabled();
         async {
             let started = Instant::now();
             let mut skew_retry_left = self.inner.skew.is_enabled() && spec.idempotent;
             let mut number = 0_u32;
             loop {
                 number += 1;
-                let attempt_started = Instant::now();
+                let attempt_started = if traced && number > 1 {
+                    Instant::now()
+                } else {
+                    started
+                };
                 let exchange = self.attempt(spec, &path).await;
-                let latency_ms =
-                    u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX);
-                let span = tracing::Span::current();
-                span.record("attempt", number);
-                span.record("latency_ms", latency_ms);
-                match &exchange.outcome {
-                    Ok(raw) => {
-                        span.record("status", raw.status.as_u16());
-                    }
-                    Err(error) => {
-                        if let Some(status) = error.status() {
-                            span.record("status", status.as_u16());
-                        }
-                        tracing::debug!(error = %error, "request failed");
+                if traced {
+                    let latency_ms =
+                        u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                    let span = tracing::Span::current();
+                    span.record("attempt", number);
+                    span.record("latency_ms", latency_ms);
+                    let status = match &exchange.outcome {
+                        Ok(raw) => Some(raw.status),
+                        Err(error) => error.status(),
+                    };
+                    if let Some(status) = status {
+                        span.record("status", status.as_u16());
                     }
                 }
+                let error = match &exchange.outcome {
+                    // An accepted response is final: no retry decision to make.
+                    Ok(_) => return exchange.outcome,
+                    Err(error) => error,
+                };
+                tracing::debug!(error = %error, "request failed");
                 if skew_retry_left && exchange.rejected_for_skew() {
                     skew_retry_left = false;
                     tracing::debug!(
@@ -391,7 +401,8 @@ impl HttpClient {
             Ok(request) => request,
             Err(error) => return Exchange::failed(error),
         };
-        let hmac_signed = request.headers().contains_key(HEADER_SIGNATURE);
+        // What `build_request` signs, without looking the header up.
+        let hmac_signed = matches!(spec.auth, Auth::Configured) && self.inner.signer.is_some();
         // Straight to the transport's own implementation: one boxed future,
         // not one per wrapper (`SharedTransport`, `Arc`).
         let transport: &dyn Transport = self.inner.transport.as_arc().as_ref();
