@@ -371,6 +371,26 @@ fn build_order(c: &mut Criterion) {
     group.finish();
 }
 
+fn ready_transport(c: &mut Criterion) {
+    let client = client_on_ready_transport();
+    let runtime = current_thread();
+    let mut group = c.benchmark_group("signed_get/ready_transport");
+    group.bench_function("decode", |b| b.iter(decode_ready_body));
+    group.bench_function("client", |b| {
+        // One runtime entry for the whole batch, as in a running service.
+        b.iter_custom(|calls| {
+            runtime.block_on(async {
+                let started = Instant::now();
+                for _ in 0..calls {
+                    black_box(client.api_tokens.list_tokens().await.unwrap());
+                }
+                started.elapsed()
+            })
+        })
+    });
+    group.finish();
+}
+
 fn signed_get(c: &mut Criterion) {
     // Each runtime serves its own clients: pooled connections belong to the
     // runtime that opened them, and a server on the same runtime answers
@@ -521,7 +541,7 @@ criterion_group! {
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = build_order, signed_get
+    targets = build_order, ready_transport, signed_get
 }
 
 /// `CALLS_LOOP=<backend>/<client|bare>[/<calls>]`: only that caller,
