@@ -1,11 +1,13 @@
-//! Heap allocations per signed GET, counted by a counting global allocator.
+//! The client's hot path: heap allocations per signed GET, counted by a
+//! counting global allocator, and no lock held while a request is in the
+//! transport.
 //!
-//! Its own test binary, with one test: the allocator counts every thread of
-//! the process, so nothing else may run while it measures, and everything it
-//! measures runs on one current-thread runtime (client, transport and the
-//! local server alike).
+//! Its own test binary: the allocator counts every thread of the process,
+//! so the tests here take turns (`SERIAL`), and everything the allocation
+//! test measures runs on one current-thread runtime (client, transport and
+//! the local server alike).
 //!
-//! Figures (printed; run with `--nocapture` to see them):
+//! Allocation figures (printed; run with `--nocapture` to see them):
 //! - the client's own allocations per `list_tokens()` through a transport
 //!   that hands back a ready response, next to those of decoding the same
 //!   body by hand;
@@ -22,19 +24,28 @@ mod local_server;
 
 use std::alloc::System;
 use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{ACCEPT, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Uri};
 use http_body_util::{BodyExt, Full};
 use limitless_auth::{Signer, SigningInput, Timestamp};
-use limitless_client::{ApiToken, Client, FixedClock, HmacCredentials, TransportError};
+use limitless_client::{
+    ApiToken, Client, CreateDelegatedOrderParams, FixedClock, HmacCredentials, Side, TransportError,
+};
 use limitless_transport::{HyperTransport, ReqwestTransport, transport_fn};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 use tokio::runtime::Runtime;
+use tokio::sync::Barrier;
+use tokio::task::JoinSet;
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+/// Held by each test for its whole run: the allocation counts are global.
+static SERIAL: Mutex<()> = Mutex::new(());
 
 const TOKEN_ID: &str = "tok_bench";
 const SECRET: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4v";
@@ -183,6 +194,7 @@ fn hyper_calls(runtime: &Runtime, base_url: &str) {
 
 #[test]
 fn allocations_per_signed_get() {
+    let _serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
     let runtime = runtime();
     let extra = client_allocations(&runtime);
 
@@ -199,4 +211,76 @@ fn allocations_per_signed_get() {
     );
     // A call cannot be free: signing alone needs header values.
     assert!(extra >= 3.0, "{extra}");
+}
+
+/// Calls made at once in [`no_lock_is_held_while_a_request_is_in_flight`].
+const AT_ONCE: usize = 8;
+
+/// Every request waits in the transport until [`AT_ONCE`] requests are
+/// there together. If the client held a lock (its venue cache, its clock,
+/// its configuration) across the transport call, the calls could not all
+/// arrive and none would finish.
+#[test]
+fn no_lock_is_held_while_a_request_is_in_flight() {
+    let _serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
+    let gate = Arc::new(Barrier::new(AT_ONCE));
+    let transport = transport_fn(move |request: http::Request<Bytes>| {
+        let gate = gate.clone();
+        async move {
+            gate.wait().await;
+            let body = match (request.method().as_str(), request.uri().path()) {
+                ("GET", path) if path.starts_with("/markets/") => local_server::MARKET,
+                ("POST", "/orders") => local_server::ORDER,
+                _ => local_server::TOKENS,
+            };
+            Ok::<_, TransportError>(http::Response::new(Bytes::from_static(body.as_bytes())))
+        }
+    });
+    let client = client_with(transport, "https://api.limitless.exchange");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        // Reads: AT_ONCE signed GETs in the transport together.
+        let mut calls = JoinSet::new();
+        for _ in 0..AT_ONCE {
+            let client = client.clone();
+            calls.spawn(async move { client.api_tokens.list_tokens().await.map(|t| t.len()) });
+        }
+        // Orders on a market whose venue is not cached yet: every order
+        // fetches it, and all fetches, then all orders, meet in the transport.
+        for _ in 0..AT_ONCE {
+            let client = client.clone();
+            calls.spawn(async move {
+                let order = CreateDelegatedOrderParams::gtc(
+                    "btc-above-100k",
+                    "123",
+                    Side::Buy,
+                    "0.55",
+                    10,
+                    48213,
+                );
+                client
+                    .delegated_orders
+                    .create_order(&order)
+                    .await
+                    .map(|_| 1)
+            });
+        }
+        let all = async {
+            let mut finished = 0;
+            while let Some(result) = calls.join_next().await {
+                assert_eq!(result.unwrap().unwrap(), 1);
+                finished += 1;
+            }
+            finished
+        };
+        // A deadlock guard, not a timing: the calls need microseconds.
+        let finished = tokio::time::timeout(Duration::from_secs(30), all)
+            .await
+            .expect("calls blocked each other: a lock is held across the transport call");
+        assert_eq!(finished, 2 * AT_ONCE);
+    });
 }
