@@ -12,7 +12,9 @@ use url::Url;
 
 use crate::clock::{Clock, SkewCorrectedClock, SystemClock};
 use crate::error::Error;
-use crate::http_client::{HEADER_IDENTITY, HEADER_X_API_KEY, HttpClient, Inner, Timeouts};
+use crate::http_client::{
+    DateCache, HEADER_IDENTITY, HEADER_X_API_KEY, HttpClient, Inner, Timeouts,
+};
 use crate::retry::{NoRetry, RetryConfig, RetryPolicy};
 use crate::venues::VenueCache;
 
@@ -284,6 +286,7 @@ impl ClientBuilder {
             skew,
             retry: self.retry,
             venues: VenueCache::default(),
+            dates: DateCache::default(),
             timeouts,
         }))
     }

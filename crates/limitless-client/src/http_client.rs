@@ -2,11 +2,11 @@
 //! goes through (sign per attempt → transport → classify → decode).
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
+use http::header::{ACCEPT, CONTENT_TYPE, DATE, USER_AGENT};
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use limitless_auth::{
@@ -77,6 +77,8 @@ pub(crate) struct Inner {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) retry: Arc<dyn RetryPolicy>,
     pub(crate) venues: VenueCache,
+    /// The last `Date` header read, to skip parsing the same text again.
+    pub(crate) dates: DateCache,
     /// The default transport's timeouts (`None` for a custom transport).
     pub(crate) timeouts: Option<Timeouts>,
 }
@@ -420,7 +422,7 @@ impl HttpClient {
         // The Date header matters only when correcting for skew.
         let server_date = skew
             .is_enabled()
-            .then(|| response_date(&parts.headers))
+            .then(|| self.inner.dates.read(&parts.headers))
             .flatten();
         if let Some(date) = server_date
             && let Some(offset) = skew.observe(sent, skew.base_now(), date)
@@ -599,5 +601,80 @@ impl fmt::Display for FullPath<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.prefix)?;
         f.write_str(self.path)
+    }
+}
+
+/// The last `Date` header and its time. A server sends the same text for a
+/// whole second, so most responses need no parsing: comparing 29 bytes
+/// replaces an HTTP-date parse. Never waits: when another request holds the
+/// entry, the header is simply parsed.
+#[derive(Debug, Default)]
+pub(crate) struct DateCache {
+    last: Mutex<Option<([u8; IMF_FIXDATE_LEN], SystemTime)>>,
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT`: the form servers send.
+const IMF_FIXDATE_LEN: usize = 29;
+
+impl DateCache {
+    /// The response's `Date`, as [`response_date`] reads it.
+    pub(crate) fn read(&self, headers: &HeaderMap) -> Option<SystemTime> {
+        let text = headers.get(DATE)?.as_bytes();
+        let Ok(text) = <[u8; IMF_FIXDATE_LEN]>::try_from(text) else {
+            return response_date(headers);
+        };
+        if let Ok(last) = self.last.try_lock()
+            && let Some((seen, at)) = *last
+            && seen == text
+        {
+            return Some(at);
+        }
+        let at = response_date(headers)?;
+        if let Ok(mut last) = self.last.try_lock() {
+            *last = Some((text, at));
+        }
+        Some(at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::*;
+
+    fn with_date(text: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(DATE, HeaderValue::from_str(text).unwrap());
+        headers
+    }
+
+    #[test]
+    fn date_cache_reads_what_response_date_reads() {
+        let cache = DateCache::default();
+        let first = with_date("Sun, 06 Nov 1994 08:49:37 GMT");
+        let at = UNIX_EPOCH + Duration::from_secs(784_111_777);
+        assert_eq!(cache.read(&first), Some(at));
+        // Served from the cache the second time, with the same answer.
+        assert_eq!(cache.read(&first), Some(at));
+        let next = with_date("Sun, 06 Nov 1994 08:49:38 GMT");
+        assert_eq!(cache.read(&next), Some(at + Duration::from_secs(1)));
+        assert_eq!(cache.read(&first), Some(at));
+        // The obsolete forms are parsed every time.
+        for obsolete in [
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            " Sun, 06 Nov 1994 08:49:37 GMT ",
+        ] {
+            let headers = with_date(obsolete);
+            assert_eq!(cache.read(&headers), response_date(&headers), "{obsolete}");
+            assert_eq!(cache.read(&headers), Some(at), "{obsolete}");
+        }
+        // Text of the right length that is no date is neither read nor kept.
+        let garbage = with_date("Xyz, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(cache.read(&garbage), None);
+        assert_eq!(cache.read(&garbage), None);
+        assert_eq!(cache.read(&HeaderMap::new()), None);
+        assert_eq!(cache.read(&first), Some(at));
     }
 }
