@@ -63,6 +63,7 @@ impl ApiTokenService {
                 .map_err(|e| Error::invalid(format!("scopes: {e}")))?;
             RequestSpec::post(OP, "/auth/api-tokens/derive".to_owned())
                 .auth(auth)
+                .sensitive()
                 .json(input)
         })();
         self.http.call(spec)

@@ -13,7 +13,11 @@ use crate::Error;
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// The HTTP response behind a decoded value.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` shows the body's length, not its bytes: a body may carry a
+/// secret (the one-time HMAC secret of a derived token). Read
+/// [`body`](Self::body) itself when you need the bytes.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RawResponse {
     /// The HTTP status.
@@ -24,7 +28,30 @@ pub struct RawResponse {
     pub body: Bytes,
 }
 
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &BodyLength(self.body.len()))
+            .finish()
+    }
+}
+
+/// `Debug` of a body shown by its length only: `<42 bytes>`.
+struct BodyLength(usize);
+
+impl fmt::Debug for BodyLength {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0)
+    }
+}
+
 /// A decoded value together with the response it came from.
+///
+/// `Debug` shows the value's own `Debug` (which redacts secrets such as
+/// [`DerivedApiToken::secret`](crate::DerivedApiToken::secret)) and the raw
+/// response with the body's length only.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ApiResponse<T> {

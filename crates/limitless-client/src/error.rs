@@ -16,8 +16,9 @@ use serde_json::Value;
 /// [`may_have_been_sent`](Self::may_have_been_sent) says whether the server may
 /// have acted on the request.
 ///
-/// No variant ever contains an HMAC secret, a signature or an identity token.
-#[derive(Debug, thiserror::Error)]
+/// No variant ever shows an HMAC secret, a signature or an identity token in
+/// its `Display` or `Debug`.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// An argument was rejected before anything was sent. The message names
@@ -99,15 +100,24 @@ pub enum Error {
     },
 
     /// A successful response did not have the expected shape.
-    #[error("could not decode the HTTP {status} response body")]
+    #[error("{method} {path}: could not decode the HTTP {status} response body")]
     Decode {
-        /// The JSON error (line, column, what was expected).
+        /// The JSON error (line, column, what was expected). For a
+        /// [`sensitive`](Self::Decode::sensitive) response only its category
+        /// and position are kept: serde's message may quote the body.
         #[source]
         source: serde_json::Error,
         /// The response status.
         status: StatusCode,
+        /// The request method.
+        method: Method,
+        /// The request path, without the query string.
+        path: String,
         /// The raw response body.
         body: Bytes,
+        /// Whether the body may carry a secret (the answer to a token
+        /// derivation): `Debug` then shows its length only.
+        sensitive: bool,
     },
 
     /// The client configuration is invalid (base URL, header, missing transport).
@@ -138,6 +148,120 @@ pub enum Error {
         #[source]
         source: limitless_auth::AuthError,
     },
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidInput { message } => f
+                .debug_struct("InvalidInput")
+                .field("message", message)
+                .finish(),
+            Self::AuthenticationRequired { operation } => f
+                .debug_struct("AuthenticationRequired")
+                .field("operation", operation)
+                .finish(),
+            Self::Api(api) => f.debug_tuple("Api").field(api).finish(),
+            Self::RateLimited {
+                retry_after,
+                source,
+            } => f
+                .debug_struct("RateLimited")
+                .field("retry_after", retry_after)
+                .field("source", source)
+                .finish(),
+            Self::OutcomeUnknown {
+                operation,
+                method,
+                path,
+                orders,
+                source,
+            } => f
+                .debug_struct("OutcomeUnknown")
+                .field("operation", operation)
+                .field("method", method)
+                .field("path", path)
+                .field("orders", orders)
+                .field("source", source)
+                .finish(),
+            Self::Transport {
+                source,
+                method,
+                path,
+            } => f
+                .debug_struct("Transport")
+                .field("source", source)
+                .field("method", method)
+                .field("path", path)
+                .finish(),
+            Self::Decode {
+                source,
+                status,
+                method,
+                path,
+                body,
+                sensitive,
+            } => f
+                .debug_struct("Decode")
+                .field("source", source)
+                .field("status", status)
+                .field("method", method)
+                .field("path", path)
+                .field("body", &BodyText::new(body, *sensitive))
+                .field("sensitive", sensitive)
+                .finish(),
+            Self::Config { message, source } => f
+                .debug_struct("Config")
+                .field("message", message)
+                .field("source", source)
+                .finish(),
+            Self::Credentials { source } => f
+                .debug_struct("Credentials")
+                .field("source", source)
+                .finish(),
+            Self::Signing { source } => f.debug_struct("Signing").field("source", source).finish(),
+        }
+    }
+}
+
+/// `Debug` of a response body: its text, or only its length when it may
+/// carry a secret.
+pub(crate) struct BodyText<'a> {
+    body: &'a [u8],
+    redacted: bool,
+}
+
+impl<'a> BodyText<'a> {
+    pub(crate) fn new(body: &'a [u8], redacted: bool) -> Self {
+        Self { body, redacted }
+    }
+}
+
+impl fmt::Debug for BodyText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.redacted {
+            write!(f, "<{} bytes, redacted>", self.body.len())
+        } else {
+            fmt::Debug::fmt(&String::from_utf8_lossy(self.body), f)
+        }
+    }
+}
+
+/// A stand-in for a JSON error about a body that may carry a secret: the
+/// category and position survive, serde's text (which may quote the body)
+/// does not.
+pub(crate) fn withheld_decode_error(error: &serde_json::Error) -> serde_json::Error {
+    let category = match error.classify() {
+        serde_json::error::Category::Io => "I/O",
+        serde_json::error::Category::Syntax => "syntax",
+        serde_json::error::Category::Data => "data",
+        serde_json::error::Category::Eof => "unexpected end of input",
+    };
+    <serde_json::Error as serde::de::Error>::custom(format_args!(
+        "{category} error at line {} column {} (details withheld: the body may carry a secret)",
+        error.line(),
+        error.column()
+    ))
 }
 
 impl Error {
@@ -302,6 +426,8 @@ pub struct ApiError {
     pub headers: HeaderMap,
     /// The raw response body.
     pub body: Bytes,
+    /// Whether `Debug` shows the body's length only (it may carry a secret).
+    pub(crate) body_redacted: bool,
 }
 
 impl ApiError {
@@ -324,7 +450,7 @@ impl fmt::Debug for ApiError {
             .field("message", &self.message)
             .field("method", &self.method)
             .field("path", &self.path)
-            .field("body", &String::from_utf8_lossy(&self.body))
+            .field("body", &BodyText::new(&self.body, self.body_redacted))
             .finish_non_exhaustive()
     }
 }
@@ -559,6 +685,7 @@ mod tests {
             path: "/markets/active".into(),
             headers: HeaderMap::new(),
             body: Bytes::from_static(b"{\"message\":\"down\"}"),
+            body_redacted: false,
         });
         assert_eq!(api.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
         assert_eq!(api.api_message(), Some("down"));

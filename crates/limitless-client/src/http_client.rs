@@ -20,7 +20,7 @@ use tracing::field::Empty;
 
 use crate::call::{ApiResponse, Call, RawResponse};
 use crate::clock::{Clock, ClockOffset, SkewCorrectedClock};
-use crate::error::{ApiError, Error, parse_api_error_message};
+use crate::error::{ApiError, Error, parse_api_error_message, withheld_decode_error};
 use crate::request::{Auth, AuthClass, RequestSpec};
 use crate::retry::{
     Attempt, RetryDecision, RetryPolicy, effective_decision, response_date, retry_after,
@@ -446,6 +446,7 @@ impl HttpClient {
                 path: path.to_string(),
                 headers: raw.headers,
                 body: raw.body,
+                body_redacted: spec.sensitive,
             };
             Err(match wait {
                 Some(retry_after) => Error::RateLimited {
@@ -469,9 +470,13 @@ impl HttpClient {
         spec: &RequestSpec,
     ) -> Result<ApiResponse<T>, Error> {
         let raw = self.send(spec).await?;
-        match decode::<T>(&raw) {
+        match serde_json::from_slice::<T>(&raw.body) {
             Ok(data) => Ok(ApiResponse { data, raw }),
-            Err(error) => Err(outcome_error(spec, &self.full_path(spec), error)),
+            Err(source) => {
+                let path = self.full_path(spec);
+                let error = decode_error(spec, &path, source, raw);
+                Err(outcome_error(spec, &path, error))
+            }
         }
     }
 
@@ -573,13 +578,27 @@ fn outcome_error(spec: &RequestSpec, path: &str, error: Error) -> Error {
     }
 }
 
-/// Decodes a JSON response body.
-pub(crate) fn decode<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error> {
-    serde_json::from_slice(&raw.body).map_err(|source| Error::Decode {
+/// The error for an accepted response to `spec` whose body is not the
+/// expected JSON.
+fn decode_error(
+    spec: &RequestSpec,
+    path: &str,
+    source: serde_json::Error,
+    raw: RawResponse,
+) -> Error {
+    let source = if spec.sensitive {
+        withheld_decode_error(&source)
+    } else {
+        source
+    };
+    Error::Decode {
         source,
         status: raw.status,
-        body: raw.body.clone(),
-    })
+        method: spec.method.clone(),
+        path: path.to_owned(),
+        body: raw.body,
+        sensitive: spec.sensitive,
+    }
 }
 
 /// A signed header value: base64 or the timestamp, so always valid.

@@ -93,6 +93,9 @@ pub(crate) struct RequestSpec {
     pub(crate) accept: &'static [StatusCode],
     /// The orders in the body, reported if the outcome is unknown.
     pub(crate) orders: Vec<SentOrder>,
+    /// Whether the response body may carry a secret (a derived token's
+    /// one-time secret): errors then never show it.
+    pub(crate) sensitive: bool,
 }
 
 impl RequestSpec {
@@ -110,6 +113,7 @@ impl RequestSpec {
             idempotent,
             accept: &[],
             orders: Vec::new(),
+            sensitive: false,
         }
     }
 
@@ -162,6 +166,12 @@ impl RequestSpec {
     /// Records the orders the body carries, for reconciliation.
     pub(crate) fn orders(mut self, orders: Vec<SentOrder>) -> Self {
         self.orders = orders;
+        self
+    }
+
+    /// Marks the response as carrying a secret: no error shows its body.
+    pub(crate) fn sensitive(mut self) -> Self {
+        self.sensitive = true;
         self
     }
 

@@ -354,6 +354,7 @@ mod tests {
             path: "/x".into(),
             headers: HeaderMap::new(),
             body: Bytes::new(),
+            body_redacted: false,
         }
     }
 

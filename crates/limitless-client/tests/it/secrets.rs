@@ -216,3 +216,101 @@ fn unauthenticated() -> Client {
         .unwrap();
     Client::from_http_client(http).unwrap()
 }
+
+/// The one-time secret a derive response carries.
+const DERIVED_SECRET: &str = "c2VudGluZWwtZGVyaXZlZC1zZWNyZXQtb25jZQ==";
+
+fn derived_json(profile: serde_json::Value) -> serde_json::Value {
+    json!({
+        "apiKey": "tok_derived",
+        "secret": DERIVED_SECRET,
+        "tokenId": "tok_derived",
+        "createdAt": "2026-02-02T00:00:00.000Z",
+        "scopes": ["trading"],
+        "profile": profile,
+    })
+}
+
+/// A client whose only answers are `mock`'s.
+fn client_on(mock: &MockTransport) -> Client {
+    let http = Client::builder()
+        .transport(mock.clone())
+        .no_retries()
+        .build()
+        .unwrap();
+    Client::from_http_client(http).unwrap()
+}
+
+#[tokio::test]
+async fn a_derived_token_with_its_raw_response_prints_no_secret() {
+    let sentinels = Sentinels::new();
+    sentinels.add(DERIVED_SECRET);
+    let mock = MockTransport::new();
+    mock.push_json(200, &derived_json(json!({"id": 7, "account": "0xabc"})));
+    let response = client_on(&mock)
+        .api_tokens
+        .derive_token(IDENTITY, &DeriveApiTokenInput::default())
+        .with_raw()
+        .await
+        .unwrap();
+    // The bytes stay readable; printing shows their length only.
+    assert!(
+        String::from_utf8_lossy(&response.raw.body).contains(DERIVED_SECRET),
+        "the raw body keeps the exact bytes"
+    );
+    assert_eq!(response.data.secret, DERIVED_SECRET);
+    let printed = format!("{response:?}");
+    assert!(
+        printed.contains(&format!("<{} bytes>", response.raw.body.len())),
+        "{printed}"
+    );
+    sentinels.assert_absent("ApiResponse", &printed);
+    sentinels.assert_absent("RawResponse", &format!("{:?}", response.raw));
+    sentinels.assert_absent("RawResponse", &format!("{:#?}", response.raw));
+}
+
+#[tokio::test]
+async fn an_undecodable_derive_response_prints_no_secret() {
+    let sentinels = Sentinels::new();
+    sentinels.add(DERIVED_SECRET);
+    // Bodies that carry the secret and fail to decode: one where serde's own
+    // message would quote the secret (a string where an object belongs),
+    // one cut short.
+    let quoted = derived_json(json!(DERIVED_SECRET)).to_string();
+    let cut = {
+        let full = derived_json(json!({"id": 7, "account": "0xabc"})).to_string();
+        full[..full.find(DERIVED_SECRET).unwrap() + DERIVED_SECRET.len()].to_owned()
+    };
+    for body in [quoted, cut] {
+        let mock = MockTransport::new();
+        mock.push_response(200, [("content-type", "application/json")], body.clone());
+        let error = client_on(&mock)
+            .api_tokens
+            .derive_token(IDENTITY, &DeriveApiTokenInput::default())
+            .await
+            .unwrap_err();
+        // Not idempotent and answered unreadably: outcome unknown, the
+        // decode error inside, its body kept exactly.
+        let Error::OutcomeUnknown { source, .. } = &error else {
+            panic!("expected OutcomeUnknown, got {error:?}");
+        };
+        let Error::Decode {
+            body: kept,
+            sensitive,
+            ..
+        } = source.as_ref()
+        else {
+            panic!("expected Decode, got {source:?}");
+        };
+        assert!(*sensitive);
+        assert_eq!(kept.as_ref(), body.as_bytes());
+        let debug = format!("{error:?}");
+        assert!(
+            debug.contains(&format!("<{} bytes, redacted>", body.len())),
+            "{debug}"
+        );
+        sentinels.assert_error_clean(&error);
+        sentinels.assert_error_clean(source);
+        sentinels.assert_absent("error", &format!("{error:#?}"));
+    }
+}
