@@ -1,14 +1,18 @@
 //! A thousand delegated orders sent at once from one `Client`: every one
-//! completes, and the sandbox holds each exactly once.
+//! completes, the sandbox holds each exactly once, and the market's venue
+//! was looked up once for all of them.
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use limitless_client::{CreateDelegatedOrderParams, Decimal, Side};
+use limitless_client::http::{Method, Request};
+use limitless_client::{Client, CreateDelegatedOrderParams, Decimal, Side, Transport};
 use limitless_sandbox::{OrderStatus, Sandbox};
+use limitless_transport::{Bytes, ReqwestTransport, SharedTransport, transport_fn};
 
-use crate::support::{derive, legacy_market, signed_client, sub_account};
+use crate::support::{builder, credentials, derive, legacy_market, sub_account};
 
 const ORDERS: usize = 1_000;
 
@@ -17,12 +21,31 @@ async fn a_thousand_concurrent_orders_from_one_client_are_each_placed_once() {
     crate::trace_capture::install();
     let sandbox = Sandbox::builder().start().await.unwrap();
     let derived = derive(&sandbox, "load").await;
-    let client = Arc::new(signed_client(&sandbox, &derived));
+    let market = legacy_market(&sandbox);
+    // The client's requests go through reqwest, counting market lookups.
+    let lookups = Arc::new(AtomicUsize::new(0));
+    let transport = {
+        let reqwest = SharedTransport::new(ReqwestTransport::new().unwrap());
+        let lookups = Arc::clone(&lookups);
+        let market_path = format!("/markets/{}", market.slug);
+        transport_fn(move |request: Request<Bytes>| {
+            if request.method() == Method::GET && request.uri().path() == market_path {
+                lookups.fetch_add(1, Ordering::SeqCst);
+            }
+            let reqwest = reqwest.clone();
+            async move { reqwest.send(request).await }
+        })
+    };
+    let http = builder(&sandbox)
+        .hmac_credentials(credentials(&derived))
+        .transport(transport)
+        .build()
+        .unwrap();
+    let client = Arc::new(Client::from_http_client(http).unwrap());
     let mut owners = Vec::new();
     for name in ["load-a", "load-b", "load-c", "load-d"] {
         owners.push(sub_account(&client, name).await);
     }
-    let market = legacy_market(&sandbox);
 
     // Bids from 0.001 to 0.250, one share each: nothing crosses, so every
     // order rests on the book.
@@ -59,6 +82,9 @@ async fn a_thousand_concurrent_orders_from_one_client_are_each_placed_once() {
         .map(|o| o.salt.expect("salt echoed"))
         .collect();
     assert_eq!((ids.len(), salts.len()), (ORDERS, ORDERS));
+    // A thousand orders on a market the client had not seen: one lookup of
+    // its venue, shared by all.
+    assert_eq!(lookups.load(Ordering::SeqCst), 1);
 
     let book = sandbox.orders();
     assert_eq!(book.len(), ORDERS);

@@ -1,10 +1,11 @@
 //! Delegated orders: the API signs orders for a partner's sub-accounts.
 
+use std::future::Future;
 use std::time::SystemTime;
 
 use bytes::Bytes;
 use limitless_types::amounts::{OrderAmounts, ToDecimal, fok_order_amounts, limit_order_amounts};
-use limitless_types::markets::Venue;
+use limitless_types::markets::Market;
 use limitless_types::orders::{
     CancelReplaceBatchRequest, CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest,
     CancelReplaceResult, CancelTarget, CreateOrderRequest, DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE,
@@ -15,10 +16,12 @@ use rust_decimal::Decimal;
 
 use crate::clock::{next_salt, unix_millis};
 use crate::error::SentOrder;
-use crate::markets::{fetch_market, market_spec};
+use crate::markets::market_spec;
 use crate::request::{Auth, AuthClass, RequestSpec, encode_segment};
 use crate::validate::non_blank;
-use crate::{Call, Error, HttpClient};
+use serde::de::DeserializeOwned;
+
+use crate::{ApiResponse, Call, Error, HttpClient};
 
 /// The operation name of `POST /orders`.
 const CREATE_ORDER: &str = "create_order";
@@ -367,29 +370,92 @@ impl PreparedOrder {
 }
 
 /// The fee for an order on `market_slug`: 0 on a collateral-fee venue, else
-/// the requested fee or 300. Fetches the market once per client when its
-/// venue is not cached yet; no lock is held during the request.
+/// the requested fee or 300. Looks the market's venue up with
+/// `GET /markets/{slug}` when it is not cached; concurrent orders on the
+/// market share that one request, and no lock is held during it.
 async fn fee_rate_bps(
     http: &HttpClient,
     market_slug: &str,
     requested: Option<u32>,
 ) -> Result<u32, Error> {
-    let venue = match http.venues().get(market_slug) {
-        Some(venue) => venue,
-        None => {
+    let collateral = http
+        .venues()
+        .collateral_fee_or_lookup(market_slug, || async {
             let spec = market_spec(http, "get_market", market_slug)?;
-            fetch_market(http, &spec, market_slug).await?.data.venue
-        }
-    };
-    Ok(fee_for_venue(venue.as_ref(), requested))
+            let market = http.execute::<Market>(&spec).await?.data;
+            if market.slug != market_slug {
+                http.venues().record(&market.slug, market.venue.as_ref());
+            }
+            Ok(market.venue)
+        })
+        .await?;
+    Ok(fee_for(collateral, requested))
 }
 
-/// 0 on a collateral-fee venue, else the requested fee or 300.
-fn fee_for_venue(venue: Option<&Venue>, requested: Option<u32>) -> u32 {
-    if venue.is_some_and(Venue::is_collateral_fee) {
+/// 0 on a collateral-fee venue (`collateral == Some(true)`), else the
+/// requested fee or 300.
+fn fee_for(collateral: Option<bool>, requested: Option<u32>) -> u32 {
+    if collateral == Some(true) {
         0
     } else {
         requested.unwrap_or(DEFAULT_FEE_RATE_BPS)
+    }
+}
+
+/// Whether the API refused an order's fee rate for its market
+/// (`400 {"code":"FEE_RATE_MISMATCH"}`): the cached venue is stale.
+fn is_fee_rate_mismatch(error: &Error) -> bool {
+    let Error::Api(api) = error else {
+        return false;
+    };
+    api.status == http::StatusCode::BAD_REQUEST
+        && api.data().is_some_and(|data| {
+            data.get("code").and_then(|c| c.as_str()) == Some(FEE_RATE_MISMATCH)
+        })
+}
+
+/// The API's code for an order whose fee rate does not match its market.
+const FEE_RATE_MISMATCH: &str = "FEE_RATE_MISMATCH";
+
+/// Sends an order-carrying request. A refusal of the fee rate
+/// ([`is_fee_rate_mismatch`]) drops the venues of the request's markets from
+/// the cache, so the next order on them looks the venue up again; the error
+/// still goes to the caller.
+async fn execute_orders<T: DeserializeOwned>(
+    http: &HttpClient,
+    spec: &RequestSpec,
+) -> Result<ApiResponse<T>, Error> {
+    let result = http.execute(spec).await;
+    if let Err(error) = &result
+        && is_fee_rate_mismatch(error)
+    {
+        for order in &spec.orders {
+            http.venues().forget(&order.market_slug);
+        }
+    }
+    result
+}
+
+/// An order operation checked before any I/O; only the fees (which may need
+/// the market's venue) and the salts remain to be settled when it is sent.
+trait PreparedOperation: Send + Sync + 'static {
+    /// The decoded response.
+    type Response: DeserializeOwned + Send + 'static;
+
+    /// The request, with fees resolved and salts drawn.
+    fn request(
+        &self,
+        http: &HttpClient,
+        auth: Auth,
+    ) -> impl Future<Output = Result<RequestSpec, Error>> + Send;
+}
+
+impl PreparedOperation for PreparedOrder {
+    type Response = OrderResponse;
+
+    async fn request(&self, http: &HttpClient, auth: Auth) -> Result<RequestSpec, Error> {
+        let finished = self.finish(http).await?;
+        self.create_spec(auth, finished)
     }
 }
 
@@ -525,6 +591,45 @@ impl PreparedCancelReplace {
     }
 }
 
+impl PreparedOperation for PreparedCancelReplace {
+    type Response = CancelReplaceResult;
+
+    async fn request(&self, http: &HttpClient, auth: Auth) -> Result<RequestSpec, Error> {
+        let body = self.finish(http).await?;
+        RequestSpec::post("cancel_replace", "/orders/cancel-replace".to_owned())
+            .auth(auth)
+            .idempotent(false)
+            .accept(&[http::StatusCode::CONFLICT])
+            .orders(vec![sent_replacement(&body)])
+            .json(&body)
+    }
+}
+
+/// The operations of a cancel-replace batch, each checked.
+#[derive(Clone, Debug)]
+struct PreparedBatch(Vec<PreparedCancelReplace>);
+
+impl PreparedOperation for PreparedBatch {
+    type Response = CancelReplaceBatchResponse;
+
+    async fn request(&self, http: &HttpClient, auth: Auth) -> Result<RequestSpec, Error> {
+        let mut operations = Vec::with_capacity(self.0.len());
+        for operation in &self.0 {
+            operations.push(operation.finish(http).await?);
+        }
+        let sent = operations.iter().map(sent_replacement).collect();
+        let body = CancelReplaceBatchRequest { operations };
+        RequestSpec::post(
+            "cancel_replace_batch",
+            "/orders/cancel-replace/batch".to_owned(),
+        )
+        .auth(auth)
+        .idempotent(false)
+        .orders(sent)
+        .json(&body)
+    }
+}
+
 /// Orders the API signs for the partner's sub-accounts
 /// (`client.delegated_orders`). Needs HMAC credentials (or an API key) with
 /// the `trading` and `delegated_signing` scopes.
@@ -549,19 +654,28 @@ impl DelegatedOrderService {
     /// before any I/O. Not idempotent: never re-sent once it may have reached
     /// the server.
     pub fn create_order(&self, params: &CreateDelegatedOrderParams) -> Call<'_, OrderResponse> {
+        self.order_call(CREATE_ORDER, || params.prepare())
+    }
+
+    /// Checks the client's credentials and the operation (`prepare`) at
+    /// once; when awaited, settles fees and salts and sends the request.
+    fn order_call<P: PreparedOperation>(
+        &self,
+        op: &'static str,
+        prepare: impl FnOnce() -> Result<P, Error>,
+    ) -> Call<'static, P::Response> {
         let prepared = self
             .http
-            .auth_for(CREATE_ORDER, AuthClass::Any)
-            .and_then(|auth| Ok((auth, params.prepare()?)));
+            .auth_for(op, AuthClass::Any)
+            .and_then(|auth| Ok((auth, prepare()?)));
         let (auth, prepared) = match prepared {
             Ok(ok) => ok,
             Err(error) => return Call::fail(error),
         };
         let http = self.http.clone();
         Call::new(async move {
-            let finished = prepared.finish(&http).await?;
-            let spec = prepared.create_spec(auth, finished)?;
-            http.execute(&spec).await
+            let spec = prepared.request(&http, auth).await?;
+            execute_orders(&http, &spec).await
         })
     }
 
@@ -591,13 +705,13 @@ impl DelegatedOrderService {
     ) -> Result<http::Request<Bytes>, Error> {
         let auth = self.http.auth_for(CREATE_ORDER, AuthClass::Any)?;
         let prepared = params.prepare()?;
-        let Some(venue) = self.http.venues().get(&prepared.market_slug) else {
+        let Some(collateral) = self.http.venues().collateral_fee(&prepared.market_slug) else {
             return Err(Error::invalid(format!(
                 "the venue of market `{}` is not known to this client yet; fetch the market once with markets.get_market before building orders for it",
                 prepared.market_slug
             )));
         };
-        let fee = fee_for_venue(venue.as_ref(), prepared.fee_rate_bps);
+        let fee = fee_for(Some(collateral), prepared.fee_rate_bps);
         let spec = prepared.create_spec(auth, prepared.finish_with_fee(fee, now))?;
         self.http.build_request(&spec, now)
     }
@@ -665,26 +779,7 @@ impl DelegatedOrderService {
         &self,
         params: &DelegatedCancelReplaceParams,
     ) -> Call<'_, CancelReplaceResult> {
-        const OP: &str = "cancel_replace";
-        let prepared = self
-            .http
-            .auth_for(OP, AuthClass::Any)
-            .and_then(|auth| Ok((auth, params.prepare()?)));
-        let (auth, prepared) = match prepared {
-            Ok(ok) => ok,
-            Err(error) => return Call::fail(error),
-        };
-        let http = self.http.clone();
-        Call::new(async move {
-            let body = prepared.finish(&http).await?;
-            let spec = RequestSpec::post(OP, "/orders/cancel-replace".to_owned())
-                .auth(auth)
-                .idempotent(false)
-                .accept(&[http::StatusCode::CONFLICT])
-                .orders(vec![sent_replacement(&body)])
-                .json(&body)?;
-            http.execute(&spec).await
-        })
+        self.order_call("cancel_replace", || params.prepare())
     }
 
     /// `POST /orders/cancel-replace/batch`: several cancel-replace operations
@@ -694,9 +789,7 @@ impl DelegatedOrderService {
         &self,
         operations: &[DelegatedCancelReplaceParams],
     ) -> Call<'_, CancelReplaceBatchResponse> {
-        const OP: &str = "cancel_replace_batch";
-        let prepared = (|| {
-            let auth = self.http.auth_for(OP, AuthClass::Any)?;
+        self.order_call("cancel_replace_batch", || {
             if operations.is_empty() {
                 return Err(Error::invalid(
                     "cancel-replace batch must contain at least one operation",
@@ -714,26 +807,7 @@ impl DelegatedOrderService {
                     })
                 })
                 .collect::<Result<Vec<_>, Error>>()?;
-            Ok((auth, prepared))
-        })();
-        let (auth, prepared) = match prepared {
-            Ok(ok) => ok,
-            Err(error) => return Call::fail(error),
-        };
-        let http = self.http.clone();
-        Call::new(async move {
-            let mut operations = Vec::with_capacity(prepared.len());
-            for operation in &prepared {
-                operations.push(operation.finish(&http).await?);
-            }
-            let sent = operations.iter().map(sent_replacement).collect();
-            let body = CancelReplaceBatchRequest { operations };
-            let spec = RequestSpec::post(OP, "/orders/cancel-replace/batch".to_owned())
-                .auth(auth)
-                .idempotent(false)
-                .orders(sent)
-                .json(&body)?;
-            http.execute(&spec).await
+            Ok(PreparedBatch(prepared))
         })
     }
 }

@@ -84,7 +84,8 @@ pub(crate) fn market_spec(
 }
 
 /// Fetches the market `slug` and records its venue in the client's cache,
-/// under the requested slug and the one the API returned.
+/// under the requested slug and the one the API returned (a market without
+/// a venue drops what was cached).
 pub(crate) async fn fetch_market(
     http: &HttpClient,
     spec: &RequestSpec,
@@ -92,9 +93,9 @@ pub(crate) async fn fetch_market(
 ) -> Result<ApiResponse<Market>, Error> {
     let response = http.execute::<Market>(spec).await?;
     let market = &response.data;
-    http.venues().insert(slug, market.venue.clone());
+    http.venues().record(slug, market.venue.as_ref());
     if market.slug != slug {
-        http.venues().insert(&market.slug, market.venue.clone());
+        http.venues().record(&market.slug, market.venue.as_ref());
     }
     Ok(response)
 }

@@ -24,6 +24,7 @@ mod local_server;
 
 use std::alloc::System;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -224,26 +225,55 @@ fn allocations_per_signed_get() {
 /// Calls made at once in [`no_lock_is_held_while_a_request_is_in_flight`].
 const AT_ONCE: usize = 8;
 
-/// Every request waits in the transport until [`AT_ONCE`] requests are
-/// there together. If the client held a lock (its venue cache, its clock,
-/// its configuration) across the transport call, the calls could not all
-/// arrive and none would finish.
+/// Requests wait in the transport until others are there together. If the
+/// client held a lock (its venue cache, its clock, its configuration) across
+/// the transport call, the calls could not all arrive and none would finish.
+///
+/// Reads: [`AT_ONCE`] signed GETs meet. Orders on a market whose venue is not
+/// cached yet: they share one `GET /markets/{slug}`, which is not answered
+/// until [`AT_ONCE`] reads have joined it in the transport (the orders wait
+/// for the venue without holding anything the reads need); then all the
+/// orders meet there.
 #[test]
 fn no_lock_is_held_while_a_request_is_in_flight() {
     let _serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
-    let gate = Arc::new(Barrier::new(AT_ONCE));
-    let transport = transport_fn(move |request: http::Request<Bytes>| {
-        let gate = gate.clone();
-        async move {
-            gate.wait().await;
-            let body = match (request.method().as_str(), request.uri().path()) {
-                ("GET", path) if path.starts_with("/markets/") => local_server::MARKET,
-                ("POST", "/orders") => local_server::ORDER,
-                _ => local_server::TOKENS,
-            };
-            Ok::<_, TransportError>(http::Response::new(Bytes::from_static(body.as_bytes())))
-        }
-    });
+    let reads_gate = Arc::new(Barrier::new(AT_ONCE));
+    let lookup_gate = Arc::new(Barrier::new(AT_ONCE + 1));
+    let orders_gate = Arc::new(Barrier::new(AT_ONCE));
+    let ordering = Arc::new(AtomicBool::new(false));
+    let lookups = Arc::new(AtomicUsize::new(0));
+    let transport = {
+        let ordering = Arc::clone(&ordering);
+        let lookups = Arc::clone(&lookups);
+        transport_fn(move |request: http::Request<Bytes>| {
+            let (reads_gate, lookup_gate, orders_gate) =
+                (reads_gate.clone(), lookup_gate.clone(), orders_gate.clone());
+            let ordering = ordering.load(Ordering::SeqCst);
+            let lookups = Arc::clone(&lookups);
+            async move {
+                let body = match (request.method().as_str(), request.uri().path()) {
+                    ("GET", path) if path.starts_with("/markets/") => {
+                        lookups.fetch_add(1, Ordering::SeqCst);
+                        lookup_gate.wait().await;
+                        local_server::MARKET
+                    }
+                    ("POST", "/orders") => {
+                        orders_gate.wait().await;
+                        local_server::ORDER
+                    }
+                    _ if ordering => {
+                        lookup_gate.wait().await;
+                        local_server::TOKENS
+                    }
+                    _ => {
+                        reads_gate.wait().await;
+                        local_server::TOKENS
+                    }
+                };
+                Ok::<_, TransportError>(http::Response::new(Bytes::from_static(body.as_bytes())))
+            }
+        })
+    };
     let client = client_with(transport, "https://api.limitless.exchange");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -251,20 +281,21 @@ fn no_lock_is_held_while_a_request_is_in_flight() {
         .build()
         .unwrap();
     runtime.block_on(async {
+        let read =
+            |client: Client| async move { client.api_tokens.list_tokens().await.map(|t| t.len()) };
         // Reads: AT_ONCE signed GETs in the transport together.
         let mut reads = JoinSet::new();
         for _ in 0..AT_ONCE {
-            let client = client.clone();
-            reads.spawn(async move { client.api_tokens.list_tokens().await.map(|t| t.len()) });
+            reads.spawn(read(client.clone()));
         }
         assert_eq!(all_finish(reads).await, AT_ONCE);
-        // Orders on a market whose venue is not cached yet: no fetch is
-        // answered before all are in the transport, so every order fetches
-        // the market; then all the orders meet there.
-        let mut orders = JoinSet::new();
+
+        ordering.store(true, Ordering::SeqCst);
+        let mut calls = JoinSet::new();
         for _ in 0..AT_ONCE {
+            calls.spawn(read(client.clone()));
             let client = client.clone();
-            orders.spawn(async move {
+            calls.spawn(async move {
                 let order = CreateDelegatedOrderParams::gtc(
                     "btc-above-100k",
                     "123",
@@ -280,8 +311,13 @@ fn no_lock_is_held_while_a_request_is_in_flight() {
                     .map(|_| 1)
             });
         }
-        assert_eq!(all_finish(orders).await, AT_ONCE);
+        assert_eq!(all_finish(calls).await, 2 * AT_ONCE);
     });
+    assert_eq!(
+        lookups.load(Ordering::SeqCst),
+        1,
+        "one venue lookup for all the orders"
+    );
 }
 
 /// Waits for every call; each must succeed and return 1.

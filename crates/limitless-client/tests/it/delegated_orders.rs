@@ -463,6 +463,153 @@ async fn orders_work_with_an_api_key_and_need_some_credential() {
     h.assert_no_requests().await;
 }
 
+/// The `feeRateBps` of every order the server received, in order.
+fn fees(requests: &[Request]) -> Vec<u64> {
+    requests
+        .iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| {
+            r.body_json::<Value>().unwrap()["order"]["feeRateBps"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_orders_on_an_uncached_market_share_one_lookup() {
+    const ORDERS: usize = 50;
+    let h = Harness::hmac().await;
+    // A slow answer: every order is waiting for the venue while it comes.
+    hmac_mock("GET", "/markets/btc")
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(market_json("btc", Some("COLLATERAL")))
+                .set_delay(std::time::Duration::from_millis(300)),
+        )
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    hmac_mock("POST", "/orders")
+        .respond_with(ResponseTemplate::new(201).set_body_json(order_response("ord-x")))
+        .expect(ORDERS as u64)
+        .mount(&h.server)
+        .await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..ORDERS {
+        let orders = h.client.delegated_orders.clone();
+        tasks.spawn(async move {
+            let params = CreateDelegatedOrderParams::gtc("btc", "123", Side::Buy, 0.5, 1, 326);
+            orders.create_order(&params).await
+        });
+    }
+    while let Some(result) = tasks.join_next().await {
+        result.unwrap().unwrap();
+    }
+    let requests = h.requests().await;
+    let lookups = requests.iter().filter(|r| r.method == "GET").count();
+    assert_eq!(lookups, 1);
+    // Every order used the venue that one lookup found.
+    assert_eq!(fees(&requests), vec![0; ORDERS]);
+}
+
+#[tokio::test]
+async fn a_market_without_a_venue_is_looked_up_again() {
+    let h = Harness::hmac().await;
+    let mut no_venue = market_json("new", None);
+    no_venue["venue"] = Value::Null;
+    hmac_mock("GET", "/markets/new")
+        .respond_with(ResponseTemplate::new(200).set_body_json(no_venue))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&h.server)
+        .await;
+    // The venue appears later: the third order sees it.
+    hmac_mock("GET", "/markets/new")
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(market_json("new", Some("COLLATERAL"))),
+        )
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    hmac_mock("POST", "/orders")
+        .respond_with(ResponseTemplate::new(201).set_body_json(order_response("ord-x")))
+        .expect(4)
+        .mount(&h.server)
+        .await;
+    let params = CreateDelegatedOrderParams::gtc("new", "123", Side::Buy, 0.5, 1, 326);
+    for _ in 0..4 {
+        h.client
+            .delegated_orders
+            .create_order(&params)
+            .await
+            .unwrap();
+    }
+    let requests = h.requests().await;
+    let lookups = requests.iter().filter(|r| r.method == "GET").count();
+    assert_eq!(lookups, 3, "no venue: asked each time until one is there");
+    assert_eq!(fees(&requests), [300, 300, 0, 0]);
+}
+
+#[tokio::test]
+async fn a_fee_rate_mismatch_drops_the_cached_venue() {
+    let h = Harness::hmac().await;
+    // The market moved to a collateral-fee venue after it was cached.
+    hmac_mock("GET", "/markets/btc")
+        .respond_with(ResponseTemplate::new(200).set_body_json(market_json("btc", None)))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    hmac_mock("GET", "/markets/btc")
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(market_json("btc", Some("COLLATERAL"))),
+        )
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    let mismatch = json!({
+        "message": "feeRateBps must be 0",
+        "error": "Bad Request",
+        "statusCode": 400,
+        "code": "FEE_RATE_MISMATCH",
+    });
+    hmac_mock("POST", "/orders")
+        .and(BodyLike(format!(
+            r#"{{"order":{},"orderType":"GTC","marketSlug":"btc","ownerId":326,"onBehalfOf":326}}"#,
+            order(500_000, 1_000_000, 300, 0, Some("0.5"))
+        )))
+        .respond_with(ResponseTemplate::new(400).set_body_json(mismatch))
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    hmac_mock("POST", "/orders")
+        .respond_with(ResponseTemplate::new(201).set_body_json(order_response("ord-x")))
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    let params = CreateDelegatedOrderParams::gtc("btc", "123", Side::Buy, 0.5, 1, 326);
+    let orders = &h.client.delegated_orders;
+    // Refused: the error goes to the caller, and the venue is forgotten.
+    let error = orders.create_order(&params).await.unwrap_err();
+    assert_eq!(error.status(), Some(http::StatusCode::BAD_REQUEST));
+    assert_eq!(error.api_message(), Some("feeRateBps must be 0"));
+    // The next order looks the venue up again and carries fee 0.
+    orders.create_order(&params).await.unwrap();
+    // Another 400 without that code keeps the venue: no third lookup.
+    hmac_mock("POST", "/orders")
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"message": "bad"})))
+        .expect(1)
+        .with_priority(1)
+        .mount(&h.server)
+        .await;
+    orders.create_order(&params).await.unwrap_err();
+    let requests = h.requests().await;
+    let lookups = requests.iter().filter(|r| r.method == "GET").count();
+    assert_eq!(lookups, 2);
+    assert_eq!(fees(&requests), [300, 0, 0]);
+}
+
 #[tokio::test]
 async fn a_failed_venue_lookup_stops_the_order() {
     let h = Harness::hmac().await;
