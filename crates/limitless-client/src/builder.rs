@@ -26,9 +26,9 @@ pub const DEFAULT_BASE_URL: &str = "https://api.limitless.exchange";
 /// timeout under twice this long halves it).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// How long one attempt on the default transport may take, from connecting
+/// How long one attempt may take, from handing the request to the transport
 /// to the last byte of the response body, unless [`ClientBuilder::timeout`]
-/// says otherwise.
+/// says otherwise. The client enforces it whatever the transport.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Headers the client sets itself; a default header may not replace them.
@@ -153,11 +153,17 @@ impl ClientBuilder {
         self
     }
 
-    /// The total timeout of each HTTP attempt on the default transport, from
-    /// connecting to the last byte of the body (default [`DEFAULT_TIMEOUT`]).
-    /// A server that never answers, or a body that stalls, fails the attempt
-    /// with a timeout. With your own [`transport`](Self::transport),
-    /// configure timeouts there.
+    /// The deadline of each HTTP attempt, from handing the request to the
+    /// transport to the last byte of the body (default [`DEFAULT_TIMEOUT`]).
+    ///
+    /// The client enforces it on every transport, yours included, so a call
+    /// never hangs: a server that never answers, a body that stalls or a
+    /// transport that never completes fails the attempt with a
+    /// [`Timeout`](crate::TransportErrorKind::Timeout) transport error that
+    /// counts as possibly sent (an order then ends in
+    /// [`Error::OutcomeUnknown`]). The default transport also gets it as its
+    /// own total timeout; a transport you pass keeps its own settings, and
+    /// this is only the client's deadline around it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -168,7 +174,7 @@ impl ClientBuilder {
     /// when that is shorter). It must be shorter than the total timeout,
     /// which also covers connecting. A connect timeout means nothing was
     /// sent. With your own [`transport`](Self::transport), configure
-    /// timeouts there.
+    /// connecting there: [`build`](Self::build) rejects this setting.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -230,8 +236,8 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::Config`] for a bad base URL, default header or API key, a
-    /// timeout combined with a custom transport, a zero timeout, or no
-    /// transport available;
+    /// connect timeout combined with a custom transport, a zero timeout, or
+    /// no transport available;
     /// [`Error::Credentials`] when the HMAC secret cannot be decoded.
     pub fn build(self) -> Result<HttpClient, Error> {
         let (origin, prefix) = parse_base_url(&self.base_url)?;
@@ -244,24 +250,30 @@ impl ClientBuilder {
             None => None,
         };
         let default_headers = default_headers(&self.default_headers)?;
-        let (transport, timeouts) = match self.transport {
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        if timeout.is_zero() {
+            return Err(Error::config(format!(
+                "timeout must be longer than zero; leave it unset for the default {} s",
+                DEFAULT_TIMEOUT.as_secs()
+            )));
+        }
+        let (transport, connect_timeout) = match self.transport {
             Some(transport) => {
-                if self.timeout.is_some() || self.connect_timeout.is_some() {
+                if self.connect_timeout.is_some() {
                     return Err(Error::config(
-                        "timeout and connect_timeout apply only to the default transport; configure timeouts on the transport you pass to transport()",
+                        "connect_timeout applies only to the default transport; configure connecting on the transport you pass to transport() (timeout() still sets the client's deadline)",
                     ));
                 }
                 (transport, None)
             }
             None => {
-                let total = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
                 let timeouts = Timeouts {
                     connect: self
                         .connect_timeout
-                        .unwrap_or_else(|| DEFAULT_CONNECT_TIMEOUT.min(total / 2)),
-                    total,
+                        .unwrap_or_else(|| DEFAULT_CONNECT_TIMEOUT.min(timeout / 2)),
+                    total: timeout,
                 };
-                (default_transport(timeouts)?, Some(timeouts))
+                (default_transport(timeouts)?, Some(timeouts.connect))
             }
         };
         let skew_correction = self.skew_correction.unwrap_or(self.clock.is_none());
@@ -287,7 +299,8 @@ impl ClientBuilder {
             retry: self.retry,
             venues: VenueCache::default(),
             dates: DateCache::default(),
-            timeouts,
+            timeout,
+            connect_timeout,
         }))
     }
 }

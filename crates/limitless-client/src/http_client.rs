@@ -13,7 +13,7 @@ use limitless_auth::{
     DEFAULT_MAX_SKEW, HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, Signer, SigningInput,
     Timestamp,
 };
-use limitless_transport::{SharedTransport, Transport};
+use limitless_transport::{SharedTransport, Transport, TransportError};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use tracing::field::Empty;
@@ -79,9 +79,28 @@ pub(crate) struct Inner {
     pub(crate) venues: VenueCache,
     /// The last `Date` header read, to skip parsing the same text again.
     pub(crate) dates: DateCache,
-    /// The default transport's timeouts (`None` for a custom transport).
-    pub(crate) timeouts: Option<Timeouts>,
+    /// The client's deadline for each attempt, on any transport.
+    pub(crate) timeout: Duration,
+    /// The default transport's connect timeout (`None` for a custom transport).
+    pub(crate) connect_timeout: Option<Duration>,
 }
+
+/// The client's deadline for one attempt elapsed before the transport
+/// finished: the source of the timeout error. The request may have been sent.
+#[derive(Debug)]
+struct DeadlineElapsed(Duration);
+
+impl fmt::Display for DeadlineElapsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no complete response within the client's {} ms deadline",
+            self.0.as_millis()
+        )
+    }
+}
+
+impl std::error::Error for DeadlineElapsed {}
 
 /// The connect and total timeouts of the default transport.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,7 +120,8 @@ impl fmt::Debug for HttpClient {
             .field("transport", &inner.transport)
             .field("clock", &inner.skew)
             .field("retry", &inner.retry)
-            .field("timeouts", &inner.timeouts)
+            .field("timeout", &inner.timeout)
+            .field("connect_timeout", &inner.connect_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -159,17 +179,16 @@ impl HttpClient {
         &self.inner.retry
     }
 
-    /// The total timeout of each attempt on the default transport; `None`
-    /// when the client sends through a transport you passed (its own
-    /// settings apply).
-    pub fn timeout(&self) -> Option<Duration> {
-        self.inner.timeouts.map(|t| t.total)
+    /// The deadline of each attempt, enforced by the client whatever the
+    /// transport (see [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
     }
 
     /// The connect timeout of the default transport; `None` for a transport
-    /// you passed.
+    /// you passed (its own settings apply).
     pub fn connect_timeout(&self) -> Option<Duration> {
-        self.inner.timeouts.map(|t| t.connect)
+        self.inner.connect_timeout
     }
 
     pub(crate) fn venues(&self) -> &VenueCache {
@@ -408,11 +427,20 @@ impl HttpClient {
         // Straight to the transport's own implementation: one boxed future,
         // not one per wrapper (`SharedTransport`, `Arc`).
         let transport: &dyn Transport = self.inner.transport.as_arc().as_ref();
-        let response = match transport.send(request).await {
-            Ok(response) => response,
-            Err(source) => {
+        // The client's own deadline, whatever the transport does.
+        let deadline = self.inner.timeout;
+        let response = match tokio::time::timeout(deadline, transport.send(request)).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(source)) => {
                 return Exchange::failed(Error::Transport {
                     source,
+                    method: spec.method.clone(),
+                    path: path.to_string(),
+                });
+            }
+            Err(_) => {
+                return Exchange::failed(Error::Transport {
+                    source: TransportError::timeout(true, DeadlineElapsed(deadline)),
                     method: spec.method.clone(),
                     path: path.to_string(),
                 });

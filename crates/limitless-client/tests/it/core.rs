@@ -439,10 +439,10 @@ fn build_rejects_bad_configuration_clearly() {
 
     let error = Client::builder()
         .transport(MockTransport::new())
-        .timeout(Duration::from_secs(5))
+        .connect_timeout(Duration::from_secs(5))
         .build()
         .unwrap_err();
-    assert!(error.to_string().contains("timeout"), "{error}");
+    assert!(error.to_string().contains("connect_timeout"), "{error}");
 
     let error = Client::builder()
         .transport(MockTransport::new())
