@@ -348,7 +348,8 @@ fn build_order(c: &mut Criterion) {
     let built = client
         .delegated_orders
         .build_create_order(&params, signed_at())
-        .unwrap();
+        .unwrap()
+        .request;
     let by_hand = build_by_hand(&signer, &body, &uri, signed_at());
     assert_eq!(built.uri(), by_hand.uri());
     assert_eq!(built.body().len(), by_hand.body().len());

@@ -4,7 +4,9 @@ use std::future::Future;
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use limitless_types::amounts::{OrderAmounts, ToDecimal, fok_order_amounts, limit_order_amounts};
+use limitless_types::amounts::{
+    MAX_WIRE_AMOUNT, OrderAmounts, ToDecimal, fok_order_amounts, limit_order_amounts,
+};
 use limitless_types::markets::Market;
 use limitless_types::orders::{
     CancelReplaceBatchRequest, CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest,
@@ -30,6 +32,9 @@ const CREATE_ORDER: &str = "create_order";
 pub const MAX_RECV_WINDOW_MS: u64 = 10_000;
 /// The longest client order id the API accepts, in characters.
 pub const MAX_CLIENT_ORDER_ID_LENGTH: usize = 128;
+/// The largest order salt: 2^53 − 1, the largest integer a JSON number
+/// carries exactly.
+pub const MAX_SALT: u64 = MAX_WIRE_AMOUNT;
 /// The largest fee rate, in basis points (100 %).
 const MAX_FEE_RATE_BPS: u32 = 10_000;
 
@@ -84,6 +89,7 @@ pub struct CreateDelegatedOrderParams {
     tick_size: Option<Amount>,
     recv_window: Option<u64>,
     timestamp: Option<u64>,
+    salt: Option<u64>,
 }
 
 impl CreateDelegatedOrderParams {
@@ -106,6 +112,7 @@ impl CreateDelegatedOrderParams {
             tick_size: None,
             recv_window: None,
             timestamp: None,
+            salt: None,
         }
     }
 
@@ -201,6 +208,41 @@ impl CreateDelegatedOrderParams {
         self
     }
 
+    /// The order's salt: 1 to [`MAX_SALT`] (2^53 − 1, the largest integer a
+    /// JSON number carries exactly). By default each send draws a fresh one
+    /// (a process-wide increasing microsecond timestamp).
+    ///
+    /// Fix it to know before sending which order to look for if the outcome
+    /// turns out unknown, and to send exactly the same order again once you
+    /// have checked that it was not placed:
+    ///
+    /// ```no_run
+    /// use limitless_client::{Client, CreateDelegatedOrderParams, Error, Side};
+    ///
+    /// # async fn placed_with_salt(_: &Client, _: u64) -> Result<bool, Error> { Ok(false) }
+    /// # async fn demo(client: &Client, salt: u64) -> Result<(), Error> {
+    /// let order = CreateDelegatedOrderParams::gtc("btc-above-100k", "123", Side::Buy, "0.55", 10, 326)
+    ///     .salt(salt);
+    /// match client.delegated_orders.create_order(&order).await {
+    ///     Ok(placed) => println!("placed {}", placed.order.id),
+    ///     // Sent, but no usable answer: it may or may not have been placed.
+    ///     Err(error) if error.is_outcome_unknown() => {
+    ///         assert_eq!(error.sent_orders()[0].salt, salt);
+    ///         // Look for the salt among the sub-account's orders (your own
+    ///         // lookup); send the very same order again only if it is absent.
+    ///         if !placed_with_salt(client, salt).await? {
+    ///             client.delegated_orders.create_order(&order).await?;
+    ///         }
+    ///     }
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn salt(mut self, salt: u64) -> Self {
+        self.salt = Some(salt);
+        self
+    }
+
     /// Validates everything that does not need the network and computes the
     /// integer amounts.
     fn prepare(&self) -> Result<PreparedOrder, Error> {
@@ -219,6 +261,13 @@ impl CreateDelegatedOrderParams {
         {
             return Err(Error::invalid(format!(
                 "fee_rate_bps must be 1 to {MAX_FEE_RATE_BPS}, got {fee}; leave it unset for the default {DEFAULT_FEE_RATE_BPS}"
+            )));
+        }
+        if let Some(salt) = self.salt
+            && !(1..=MAX_SALT).contains(&salt)
+        {
+            return Err(Error::invalid(format!(
+                "salt must be 1 to {MAX_SALT} (2^53 - 1, the largest integer a JSON number carries exactly), got {salt}; leave it unset for a fresh one"
             )));
         }
         if let Some(recv_window) = self.recv_window
@@ -270,6 +319,7 @@ impl CreateDelegatedOrderParams {
             post_only: self.post_only,
             recv_window: self.recv_window,
             timestamp: self.timestamp,
+            salt: self.salt,
         })
     }
 }
@@ -295,10 +345,12 @@ struct PreparedOrder {
     post_only: bool,
     recv_window: Option<u64>,
     timestamp: Option<u64>,
+    /// The caller's salt; `None`: a fresh one per send.
+    salt: Option<u64>,
 }
 
 impl PreparedOrder {
-    /// The wire order with a fresh salt.
+    /// The wire order with `salt`.
     fn unsigned_order(&self, fee_rate_bps: u32, salt: u64) -> UnsignedOrder {
         let mut order = UnsignedOrder::delegated(
             salt,
@@ -333,13 +385,15 @@ impl PreparedOrder {
         Ok(self.finish_with_fee(fee, http.clock().now()))
     }
 
-    /// The wire order with a fresh salt, and the receive window, at `now`.
+    /// The wire order with its salt (the caller's, else a fresh one), and
+    /// the receive window, at `now`.
     fn finish_with_fee(
         &self,
         fee_rate_bps: u32,
         now: SystemTime,
     ) -> (UnsignedOrder, Option<u64>, Option<u64>) {
-        let order = self.unsigned_order(fee_rate_bps, next_salt(now));
+        let salt = self.salt.unwrap_or_else(|| next_salt(now));
+        let order = self.unsigned_order(fee_rate_bps, salt);
         let (timestamp, recv_window) = self.receive_window(unix_millis(now));
         (order, timestamp, recv_window)
     }
@@ -457,6 +511,18 @@ impl PreparedOperation for PreparedOrder {
         let finished = self.finish(http).await?;
         self.create_spec(auth, finished)
     }
+}
+
+/// A signed `POST /orders` request built without I/O by
+/// [`DelegatedOrderService::build_create_order`], with the order it carries.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct BuiltOrder {
+    /// The signed request, ready to send with any HTTP client.
+    pub request: http::Request<Bytes>,
+    /// The order's market and salt: what to look for among the
+    /// sub-account's orders if you cannot tell whether it was placed.
+    pub order: SentOrder,
 }
 
 /// Cancels one order and places a replacement atomically (see
@@ -681,17 +747,20 @@ impl DelegatedOrderService {
 
     /// The signed `POST /orders` request that
     /// [`create_order`](Self::create_order) would send for `params`, built
-    /// without any I/O: validated, priced, given a fresh salt, serialized and
-    /// signed at `now`. For sending orders through your own HTTP stack, for
+    /// without any I/O: validated, priced, given its salt (yours, see
+    /// [`CreateDelegatedOrderParams::salt`], else a fresh one), serialized
+    /// and signed at `now`; with the order's market and salt, for
+    /// reconciliation. For sending orders through your own HTTP stack, for
     /// logging exactly what would be sent, and for tests.
     ///
     /// The fee depends on the market's venue, which must already be known to
     /// this client: fetch the market once with
     /// [`markets.get_market`](crate::MarketService::get_market) (an earlier
-    /// `create_order` on the market also records it). Pass
-    /// `client.http().clock().now()` as `now` to sign with the clock
-    /// [`create_order`](Self::create_order) uses, corrected for the server's
-    /// offset; the API rejects a signature more than 30 s from its clock.
+    /// `create_order` on the market also records it; a market without a
+    /// venue is never recorded). Pass `client.http().clock().now()` as `now`
+    /// to sign with the clock [`create_order`](Self::create_order) uses,
+    /// corrected for the server's offset; the API rejects a signature more
+    /// than 30 s from its clock.
     ///
     /// # Errors
     ///
@@ -702,7 +771,7 @@ impl DelegatedOrderService {
         &self,
         params: &CreateDelegatedOrderParams,
         now: SystemTime,
-    ) -> Result<http::Request<Bytes>, Error> {
+    ) -> Result<BuiltOrder, Error> {
         let auth = self.http.auth_for(CREATE_ORDER, AuthClass::Any)?;
         let prepared = params.prepare()?;
         let Some(collateral) = self.http.venues().collateral_fee(&prepared.market_slug) else {
@@ -712,8 +781,13 @@ impl DelegatedOrderService {
             )));
         };
         let fee = fee_for(Some(collateral), prepared.fee_rate_bps);
-        let spec = prepared.create_spec(auth, prepared.finish_with_fee(fee, now))?;
-        self.http.build_request(&spec, now)
+        let mut spec = prepared.create_spec(auth, prepared.finish_with_fee(fee, now))?;
+        let request = self.http.build_request(&spec, now)?;
+        let order = spec
+            .orders
+            .pop()
+            .ok_or_else(|| Error::config("a create_order request carries its order"))?;
+        Ok(BuiltOrder { request, order })
     }
 
     /// `DELETE /orders/{orderId}`: cancels an order; returns the API's message.

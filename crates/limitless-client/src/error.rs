@@ -306,6 +306,23 @@ impl Error {
         }
     }
 
+    /// Whether this is [`OutcomeUnknown`](Self::OutcomeUnknown): a request
+    /// that is not idempotent may have been carried out, and no usable
+    /// answer says whether it was. Check before sending it again.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Self::OutcomeUnknown { .. })
+    }
+
+    /// The orders an [`OutcomeUnknown`](Self::OutcomeUnknown) request
+    /// carried (market, salt, client order id): what to look for when
+    /// reconciling. Empty for every other error.
+    pub fn sent_orders(&self) -> &[SentOrder] {
+        match self {
+            Self::OutcomeUnknown { orders, .. } => orders,
+            _ => &[],
+        }
+    }
+
     /// How long the API asked to wait before sending again, for a
     /// [`RateLimited`](Self::RateLimited) error.
     pub fn retry_after(&self) -> Option<Duration> {

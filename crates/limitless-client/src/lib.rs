@@ -89,8 +89,8 @@ pub use retry::{Attempt, NoRetry, RetryConfig, RetryDecision, RetryPolicy};
 // The services and their parameters.
 pub use api_tokens::ApiTokenService;
 pub use delegated_orders::{
-    CreateDelegatedOrderParams, DelegatedCancelReplaceParams, DelegatedOrderService,
-    MAX_CLIENT_ORDER_ID_LENGTH, MAX_RECV_WINDOW_MS,
+    BuiltOrder, CreateDelegatedOrderParams, DelegatedCancelReplaceParams, DelegatedOrderService,
+    MAX_CLIENT_ORDER_ID_LENGTH, MAX_RECV_WINDOW_MS, MAX_SALT,
 };
 pub use markets::MarketService;
 pub use partner_accounts::{PARTNER_ACCOUNTS_MAX_LIMIT, PartnerAccountService};

@@ -903,12 +903,19 @@ async fn build_create_order_is_the_signed_request_without_sending_it() {
     h.assert_no_requests().await;
 
     h.client.markets.get_market("market").await.unwrap();
-    let request = h
+    let built = h
         .client
         .delegated_orders
         .build_create_order(&params, now())
         .unwrap();
     assert_eq!(h.requests().await.len(), 1, "building sends nothing");
+    let request = &built.request;
+    // The order it carries, for reconciliation: the salt in the body.
+    assert_eq!(built.order.market_slug, "market");
+    assert_eq!(
+        Some(built.order.salt),
+        serde_json::from_slice::<Value>(request.body()).unwrap()["order"]["salt"].as_u64()
+    );
 
     assert_eq!(request.method(), "POST");
     assert_eq!(
@@ -952,7 +959,86 @@ async fn build_create_order_is_the_signed_request_without_sending_it() {
         .delegated_orders
         .build_create_order(&params, now())
         .unwrap();
-    let salt =
-        |body: &[u8]| serde_json::from_slice::<Value>(body).unwrap()["order"]["salt"].as_u64();
-    assert!(salt(again.body()) > salt(request.body()));
+    assert!(again.order.salt > built.order.salt);
+
+    // A salt you fix is the one used, every time.
+    let fixed = params.clone().salt(42);
+    for _ in 0..2 {
+        let built = h
+            .client
+            .delegated_orders
+            .build_create_order(&fixed, now())
+            .unwrap();
+        assert_eq!(built.order.salt, 42);
+        let body = serde_json::from_slice::<Value>(built.request.body()).unwrap();
+        assert_eq!(body["order"]["salt"], 42);
+    }
+}
+
+#[tokio::test]
+async fn a_fixed_salt_is_sent_as_is_and_named_when_the_outcome_is_unknown() {
+    let h = Harness::hmac().await;
+    mount_market(&h, "btc", None, 1).await;
+    // The first send gets no usable answer; the second is placed.
+    hmac_mock("POST", "/orders")
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    hmac_mock("POST", "/orders")
+        .respond_with(ResponseTemplate::new(201).set_body_json(order_response("ord-1")))
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    let salt = 9_007_199_254_740_991; // 2^53 - 1, the largest allowed
+    let params = CreateDelegatedOrderParams::gtc("btc", "123", Side::Buy, 0.5, 1, 326).salt(salt);
+    let error = h
+        .client
+        .delegated_orders
+        .create_order(&params)
+        .await
+        .unwrap_err();
+    assert!(error.is_outcome_unknown(), "{error:?}");
+    assert_eq!(error.sent_orders().len(), 1);
+    assert_eq!(error.sent_orders()[0].salt, salt);
+    assert_eq!(error.sent_orders()[0].market_slug, "btc");
+    // Checked and absent: the very same order goes again.
+    h.client
+        .delegated_orders
+        .create_order(&params)
+        .await
+        .unwrap();
+    let bodies: Vec<Vec<u8>> = h
+        .requests()
+        .await
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(bodies.len(), 2);
+    assert_eq!(bodies[0], bodies[1], "byte for byte the same order");
+    assert_eq!(
+        serde_json::from_slice::<Value>(&bodies[0]).unwrap()["order"]["salt"],
+        salt
+    );
+}
+
+#[tokio::test]
+async fn salts_out_of_range_are_refused_before_io() {
+    let h = Harness::hmac().await;
+    for salt in [0, 9_007_199_254_740_992, u64::MAX] {
+        let params =
+            CreateDelegatedOrderParams::gtc("btc", "123", Side::Buy, 0.5, 1, 326).salt(salt);
+        let error = h
+            .client
+            .delegated_orders
+            .create_order(&params)
+            .await
+            .unwrap_err();
+        assert_invalid(&error, "salt must be 1 to 9007199254740991");
+        assert!(error.sent_orders().is_empty());
+        assert!(!error.is_outcome_unknown());
+    }
+    h.assert_no_requests().await;
 }
