@@ -1,5 +1,7 @@
 //! The [`reqwest`] backend.
 
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -20,10 +22,21 @@ use crate::{Transport, TransportError, TransportErrorKind};
 /// `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` environment variables.
 ///
 /// Cloning is cheap and shares the connection pool.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
     max_response_bytes: usize,
+    origins: Arc<Origins>,
+}
+
+impl fmt::Debug for ReqwestTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Not the cached origins: a URI's user info may hold a password.
+        f.debug_struct("ReqwestTransport")
+            .field("client", &self.client)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ReqwestTransport {
@@ -53,6 +66,7 @@ impl ReqwestTransport {
         Self {
             client,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            origins: Arc::default(),
         }
     }
 
@@ -134,6 +148,7 @@ impl ReqwestTransportBuilder {
         Ok(ReqwestTransport {
             client,
             max_response_bytes: config.max_response_bytes,
+            origins: Arc::default(),
         })
     }
 }
@@ -144,7 +159,7 @@ impl Transport for ReqwestTransport {
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, TransportError> {
-        let request = to_reqwest(request)?;
+        let request = to_reqwest(request, &self.origins)?;
         let mut response = self.client.execute(request).await?;
         let status = response.status();
         let version = response.version();
@@ -176,6 +191,68 @@ async fn read_body(
     Ok(body.freeze())
 }
 
+/// How many origins (scheme and authority) a transport keeps parsed. A
+/// client talks to one; a transport shared by a few clients to a few.
+const CACHED_ORIGINS: usize = 4;
+
+/// The first [`CACHED_ORIGINS`] origins a transport has sent to, each parsed
+/// once as a [`reqwest::Url`]: a request's URL is then a copy of its origin's
+/// with the path and query set, instead of its whole URI printed and parsed
+/// again. Slots are filled once and never replaced, so reading them takes no
+/// lock; a request to any further origin is parsed in full.
+#[derive(Debug, Default)]
+struct Origins([OnceLock<Origin>; CACHED_ORIGINS]);
+
+/// A parsed origin and the exact text it was parsed from.
+#[derive(Debug)]
+struct Origin {
+    scheme: Box<str>,
+    authority: Box<str>,
+    url: reqwest::Url,
+}
+
+impl Origins {
+    /// The parsed URL of `uri`'s origin (path `/`, no query); `uri` is
+    /// absolute (checked by [`check_sendable`]).
+    fn url_of(&self, uri: &http::Uri) -> Result<reqwest::Url, TransportError> {
+        let scheme = uri.scheme_str().unwrap_or_default();
+        let authority = uri.authority().map_or("", http::uri::Authority::as_str);
+        for slot in &self.0 {
+            match slot.get() {
+                // Compared byte for byte: user info is case-sensitive.
+                Some(origin) if *origin.scheme == *scheme && *origin.authority == *authority => {
+                    return Ok(origin.url.clone());
+                }
+                Some(_) => {}
+                None => {
+                    let url = parse_origin(scheme, authority, uri)?;
+                    // Another request may have filled the slot meanwhile;
+                    // this one has its URL either way.
+                    let _ = slot.set(Origin {
+                        scheme: scheme.into(),
+                        authority: authority.into(),
+                        url: url.clone(),
+                    });
+                    return Ok(url);
+                }
+            }
+        }
+        parse_origin(scheme, authority, uri)
+    }
+}
+
+fn parse_origin(
+    scheme: &str,
+    authority: &str,
+    uri: &http::Uri,
+) -> Result<reqwest::Url, TransportError> {
+    reqwest::Url::parse(&format!("{scheme}://{authority}")).map_err(|source| {
+        TransportError::not_sent(InvalidRequest(format!(
+            "the request URI {uri} is not a valid URL: {source}"
+        )))
+    })
+}
+
 /// Converts the request without changing what goes on the wire.
 ///
 /// reqwest keeps URLs as [`reqwest::Url`], whose parser normalises some
@@ -183,16 +260,16 @@ async fn read_body(
 /// request was signed over its exact path and query, so a URI that would
 /// be rewritten is refused rather than sent with a signature that cannot
 /// match.
-fn to_reqwest(request: http::Request<Bytes>) -> Result<reqwest::Request, TransportError> {
+fn to_reqwest(
+    request: http::Request<Bytes>,
+    origins: &Origins,
+) -> Result<reqwest::Request, TransportError> {
     let (parts, body) = request.into_parts();
     check_sendable(&parts.uri, parts.version)?;
-    let url = reqwest::Url::parse(&parts.uri.to_string()).map_err(|source| {
-        TransportError::not_sent(InvalidRequest(format!(
-            "the request URI {} is not a valid URL: {source}",
-            parts.uri
-        )))
-    })?;
     let wanted = (parts.uri.path(), parts.uri.query());
+    let mut url = origins.url_of(&parts.uri)?;
+    url.set_path(wanted.0);
+    url.set_query(wanted.1);
     if (url.path(), url.query()) != wanted {
         let sent = match url.query() {
             Some(query) => format!("{}?{query}", url.path()),
@@ -251,8 +328,11 @@ mod tests {
 
     #[test]
     fn conversion_keeps_method_uri_headers_and_body() {
-        let converted =
-            to_reqwest(request("https://example.test/orders?market=btc&x=%20")).expect("converts");
+        let converted = to_reqwest(
+            request("https://example.test/orders?market=btc&x=%20"),
+            &Origins::default(),
+        )
+        .expect("converts");
         assert_eq!(converted.method(), http::Method::POST);
         assert_eq!(
             converted.url().as_str(),
@@ -266,7 +346,11 @@ mod tests {
 
     #[test]
     fn a_uri_reqwest_would_rewrite_is_refused_before_sending() {
-        let err = to_reqwest(request("https://example.test/a/../orders")).expect_err("rewritten");
+        let err = to_reqwest(
+            request("https://example.test/a/../orders"),
+            &Origins::default(),
+        )
+        .expect_err("rewritten");
         assert_eq!(err.kind(), TransportErrorKind::Other);
         assert!(!err.may_have_been_sent());
         let detail = err.source().expect("detail").to_string();
@@ -275,7 +359,7 @@ mod tests {
 
     #[test]
     fn a_relative_uri_is_refused_before_sending() {
-        let err = to_reqwest(request("/orders")).expect_err("relative");
+        let err = to_reqwest(request("/orders"), &Origins::default()).expect_err("relative");
         assert!(!err.may_have_been_sent());
         assert!(
             err.source()
@@ -283,6 +367,97 @@ mod tests {
                 .to_string()
                 .contains("must be absolute")
         );
+    }
+
+    /// What the conversion did before origins were cached: print the whole
+    /// URI, parse it, refuse it if the path or query changed.
+    fn reparsed(uri: &http::Uri) -> Option<String> {
+        let url = reqwest::Url::parse(&uri.to_string()).ok()?;
+        ((url.path(), url.query()) == (uri.path(), uri.query())).then(|| url.to_string())
+    }
+
+    #[test]
+    fn cached_origins_convert_as_a_full_parse_would() {
+        let uris = [
+            "http://127.0.0.1:4000/auth/api-tokens",
+            "https://api.limitless.exchange/markets/active?page=2&limit=25",
+            "https://api.limitless.exchange/",
+            "https://api.limitless.exchange",
+            "https://api.limitless.exchange?x=1",
+            "https://api.limitless.exchange/a/../b",
+            "https://api.limitless.exchange/a/%2e%2E/b",
+            "https://api.limitless.exchange/./b",
+            "https://api.limitless.exchange//double//slash",
+            "https://api.limitless.exchange/q?a='b'&c=%zz",
+            "https://api.limitless.exchange/q?",
+            "https://api.limitless.exchange/p%7Bx%7D?k=%E2%82%AC",
+            "https://api.limitless.exchange/p{x}?k={v}|w",
+            "https://api.limitless.exchange/p\"q?r\"s",
+            "https://api.limitless.exchange/p?q#fragment",
+            "http://API.Limitless.Exchange:80/x",
+            "http://api.limitless.exchange:8080/x",
+            "http://User:Pa%20ss@api.limitless.exchange/x",
+            "http://user:pa%20ss@api.limitless.exchange/x",
+            "http://[::1]:4000/x?y",
+            "http://[0:0::1]/x",
+            "http://0x7f.1/x",
+            "http://xn--nxasmq6b.example/x",
+            "http://a..b/x",
+            "http://host%41/x",
+        ];
+        let warm = Origins::default();
+        let (mut accepted, mut refused) = (0, 0);
+        for round in 0..2 {
+            for text in uris {
+                let Ok(uri) = text.parse::<http::Uri>() else {
+                    continue;
+                };
+                let expected = reparsed(&uri);
+                if expected.is_some() {
+                    accepted += 1;
+                } else {
+                    refused += 1;
+                }
+                for (origins, which) in [(&Origins::default(), "cold"), (&warm, "warm")] {
+                    let converted = to_reqwest(request(text), origins)
+                        .ok()
+                        .map(|r| r.url().to_string());
+                    assert_eq!(converted, expected, "{text}, {which} cache, round {round}");
+                }
+            }
+        }
+        assert_eq!(
+            (accepted, refused),
+            (2 * 18, 2 * 5),
+            "both outcomes compared"
+        );
+        // Origins past the first four are parsed in full, and still right.
+        assert!(warm.0.iter().all(|slot| slot.get().is_some()));
+    }
+
+    #[test]
+    fn origins_differing_only_in_user_info_case_are_kept_apart() {
+        let origins = Origins::default();
+        let upper = to_reqwest(request("http://User@example.test/a"), &origins).expect("upper");
+        let lower = to_reqwest(request("http://user@example.test/b"), &origins).expect("lower");
+        assert_eq!(upper.url().as_str(), "http://User@example.test/a");
+        assert_eq!(lower.url().as_str(), "http://user@example.test/b");
+        let again = to_reqwest(request("http://User@example.test/c?d"), &origins).expect("again");
+        assert_eq!(again.url().as_str(), "http://User@example.test/c?d");
+    }
+
+    #[test]
+    fn debug_does_not_show_cached_user_info() {
+        let transport = ReqwestTransport::new().expect("builds");
+        to_reqwest(
+            request("http://user:hunter2@example.test/a"),
+            &transport.origins,
+        )
+        .expect("converts");
+        assert!(transport.origins.0[0].get().is_some());
+        let shown = format!("{transport:?}");
+        assert!(shown.starts_with("ReqwestTransport {"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
     }
 
     #[test]
