@@ -467,15 +467,7 @@ impl HttpClient {
         } else {
             let wait = (raw.status == StatusCode::TOO_MANY_REQUESTS)
                 .then(|| retry_after(&raw.headers, &raw.body, skew.now()));
-            let api = ApiError {
-                message: parse_api_error_message(raw.status, &raw.body),
-                status: raw.status,
-                method: spec.method.clone(),
-                path: path.to_string(),
-                headers: raw.headers,
-                body: raw.body,
-                body_redacted: spec.sensitive,
-            };
+            let api = api_error(spec, path.to_string(), raw);
             Err(match wait {
                 Some(retry_after) => Error::RateLimited {
                     retry_after,
@@ -491,8 +483,10 @@ impl HttpClient {
         }
     }
 
-    /// Sends `spec` and decodes the JSON body as `T`; an undecodable answer
-    /// to a request that is not idempotent leaves its outcome unknown.
+    /// Sends `spec` and decodes the JSON body as `T`. An undecodable success
+    /// answer to a request that is not idempotent leaves its outcome
+    /// unknown; an accepted refusal (see [`RequestSpec::accept`]) whose body
+    /// is not the expected result is an [`Error::Api`].
     pub(crate) async fn execute<T: DeserializeOwned>(
         &self,
         spec: &RequestSpec,
@@ -500,6 +494,12 @@ impl HttpClient {
         let raw = self.send(spec).await?;
         match serde_json::from_slice::<T>(&raw.body) {
             Ok(data) => Ok(ApiResponse { data, raw }),
+            // A refusal the operation decodes as a result (a 409 to a
+            // cancel-replace) whose body is not that result: still a known
+            // refusal, nothing was carried out.
+            Err(_) if !raw.status.is_success() => {
+                Err(api_error(spec, self.full_path(spec), raw).into())
+            }
             Err(source) => {
                 let path = self.full_path(spec);
                 let error = decode_error(spec, &path, source, raw);
@@ -606,7 +606,20 @@ fn outcome_error(spec: &RequestSpec, path: &str, error: Error) -> Error {
     }
 }
 
-/// The error for an accepted response to `spec` whose body is not the
+/// The API error for a refusal of `spec`.
+fn api_error(spec: &RequestSpec, path: String, raw: RawResponse) -> ApiError {
+    ApiError {
+        message: parse_api_error_message(raw.status, &raw.body),
+        status: raw.status,
+        method: spec.method.clone(),
+        path,
+        headers: raw.headers,
+        body: raw.body,
+        body_redacted: spec.sensitive,
+    }
+}
+
+/// The error for a success response to `spec` whose body is not the
 /// expected JSON.
 fn decode_error(
     spec: &RequestSpec,

@@ -796,6 +796,35 @@ async fn cancel_replace_errors_other_than_409_are_errors() {
 }
 
 #[tokio::test]
+async fn a_409_without_a_result_is_a_known_refusal() {
+    let h = Harness::hmac().await;
+    mount_market(&h, "market", None, 1).await;
+    hmac_mock("POST", "/orders/cancel-replace")
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({"message": "conflict"})))
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    let params =
+        DelegatedCancelReplaceParams::new(CancelTarget::OrderId("o".into()), replacement());
+    let error = h
+        .client
+        .delegated_orders
+        .cancel_replace(&params)
+        .await
+        .unwrap_err();
+    // Not a decode failure with an unknown outcome: the API said no.
+    let Error::Api(api) = &error else {
+        panic!("expected Error::Api, got {error:?}");
+    };
+    assert_eq!(api.status, http::StatusCode::CONFLICT);
+    assert_eq!(api.message, "conflict");
+    assert_eq!(api.body.as_ref(), br#"{"message":"conflict"}"#);
+    assert_eq!(api.path, "/orders/cancel-replace");
+    assert!(!error.is_outcome_unknown());
+    assert!(error.sent_orders().is_empty());
+}
+
+#[tokio::test]
 async fn cancel_replace_batch_accepts_207() {
     let h = Harness::hmac().await;
     mount_market(&h, "market", None, 1).await;
