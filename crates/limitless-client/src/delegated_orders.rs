@@ -791,11 +791,17 @@ impl DelegatedOrderService {
     }
 
     /// `DELETE /orders/{orderId}`: cancels an order; returns the API's message.
+    ///
+    /// Retried like a read (transport failures, 429, 502/503/504): cancelling
+    /// one order twice cancels nothing more. A retry after a first attempt
+    /// that did cancel the order may be answered with an error saying the
+    /// order is already cancelled or not found.
     pub fn cancel(&self, order_id: &str) -> Call<'_, String> {
         self.cancel_spec("cancel", order_id, None)
     }
 
-    /// `DELETE /orders/{orderId}?onBehalfOf={id}`: cancels a sub-account's order.
+    /// `DELETE /orders/{orderId}?onBehalfOf={id}`: cancels a sub-account's
+    /// order. Retried as [`cancel`](Self::cancel) is.
     pub fn cancel_on_behalf_of(&self, order_id: &str, on_behalf_of: i64) -> Call<'_, String> {
         self.cancel_spec("cancel_on_behalf_of", order_id, Some(on_behalf_of))
     }
@@ -816,12 +822,18 @@ impl DelegatedOrderService {
     }
 
     /// `DELETE /orders/all/{marketSlug}`: cancels all your orders on a market.
+    ///
+    /// Never sent again once it may have reached the server: a late repeat
+    /// would also cancel orders placed in the meantime. A failure after it
+    /// may have arrived is [`Error::OutcomeUnknown`]; a failure before
+    /// sending (connection refused) is retried.
     pub fn cancel_all(&self, market_slug: &str) -> Call<'_, String> {
         self.cancel_all_spec("cancel_all", market_slug, None)
     }
 
     /// `DELETE /orders/all/{marketSlug}?onBehalfOf={id}`: cancels all of a
-    /// sub-account's orders on a market.
+    /// sub-account's orders on a market. Never sent again once it may have
+    /// reached the server, as [`cancel_all`](Self::cancel_all).
     pub fn cancel_all_on_behalf_of(
         &self,
         market_slug: &str,
@@ -840,7 +852,8 @@ impl DelegatedOrderService {
             let auth = self.http.auth_for(op, AuthClass::Any)?;
             let slug = non_blank("market_slug", market_slug, "pass the market's slug")?;
             let path = format!("/orders/all/{}", encode_segment(slug));
-            delete_on_behalf_of(op, path, auth, on_behalf_of)
+            // Repeating it later could cancel orders placed in between.
+            delete_on_behalf_of(op, path, auth, on_behalf_of).map(|spec| spec.idempotent(false))
         })();
         self.http.call_map(spec, message)
     }

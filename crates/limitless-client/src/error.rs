@@ -58,9 +58,9 @@ pub enum Error {
         source: Box<ApiError>,
     },
 
-    /// A request that is not idempotent (an order, a cancel-replace, an
-    /// account creation, a token derivation, a redeem, a withdrawal, an
-    /// allowance retry) may have reached the server, but no usable answer came
+    /// A request that is not idempotent (an order, a cancel-replace, a
+    /// cancel-all, an account creation, a token derivation, a redeem, a
+    /// withdrawal, an allowance retry) may have reached the server, but no usable answer came
     /// back: a timeout or a broken connection after sending, a 5xx status, or
     /// a success response that could not be read. The client never sends such
     /// a request again by itself. Look the effect up (for orders: by salt or

@@ -363,3 +363,55 @@ async fn a_rate_limited_order_is_not_resent_and_says_how_long_to_wait() {
     assert!(error.is_retryable());
     assert_eq!(error.api_message(), Some("slow down"));
 }
+
+#[tokio::test]
+async fn cancel_all_is_never_sent_twice_once_it_may_have_arrived() {
+    for first in [Err(reset()), Ok(json!({"message": "unavailable"}))] {
+        let mock = MockTransport::new();
+        match first {
+            Err(error) => mock.push_error(error),
+            Ok(body) => mock.push_json(503, &body),
+        };
+        mock.push_json(200, &json!({"message": "All orders cancelled"}));
+        let client = client_with(mock.clone(), fast_retries());
+        let error = client
+            .delegated_orders
+            .cancel_all_on_behalf_of("btc", 42)
+            .await
+            .unwrap_err();
+        // One attempt: a late second one could cancel newer orders.
+        assert_eq!(mock.request_count(), 1);
+        assert!(error.is_outcome_unknown(), "{error:?}");
+        assert_no_secrets(&error);
+    }
+    // A connection refused reached nothing: retried.
+    let mock = MockTransport::new();
+    mock.push_error(refused());
+    mock.push_json(200, &json!({"message": "All orders cancelled"}));
+    let client = client_with(mock.clone(), fast_retries());
+    let message = client.delegated_orders.cancel_all("btc").await.unwrap();
+    assert_eq!(message, "All orders cancelled");
+    assert_eq!(mock.request_count(), 2);
+}
+
+#[tokio::test]
+async fn cancelling_one_order_is_retried() {
+    let mock = MockTransport::new();
+    mock.push_error(reset());
+    mock.push_json(503, &json!({"message": "unavailable"}));
+    mock.push_json(200, &json!({"message": "Order cancelled"}));
+    let client = client_with(mock.clone(), fast_retries());
+    let message = client
+        .delegated_orders
+        .cancel_on_behalf_of("ord-1", 42)
+        .await
+        .unwrap();
+    assert_eq!(message, "Order cancelled");
+    assert_eq!(mock.request_count(), 3);
+    let paths: Vec<String> = mock
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path_and_query()))
+        .collect();
+    assert_eq!(paths, vec!["DELETE /orders/ord-1?onBehalfOf=42"; 3]);
+}
