@@ -1,5 +1,6 @@
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -23,23 +24,39 @@ pub trait Transport: fmt::Debug + Send + Sync + 'static {
     ) -> Result<http::Response<Bytes>, TransportError>;
 }
 
-#[async_trait]
+/// What [`Transport::send`] returns once `#[async_trait]` has expanded it:
+/// the one boxed future of a call.
+type SendFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<http::Response<Bytes>, TransportError>> + Send + 'a>>;
+
+// The wrappers below hand back the inner transport's own boxed future rather
+// than boxing another future around it: a call through any number of them
+// costs one allocation. Their signatures are what `#[async_trait]` generates
+// for `send`.
+
 impl<T: Transport + ?Sized> Transport for Arc<T> {
-    async fn send(
-        &self,
+    fn send<'life0, 'async_trait>(
+        &'life0 self,
         request: http::Request<Bytes>,
-    ) -> Result<http::Response<Bytes>, TransportError> {
-        (**self).send(request).await
+    ) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        (**self).send(request)
     }
 }
 
-#[async_trait]
 impl<T: Transport + ?Sized> Transport for Box<T> {
-    async fn send(
-        &self,
+    fn send<'life0, 'async_trait>(
+        &'life0 self,
         request: http::Request<Bytes>,
-    ) -> Result<http::Response<Bytes>, TransportError> {
-        (**self).send(request).await
+    ) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        (**self).send(request)
     }
 }
 
@@ -77,13 +94,17 @@ impl From<SharedTransport> for Arc<dyn Transport> {
     }
 }
 
-#[async_trait]
 impl Transport for SharedTransport {
-    async fn send(
-        &self,
+    fn send<'life0, 'async_trait>(
+        &'life0 self,
         request: http::Request<Bytes>,
-    ) -> Result<http::Response<Bytes>, TransportError> {
-        self.0.send(request).await
+    ) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        let inner: &dyn Transport = &*self.0;
+        inner.send(request)
     }
 }
 

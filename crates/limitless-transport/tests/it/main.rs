@@ -3,6 +3,7 @@
 
 #[cfg(any(feature = "reqwest", feature = "hyper"))]
 mod backends;
+mod boxing;
 #[cfg(feature = "test-util")]
 mod doubles;
 #[cfg(any(feature = "reqwest", feature = "hyper"))]
