@@ -32,12 +32,7 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Headers the client sets itself; a default header may not replace them.
-const RESERVED_HEADERS: &[&str] = &[
-    HEADER_API_KEY,
-    HEADER_TIMESTAMP,
-    HEADER_SIGNATURE,
-    HEADER_X_API_KEY,
-    HEADER_IDENTITY,
+const SDK_HEADERS: &[&str] = &[
     "user-agent",
     "x-sdk-version",
     "accept",
@@ -45,6 +40,43 @@ const RESERVED_HEADERS: &[&str] = &[
     "content-length",
     "host",
 ];
+
+/// Headers that carry credentials: the client sends them from
+/// `hmac_credentials()`, `api_key()` or a call's identity token, never as
+/// default headers. Every `lmts-*` name is reserved too.
+const CREDENTIAL_HEADERS: &[&str] = &[
+    HEADER_API_KEY,
+    HEADER_TIMESTAMP,
+    HEADER_SIGNATURE,
+    HEADER_X_API_KEY,
+    HEADER_IDENTITY,
+    "authorization",
+    "cookie",
+];
+
+/// Headers that belong to one call (the EOA ownership proof of an account
+/// creation, the sub-account a request acts for).
+const PER_CALL_HEADERS: &[&str] = &["x-account", "x-signing-message", "x-signature"];
+
+/// Why a default header name is refused, if it is.
+fn reserved(name: &HeaderName) -> Option<&'static str> {
+    let name = name.as_str();
+    if CREDENTIAL_HEADERS.contains(&name) || name.starts_with("lmts-") {
+        Some(
+            "carries credentials; pass them with hmac_credentials() or api_key(), and identity tokens to the calls that take one",
+        )
+    } else if PER_CALL_HEADERS.contains(&name) {
+        Some("belongs to one call; pass an EoaOwnershipProof to partner_accounts.create_account")
+    } else if name == "x-on-behalf-of" {
+        Some(
+            "selects a sub-account per call; pass on_behalf_of to the calls that act for one (the API refuses it on some routes)",
+        )
+    } else if SDK_HEADERS.contains(&name) {
+        Some("is set by the client itself")
+    } else {
+        None
+    }
+}
 
 /// Configures an [`HttpClient`].
 ///
@@ -180,9 +212,13 @@ impl ClientBuilder {
         self
     }
 
-    /// A header added to every request. Headers the client sets itself
-    /// (authentication, `user-agent`, `x-sdk-version`, `accept`,
-    /// `content-type`) cannot be replaced; [`build`](Self::build) rejects them.
+    /// A header added to every request. [`build`](Self::build) rejects the
+    /// names the client reserves: credentials (`authorization`, `cookie`,
+    /// `identity`, `x-api-key`, every `lmts-*`), per-call headers
+    /// (`x-account`, `x-signing-message`, `x-signature`, `x-on-behalf-of`)
+    /// and the SDK's own (`user-agent`, `x-sdk-version`, `accept`,
+    /// `content-type`, `content-length`, `host`). Values are never shown by
+    /// `Debug`, only names.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.default_headers.push((name.into(), value.into()));
         self
@@ -394,9 +430,9 @@ fn default_headers(pairs: &[(String, String)]) -> Result<HeaderMap, Error> {
                 "default header name `{name}` is not a valid HTTP header name"
             ))
         })?;
-        if RESERVED_HEADERS.contains(&header_name.as_str()) {
+        if let Some(why) = reserved(&header_name) {
             return Err(Error::config(format!(
-                "default header `{header_name}` is set by the client itself; use hmac_credentials() or api_key() for authentication and leave the SDK headers to the client"
+                "default header `{header_name}` is reserved: it {why}"
             )));
         }
         let header_value = HeaderValue::from_str(value).map_err(|_| {
@@ -484,15 +520,27 @@ mod tests {
 
     #[test]
     fn reserved_default_headers_are_rejected() {
-        for name in [
-            "lmts-signature",
-            "X-API-Key",
-            "identity",
-            "User-Agent",
-            "content-type",
+        for (name, why) in [
+            ("lmts-signature", "credentials"),
+            ("LMTS-Anything", "credentials"),
+            ("X-API-Key", "credentials"),
+            ("identity", "credentials"),
+            ("Authorization", "credentials"),
+            ("cookie", "credentials"),
+            ("x-account", "EoaOwnershipProof"),
+            ("x-signing-message", "EoaOwnershipProof"),
+            ("X-Signature", "EoaOwnershipProof"),
+            ("x-on-behalf-of", "on_behalf_of"),
+            ("User-Agent", "client itself"),
+            ("content-type", "client itself"),
         ] {
             let error = default_headers(&[(name.to_owned(), "v".to_owned())]).unwrap_err();
             assert!(matches!(error, Error::Config { .. }), "{name}");
+            let text = error.to_string();
+            assert!(
+                text.contains(&name.to_ascii_lowercase()) && text.contains(why),
+                "{text}"
+            );
         }
         let headers = default_headers(&[("x-partner".to_owned(), "acme".to_owned())]).unwrap();
         assert_eq!(headers["x-partner"], "acme");

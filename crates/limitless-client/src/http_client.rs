@@ -85,6 +85,15 @@ pub(crate) struct Inner {
     pub(crate) connect_timeout: Option<Duration>,
 }
 
+/// `Debug` of a header map by names only: values may be private.
+struct HeaderNames<'a>(&'a HeaderMap);
+
+impl fmt::Debug for HeaderNames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.keys()).finish()
+    }
+}
+
 /// The client's deadline for one attempt elapsed before the transport
 /// finished: the source of the timeout error. The request may have been sent.
 #[derive(Debug)]
@@ -116,7 +125,7 @@ impl fmt::Debug for HttpClient {
             .field("base_url", &self.base_url())
             .field("hmac_token_id", &self.token_id())
             .field("api_key", &inner.api_key.as_ref().map(|_| "<redacted>"))
-            .field("default_headers", &inner.default_headers)
+            .field("default_headers", &HeaderNames(&inner.default_headers))
             .field("transport", &inner.transport)
             .field("clock", &inner.skew)
             .field("retry", &inner.retry)

@@ -489,6 +489,35 @@ fn debug_output_never_shows_secrets() {
     }
 }
 
+#[test]
+fn default_headers_are_shown_by_name_and_credential_names_are_refused() {
+    let http = Client::builder()
+        .transport(MockTransport::new())
+        .default_header("x-partner-session", "sentinel-session-value")
+        .build()
+        .unwrap();
+    let client = Client::from_http_client(http.clone()).unwrap();
+    for text in [format!("{http:?}"), format!("{client:?}")] {
+        assert!(text.contains("x-partner-session"), "{text}");
+        assert!(!text.contains("sentinel-session-value"), "{text}");
+    }
+    for name in [
+        "authorization",
+        "Cookie",
+        "x-on-behalf-of",
+        "lmts-extra",
+        "x-signature",
+    ] {
+        let error = Client::builder()
+            .transport(MockTransport::new())
+            .default_header(name, "sentinel-session-value")
+            .build()
+            .unwrap_err();
+        assert!(matches!(error, Error::Config { .. }), "{name}: {error:?}");
+        assert!(!format!("{error:?}").contains("sentinel-session-value"));
+    }
+}
+
 /// A `MakeWriter` collecting everything into one buffer.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
