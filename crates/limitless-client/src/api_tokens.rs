@@ -30,7 +30,7 @@ impl ApiTokenService {
     ///
     /// Sends only `identity: Bearer <identity_token>`; a blank token is
     /// rejected before any I/O.
-    pub fn get_capabilities(&self, identity_token: &str) -> Call<'_, PartnerCapabilities> {
+    pub fn get_capabilities(&self, identity_token: &str) -> Call<'static, PartnerCapabilities> {
         const OP: &str = "get_capabilities";
         let spec = self
             .http
@@ -53,7 +53,7 @@ impl ApiTokenService {
         &self,
         identity_token: &str,
         input: &DeriveApiTokenInput,
-    ) -> Call<'_, DerivedApiToken> {
+    ) -> Call<'static, DerivedApiToken> {
         const OP: &str = "derive_token";
         let spec = (|| {
             let auth = self
@@ -71,7 +71,7 @@ impl ApiTokenService {
 
     /// `GET /auth/api-tokens`: the partner's non-revoked tokens. Needs HMAC
     /// credentials or an API key.
-    pub fn list_tokens(&self) -> Call<'_, Vec<ApiToken>> {
+    pub fn list_tokens(&self) -> Call<'static, Vec<ApiToken>> {
         const OP: &str = "list_tokens";
         let spec = self
             .http
@@ -83,7 +83,7 @@ impl ApiTokenService {
     /// `DELETE /auth/api-tokens/{tokenId}`: revokes a token immediately and
     /// returns the API's confirmation message. Needs HMAC credentials or an
     /// API key.
-    pub fn revoke_token(&self, token_id: &str) -> Call<'_, String> {
+    pub fn revoke_token(&self, token_id: &str) -> Call<'static, String> {
         const OP: &str = "revoke_token";
         let spec = (|| {
             let auth = self.http.auth_for(OP, AuthClass::Any)?;

@@ -69,6 +69,18 @@ pub struct ApiResponse<T> {
 /// and an invalid one makes the await fail with
 /// [`Error::InvalidInput`] without any I/O.
 ///
+/// Service methods return `Call<'static, T>`: the call owns what it needs
+/// (a handle on the client, its arguments), borrowing neither the service
+/// nor the arguments, so it can be spawned:
+///
+/// ```no_run
+/// # async fn demo(client: &limitless_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// let market = tokio::spawn(client.markets.get_market("btc-above-100k").into_future());
+/// let tokens = tokio::spawn(client.api_tokens.list_tokens().into_future());
+/// println!("{:?} {:?}", market.await??.slug, tokens.await??.len());
+/// # Ok(()) }
+/// ```
+///
 /// ```no_run
 /// # async fn demo(client: &limitless_client::Client) -> Result<(), limitless_client::Error> {
 /// let market = client.markets.get_market("btc-above-100k").await?;

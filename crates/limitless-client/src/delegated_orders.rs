@@ -719,7 +719,10 @@ impl DelegatedOrderService {
     /// market is used by this client, then cached. Every argument is checked
     /// before any I/O. Not idempotent: never re-sent once it may have reached
     /// the server.
-    pub fn create_order(&self, params: &CreateDelegatedOrderParams) -> Call<'_, OrderResponse> {
+    pub fn create_order(
+        &self,
+        params: &CreateDelegatedOrderParams,
+    ) -> Call<'static, OrderResponse> {
         self.order_call(CREATE_ORDER, || params.prepare())
     }
 
@@ -796,13 +799,13 @@ impl DelegatedOrderService {
     /// one order twice cancels nothing more. A retry after a first attempt
     /// that did cancel the order may be answered with an error saying the
     /// order is already cancelled or not found.
-    pub fn cancel(&self, order_id: &str) -> Call<'_, String> {
+    pub fn cancel(&self, order_id: &str) -> Call<'static, String> {
         self.cancel_spec("cancel", order_id, None)
     }
 
     /// `DELETE /orders/{orderId}?onBehalfOf={id}`: cancels a sub-account's
     /// order. Retried as [`cancel`](Self::cancel) is.
-    pub fn cancel_on_behalf_of(&self, order_id: &str, on_behalf_of: i64) -> Call<'_, String> {
+    pub fn cancel_on_behalf_of(&self, order_id: &str, on_behalf_of: i64) -> Call<'static, String> {
         self.cancel_spec("cancel_on_behalf_of", order_id, Some(on_behalf_of))
     }
 
@@ -811,7 +814,7 @@ impl DelegatedOrderService {
         op: &'static str,
         order_id: &str,
         on_behalf_of: Option<i64>,
-    ) -> Call<'_, String> {
+    ) -> Call<'static, String> {
         let spec = (|| {
             let auth = self.http.auth_for(op, AuthClass::Any)?;
             let order_id = non_blank("order_id", order_id, "pass the id of the order to cancel")?;
@@ -827,7 +830,7 @@ impl DelegatedOrderService {
     /// would also cancel orders placed in the meantime. A failure after it
     /// may have arrived is [`Error::OutcomeUnknown`]; a failure before
     /// sending (connection refused) is retried.
-    pub fn cancel_all(&self, market_slug: &str) -> Call<'_, String> {
+    pub fn cancel_all(&self, market_slug: &str) -> Call<'static, String> {
         self.cancel_all_spec("cancel_all", market_slug, None)
     }
 
@@ -838,7 +841,7 @@ impl DelegatedOrderService {
         &self,
         market_slug: &str,
         on_behalf_of: i64,
-    ) -> Call<'_, String> {
+    ) -> Call<'static, String> {
         self.cancel_all_spec("cancel_all_on_behalf_of", market_slug, Some(on_behalf_of))
     }
 
@@ -847,7 +850,7 @@ impl DelegatedOrderService {
         op: &'static str,
         market_slug: &str,
         on_behalf_of: Option<i64>,
-    ) -> Call<'_, String> {
+    ) -> Call<'static, String> {
         let spec = (|| {
             let auth = self.http.auth_for(op, AuthClass::Any)?;
             let slug = non_blank("market_slug", market_slug, "pass the market's slug")?;
@@ -865,7 +868,7 @@ impl DelegatedOrderService {
     pub fn cancel_replace(
         &self,
         params: &DelegatedCancelReplaceParams,
-    ) -> Call<'_, CancelReplaceResult> {
+    ) -> Call<'static, CancelReplaceResult> {
         self.order_call("cancel_replace", || params.prepare())
     }
 
@@ -875,7 +878,7 @@ impl DelegatedOrderService {
     pub fn cancel_replace_batch(
         &self,
         operations: &[DelegatedCancelReplaceParams],
-    ) -> Call<'_, CancelReplaceBatchResponse> {
+    ) -> Call<'static, CancelReplaceBatchResponse> {
         self.order_call("cancel_replace_batch", || {
             if operations.is_empty() {
                 return Err(Error::invalid(

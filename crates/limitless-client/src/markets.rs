@@ -20,7 +20,7 @@ impl MarketService {
 
     /// `GET /markets/{slug}`: one market. Its venue is cached, so a
     /// delegated order on this market needs no extra market request.
-    pub fn get_market(&self, slug: &str) -> Call<'_, Market> {
+    pub fn get_market(&self, slug: &str) -> Call<'static, Market> {
         match market_spec(&self.http, "get_market", slug) {
             Err(error) => Call::fail(error),
             Ok(spec) => {
@@ -36,7 +36,7 @@ impl MarketService {
     pub fn get_active_markets(
         &self,
         params: Option<&ActiveMarketsParams>,
-    ) -> Call<'_, ActiveMarketsPage> {
+    ) -> Call<'static, ActiveMarketsPage> {
         const OP: &str = "get_active_markets";
         let spec = (|| {
             let auth = self.http.auth_for(OP, AuthClass::Public)?;
@@ -58,7 +58,7 @@ impl MarketService {
     }
 
     /// `GET /markets/{slug}/orderbook`: the market's order book.
-    pub fn get_order_book(&self, slug: &str) -> Call<'_, OrderBook> {
+    pub fn get_order_book(&self, slug: &str) -> Call<'static, OrderBook> {
         const OP: &str = "get_order_book";
         let spec = (|| {
             let auth = self.http.auth_for(OP, AuthClass::Public)?;

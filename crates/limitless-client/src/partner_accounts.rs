@@ -41,7 +41,7 @@ impl PartnerAccountService {
         &self,
         input: &CreatePartnerAccountInput,
         eoa: Option<&EoaOwnershipProof>,
-    ) -> Call<'_, PartnerAccount> {
+    ) -> Call<'static, PartnerAccount> {
         const OP: &str = "create_account";
         let spec = (|| {
             let auth = self.http.auth_for(OP, AuthClass::Any)?;
@@ -79,7 +79,7 @@ impl PartnerAccountService {
     pub fn list_accounts(
         &self,
         params: &ListPartnerAccountsParams,
-    ) -> Call<'_, PartnerAccountsPage> {
+    ) -> Call<'static, PartnerAccountsPage> {
         let spec = self.list_spec("list_accounts", params);
         self.http.call(spec)
     }
@@ -88,7 +88,7 @@ impl PartnerAccountService {
     /// case-insensitively), via `GET /profiles/partner-accounts?account=…`.
     /// `None` when the partner has no such sub-account. Requires HMAC
     /// credentials.
-    pub fn recover_account(&self, account: &str) -> Call<'_, Option<PartnerAccountSummary>> {
+    pub fn recover_account(&self, account: &str) -> Call<'static, Option<PartnerAccountSummary>> {
         let params = ListPartnerAccountsParams {
             account: Some(account.to_owned()),
             limit: None,
@@ -166,7 +166,7 @@ impl PartnerAccountService {
 
     /// `GET /profiles/partner-accounts/{profileId}/allowances`: the
     /// sub-account's trading allowances. Requires HMAC credentials.
-    pub fn check_allowances(&self, profile_id: i64) -> Call<'_, AllowancesResponse> {
+    pub fn check_allowances(&self, profile_id: i64) -> Call<'static, AllowancesResponse> {
         const OP: &str = "check_allowances";
         let spec = (|| {
             let auth = self
@@ -185,7 +185,7 @@ impl PartnerAccountService {
     /// `POST /profiles/partner-accounts/{profileId}/allowances/retry` (body
     /// `{}`): submits the missing allowances again. Requires HMAC
     /// credentials. Not idempotent.
-    pub fn retry_allowances(&self, profile_id: i64) -> Call<'_, AllowancesResponse> {
+    pub fn retry_allowances(&self, profile_id: i64) -> Call<'static, AllowancesResponse> {
         const OP: &str = "retry_allowances";
         let spec = (|| {
             let auth = self
@@ -209,7 +209,7 @@ impl PartnerAccountService {
         &self,
         identity_token: &str,
         input: &AddWithdrawalAddressInput,
-    ) -> Call<'_, WithdrawalAddress> {
+    ) -> Call<'static, WithdrawalAddress> {
         const OP: &str = "add_withdrawal_address";
         let spec = (|| {
             let auth = self
@@ -226,7 +226,11 @@ impl PartnerAccountService {
     /// `DELETE /portfolio/withdrawal-addresses/{address}`: removes a
     /// withdrawal destination. Authenticates with the Privy identity token
     /// only; the response body is ignored.
-    pub fn delete_withdrawal_address(&self, identity_token: &str, address: &str) -> Call<'_, ()> {
+    pub fn delete_withdrawal_address(
+        &self,
+        identity_token: &str,
+        address: &str,
+    ) -> Call<'static, ()> {
         const OP: &str = "delete_withdrawal_address";
         let spec = (|| {
             let auth = self

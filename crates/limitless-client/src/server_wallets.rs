@@ -24,7 +24,7 @@ impl ServerWalletService {
     /// `POST /portfolio/redeem`: redeems a resolved market's positions held
     /// by the sub-account `on_behalf_of`. The condition id must be `0x` + 64
     /// hex characters. Not idempotent.
-    pub fn redeem_positions(&self, params: &RedeemParams) -> Call<'_, RedeemResponse> {
+    pub fn redeem_positions(&self, params: &RedeemParams) -> Call<'static, RedeemResponse> {
         const OP: &str = "redeem_positions";
         let spec = (|| {
             let auth = self.http.auth_for(OP, AuthClass::HmacOnly(REQUIRES_HMAC))?;
@@ -40,7 +40,7 @@ impl ServerWalletService {
     /// smallest unit; not zero). Needs `on_behalf_of` or `destination`;
     /// unset fields are omitted and the API applies its defaults. The token
     /// needs the `withdrawal` scope. Not idempotent.
-    pub fn withdraw(&self, params: &WithdrawParams) -> Call<'_, WithdrawResponse> {
+    pub fn withdraw(&self, params: &WithdrawParams) -> Call<'static, WithdrawResponse> {
         const OP: &str = "withdraw";
         let spec = (|| {
             let auth = self.http.auth_for(OP, AuthClass::HmacOnly(REQUIRES_HMAC))?;

@@ -518,6 +518,58 @@ fn default_headers_are_shown_by_name_and_credential_names_are_refused() {
     }
 }
 
+/// Every service method's call owns its data: spawned after the client
+/// and the arguments are gone, it still runs.
+#[tokio::test]
+async fn calls_borrow_nothing_and_can_be_spawned() {
+    // Answers by path, whatever order the spawned calls arrive in.
+    let transport = limitless_transport::transport_fn(
+        |request: limitless_client::http::Request<limitless_transport::Bytes>| async move {
+            let body = match (request.method().as_str(), request.uri().path()) {
+                ("GET", "/markets/btc") => market_json("btc", None),
+                ("GET", "/auth/api-tokens") => tokens_json(),
+                ("DELETE", "/orders/ord-1") => json!({"message": "Order cancelled"}),
+                ("POST", "/orders") => crate::faults::order_json(),
+                other => panic!("unexpected request {other:?}"),
+            };
+            Ok::<_, limitless_client::TransportError>(limitless_client::http::Response::new(
+                limitless_transport::Bytes::from(body.to_string()),
+            ))
+        },
+    );
+    let (market, tokens, cancel, rejected, order) = {
+        let http = Client::builder()
+            .transport(transport)
+            .hmac_credentials(credentials())
+            .no_retries()
+            .build()
+            .unwrap();
+        let client = Client::from_http_client(http).unwrap();
+        let slug = String::from("btc");
+        let order_id = String::from("ord-1");
+        let market = tokio::spawn(client.markets.get_market(&slug).into_future());
+        let tokens = tokio::spawn(client.api_tokens.list_tokens().into_future());
+        let cancel = tokio::spawn(client.delegated_orders.cancel(&order_id).into_future());
+        let params =
+            CreateDelegatedOrderParams::gtc(slug.clone(), "123", Side::Buy, 0.5, 1, 326).salt(7);
+        // Validated now; an invalid order fails when awaited, spawned too.
+        let invalid = CreateDelegatedOrderParams::gtc(slug.clone(), "0", Side::Buy, 0.5, 1, 326);
+        let rejected = tokio::spawn(client.delegated_orders.create_order(&invalid).into_future());
+        let order = client.delegated_orders.create_order(&params).with_raw();
+        drop((client, slug, order_id, params, invalid));
+        (market, tokens, cancel, rejected, order)
+    };
+    assert_eq!(market.await.unwrap().unwrap().slug, "btc");
+    assert_eq!(tokens.await.unwrap().unwrap().len(), 1);
+    assert_eq!(cancel.await.unwrap().unwrap(), "Order cancelled");
+    assert!(matches!(
+        rejected.await.unwrap(),
+        Err(Error::InvalidInput { .. })
+    ));
+    let placed = tokio::spawn(order.into_future()).await.unwrap().unwrap();
+    assert_eq!(placed.data.order.id, "ord-1");
+}
+
 /// A `MakeWriter` collecting everything into one buffer.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
