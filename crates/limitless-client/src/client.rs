@@ -1,5 +1,7 @@
 //! [`Client`]: the services, sharing one [`HttpClient`].
 
+use std::fmt;
+
 use crate::{
     ApiTokenService, ClientBuilder, DelegatedOrderService, Error, HttpClient, MarketService,
     PartnerAccountService, ServerWalletService,
@@ -20,7 +22,7 @@ use crate::{
 /// println!("{:?}", capabilities.allowed_scopes);
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Client {
     /// Scoped API tokens: capabilities, derive, list, revoke.
     pub api_tokens: ApiTokenService,
@@ -33,6 +35,15 @@ pub struct Client {
     /// Sub-accounts' server wallets: redeem and withdraw.
     pub server_wallets: ServerWalletService,
     http: HttpClient,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The services share `http`: shown once.
+        f.debug_struct("Client")
+            .field("http", &self.http)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {

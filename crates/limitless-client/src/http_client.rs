@@ -230,8 +230,11 @@ impl HttpClient {
             AuthClass::HmacOnly(message) => {
                 if self.inner.signer.is_some() {
                     Ok(Auth::Configured)
-                } else {
+                } else if self.inner.api_key.is_some() {
+                    // A legacy key is a credential, just not one these accept.
                     Err(Error::invalid(message))
+                } else {
+                    Err(Error::AuthenticationRequired { operation })
                 }
             }
             AuthClass::Any => {

@@ -64,7 +64,8 @@ pub(crate) enum AuthClass<'a> {
     /// A Privy identity token passed with the call.
     Identity(&'a str),
     /// HMAC credentials; a legacy API key is not accepted. The message is the
-    /// error returned when the client has no HMAC credentials.
+    /// error returned when the client has only a legacy API key (with no
+    /// credentials at all: [`Error::AuthenticationRequired`]).
     HmacOnly(&'static str),
     /// HMAC credentials or an API key.
     Any,

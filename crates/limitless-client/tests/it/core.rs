@@ -254,13 +254,33 @@ async fn undecodable_success_is_a_decode_error_with_the_body() {
         .await;
     let error = h.client.api_tokens.list_tokens().await.unwrap_err();
     match &error {
-        Error::Decode { status, body, .. } => {
+        Error::Decode {
+            status,
+            method,
+            path,
+            body,
+            sensitive,
+            ..
+        } => {
             assert_eq!(*status, StatusCode::OK);
+            assert_eq!(
+                (method.as_str(), path.as_str()),
+                ("GET", "/auth/api-tokens")
+            );
             assert_eq!(body.as_ref(), br#"{"not":"a list"}"#);
+            assert!(!sensitive);
         }
         other => panic!("expected Decode, got {other:?}"),
     }
-    assert!(std::error::Error::source(&error).is_some());
+    assert_eq!(
+        error.to_string(),
+        "GET /auth/api-tokens: could not decode the HTTP 200 OK response body"
+    );
+    // Not a sensitive body: Debug shows it, and serde's reason.
+    let debug = format!("{error:?}");
+    assert!(debug.contains(r#"{\"not\":\"a list\"}"#), "{debug}");
+    let source = std::error::Error::source(&error).unwrap().to_string();
+    assert!(source.contains("expected a sequence"), "{source}");
 }
 
 #[tokio::test]
@@ -478,6 +498,8 @@ fn debug_output_never_shows_secrets() {
     let builder_debug = format!("{builder:?}");
     let http = builder.build().unwrap();
     let client = Client::from_http_client(http.clone()).unwrap();
+    // The services share one HttpClient: shown once.
+    assert_eq!(format!("{client:?}").matches("HttpClient").count(), 1);
     for text in [builder_debug, format!("{http:?}"), format!("{client:?}")] {
         for secret in [SECRET, API_KEY, "sentinel-hmac-secret-value"] {
             assert!(!text.contains(secret), "{secret} in {text}");

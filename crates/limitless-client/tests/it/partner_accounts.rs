@@ -2,7 +2,7 @@
 //! addresses.
 
 use limitless_client::{
-    AddWithdrawalAddressInput, CreatePartnerAccountInput, EoaOwnershipProof,
+    AddWithdrawalAddressInput, CreatePartnerAccountInput, EoaOwnershipProof, Error,
     ListPartnerAccountsParams,
 };
 use serde_json::json;
@@ -252,23 +252,69 @@ async fn list_accounts_validation_and_hmac_requirement() {
     }
     h.assert_no_requests().await;
 
-    for harness in [Harness::api_key().await, Harness::anonymous().await] {
-        let error = harness
-            .client
-            .partner_accounts
-            .list_accounts(&ListPartnerAccountsParams::default())
-            .await
-            .unwrap_err();
-        assert_eq!(error.to_string(), format!("invalid input: {LIST_MESSAGE}"));
-        let error = harness
-            .client
-            .partner_accounts
-            .recover_account(EOA)
-            .await
-            .unwrap_err();
-        assert_invalid(&error, LIST_MESSAGE);
-        harness.assert_no_requests().await;
+    // A legacy key: the API's own words. No credentials at all:
+    // authentication is required.
+    let harness = Harness::api_key().await;
+    let error = harness
+        .client
+        .partner_accounts
+        .list_accounts(&ListPartnerAccountsParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(error.to_string(), format!("invalid input: {LIST_MESSAGE}"));
+    let error = harness
+        .client
+        .partner_accounts
+        .recover_account(EOA)
+        .await
+        .unwrap_err();
+    assert_invalid(&error, LIST_MESSAGE);
+    harness.assert_no_requests().await;
+    let anonymous = Harness::anonymous().await;
+    for (operation, error) in [
+        (
+            "list_accounts",
+            anonymous
+                .client
+                .partner_accounts
+                .list_accounts(&ListPartnerAccountsParams::default())
+                .await
+                .unwrap_err(),
+        ),
+        (
+            "recover_account",
+            anonymous
+                .client
+                .partner_accounts
+                .recover_account(EOA)
+                .await
+                .unwrap_err(),
+        ),
+        (
+            "check_allowances",
+            anonymous
+                .client
+                .partner_accounts
+                .check_allowances(326)
+                .await
+                .unwrap_err(),
+        ),
+        (
+            "retry_allowances",
+            anonymous
+                .client
+                .partner_accounts
+                .retry_allowances(326)
+                .await
+                .unwrap_err(),
+        ),
+    ] {
+        assert!(
+            matches!(error, Error::AuthenticationRequired { operation: op } if op == operation),
+            "{error:?}"
+        );
     }
+    anonymous.assert_no_requests().await;
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! `client.server_wallets`: redeem and withdraw.
 
-use limitless_client::{RedeemParams, WithdrawParams};
+use limitless_client::{Error, RedeemParams, WithdrawParams};
 use serde_json::json;
 use wiremock::ResponseTemplate;
 
@@ -125,7 +125,44 @@ async fn server_wallet_validation() {
 
 #[tokio::test]
 async fn server_wallets_require_hmac() {
-    for h in [Harness::api_key().await, Harness::anonymous().await] {
+    // No credentials at all: authentication is required.
+    let anonymous = Harness::anonymous().await;
+    let wallets = &anonymous.client.server_wallets;
+    let redeem = RedeemParams {
+        condition_id: CONDITION.to_owned(),
+        on_behalf_of: 1,
+    };
+    let error = wallets.redeem_positions(&redeem).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::AuthenticationRequired {
+                operation: "redeem_positions"
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "authentication is required for redeem_positions; pass an API key or HMAC credentials when creating the client"
+    );
+    let error = wallets
+        .withdraw(&withdraw("1", Some(1), None))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::AuthenticationRequired {
+                operation: "withdraw"
+            }
+        ),
+        "{error:?}"
+    );
+    anonymous.assert_no_requests().await;
+    // A legacy key: the API's own words.
+    {
+        let h = Harness::api_key().await;
         let wallets = &h.client.server_wallets;
         let error = wallets
             .redeem_positions(&RedeemParams {
