@@ -47,16 +47,18 @@
 //! beats a legacy `X-API-Key`. Secrets, signatures and identity tokens never
 //! appear in `Debug` output, errors or traces.
 //!
-//! Reliability: reads are retried on transport failures, 429 (honouring
-//! `Retry-After`) and 502/503/504 with bounded exponential backoff and jitter
-//! ([`RetryConfig`]); a request that was not sent at all may be retried for
-//! any operation; an order, cancel-replace, account creation, derive, redeem,
-//! withdraw or allowance retry is never sent twice once it may have reached
-//! the server, and fails with [`Error::OutcomeUnknown`] (carrying the orders'
-//! salts) when no usable answer came back. The client learns the server's
-//! clock offset from `Date` headers and signs with the corrected time
-//! ([`HttpClient::clock_offset`]). Timeouts are finite by default
-//! ([`DEFAULT_CONNECT_TIMEOUT`], [`DEFAULT_TIMEOUT`]).
+//! Reliability: reads (and single-order cancels) are retried on transport
+//! failures, 429 (honouring `Retry-After`) and 502/503/504 with bounded
+//! exponential backoff and jitter ([`RetryConfig`]); a request that was not
+//! sent at all may be retried for any operation; an order, cancel-replace,
+//! cancel-all, account creation, derive, redeem, withdraw or allowance retry
+//! is never sent twice once it may have reached the server, and fails with
+//! [`Error::OutcomeUnknown`] (carrying the orders' salts, see
+//! [`Error::sent_orders`]) when no usable answer came back. The client
+//! learns the server's clock offset from `Date` headers and signs with the
+//! corrected time ([`HttpClient::clock_offset`]). Every attempt has a
+//! deadline the client enforces on any transport ([`DEFAULT_TIMEOUT`]); the
+//! default transport also connects within [`DEFAULT_CONNECT_TIMEOUT`].
 //!
 //! Features: `reqwest` (default) or `hyper` pick the default transport;
 //! `test-util` re-exports the transport test doubles.
@@ -97,7 +99,8 @@ pub use partner_accounts::{PARTNER_ACCOUNTS_MAX_LIMIT, PartnerAccountService};
 pub use server_wallets::ServerWalletService;
 
 // Credentials and the transport seam.
-pub use limitless_auth::HmacCredentials;
+pub use bytes::Bytes;
+pub use limitless_auth::{AuthError, HmacCredentials};
 #[cfg(feature = "test-util")]
 pub use limitless_transport::test_util;
 pub use limitless_transport::{
@@ -113,8 +116,9 @@ pub use limitless_types::markets::{
     ActiveMarketsPage, ActiveMarketsParams, Market, MarketSort, OrderBook, OrderBookLevel, Venue,
 };
 pub use limitless_types::orders::{
-    CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceResult, CancelTarget,
-    OrderResponse, OrderType, Side, StpPolicy,
+    CancelOutcome, CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceResult,
+    CancelTarget, CreatedOrder, OrderExecution, OrderMatch, OrderResponse, OrderType,
+    ReplacementOutcome, Side, StpPolicy,
 };
 pub use limitless_types::partner_accounts::{
     AddWithdrawalAddressInput, AllowancesResponse, CreatePartnerAccountInput, EoaOwnershipProof,

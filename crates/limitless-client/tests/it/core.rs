@@ -453,7 +453,10 @@ fn build_rejects_bad_configuration_clearly() {
         })
         .build()
         .unwrap_err();
-    assert!(matches!(error, Error::Credentials { .. }), "{error:?}");
+    let Error::Credentials { source } = &error else {
+        panic!("expected Credentials, got {error:?}");
+    };
+    let _: &limitless_client::AuthError = source;
     assert_no_secrets(&error);
     assert!(!format!("{error:?}").contains("sentinel-hmac-secret-value!!"));
 

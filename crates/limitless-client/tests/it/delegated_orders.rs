@@ -1,10 +1,10 @@
 //! `client.delegated_orders`: create (GTC/FAK/FOK), venue fee lookup and
 //! cache, cancels, cancel-replace (409) and batch (207).
 
-use limitless_client::types::{CancelOutcome, ReplacementOutcome};
 use limitless_client::{
-    CancelReplaceMode, CancelTarget, CreateDelegatedOrderParams, DelegatedCancelReplaceParams,
-    Error, Side, StpPolicy,
+    CancelOutcome, CancelReplaceMode, CancelTarget, CreateDelegatedOrderParams, CreatedOrder,
+    DelegatedCancelReplaceParams, Error, OrderExecution, OrderMatch, ReplacementOutcome, Side,
+    StpPolicy,
 };
 use serde_json::{Value, json};
 use wiremock::{Match, Request, ResponseTemplate};
@@ -114,9 +114,14 @@ async fn gtc_on_a_legacy_venue_matches_the_protocol_body() {
         .create_order(&params)
         .await
         .unwrap();
-    assert_eq!(placed.order.id, "ord-1");
-    assert_eq!(placed.order.taker_amount, 1_000_000);
-    assert!(!placed.execution.unwrap().matched);
+    // The response types are named at the crate's top level.
+    let created: &CreatedOrder = &placed.order;
+    assert_eq!(created.id, "ord-1");
+    assert_eq!(created.taker_amount, 1_000_000);
+    let matches: &[OrderMatch] = &placed.maker_matches;
+    assert!(matches.is_empty());
+    let execution: OrderExecution = placed.execution.unwrap();
+    assert!(!execution.matched);
 
     let requests = h.requests().await;
     assert_eq!(requests.len(), 2);

@@ -254,8 +254,9 @@ async fn a_derived_token_with_its_raw_response_prints_no_secret() {
         .await
         .unwrap();
     // The bytes stay readable; printing shows their length only.
+    let body: &limitless_client::Bytes = &response.raw.body;
     assert!(
-        String::from_utf8_lossy(&response.raw.body).contains(DERIVED_SECRET),
+        String::from_utf8_lossy(body).contains(DERIVED_SECRET),
         "the raw body keeps the exact bytes"
     );
     assert_eq!(response.data.secret, DERIVED_SECRET);
