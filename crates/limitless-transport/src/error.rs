@@ -163,17 +163,15 @@ pub(crate) struct ResponseTooLarge {
 }
 
 impl ResponseTooLarge {
-    /// Fails early when the response declares a `content-length` above
-    /// `limit`, before any of the body is read.
+    /// Fails early when the response's body declares a length above
+    /// `limit` (its `content-length`, as the HTTP library read it: `None`
+    /// for a chunked body, zero for the answer to a `HEAD`), before any of
+    /// the body is read.
     #[cfg_attr(not(any(feature = "reqwest", feature = "hyper")), allow(dead_code))]
     pub(crate) fn check_declared(
-        headers: &http::HeaderMap,
+        declared: Option<u64>,
         limit: usize,
     ) -> Result<(), TransportError> {
-        let declared = headers
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
         match declared {
             Some(length) if length > u64::try_from(limit).unwrap_or(u64::MAX) => {
                 Err(TransportError::body(Self { limit }))

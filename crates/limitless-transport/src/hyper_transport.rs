@@ -7,6 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Body as _;
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -186,7 +187,7 @@ impl Transport for HyperTransport {
         let exchange = async {
             let response = self.client.request(request).await?;
             let (parts, body) = response.into_parts();
-            ResponseTooLarge::check_declared(&parts.headers, limit)?;
+            ResponseTooLarge::check_declared(body.size_hint().exact(), limit)?;
             let body = Limited::new(body, limit)
                 .collect()
                 .await

@@ -164,7 +164,7 @@ impl Transport for ReqwestTransport {
         let status = response.status();
         let version = response.version();
         let headers = std::mem::take(response.headers_mut());
-        let body = read_body(&mut response, &headers, self.max_response_bytes).await?;
+        let body = read_body(&mut response, self.max_response_bytes).await?;
         let mut converted = http::Response::new(body);
         *converted.status_mut() = status;
         *converted.version_mut() = version;
@@ -174,21 +174,36 @@ impl Transport for ReqwestTransport {
 }
 
 /// Reads the whole body, failing as soon as it is declared or read longer
-/// than `limit` bytes.
+/// than `limit` bytes. A body that arrives as one chunk, as most API
+/// responses do, is returned as that chunk, not copied.
 async fn read_body(
     response: &mut reqwest::Response,
-    headers: &http::HeaderMap,
     limit: usize,
 ) -> Result<Bytes, TransportError> {
-    ResponseTooLarge::check_declared(headers, limit)?;
-    let mut body = BytesMut::new();
-    while let Some(chunk) = response.chunk().await? {
+    // The length hyper parsed, not another header lookup.
+    ResponseTooLarge::check_declared(response.content_length(), limit)?;
+    let too_large = || TransportError::body(ResponseTooLarge { limit });
+    let Some(first) = response.chunk().await? else {
+        return Ok(Bytes::new());
+    };
+    if first.len() > limit {
+        return Err(too_large());
+    }
+    let Some(mut chunk) = response.chunk().await? else {
+        return Ok(first);
+    };
+    let mut body = BytesMut::with_capacity(first.len() + chunk.len());
+    body.extend_from_slice(&first);
+    loop {
         if chunk.len() > limit - body.len() {
-            return Err(TransportError::body(ResponseTooLarge { limit }));
+            return Err(too_large());
         }
         body.extend_from_slice(&chunk);
+        match response.chunk().await? {
+            Some(next) => chunk = next,
+            None => return Ok(body.freeze()),
+        }
     }
-    Ok(body.freeze())
 }
 
 /// How many origins (scheme and authority) a transport keeps parsed. A

@@ -312,6 +312,25 @@ async fn a_declared_length_past_the_limit_fails_before_reading() {
 }
 
 #[tokio::test]
+async fn a_head_answer_declaring_a_length_past_the_limit_is_read() {
+    let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", LIMIT + 1);
+    for (name, transport) in backends_limited(LIMIT) {
+        let server = RawServer::start(Behaviour::Respond(head.clone().into_bytes())).await;
+        let request = http::Request::head(server.url("/markets"))
+            .body(Bytes::new())
+            .expect("valid request");
+        let response = transport.send(request).await.expect(name);
+        assert_eq!(response.status(), 200, "{name}");
+        assert_eq!(
+            response.headers()["content-length"],
+            (LIMIT + 1).to_string(),
+            "{name}"
+        );
+        assert!(response.body().is_empty(), "{name}");
+    }
+}
+
+#[tokio::test]
 async fn a_body_of_exactly_the_limit_is_read_whole() {
     for (name, transport) in backends_limited(LIMIT) {
         for behaviour in [
@@ -326,5 +345,31 @@ async fn a_body_of_exactly_the_limit_is_read_whole() {
             assert_eq!(response.body().len(), LIMIT, "{name}");
             assert!(response.body().iter().all(|b| *b == b'7'), "{name}");
         }
+    }
+}
+
+#[tokio::test]
+async fn a_body_in_several_chunks_is_joined_in_order() {
+    let chunked = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n\
+        5\r\nfirst\r\n1\r\n,\r\n6\r\nsecond\r\n0\r\n\r\n";
+    let one_chunk = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n\
+        c\r\nfirst,second\r\n0\r\n\r\n";
+    for (name, transport) in backends(GENEROUS) {
+        for raw in [&chunked[..], &one_chunk[..]] {
+            let server = RawServer::start(Behaviour::Respond(raw.to_vec())).await;
+            let response = transport
+                .send(get(&server.url("/markets")))
+                .await
+                .expect(name);
+            assert_eq!(response.body(), "first,second", "{name}");
+        }
+        let server =
+            RawServer::start(Behaviour::Respond(raw_response("204 No Content", &[], b""))).await;
+        let response = transport
+            .send(get(&server.url("/markets")))
+            .await
+            .expect(name);
+        assert_eq!(response.status(), 204, "{name}");
+        assert!(response.body().is_empty(), "{name}");
     }
 }
