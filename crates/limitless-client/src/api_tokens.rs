@@ -92,10 +92,11 @@ impl ApiTokenService {
                 token_id,
                 "pass the tokenId of the token to revoke",
             )?;
-            Ok(
-                RequestSpec::delete(OP, format!("/auth/api-tokens/{}", encode_segment(token_id)))
-                    .auth(auth),
+            Ok(RequestSpec::delete(
+                OP,
+                format!("/auth/api-tokens/{}", encode_segment("token_id", token_id)?),
             )
+            .auth(auth))
         })();
         self.http
             .call_map(spec, |response: MessageResponse| response.message)

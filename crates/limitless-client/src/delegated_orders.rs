@@ -818,7 +818,7 @@ impl DelegatedOrderService {
         let spec = (|| {
             let auth = self.http.auth_for(op, AuthClass::Any)?;
             let order_id = non_blank("order_id", order_id, "pass the id of the order to cancel")?;
-            let path = format!("/orders/{}", encode_segment(order_id));
+            let path = format!("/orders/{}", encode_segment("order_id", order_id)?);
             delete_on_behalf_of(op, path, auth, on_behalf_of)
         })();
         self.http.call_map(spec, message)
@@ -854,7 +854,7 @@ impl DelegatedOrderService {
         let spec = (|| {
             let auth = self.http.auth_for(op, AuthClass::Any)?;
             let slug = non_blank("market_slug", market_slug, "pass the market's slug")?;
-            let path = format!("/orders/all/{}", encode_segment(slug));
+            let path = format!("/orders/all/{}", encode_segment("market_slug", slug)?);
             // Repeating it later could cancel orders placed in between.
             delete_on_behalf_of(op, path, auth, on_behalf_of).map(|spec| spec.idempotent(false))
         })();

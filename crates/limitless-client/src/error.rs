@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
-use limitless_transport::TransportError;
+use limitless_transport::{TransportError, TransportErrorKind};
 use serde_json::Value;
 
 /// Everything that can go wrong when building a client or making a call.
@@ -332,8 +332,9 @@ impl Error {
         }
     }
 
-    /// Whether the failure is transient: a transport failure, a rate limit
-    /// (HTTP 429), or HTTP 502, 503 or 504.
+    /// Whether the failure is transient: a transport failure (other than a
+    /// request the transport refused as invalid), a rate limit (HTTP 429),
+    /// or HTTP 502, 503 or 504.
     ///
     /// Transient does not mean safe to repeat: an order or account creation
     /// whose request [may have been sent](Self::may_have_been_sent) may have
@@ -342,7 +343,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Api(api) => is_retryable_status(api.status),
-            Self::RateLimited { .. } | Self::Transport { .. } => true,
+            Self::RateLimited { .. } => true,
+            // A request the transport refused as invalid fails the same way again.
+            Self::Transport { source, .. } => source.kind() != TransportErrorKind::Other,
             _ => false,
         }
     }

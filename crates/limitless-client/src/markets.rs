@@ -63,10 +63,11 @@ impl MarketService {
         let spec = (|| {
             let auth = self.http.auth_for(OP, AuthClass::Public)?;
             let slug = non_blank("slug", slug, "pass the market's slug")?;
-            Ok(
-                RequestSpec::get(OP, format!("/markets/{}/orderbook", encode_segment(slug)))
-                    .auth(auth),
+            Ok(RequestSpec::get(
+                OP,
+                format!("/markets/{}/orderbook", encode_segment("slug", slug)?),
             )
+            .auth(auth))
         })();
         self.http.call(spec)
     }
@@ -80,7 +81,11 @@ pub(crate) fn market_spec(
 ) -> Result<RequestSpec, Error> {
     let auth = http.auth_for(op, AuthClass::Public)?;
     let slug = non_blank("market_slug", slug, "pass the market's slug")?;
-    Ok(RequestSpec::get(op, format!("/markets/{}", encode_segment(slug))).auth(auth))
+    Ok(RequestSpec::get(
+        op,
+        format!("/markets/{}", encode_segment("market_slug", slug)?),
+    )
+    .auth(auth))
 }
 
 /// Fetches the market `slug` and records its venue in the client's cache,

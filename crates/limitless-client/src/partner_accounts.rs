@@ -241,7 +241,7 @@ impl PartnerAccountService {
                 OP,
                 format!(
                     "/portfolio/withdrawal-addresses/{}",
-                    encode_segment(address)
+                    encode_segment("address", address)?
                 ),
             )
             .auth(auth))

@@ -20,9 +20,19 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-/// Percent-encodes one path segment (`tok/with space` → `tok%2Fwith%20space`).
-pub(crate) fn encode_segment(segment: &str) -> String {
-    utf8_percent_encode(segment, SEGMENT).to_string()
+/// Percent-encodes the path parameter `field` as one path segment
+/// (`tok/with space` → `tok%2Fwith%20space`).
+///
+/// `.` and `..` are refused: URL parsers (the WHATWG rules reqwest follows)
+/// read them, even percent-encoded, as steps within the path, so the request
+/// would go to another resource than the one signed.
+pub(crate) fn encode_segment(field: &str, segment: &str) -> Result<String, Error> {
+    if matches!(segment, "." | "..") {
+        return Err(Error::invalid(format!(
+            "{field} must not be `{segment}`: a URL reads it as a step up or across the path, not as an identifier; pass the real {field}"
+        )));
+    }
+    Ok(utf8_percent_encode(segment, SEGMENT).to_string())
 }
 
 /// Encodes query pairs in the given order with `application/x-www-form-urlencoded`
@@ -204,9 +214,22 @@ mod tests {
 
     #[test]
     fn segments_are_percent_encoded() {
-        assert_eq!(encode_segment("tok/with space"), "tok%2Fwith%20space");
-        assert_eq!(encode_segment("a-b_c.d~e"), "a-b_c.d~e");
-        assert_eq!(encode_segment("100%?#&é"), "100%25%3F%23%26%C3%A9");
+        let encode = |segment| encode_segment("id", segment).unwrap();
+        assert_eq!(encode("tok/with space"), "tok%2Fwith%20space");
+        assert_eq!(encode("a-b_c.d~e"), "a-b_c.d~e");
+        assert_eq!(encode("100%?#&é"), "100%25%3F%23%26%C3%A9");
+        // Dots inside an identifier are fine; dot segments are not.
+        assert_eq!(encode("..."), "...");
+        assert_eq!(encode(".a"), ".a");
+        assert_eq!(encode("%2E"), "%252E");
+        for dots in [".", ".."] {
+            let error = encode_segment("order_id", dots).unwrap_err();
+            assert!(matches!(error, Error::InvalidInput { .. }), "{dots}");
+            assert!(
+                error.to_string().contains("order_id must not be"),
+                "{error}"
+            );
+        }
     }
 
     #[test]

@@ -19,6 +19,8 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderMap, StatusCode};
 use rand::Rng;
 
+use limitless_transport::TransportErrorKind;
+
 use crate::{Error, RawResponse};
 
 /// Decides, after each attempt, whether the request is sent again.
@@ -71,7 +73,9 @@ impl RetryPolicy for NoRetry {
 /// jitter, for failures where repeating is safe.
 ///
 /// * A failure before anything was sent (connection refused, connect
-///   timeout) is retried for every operation.
+///   timeout) is retried for every operation; a request the transport
+///   refused as invalid (kind [`Other`](crate::TransportErrorKind::Other))
+///   is not, since it would fail the same way.
 /// * An idempotent operation (reads, cancels, revokes) is also retried after
 ///   a transport failure once sent, on HTTP 502, 503 and 504, and on HTTP 429.
 /// * A 429 waits what the API asked (`Retry-After` in seconds or as an HTTP
@@ -273,6 +277,11 @@ enum Failure {
 
 fn classify(error: &Error) -> Failure {
     match error {
+        // Not sent because the transport refused the request itself (an
+        // invalid request): the same request fails the same way again.
+        Error::Transport { source, .. } if source.kind() == TransportErrorKind::Other => {
+            Failure::Final
+        }
         Error::Transport { source, .. } if !source.may_have_been_sent() => Failure::NotSent,
         Error::Transport { .. } => Failure::Transient,
         Error::RateLimited { retry_after, .. } => Failure::RateLimited(*retry_after),
@@ -371,6 +380,16 @@ mod tests {
         }
     }
 
+    fn invalid_request() -> Error {
+        Error::Transport {
+            source: TransportError::not_sent(std::io::Error::from(
+                std::io::ErrorKind::InvalidInput,
+            )),
+            method: Method::GET,
+            path: "/x".into(),
+        }
+    }
+
     fn rate_limited(wait: Option<u64>) -> Error {
         Error::RateLimited {
             retry_after: wait.map(Duration::from_secs),
@@ -452,6 +471,9 @@ mod tests {
             // Nothing sent: safe for every operation.
             (transport(false), false, ms(100)),
             (transport(false), true, ms(100)),
+            // Refused by the transport as invalid: it would fail again.
+            (invalid_request(), true, RetryDecision::Stop),
+            (invalid_request(), false, RetryDecision::Stop),
             // Sent: only idempotent operations.
             (transport(true), true, ms(100)),
             (transport(true), false, RetryDecision::Stop),

@@ -415,3 +415,72 @@ async fn cancelling_one_order_is_retried() {
         .collect();
     assert_eq!(paths, vec!["DELETE /orders/ord-1?onBehalfOf=42"; 3]);
 }
+
+#[tokio::test]
+async fn dot_segments_are_refused_before_the_network() {
+    let mock = MockTransport::new();
+    let client = client_with(mock.clone(), fast_retries());
+    let markets = &client.markets;
+    let orders = &client.delegated_orders;
+    for dots in [".", ".."] {
+        let errors = [
+            client.api_tokens.revoke_token(dots).await.unwrap_err(),
+            markets.get_market(dots).await.unwrap_err(),
+            markets.get_order_book(dots).await.unwrap_err(),
+            orders.cancel(dots).await.unwrap_err(),
+            orders.cancel_on_behalf_of(dots, 42).await.unwrap_err(),
+            orders.cancel_all(dots).await.unwrap_err(),
+            orders.cancel_all_on_behalf_of(dots, 42).await.unwrap_err(),
+            orders
+                .create_order(&limitless_client::CreateDelegatedOrderParams::gtc(
+                    dots,
+                    "123",
+                    limitless_client::Side::Buy,
+                    "0.5",
+                    1,
+                    326,
+                ))
+                .await
+                .unwrap_err(),
+            client
+                .partner_accounts
+                .delete_withdrawal_address(IDENTITY, dots)
+                .await
+                .unwrap_err(),
+        ];
+        for error in &errors {
+            crate::support::assert_invalid(error, &format!("must not be `{dots}`"));
+        }
+    }
+    assert_eq!(mock.request_count(), 0);
+}
+
+#[tokio::test]
+async fn a_request_the_transport_refuses_as_invalid_is_not_retried() {
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let transport = {
+        let calls = std::sync::Arc::clone(&calls);
+        limitless_transport::transport_fn(move |_request| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async {
+                Err::<limitless_client::http::Response<limitless_transport::Bytes>, _>(
+                    TransportError::not_sent(std::io::Error::from(
+                        std::io::ErrorKind::InvalidInput,
+                    )),
+                )
+            }
+        })
+    };
+    let client = client_with(transport, fast_retries());
+    let error = client.api_tokens.list_tokens().await.unwrap_err();
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+    match &error {
+        Error::Transport { source, .. } => {
+            assert_eq!(source.kind(), limitless_client::TransportErrorKind::Other);
+            assert!(!source.may_have_been_sent());
+        }
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+    assert!(!error.is_retryable());
+    assert!(!error.may_have_been_sent());
+}

@@ -200,7 +200,8 @@ async fn no_secret_is_printed_anywhere_along_a_call() {
         sentinels.assert_absent("recorded request", &format!("{request:?}"));
     }
     let seen = seen.lock().unwrap();
-    assert!(seen.len() >= 5);
+    // 503, 401, 429 and the derive the exhausted script refuses as invalid.
+    assert!(seen.len() >= 4, "{seen:#?}");
     for attempt in seen.iter() {
         sentinels.assert_absent("attempt", attempt);
     }
