@@ -190,7 +190,9 @@ pub(crate) fn check_sendable(
     version: http::Version,
 ) -> Result<(), TransportError> {
     let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
-    if !scheme_ok || uri.host().is_none() {
+    // `Uri::host` is `Some` exactly when there is an authority; asking for
+    // the authority skips scanning it for the host.
+    if !scheme_ok || uri.authority().is_none() {
         return Err(TransportError::not_sent(InvalidRequest(format!(
             "the request URI must be absolute with an http or https scheme and a host, \
              like https://api.limitless.exchange/markets; got {uri}"
