@@ -479,7 +479,8 @@ impl HttpClient {
         } else {
             let wait = (raw.status == StatusCode::TOO_MANY_REQUESTS)
                 .then(|| retry_after(&raw.headers, &raw.body, skew.now()));
-            let api = api_error(spec, path.to_string(), raw);
+            let mut api = api_error(spec, path.to_string(), raw);
+            self.scrub(&mut api, spec, hmac_signed.then_some(signed_at));
             Err(match wait {
                 Some(retry_after) => Error::RateLimited {
                     retry_after,
@@ -493,6 +494,39 @@ impl HttpClient {
             signed_at: hmac_signed.then_some(signed_at),
             server_date,
         }
+    }
+
+    /// Keeps the request's own secrets out of an error response that echoes
+    /// them: the identity token it carried and the signature of this attempt
+    /// (recomputed for `signed_at`: the error path pays for it, not every
+    /// request) are replaced in the message, and the body is then shown by
+    /// length only. The body's bytes stay as received.
+    fn scrub(&self, api: &mut ApiError, spec: &RequestSpec, signed_at: Option<SystemTime>) {
+        let signature = signed_at.and_then(|at| self.signature_at(spec, at));
+        let secrets = [identity_token(&spec.auth), signature.as_deref()];
+        for secret in secrets.into_iter().flatten().filter(|s| !s.is_empty()) {
+            if api.message.contains(secret) {
+                api.message = api.message.replace(secret, "<redacted>");
+            }
+            if contains(&api.body, secret.as_bytes()) {
+                api.body_redacted = true;
+            }
+        }
+    }
+
+    /// The `lmts-signature` [`build_request`](Self::build_request) computes
+    /// for `spec` at `at`.
+    fn signature_at(&self, spec: &RequestSpec, at: SystemTime) -> Option<String> {
+        let signer = self.inner.signer.as_ref()?;
+        let timestamp = Timestamp::from_system_time(at).ok()?;
+        let path_and_query = spec.path_and_query_below(&self.inner.prefix);
+        let signed = signer.sign(&SigningInput {
+            timestamp: &timestamp,
+            method: spec.method.as_str(),
+            path_and_query: &path_and_query,
+            body: spec.body.as_deref().unwrap_or_default(),
+        });
+        Some(signed.signature().to_owned())
     }
 
     /// Sends `spec` and decodes the JSON body as `T`. An undecodable success
@@ -618,6 +652,23 @@ fn outcome_error(spec: &RequestSpec, path: &str, error: Error) -> Error {
     }
 }
 
+/// The identity token an identity-authenticated request carries (the
+/// `identity` header's value without `Bearer `).
+fn identity_token(auth: &Auth) -> Option<&str> {
+    match auth {
+        Auth::Identity(value) => value.to_str().ok()?.strip_prefix("Bearer "),
+        Auth::Configured => None,
+    }
+}
+
+/// Whether `needle` occurs in `haystack`.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty()
+        && haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
+}
+
 /// The API error for a refusal of `spec`.
 fn api_error(spec: &RequestSpec, path: String, raw: RawResponse) -> ApiError {
     ApiError {
@@ -639,7 +690,10 @@ fn decode_error(
     source: serde_json::Error,
     raw: RawResponse,
 ) -> Error {
-    let source = if spec.sensitive {
+    // A body that echoes the request's identity token is kept from view too.
+    let sensitive = spec.sensitive
+        || identity_token(&spec.auth).is_some_and(|token| contains(&raw.body, token.as_bytes()));
+    let source = if sensitive {
         withheld_decode_error(&source)
     } else {
         source
@@ -650,7 +704,7 @@ fn decode_error(
         method: spec.method.clone(),
         path: path.to_owned(),
         body: raw.body,
-        sensitive: spec.sensitive,
+        sensitive,
     }
 }
 

@@ -701,14 +701,36 @@ async fn traces_have_one_span_per_request_and_no_secrets() {
     }
 }
 
+/// Answers with `status` and a body that quotes the request's credential
+/// headers back, as a careless server might.
+struct EchoCredentials(u16);
+
+impl wiremock::Respond for EchoCredentials {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let header = |name: &str| {
+            request
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let identity = header("identity");
+        let signature = header("lmts-signature");
+        ResponseTemplate::new(self.0).set_body_json(json!({
+            "message": format!("rejected: identity `{identity}` signature `{signature}`"),
+            "identity": identity,
+            "signature": signature,
+        }))
+    }
+}
+
 #[tokio::test]
 async fn api_errors_never_echo_the_identity_token() {
     let h = Harness::hmac().await;
     crate::support::identity_mock("GET", "/auth/api-tokens/capabilities")
         .and(HeaderAbsent("x-api-key"))
-        .respond_with(
-            ResponseTemplate::new(401).set_body_json(json!({"message": "identity expired"})),
-        )
+        .respond_with(EchoCredentials(401))
         .expect(1)
         .mount(&h.server)
         .await;
@@ -718,7 +740,59 @@ async fn api_errors_never_echo_the_identity_token() {
         .get_capabilities(IDENTITY)
         .await
         .unwrap_err();
-    assert_eq!(error.api_message(), Some("identity expired"));
-    assert!(error.as_api_error().unwrap().is_auth_error());
+    let api = error.as_api_error().unwrap();
+    assert!(api.is_auth_error());
+    // The server did echo it: the raw bytes keep it, nothing printed does.
+    assert!(String::from_utf8_lossy(&api.body).contains(IDENTITY));
+    assert_eq!(
+        error.api_message(),
+        Some("rejected: identity `Bearer <redacted>` signature ``")
+    );
+    let debug = format!("{error:?}");
+    assert!(
+        debug.contains(&format!("<{} bytes, redacted>", api.body.len())),
+        "{debug}"
+    );
     assert_no_secrets(&error);
+}
+
+#[tokio::test]
+async fn api_errors_never_echo_the_signature() {
+    let h = Harness::hmac().await;
+    hmac_mock("GET", "/auth/api-tokens")
+        .respond_with(EchoCredentials(403))
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    let error = h.client.api_tokens.list_tokens().await.unwrap_err();
+    let signature = h.requests().await[0]
+        .headers
+        .get("lmts-signature")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let api = error.as_api_error().unwrap();
+    assert!(String::from_utf8_lossy(&api.body).contains(&signature));
+    assert_eq!(
+        error.api_message(),
+        Some("rejected: identity `` signature `<redacted>`")
+    );
+    for text in [
+        error.to_string(),
+        format!("{error:?}"),
+        format!("{error:#?}"),
+    ] {
+        assert!(!text.contains(&signature), "{text}");
+    }
+    assert_no_secrets(&error);
+
+    // An error that echoes nothing is shown in full.
+    let plain = Harness::hmac().await;
+    hmac_mock("GET", "/auth/api-tokens")
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"message": "no scope"})))
+        .mount(&plain.server)
+        .await;
+    let error = plain.client.api_tokens.list_tokens().await.unwrap_err();
+    assert!(format!("{error:?}").contains("no scope"));
 }

@@ -7,16 +7,18 @@
 //! ends in `Error::OutcomeUnknown` carrying the order's salt.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use limitless_auth::{Signer, Timestamp, VerificationRequest, Verifier};
+use limitless_client::Transport;
 use limitless_client::http::{Method, StatusCode};
 use limitless_client::{
     Client, Clock, CreateDelegatedOrderParams, Error, RetryConfig, SentOrder, Side,
     TransportErrorKind,
 };
-use limitless_transport::ReqwestTransport;
+use limitless_transport::{Bytes, ReqwestTransport, SharedTransport, transport_fn};
 use serde_json::{Value, json};
 
 use crate::fault_server::{Fault, FaultServer, Received};
@@ -476,15 +478,42 @@ async fn refused_connections_are_retried_and_reported_as_not_sent() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let client = client_for(&url, fast_retries());
-    for error in [
-        client.api_tokens.list_tokens().await.unwrap_err(),
-        client
-            .api_tokens
-            .derive_token(crate::support::IDENTITY, &Default::default())
-            .await
-            .unwrap_err(),
-    ] {
+    // Reqwest underneath, counting the attempts handed to it.
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let transport = {
+        let reqwest = SharedTransport::new(
+            ReqwestTransport::builder()
+                .timeout(ATTEMPT_TIMEOUT)
+                .build()
+                .unwrap(),
+        );
+        let attempts = Arc::clone(&attempts);
+        transport_fn(move |request: limitless_client::http::Request<Bytes>| {
+            attempts.fetch_add(1, AtomicOrdering::SeqCst);
+            let reqwest = reqwest.clone();
+            async move { reqwest.send(request).await }
+        })
+    };
+    let http = Client::builder()
+        .base_url(&url)
+        .transport(transport)
+        .hmac_credentials(credentials())
+        .clock(TickingClock::new())
+        .retry_config(fast_retries())
+        .build()
+        .unwrap();
+    let client = Client::from_http_client(http).unwrap();
+    let read = client.api_tokens.list_tokens().await.unwrap_err();
+    // Nothing was sent: the first attempt and every retry, for a read...
+    assert_eq!(attempts.swap(0, AtomicOrdering::SeqCst), 4);
+    let derive = client
+        .api_tokens
+        .derive_token(crate::support::IDENTITY, &Default::default())
+        .await
+        .unwrap_err();
+    // ...and for a POST that is not idempotent.
+    assert_eq!(attempts.load(AtomicOrdering::SeqCst), 4);
+    for error in [read, derive] {
         match &error {
             Error::Transport { source, .. } => {
                 assert!(!source.may_have_been_sent(), "{error:?}");

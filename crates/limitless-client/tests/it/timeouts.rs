@@ -182,6 +182,59 @@ fn the_builder_gives_the_default_transport_finite_timeouts() {
     }
 }
 
+/// A listener whose accept queue is full and never drained: Linux then drops
+/// further SYNs, so a connect hangs until the client's connect timeout.
+async fn saturated_listener() -> (tokio::net::TcpListener, Vec<tokio::net::TcpStream>) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    // Setup only: connect until a handshake no longer completes.
+    for _ in 0..16 {
+        let attempt = tokio::net::TcpStream::connect(addr);
+        match tokio::time::timeout(Duration::from_millis(200), attempt).await {
+            Ok(Ok(stream)) => fillers.push(stream),
+            _ => break,
+        }
+    }
+    (listener, fillers)
+}
+
+/// The connect timeout set through the builder fires on the default
+/// transport, and is reported as not sent: even a POST that is not
+/// idempotent is a plain transport error, not an unknown outcome.
+#[cfg(any(feature = "reqwest", feature = "hyper"))]
+#[tokio::test]
+async fn the_builder_connect_timeout_fires_and_means_not_sent() {
+    let (listener, _fillers) = saturated_listener().await;
+    let http = Client::builder()
+        .base_url(format!("http://{}", listener.local_addr().unwrap()))
+        .connect_timeout(SHORT)
+        .timeout(Duration::from_secs(20))
+        .hmac_credentials(credentials())
+        .no_retries()
+        .build()
+        .unwrap();
+    let client = Client::from_http_client(http).unwrap();
+    let read = client.api_tokens.list_tokens();
+    let derive = client
+        .api_tokens
+        .derive_token(crate::support::IDENTITY, &Default::default());
+    for call in [read.await.map(|_| ()), derive.await.map(|_| ())] {
+        let error = call.unwrap_err();
+        match &error {
+            Error::Transport { source, .. } => {
+                assert_eq!(source.kind(), TransportErrorKind::Timeout, "{error:?}");
+                assert!(!source.may_have_been_sent(), "{error:?}");
+            }
+            other => panic!("expected a connect timeout, got {other:?}"),
+        }
+        assert!(!error.may_have_been_sent());
+        assert_no_secrets(&error);
+    }
+}
+
 /// Runs `list_tokens` against `fault` (no retries) and returns the error.
 /// The guard only turns a hang into a failure; it is far above `SHORT`.
 async fn list_tokens_on(fault: Fault, transport: Option<SharedTransport>) -> Error {
