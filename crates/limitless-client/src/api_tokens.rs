@@ -28,7 +28,8 @@ impl ApiTokenService {
     /// `GET /auth/api-tokens/capabilities`: whether token management is
     /// enabled for the partner and which scopes it may request.
     ///
-    /// Sends only `identity: Bearer <identity_token>`; a blank token is
+    /// Sends only `identity: Bearer <identity_token>` (a token given as
+    /// `Bearer …` is sent once, not as `Bearer Bearer …`); a blank token is
     /// rejected before any I/O.
     pub fn get_capabilities(&self, identity_token: &str) -> Call<'static, PartnerCapabilities> {
         const OP: &str = "get_capabilities";

@@ -213,7 +213,7 @@ impl HttpClient {
     ) -> Result<Auth, Error> {
         match class {
             AuthClass::Identity(token) => {
-                let token = token.trim();
+                let token = without_bearer(token.trim());
                 if token.is_empty() {
                     return Err(Error::invalid(format!(
                         "identity token is required for {operation}"
@@ -652,6 +652,27 @@ fn outcome_error(spec: &RequestSpec, path: &str, error: Error) -> Error {
     }
 }
 
+/// An identity token given with its scheme (`Bearer x`, any case) is the
+/// token `x`: the client adds the scheme itself.
+fn without_bearer(token: &str) -> &str {
+    const SCHEME: &str = "bearer";
+    match token.get(..SCHEME.len()) {
+        Some(scheme) if scheme.eq_ignore_ascii_case(SCHEME) => {
+            let rest = &token[SCHEME.len()..];
+            if rest.is_empty() {
+                // The scheme alone: no token.
+                rest
+            } else if rest.starts_with(|c: char| c.is_ascii_whitespace()) {
+                rest.trim_start()
+            } else {
+                // A token that merely starts with the letters "bearer".
+                token
+            }
+        }
+        _ => token,
+    }
+}
+
 /// The identity token an identity-authenticated request carries (the
 /// `identity` header's value without `Bearer `).
 fn identity_token(auth: &Auth) -> Option<&str> {
@@ -768,6 +789,18 @@ mod tests {
     use std::time::{Duration, UNIX_EPOCH};
 
     use super::*;
+
+    #[test]
+    fn a_bearer_scheme_given_with_the_token_is_dropped() {
+        assert_eq!(without_bearer("Bearer abc"), "abc");
+        assert_eq!(without_bearer("bearer   abc"), "abc");
+        assert_eq!(without_bearer("BEARER\tabc"), "abc");
+        assert_eq!(without_bearer("Bearer"), "");
+        assert_eq!(without_bearer("abc"), "abc");
+        assert_eq!(without_bearer("bearerless-token"), "bearerless-token");
+        assert_eq!(without_bearer("Bear"), "Bear");
+        assert_eq!(without_bearer("Béarer x"), "Béarer x");
+    }
 
     fn with_date(text: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();

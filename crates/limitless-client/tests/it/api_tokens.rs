@@ -90,6 +90,42 @@ async fn blank_identity_tokens_are_rejected_before_io() {
 }
 
 #[tokio::test]
+async fn an_identity_token_given_with_its_scheme_is_sent_once() {
+    let h = Harness::hmac().await;
+    // identity_mock requires exactly `identity: Bearer <IDENTITY>`.
+    identity_mock("GET", "/auth/api-tokens/capabilities")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "partnerProfileId": 326,
+            "tokenManagementEnabled": true,
+            "allowedScopes": ["trading"],
+        })))
+        .expect(3)
+        .mount(&h.server)
+        .await;
+    for given in [
+        format!("Bearer {IDENTITY}"),
+        format!("  bearer  {IDENTITY} "),
+        IDENTITY.to_owned(),
+    ] {
+        h.client.api_tokens.get_capabilities(&given).await.unwrap();
+    }
+    for request in h.requests().await {
+        assert_eq!(
+            request.headers["identity"],
+            format!("Bearer {IDENTITY}").as_str()
+        );
+    }
+    // The scheme alone is no token.
+    let error = h
+        .client
+        .api_tokens
+        .get_capabilities("Bearer ")
+        .await
+        .unwrap_err();
+    assert_invalid(&error, "identity token is required for get_capabilities");
+}
+
+#[tokio::test]
 async fn derive_token_sends_the_exact_body_with_identity() {
     let h = Harness::hmac().await;
     identity_mock("POST", "/auth/api-tokens/derive")
