@@ -126,12 +126,15 @@ impl CreateDelegatedOrderParams {
         size: impl ToDecimal,
         on_behalf_of: i64,
     ) -> Self {
-        let kind = Kind::Limit {
-            order_type: OrderType::Gtc,
-            price: amount(price),
-            size: amount(size),
-        };
-        Self::new(market_slug, token_id, side, on_behalf_of, kind)
+        Self::limit(
+            OrderType::Gtc,
+            market_slug,
+            token_id,
+            side,
+            price,
+            size,
+            on_behalf_of,
+        )
     }
 
     /// A fill-and-kill limit order: fills what it can at `price` or better
@@ -144,8 +147,29 @@ impl CreateDelegatedOrderParams {
         size: impl ToDecimal,
         on_behalf_of: i64,
     ) -> Self {
+        Self::limit(
+            OrderType::Fak,
+            market_slug,
+            token_id,
+            side,
+            price,
+            size,
+            on_behalf_of,
+        )
+    }
+
+    /// A limit order of `order_type` (GTC or FAK).
+    fn limit(
+        order_type: OrderType,
+        market_slug: impl Into<String>,
+        token_id: impl Into<String>,
+        side: Side,
+        price: impl ToDecimal,
+        size: impl ToDecimal,
+        on_behalf_of: i64,
+    ) -> Self {
         let kind = Kind::Limit {
-            order_type: OrderType::Fak,
+            order_type,
             price: amount(price),
             size: amount(size),
         };
@@ -800,28 +824,18 @@ impl DelegatedOrderService {
     /// that did cancel the order may be answered with an error saying the
     /// order is already cancelled or not found.
     pub fn cancel(&self, order_id: &str) -> Call<'static, String> {
-        self.cancel_spec("cancel", order_id, None)
+        self.cancel_call("cancel", Cancels::Order, order_id, None)
     }
 
     /// `DELETE /orders/{orderId}?onBehalfOf={id}`: cancels a sub-account's
     /// order. Retried as [`cancel`](Self::cancel) is.
     pub fn cancel_on_behalf_of(&self, order_id: &str, on_behalf_of: i64) -> Call<'static, String> {
-        self.cancel_spec("cancel_on_behalf_of", order_id, Some(on_behalf_of))
-    }
-
-    fn cancel_spec(
-        &self,
-        op: &'static str,
-        order_id: &str,
-        on_behalf_of: Option<i64>,
-    ) -> Call<'static, String> {
-        let spec = (|| {
-            let auth = self.http.auth_for(op, AuthClass::Any)?;
-            let order_id = non_blank("order_id", order_id, "pass the id of the order to cancel")?;
-            let path = format!("/orders/{}", encode_segment("order_id", order_id)?);
-            delete_on_behalf_of(op, path, auth, on_behalf_of)
-        })();
-        self.http.call_map(spec, message)
+        self.cancel_call(
+            "cancel_on_behalf_of",
+            Cancels::Order,
+            order_id,
+            Some(on_behalf_of),
+        )
     }
 
     /// `DELETE /orders/all/{marketSlug}`: cancels all your orders on a market.
@@ -831,7 +845,7 @@ impl DelegatedOrderService {
     /// may have arrived is [`Error::OutcomeUnknown`]; a failure before
     /// sending (connection refused) is retried.
     pub fn cancel_all(&self, market_slug: &str) -> Call<'static, String> {
-        self.cancel_all_spec("cancel_all", market_slug, None)
+        self.cancel_call("cancel_all", Cancels::Market, market_slug, None)
     }
 
     /// `DELETE /orders/all/{marketSlug}?onBehalfOf={id}`: cancels all of a
@@ -842,21 +856,40 @@ impl DelegatedOrderService {
         market_slug: &str,
         on_behalf_of: i64,
     ) -> Call<'static, String> {
-        self.cancel_all_spec("cancel_all_on_behalf_of", market_slug, Some(on_behalf_of))
+        self.cancel_call(
+            "cancel_all_on_behalf_of",
+            Cancels::Market,
+            market_slug,
+            Some(on_behalf_of),
+        )
     }
 
-    fn cancel_all_spec(
+    /// `DELETE` of one order or of a market's orders, for the caller or a
+    /// sub-account (`onBehalfOf`); returns the API's message.
+    fn cancel_call(
         &self,
         op: &'static str,
-        market_slug: &str,
+        cancels: Cancels,
+        target: &str,
         on_behalf_of: Option<i64>,
     ) -> Call<'static, String> {
         let spec = (|| {
             let auth = self.http.auth_for(op, AuthClass::Any)?;
-            let slug = non_blank("market_slug", market_slug, "pass the market's slug")?;
-            let path = format!("/orders/all/{}", encode_segment("market_slug", slug)?);
-            // Repeating it later could cancel orders placed in between.
-            delete_on_behalf_of(op, path, auth, on_behalf_of).map(|spec| spec.idempotent(false))
+            let (field, hint, prefix) = match cancels {
+                Cancels::Order => ("order_id", "pass the id of the order to cancel", "/orders/"),
+                Cancels::Market => ("market_slug", "pass the market's slug", "/orders/all/"),
+            };
+            let target = non_blank(field, target, hint)?;
+            let path = format!("{prefix}{}", encode_segment(field, target)?);
+            // Repeating a cancel-all later could cancel orders placed in between.
+            let mut spec = RequestSpec::delete(op, path)
+                .auth(auth)
+                .idempotent(cancels == Cancels::Order);
+            if let Some(id) = on_behalf_of {
+                validate_on_behalf_of(id)?;
+                spec = spec.query([("onBehalfOf", id.to_string())]);
+            }
+            Ok(spec)
         })();
         self.http.call_map(spec, message)
     }
@@ -902,18 +935,13 @@ impl DelegatedOrderService {
     }
 }
 
-fn delete_on_behalf_of(
-    op: &'static str,
-    path: String,
-    auth: Auth,
-    on_behalf_of: Option<i64>,
-) -> Result<RequestSpec, Error> {
-    let mut spec = RequestSpec::delete(op, path).auth(auth);
-    if let Some(id) = on_behalf_of {
-        validate_on_behalf_of(id)?;
-        spec = spec.query([("onBehalfOf", id.to_string())]);
-    }
-    Ok(spec)
+/// What a cancel removes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cancels {
+    /// One order, by id.
+    Order,
+    /// All the orders on a market.
+    Market,
 }
 
 fn message(response: limitless_types::common::MessageResponse) -> String {

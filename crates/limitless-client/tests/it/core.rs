@@ -1,9 +1,8 @@
 //! Client behaviour shared by every operation: headers, auth precedence,
 //! base URL prefix, errors, raw responses, the retry hook, tracing, secrets.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, SystemTime};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use limitless_client::http::StatusCode;
 use limitless_client::{
@@ -16,8 +15,8 @@ use wiremock::ResponseTemplate;
 use wiremock::matchers::header;
 
 use crate::support::{
-    API_KEY, Auth, Harness, HeaderAbsent, IDENTITY, SECRET, TOKEN_ID, assert_no_secrets,
-    credentials, hmac_mock, http_client, market_json, now,
+    API_KEY, Auth, Captured, Harness, HeaderAbsent, IDENTITY, SECRET, TOKEN_ID, TickingClock,
+    assert_no_secrets, credentials, hmac_mock, http_client, market_json, now,
 };
 
 fn tokens_json() -> serde_json::Value {
@@ -396,24 +395,12 @@ async fn a_request_that_may_have_been_sent_is_never_repeated_unless_idempotent()
     assert_eq!(transport.calls(), 3);
 }
 
-/// A clock that moves one second forward on every read.
-#[derive(Debug)]
-struct TickingClock(Mutex<SystemTime>);
-
-impl Clock for TickingClock {
-    fn now(&self) -> SystemTime {
-        let mut time = self.0.lock().unwrap();
-        *time += Duration::from_secs(1);
-        *time
-    }
-}
-
 #[tokio::test]
 async fn every_attempt_is_signed_again() {
     let mock = MockTransport::new();
     mock.push_json(503, &json!({"message": "busy"}));
     mock.push_json(200, &tokens_json());
-    let client = retrying_client(mock.clone(), TickingClock(Mutex::new(now())));
+    let client = retrying_client(mock.clone(), TickingClock::new());
     let tokens = client.api_tokens.list_tokens().await.unwrap();
     assert_eq!(tokens.len(), 1);
     let requests = mock.requests();
@@ -595,27 +582,6 @@ async fn calls_borrow_nothing_and_can_be_spawned() {
     assert_eq!(placed.data.order.id, "ord-1");
 }
 
-/// A `MakeWriter` collecting everything into one buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 /// Installs, once per test process, a global subscriber writing every
 /// `limitless_client` span and event into one buffer. (A scoped subscriber
 /// would race with tests on other threads over callsite interest.)
@@ -670,7 +636,7 @@ async fn traces_have_one_span_per_request_and_no_secrets() {
         .to_str()
         .unwrap()
         .to_owned();
-    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let output = captured.text();
     let spans: Vec<&str> = output
         .lines()
         .filter(|l| l.contains(" close ") && l.contains("path=/traced/"))

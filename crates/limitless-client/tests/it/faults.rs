@@ -7,41 +7,21 @@
 //! ends in `Error::OutcomeUnknown` carrying the order's salt.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use limitless_auth::{Signer, Timestamp, VerificationRequest, Verifier};
 use limitless_client::Transport;
 use limitless_client::http::{Method, StatusCode};
 use limitless_client::{
-    Client, Clock, CreateDelegatedOrderParams, Error, RetryConfig, SentOrder, Side,
-    TransportErrorKind,
+    Client, CreateDelegatedOrderParams, Error, RetryConfig, SentOrder, Side, TransportErrorKind,
 };
 use limitless_transport::{Bytes, ReqwestTransport, SharedTransport, transport_fn};
 use serde_json::{Value, json};
 
 use crate::fault_server::{Fault, FaultServer, Received};
-use crate::support::{TOKEN_ID, assert_no_secrets, credentials, market_json, now};
-
-/// A clock that moves one second forward on every read, so each attempt has
-/// its own timestamp.
-#[derive(Debug)]
-pub(crate) struct TickingClock(Mutex<SystemTime>);
-
-impl TickingClock {
-    pub(crate) fn new() -> Self {
-        Self(Mutex::new(now()))
-    }
-}
-
-impl Clock for TickingClock {
-    fn now(&self) -> SystemTime {
-        let mut time = self.0.lock().unwrap();
-        *time += Duration::from_secs(1);
-        *time
-    }
-}
+use crate::support::{TOKEN_ID, TickingClock, assert_no_secrets, credentials, market_json, now};
 
 /// Three retries with millisecond backoffs: the matrix stays fast.
 pub(crate) fn fast_retries() -> RetryConfig {

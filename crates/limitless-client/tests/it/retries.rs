@@ -11,8 +11,8 @@ use limitless_client::{
 use limitless_transport::test_util::{FailingTransport, MockTransport, RecordedRequest};
 use serde_json::{Value, json};
 
-use crate::faults::{TickingClock, fast_retries, order, order_json, tokens_json};
-use crate::support::{IDENTITY, assert_no_secrets, credentials, market_json};
+use crate::faults::{fast_retries, order, order_json, tokens_json};
+use crate::support::{IDENTITY, TickingClock, assert_no_secrets, credentials, market_json};
 
 fn client_with(transport: impl limitless_client::Transport, retry: RetryConfig) -> Client {
     let http = Client::builder()

@@ -2,11 +2,12 @@
 //! with `limitless_auth::Verifier`, header matchers, and client harnesses.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use limitless_auth::{HmacCredentials, Signer, VerificationRequest, Verifier};
-use limitless_client::{Client, FixedClock, HttpClient};
+use limitless_client::{Client, Clock, FixedClock, HttpClient};
 use limitless_transport::ReqwestTransport;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
@@ -294,6 +295,53 @@ pub(crate) fn assert_no_secrets(error: &limitless_client::Error) {
         for secret in [SECRET, IDENTITY, API_KEY, "sentinel-hmac-secret-value"] {
             assert!(!text.contains(secret), "{secret} leaked in {text}");
         }
+    }
+}
+
+/// A clock that moves one second forward on every read, from [`now`], so
+/// each attempt has its own timestamp.
+#[derive(Debug)]
+pub(crate) struct TickingClock(Mutex<SystemTime>);
+
+impl TickingClock {
+    pub(crate) fn new() -> Self {
+        Self(Mutex::new(now()))
+    }
+}
+
+impl Clock for TickingClock {
+    fn now(&self) -> SystemTime {
+        let mut time = self.0.lock().unwrap();
+        *time += Duration::from_secs(1);
+        *time
+    }
+}
+
+/// A `tracing_subscriber` writer collecting everything into one buffer.
+#[derive(Clone, Default)]
+pub(crate) struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    /// Everything written so far, as text.
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
     }
 }
 
