@@ -139,7 +139,58 @@ pub(crate) fn decimal_from_f64_shortest(v: f64) -> Option<Decimal> {
     }
     // `Display` for f64 prints the shortest text that parses back to `v`,
     // never in exponent notation.
-    Decimal::from_str_exact(&v.to_string()).ok()
+    with_display_text(v, |text| Decimal::from_str_exact(text).ok())
+}
+
+/// Room for the `Display` text of any [`Decimal`] (at most 31 bytes: a
+/// sign, 29 digits and a point, or a sign, `0.` and 28 digits), and so of
+/// any `f64` whose text a [`Decimal`] can hold.
+const STACK_TEXT: usize = 32;
+
+/// Formats `value` with `Display` and hands the text to `read`: in a stack
+/// buffer when it fits in [`STACK_TEXT`] bytes, as every number on the
+/// decoding path does, and in a `String` otherwise (an `f64` such as `1e300`
+/// prints hundreds of digits), so the text `read` sees is always whole.
+fn with_display_text<T>(value: impl fmt::Display, read: impl FnOnce(&str) -> T) -> T {
+    let mut text = StackText::default();
+    if fmt::Write::write_fmt(&mut text, format_args!("{value}")).is_ok() {
+        return read(text.as_str());
+    }
+    read(&value.to_string())
+}
+
+/// A [`fmt::Write`] target of [`STACK_TEXT`] bytes that fails, rather than
+/// truncating, when the text does not fit.
+struct StackText {
+    bytes: [u8; STACK_TEXT],
+    len: usize,
+}
+
+impl Default for StackText {
+    fn default() -> Self {
+        Self {
+            bytes: [0; STACK_TEXT],
+            len: 0,
+        }
+    }
+}
+
+impl StackText {
+    fn as_str(&self) -> &str {
+        // Only whole `&str`s are ever appended, so this is UTF-8; were it
+        // not, the empty text parses as no number at all.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 /// Largest scale a [`Decimal`] can have.
@@ -223,7 +274,7 @@ fn scale_by_power_of_ten(d: Decimal, exponent: i64) -> Option<Decimal> {
 /// passes (all prices on a 0.001 or 0.000001 grid do); a decimal that an
 /// `f64` cannot carry exactly is refused rather than rounded.
 pub(crate) fn decimal_to_f64_exact(d: &Decimal) -> Option<f64> {
-    let f: f64 = d.to_string().parse().ok()?;
+    let f: f64 = with_display_text(d, |text| text.parse().ok())?;
     let back = decimal_from_f64_shortest(f)?;
     (back == *d).then_some(f)
 }
@@ -474,6 +525,150 @@ mod tests {
         assert_eq!(parse_decimal_text("79228162514264337593543950336"), None);
         for text in ["", ".", "-", "+.", "1.2.3", "1-2", "0x10", "1,5"] {
             assert_eq!(parse_decimal_text(text), None, "{text:?}");
+        }
+    }
+
+    /// What the conversions did before formatting on the stack.
+    fn from_f64_via_string(v: f64) -> Option<Decimal> {
+        v.is_finite()
+            .then(|| Decimal::from_str_exact(&v.to_string()).ok())
+            .flatten()
+    }
+
+    fn to_f64_via_string(d: &Decimal) -> Option<f64> {
+        let f: f64 = d.to_string().parse().ok()?;
+        (from_f64_via_string(f)? == *d).then_some(f)
+    }
+
+    #[test]
+    fn text_that_fits_is_formatted_on_the_stack_and_longer_text_on_the_heap() {
+        let exactly = "x".repeat(STACK_TEXT);
+        let longer = "y".repeat(STACK_TEXT + 1);
+        assert_eq!(with_display_text(&exactly, str::to_owned), exactly);
+        assert_eq!(with_display_text(&longer, str::to_owned), longer);
+        let mut text = StackText::default();
+        assert!(fmt::Write::write_str(&mut text, &exactly).is_ok());
+        assert!(fmt::Write::write_str(&mut text, "z").is_err());
+        assert_eq!(
+            text.as_str(),
+            exactly,
+            "a failed write leaves the text whole"
+        );
+        // An f64 with hundreds of digits goes through the heap, to the same
+        // answer as before.
+        assert_eq!(1e300_f64.to_string().len(), 301);
+        assert_eq!(decimal_from_f64_shortest(1e300), None);
+        assert_eq!(decimal_from_f64_shortest(-1e-300), None);
+    }
+
+    #[test]
+    fn f64_edge_values_convert_as_through_a_string() {
+        for v in [
+            0.0,
+            -0.0,
+            0.55,
+            0.1 + 0.2,
+            1e-28,
+            -1e-28,
+            1.2345678901234567e-12,
+            -1.2345678901234567e-12,
+            1e-29,
+            7.922816251426433e28,
+            -7.922816251426433e28,
+            7.922816251426434e28,
+            1e28,
+            1e29,
+            9_007_199_254_740_993.0,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            f64::EPSILON,
+            5e-324,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            assert_eq!(
+                decimal_from_f64_shortest(v),
+                from_f64_via_string(v),
+                "{v:e}"
+            );
+        }
+        assert_eq!(decimal_from_f64_shortest(0.55), Some(d("0.55")));
+        assert_eq!(
+            decimal_from_f64_shortest(1e-28),
+            Some(d("0.0000000000000000000000000001"))
+        );
+        assert_eq!(
+            decimal_from_f64_shortest(-1.2345678901234567e-12),
+            Some(d("-0.0000000000012345678901234567"))
+        );
+        assert_eq!(
+            decimal_from_f64_shortest(-7.922816251426433e28),
+            Some(d("-79228162514264330000000000000"))
+        );
+        // Just past the largest decimal.
+        assert_eq!(decimal_from_f64_shortest(7.922816251426434e28), None);
+    }
+
+    #[test]
+    fn decimal_edge_values_convert_as_through_a_string() {
+        for text in [
+            "0",
+            "0.55",
+            "-0.0000000000000000000000000001",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "-7.9228162514264337593543950335",
+            "0.1234567890123456789012345678",
+            "123456789012345",
+            "0.000001",
+        ] {
+            let value = d(text);
+            assert_eq!(
+                decimal_to_f64_exact(&value),
+                to_f64_via_string(&value),
+                "{text}"
+            );
+        }
+        assert_eq!(decimal_to_f64_exact(&d("0.55")), Some(0.55));
+        assert_eq!(
+            decimal_to_f64_exact(&d("0.1234567890123456789012345678")),
+            None
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_f64_converts_as_through_a_string(bits in proptest::prelude::any::<u64>()) {
+            let v = f64::from_bits(bits);
+            proptest::prop_assert_eq!(decimal_from_f64_shortest(v), from_f64_via_string(v));
+        }
+
+        #[test]
+        fn price_like_f64_converts_as_through_a_string(
+            mantissa in -10_000_000_000_000_000_i64..10_000_000_000_000_000,
+            scale in 0_i32..=40,
+        ) {
+            // The f64 nearest the decimal, as a JSON parser reads it.
+            let v: f64 = format!("{mantissa}e-{scale}").parse().expect("float text");
+            let converted = decimal_from_f64_shortest(v);
+            proptest::prop_assert_eq!(converted, from_f64_via_string(v));
+            if scale <= 28 && mantissa.unsigned_abs() < 1_000_000_000_000_000 {
+                // At most 15 significant digits come back exactly.
+                let exact = Decimal::new(mantissa, scale.unsigned_abs());
+                proptest::prop_assert_eq!(converted.map(|c| c.normalize()), Some(exact.normalize()));
+            }
+        }
+
+        #[test]
+        fn any_decimal_converts_as_through_a_string(
+            mantissa in proptest::prelude::any::<i128>(),
+            scale in 0_u32..=28,
+        ) {
+            let mantissa = mantissa % 79_228_162_514_264_337_593_543_950_336_i128;
+            let value = Decimal::from_i128_with_scale(mantissa, scale);
+            proptest::prop_assert_eq!(decimal_to_f64_exact(&value), to_f64_via_string(&value));
         }
     }
 }
