@@ -639,6 +639,12 @@ mod tests {
     }
 
     proptest::proptest! {
+        // Failures are reported, not written into the source tree.
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
         #[test]
         fn any_f64_converts_as_through_a_string(bits in proptest::prelude::any::<u64>()) {
             let v = f64::from_bits(bits);
