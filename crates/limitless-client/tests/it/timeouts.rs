@@ -184,6 +184,7 @@ fn the_builder_gives_the_default_transport_finite_timeouts() {
 
 /// A listener whose accept queue is full and never drained: Linux then drops
 /// further SYNs, so a connect hangs until the client's connect timeout.
+#[cfg(any(feature = "reqwest", feature = "hyper"))]
 async fn saturated_listener() -> (tokio::net::TcpListener, Vec<tokio::net::TcpStream>) {
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
