@@ -101,14 +101,14 @@ pub use server_wallets::ServerWalletService;
 // Credentials and the transport seam.
 pub use bytes::Bytes;
 pub use limitless_auth::{AuthError, HmacCredentials};
+/// The transport crate: its backends (`ReqwestTransport`, `HyperTransport`)
+/// and their builders, and the backend crates themselves, so versions match.
+pub use limitless_transport as transport;
 #[cfg(feature = "test-util")]
 pub use limitless_transport::test_util;
 pub use limitless_transport::{
     SharedTransport, Transport, TransportError, TransportErrorKind, http,
 };
-/// The transport crate: its backends (`ReqwestTransport`, `HyperTransport`)
-/// and their builders, and the backend crates themselves, so versions match.
-pub use limitless_transport as transport;
 
 // Wire types users pass or receive.
 pub use limitless_types::amounts::ToDecimal;
