@@ -9,7 +9,9 @@ use limitless_client::{
 };
 use limitless_sandbox::SandboxHandle;
 
-use crate::support::{Backend, OTHER_PARTNER, all_scopes, client, sandbox, scoped};
+use crate::support::{
+    Backend, OTHER_PARTNER, all_scopes, client, partner, sandbox, scoped, server_wallet,
+};
 
 fn status(error: &Error) -> Option<u16> {
     error.status().map(|s| s.as_u16())
@@ -38,13 +40,7 @@ fn hmac_client(
 #[tokio::test]
 async fn wrong_secret_is_refused() {
     let sandbox = sandbox().await;
-    let (_, derived) = scoped(
-        &sandbox,
-        Backend::Reqwest,
-        sandbox.partner_identity_token(),
-        all_scopes(),
-    )
-    .await;
+    let (_, derived) = partner(&sandbox, Backend::Reqwest).await;
     // Right token id, another valid secret.
     let forged = hmac_client(
         &sandbox,
@@ -64,13 +60,7 @@ async fn wrong_secret_is_refused() {
 #[tokio::test]
 async fn stale_timestamp_is_refused() {
     let sandbox = sandbox().await;
-    let (_, derived) = scoped(
-        &sandbox,
-        Backend::Reqwest,
-        sandbox.partner_identity_token(),
-        all_scopes(),
-    )
-    .await;
+    let (_, derived) = partner(&sandbox, Backend::Reqwest).await;
     let stale = FixedClock::new(real_now() - Duration::from_secs(31));
     let late = hmac_client(&sandbox, &derived.token_id, &derived.secret, Some(stale));
     // A write is never retried, so the first refusal is what the caller sees.
@@ -106,18 +96,8 @@ async fn missing_scope_is_refused() {
     );
 
     // Delegated orders need delegated_signing too.
-    let (full, _) = scoped(
-        &sandbox,
-        Backend::Reqwest,
-        sandbox.partner_identity_token(),
-        all_scopes(),
-    )
-    .await;
-    let alice = full
-        .partner_accounts
-        .create_account(&CreatePartnerAccountInput::server_wallet("alice"), None)
-        .await
-        .unwrap();
+    let (full, _) = partner(&sandbox, Backend::Reqwest).await;
+    let alice = server_wallet(&full, "alice").await;
     let m = &sandbox.markets()[0];
     let order = CreateDelegatedOrderParams::gtc(
         &m.slug,
@@ -144,18 +124,8 @@ async fn missing_scope_is_refused() {
 #[tokio::test]
 async fn revoked_token_is_refused_everywhere() {
     let sandbox = sandbox().await;
-    let (scoped, derived) = scoped(
-        &sandbox,
-        Backend::Hyper,
-        sandbox.partner_identity_token(),
-        all_scopes(),
-    )
-    .await;
-    let alice = scoped
-        .partner_accounts
-        .create_account(&CreatePartnerAccountInput::server_wallet("alice"), None)
-        .await
-        .unwrap();
+    let (scoped, derived) = partner(&sandbox, Backend::Hyper).await;
+    let alice = server_wallet(&scoped, "alice").await;
     scoped
         .api_tokens
         .revoke_token(&derived.token_id)
@@ -189,19 +159,9 @@ async fn revoked_token_is_refused_everywhere() {
 #[tokio::test]
 async fn another_partners_sub_account_is_out_of_reach() {
     let sandbox = sandbox().await;
-    let (mine, _) = scoped(
-        &sandbox,
-        Backend::Reqwest,
-        sandbox.partner_identity_token(),
-        all_scopes(),
-    )
-    .await;
+    let (mine, _) = partner(&sandbox, Backend::Reqwest).await;
     let (theirs, _) = scoped(&sandbox, Backend::Reqwest, OTHER_PARTNER, all_scopes()).await;
-    let alice = mine
-        .partner_accounts
-        .create_account(&CreatePartnerAccountInput::server_wallet("alice"), None)
-        .await
-        .unwrap();
+    let alice = server_wallet(&mine, "alice").await;
 
     let m = &sandbox.markets()[0];
     let order = CreateDelegatedOrderParams::gtc(
@@ -243,18 +203,8 @@ async fn another_partners_sub_account_is_out_of_reach() {
 #[tokio::test]
 async fn an_order_off_the_tick_never_leaves_the_client() {
     let sandbox = sandbox().await;
-    let (scoped, _) = scoped(
-        &sandbox,
-        Backend::Reqwest,
-        sandbox.partner_identity_token(),
-        all_scopes(),
-    )
-    .await;
-    let alice = scoped
-        .partner_accounts
-        .create_account(&CreatePartnerAccountInput::server_wallet("alice"), None)
-        .await
-        .unwrap();
+    let (scoped, _) = partner(&sandbox, Backend::Reqwest).await;
+    let alice = server_wallet(&scoped, "alice").await;
     let m = &sandbox.markets()[0];
     let before = sandbox.request_count();
     for (price, size, names) in [

@@ -10,7 +10,7 @@ use limitless_client::{
 use limitless_sandbox::{MarketVenue, OrderStatus, SandboxHandle};
 use rust_decimal::Decimal;
 
-use crate::support::{BACKENDS, Backend, all_scopes, client, sandbox, scoped};
+use crate::support::{BACKENDS, Backend, all_scopes, client, partner, sandbox, server_wallet};
 
 fn dec(text: &str) -> Decimal {
     text.parse().unwrap()
@@ -31,13 +31,13 @@ async fn token_lifecycle() {
         let sandbox = sandbox().await;
         let public = client(&sandbox, backend, None);
 
-        let partner = public
+        let capabilities = public
             .api_tokens
             .get_capabilities(sandbox.partner_identity_token())
             .await
             .unwrap();
-        assert!(partner.token_management_enabled, "{backend:?}");
-        assert_eq!(partner.allowed_scopes, all_scopes());
+        assert!(capabilities.token_management_enabled, "{backend:?}");
+        assert_eq!(capabilities.allowed_scopes, all_scopes());
         let user = public
             .api_tokens
             .get_capabilities(sandbox.user_identity_token())
@@ -57,13 +57,7 @@ async fn token_lifecycle() {
         assert_eq!(default.scopes, vec!["trading".to_string()]);
         assert_eq!(default.api_key, default.token_id);
 
-        let (scoped, derived) = scoped(
-            &sandbox,
-            backend,
-            sandbox.partner_identity_token(),
-            all_scopes(),
-        )
-        .await;
+        let (scoped, derived) = partner(&sandbox, backend).await;
         assert_eq!(derived.scopes, all_scopes());
         assert!(!derived.secret.is_empty());
 
@@ -99,13 +93,7 @@ async fn token_lifecycle() {
 async fn sub_accounts_allowances_and_withdrawal_addresses() {
     for backend in BACKENDS {
         let sandbox = sandbox().await;
-        let (scoped, _) = scoped(
-            &sandbox,
-            backend,
-            sandbox.partner_identity_token(),
-            all_scopes(),
-        )
-        .await;
+        let (scoped, _) = partner(&sandbox, backend).await;
         let accounts = &scoped.partner_accounts;
 
         let server = accounts
@@ -232,24 +220,9 @@ async fn markets_and_order_book() {
 async fn delegated_orders_rest_match_and_cancel() {
     for backend in BACKENDS {
         let sandbox = sandbox().await;
-        let (scoped, _) = scoped(
-            &sandbox,
-            backend,
-            sandbox.partner_identity_token(),
-            all_scopes(),
-        )
-        .await;
-        let create = |name: &str| CreatePartnerAccountInput::server_wallet(name);
-        let alice = scoped
-            .partner_accounts
-            .create_account(&create("alice"), None)
-            .await
-            .unwrap();
-        let bob = scoped
-            .partner_accounts
-            .create_account(&create("bob"), None)
-            .await
-            .unwrap();
+        let (scoped, _) = partner(&sandbox, backend).await;
+        let alice = server_wallet(&scoped, "alice").await;
+        let bob = server_wallet(&scoped, "bob").await;
         let m = market(&sandbox, MarketVenue::Legacy);
         let orders = &scoped.delegated_orders;
 
@@ -431,18 +404,8 @@ async fn delegated_orders_rest_match_and_cancel() {
 #[tokio::test]
 async fn collateral_fee_venue_orders_carry_zero_fee() {
     let sandbox = sandbox().await;
-    let (scoped, _) = scoped(
-        &sandbox,
-        Backend::Reqwest,
-        sandbox.partner_identity_token(),
-        all_scopes(),
-    )
-    .await;
-    let alice = scoped
-        .partner_accounts
-        .create_account(&CreatePartnerAccountInput::server_wallet("alice"), None)
-        .await
-        .unwrap();
+    let (scoped, _) = partner(&sandbox, Backend::Reqwest).await;
+    let alice = server_wallet(&scoped, "alice").await;
     let m = market(&sandbox, MarketVenue::CollateralFee);
     let gtc = CreateDelegatedOrderParams::gtc(
         &m.slug,
@@ -465,18 +428,8 @@ async fn collateral_fee_venue_orders_carry_zero_fee() {
 async fn server_wallet_redeem_and_withdraw() {
     for backend in BACKENDS {
         let sandbox = sandbox().await;
-        let (scoped, _) = scoped(
-            &sandbox,
-            backend,
-            sandbox.partner_identity_token(),
-            all_scopes(),
-        )
-        .await;
-        let alice = scoped
-            .partner_accounts
-            .create_account(&CreatePartnerAccountInput::server_wallet("alice"), None)
-            .await
-            .unwrap();
+        let (scoped, _) = partner(&sandbox, backend).await;
+        let alice = server_wallet(&scoped, "alice").await;
         let m = &sandbox.markets()[0];
         let redeemed = scoped
             .server_wallets
@@ -515,24 +468,9 @@ async fn server_wallet_redeem_and_withdraw() {
 async fn fok_buy_spends_a_budget_or_is_killed() {
     for backend in BACKENDS {
         let sandbox = sandbox().await;
-        let (scoped, _) = scoped(
-            &sandbox,
-            backend,
-            sandbox.partner_identity_token(),
-            all_scopes(),
-        )
-        .await;
-        let create = |name: &str| CreatePartnerAccountInput::server_wallet(name);
-        let alice = scoped
-            .partner_accounts
-            .create_account(&create("alice"), None)
-            .await
-            .unwrap();
-        let bob = scoped
-            .partner_accounts
-            .create_account(&create("bob"), None)
-            .await
-            .unwrap();
+        let (scoped, _) = partner(&sandbox, backend).await;
+        let alice = server_wallet(&scoped, "alice").await;
+        let bob = server_wallet(&scoped, "bob").await;
         let m = market(&sandbox, MarketVenue::Legacy);
         let orders = &scoped.delegated_orders;
 
@@ -588,18 +526,8 @@ async fn fok_buy_spends_a_budget_or_is_killed() {
 #[tokio::test]
 async fn cancels_without_on_behalf_of_act_on_the_partners_own_orders() {
     let sandbox = sandbox().await;
-    let (scoped, _) = scoped(
-        &sandbox,
-        Backend::Reqwest,
-        sandbox.partner_identity_token(),
-        all_scopes(),
-    )
-    .await;
-    let alice = scoped
-        .partner_accounts
-        .create_account(&CreatePartnerAccountInput::server_wallet("alice"), None)
-        .await
-        .unwrap();
+    let (scoped, _) = partner(&sandbox, Backend::Reqwest).await;
+    let alice = server_wallet(&scoped, "alice").await;
     let m = market(&sandbox, MarketVenue::Legacy);
     let orders = &scoped.delegated_orders;
     let gtc = CreateDelegatedOrderParams::gtc(
@@ -638,13 +566,7 @@ async fn cancels_without_on_behalf_of_act_on_the_partners_own_orders() {
 #[tokio::test]
 async fn partner_accounts_page_through() {
     let sandbox = sandbox().await;
-    let (scoped, _) = scoped(
-        &sandbox,
-        Backend::Hyper,
-        sandbox.partner_identity_token(),
-        all_scopes(),
-    )
-    .await;
+    let (scoped, _) = partner(&sandbox, Backend::Hyper).await;
     let mut created = Vec::new();
     for name in ["a", "b", "c"] {
         let account = scoped

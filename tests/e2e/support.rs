@@ -1,8 +1,9 @@
 //! Shared setup: a sandbox, clients on either transport, derived tokens.
 
 use limitless_client::{
-    Client, DeriveApiTokenInput, DerivedApiToken, HmacCredentials, SCOPE_ACCOUNT_CREATION,
-    SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, SCOPE_WITHDRAWAL,
+    Client, CreatePartnerAccountInput, DeriveApiTokenInput, DerivedApiToken, HmacCredentials,
+    PartnerAccount, SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING,
+    SCOPE_WITHDRAWAL,
 };
 use limitless_sandbox::{IdentitySeed, Sandbox, SandboxHandle};
 use limitless_transport::{HyperTransport, ReqwestTransport};
@@ -78,4 +79,28 @@ pub(crate) async fn scoped(
         .expect("derive");
     let credentials = HmacCredentials::new(derived.token_id.clone(), derived.secret.clone());
     (client(sandbox, backend, Some(credentials)), derived)
+}
+
+/// A client for the seeded partner, signing with a token that holds every
+/// self-service scope.
+pub(crate) async fn partner(
+    sandbox: &SandboxHandle,
+    backend: Backend,
+) -> (Client, DerivedApiToken) {
+    scoped(
+        sandbox,
+        backend,
+        sandbox.partner_identity_token(),
+        all_scopes(),
+    )
+    .await
+}
+
+/// Creates a server-wallet sub-account called `name`.
+pub(crate) async fn server_wallet(client: &Client, name: &str) -> PartnerAccount {
+    client
+        .partner_accounts
+        .create_account(&CreatePartnerAccountInput::server_wallet(name), None)
+        .await
+        .expect("sub-account")
 }
