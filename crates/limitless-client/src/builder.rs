@@ -21,6 +21,21 @@ use crate::venues::VenueCache;
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.limitless.exchange";
 
+/// Environment variable that, when set and not blank, replaces
+/// [`DEFAULT_BASE_URL`] for builders (and [`Client::new`](crate::Client::new))
+/// that are not given a [`base_url`](ClientBuilder::base_url), as the
+/// official Python SDK does. Point it at a sandbox to run unchanged code
+/// offline.
+pub const ENV_API_URL: &str = "LIMITLESS_API_URL";
+
+/// The base URL a builder starts from: `LIMITLESS_API_URL`, else production.
+fn default_base_url() -> String {
+    std::env::var(ENV_API_URL)
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned())
+}
+
 /// How long the default transport waits for a TCP (and TLS) connection,
 /// unless [`ClientBuilder::connect_timeout`] says otherwise (or a total
 /// timeout under twice this long halves it).
@@ -113,7 +128,7 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: default_base_url(),
             hmac: None,
             api_key: None,
             transport: None,
@@ -152,12 +167,14 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// A builder for the production API with no credentials.
+    /// A builder for the production API (or `LIMITLESS_API_URL`, see
+    /// [`ENV_API_URL`]) with no credentials.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// The API base URL (default [`DEFAULT_BASE_URL`]). It must be `http` or
+    /// The API base URL (default [`DEFAULT_BASE_URL`], or the
+    /// [`ENV_API_URL`] variable when set). It must be `http` or
     /// `https` without query or fragment; a path prefix (`https://host/api`)
     /// is kept and is part of the signed path.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {

@@ -47,8 +47,9 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client for the production API (`https://api.limitless.exchange`)
-    /// without credentials, on the default transport.
+    /// A client for the production API (`https://api.limitless.exchange`, or
+    /// the URL in `LIMITLESS_API_URL` when that is set) without credentials,
+    /// on the default transport.
     ///
     /// # Errors
     ///

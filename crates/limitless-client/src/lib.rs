@@ -80,7 +80,9 @@ mod validate;
 mod venues;
 
 // The client.
-pub use builder::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use builder::{
+    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ENV_API_URL,
+};
 pub use call::{ApiResponse, Call, CallFuture, RawResponse, WithRaw};
 pub use client::Client;
 pub use clock::{Clock, ClockOffset, FixedClock, SystemClock};
