@@ -96,42 +96,7 @@ pub struct HyperTransportBuilder {
 }
 
 impl HyperTransportBuilder {
-    /// How long to wait for the TCP connection and TLS handshake (default
-    /// 10 s, or half of `timeout` if that is shorter). It must be shorter
-    /// than `timeout`. A connect timeout means the request was not sent.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.config.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// How long the whole exchange may take, from connecting to the last
-    /// byte of the response body (default 30 s). It must be longer than
-    /// `connect_timeout`.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.config.timeout = timeout;
-        self
-    }
-
-    /// How long an idle pooled connection is kept open (default 90 s).
-    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
-        self.config.pool_idle_timeout = timeout;
-        self
-    }
-
-    /// How many idle connections per host are kept (default 32); `0`
-    /// disables connection reuse.
-    pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
-        self.config.pool_max_idle_per_host = max;
-        self
-    }
-
-    /// The most response body bytes read (default 16 MiB). A longer body
-    /// fails with a [`Body`](TransportErrorKind::Body) error (the request
-    /// reached the server) as soon as it is declared or read past the limit.
-    pub fn max_response_bytes(mut self, max: usize) -> Self {
-        self.config.max_response_bytes = max;
-        self
-    }
+    crate::config::config_setters!();
 
     /// Builds the transport. No runtime is needed to build it, only to send.
     ///
