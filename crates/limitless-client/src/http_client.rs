@@ -436,12 +436,11 @@ impl HttpClient {
         };
         // What `build_request` signs, without looking the header up.
         let hmac_signed = matches!(spec.auth, Auth::Configured) && self.inner.signer.is_some();
-        // Straight to the transport's own implementation: one boxed future,
-        // not one per wrapper (`SharedTransport`, `Arc`).
-        let transport: &dyn Transport = self.inner.transport.as_arc().as_ref();
         // The client's own deadline, whatever the transport does.
+        // (`SharedTransport` hands back the inner transport's own future.)
         let deadline = self.inner.timeout;
-        let response = match tokio::time::timeout(deadline, transport.send(request)).await {
+        let sending = self.inner.transport.send(request);
+        let response = match tokio::time::timeout(deadline, sending).await {
             Ok(Ok(response)) => response,
             Ok(Err(source)) => {
                 return Exchange::failed(Error::Transport {
