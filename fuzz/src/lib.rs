@@ -13,7 +13,7 @@ use std::fmt::Debug;
 use limitless_types::{
     ActiveMarketsPage, AllowancesResponse, ApiToken, CancelReplaceBatchResponse,
     CancelReplaceResult, DerivedApiToken, Market, MessageResponse, OrderBook, OrderResponse,
-    PartnerAccount, PartnerAccountsPage, PartnerCapabilities, RedeemResponse, UserOrder,
+    PartnerAccount, PartnerAccountsPage, PartnerCapabilities, RedeemResponse, Order,
     WithdrawResponse, WithdrawalAddress,
 };
 use serde::Serialize;
@@ -146,7 +146,7 @@ pub const ORDERS: &[Decoder] = decoders! {
     "OrderResponse" => OrderResponse,
     "CancelReplaceResult" => CancelReplaceResult,
     "CancelReplaceBatchResponse" => CancelReplaceBatchResponse,
-    "Vec<UserOrder>" => Vec<UserOrder>,
+    "Vec<Order>" => Vec<Order>,
 };
 
 /// Market reads.

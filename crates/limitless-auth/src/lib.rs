@@ -45,6 +45,7 @@
 mod canonical;
 mod credentials;
 mod error;
+mod offset;
 mod signer;
 mod timestamp;
 mod verifier;
@@ -52,6 +53,7 @@ mod verifier;
 pub use canonical::{canonical_message, canonical_message_bytes};
 pub use credentials::HmacCredentials;
 pub use error::{AuthError, VerifyError};
+pub use offset::ClockOffset;
 pub use signer::{SignedHeaders, SignedHeadersIter, Signer, SigningInput};
 pub use timestamp::Timestamp;
 pub use verifier::{DEFAULT_MAX_SKEW, KeyStore, VerificationRequest, Verifier};

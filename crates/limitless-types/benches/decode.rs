@@ -29,7 +29,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
-use limitless_types::{OrderBook, Side, UserOrder};
+use limitless_types::{Order, OrderBook, Side};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -111,7 +111,7 @@ fn order_book_json(levels: usize) -> String {
     json
 }
 
-/// `UserOrder` without the SDK's lenient field handling.
+/// `Order` without the SDK's lenient field handling.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[allow(dead_code)]
@@ -166,7 +166,7 @@ fn decode(c: &mut Criterion) {
     let book = order_book_json(500);
 
     // The fixtures decode, and to what they say.
-    let decoded: Vec<UserOrder> = serde_json::from_str(&orders).unwrap();
+    let decoded: Vec<Order> = serde_json::from_str(&orders).unwrap();
     assert_eq!(decoded.len(), 100);
     assert_eq!(decoded[42].price, Some(Decimal::new(142, 3)));
     let decoded: OrderBook = serde_json::from_str(&book).unwrap();
@@ -185,7 +185,7 @@ fn decode(c: &mut Criterion) {
         b.iter(|| serde_json::from_str::<Vec<PlainUserOrder>>(black_box(json)).unwrap())
     });
     group.bench_with_input(BenchmarkId::new("sdk", 100), &orders, |b, json| {
-        b.iter(|| serde_json::from_str::<Vec<UserOrder>>(black_box(json)).unwrap())
+        b.iter(|| serde_json::from_str::<Vec<Order>>(black_box(json)).unwrap())
     });
     group.finish();
 
@@ -253,7 +253,7 @@ fn interleaved_minimum() {
                 black_box(serde_json::from_str::<Vec<PlainUserOrder>>(black_box(&orders)).unwrap());
             },
             &|| {
-                black_box(serde_json::from_str::<Vec<UserOrder>>(black_box(&orders)).unwrap());
+                black_box(serde_json::from_str::<Vec<Order>>(black_box(&orders)).unwrap());
             },
         ]),
     );

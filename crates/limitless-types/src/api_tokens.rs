@@ -60,6 +60,23 @@ impl fmt::Debug for DerivedApiToken {
     }
 }
 
+/// The token's HMAC credentials (token id and secret), moving the secret
+/// out instead of copying it.
+#[cfg(feature = "auth")]
+impl From<DerivedApiToken> for limitless_auth::HmacCredentials {
+    fn from(token: DerivedApiToken) -> Self {
+        Self::new(token.token_id, token.secret)
+    }
+}
+
+/// The token's HMAC credentials (token id and secret), copied.
+#[cfg(feature = "auth")]
+impl From<&DerivedApiToken> for limitless_auth::HmacCredentials {
+    fn from(token: &DerivedApiToken) -> Self {
+        Self::new(token.token_id.clone(), token.secret.clone())
+    }
+}
+
 /// The profile a derived token belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenProfile {

@@ -46,6 +46,7 @@ pub mod amounts;
 pub mod api_tokens;
 pub mod common;
 pub mod error;
+pub mod limits;
 pub mod markets;
 pub mod orders;
 pub mod partner_accounts;
@@ -69,10 +70,10 @@ pub use markets::{
 pub use orders::{
     ApiErrorDetail, CancelOutcome, CancelReplaceBatchItem, CancelReplaceBatchRequest,
     CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest, CancelReplaceResult,
-    CancelTarget, CreateOrderRequest, CreatedOrder, DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE,
-    ExecutionTotals, NO_EXPIRATION, OrderExecution, OrderMatch, OrderResponse, OrderType,
-    ReplacementOrder, ReplacementOutcome, SIGNATURE_TYPE_EOA, SettlementStatus, Side, StpPolicy,
-    UnsignedOrder, UserOrder, ZERO_ADDRESS,
+    CancelTarget, CreateOrderRequest, DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, ExecutionTotals,
+    NO_EXPIRATION, Order, OrderExecution, OrderMatch, OrderResponse, OrderType, ReplacementOrder,
+    ReplacementOutcome, SIGNATURE_TYPE_EOA, SettlementStatus, Side, StpPolicy, UnsignedOrder,
+    ZERO_ADDRESS,
 };
 pub use partner_accounts::{
     AddWithdrawalAddressInput, AllowanceStatus, AllowanceSummary, AllowanceTarget,

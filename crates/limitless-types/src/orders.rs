@@ -385,7 +385,7 @@ pub struct CancelReplaceBatchRequest {
 #[serde(rename_all = "camelCase")]
 pub struct OrderResponse {
     /// The order as stored.
-    pub order: CreatedOrder,
+    pub order: Order,
     /// Resting orders it matched against.
     #[serde(default, deserialize_with = "null_default")]
     pub maker_matches: Vec<OrderMatch>,
@@ -394,73 +394,15 @@ pub struct OrderResponse {
     pub execution: Option<OrderExecution>,
 }
 
-/// An order as the API stored it. Integers may arrive as JSON numbers or
-/// numeric strings; fields not needed to identify the order are optional.
+/// An order as the API stores it: the `order` of a placement
+/// (`POST /orders`) and each item of `GET /markets/{slug}/user-orders`.
+///
+/// Integers may arrive as JSON numbers or numeric strings; only the
+/// order's identity and amounts are required. `status` and `filled_size`
+/// come with listed orders, not with a fresh placement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CreatedOrder {
-    /// Order id.
-    pub id: String,
-    /// Creation time (ISO-8601).
-    #[serde(default)]
-    pub created_at: Option<String>,
-    /// Maker amount in micro-units.
-    #[serde(deserialize_with = "lenient")]
-    pub maker_amount: u64,
-    /// Taker amount in micro-units.
-    #[serde(deserialize_with = "lenient")]
-    pub taker_amount: u64,
-    /// Expiration (Unix seconds as text; `"0"` = none).
-    #[serde(default, deserialize_with = "lenient_opt")]
-    pub expiration: Option<String>,
-    /// Signature scheme.
-    #[serde(default, deserialize_with = "lenient_opt")]
-    pub signature_type: Option<u8>,
-    /// Salt.
-    #[serde(default, deserialize_with = "lenient_opt")]
-    pub salt: Option<u64>,
-    /// Maker address.
-    #[serde(default)]
-    pub maker: Option<String>,
-    /// Signer address.
-    #[serde(default)]
-    pub signer: Option<String>,
-    /// Taker address.
-    #[serde(default)]
-    pub taker: Option<String>,
-    /// Position token id.
-    #[serde(deserialize_with = "lenient")]
-    pub token_id: String,
-    /// Side.
-    pub side: Side,
-    /// Fee rate in basis points.
-    #[serde(default, deserialize_with = "lenient_opt")]
-    pub fee_rate_bps: Option<u32>,
-    /// Nonce.
-    #[serde(default, deserialize_with = "lenient_opt")]
-    pub nonce: Option<u64>,
-    /// The order's signature (made by the server for delegated orders).
-    #[serde(default)]
-    pub signature: Option<String>,
-    /// `GTC`, `FOK`, `FAK` or a newer type, verbatim.
-    #[serde(default)]
-    pub order_type: Option<String>,
-    /// Limit price; `None` for FOK.
-    #[serde(
-        default,
-        serialize_with = "opt_decimal_number",
-        deserialize_with = "lenient_opt"
-    )]
-    pub price: Option<Decimal>,
-    /// Market id.
-    #[serde(default, deserialize_with = "lenient_opt")]
-    pub market_id: Option<i64>,
-}
-
-/// An order of the caller's from `GET /markets/{slug}/user-orders`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserOrder {
+pub struct Order {
     /// Order id.
     pub id: String,
     /// Creation time (ISO-8601).

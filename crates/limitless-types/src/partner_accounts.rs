@@ -10,7 +10,7 @@ use crate::serde_util::{lenient, lenient_opt, null_default};
 use crate::validate::validate_display_name;
 
 /// Longest sub-account display name, in characters (Unicode scalar values).
-pub const PARTNER_ACCOUNT_DISPLAY_NAME_MAX_LENGTH: usize = 44;
+pub const PARTNER_ACCOUNT_DISPLAY_NAME_MAX_LENGTH: usize = crate::limits::MAX_DISPLAY_NAME_LENGTH;
 
 /// Header carrying the EOA's address when creating an EOA sub-account.
 pub const HEADER_X_ACCOUNT: &str = "x-account";

@@ -2,9 +2,9 @@
 //! cache, cancels, cancel-replace (409) and batch (207).
 
 use limitless_client::{
-    CancelOutcome, CancelReplaceMode, CancelTarget, CreateDelegatedOrderParams, CreatedOrder,
-    DelegatedCancelReplaceParams, Error, OrderExecution, OrderMatch, ReplacementOutcome, Side,
-    StpPolicy,
+    CancelOutcome, CancelReplaceMode, CancelTarget, CreateDelegatedOrderParams,
+    DelegatedCancelReplaceParams, Error, Order, OrderExecution, OrderMatch, ReplacementOutcome,
+    Side, StpPolicy,
 };
 use serde_json::{Value, json};
 use wiremock::{Match, Request, ResponseTemplate};
@@ -115,7 +115,7 @@ async fn gtc_on_a_legacy_venue_matches_the_protocol_body() {
         .await
         .unwrap();
     // The response types are named at the crate's top level.
-    let created: &CreatedOrder = &placed.order;
+    let created: &Order = &placed.order;
     assert_eq!(created.id, "ord-1");
     assert_eq!(created.taker_amount, 1_000_000);
     let matches: &[OrderMatch] = &placed.maker_matches;

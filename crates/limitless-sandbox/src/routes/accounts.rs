@@ -27,7 +27,7 @@ const CHAIN_ID: u64 = 8453;
 const DEFAULT_PAGE_LIMIT: u32 = 25;
 /// The API's largest sub-account page (PROTOCOL §3.1: the SDKs cap `limit`
 /// at 25); the sandbox refuses larger values instead of capping them.
-const MAX_PAGE_LIMIT: u32 = 25;
+use limitless_types::limits::MAX_PAGE_LIMIT;
 
 /// Turns a shared validator's error into a 400 naming the wire field.
 pub(crate) fn invalid(error: ValidationError) -> ApiError {

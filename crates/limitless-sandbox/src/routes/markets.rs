@@ -19,7 +19,7 @@ use crate::state::App;
 
 const DEFAULT_PAGE_LIMIT: i64 = 10;
 /// The API returns at most 25 markets per page.
-const MAX_PAGE_LIMIT: i64 = 25;
+const MAX_PAGE_LIMIT: i64 = limitless_types::limits::MAX_PAGE_LIMIT as i64;
 const SORTS: &[&str] = &[
     "lp_rewards",
     "ending_soon",

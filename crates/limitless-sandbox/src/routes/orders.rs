@@ -7,11 +7,15 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use limitless_types::limits::{
+    MAX_CANCEL_REPLACE_BATCH, MAX_CLIENT_ORDER_ID_LENGTH, MAX_FEE_RATE_BPS, MAX_RECV_WINDOW_MS,
+    client_order_id_length,
+};
 use limitless_types::{
     ApiErrorDetail, CancelOutcome, CancelReplaceBatchItem, CancelReplaceBatchResponse,
     CancelReplaceMode, CancelReplaceRequest, CancelReplaceResult, CancelTarget, CreateOrderRequest,
-    CreatedOrder, DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, Decimal, ExecutionTotals,
-    MAX_WIRE_AMOUNT, MessageResponse, OrderExecution, OrderMatch, OrderResponse, OrderType,
+    DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, Decimal, ExecutionTotals, MAX_WIRE_AMOUNT,
+    MessageResponse, Order, OrderExecution, OrderMatch, OrderResponse, OrderType,
     ReplacementOutcome, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, SettlementStatus, Side,
     UnsignedOrder, ZERO_ADDRESS, is_hex_string,
 };
@@ -48,11 +52,6 @@ const fn tick_micro(tick: Decimal) -> u64 {
     assert!(micro <= MICRO as i128, "tick must be at most 1");
     micro as u64
 }
-/// Longest accepted client order id.
-const MAX_CLIENT_ORDER_ID: usize = 128;
-/// Most operations in one cancel-replace batch.
-const MAX_BATCH: usize = 20;
-const MAX_FEE_RATE_BPS: u32 = 10_000;
 
 /// What a create or a replacement asks the server to place.
 struct Placement {
@@ -320,9 +319,9 @@ fn place(
         )));
     }
     if let Some(window) = placement.recv_window {
-        if !(1..=10_000).contains(&window) {
+        if !(1..=MAX_RECV_WINDOW_MS).contains(&window) {
             return Err(ApiError::bad_request(format!(
-                "recvWindow must be between 1 and 10000 ms, got {window}"
+                "recvWindow must be between 1 and {MAX_RECV_WINDOW_MS} ms, got {window}"
             )));
         }
         let sent = placement.timestamp.ok_or_else(|| {
@@ -339,10 +338,10 @@ fn place(
     }
     let owner = placement.owner_id;
     if let Some(id) = &placement.client_order_id {
-        if id.is_empty() || id.len() > MAX_CLIENT_ORDER_ID {
+        if id.is_empty() || client_order_id_length(id) > MAX_CLIENT_ORDER_ID_LENGTH {
             return Err(ApiError::bad_request(format!(
-                "clientOrderId must be 1 to {MAX_CLIENT_ORDER_ID} characters, got {}",
-                id.len()
+                "clientOrderId must be 1 to {MAX_CLIENT_ORDER_ID_LENGTH} characters, got {}",
+                client_order_id_length(id)
             )));
         }
         if state.client_order_ids.contains_key(&(owner, id.clone())) {
@@ -444,7 +443,7 @@ fn order_response(state: &SandboxState, execution: &Execution, created_at: &str)
         _ => None,
     };
     OrderResponse {
-        order: CreatedOrder {
+        order: Order {
             id: data.id.clone(),
             created_at: Some(created_at.to_owned()),
             maker_amount: order.maker_amount,
@@ -463,6 +462,8 @@ fn order_response(state: &SandboxState, execution: &Execution, created_at: &str)
             order_type: Some(data.order_type.as_str().to_owned()),
             price: order.price,
             market_id: Some(data.market_id),
+            status: None,
+            filled_size: None,
         },
         maker_matches: execution
             .fills
@@ -774,9 +775,9 @@ pub(super) async fn cancel_replace_batch(
     signed: Signed,
 ) -> Result<Response, ApiError> {
     let body: BatchBody = signed.json()?;
-    if body.operations.is_empty() || body.operations.len() > MAX_BATCH {
+    if body.operations.is_empty() || body.operations.len() > MAX_CANCEL_REPLACE_BATCH {
         return Err(ApiError::bad_request(format!(
-            "operations must hold 1 to {MAX_BATCH} cancel-replace operations, got {}",
+            "operations must hold 1 to {MAX_CANCEL_REPLACE_BATCH} cancel-replace operations, got {}",
             body.operations.len()
         )));
     }

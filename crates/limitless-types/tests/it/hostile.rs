@@ -12,9 +12,9 @@ use std::sync::LazyLock;
 
 use limitless_types::{
     ActiveMarketsPage, AllowancesResponse, ApiToken, CancelReplaceBatchResponse,
-    CancelReplaceResult, Decimal, DerivedApiToken, Market, MessageResponse, OrderBook,
+    CancelReplaceResult, Decimal, DerivedApiToken, Market, MessageResponse, Order, OrderBook,
     OrderBookLevel, OrderResponse, PartnerAccount, PartnerAccountsPage, PartnerCapabilities,
-    RedeemResponse, UserOrder, WithdrawResponse, WithdrawalAddress,
+    RedeemResponse, WithdrawResponse, WithdrawalAddress,
 };
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
@@ -185,7 +185,7 @@ static DECODERS: LazyLock<Vec<Decoder>> = LazyLock::new(|| {
         Market => MARKET,
         ActiveMarketsPage => ACTIVE_MARKETS,
         OrderBook => ORDER_BOOK,
-        Vec<UserOrder> => USER_ORDERS,
+        Vec<Order> => USER_ORDERS,
     }
 });
 

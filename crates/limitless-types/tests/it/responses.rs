@@ -6,9 +6,9 @@
 use limitless_types::{
     ActiveMarketsPage, AllowanceStatus, AllowanceTargetType, AllowancesResponse, ApiErrorDetail,
     ApiToken, CancelOutcome, CancelReplaceBatchResponse, CancelReplaceResult, Decimal,
-    DerivedApiToken, Market, MessageResponse, OrderBook, OrderResponse, PartnerAccount,
+    DerivedApiToken, Market, MessageResponse, Order, OrderBook, OrderResponse, PartnerAccount,
     PartnerAccountsPage, PartnerCapabilities, RedeemResponse, ReplacementOutcome, SettlementStatus,
-    Side, UserOrder, WithdrawResponse, WithdrawalAddress,
+    Side, WithdrawResponse, WithdrawalAddress,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -401,7 +401,7 @@ fn order_response_minimal_fok() {
 
 #[test]
 fn user_orders() {
-    let orders: Vec<UserOrder> = decode(
+    let orders: Vec<Order> = decode(
         r#"[{"id":"u1","createdAt":"t","makerAmount":"470154","takerAmount":"1234000","expiration":null,"signatureType":0,"salt":1,
              "maker":"0x1","signer":"0x1","taker":"0x0","tokenId":"12345","side":0,"feeRateBps":300,"nonce":0,"signature":"0xs",
              "orderType":"GTC","price":"0.381","marketId":1,"status":"LIVE","filledSize":"0.5"},
