@@ -17,6 +17,11 @@ pub enum TransportErrorKind {
     Io,
     /// The response body could not be read completely.
     Body,
+    /// The response was refused for its size: a body over the transport's
+    /// `max_response_bytes`, or a head (status line and headers) larger
+    /// than the HTTP library accepts. The request reached the server, and
+    /// sending it again would be refused the same way.
+    TooLarge,
     /// Anything else (an invalid request, a backend bug, a transport that
     /// could not be built).
     Other,
@@ -29,6 +34,7 @@ impl fmt::Display for TransportErrorKind {
             Self::Timeout => "timeout",
             Self::Io => "i/o",
             Self::Body => "body",
+            Self::TooLarge => "response too large",
             Self::Other => "other",
         })
     }
@@ -80,6 +86,12 @@ impl TransportError {
     /// The response body could not be read: the request reached the server.
     pub fn body(source: impl Into<BoxError>) -> Self {
         Self::new(TransportErrorKind::Body, true).with_source(source)
+    }
+
+    /// The response was refused for its size (see
+    /// [`TransportErrorKind::TooLarge`]): the request reached the server.
+    pub fn too_large(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::TooLarge, true).with_source(source)
     }
 
     /// The request was rejected before any connection was used (an invalid
@@ -174,7 +186,7 @@ impl ResponseTooLarge {
     ) -> Result<(), TransportError> {
         match declared {
             Some(length) if length > u64::try_from(limit).unwrap_or(u64::MAX) => {
-                Err(TransportError::body(Self { limit }))
+                Err(TransportError::too_large(Self { limit }))
             }
             _ => Ok(()),
         }
@@ -205,6 +217,15 @@ pub(crate) fn check_sendable(
         ))));
     }
     Ok(())
+}
+
+/// Whether hyper refused a response head (status line and headers) for its
+/// size. `hyper::Error::is_parse_too_large` exists only with hyper's server
+/// feature, which no backend needs otherwise; the parse error's text names
+/// the cause.
+#[cfg(any(feature = "reqwest", feature = "hyper"))]
+pub(crate) fn is_head_too_large(error: &hyper::Error) -> bool {
+    error.is_parse() && error.to_string().contains("too large")
 }
 
 /// Whether `error` or anything in its source chain is an I/O timeout.

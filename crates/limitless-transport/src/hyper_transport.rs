@@ -158,7 +158,7 @@ impl Transport for HyperTransport {
                 .await
                 .map_err(|error| {
                     if error.is::<LengthLimitError>() {
-                        TransportError::body(ResponseTooLarge { limit })
+                        TransportError::too_large(ResponseTooLarge { limit })
                     } else {
                         TransportError::body(error)
                     }
@@ -185,6 +185,13 @@ impl From<hyper_util::client::legacy::Error> for TransportError {
                 err.downcast_ref::<hyper::Error>()
                     .is_some_and(hyper::Error::is_timeout)
             });
+        let head_too_large = source_chain_any(&error, |err| {
+            err.downcast_ref::<hyper::Error>()
+                .is_some_and(crate::error::is_head_too_large)
+        });
+        if head_too_large {
+            return TransportError::too_large(error);
+        }
         let (kind, may_have_been_sent) = match (error.is_connect(), timed_out) {
             (true, true) => (TransportErrorKind::Timeout, false),
             (true, false) => (TransportErrorKind::Connect, false),

@@ -147,7 +147,7 @@ async fn read_body(
 ) -> Result<Bytes, TransportError> {
     // The length hyper parsed, not another header lookup.
     ResponseTooLarge::check_declared(response.content_length(), limit)?;
-    let too_large = || TransportError::body(ResponseTooLarge { limit });
+    let too_large = || TransportError::too_large(ResponseTooLarge { limit });
     let Some(first) = response.chunk().await? else {
         return Ok(Bytes::new());
     };
@@ -272,7 +272,24 @@ impl From<reqwest::Error> for TransportError {
     /// the server: connection failures (also a connect timeout) were not
     /// sent; a total timeout, a body failure or anything else may have been.
     fn from(error: reqwest::Error) -> Self {
-        let (kind, may_have_been_sent) = if error.is_connect() {
+        let head_too_large = {
+            let mut next = std::error::Error::source(&error);
+            let mut found = false;
+            while let Some(err) = next {
+                if err
+                    .downcast_ref::<hyper::Error>()
+                    .is_some_and(crate::error::is_head_too_large)
+                {
+                    found = true;
+                    break;
+                }
+                next = err.source();
+            }
+            found
+        };
+        let (kind, may_have_been_sent) = if head_too_large {
+            (TransportErrorKind::TooLarge, true)
+        } else if error.is_connect() {
             if error.is_timeout() {
                 (TransportErrorKind::Timeout, false)
             } else {

@@ -257,7 +257,7 @@ fn get(url: &str) -> http::Request<Bytes> {
 }
 
 #[tokio::test]
-async fn a_streamed_body_past_the_limit_is_a_body_error_that_may_have_been_sent() {
+async fn a_streamed_body_past_the_limit_is_too_large_and_may_have_been_sent() {
     for (name, transport) in backends_limited(LIMIT) {
         // 64 MiB, chunked: no length announced, so only counting can stop it.
         let server = RawServer::start(Behaviour::Chunked {
@@ -269,7 +269,7 @@ async fn a_streamed_body_past_the_limit_is_a_body_error_that_may_have_been_sent(
             .await
             .expect_err(name);
 
-        assert_eq!(err.kind(), TransportErrorKind::Body, "{name}: {err:?}");
+        assert_eq!(err.kind(), TransportErrorKind::TooLarge, "{name}: {err:?}");
         assert!(err.may_have_been_sent(), "{name}");
         let detail = std::error::Error::source(&err).expect("detail").to_string();
         assert!(
@@ -299,7 +299,7 @@ async fn a_declared_length_past_the_limit_fails_before_reading() {
             .send(get(&server.url("/markets")))
             .await
             .expect_err(name);
-        assert_eq!(err.kind(), TransportErrorKind::Body, "{name}: {err:?}");
+        assert_eq!(err.kind(), TransportErrorKind::TooLarge, "{name}: {err:?}");
         assert!(err.may_have_been_sent(), "{name}");
         assert!(
             std::error::Error::source(&err)
@@ -371,5 +371,21 @@ async fn a_body_in_several_chunks_is_joined_in_order() {
             .expect(name);
         assert_eq!(response.status(), 204, "{name}");
         assert!(response.body().is_empty(), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_response_head_too_large_to_parse_is_too_large() {
+    // 1 MiB of headers: over what either HTTP library parses.
+    let filler = "x".repeat(1024 * 1024);
+    let head = format!("HTTP/1.1 200 OK\r\nx-filler: {filler}\r\ncontent-length: 0\r\n\r\n");
+    for (name, transport) in backends_limited(LIMIT) {
+        let server = RawServer::start(Behaviour::Respond(head.clone().into_bytes())).await;
+        let err = transport
+            .send(get(&server.url("/markets")))
+            .await
+            .expect_err(name);
+        assert_eq!(err.kind(), TransportErrorKind::TooLarge, "{name}: {err:?}");
+        assert!(err.may_have_been_sent(), "{name}");
     }
 }
