@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use http::uri::{Authority, Scheme};
 use http::{HeaderMap, HeaderName, HeaderValue, Uri};
-use limitless_auth::{HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HmacCredentials, Signer};
+use limitless_auth::{HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HmacCredentials};
 use limitless_transport::{SharedTransport, Transport};
 use url::Url;
 
 use crate::clock::{Clock, SkewCorrectedClock, SystemClock};
+use crate::credentials::{CredentialStore, Credentials, api_key_value, hmac_for};
 use crate::error::Error;
 use crate::http_client::{
     DateCache, HEADER_IDENTITY, HEADER_X_API_KEY, HttpClient, Inner, Timeouts,
@@ -72,6 +73,22 @@ const CREDENTIAL_HEADERS: &[&str] = &[
 /// Headers that belong to one call (the EOA ownership proof of an account
 /// creation, the sub-account a request acts for).
 const PER_CALL_HEADERS: &[&str] = &["x-account", "x-signing-message", "x-signature"];
+
+/// Why a header name is refused on a request of the escape hatch
+/// ([`crate::RequestBuilder::header`]): credentials and the client's own
+/// headers only; per-call headers are what it is for.
+pub(crate) fn reserved_per_call(name: &HeaderName) -> Option<&'static str> {
+    let name = name.as_str();
+    if CREDENTIAL_HEADERS.contains(&name) || name.starts_with("lmts-") {
+        Some(
+            "carries credentials; the client signs the request with its own, and an identity token goes to identity_token()",
+        )
+    } else if SDK_HEADERS.contains(&name) {
+        Some("is set by the client itself")
+    } else {
+        None
+    }
+}
 
 /// Why a default header name is refused, if it is.
 fn reserved(name: &HeaderName) -> Option<&'static str> {
@@ -284,6 +301,17 @@ impl ClientBuilder {
         self.retry_policy(NoRetry)
     }
 
+    /// Validates the configuration and builds the [`Client`](crate::Client)
+    /// with its services: `Client::from_http_client(builder.build()?)` in
+    /// one step.
+    ///
+    /// # Errors
+    ///
+    /// As [`build`](Self::build).
+    pub fn build_client(self) -> Result<crate::Client, Error> {
+        crate::Client::from_http_client(self.build()?)
+    }
+
     /// Validates the configuration and builds the client.
     ///
     /// # Errors
@@ -294,13 +322,9 @@ impl ClientBuilder {
     /// [`Error::Credentials`] when the HMAC secret cannot be decoded.
     pub fn build(self) -> Result<HttpClient, Error> {
         let (origin, prefix) = parse_base_url(&self.base_url)?;
-        let signer = match &self.hmac {
-            Some(credentials) => Some(signer_for(credentials)?),
-            None => None,
-        };
-        let api_key = match &self.api_key {
-            Some(key) => Some(api_key_value(key)?),
-            None => None,
+        let credentials = Credentials {
+            hmac: self.hmac.as_ref().map(hmac_for).transpose()?,
+            api_key: self.api_key.as_deref().map(api_key_value).transpose()?,
         };
         let default_headers = default_headers(&self.default_headers)?;
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
@@ -333,19 +357,13 @@ impl ClientBuilder {
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let skew = Arc::new(SkewCorrectedClock::new(clock, skew_correction));
         let (scheme, authority) = origin_parts(&origin)?;
-        let token_id = match &signer {
-            Some(signer) => Some(token_id_value(signer.token_id())?),
-            None => None,
-        };
         Ok(HttpClient::from_inner(Inner {
             origin,
             scheme,
             authority,
             prefix,
             transport,
-            signer,
-            token_id,
-            api_key,
+            credentials: CredentialStore::new(credentials),
             default_headers,
             clock: skew.clone(),
             skew,
@@ -368,15 +386,6 @@ fn origin_parts(origin: &str) -> Result<(Scheme, Authority), Error> {
         (Some(scheme), Some(authority)) => Ok((scheme, authority)),
         _ => Err(unusable()),
     }
-}
-
-/// The `lmts-api-key` value: the token id, not secret.
-fn token_id_value(token_id: &str) -> Result<HeaderValue, Error> {
-    HeaderValue::from_str(token_id).map_err(|_| {
-        Error::config(
-            "hmac_credentials.token_id contains characters that are not allowed in an HTTP header; use the tokenId returned by derive_token",
-        )
-    })
 }
 
 fn parse_base_url(base_url: &str) -> Result<(String, String), Error> {
@@ -409,34 +418,6 @@ fn parse_base_url(base_url: &str) -> Result<(String, String), Error> {
     let origin = url.origin().ascii_serialization();
     let prefix = url.path().trim_end_matches('/').to_owned();
     Ok((origin, prefix))
-}
-
-fn signer_for(credentials: &HmacCredentials) -> Result<Signer, Error> {
-    if credentials.token_id.trim().is_empty() {
-        return Err(Error::config(
-            "hmac_credentials.token_id is blank; use the tokenId returned by derive_token",
-        ));
-    }
-    if HeaderValue::from_str(&credentials.token_id).is_err() {
-        return Err(Error::config(
-            "hmac_credentials.token_id contains characters that are not allowed in an HTTP header; use the tokenId returned by derive_token",
-        ));
-    }
-    Signer::new(credentials).map_err(|source| Error::Credentials { source })
-}
-
-fn api_key_value(key: &str) -> Result<HeaderValue, Error> {
-    let key = key.trim();
-    if key.is_empty() {
-        return Err(Error::config(
-            "api_key is blank; pass a key or leave api_key() out",
-        ));
-    }
-    let mut value = HeaderValue::from_str(key).map_err(|_| {
-        Error::config("api_key contains characters that are not allowed in an HTTP header")
-    })?;
-    value.set_sensitive(true);
-    Ok(value)
 }
 
 fn default_headers(pairs: &[(String, String)]) -> Result<HeaderMap, Error> {

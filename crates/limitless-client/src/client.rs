@@ -84,4 +84,23 @@ impl Client {
     pub fn http(&self) -> &HttpClient {
         &self.http
     }
+
+    /// A request to an endpoint the SDK does not wrap, through the same
+    /// send path as every service (see [`RequestBuilder`](crate::RequestBuilder)):
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &limitless_client::Client) -> Result<(), limitless_client::Error> {
+    /// use limitless_client::http::Method;
+    ///
+    /// let trades = client
+    ///     .request(Method::GET, "/portfolio/trades")
+    ///     .query([("limit", "10")])
+    ///     .call_json()
+    ///     .await?;
+    /// println!("{trades}");
+    /// # Ok(()) }
+    /// ```
+    pub fn request(&self, method: http::Method, path: &str) -> crate::RequestBuilder {
+        self.http.request(method, path)
+    }
 }

@@ -17,14 +17,18 @@ use serde_json::Value;
 /// have acted on the request.
 ///
 /// No variant ever shows an HMAC secret, a signature or an identity token in
-/// its `Display` or `Debug`.
-#[derive(thiserror::Error)]
+/// its `Display` or `Debug`, and a response body appears in both only as a
+/// bounded excerpt ([`ResponseBody`]).
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// An argument was rejected before anything was sent. The message names
     /// the field, the problem and, where there is one, the nearest valid value.
     #[error("invalid input: {message}")]
     InvalidInput {
+        /// The argument at fault (`price`, `operations[2].client_order_id`…),
+        /// when one is to blame; see [`Error::field`].
+        field: Option<String>,
         /// What is wrong and how to fix it.
         message: String,
     },
@@ -60,22 +64,19 @@ pub enum Error {
 
     /// A request that is not idempotent (an order, a cancel-replace, a
     /// cancel-all, an account creation, a token derivation, a redeem, a
-    /// withdrawal, an allowance retry) may have reached the server, but no usable answer came
-    /// back: a timeout or a broken connection after sending, a 5xx status, or
-    /// a success response that could not be read. The client never sends such
-    /// a request again by itself. Look the effect up (for orders: by salt or
+    /// withdrawal, an allowance retry) may have reached the server, but no
+    /// usable answer came back: a timeout or a broken connection after
+    /// sending, a 5xx status, a response refused for its size, or a success
+    /// response that could not be read. The client never sends such a
+    /// request again by itself. Look the effect up (for orders: by salt or
     /// client order id in [`orders`](Self::OutcomeUnknown::orders)) before
     /// deciding to send it again.
     #[error(
-        "{operation} ({method} {path}): the outcome is unknown; check whether it took effect before sending it again"
+        "{context}: the outcome is unknown; check whether it took effect before sending it again"
     )]
     OutcomeUnknown {
-        /// The operation, e.g. `create_order`.
-        operation: &'static str,
-        /// The request method.
-        method: Method,
-        /// The request path, without the query string.
-        path: String,
+        /// The request.
+        context: RequestContext,
         /// The orders the request carried (empty for non-order operations):
         /// what to look for when reconciling.
         orders: Vec<SentOrder>,
@@ -88,36 +89,31 @@ pub enum Error {
     /// that is not idempotent, a failure after the request may have been
     /// sent comes back as [`OutcomeUnknown`](Self::OutcomeUnknown) instead;
     /// this variant then means nothing was sent.
-    #[error("{method} {path}: the HTTP exchange failed")]
+    #[error("{context}: the HTTP exchange failed")]
     Transport {
+        /// The request.
+        context: RequestContext,
         /// The underlying failure; it says whether the request may have been sent.
         #[source]
         source: TransportError,
-        /// The request method.
-        method: Method,
-        /// The request path, without the query string.
-        path: String,
     },
 
     /// A successful response did not have the expected shape.
-    #[error("{method} {path}: could not decode the HTTP {status} response body")]
+    #[error("{context}: could not decode the HTTP {status} response body")]
     Decode {
-        /// The JSON error (line, column, what was expected). For a
-        /// [`sensitive`](Self::Decode::sensitive) response only its category
-        /// and position are kept: serde's message may quote the body.
-        #[source]
-        source: serde_json::Error,
+        /// The request.
+        context: RequestContext,
         /// The response status.
         status: StatusCode,
-        /// The request method.
-        method: Method,
-        /// The request path, without the query string.
-        path: String,
+        /// The response headers.
+        headers: HeaderMap,
         /// The raw response body.
-        body: Bytes,
-        /// Whether the body may carry a secret (the answer to a token
-        /// derivation): `Debug` then shows its length only.
-        sensitive: bool,
+        body: ResponseBody,
+        /// The JSON error (line, column, what was expected). For a body that
+        /// may carry a secret only its category and position are kept:
+        /// serde's message may quote the body.
+        #[source]
+        source: serde_json::Error,
     },
 
     /// The client configuration is invalid (base URL, header, missing transport).
@@ -148,103 +144,95 @@ pub enum Error {
         #[source]
         source: limitless_auth::AuthError,
     },
+
+    /// The client broke one of its own rules: a defect to report, never the
+    /// caller's fault. Nothing was sent.
+    #[error("internal error in limitless-client ({message}); please report it")]
+    Internal {
+        /// Which rule.
+        message: String,
+    },
 }
 
-impl fmt::Debug for Error {
+/// The request an error is about: its operation, method and path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestContext {
+    /// The operation, e.g. `create_order` (`request` for the escape hatch,
+    /// [`Client::request`](crate::Client::request)).
+    pub operation: &'static str,
+    /// The request method.
+    pub method: Method,
+    /// The request path below the host (the base URL's path included),
+    /// without the query string.
+    pub path: String,
+}
+
+impl fmt::Display for RequestContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::InvalidInput { message } => f
-                .debug_struct("InvalidInput")
-                .field("message", message)
-                .finish(),
-            Self::AuthenticationRequired { operation } => f
-                .debug_struct("AuthenticationRequired")
-                .field("operation", operation)
-                .finish(),
-            Self::Api(api) => f.debug_tuple("Api").field(api).finish(),
-            Self::RateLimited {
-                retry_after,
-                source,
-            } => f
-                .debug_struct("RateLimited")
-                .field("retry_after", retry_after)
-                .field("source", source)
-                .finish(),
-            Self::OutcomeUnknown {
-                operation,
-                method,
-                path,
-                orders,
-                source,
-            } => f
-                .debug_struct("OutcomeUnknown")
-                .field("operation", operation)
-                .field("method", method)
-                .field("path", path)
-                .field("orders", orders)
-                .field("source", source)
-                .finish(),
-            Self::Transport {
-                source,
-                method,
-                path,
-            } => f
-                .debug_struct("Transport")
-                .field("source", source)
-                .field("method", method)
-                .field("path", path)
-                .finish(),
-            Self::Decode {
-                source,
-                status,
-                method,
-                path,
-                body,
-                sensitive,
-            } => f
-                .debug_struct("Decode")
-                .field("source", source)
-                .field("status", status)
-                .field("method", method)
-                .field("path", path)
-                .field("body", &BodyText::new(body, *sensitive))
-                .field("sensitive", sensitive)
-                .finish(),
-            Self::Config { message, source } => f
-                .debug_struct("Config")
-                .field("message", message)
-                .field("source", source)
-                .finish(),
-            Self::Credentials { source } => f
-                .debug_struct("Credentials")
-                .field("source", source)
-                .finish(),
-            Self::Signing { source } => f.debug_struct("Signing").field("source", source).finish(),
-        }
+        write!(f, "{} ({} {})", self.operation, self.method, self.path)
     }
 }
 
-/// `Debug` of a response body: its text, or only its length when it may
-/// carry a secret.
-pub(crate) struct BodyText<'a> {
-    body: &'a [u8],
+/// The most bytes of a response body that an error's message or `Debug`
+/// shows; the whole body stays available through [`ResponseBody::bytes`].
+pub const BODY_EXCERPT_BYTES: usize = 512;
+
+/// A response body kept by an error: all its bytes, shown in `Debug` as a
+/// bounded excerpt, or by length alone when it may carry a secret (the
+/// answer to a token derivation, or an echo of the request's credentials).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResponseBody {
+    bytes: Bytes,
     redacted: bool,
 }
 
-impl<'a> BodyText<'a> {
-    pub(crate) fn new(body: &'a [u8], redacted: bool) -> Self {
-        Self { body, redacted }
+impl ResponseBody {
+    pub(crate) fn new(bytes: Bytes, redacted: bool) -> Self {
+        Self { bytes, redacted }
+    }
+
+    /// The body exactly as received.
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+
+    /// Whether `Debug` and messages keep the body out of view.
+    pub fn is_redacted(&self) -> bool {
+        self.redacted
+    }
+
+    /// The body as text, cut at [`BODY_EXCERPT_BYTES`] (on a character
+    /// boundary, with `…` when cut); `None` when it is redacted.
+    pub fn excerpt(&self) -> Option<String> {
+        (!self.redacted).then(|| excerpt(&String::from_utf8_lossy(&self.bytes)))
+    }
+
+    pub(crate) fn redact(&mut self) {
+        self.redacted = true;
     }
 }
 
-impl fmt::Debug for BodyText<'_> {
+impl fmt::Debug for ResponseBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.redacted {
-            write!(f, "<{} bytes, redacted>", self.body.len())
-        } else {
-            fmt::Debug::fmt(&String::from_utf8_lossy(self.body), f)
+        match self.excerpt() {
+            Some(text) => fmt::Debug::fmt(&text, f),
+            None => write!(f, "<{} bytes, redacted>", self.bytes.len()),
         }
     }
+}
+
+/// `text` cut at [`BODY_EXCERPT_BYTES`] on a character boundary, marked
+/// with `…` when cut.
+pub(crate) fn excerpt(text: &str) -> String {
+    if text.len() <= BODY_EXCERPT_BYTES {
+        return text.to_owned();
+    }
+    let mut end = BODY_EXCERPT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes in all)", &text[..end], text.len())
 }
 
 /// A stand-in for a JSON error about a body that may carry a secret: the
@@ -264,10 +252,80 @@ pub(crate) fn withheld_decode_error(error: &serde_json::Error) -> serde_json::Er
     ))
 }
 
+/// What a failed attempt means for retrying and for the request's outcome:
+/// the one classification behind [`Error::is_retryable`],
+/// [`Error::may_have_been_sent`], the retry policy and the outcome-unknown
+/// rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// Refused before any I/O (input, credentials, configuration, a defect).
+    Local,
+    /// Nothing reached the server (connection refused, connect timeout).
+    NotSent,
+    /// The transport refused the request itself: not sent, and it would
+    /// fail the same way again.
+    Unsendable,
+    /// It may have reached the server and no answer came (timeout, reset),
+    /// or the server said it is unavailable (502, 503, 504): worth repeating
+    /// when repeating is harmless; the outcome is unknown.
+    Transient,
+    /// HTTP 429, with the wait the API asked for: not carried out.
+    RateLimited(Option<Duration>),
+    /// The server answered and refused (a 3xx or 4xx): not carried out.
+    Refused,
+    /// It reached the server and no usable answer says what happened, and
+    /// repeating cannot help: HTTP 500 and other 5xx, an undecodable
+    /// success, a response refused for its size.
+    Unknown,
+}
+
+impl Failure {
+    /// Whether the failure is transient: repeating may succeed.
+    pub(crate) fn is_transient(self) -> bool {
+        matches!(self, Self::NotSent | Self::Transient | Self::RateLimited(_))
+    }
+
+    /// Whether the server may have received the request.
+    pub(crate) fn may_have_been_sent(self) -> bool {
+        !matches!(self, Self::Local | Self::NotSent | Self::Unsendable)
+    }
+
+    /// Whether a request that is not idempotent may have been carried out,
+    /// with no answer saying whether it was.
+    pub(crate) fn leaves_outcome_unknown(self) -> bool {
+        matches!(self, Self::Transient | Self::Unknown)
+    }
+}
+
 impl Error {
+    /// An input error with no single field to blame.
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
         Self::InvalidInput {
+            field: None,
             message: message.into(),
+        }
+    }
+
+    /// An input error about `field`; `message` is the whole sentence.
+    pub(crate) fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
+    /// The same input error, about an item of a list: the field and the
+    /// message get `prefix` (e.g. `operations[2]`).
+    pub(crate) fn within(self, prefix: &str) -> Self {
+        match self {
+            Self::InvalidInput { field, message } => Self::InvalidInput {
+                field: Some(match field {
+                    Some(field) => format!("{prefix}.{field}"),
+                    None => prefix.to_owned(),
+                }),
+                message: format!("{prefix}: {message}"),
+            },
+            other => other,
         }
     }
 
@@ -275,6 +333,61 @@ impl Error {
         Self::Config {
             message: message.into(),
             source: None,
+        }
+    }
+
+    pub(crate) fn internal(message: impl Into<String>) -> Self {
+        Self::Internal {
+            message: message.into(),
+        }
+    }
+
+    /// The one classification every other view derives from.
+    pub(crate) fn failure(&self) -> Failure {
+        match self {
+            Self::Transport { source, .. } => match source.kind() {
+                // The transport refused the request as invalid.
+                TransportErrorKind::Other if !source.may_have_been_sent() => Failure::Unsendable,
+                // Refused for its size: the same request gets the same answer.
+                TransportErrorKind::TooLarge => Failure::Unknown,
+                _ if !source.may_have_been_sent() => Failure::NotSent,
+                _ => Failure::Transient,
+            },
+            Self::RateLimited { retry_after, .. } => Failure::RateLimited(*retry_after),
+            Self::Api(api) => match api.status.as_u16() {
+                502..=504 => Failure::Transient,
+                500..=599 => Failure::Unknown,
+                _ => Failure::Refused,
+            },
+            Self::Decode { .. } => Failure::Unknown,
+            Self::OutcomeUnknown { .. } => Failure::Unknown,
+            Self::InvalidInput { .. }
+            | Self::AuthenticationRequired { .. }
+            | Self::Config { .. }
+            | Self::Credentials { .. }
+            | Self::Signing { .. }
+            | Self::Internal { .. } => Failure::Local,
+        }
+    }
+
+    /// The argument an [`InvalidInput`](Self::InvalidInput) error is about,
+    /// when one is to blame (`price`, `operations[0].replacement.size`…).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::InvalidInput { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The request the error is about, for errors that reached the
+    /// transport (also through [`OutcomeUnknown`](Self::OutcomeUnknown)).
+    pub fn context(&self) -> Option<&RequestContext> {
+        match self {
+            Self::Api(api) | Self::RateLimited { source: api, .. } => Some(&api.context),
+            Self::OutcomeUnknown { context, .. }
+            | Self::Transport { context, .. }
+            | Self::Decode { context, .. } => Some(context),
+            _ => None,
         }
     }
 
@@ -333,21 +446,15 @@ impl Error {
     }
 
     /// Whether the failure is transient: a transport failure (other than a
-    /// request the transport refused as invalid), a rate limit (HTTP 429),
-    /// or HTTP 502, 503 or 504.
+    /// request the transport refused as invalid, or a response refused for
+    /// its size), a rate limit (HTTP 429), or HTTP 502, 503 or 504.
     ///
     /// Transient does not mean safe to repeat: an order or account creation
     /// whose request [may have been sent](Self::may_have_been_sent) may have
     /// taken effect, so repeating it could act twice. Such failures come back
     /// as [`OutcomeUnknown`](Self::OutcomeUnknown), which is not retryable.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Api(api) => is_retryable_status(api.status),
-            Self::RateLimited { .. } => true,
-            // A request the transport refused as invalid fails the same way again.
-            Self::Transport { source, .. } => source.kind() != TransportErrorKind::Other,
-            _ => false,
-        }
+        self.failure().is_transient()
     }
 
     /// Whether the server may have received (and acted on) the request.
@@ -356,30 +463,11 @@ impl Error {
     /// that certainly happened before sending (e.g. connection refused);
     /// `true` once the server answered or the outcome is unknown.
     pub fn may_have_been_sent(&self) -> bool {
-        match self {
-            Self::Api(_)
-            | Self::RateLimited { .. }
-            | Self::Decode { .. }
-            | Self::OutcomeUnknown { .. } => true,
-            Self::Transport { source, .. } => source.may_have_been_sent(),
-            _ => false,
-        }
-    }
-
-    /// Whether this failure, for a request that is not idempotent, leaves
-    /// its outcome unknown: the request may have been carried out and no
-    /// usable answer says whether it was.
-    pub(crate) fn leaves_outcome_unknown(&self) -> bool {
-        match self {
-            Self::Transport { source, .. } => source.may_have_been_sent(),
-            Self::Api(api) => api.status.is_server_error(),
-            Self::Decode { .. } => true,
-            _ => false,
-        }
+        self.failure().may_have_been_sent()
     }
 }
 
-/// `Display` of a rate limit's wait: ` (retry after 2 s)`, or nothing.
+/// `Display` of a rate limit's wait: `; retry after 2 s`, or nothing.
 struct RetryAfterText(Option<Duration>);
 
 impl fmt::Display for RetryAfterText {
@@ -392,11 +480,6 @@ impl fmt::Display for RetryAfterText {
             None => Ok(()),
         }
     }
-}
-
-/// Statuses that say "try again later": 429, 502, 503 and 504.
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
 /// One order carried by a request whose outcome is unknown: what to look for
@@ -431,47 +514,35 @@ impl From<ApiError> for Error {
 }
 
 /// An error status returned by the API.
-#[derive(Clone)]
+///
+/// `Display` and `Debug` show the message and the body as bounded excerpts;
+/// the whole body is in [`body`](Self::body).
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ApiError {
+    /// The request.
+    pub context: RequestContext,
     /// The HTTP status.
     pub status: StatusCode,
-    /// The message extracted from the body by [`parse_api_error_message`].
+    /// The message extracted from the body by [`parse_api_error_message`],
+    /// cut to a bounded excerpt.
     pub message: String,
-    /// The request method.
-    pub method: Method,
-    /// The request path, without the query string.
-    pub path: String,
     /// The response headers (e.g. `Retry-After`).
     pub headers: HeaderMap,
     /// The raw response body.
-    pub body: Bytes,
-    /// Whether `Debug` shows the body's length only (it may carry a secret).
-    pub(crate) body_redacted: bool,
+    pub body: ResponseBody,
 }
 
 impl ApiError {
     /// The response body parsed as JSON, if it is JSON (for fields such as
     /// `retryAfterSeconds` or an error `code`).
     pub fn data(&self) -> Option<Value> {
-        serde_json::from_slice(&self.body).ok()
+        serde_json::from_slice(self.body.bytes()).ok()
     }
 
     /// Whether the status is 401 or 403.
     pub fn is_auth_error(&self) -> bool {
         matches!(self.status.as_u16(), 401 | 403)
-    }
-}
-
-impl fmt::Debug for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiError")
-            .field("status", &self.status)
-            .field("message", &self.message)
-            .field("method", &self.method)
-            .field("path", &self.path)
-            .field("body", &BodyText::new(&self.body, self.body_redacted))
-            .finish_non_exhaustive()
     }
 }
 
@@ -481,10 +552,16 @@ impl fmt::Display for ApiError {
             f,
             "API error {} {} {}: {}",
             self.status.as_u16(),
-            self.method,
-            self.path,
+            self.context.method,
+            self.context.path,
             self.message
-        )
+        )?;
+        if self.status.is_redirection() {
+            // Redirects are never followed: the request reached the server,
+            // which answered with a redirect instead of acting on it.
+            f.write_str(" (a redirect, not followed: the request reached the server)")?;
+        }
+        Ok(())
     }
 }
 
@@ -699,13 +776,15 @@ mod tests {
     #[test]
     fn accessors() {
         let api = Error::from(ApiError {
+            context: RequestContext {
+                operation: "get_active_markets",
+                method: Method::GET,
+                path: "/markets/active".into(),
+            },
             status: StatusCode::SERVICE_UNAVAILABLE,
             message: "down".into(),
-            method: Method::GET,
-            path: "/markets/active".into(),
             headers: HeaderMap::new(),
-            body: Bytes::from_static(b"{\"message\":\"down\"}"),
-            body_redacted: false,
+            body: ResponseBody::new(Bytes::from_static(b"{\"message\":\"down\"}"), false),
         });
         assert_eq!(api.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
         assert_eq!(api.api_message(), Some("down"));
@@ -717,9 +796,83 @@ mod tests {
             "down"
         );
 
-        let invalid = Error::invalid("limit must be at most 25");
+        let invalid = Error::invalid_field("limit", "limit must be at most 25");
+        assert_eq!(invalid.field(), Some("limit"));
         assert_eq!(invalid.status(), None);
         assert!(!invalid.is_retryable());
         assert!(!invalid.may_have_been_sent());
+    }
+
+    #[test]
+    fn bodies_show_bounded_excerpts() {
+        let long = "é".repeat(BODY_EXCERPT_BYTES);
+        let body = ResponseBody::new(Bytes::from(long.clone()), false);
+        let shown = format!("{body:?}");
+        assert!(shown.len() < BODY_EXCERPT_BYTES + 64, "{}", shown.len());
+        assert!(shown.contains(&format!("({} bytes in all)", long.len())));
+        assert_eq!(body.bytes().len(), long.len());
+        let secret = ResponseBody::new(Bytes::from_static(b"sentinel-secret"), true);
+        assert_eq!(format!("{secret:?}"), "<15 bytes, redacted>");
+        assert_eq!(secret.excerpt(), None);
+        assert_eq!(excerpt("short"), "short");
+    }
+
+    #[test]
+    fn one_classification_behind_every_view() {
+        let context = || RequestContext {
+            operation: "create_order",
+            method: Method::POST,
+            path: "/orders".into(),
+        };
+        let api = |status: u16| {
+            Error::from(ApiError {
+                context: context(),
+                status: StatusCode::from_u16(status).unwrap(),
+                message: String::new(),
+                headers: HeaderMap::new(),
+                body: ResponseBody::new(Bytes::new(), false),
+            })
+        };
+        let transport = |error: TransportError| Error::Transport {
+            context: context(),
+            source: error,
+        };
+        let cases = [
+            (api(302), Failure::Refused),
+            (api(400), Failure::Refused),
+            (api(500), Failure::Unknown),
+            (api(503), Failure::Transient),
+            (
+                transport(TransportError::connect(std::io::Error::other("x"))),
+                Failure::NotSent,
+            ),
+            (
+                transport(TransportError::io(std::io::Error::other("x"))),
+                Failure::Transient,
+            ),
+            (
+                transport(TransportError::too_large(std::io::Error::other("x"))),
+                Failure::Unknown,
+            ),
+            (
+                transport(TransportError::not_sent(std::io::Error::other("x"))),
+                Failure::Unsendable,
+            ),
+            (Error::invalid("x"), Failure::Local),
+        ];
+        for (error, failure) in cases {
+            assert_eq!(error.failure(), failure, "{error:?}");
+            assert_eq!(error.is_retryable(), failure.is_transient(), "{error:?}");
+            assert_eq!(
+                error.may_have_been_sent(),
+                failure.may_have_been_sent(),
+                "{error:?}"
+            );
+        }
+        let redirect = api(302).to_string();
+        assert!(
+            redirect.contains("the request reached the server"),
+            "{redirect}"
+        );
     }
 }

@@ -10,8 +10,8 @@ use http::header::{ACCEPT, CONTENT_TYPE, DATE, USER_AGENT};
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use limitless_auth::{
-    DEFAULT_MAX_SKEW, HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, Signer, SigningInput,
-    Timestamp,
+    DEFAULT_MAX_SKEW, HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HmacCredentials,
+    SigningInput, Timestamp,
 };
 use limitless_transport::{SharedTransport, Transport, TransportError};
 use serde::de::DeserializeOwned;
@@ -20,8 +20,12 @@ use tracing::field::Empty;
 
 use crate::call::{ApiResponse, Call, RawResponse};
 use crate::clock::{Clock, ClockOffset, SkewCorrectedClock};
-use crate::error::{ApiError, Error, parse_api_error_message, withheld_decode_error};
-use crate::request::{Auth, AuthClass, RequestSpec};
+use crate::credentials::{CredentialStore, Credentials, api_key_value, hmac_for};
+use crate::error::{
+    ApiError, Error, RequestContext, ResponseBody, excerpt, parse_api_error_message,
+    withheld_decode_error,
+};
+use crate::ops::{Auth, Operation, RequestSpec};
 use crate::retry::{
     Attempt, RetryDecision, RetryPolicy, effective_decision, response_date, retry_after,
 };
@@ -65,11 +69,8 @@ pub(crate) struct Inner {
     /// The base URL's path without a trailing `/` (empty for none).
     pub(crate) prefix: String,
     pub(crate) transport: SharedTransport,
-    pub(crate) signer: Option<Signer>,
-    /// The `lmts-api-key` value (the signer's token id), made once.
-    pub(crate) token_id: Option<HeaderValue>,
-    /// Sensitive `X-API-Key` value.
-    pub(crate) api_key: Option<HeaderValue>,
+    /// HMAC credentials and API key, replaceable while the client runs.
+    pub(crate) credentials: CredentialStore,
     pub(crate) default_headers: HeaderMap,
     /// The configured clock, corrected by the learned server offset.
     pub(crate) skew: Arc<SkewCorrectedClock>,
@@ -123,8 +124,7 @@ impl fmt::Debug for HttpClient {
         let inner = &self.inner;
         f.debug_struct("HttpClient")
             .field("base_url", &self.base_url())
-            .field("hmac_token_id", &self.token_id())
-            .field("api_key", &inner.api_key.as_ref().map(|_| "<redacted>"))
+            .field("credentials", &inner.credentials.snapshot())
             .field("default_headers", &HeaderNames(&inner.default_headers))
             .field("transport", &inner.transport)
             .field("clock", &inner.skew)
@@ -148,18 +148,57 @@ impl HttpClient {
     }
 
     /// The HMAC token id (`lmts-api-key`), when HMAC credentials are configured.
-    pub fn token_id(&self) -> Option<&str> {
-        self.inner.signer.as_ref().map(Signer::token_id)
+    pub fn token_id(&self) -> Option<String> {
+        let credentials = self.inner.credentials.snapshot();
+        credentials
+            .signer()
+            .map(|signer| signer.token_id().to_owned())
     }
 
     /// Whether HMAC credentials are configured.
     pub fn has_hmac_credentials(&self) -> bool {
-        self.inner.signer.is_some()
+        self.inner.credentials.snapshot().hmac.is_some()
     }
 
     /// Whether a legacy API key is configured.
     pub fn has_api_key(&self) -> bool {
-        self.inner.api_key.is_some()
+        self.inner.credentials.snapshot().api_key.is_some()
+    }
+
+    /// Replaces the HMAC credentials of this client and of every clone of
+    /// it (every service of a [`Client`](crate::Client)), at once: a call
+    /// that starts afterwards signs with the new ones; a call already
+    /// running keeps signing every attempt with the credentials it started
+    /// with. No lock is held across I/O. The API key, if any, stays.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] or [`Error::Credentials`], as
+    /// [`ClientBuilder::hmac_credentials`](crate::ClientBuilder::hmac_credentials)
+    /// would fail at build time; the current credentials then stay.
+    pub fn set_hmac_credentials(&self, credentials: &HmacCredentials) -> Result<(), Error> {
+        let hmac = hmac_for(credentials)?;
+        self.inner.credentials.set_hmac(Some(hmac));
+        Ok(())
+    }
+
+    /// Removes the HMAC credentials (calls then use the API key, if any).
+    pub fn clear_hmac_credentials(&self) {
+        self.inner.credentials.set_hmac(None);
+    }
+
+    /// Replaces (`Some`) or removes (`None`) the legacy API key, as
+    /// [`set_hmac_credentials`](Self::set_hmac_credentials) replaces HMAC
+    /// credentials.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for a blank key or one that is no valid header
+    /// value; the current key then stays.
+    pub fn set_api_key(&self, api_key: Option<&str>) -> Result<(), Error> {
+        let value = api_key.map(api_key_value).transpose()?;
+        self.inner.credentials.set_api_key(value);
+        Ok(())
     }
 
     /// The clock the client signs with: the configured clock plus the
@@ -204,56 +243,42 @@ impl HttpClient {
         &self.inner.venues
     }
 
-    /// Checks that the client can make a call of `class` (before any I/O) and
-    /// says how the request will authenticate.
-    pub(crate) fn auth_for(
+    /// Runs `operation`, or fails with its validation error, when the
+    /// returned [`Call`] is awaited. How every service method sends.
+    pub fn call<T: Send + 'static>(&self, operation: Result<Operation<T>, Error>) -> Call<T> {
+        Call::new(self.clone(), operation)
+    }
+
+    /// The exact request `operation` sends, signed at `now` with the
+    /// current credentials, without sending it. Pass
+    /// `self.clock().now()` to sign with the time the client would use.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AuthenticationRequired`] (or [`Error::InvalidInput`] for a
+    /// legacy key where HMAC is required) when the credentials do not meet
+    /// the operation's requirement; [`Error::Signing`] for a time the
+    /// timestamp cannot express.
+    pub fn sign<T>(
         &self,
-        operation: &'static str,
-        class: AuthClass<'_>,
-    ) -> Result<Auth, Error> {
-        match class {
-            AuthClass::Identity(token) => {
-                let token = without_bearer(token.trim());
-                if token.is_empty() {
-                    return Err(Error::invalid(format!(
-                        "identity token is required for {operation}"
-                    )));
-                }
-                let mut value = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
-                    Error::invalid(format!(
-                        "the identity token for {operation} contains characters that are not allowed in an HTTP header; pass the token exactly as Privy issued it"
-                    ))
-                })?;
-                value.set_sensitive(true);
-                Ok(Auth::Identity(value))
-            }
-            AuthClass::HmacOnly(message) => {
-                if self.inner.signer.is_some() {
-                    Ok(Auth::Configured)
-                } else if self.inner.api_key.is_some() {
-                    // A legacy key is a credential, just not one these accept.
-                    Err(Error::invalid(message))
-                } else {
-                    Err(Error::AuthenticationRequired { operation })
-                }
-            }
-            AuthClass::Any => {
-                if self.inner.signer.is_some() || self.inner.api_key.is_some() {
-                    Ok(Auth::Configured)
-                } else {
-                    Err(Error::AuthenticationRequired { operation })
-                }
-            }
-            AuthClass::Public => Ok(Auth::Configured),
-        }
+        operation: &Operation<T>,
+        now: SystemTime,
+    ) -> Result<http::Request<Bytes>, Error> {
+        let credentials = self.inner.credentials.snapshot();
+        authorize(&operation.spec, &credentials)?;
+        self.build_request(&operation.spec, &credentials, now)
     }
 
-    /// The path (base URL prefix included) as it appears in errors and traces.
-    fn full_path(&self, spec: &RequestSpec) -> String {
-        self.path_of(spec).to_string()
+    /// Sends `operation` through the one send path and finishes its
+    /// answer (decoding, and what the operation does with it).
+    pub(crate) async fn run<T>(&self, operation: Operation<T>) -> Result<ApiResponse<T>, Error> {
+        let Operation { spec, finish, .. } = operation;
+        let outcome = self.send(&spec).await;
+        finish.apply(self, &spec, outcome)
     }
 
-    /// [`full_path`](Self::full_path), formatted only when shown.
+    /// The path (base URL prefix included) as it appears in errors and
+    /// traces, formatted only when shown.
     fn path_of<'a>(&'a self, spec: &'a RequestSpec) -> FullPath<'a> {
         FullPath {
             prefix: &self.inner.prefix,
@@ -269,14 +294,18 @@ impl HttpClient {
     pub(crate) fn build_request(
         &self,
         spec: &RequestSpec,
+        credentials: &Credentials,
         now: SystemTime,
     ) -> Result<http::Request<Bytes>, Error> {
         let inner = &self.inner;
         let invalid_path = || {
-            Error::invalid(format!(
-                "{}: the request path is not a valid URI; check the identifiers passed",
-                spec.operation
-            ))
+            Error::invalid_field(
+                "path",
+                format!(
+                    "{}: the request path is not a valid URI; check the identifiers passed",
+                    spec.operation
+                ),
+            )
         };
         let path_and_query =
             PathAndQuery::from_maybe_shared(Bytes::from(spec.path_and_query_below(&inner.prefix)))
@@ -308,8 +337,8 @@ impl HttpClient {
             Auth::Identity(value) => {
                 headers.insert(IDENTITY, value.clone());
             }
-            Auth::Configured => {
-                if let (Some(signer), Some(token_id)) = (&inner.signer, &inner.token_id) {
+            Auth::Hmac(_) | Auth::Credentials | Auth::Public => {
+                if let Some((signer, token_id)) = &credentials.hmac {
                     let timestamp = Timestamp::from_system_time(now)
                         .map_err(|source| Error::Signing { source })?;
                     let signed = signer.sign(&SigningInput {
@@ -323,7 +352,7 @@ impl HttpClient {
                     headers.insert(API_KEY, token_id.clone());
                     headers.insert(TIMESTAMP, timestamp);
                     headers.insert(SIGNATURE, signature);
-                } else if let Some(api_key) = &inner.api_key {
+                } else if let Some(api_key) = &credentials.api_key {
                     headers.insert(X_API_KEY, api_key.clone());
                 }
             }
@@ -345,6 +374,10 @@ impl HttpClient {
     /// is not idempotent and may have been carried out ends in
     /// [`Error::OutcomeUnknown`].
     pub(crate) async fn send(&self, spec: &RequestSpec) -> Result<RawResponse, Error> {
+        // One snapshot for every attempt: a rotation meanwhile applies to
+        // the calls that start after it.
+        let credentials = self.inner.credentials.snapshot();
+        authorize(spec, &credentials)?;
         let path = self.path_of(spec);
         let span = tracing::info_span!(
             "limitless_request",
@@ -368,7 +401,7 @@ impl HttpClient {
                 } else {
                     started
                 };
-                let exchange = self.attempt(spec, &path).await;
+                let exchange = self.attempt(spec, &credentials, &path).await;
                 if traced {
                     let latency_ms =
                         u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -415,7 +448,7 @@ impl HttpClient {
                     RetryDecision::Stop => {
                         return exchange
                             .outcome
-                            .map_err(|error| outcome_error(spec, &path.to_string(), error));
+                            .map_err(|error| self.outcome_error(spec, error));
                     }
                 }
             }
@@ -426,16 +459,21 @@ impl HttpClient {
 
     /// One signed attempt: reads the clock, signs, sends, learns the clock
     /// offset from the response's `Date`, classifies the status.
-    async fn attempt(&self, spec: &RequestSpec, path: &FullPath<'_>) -> Exchange {
+    async fn attempt(
+        &self,
+        spec: &RequestSpec,
+        credentials: &Credentials,
+        path: &FullPath<'_>,
+    ) -> Exchange {
         let skew = &*self.inner.skew;
         let sent = skew.base_now();
         let signed_at = skew.offset().apply(sent);
-        let request = match self.build_request(spec, signed_at) {
+        let request = match self.build_request(spec, credentials, signed_at) {
             Ok(request) => request,
             Err(error) => return Exchange::failed(error),
         };
         // What `build_request` signs, without looking the header up.
-        let hmac_signed = matches!(spec.auth, Auth::Configured) && self.inner.signer.is_some();
+        let hmac_signed = !matches!(spec.auth, Auth::Identity(_)) && credentials.hmac.is_some();
         // The client's own deadline, whatever the transport does.
         // (`SharedTransport` hands back the inner transport's own future.)
         let deadline = self.inner.timeout;
@@ -444,16 +482,14 @@ impl HttpClient {
             Ok(Ok(response)) => response,
             Ok(Err(source)) => {
                 return Exchange::failed(Error::Transport {
+                    context: context(spec, path),
                     source,
-                    method: spec.method.clone(),
-                    path: path.to_string(),
                 });
             }
             Err(_) => {
                 return Exchange::failed(Error::Transport {
+                    context: context(spec, path),
                     source: TransportError::timeout(true, DeadlineElapsed(deadline)),
-                    method: spec.method.clone(),
-                    path: path.to_string(),
                 });
             }
         };
@@ -478,8 +514,13 @@ impl HttpClient {
         } else {
             let wait = (raw.status == StatusCode::TOO_MANY_REQUESTS)
                 .then(|| retry_after(&raw.headers, &raw.body, skew.now()));
-            let mut api = api_error(spec, path.to_string(), raw);
-            self.scrub(&mut api, spec, hmac_signed.then_some(signed_at));
+            let mut api = api_error(spec, path, raw);
+            self.scrub(
+                &mut api,
+                spec,
+                credentials,
+                hmac_signed.then_some(signed_at),
+            );
             Err(match wait {
                 Some(retry_after) => Error::RateLimited {
                     retry_after,
@@ -500,23 +541,42 @@ impl HttpClient {
     /// (recomputed for `signed_at`: the error path pays for it, not every
     /// request) are replaced in the message, and the body is then shown by
     /// length only. The body's bytes stay as received.
-    fn scrub(&self, api: &mut ApiError, spec: &RequestSpec, signed_at: Option<SystemTime>) {
-        let signature = signed_at.and_then(|at| self.signature_at(spec, at));
-        let secrets = [identity_token(&spec.auth), signature.as_deref()];
+    fn scrub(
+        &self,
+        api: &mut ApiError,
+        spec: &RequestSpec,
+        credentials: &Credentials,
+        signed_at: Option<SystemTime>,
+    ) {
+        let signature = signed_at.and_then(|at| self.signature_at(spec, credentials, at));
+        let secrets = [spec.auth.identity_token(), signature.as_deref()];
+        let mut echoed = false;
         for secret in secrets.into_iter().flatten().filter(|s| !s.is_empty()) {
-            if api.message.contains(secret) {
+            if contains(api.body.bytes(), secret.as_bytes()) {
+                echoed = true;
+                api.body.redact();
+                // The message was taken from the body, whole or cut.
+                api.message = parse_api_error_message(api.status, api.body.bytes())
+                    .replace(secret, "<redacted>");
+            }
+        }
+        if echoed {
+            for secret in secrets.into_iter().flatten().filter(|s| !s.is_empty()) {
                 api.message = api.message.replace(secret, "<redacted>");
             }
-            if contains(&api.body, secret.as_bytes()) {
-                api.body_redacted = true;
-            }
+            api.message = excerpt(&api.message);
         }
     }
 
     /// The `lmts-signature` [`build_request`](Self::build_request) computes
     /// for `spec` at `at`.
-    fn signature_at(&self, spec: &RequestSpec, at: SystemTime) -> Option<String> {
-        let signer = self.inner.signer.as_ref()?;
+    fn signature_at(
+        &self,
+        spec: &RequestSpec,
+        credentials: &Credentials,
+        at: SystemTime,
+    ) -> Option<String> {
+        let signer = credentials.signer()?;
         let timestamp = Timestamp::from_system_time(at).ok()?;
         let path_and_query = spec.path_and_query_below(&self.inner.prefix);
         let signed = signer.sign(&SigningInput {
@@ -528,75 +588,40 @@ impl HttpClient {
         Some(signed.signature().to_owned())
     }
 
-    /// Sends `spec` and decodes the JSON body as `T`. An undecodable success
-    /// answer to a request that is not idempotent leaves its outcome
-    /// unknown; an accepted refusal (see [`RequestSpec::accept`]) whose body
-    /// is not the expected result is an [`Error::Api`].
-    pub(crate) async fn execute<T: DeserializeOwned>(
+    /// Decodes an accepted answer to `spec` as JSON `T`. An undecodable
+    /// success answer to a request that is not idempotent leaves its
+    /// outcome unknown; an accepted refusal (see [`RequestSpec::accept`])
+    /// whose body is not the expected result is an [`Error::Api`].
+    pub(crate) fn decode<T: DeserializeOwned>(
         &self,
         spec: &RequestSpec,
+        raw: RawResponse,
     ) -> Result<ApiResponse<T>, Error> {
-        let raw = self.send(spec).await?;
         match serde_json::from_slice::<T>(&raw.body) {
             Ok(data) => Ok(ApiResponse { data, raw }),
             // A refusal the operation decodes as a result (a 409 to a
             // cancel-replace) whose body is not that result: still a known
             // refusal, nothing was carried out.
             Err(_) if !raw.status.is_success() => {
-                Err(api_error(spec, self.full_path(spec), raw).into())
+                Err(api_error(spec, &self.path_of(spec), raw).into())
             }
             Err(source) => {
-                let path = self.full_path(spec);
-                let error = decode_error(spec, &path, source, raw);
-                Err(outcome_error(spec, &path, error))
+                let error = decode_error(spec, &self.path_of(spec), source, raw);
+                Err(self.outcome_error(spec, error))
             }
         }
     }
 
-    /// Sends `spec` and decodes the JSON body as `T`.
-    pub(crate) fn call<'a, T>(&self, spec: Result<RequestSpec, Error>) -> Call<'a, T>
-    where
-        T: DeserializeOwned + Send + 'a,
-    {
-        self.call_map(spec, |value: T| value)
-    }
-
-    /// Sends `spec`, decodes the JSON body as `R` and maps it to `T`.
-    pub(crate) fn call_map<'a, R, T>(
-        &self,
-        spec: Result<RequestSpec, Error>,
-        map: fn(R) -> T,
-    ) -> Call<'a, T>
-    where
-        R: DeserializeOwned + 'a,
-        T: Send + 'a,
-    {
-        match spec {
-            Err(error) => Call::fail(error),
-            Ok(spec) => {
-                let http = self.clone();
-                Call::new(async move {
-                    let ApiResponse { data, raw } = http.execute::<R>(&spec).await?;
-                    Ok(ApiResponse {
-                        data: map(data),
-                        raw,
-                    })
-                })
-            }
+    /// The error to return for `spec`: a request that is not idempotent
+    /// and may have been carried out becomes [`Error::OutcomeUnknown`].
+    fn outcome_error(&self, spec: &RequestSpec, error: Error) -> Error {
+        if spec.idempotent || !error.failure().leaves_outcome_unknown() {
+            return error;
         }
-    }
-
-    /// Sends `spec` and ignores the response body.
-    pub(crate) fn call_unit<'a>(&self, spec: Result<RequestSpec, Error>) -> Call<'a, ()> {
-        match spec {
-            Err(error) => Call::fail(error),
-            Ok(spec) => {
-                let http = self.clone();
-                Call::new(async move {
-                    let raw = http.send(&spec).await?;
-                    Ok(ApiResponse { data: (), raw })
-                })
-            }
+        Error::OutcomeUnknown {
+            context: context(spec, &self.path_of(spec)),
+            orders: spec.orders.clone(),
+            source: Box::new(error),
         }
     }
 }
@@ -636,48 +661,29 @@ impl Exchange {
     }
 }
 
-/// The error to return for `spec`: a request that is not idempotent and may
-/// have been carried out becomes [`Error::OutcomeUnknown`].
-fn outcome_error(spec: &RequestSpec, path: &str, error: Error) -> Error {
-    if spec.idempotent || !error.leaves_outcome_unknown() {
-        return error;
+/// Checks the client's credentials against what `spec` requires, before
+/// any I/O.
+fn authorize(spec: &RequestSpec, credentials: &Credentials) -> Result<(), Error> {
+    let has_hmac = credentials.hmac.is_some();
+    let has_key = credentials.api_key.is_some();
+    match spec.auth {
+        Auth::Identity(_) | Auth::Public => Ok(()),
+        Auth::Hmac(_) if has_hmac => Ok(()),
+        // A legacy key is a credential, just not one these accept.
+        Auth::Hmac(message) if has_key => Err(Error::invalid(message)),
+        Auth::Credentials if has_hmac || has_key => Ok(()),
+        Auth::Hmac(_) | Auth::Credentials => Err(Error::AuthenticationRequired {
+            operation: spec.operation,
+        }),
     }
-    Error::OutcomeUnknown {
+}
+
+/// The request context of `spec` for errors.
+fn context(spec: &RequestSpec, path: &FullPath<'_>) -> RequestContext {
+    RequestContext {
         operation: spec.operation,
         method: spec.method.clone(),
-        path: path.to_owned(),
-        orders: spec.orders.clone(),
-        source: Box::new(error),
-    }
-}
-
-/// An identity token given with its scheme (`Bearer x`, any case) is the
-/// token `x`: the client adds the scheme itself.
-fn without_bearer(token: &str) -> &str {
-    const SCHEME: &str = "bearer";
-    match token.get(..SCHEME.len()) {
-        Some(scheme) if scheme.eq_ignore_ascii_case(SCHEME) => {
-            let rest = &token[SCHEME.len()..];
-            if rest.is_empty() {
-                // The scheme alone: no token.
-                rest
-            } else if rest.starts_with(|c: char| c.is_ascii_whitespace()) {
-                rest.trim_start()
-            } else {
-                // A token that merely starts with the letters "bearer".
-                token
-            }
-        }
-        _ => token,
-    }
-}
-
-/// The identity token an identity-authenticated request carries (the
-/// `identity` header's value without `Bearer `).
-fn identity_token(auth: &Auth) -> Option<&str> {
-    match auth {
-        Auth::Identity(value) => value.to_str().ok()?.strip_prefix("Bearer "),
-        Auth::Configured => None,
+        path: path.to_string(),
     }
 }
 
@@ -689,16 +695,14 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
             .any(|window| window == needle)
 }
 
-/// The API error for a refusal of `spec`.
-fn api_error(spec: &RequestSpec, path: String, raw: RawResponse) -> ApiError {
+/// The API error for a refusal of `spec`; its message is a bounded excerpt.
+fn api_error(spec: &RequestSpec, path: &FullPath<'_>, raw: RawResponse) -> ApiError {
     ApiError {
-        message: parse_api_error_message(raw.status, &raw.body),
+        context: context(spec, path),
+        message: excerpt(&parse_api_error_message(raw.status, &raw.body)),
         status: raw.status,
-        method: spec.method.clone(),
-        path,
         headers: raw.headers,
-        body: raw.body,
-        body_redacted: spec.sensitive,
+        body: ResponseBody::new(raw.body, spec.sensitive),
     }
 }
 
@@ -706,32 +710,34 @@ fn api_error(spec: &RequestSpec, path: String, raw: RawResponse) -> ApiError {
 /// expected JSON.
 fn decode_error(
     spec: &RequestSpec,
-    path: &str,
+    path: &FullPath<'_>,
     source: serde_json::Error,
     raw: RawResponse,
 ) -> Error {
     // A body that echoes the request's identity token is kept from view too.
     let sensitive = spec.sensitive
-        || identity_token(&spec.auth).is_some_and(|token| contains(&raw.body, token.as_bytes()));
+        || spec
+            .auth
+            .identity_token()
+            .is_some_and(|token| contains(&raw.body, token.as_bytes()));
     let source = if sensitive {
         withheld_decode_error(&source)
     } else {
         source
     };
     Error::Decode {
-        source,
+        context: context(spec, path),
         status: raw.status,
-        method: spec.method.clone(),
-        path: path.to_owned(),
-        body: raw.body,
-        sensitive,
+        headers: raw.headers,
+        body: ResponseBody::new(raw.body, sensitive),
+        source,
     }
 }
 
 /// A signed header value: base64 or the timestamp, so always valid.
 fn header_value(value: &str, sensitive: bool) -> Result<HeaderValue, Error> {
     let mut value = HeaderValue::from_str(value)
-        .map_err(|_| Error::config("the signed headers are not valid HTTP header values"))?;
+        .map_err(|_| Error::internal("the signed headers are not valid HTTP header values"))?;
     value.set_sensitive(sensitive);
     Ok(value)
 }
@@ -788,18 +794,6 @@ mod tests {
     use std::time::{Duration, UNIX_EPOCH};
 
     use super::*;
-
-    #[test]
-    fn a_bearer_scheme_given_with_the_token_is_dropped() {
-        assert_eq!(without_bearer("Bearer abc"), "abc");
-        assert_eq!(without_bearer("bearer   abc"), "abc");
-        assert_eq!(without_bearer("BEARER\tabc"), "abc");
-        assert_eq!(without_bearer("Bearer"), "");
-        assert_eq!(without_bearer("abc"), "abc");
-        assert_eq!(without_bearer("bearerless-token"), "bearerless-token");
-        assert_eq!(without_bearer("Bear"), "Bear");
-        assert_eq!(without_bearer("Béarer x"), "Béarer x");
-    }
 
     fn with_date(text: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();

@@ -68,36 +68,43 @@ mod builder;
 mod call;
 mod client;
 mod clock;
-mod delegated_orders;
+mod credentials;
 mod error;
+mod escape;
 mod http_client;
 mod markets;
+pub mod ops;
+mod orders;
 mod partner_accounts;
-mod request;
 mod retry;
 mod server_wallets;
 mod validate;
 mod venues;
 
-// The client.
+// The client and its one send path.
 pub use builder::{
     ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ENV_API_URL,
 };
-pub use call::{ApiResponse, Call, CallFuture, RawResponse, WithRaw};
+pub use call::{ApiResponse, Call, RawResponse, SignedRequest, WithRaw};
 pub use client::Client;
 pub use clock::{Clock, ClockOffset, FixedClock, SystemClock};
-pub use error::{ApiError, Error, SentOrder, parse_api_error_message};
+pub use error::{
+    ApiError, BODY_EXCERPT_BYTES, Error, RequestContext, ResponseBody, SentOrder,
+    parse_api_error_message,
+};
+pub use escape::RequestBuilder;
 pub use http_client::HttpClient;
+pub use ops::{AuthRequirement, Operation};
 pub use retry::{Attempt, NoRetry, RetryConfig, RetryDecision, RetryPolicy};
 
 // The services and their parameters.
 pub use api_tokens::ApiTokenService;
-pub use delegated_orders::{
-    BuiltOrder, CreateDelegatedOrderParams, DelegatedCancelReplaceParams, DelegatedOrderService,
-    MAX_CLIENT_ORDER_ID_LENGTH, MAX_RECV_WINDOW_MS, MAX_SALT,
-};
 pub use markets::MarketService;
-pub use partner_accounts::{PARTNER_ACCOUNTS_MAX_LIMIT, PartnerAccountService};
+pub use orders::params::{
+    CreateDelegatedOrderParams, DelegatedCancelReplaceParams, FokOrder, LimitOrder,
+};
+pub use orders::service::DelegatedOrderService;
+pub use partner_accounts::PartnerAccountService;
 pub use server_wallets::ServerWalletService;
 
 // Credentials and the transport seam.
@@ -112,18 +119,19 @@ pub use limitless_transport::{
     SharedTransport, Transport, TransportError, TransportErrorKind, http,
 };
 
-// Wire types users pass or receive.
+// Wire types users pass or receive; every other one is in `types`.
 pub use limitless_types::amounts::ToDecimal;
 pub use limitless_types::api_tokens::{
     ApiToken, DeriveApiTokenInput, DerivedApiToken, PartnerCapabilities, TokenProfile,
 };
+pub use limitless_types::limits;
 pub use limitless_types::markets::{
     ActiveMarketsPage, ActiveMarketsParams, Market, MarketSort, OrderBook, OrderBookLevel, Venue,
 };
 pub use limitless_types::orders::{
     CancelOutcome, CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceResult,
-    CancelTarget, CreatedOrder, OrderExecution, OrderMatch, OrderResponse, OrderType,
-    ReplacementOutcome, Side, StpPolicy,
+    CancelTarget, Order, OrderExecution, OrderMatch, OrderResponse, OrderType, ReplacementOutcome,
+    Side, StpPolicy,
 };
 pub use limitless_types::partner_accounts::{
     AddWithdrawalAddressInput, AllowancesResponse, CreatePartnerAccountInput, EoaOwnershipProof,

@@ -6,7 +6,10 @@ use crate::Error;
 
 impl From<ValidationError> for Error {
     fn from(error: ValidationError) -> Self {
-        Error::invalid(format!("{}: {}", error.field, error.message))
+        Error::invalid_field(
+            error.field.to_string(),
+            format!("{}: {}", error.field, error.message),
+        )
     }
 }
 
@@ -14,7 +17,10 @@ impl From<ValidationError> for Error {
 pub(crate) fn non_blank<'a>(field: &str, value: &'a str, hint: &str) -> Result<&'a str, Error> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        Err(Error::invalid(format!("{field} must not be blank; {hint}")))
+        Err(Error::invalid_field(
+            field,
+            format!("{field} must not be blank; {hint}"),
+        ))
     } else {
         Ok(trimmed)
     }
@@ -25,9 +31,12 @@ pub(crate) fn positive_profile_id(field: &str, profile_id: i64) -> Result<(), Er
     if profile_id > 0 {
         Ok(())
     } else {
-        Err(Error::invalid(format!(
-            "{field} must be a positive integer, got {profile_id}; use the profileId returned when the sub-account was created"
-        )))
+        Err(Error::invalid_field(
+            field,
+            format!(
+                "{field} must be a positive integer, got {profile_id}; use the profileId returned when the sub-account was created"
+            ),
+        ))
     }
 }
 

@@ -33,6 +33,7 @@ pub(crate) struct VenueCache {
 impl VenueCache {
     /// Whether the cached venue of `slug` charges its fee in collateral;
     /// `None` when no venue is cached for it.
+    #[cfg(test)]
     pub(crate) fn collateral_fee(&self, slug: &str) -> Option<bool> {
         self.slots
             .read()

@@ -1,0 +1,88 @@
+//! Public market reads: a market, a page of active markets, an order book.
+
+use limitless_types::limits::MAX_PAGE_LIMIT;
+use limitless_types::markets::{ActiveMarketsPage, ActiveMarketsParams, Market, OrderBook};
+
+use super::{Auth, Operation, RequestSpec, encode_segment};
+use crate::call::{ApiResponse, RawResponse};
+use crate::validate::non_blank;
+use crate::{Error, HttpClient};
+
+/// `GET /markets/{slug}`: one market. Its venue is recorded in the client's
+/// venue cache under the slug asked for (and the one returned), so a
+/// delegated order on it needs no further market read.
+pub fn get_market(slug: &str) -> Result<Operation<Market>, Error> {
+    let slug = non_blank("market_slug", slug, "pass the market's slug")?;
+    let path = format!("/markets/{}", encode_segment("market_slug", slug)?);
+    let mut spec = RequestSpec::get("get_market", path, Auth::Public);
+    spec.market = Some(slug.to_owned());
+    Ok(spec.finish(record_venue))
+}
+
+/// Decodes a market and records its venue (a market without one drops
+/// what was cached).
+fn record_venue(
+    http: &HttpClient,
+    spec: &RequestSpec,
+    outcome: Result<RawResponse, Error>,
+) -> Result<ApiResponse<Market>, Error> {
+    let response = http.decode::<Market>(spec, outcome?)?;
+    let market = &response.data;
+    if let Some(asked) = &spec.market {
+        http.venues().record(asked, market.venue.as_ref());
+        if &market.slug != asked {
+            http.venues().record(&market.slug, market.venue.as_ref());
+        }
+    }
+    Ok(response)
+}
+
+/// `GET /markets/active`: a page of active markets. `limit` must be 1 to
+/// [`MAX_PAGE_LIMIT`] and `page` at least 1, when set.
+pub fn get_active_markets(
+    params: Option<&ActiveMarketsParams>,
+) -> Result<Operation<ActiveMarketsPage>, Error> {
+    let mut spec = RequestSpec::get("get_active_markets", "/markets/active", Auth::Public);
+    if let Some(params) = params {
+        page_limit(params.limit)?;
+        page_number(params.page)?;
+        spec = spec.query(params.query_pairs());
+    }
+    Ok(spec.decode())
+}
+
+/// `GET /markets/{slug}/orderbook`: the market's order book.
+pub fn get_order_book(slug: &str) -> Result<Operation<OrderBook>, Error> {
+    let slug = non_blank("slug", slug, "pass the market's slug")?;
+    let path = format!("/markets/{}/orderbook", encode_segment("slug", slug)?);
+    Ok(RequestSpec::get("get_order_book", path, Auth::Public).decode())
+}
+
+/// A page size, when given, is 1 to [`MAX_PAGE_LIMIT`]: a larger one is
+/// refused rather than silently capped.
+pub(crate) fn page_limit(limit: Option<u32>) -> Result<(), Error> {
+    match limit {
+        Some(0) => Err(Error::invalid_field(
+            "limit",
+            format!("limit must be a positive integer; use 1 to {MAX_PAGE_LIMIT}"),
+        )),
+        Some(limit) if limit > MAX_PAGE_LIMIT => Err(Error::invalid_field(
+            "limit",
+            format!(
+                "limit must be at most {MAX_PAGE_LIMIT}, got {limit}; use {MAX_PAGE_LIMIT} and fetch further pages"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A page number, when given, is at least 1.
+pub(crate) fn page_number(page: Option<u32>) -> Result<(), Error> {
+    if page == Some(0) {
+        return Err(Error::invalid_field(
+            "page",
+            "page must be a positive integer; pages start at 1",
+        ));
+    }
+    Ok(())
+}

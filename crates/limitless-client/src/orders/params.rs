@@ -1,0 +1,398 @@
+//! What a caller describes: an order placed for a sub-account, and a
+//! cancel-replace.
+
+use limitless_types::amounts::ToDecimal;
+use limitless_types::orders::{CancelReplaceMode, CancelTarget, OrderType, Side, StpPolicy};
+use rust_decimal::Decimal;
+
+/// A value the caller gave as `f64`, `&str`, `Decimal`…, converted once;
+/// a value that is no number keeps its error until the order is checked.
+pub(crate) type Amount = Result<Decimal, String>;
+
+fn amount(value: impl ToDecimal) -> Amount {
+    value.to_decimal().map_err(|e| e.to_string())
+}
+
+/// What kind of order, with its amounts as given.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Kind {
+    /// GTC or FAK at a limit price.
+    Limit {
+        order_type: OrderType,
+        price: Amount,
+        size: Amount,
+    },
+    /// Fill-or-kill for an amount: USDC to spend (BUY) or shares to sell (SELL).
+    Fok { amount: Amount },
+}
+
+/// A limit order described field by field, so that price and size cannot
+/// trade places unnoticed. Becomes [`CreateDelegatedOrderParams`] with
+/// `.into()`; [`CreateDelegatedOrderParams::gtc`] and
+/// [`fak`](CreateDelegatedOrderParams::fak) are the positional shorthand.
+///
+/// ```
+/// use limitless_client::{CreateDelegatedOrderParams, Decimal, LimitOrder, OrderType, Side};
+///
+/// let order: CreateDelegatedOrderParams = LimitOrder {
+///     order_type: OrderType::Gtc,
+///     market_slug: "btc-above-100k".into(),
+///     token_id: "123".into(),
+///     side: Side::Buy,
+///     price: Decimal::new(55, 2),
+///     size: Decimal::from(10),
+///     on_behalf_of: 326,
+/// }
+/// .into();
+/// # let _ = order;
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LimitOrder {
+    /// GTC or FAK (FOK orders are [`FokOrder`]s).
+    pub order_type: OrderType,
+    /// The market's slug.
+    pub market_slug: String,
+    /// The outcome token to trade.
+    pub token_id: String,
+    /// Buy or sell.
+    pub side: Side,
+    /// The limit price, 0 < price ≤ 1, on the market's tick.
+    pub price: Decimal,
+    /// The number of shares, on the tick's share step.
+    pub size: Decimal,
+    /// The sub-account's profile id.
+    pub on_behalf_of: i64,
+}
+
+/// A fill-or-kill order described field by field (see [`LimitOrder`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FokOrder {
+    /// The market's slug.
+    pub market_slug: String,
+    /// The outcome token to trade.
+    pub token_id: String,
+    /// Buy or sell.
+    pub side: Side,
+    /// USDC to spend (BUY) or shares to sell (SELL), at most 6 decimals.
+    pub amount: Decimal,
+    /// The sub-account's profile id.
+    pub on_behalf_of: i64,
+}
+
+/// An order placed on behalf of a sub-account (see
+/// [`DelegatedOrderService::create_order`](crate::DelegatedOrderService::create_order)).
+///
+/// Prices, sizes and amounts may be given as `f64`, `&str`, `String`,
+/// [`Decimal`] or integers; they are used exactly as given and never rounded:
+/// a price off the tick or a size off the share step is rejected with the
+/// nearest valid values. [`LimitOrder`] and [`FokOrder`] name every field.
+///
+/// ```
+/// use limitless_client::{CreateDelegatedOrderParams, Side};
+///
+/// let buy = CreateDelegatedOrderParams::gtc("btc-above-100k", "123", Side::Buy, 0.55, 10, 326)
+///     .post_only(true);
+/// let fok = CreateDelegatedOrderParams::fok("btc-above-100k", "123", Side::Buy, "12.5", 326)
+///     .recv_window(1_500);
+/// # let _ = (buy, fok);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct CreateDelegatedOrderParams {
+    pub(crate) market_slug: String,
+    pub(crate) token_id: String,
+    pub(crate) side: Side,
+    pub(crate) on_behalf_of: i64,
+    pub(crate) kind: Kind,
+    pub(crate) post_only: bool,
+    pub(crate) fee_rate_bps: Option<u32>,
+    pub(crate) taker: Option<String>,
+    pub(crate) tick_size: Option<Amount>,
+    pub(crate) recv_window: Option<u64>,
+    pub(crate) timestamp: Option<u64>,
+    pub(crate) salt: Option<u64>,
+    pub(crate) expiration: Option<u64>,
+    pub(crate) nonce: Option<u64>,
+}
+
+impl From<LimitOrder> for CreateDelegatedOrderParams {
+    fn from(order: LimitOrder) -> Self {
+        let kind = Kind::Limit {
+            order_type: order.order_type,
+            price: Ok(order.price),
+            size: Ok(order.size),
+        };
+        Self::new(
+            order.market_slug,
+            order.token_id,
+            order.side,
+            order.on_behalf_of,
+            kind,
+        )
+    }
+}
+
+impl From<FokOrder> for CreateDelegatedOrderParams {
+    fn from(order: FokOrder) -> Self {
+        let kind = Kind::Fok {
+            amount: Ok(order.amount),
+        };
+        Self::new(
+            order.market_slug,
+            order.token_id,
+            order.side,
+            order.on_behalf_of,
+            kind,
+        )
+    }
+}
+
+impl CreateDelegatedOrderParams {
+    fn new(
+        market_slug: impl Into<String>,
+        token_id: impl Into<String>,
+        side: Side,
+        on_behalf_of: i64,
+        kind: Kind,
+    ) -> Self {
+        Self {
+            market_slug: market_slug.into(),
+            token_id: token_id.into(),
+            side,
+            on_behalf_of,
+            kind,
+            post_only: false,
+            fee_rate_bps: None,
+            taker: None,
+            tick_size: None,
+            recv_window: None,
+            timestamp: None,
+            salt: None,
+            expiration: None,
+            nonce: None,
+        }
+    }
+
+    /// A good-till-cancelled limit order: `size` shares at `price` (0 < price
+    /// ≤ 1, on the market's tick) for the sub-account `on_behalf_of`.
+    pub fn gtc(
+        market_slug: impl Into<String>,
+        token_id: impl Into<String>,
+        side: Side,
+        price: impl ToDecimal,
+        size: impl ToDecimal,
+        on_behalf_of: i64,
+    ) -> Self {
+        Self::limit(
+            OrderType::Gtc,
+            market_slug,
+            token_id,
+            side,
+            price,
+            size,
+            on_behalf_of,
+        )
+    }
+
+    /// A fill-and-kill limit order: fills what it can at `price` or better
+    /// now, cancels the rest.
+    pub fn fak(
+        market_slug: impl Into<String>,
+        token_id: impl Into<String>,
+        side: Side,
+        price: impl ToDecimal,
+        size: impl ToDecimal,
+        on_behalf_of: i64,
+    ) -> Self {
+        Self::limit(
+            OrderType::Fak,
+            market_slug,
+            token_id,
+            side,
+            price,
+            size,
+            on_behalf_of,
+        )
+    }
+
+    fn limit(
+        order_type: OrderType,
+        market_slug: impl Into<String>,
+        token_id: impl Into<String>,
+        side: Side,
+        price: impl ToDecimal,
+        size: impl ToDecimal,
+        on_behalf_of: i64,
+    ) -> Self {
+        let kind = Kind::Limit {
+            order_type,
+            price: amount(price),
+            size: amount(size),
+        };
+        Self::new(market_slug, token_id, side, on_behalf_of, kind)
+    }
+
+    /// A fill-or-kill market order. `amount` (at most 6 decimals) is the
+    /// USDC to spend for a BUY, or the shares to sell for a SELL.
+    pub fn fok(
+        market_slug: impl Into<String>,
+        token_id: impl Into<String>,
+        side: Side,
+        amount_value: impl ToDecimal,
+        on_behalf_of: i64,
+    ) -> Self {
+        let kind = Kind::Fok {
+            amount: amount(amount_value),
+        };
+        Self::new(market_slug, token_id, side, on_behalf_of, kind)
+    }
+
+    /// Only rest on the book, never take (GTC only; `postOnly` is sent only
+    /// when `true`).
+    pub fn post_only(mut self, post_only: bool) -> Self {
+        self.post_only = post_only;
+        self
+    }
+
+    /// The fee rate in basis points, 1 to 10 000 (default 300). Ignored on
+    /// collateral-fee venues, where the API requires 0.
+    pub fn fee_rate_bps(mut self, fee_rate_bps: u32) -> Self {
+        self.fee_rate_bps = Some(fee_rate_bps);
+        self
+    }
+
+    /// Restricts the counterparty (default: the zero address, anyone).
+    pub fn taker(mut self, taker: impl Into<String>) -> Self {
+        self.taker = Some(taker.into());
+        self
+    }
+
+    /// The market's price tick (default 0.001). Prices must be multiples of
+    /// it and sizes multiples of its share step.
+    pub fn tick_size(mut self, tick_size: impl ToDecimal) -> Self {
+        self.tick_size = Some(amount(tick_size));
+        self
+    }
+
+    /// A receive window in milliseconds (1 to
+    /// [`MAX_RECV_WINDOW_MS`](limitless_types::limits::MAX_RECV_WINDOW_MS)):
+    /// the API rejects the order if it arrives later than
+    /// `timestamp + recv_window`. The timestamp defaults to the client
+    /// clock's time when the order is sent.
+    pub fn recv_window(mut self, recv_window_ms: u64) -> Self {
+        self.recv_window = Some(recv_window_ms);
+        self
+    }
+
+    /// The order's timestamp in Unix milliseconds (for the receive window).
+    pub fn timestamp(mut self, timestamp_ms: u64) -> Self {
+        self.timestamp = Some(timestamp_ms);
+        self
+    }
+
+    /// When the order expires, in Unix seconds (sent as a decimal string).
+    /// Unset or `0`: never. A time that is not after the client clock's
+    /// time when the order is built is refused before sending.
+    pub fn expiration(mut self, unix_seconds: u64) -> Self {
+        self.expiration = Some(unix_seconds);
+        self
+    }
+
+    /// The order's nonce, 0 (the default) to
+    /// [`MAX_NONCE`](limitless_types::limits::MAX_NONCE).
+    pub fn nonce(mut self, nonce: u64) -> Self {
+        self.nonce = Some(nonce);
+        self
+    }
+
+    /// The order's salt: 1 to [`MAX_SALT`](limitless_types::limits::MAX_SALT)
+    /// (2^53 − 1, the largest integer a JSON number carries exactly). By
+    /// default each send draws a fresh one (a process-wide increasing
+    /// microsecond timestamp).
+    ///
+    /// Fix it to know before sending which order to look for if the outcome
+    /// turns out unknown, and to send exactly the same order again once you
+    /// have checked that it was not placed:
+    ///
+    /// ```no_run
+    /// use limitless_client::{Client, CreateDelegatedOrderParams, Error, Side};
+    ///
+    /// # async fn placed_with_salt(_: &Client, _: u64) -> Result<bool, Error> { Ok(false) }
+    /// # async fn demo(client: &Client, salt: u64) -> Result<(), Error> {
+    /// let order = CreateDelegatedOrderParams::gtc("btc-above-100k", "123", Side::Buy, "0.55", 10, 326)
+    ///     .salt(salt);
+    /// match client.delegated_orders.create_order(&order).await {
+    ///     Ok(placed) => println!("placed {}", placed.order.id),
+    ///     // Sent, but no usable answer: it may or may not have been placed.
+    ///     Err(error) if error.is_outcome_unknown() => {
+    ///         assert_eq!(error.sent_orders()[0].salt, salt);
+    ///         // Look for the salt among the sub-account's orders (your own
+    ///         // lookup); send the very same order again only if it is absent.
+    ///         if !placed_with_salt(client, salt).await? {
+    ///             client.delegated_orders.create_order(&order).await?;
+    ///         }
+    ///     }
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn salt(mut self, salt: u64) -> Self {
+        self.salt = Some(salt);
+        self
+    }
+}
+
+/// Cancels one order and places a replacement atomically (see
+/// [`DelegatedOrderService::cancel_replace`](crate::DelegatedOrderService::cancel_replace)).
+///
+/// ```
+/// use limitless_client::{CancelTarget, CreateDelegatedOrderParams, DelegatedCancelReplaceParams, Side};
+///
+/// let replacement = CreateDelegatedOrderParams::gtc("btc-above-100k", "123", Side::Buy, "0.5", "1", 326);
+/// let params = DelegatedCancelReplaceParams::new(CancelTarget::OrderId("34bd2f18".into()), replacement)
+///     .client_order_id("replacement-1");
+/// # let _ = params;
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct DelegatedCancelReplaceParams {
+    pub(crate) cancel: CancelTarget,
+    pub(crate) replacement: CreateDelegatedOrderParams,
+    pub(crate) mode: CancelReplaceMode,
+    pub(crate) client_order_id: Option<String>,
+    pub(crate) stp_policy: Option<StpPolicy>,
+}
+
+impl DelegatedCancelReplaceParams {
+    /// Cancels `cancel` and places `replacement` for the same sub-account
+    /// (`replacement`'s `on_behalf_of`). Mode: stop on failure.
+    pub fn new(cancel: CancelTarget, replacement: CreateDelegatedOrderParams) -> Self {
+        Self {
+            cancel,
+            replacement,
+            mode: CancelReplaceMode::StopOnFailure,
+            client_order_id: None,
+            stp_policy: None,
+        }
+    }
+
+    /// Whether the replacement is attempted when the cancel fails.
+    pub fn mode(mut self, mode: CancelReplaceMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Your id for the replacement order (at most
+    /// [`MAX_CLIENT_ORDER_ID_LENGTH`](limitless_types::limits::MAX_CLIENT_ORDER_ID_LENGTH)
+    /// characters).
+    pub fn client_order_id(mut self, client_order_id: impl Into<String>) -> Self {
+        self.client_order_id = Some(client_order_id.into());
+        self
+    }
+
+    /// Self-trade prevention for the replacement.
+    pub fn stp_policy(mut self, stp_policy: StpPolicy) -> Self {
+        self.stp_policy = Some(stp_policy);
+        self
+    }
+}

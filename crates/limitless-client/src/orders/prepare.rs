@@ -1,0 +1,363 @@
+//! Validation and exact pricing of what a caller described: everything
+//! that needs neither the network nor the clock. What remains — the fee
+//! (from the market's venue), the salt and the times — is settled by
+//! [`PreparedOrder::finish`] at a given instant.
+
+use std::time::SystemTime;
+
+use limitless_types::amounts::{AmountError, OrderAmounts, fok_order_amounts, limit_order_amounts};
+use limitless_types::limits::{
+    MAX_CLIENT_ORDER_ID_LENGTH, MAX_FEE_RATE_BPS, MAX_NONCE, MAX_RECV_WINDOW_MS, MAX_SALT,
+    client_order_id_length,
+};
+use limitless_types::orders::{
+    CancelReplaceMode, CancelReplaceRequest, CancelTarget, CreateOrderRequest,
+    DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, NO_EXPIRATION, OrderType, ReplacementOrder, Side,
+    StpPolicy, UnsignedOrder, ZERO_ADDRESS,
+};
+use limitless_types::validate::{validate_address, validate_on_behalf_of, validate_token_id};
+use rust_decimal::Decimal;
+
+use super::params::{Amount, CreateDelegatedOrderParams, DelegatedCancelReplaceParams, Kind};
+use crate::Error;
+use crate::clock::{next_salt, unix_millis};
+use crate::error::SentOrder;
+use crate::validate::non_blank;
+
+/// An order validated and priced; only the fee, salt and times remain.
+#[derive(Clone, Debug)]
+pub(crate) struct PreparedOrder {
+    pub(crate) market_slug: String,
+    token_id: String,
+    side: Side,
+    pub(crate) owner_id: i64,
+    pub(crate) order_type: OrderType,
+    pub(crate) amounts: OrderAmounts,
+    pub(crate) price: Option<Decimal>,
+    taker: String,
+    fee_rate_bps: Option<u32>,
+    pub(crate) post_only: bool,
+    recv_window: Option<u64>,
+    timestamp: Option<u64>,
+    /// The caller's salt; `None`: a fresh one each time it is finished.
+    salt: Option<u64>,
+    /// Unix seconds; `None` or 0: never.
+    expiration: Option<u64>,
+    nonce: u64,
+}
+
+/// The wire order with everything settled, and its receive window.
+#[derive(Clone, Debug)]
+pub(crate) struct FinishedOrder {
+    pub(crate) order: UnsignedOrder,
+    /// Unix milliseconds, sent with a receive window.
+    pub(crate) timestamp: Option<u64>,
+    pub(crate) recv_window: Option<u64>,
+}
+
+fn given(field: &str, value: &Amount) -> Result<Decimal, Error> {
+    value
+        .clone()
+        .map_err(|message| Error::invalid_field(field, format!("{field}: {message}")))
+}
+
+/// An input error about the order's amounts, about the argument the
+/// amount math blames (`tick` is the `tick_size` argument).
+fn order_error(error: AmountError) -> Error {
+    let message = format!("order: {error}");
+    match error.field() {
+        Some("tick") => Error::invalid_field("tick_size", message),
+        Some(field) => Error::invalid_field(field, message),
+        None => Error::invalid(message),
+    }
+}
+
+impl CreateDelegatedOrderParams {
+    /// Validates everything that does not need the network or the clock
+    /// and computes the integer amounts.
+    pub(crate) fn prepare(&self) -> Result<PreparedOrder, Error> {
+        let market_slug = non_blank("market_slug", &self.market_slug, "pass the market's slug")?;
+        validate_token_id(&self.token_id)?;
+        validate_on_behalf_of(self.on_behalf_of)?;
+        let taker = match &self.taker {
+            Some(taker) => {
+                validate_address("taker", taker)?;
+                taker.clone()
+            }
+            None => ZERO_ADDRESS.to_owned(),
+        };
+        if let Some(fee) = self.fee_rate_bps
+            && (fee == 0 || fee > MAX_FEE_RATE_BPS)
+        {
+            return Err(Error::invalid_field(
+                "fee_rate_bps",
+                format!(
+                    "fee_rate_bps must be 1 to {MAX_FEE_RATE_BPS}, got {fee}; leave it unset for the default {DEFAULT_FEE_RATE_BPS}"
+                ),
+            ));
+        }
+        if let Some(salt) = self.salt
+            && !(1..=MAX_SALT).contains(&salt)
+        {
+            return Err(Error::invalid_field(
+                "salt",
+                format!(
+                    "salt must be 1 to {MAX_SALT} (2^53 - 1, the largest integer a JSON number carries exactly), got {salt}; leave it unset for a fresh one"
+                ),
+            ));
+        }
+        if let Some(nonce) = self.nonce
+            && nonce > MAX_NONCE
+        {
+            return Err(Error::invalid_field(
+                "nonce",
+                format!(
+                    "nonce must be 0 to {MAX_NONCE} (2^53 - 1, the largest integer a JSON number carries exactly), got {nonce}"
+                ),
+            ));
+        }
+        if let Some(recv_window) = self.recv_window
+            && !(1..=MAX_RECV_WINDOW_MS).contains(&recv_window)
+        {
+            return Err(Error::invalid_field(
+                "recv_window",
+                format!(
+                    "recv_window must be 1 to {MAX_RECV_WINDOW_MS} milliseconds, got {recv_window}"
+                ),
+            ));
+        }
+        let (order_type, amounts, price) = match &self.kind {
+            Kind::Limit {
+                order_type,
+                price,
+                size,
+            } => {
+                let price = given("price", price)?;
+                let size = given("size", size)?;
+                let tick = match &self.tick_size {
+                    Some(tick) => given("tick_size", tick)?,
+                    None => DEFAULT_TICK_SIZE,
+                };
+                let amounts =
+                    limit_order_amounts(self.side, price, size, tick).map_err(order_error)?;
+                (*order_type, amounts, Some(price))
+            }
+            Kind::Fok { amount } => {
+                let amount = given("amount", amount)?;
+                let amounts = fok_order_amounts(amount).map_err(order_error)?;
+                (OrderType::Fok, amounts, None)
+            }
+        };
+        if order_type == OrderType::Fok && !matches!(self.kind, Kind::Fok { .. }) {
+            return Err(Error::invalid_field(
+                "order_type",
+                "a limit order is GTC or FAK; describe a fill-or-kill order with FokOrder or CreateDelegatedOrderParams::fok",
+            ));
+        }
+        if self.post_only && order_type != OrderType::Gtc {
+            return Err(Error::invalid_field(
+                "post_only",
+                format!(
+                    "post_only applies only to GTC orders, not {}; remove post_only(true)",
+                    order_type.as_str()
+                ),
+            ));
+        }
+        Ok(PreparedOrder {
+            market_slug: market_slug.to_owned(),
+            token_id: self.token_id.clone(),
+            side: self.side,
+            owner_id: self.on_behalf_of,
+            order_type,
+            amounts,
+            price,
+            taker,
+            fee_rate_bps: self.fee_rate_bps,
+            post_only: self.post_only,
+            recv_window: self.recv_window,
+            timestamp: self.timestamp,
+            salt: self.salt,
+            expiration: self.expiration.filter(|seconds| *seconds != 0),
+            nonce: self.nonce.unwrap_or(0),
+        })
+    }
+}
+
+/// The fee on a market: 0 on a collateral-fee venue (`collateral_fee ==
+/// Some(true)`), else the requested fee or 300.
+pub(crate) fn fee_for(collateral_fee: Option<bool>, requested: Option<u32>) -> u32 {
+    if collateral_fee == Some(true) {
+        0
+    } else {
+        requested.unwrap_or(DEFAULT_FEE_RATE_BPS)
+    }
+}
+
+impl PreparedOrder {
+    /// The wire order on a market whose venue is `collateral_fee`, at
+    /// `now`: the fee settled, the salt (the caller's, else a fresh one),
+    /// the expiration checked against `now`, the receive window's
+    /// timestamp defaulted to `now`.
+    pub(crate) fn finish(
+        &self,
+        collateral_fee: Option<bool>,
+        now: SystemTime,
+    ) -> Result<FinishedOrder, Error> {
+        let now_ms = unix_millis(now);
+        let expiration = match self.expiration {
+            None => NO_EXPIRATION.to_owned(),
+            Some(seconds) if seconds.saturating_mul(1_000) > now_ms => seconds.to_string(),
+            Some(seconds) => {
+                return Err(Error::invalid_field(
+                    "expiration",
+                    format!(
+                        "expiration {seconds} (Unix seconds) is not in the future (now is {}); use a later time, or 0 for none",
+                        now_ms / 1_000
+                    ),
+                ));
+            }
+        };
+        let salt = self.salt.unwrap_or_else(|| next_salt(now));
+        let mut order = UnsignedOrder::delegated(
+            salt,
+            self.token_id.clone(),
+            self.side,
+            self.amounts,
+            fee_for(collateral_fee, self.fee_rate_bps),
+            self.price,
+        );
+        order.taker.clone_from(&self.taker);
+        order.expiration = expiration;
+        order.nonce = self.nonce;
+        let timestamp = match (self.timestamp, self.recv_window) {
+            (Some(timestamp), _) => Some(timestamp),
+            (None, Some(_)) => Some(now_ms),
+            (None, None) => None,
+        };
+        Ok(FinishedOrder {
+            order,
+            timestamp,
+            recv_window: self.recv_window,
+        })
+    }
+
+    /// The body of `POST /orders` for the finished order.
+    pub(crate) fn create_request(&self, finished: FinishedOrder) -> CreateOrderRequest {
+        CreateOrderRequest {
+            order: finished.order,
+            order_type: self.order_type,
+            market_slug: self.market_slug.clone(),
+            owner_id: self.owner_id,
+            on_behalf_of: Some(self.owner_id),
+            post_only: self.post_only.then_some(true),
+            timestamp: finished.timestamp,
+            recv_window: finished.recv_window,
+        }
+    }
+}
+
+/// A cancel-replace checked before any I/O.
+#[derive(Clone, Debug)]
+pub(crate) struct PreparedCancelReplace {
+    cancel: CancelTarget,
+    pub(crate) replacement: PreparedOrder,
+    mode: CancelReplaceMode,
+    client_order_id: Option<String>,
+    stp_policy: Option<StpPolicy>,
+}
+
+impl DelegatedCancelReplaceParams {
+    pub(crate) fn prepare(&self) -> Result<PreparedCancelReplace, Error> {
+        let cancel = match &self.cancel {
+            CancelTarget::OrderId(id) => {
+                let id = non_blank("cancel.order_id", id, "pass the id of the order to cancel")?;
+                CancelTarget::OrderId(id.to_owned())
+            }
+            CancelTarget::ClientOrderId(id) => {
+                let id = non_blank(
+                    "cancel.client_order_id",
+                    id,
+                    "pass the client order id of the order to cancel",
+                )?;
+                check_client_order_id("cancel.client_order_id", id)?;
+                CancelTarget::ClientOrderId(id.to_owned())
+            }
+        };
+        let client_order_id = match &self.client_order_id {
+            Some(id) => {
+                let id = non_blank(
+                    "client_order_id",
+                    id,
+                    "pass an id, or leave client_order_id unset",
+                )?;
+                check_client_order_id("client_order_id", id)?;
+                Some(id.to_owned())
+            }
+            None => None,
+        };
+        Ok(PreparedCancelReplace {
+            cancel,
+            replacement: self
+                .replacement
+                .prepare()
+                .map_err(|error| error.within("replacement"))?,
+            mode: self.mode,
+            client_order_id,
+            stp_policy: self.stp_policy,
+        })
+    }
+}
+
+fn check_client_order_id(field: &str, id: &str) -> Result<(), Error> {
+    let length = client_order_id_length(id);
+    if length > MAX_CLIENT_ORDER_ID_LENGTH {
+        return Err(Error::invalid_field(
+            field,
+            format!(
+                "{field} must be at most {MAX_CLIENT_ORDER_ID_LENGTH} characters, got {length}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+impl PreparedCancelReplace {
+    /// The request body, the replacement finished on a venue that is
+    /// `collateral_fee`, at `now`.
+    pub(crate) fn request(
+        &self,
+        collateral_fee: Option<bool>,
+        now: SystemTime,
+    ) -> Result<CancelReplaceRequest, Error> {
+        let replacement = &self.replacement;
+        let finished = replacement
+            .finish(collateral_fee, now)
+            .map_err(|error| error.within("replacement"))?;
+        Ok(CancelReplaceRequest {
+            cancel: self.cancel.clone(),
+            replacement: ReplacementOrder {
+                order: finished.order,
+                order_type: replacement.order_type,
+                market_slug: replacement.market_slug.clone(),
+                owner_id: replacement.owner_id,
+                post_only: replacement.post_only.then_some(true),
+                client_order_id: self.client_order_id.clone(),
+                timestamp: finished.timestamp,
+                recv_window: finished.recv_window,
+                stp_policy: self.stp_policy,
+            },
+            mode: self.mode,
+            on_behalf_of: Some(replacement.owner_id),
+        })
+    }
+}
+
+/// The replacement order of a cancel-replace, for reconciliation.
+pub(crate) fn sent_replacement(request: &CancelReplaceRequest) -> SentOrder {
+    let replacement = &request.replacement;
+    SentOrder::new(
+        &replacement.market_slug,
+        replacement.order.salt,
+        replacement.client_order_id.as_deref(),
+    )
+}

@@ -1,0 +1,186 @@
+//! [`DelegatedOrderService`]: delegated orders sent through the client,
+//! with each market's venue looked up once and cached.
+
+use std::time::SystemTime;
+
+use limitless_types::orders::{CancelReplaceBatchResponse, CancelReplaceResult, OrderResponse};
+
+use super::prepare::{PreparedCancelReplace, PreparedOrder};
+use crate::call::Resolver;
+use crate::ops::{self, Operation};
+use crate::{Call, CreateDelegatedOrderParams, DelegatedCancelReplaceParams, Error, HttpClient};
+
+/// Orders the API signs for the partner's sub-accounts
+/// (`client.delegated_orders`). Needs HMAC credentials (or an API key) with
+/// the `trading` and `delegated_signing` scopes.
+///
+/// Every argument is checked when the call is made, before any I/O. When
+/// the call runs, the fee is settled from the market's venue (0 on a
+/// collateral-fee venue, else yours or 300): read with
+/// `GET /markets/{slug}` the first time this client uses a market, then
+/// cached; concurrent orders share that one read. Orders are never sent
+/// twice once they may have reached the server (see
+/// [`Error::OutcomeUnknown`]).
+#[derive(Clone, Debug)]
+pub struct DelegatedOrderService {
+    http: HttpClient,
+}
+
+impl DelegatedOrderService {
+    pub(crate) fn new(http: HttpClient) -> Self {
+        Self { http }
+    }
+
+    /// `POST /orders`: places a GTC, FAK or FOK order for a sub-account.
+    /// Not idempotent. See [`ops::orders::create_order`].
+    pub fn create_order(&self, params: &CreateDelegatedOrderParams) -> Call<OrderResponse> {
+        self.deferred(
+            params.prepare(),
+            |order| vec![order.market_slug.clone()],
+            create,
+        )
+    }
+
+    /// `DELETE /orders/{orderId}`: cancels an order; returns the API's
+    /// message. Retried like a read: cancelling one order twice cancels
+    /// nothing more (a retry after a first attempt that did cancel may be
+    /// answered that the order is already cancelled or not found).
+    pub fn cancel(&self, order_id: &str) -> Call<String> {
+        self.http.call(ops::orders::cancel(order_id))
+    }
+
+    /// `DELETE /orders/{orderId}?onBehalfOf={id}`: cancels a sub-account's
+    /// order. Retried as [`cancel`](Self::cancel) is.
+    pub fn cancel_on_behalf_of(&self, order_id: &str, on_behalf_of: i64) -> Call<String> {
+        self.http
+            .call(ops::orders::cancel_on_behalf_of(order_id, on_behalf_of))
+    }
+
+    /// `DELETE /orders/all/{marketSlug}`: cancels all your orders on a
+    /// market. Never sent again once it may have reached the server (a late
+    /// repeat would also cancel orders placed in the meantime): such a
+    /// failure is [`Error::OutcomeUnknown`].
+    pub fn cancel_all(&self, market_slug: &str) -> Call<String> {
+        self.http.call(ops::orders::cancel_all(market_slug))
+    }
+
+    /// `DELETE /orders/all/{marketSlug}?onBehalfOf={id}`: cancels all of a
+    /// sub-account's orders on a market; never sent again once it may have
+    /// reached the server, as [`cancel_all`](Self::cancel_all).
+    pub fn cancel_all_on_behalf_of(&self, market_slug: &str, on_behalf_of: i64) -> Call<String> {
+        self.http.call(ops::orders::cancel_all_on_behalf_of(
+            market_slug,
+            on_behalf_of,
+        ))
+    }
+
+    /// `POST /orders/cancel-replace`: cancels an order and places a
+    /// replacement for the same sub-account. An HTTP 409 carries a result
+    /// (e.g. the cancel failed) and is decoded, not returned as an error.
+    /// Not idempotent.
+    pub fn cancel_replace(
+        &self,
+        params: &DelegatedCancelReplaceParams,
+    ) -> Call<CancelReplaceResult> {
+        self.deferred(
+            params.prepare(),
+            |operation| vec![operation.replacement.market_slug.clone()],
+            replace,
+        )
+    }
+
+    /// `POST /orders/cancel-replace/batch`: 1 to
+    /// [`MAX_CANCEL_REPLACE_BATCH`](limitless_types::limits::MAX_CANCEL_REPLACE_BATCH)
+    /// cancel-replace operations at once. HTTP 207 (some operations failed)
+    /// is a success; inspect each result. Not idempotent.
+    pub fn cancel_replace_batch(
+        &self,
+        operations: &[DelegatedCancelReplaceParams],
+    ) -> Call<CancelReplaceBatchResponse> {
+        self.deferred(
+            ops::orders::prepare_batch(operations),
+            |batch| {
+                batch
+                    .iter()
+                    .map(|operation| operation.replacement.market_slug.clone())
+                    .collect()
+            },
+            replace_batch,
+        )
+    }
+
+    /// A call that, when it runs, learns the venues of `markets(prepared)`
+    /// (from the cache, else one shared market read each) and builds its
+    /// request with `build` at the client clock's time.
+    fn deferred<P, T>(
+        &self,
+        prepared: Result<P, Error>,
+        markets: fn(&P) -> Vec<String>,
+        build: Build<P, T>,
+    ) -> Call<T>
+    where
+        P: Send + 'static,
+        T: Send + 'static,
+    {
+        let resolver = prepared.map(|prepared| -> Resolver<T> {
+            Box::new(move |http: HttpClient| {
+                Box::pin(async move {
+                    let mut venues = Vec::new();
+                    for slug in markets(&prepared) {
+                        let collateral_fee = collateral_fee(&http, &slug).await?;
+                        venues.push((slug, collateral_fee));
+                    }
+                    let lookup = |slug: &str| {
+                        venues
+                            .iter()
+                            .find(|(known, _)| known == slug)
+                            .and_then(|(_, fee)| *fee)
+                    };
+                    build(&prepared, &lookup, http.clock().now())
+                })
+            })
+        });
+        Call::deferred(self.http.clone(), resolver)
+    }
+}
+
+/// Builds an order operation from what was prepared, the markets' venues
+/// and the time.
+type Build<P, T> = fn(&P, &dyn Fn(&str) -> Option<bool>, SystemTime) -> Result<Operation<T>, Error>;
+
+fn create(
+    order: &PreparedOrder,
+    venues: &dyn Fn(&str) -> Option<bool>,
+    now: SystemTime,
+) -> Result<Operation<OrderResponse>, Error> {
+    ops::orders::create_prepared(order, venues(&order.market_slug), now)
+}
+
+fn replace(
+    operation: &PreparedCancelReplace,
+    venues: &dyn Fn(&str) -> Option<bool>,
+    now: SystemTime,
+) -> Result<Operation<CancelReplaceResult>, Error> {
+    ops::orders::cancel_replace_prepared(operation, venues(&operation.replacement.market_slug), now)
+}
+
+fn replace_batch(
+    batch: &Vec<PreparedCancelReplace>,
+    venues: &dyn Fn(&str) -> Option<bool>,
+    now: SystemTime,
+) -> Result<Operation<CancelReplaceBatchResponse>, Error> {
+    ops::orders::cancel_replace_batch_prepared(batch, venues, now)
+}
+
+/// Whether `slug`'s venue charges its fee in collateral: from the venue
+/// cache, else from `GET /markets/{slug}` (concurrent orders on the market
+/// share that one read; no lock is held during it). `None`: the market
+/// has no venue.
+async fn collateral_fee(http: &HttpClient, slug: &str) -> Result<Option<bool>, Error> {
+    http.venues()
+        .collateral_fee_or_lookup(slug, || async {
+            let market = http.run(ops::markets::get_market(slug)?).await?.data;
+            Ok(market.venue)
+        })
+        .await
+}
