@@ -168,6 +168,17 @@ pub struct RequestContext {
     pub path: String,
 }
 
+impl RequestContext {
+    /// A context, for building errors in tests of your own code.
+    pub fn new(operation: &'static str, method: Method, path: impl Into<String>) -> Self {
+        Self {
+            operation,
+            method,
+            path: path.into(),
+        }
+    }
+}
+
 impl fmt::Display for RequestContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({} {})", self.operation, self.method, self.path)
@@ -210,6 +221,27 @@ impl ResponseBody {
 
     pub(crate) fn redact(&mut self) {
         self.redacted = true;
+    }
+}
+
+/// The bytes: `body.len()`, `&body[..]`, `String::from_utf8_lossy(&body)`.
+impl std::ops::Deref for ResponseBody {
+    type Target = Bytes;
+
+    fn deref(&self) -> &Bytes {
+        &self.bytes
+    }
+}
+
+impl PartialEq<[u8]> for ResponseBody {
+    fn eq(&self, other: &[u8]) -> bool {
+        self.bytes == other
+    }
+}
+
+impl PartialEq<&[u8]> for ResponseBody {
+    fn eq(&self, other: &&[u8]) -> bool {
+        self.bytes == *other
     }
 }
 

@@ -269,6 +269,13 @@ impl HttpClient {
         self.build_request(&operation.spec, &credentials, now)
     }
 
+    /// Checks, before any I/O, that the current credentials meet `auth`
+    /// for an operation whose request is settled later (an order, whose
+    /// market venue may have to be read first).
+    pub(crate) fn authorize(&self, auth: &Auth, operation: &'static str) -> Result<(), Error> {
+        authorize_auth(auth, operation, &self.inner.credentials.snapshot())
+    }
+
     /// Sends `operation` through the one send path and finishes its
     /// answer (decoding, and what the operation does with it).
     pub(crate) async fn run<T>(&self, operation: Operation<T>) -> Result<ApiResponse<T>, Error> {
@@ -664,17 +671,24 @@ impl Exchange {
 /// Checks the client's credentials against what `spec` requires, before
 /// any I/O.
 fn authorize(spec: &RequestSpec, credentials: &Credentials) -> Result<(), Error> {
+    authorize_auth(&spec.auth, spec.operation, credentials)
+}
+
+/// [`authorize`] for an operation whose request is not built yet.
+pub(crate) fn authorize_auth(
+    auth: &Auth,
+    operation: &'static str,
+    credentials: &Credentials,
+) -> Result<(), Error> {
     let has_hmac = credentials.hmac.is_some();
     let has_key = credentials.api_key.is_some();
-    match spec.auth {
+    match *auth {
         Auth::Identity(_) | Auth::Public => Ok(()),
         Auth::Hmac(_) if has_hmac => Ok(()),
         // A legacy key is a credential, just not one these accept.
         Auth::Hmac(message) if has_key => Err(Error::invalid(message)),
         Auth::Credentials if has_hmac || has_key => Ok(()),
-        Auth::Hmac(_) | Auth::Credentials => Err(Error::AuthenticationRequired {
-            operation: spec.operation,
-        }),
+        Auth::Hmac(_) | Auth::Credentials => Err(Error::AuthenticationRequired { operation }),
     }
 }
 

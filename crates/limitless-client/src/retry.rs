@@ -19,8 +19,7 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderMap, StatusCode};
 use rand::Rng;
 
-use limitless_transport::TransportErrorKind;
-
+use crate::error::Failure;
 use crate::{Error, RawResponse};
 
 /// Decides, after each attempt, whether the request is sent again.
@@ -242,7 +241,7 @@ impl RetryPolicy for RetryConfig {
             return RetryDecision::Stop;
         }
         let backoff = || self.jittered(self.backoff(attempt.number));
-        let wait = match classify(error) {
+        let wait = match error.failure() {
             Failure::NotSent => backoff(),
             Failure::Transient if attempt.idempotent => backoff(),
             Failure::RateLimited(Some(wait)) if attempt.idempotent => {
@@ -258,35 +257,6 @@ impl RetryPolicy for RetryConfig {
             return RetryDecision::Stop;
         }
         RetryDecision::RetryAfter(wait)
-    }
-}
-
-/// What kind of failure an attempt had, for retry purposes.
-#[derive(Debug, PartialEq, Eq)]
-enum Failure {
-    /// Nothing reached the server.
-    NotSent,
-    /// Worth repeating if the operation is idempotent: a transport failure
-    /// after sending, or HTTP 502, 503 or 504.
-    Transient,
-    /// HTTP 429, with the wait the API asked for.
-    RateLimited(Option<Duration>),
-    /// Repeating would not help (4xx, 500, undecodable body, bad input).
-    Final,
-}
-
-fn classify(error: &Error) -> Failure {
-    match error {
-        // Not sent because the transport refused the request itself (an
-        // invalid request): the same request fails the same way again.
-        Error::Transport { source, .. } if source.kind() == TransportErrorKind::Other => {
-            Failure::Final
-        }
-        Error::Transport { source, .. } if !source.may_have_been_sent() => Failure::NotSent,
-        Error::Transport { .. } => Failure::Transient,
-        Error::RateLimited { retry_after, .. } => Failure::RateLimited(*retry_after),
-        Error::Api(api) if matches!(api.status.as_u16(), 502..=504) => Failure::Transient,
-        _ => Failure::Final,
     }
 }
 
@@ -354,16 +324,23 @@ mod tests {
 
     use super::*;
     use crate::ApiError;
+    use crate::error::{RequestContext, ResponseBody};
+
+    fn context() -> RequestContext {
+        RequestContext {
+            operation: "get_market",
+            method: Method::GET,
+            path: "/x".into(),
+        }
+    }
 
     fn api(status: u16) -> ApiError {
         ApiError {
+            context: context(),
             status: StatusCode::from_u16(status).unwrap(),
             message: "m".into(),
-            method: Method::GET,
-            path: "/x".into(),
             headers: HeaderMap::new(),
-            body: Bytes::new(),
-            body_redacted: false,
+            body: ResponseBody::new(Bytes::new(), false),
         }
     }
 
@@ -374,19 +351,17 @@ mod tests {
             TransportError::connect(std::io::Error::from(std::io::ErrorKind::ConnectionRefused))
         };
         Error::Transport {
+            context: context(),
             source,
-            method: Method::GET,
-            path: "/x".into(),
         }
     }
 
     fn invalid_request() -> Error {
         Error::Transport {
+            context: context(),
             source: TransportError::not_sent(std::io::Error::from(
                 std::io::ErrorKind::InvalidInput,
             )),
-            method: Method::GET,
-            path: "/x".into(),
         }
     }
 

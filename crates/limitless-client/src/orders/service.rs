@@ -7,7 +7,7 @@ use limitless_types::orders::{CancelReplaceBatchResponse, CancelReplaceResult, O
 
 use super::prepare::{PreparedCancelReplace, PreparedOrder};
 use crate::call::Resolver;
-use crate::ops::{self, Operation};
+use crate::ops::{self, Auth, Operation};
 use crate::{Call, CreateDelegatedOrderParams, DelegatedCancelReplaceParams, Error, HttpClient};
 
 /// Orders the API signs for the partner's sub-accounts
@@ -35,6 +35,7 @@ impl DelegatedOrderService {
     /// Not idempotent. See [`ops::orders::create_order`].
     pub fn create_order(&self, params: &CreateDelegatedOrderParams) -> Call<OrderResponse> {
         self.deferred(
+            "create_order",
             params.prepare(),
             |order| vec![order.market_slug.clone()],
             create,
@@ -83,6 +84,7 @@ impl DelegatedOrderService {
         params: &DelegatedCancelReplaceParams,
     ) -> Call<CancelReplaceResult> {
         self.deferred(
+            "cancel_replace",
             params.prepare(),
             |operation| vec![operation.replacement.market_slug.clone()],
             replace,
@@ -98,6 +100,7 @@ impl DelegatedOrderService {
         operations: &[DelegatedCancelReplaceParams],
     ) -> Call<CancelReplaceBatchResponse> {
         self.deferred(
+            "cancel_replace_batch",
             ops::orders::prepare_batch(operations),
             |batch| {
                 batch
@@ -114,6 +117,7 @@ impl DelegatedOrderService {
     /// request with `build` at the client clock's time.
     fn deferred<P, T>(
         &self,
+        operation: &'static str,
         prepared: Result<P, Error>,
         markets: fn(&P) -> Vec<String>,
         build: Build<P, T>,
@@ -125,6 +129,8 @@ impl DelegatedOrderService {
         let resolver = prepared.map(|prepared| -> Resolver<T> {
             Box::new(move |http: HttpClient| {
                 Box::pin(async move {
+                    // Before the venue read: the order's own requirement.
+                    http.authorize(&Auth::Credentials, operation)?;
                     let mut venues = Vec::new();
                     for slug in markets(&prepared) {
                         let collateral_fee = collateral_fee(&http, &slug).await?;

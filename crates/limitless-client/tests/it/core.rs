@@ -230,8 +230,9 @@ async fn api_error_bodies_are_parsed() {
             expected
         );
         let api = error.as_api_error().unwrap();
-        assert_eq!(api.method, "GET");
-        assert_eq!(api.path, "/auth/api-tokens");
+        assert_eq!(api.context.method, "GET");
+        assert_eq!(api.context.path, "/auth/api-tokens");
+        assert_eq!(api.context.operation, "list_tokens");
         assert_eq!(api.body, body.as_bytes());
         assert_eq!(
             error.to_string(),
@@ -254,26 +255,27 @@ async fn undecodable_success_is_a_decode_error_with_the_body() {
     let error = h.client.api_tokens.list_tokens().await.unwrap_err();
     match &error {
         Error::Decode {
+            context,
             status,
-            method,
-            path,
+            headers,
             body,
-            sensitive,
             ..
         } => {
             assert_eq!(*status, StatusCode::OK);
             assert_eq!(
-                (method.as_str(), path.as_str()),
+                (context.method.as_str(), context.path.as_str()),
                 ("GET", "/auth/api-tokens")
             );
             assert_eq!(body.as_ref(), br#"{"not":"a list"}"#);
-            assert!(!sensitive);
+            assert!(!body.is_redacted());
+            // The response headers are kept.
+            assert!(headers.contains_key("content-length"), "{headers:?}");
         }
         other => panic!("expected Decode, got {other:?}"),
     }
     assert_eq!(
         error.to_string(),
-        "GET /auth/api-tokens: could not decode the HTTP 200 OK response body"
+        "list_tokens (GET /auth/api-tokens): could not decode the HTTP 200 OK response body"
     );
     // Not a sensitive body: Debug shows it, and serde's reason.
     let debug = format!("{error:?}");
@@ -297,13 +299,9 @@ async fn transport_errors_keep_may_have_been_sent() {
         let client = Client::from_http_client(http).unwrap();
         let error = client.api_tokens.list_tokens().await.unwrap_err();
         match &error {
-            Error::Transport {
-                method,
-                path,
-                source,
-            } => {
-                assert_eq!(method, "GET");
-                assert_eq!(path, "/auth/api-tokens");
+            Error::Transport { context, source } => {
+                assert_eq!(context.method, "GET");
+                assert_eq!(context.path, "/auth/api-tokens");
                 assert_eq!(source.may_have_been_sent(), sent);
             }
             other => panic!("expected Transport, got {other:?}"),

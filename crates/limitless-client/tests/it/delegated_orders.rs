@@ -633,7 +633,7 @@ async fn a_failed_venue_lookup_stops_the_order() {
         .await
         .unwrap_err();
     assert_eq!(error.api_message(), Some("Market not found"));
-    assert_eq!(error.as_api_error().unwrap().path, "/markets/gone");
+    assert_eq!(error.as_api_error().unwrap().context.path, "/markets/gone");
     assert_eq!(h.requests().await.len(), 1);
 }
 
@@ -824,7 +824,7 @@ async fn a_409_without_a_result_is_a_known_refusal() {
     assert_eq!(api.status, http::StatusCode::CONFLICT);
     assert_eq!(api.message, "conflict");
     assert_eq!(api.body.as_ref(), br#"{"message":"conflict"}"#);
-    assert_eq!(api.path, "/orders/cancel-replace");
+    assert_eq!(api.context.path, "/orders/cancel-replace");
     assert!(!error.is_outcome_unknown());
     assert!(error.sent_orders().is_empty());
 }
@@ -880,7 +880,7 @@ async fn cancel_replace_validation() {
     let error = orders.cancel_replace_batch(&[]).await.unwrap_err();
     assert_invalid(
         &error,
-        "cancel-replace batch must contain at least one operation",
+        "a cancel-replace batch holds 1 to 20 operations, got 0",
     );
     let cases = [
         (
@@ -922,32 +922,33 @@ async fn cancel_replace_validation() {
 }
 
 #[tokio::test]
-async fn build_create_order_is_the_signed_request_without_sending_it() {
+async fn a_signed_order_request_is_built_without_sending_the_order() {
     let h = Harness::hmac().await;
     mount_market(&h, "market", None, 1).await;
     let params = CreateDelegatedOrderParams::gtc("market", "123", Side::Buy, 0.5, 1.0, 326);
+    let build = |params: &CreateDelegatedOrderParams| {
+        h.client
+            .delegated_orders
+            .create_order(params)
+            .signed_request_at(now())
+    };
 
-    // The venue decides the fee: an unknown market is refused without I/O.
-    let error = h
-        .client
-        .delegated_orders
-        .build_create_order(&params, now())
-        .unwrap_err();
-    assert_invalid(&error, "markets.get_market");
-    h.assert_no_requests().await;
-
-    h.client.markets.get_market("market").await.unwrap();
-    let built = h
-        .client
-        .delegated_orders
-        .build_create_order(&params, now())
-        .unwrap();
-    assert_eq!(h.requests().await.len(), 1, "building sends nothing");
+    // The venue decides the fee: the market is read once, the order never sent.
+    let built = build(&params).await.unwrap();
+    let requests = h.requests().await;
+    assert_eq!(
+        requests.len(),
+        1,
+        "building sends nothing but the market read"
+    );
+    assert_eq!(requests[0].url.path(), "/markets/market");
+    assert_eq!(built.operation, "create_order");
+    assert!(!built.idempotent);
     let request = &built.request;
     // The order it carries, for reconciliation: the salt in the body.
-    assert_eq!(built.order.market_slug, "market");
+    assert_eq!(built.orders[0].market_slug, "market");
     assert_eq!(
-        Some(built.order.salt),
+        Some(built.orders[0].salt),
         serde_json::from_slice::<Value>(request.body()).unwrap()["order"]["salt"].as_u64()
     );
 
@@ -988,22 +989,14 @@ async fn build_create_order_is_the_signed_request_without_sending_it() {
     assert_eq!(verified.as_deref(), Ok(TOKEN_ID));
 
     // Each build takes a fresh salt, as each create_order does.
-    let again = h
-        .client
-        .delegated_orders
-        .build_create_order(&params, now())
-        .unwrap();
-    assert!(again.order.salt > built.order.salt);
+    let again = build(&params).await.unwrap();
+    assert!(again.orders[0].salt > built.orders[0].salt);
 
     // A salt you fix is the one used, every time.
     let fixed = params.clone().salt(42);
     for _ in 0..2 {
-        let built = h
-            .client
-            .delegated_orders
-            .build_create_order(&fixed, now())
-            .unwrap();
-        assert_eq!(built.order.salt, 42);
+        let built = build(&fixed).await.unwrap();
+        assert_eq!(built.orders[0].salt, 42);
         let body = serde_json::from_slice::<Value>(built.request.body()).unwrap();
         assert_eq!(body["order"]["salt"], 42);
     }

@@ -189,15 +189,13 @@ async fn order_outcome_unknown_on(fault: Fault) -> Error {
     assert!(error.to_string().contains("outcome is unknown"), "{error}");
     match error {
         Error::OutcomeUnknown {
-            operation,
-            method,
-            path,
+            context,
             orders,
             source,
         } => {
-            assert_eq!(operation, "create_order");
-            assert_eq!(method, Method::POST);
-            assert_eq!(path, "/orders");
+            assert_eq!(context.operation, "create_order");
+            assert_eq!(context.method, Method::POST);
+            assert_eq!(context.path, "/orders");
             assert_eq!(orders.len(), 1);
             let SentOrder {
                 market_slug,
@@ -370,7 +368,7 @@ async fn read_429_asking_for_a_long_wait_fails_at_once_with_the_wait() {
     let Error::RateLimited { source, .. } = &error else {
         panic!("expected RateLimited, got {error:?}");
     };
-    assert_eq!(source.path, TOKENS);
+    assert_eq!(source.context.path, TOKENS);
     assert!(std::error::Error::source(&error).is_some());
 
     // An HTTP date, measured against the response's own Date header.

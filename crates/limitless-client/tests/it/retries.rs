@@ -82,9 +82,9 @@ async fn an_order_never_sent_is_reported_as_not_sent_once_retries_run_out() {
         .unwrap_err();
     assert_eq!(posts(&mock).len(), 4);
     match &error {
-        Error::Transport { source, path, .. } => {
+        Error::Transport { source, context } => {
             assert!(!source.may_have_been_sent());
-            assert_eq!(path, "/orders");
+            assert_eq!(context.path, "/orders");
         }
         other => panic!("expected a not-sent transport error, got {other:?}"),
     }
@@ -161,13 +161,15 @@ async fn no_write_is_sent_twice_once_it_may_have_arrived() {
         assert_eq!(transport.calls(), 1, "{operation} was sent again");
         match &error {
             Error::OutcomeUnknown {
-                operation: op,
-                path: p,
+                context,
                 orders,
                 source,
                 ..
             } => {
-                assert_eq!((*op, p.as_str()), (operation, path));
+                assert_eq!(
+                    (context.operation, context.path.as_str()),
+                    (operation, path)
+                );
                 assert!(orders.is_empty());
                 assert!(matches!(**source, Error::Transport { .. }));
             }
@@ -194,10 +196,13 @@ async fn cancel_replace_outcomes_carry_each_replacement_salt_and_client_order_id
         .await
         .unwrap_err();
     let sent: Value = posts(&mock)[0].body_json().unwrap();
-    let Error::OutcomeUnknown { orders, path, .. } = &error else {
+    let Error::OutcomeUnknown {
+        orders, context, ..
+    } = &error
+    else {
         panic!("expected OutcomeUnknown, got {error:?}");
     };
-    assert_eq!(path, "/orders/cancel-replace");
+    assert_eq!(context.path, "/orders/cancel-replace");
     assert_eq!(orders.len(), 1);
     assert_eq!(
         orders[0].salt,

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use limitless_client::http::Method;
 use limitless_client::{
-    Attempt, Client, DeriveApiTokenInput, Error, HmacCredentials, RetryConfig, RetryDecision,
-    RetryPolicy, TransportError,
+    Attempt, Client, DeriveApiTokenInput, Error, HmacCredentials, RequestContext, RetryConfig,
+    RetryDecision, RetryPolicy, TransportError,
 };
 use limitless_transport::test_util::MockTransport;
 use limitless_transport::{Bytes, transport_fn};
@@ -171,9 +171,8 @@ async fn no_secret_is_printed_anywhere_along_a_call() {
             .unwrap_err(),
     );
     errors.push(Error::Transport {
+        context: RequestContext::new("list_tokens", Method::GET, "/auth/api-tokens"),
         source: TransportError::io(std::io::Error::from(std::io::ErrorKind::ConnectionReset)),
-        method: Method::GET,
-        path: "/auth/api-tokens".into(),
     });
 
     let signatures = mock
@@ -296,15 +295,10 @@ async fn an_undecodable_derive_response_prints_no_secret() {
         let Error::OutcomeUnknown { source, .. } = &error else {
             panic!("expected OutcomeUnknown, got {error:?}");
         };
-        let Error::Decode {
-            body: kept,
-            sensitive,
-            ..
-        } = source.as_ref()
-        else {
+        let Error::Decode { body: kept, .. } = source.as_ref() else {
             panic!("expected Decode, got {source:?}");
         };
-        assert!(*sensitive);
+        assert!(kept.is_redacted());
         assert_eq!(kept.as_ref(), body.as_bytes());
         let debug = format!("{error:?}");
         assert!(

@@ -269,7 +269,7 @@ impl Harness {
 #[track_caller]
 pub(crate) fn assert_invalid(error: &limitless_client::Error, needle: &str) {
     match error {
-        limitless_client::Error::InvalidInput { message } => {
+        limitless_client::Error::InvalidInput { message, .. } => {
             assert!(
                 message.contains(needle),
                 "message {message:?} lacks {needle:?}"
