@@ -235,10 +235,9 @@ fn decode_error(call: Call, error: &Error) -> (&[u8], StatusCode) {
         Error::OutcomeUnknown {
             source,
             orders,
-            operation,
-            ..
+            context,
         } if call.places_an_order() => {
-            assert_eq!(*operation, "create_order");
+            assert_eq!(context.operation, "create_order");
             assert_eq!(orders.len(), 1, "the order to reconcile is named");
             assert_eq!(orders[0].market_slug, "btc");
             source.as_ref()

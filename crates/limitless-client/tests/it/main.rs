@@ -3,18 +3,20 @@
 //! HMAC signatures verified on the server side with `limitless_auth::Verifier`.
 
 mod api_tokens;
-mod core;
+mod calls;
+mod configuration;
 mod delegated_orders;
+mod errors;
 mod fault_server;
 mod faults;
+mod headers;
 mod markets;
 mod partner_accounts;
 mod retries;
-// The reference usage relies on the default transport.
-#[cfg(any(feature = "reqwest", feature = "hyper"))]
-mod reference;
+mod retry_policy;
 mod secrets;
 mod server_wallets;
 mod skew;
 mod support;
 mod timeouts;
+mod tracing;

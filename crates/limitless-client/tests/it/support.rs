@@ -346,6 +346,11 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
 }
 
 /// A market payload as `GET /markets/{slug}` returns it.
+/// One listed API token, as `GET /auth/api-tokens` answers.
+pub(crate) fn tokens_json() -> Value {
+    serde_json::json!([{"tokenId": "tok_1", "label": null, "scopes": ["trading"], "createdAt": "2026-03-01T00:00:00.000Z", "lastUsedAt": null}])
+}
+
 pub(crate) fn market_json(slug: &str, fee_module_type: Option<&str>) -> Value {
     let mut venue = json!({
         "exchange": "0xa4409D988CA2218d956BeEFD3874100F444f0DC3",
