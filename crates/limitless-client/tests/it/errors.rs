@@ -1,13 +1,18 @@
 //! Errors of a call: API error bodies, undecodable answers, transport
 //! failures, and credentials a server echoes back kept out of view.
 
+use std::time::Duration;
+
 use limitless_client::http::StatusCode;
-use limitless_client::{Client, Error, parse_api_error_message};
-use limitless_transport::test_util::FailingTransport;
+use limitless_client::{Client, CreateDelegatedOrderParams, Error, Side, parse_api_error_message};
+use limitless_transport::test_util::{FailingTransport, MockTransport};
 use serde_json::json;
 use wiremock::ResponseTemplate;
 
-use crate::support::{Harness, HeaderAbsent, IDENTITY, assert_no_secrets, credentials, hmac_mock};
+use crate::support::{
+    Harness, HeaderAbsent, IDENTITY, assert_no_secrets, credentials, hmac_mock, market_json,
+    tokens_json,
+};
 
 /// Each error-body shape of PROTOCOL §4.1, through a real call.
 #[tokio::test]
@@ -226,4 +231,95 @@ async fn api_errors_never_echo_the_signature() {
         .await;
     let error = plain.client.api_tokens.list_tokens().await.unwrap_err();
     assert!(format!("{error:?}").contains("no scope"));
+}
+
+fn retrying(mock: &MockTransport) -> Client {
+    Client::builder()
+        .hmac_credentials(credentials())
+        .transport(mock.clone())
+        .retry_config(
+            limitless_client::RetryConfig::new()
+                .with_initial_backoff(Duration::ZERO)
+                .with_jitter(false),
+        )
+        .build_client()
+        .unwrap()
+}
+
+/// A broken server's 16 MiB error body: the message and `Debug` show a
+/// bounded excerpt; the bytes stay whole.
+#[tokio::test]
+async fn a_huge_error_body_is_shown_as_a_bounded_excerpt() {
+    let mock = MockTransport::new();
+    let huge = "x".repeat(16 * 1024 * 1024);
+    mock.push_response(400, [("content-type", "text/plain")], huge.clone());
+    let error = retrying(&mock).api_tokens.list_tokens().await.unwrap_err();
+    let api = error.as_api_error().unwrap();
+    assert_eq!(api.body.len(), huge.len(), "the raw bytes are kept");
+    let limit = limitless_client::BODY_EXCERPT_BYTES + 128;
+    assert!(
+        api.message.len() < limit,
+        "message of {} bytes",
+        api.message.len()
+    );
+    assert!(
+        api.message
+            .ends_with(&format!("({} bytes in all)", huge.len()))
+    );
+    let shown = format!("{error} {error:?}");
+    assert!(
+        shown.len() < 3 * limit,
+        "Display and Debug take {} bytes",
+        shown.len()
+    );
+}
+
+/// A response refused for its size fails the same way again: never
+/// retried, even for a read; for a write, its outcome is unknown.
+#[tokio::test]
+async fn a_response_refused_for_its_size_is_not_retried() {
+    let too_large = || {
+        limitless_client::TransportError::too_large(std::io::Error::other(
+            "the response body is larger than max_response_bytes",
+        ))
+    };
+    let mock = MockTransport::new();
+    mock.push_error(too_large());
+    mock.push_json(200, &tokens_json());
+    let error = retrying(&mock).api_tokens.list_tokens().await.unwrap_err();
+    assert_eq!(mock.request_count(), 1, "not retried");
+    assert!(!error.is_retryable());
+    assert!(error.may_have_been_sent());
+
+    let mock = MockTransport::new();
+    mock.push_json(200, &market_json("btc", None));
+    mock.push_error(too_large());
+    let order = CreateDelegatedOrderParams::gtc("btc", "123", Side::Buy, 0.5, 1, 326);
+    let error = retrying(&mock)
+        .delegated_orders
+        .create_order(&order)
+        .await
+        .unwrap_err();
+    assert_eq!(mock.request_count(), 2, "one market read, one order");
+    assert!(error.is_outcome_unknown(), "{error:?}");
+}
+
+/// Redirects are never followed; the error of a write answered with one
+/// says that the request reached the server.
+#[tokio::test]
+async fn a_redirect_answer_to_a_write_says_it_reached_the_server() {
+    let mock = MockTransport::new();
+    mock.push_response(307, [("location", "https://elsewhere.example/orders")], "");
+    let error = retrying(&mock)
+        .api_tokens
+        .revoke_token("tok_1")
+        .await
+        .unwrap_err();
+    assert_eq!(mock.request_count(), 1);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(307));
+    assert!(
+        error.to_string().contains("the request reached the server"),
+        "{error}"
+    );
+    assert!(!error.is_retryable());
 }
