@@ -245,7 +245,7 @@ fn decode_error(call: Call, error: &Error) -> (&[u8], StatusCode) {
         other => other,
     };
     match inner {
-        Error::Decode { body, status, .. } => (body, *status),
+        Error::Decode(decode) => (&decode.body, decode.status),
         other => panic!("{call:?}: expected a decode error, got {other:?}"),
     }
 }
@@ -424,9 +424,9 @@ fn a_malformed_market_during_an_order_is_a_decode_error_and_nothing_is_posted() 
     let error = block_on(async { client.delegated_orders.create_order(&order).await })
         .expect_err("the fee lookup failed");
     match &error {
-        Error::Decode { body, status, .. } => {
-            assert_eq!(&body[..], b"<h1>maintenance</h1>");
-            assert_eq!(*status, StatusCode::OK);
+        Error::Decode(decode) => {
+            assert_eq!(&decode.body[..], b"<h1>maintenance</h1>");
+            assert_eq!(decode.status, StatusCode::OK);
         }
         other => panic!("expected a decode error, got {other:?}"),
     }

@@ -99,22 +99,8 @@ pub enum Error {
     },
 
     /// A successful response did not have the expected shape.
-    #[error("{context}: could not decode the HTTP {status} response body")]
-    Decode {
-        /// The request.
-        context: RequestContext,
-        /// The response status.
-        status: StatusCode,
-        /// The response headers.
-        headers: HeaderMap,
-        /// The raw response body.
-        body: ResponseBody,
-        /// The JSON error (line, column, what was expected). For a body that
-        /// may carry a secret only its category and position are kept:
-        /// serde's message may quote the body.
-        #[source]
-        source: serde_json::Error,
-    },
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
 
     /// The client configuration is invalid (base URL, header, missing transport).
     #[error("invalid client configuration: {message}")]
@@ -152,6 +138,27 @@ pub enum Error {
         /// Which rule.
         message: String,
     },
+}
+
+/// A success response whose body is not the expected JSON (see
+/// [`Error::Decode`]).
+#[derive(Debug, thiserror::Error)]
+#[error("{context}: could not decode the HTTP {status} response body")]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The request.
+    pub context: RequestContext,
+    /// The response status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The raw response body.
+    pub body: ResponseBody,
+    /// The JSON error (line, column, what was expected). For a body that
+    /// may carry a secret only its category and position are kept:
+    /// serde's message may quote the body.
+    #[source]
+    pub source: serde_json::Error,
 }
 
 /// The request an error is about: its operation, method and path.
@@ -391,7 +398,7 @@ impl Error {
                 500..=599 => Failure::Unknown,
                 _ => Failure::Refused,
             },
-            Self::Decode { .. } => Failure::Unknown,
+            Self::Decode(_) => Failure::Unknown,
             Self::OutcomeUnknown { .. } => Failure::Unknown,
             Self::InvalidInput { .. }
             | Self::AuthenticationRequired { .. }
@@ -416,9 +423,8 @@ impl Error {
     pub fn context(&self) -> Option<&RequestContext> {
         match self {
             Self::Api(api) | Self::RateLimited { source: api, .. } => Some(&api.context),
-            Self::OutcomeUnknown { context, .. }
-            | Self::Transport { context, .. }
-            | Self::Decode { context, .. } => Some(context),
+            Self::Decode(decode) => Some(&decode.context),
+            Self::OutcomeUnknown { context, .. } | Self::Transport { context, .. } => Some(context),
             _ => None,
         }
     }
@@ -429,7 +435,7 @@ impl Error {
         match self {
             Self::Api(api) => Some(api.status),
             Self::RateLimited { source, .. } => Some(source.status),
-            Self::Decode { status, .. } => Some(*status),
+            Self::Decode(decode) => Some(decode.status),
             Self::OutcomeUnknown { source, .. } => source.status(),
             _ => None,
         }

@@ -22,7 +22,7 @@ use crate::call::{ApiResponse, Call, RawResponse};
 use crate::clock::{Clock, ClockOffset, SkewCorrectedClock};
 use crate::credentials::{CredentialStore, Credentials, api_key_value, hmac_for};
 use crate::error::{
-    ApiError, Error, RequestContext, ResponseBody, excerpt, parse_api_error_message,
+    ApiError, DecodeError, Error, RequestContext, ResponseBody, excerpt, parse_api_error_message,
     withheld_decode_error,
 };
 use crate::ops::{Auth, Operation, RequestSpec};
@@ -739,13 +739,13 @@ fn decode_error(
     } else {
         source
     };
-    Error::Decode {
+    Error::Decode(Box::new(DecodeError {
         context: context(spec, path),
         status: raw.status,
         headers: raw.headers,
         body: ResponseBody::new(raw.body, sensitive),
         source,
-    }
+    }))
 }
 
 /// A signed header value: base64 or the timestamp, so always valid.

@@ -89,7 +89,7 @@ pub use call::{ApiResponse, Call, RawResponse, SignedRequest, WithRaw};
 pub use client::Client;
 pub use clock::{Clock, ClockOffset, FixedClock, SystemClock};
 pub use error::{
-    ApiError, BODY_EXCERPT_BYTES, Error, RequestContext, ResponseBody, SentOrder,
+    ApiError, BODY_EXCERPT_BYTES, DecodeError, Error, RequestContext, ResponseBody, SentOrder,
     parse_api_error_message,
 };
 pub use escape::RequestBuilder;

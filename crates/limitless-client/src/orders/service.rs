@@ -170,6 +170,8 @@ fn replace(
     ops::orders::cancel_replace_prepared(operation, venues(&operation.replacement.market_slug), now)
 }
 
+// A `Build` of `Vec<_>` takes `&Vec<_>`.
+#[expect(clippy::ptr_arg)]
 fn replace_batch(
     batch: &Vec<PreparedCancelReplace>,
     venues: &dyn Fn(&str) -> Option<bool>,

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use limitless_client::http::StatusCode;
-use limitless_client::{Client, CreateDelegatedOrderParams, Error, Side, parse_api_error_message};
+use limitless_client::{
+    Client, CreateDelegatedOrderParams, DecodeError, Error, Side, parse_api_error_message,
+};
 use limitless_transport::test_util::{FailingTransport, MockTransport};
 use serde_json::json;
 use wiremock::ResponseTemplate;
@@ -78,13 +80,14 @@ async fn undecodable_success_is_a_decode_error_with_the_body() {
         .await;
     let error = h.client.api_tokens.list_tokens().await.unwrap_err();
     match &error {
-        Error::Decode {
-            context,
-            status,
-            headers,
-            body,
-            ..
-        } => {
+        Error::Decode(decode) => {
+            let DecodeError {
+                context,
+                status,
+                headers,
+                body,
+                ..
+            } = decode.as_ref();
             assert_eq!(*status, StatusCode::OK);
             assert_eq!(
                 (context.method.as_str(), context.path.as_str()),

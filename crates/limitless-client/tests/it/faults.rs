@@ -402,9 +402,9 @@ async fn order_429_is_a_rate_limit_error_and_is_not_resent() {
 async fn read_malformed_json_is_a_decode_error_with_the_body() {
     let error = read_fails_at_once_on(Fault::malformed_json()).await;
     match &error {
-        Error::Decode { status, body, .. } => {
-            assert_eq!(*status, StatusCode::OK);
-            assert_eq!(body.as_ref(), br#"{"id":"ord-1","#);
+        Error::Decode(decode) => {
+            assert_eq!(decode.status, StatusCode::OK);
+            assert_eq!(decode.body.as_ref(), br#"{"id":"ord-1","#);
         }
         other => panic!("expected Decode, got {other:?}"),
     }
@@ -414,7 +414,7 @@ async fn read_malformed_json_is_a_decode_error_with_the_body() {
 async fn order_malformed_json_is_outcome_unknown_with_the_body() {
     let source = order_outcome_unknown_on(Fault::malformed_json()).await;
     match &source {
-        Error::Decode { body, .. } => assert_eq!(body.as_ref(), br#"{"id":"ord-1","#),
+        Error::Decode(decode) => assert_eq!(decode.body.as_ref(), br#"{"id":"ord-1","#),
         other => panic!("expected Decode, got {other:?}"),
     }
 }
