@@ -22,5 +22,6 @@ mod secrets;
 mod server_wallets;
 mod skew;
 mod support;
+mod surface;
 mod timeouts;
 mod tracing;
