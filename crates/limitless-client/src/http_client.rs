@@ -1,6 +1,7 @@
 //! [`HttpClient`]: configuration plus the single send path every operation
 //! goes through (sign per attempt → transport → classify → decode).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -266,7 +267,8 @@ impl HttpClient {
     ) -> Result<http::Request<Bytes>, Error> {
         let credentials = self.inner.credentials.snapshot();
         authorize(&operation.spec, &credentials)?;
-        self.build_request(&operation.spec, &credentials, now)
+        let target = self.target(&operation.spec)?;
+        self.build_request(&operation.spec, &target, &credentials, now)
     }
 
     /// Checks, before any I/O, that the current credentials meet `auth`
@@ -282,6 +284,19 @@ impl HttpClient {
         let Operation { spec, finish, .. } = operation;
         let outcome = self.send(&spec).await;
         finish.apply(self, &spec, outcome)
+    }
+
+    /// The path and query a request of `spec` goes to (base URL prefix
+    /// included), made once per call and shared by its attempts: a constant
+    /// path under a base URL without a path takes no allocation.
+    fn target(&self, spec: &RequestSpec) -> Result<PathAndQuery, Error> {
+        let bytes = match (&spec.path, &spec.query) {
+            (Cow::Borrowed(path), None) if self.inner.prefix.is_empty() => {
+                Bytes::from_static(path.as_bytes())
+            }
+            _ => Bytes::from(spec.path_and_query_below(&self.inner.prefix)),
+        };
+        PathAndQuery::from_maybe_shared(bytes).map_err(|_| invalid_path(spec))
     }
 
     /// The path (base URL prefix included) as it appears in errors and
@@ -301,27 +316,17 @@ impl HttpClient {
     pub(crate) fn build_request(
         &self,
         spec: &RequestSpec,
+        target: &PathAndQuery,
         credentials: &Credentials,
         now: SystemTime,
     ) -> Result<http::Request<Bytes>, Error> {
         let inner = &self.inner;
-        let invalid_path = || {
-            Error::invalid_field(
-                "path",
-                format!(
-                    "{}: the request path is not a valid URI; check the identifiers passed",
-                    spec.operation
-                ),
-            )
-        };
-        let path_and_query =
-            PathAndQuery::from_maybe_shared(Bytes::from(spec.path_and_query_below(&inner.prefix)))
-                .map_err(|_| invalid_path())?;
+        let path_and_query = target.clone();
         let mut uri = http::uri::Parts::default();
         uri.scheme = Some(inner.scheme.clone());
         uri.authority = Some(inner.authority.clone());
         uri.path_and_query = Some(path_and_query);
-        let uri = Uri::from_parts(uri).map_err(|_| invalid_path())?;
+        let uri = Uri::from_parts(uri).map_err(|_| invalid_path(spec))?;
         let path_and_query = uri.path_and_query().map_or("/", PathAndQuery::as_str);
         let body = spec.body.clone().unwrap_or_default();
 
@@ -385,6 +390,7 @@ impl HttpClient {
         // the calls that start after it.
         let credentials = self.inner.credentials.snapshot();
         authorize(spec, &credentials)?;
+        let target = self.target(spec)?;
         let path = self.path_of(spec);
         let span = tracing::info_span!(
             "limitless_request",
@@ -408,7 +414,7 @@ impl HttpClient {
                 } else {
                     started
                 };
-                let exchange = self.attempt(spec, &credentials, &path).await;
+                let exchange = self.attempt(spec, &target, &credentials, &path).await;
                 if traced {
                     let latency_ms =
                         u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -469,13 +475,14 @@ impl HttpClient {
     async fn attempt(
         &self,
         spec: &RequestSpec,
+        target: &PathAndQuery,
         credentials: &Credentials,
         path: &FullPath<'_>,
     ) -> Exchange {
         let skew = &*self.inner.skew;
         let sent = skew.base_now();
         let signed_at = skew.offset().apply(sent);
-        let request = match self.build_request(spec, credentials, signed_at) {
+        let request = match self.build_request(spec, target, credentials, signed_at) {
             Ok(request) => request,
             Err(error) => return Exchange::failed(error),
         };
@@ -522,9 +529,10 @@ impl HttpClient {
             let wait = (raw.status == StatusCode::TOO_MANY_REQUESTS)
                 .then(|| retry_after(&raw.headers, &raw.body, skew.now()));
             let mut api = api_error(spec, path, raw);
-            self.scrub(
+            scrub(
                 &mut api,
                 spec,
+                target,
                 credentials,
                 hmac_signed.then_some(signed_at),
             );
@@ -541,58 +549,6 @@ impl HttpClient {
             signed_at: hmac_signed.then_some(signed_at),
             server_date,
         }
-    }
-
-    /// Keeps the request's own secrets out of an error response that echoes
-    /// them: the identity token it carried and the signature of this attempt
-    /// (recomputed for `signed_at`: the error path pays for it, not every
-    /// request) are replaced in the message, and the body is then shown by
-    /// length only. The body's bytes stay as received.
-    fn scrub(
-        &self,
-        api: &mut ApiError,
-        spec: &RequestSpec,
-        credentials: &Credentials,
-        signed_at: Option<SystemTime>,
-    ) {
-        let signature = signed_at.and_then(|at| self.signature_at(spec, credentials, at));
-        let secrets = [spec.auth.identity_token(), signature.as_deref()];
-        let mut echoed = false;
-        for secret in secrets.into_iter().flatten().filter(|s| !s.is_empty()) {
-            if contains(api.body.bytes(), secret.as_bytes()) {
-                echoed = true;
-                api.body.redact();
-                // The message was taken from the body, whole or cut.
-                api.message = parse_api_error_message(api.status, api.body.bytes())
-                    .replace(secret, "<redacted>");
-            }
-        }
-        if echoed {
-            for secret in secrets.into_iter().flatten().filter(|s| !s.is_empty()) {
-                api.message = api.message.replace(secret, "<redacted>");
-            }
-            api.message = excerpt(&api.message);
-        }
-    }
-
-    /// The `lmts-signature` [`build_request`](Self::build_request) computes
-    /// for `spec` at `at`.
-    fn signature_at(
-        &self,
-        spec: &RequestSpec,
-        credentials: &Credentials,
-        at: SystemTime,
-    ) -> Option<String> {
-        let signer = credentials.signer()?;
-        let timestamp = Timestamp::from_system_time(at).ok()?;
-        let path_and_query = spec.path_and_query_below(&self.inner.prefix);
-        let signed = signer.sign(&SigningInput {
-            timestamp: &timestamp,
-            method: spec.method.as_str(),
-            path_and_query: &path_and_query,
-            body: spec.body.as_deref().unwrap_or_default(),
-        });
-        Some(signed.signature().to_owned())
     }
 
     /// Decodes an accepted answer to `spec` as JSON `T`. An undecodable
@@ -690,6 +646,69 @@ pub(crate) fn authorize_auth(
         Auth::Credentials if has_hmac || has_key => Ok(()),
         Auth::Hmac(_) | Auth::Credentials => Err(Error::AuthenticationRequired { operation }),
     }
+}
+
+/// The `lmts-signature` [`HttpClient::build_request`] computes for `spec`
+/// at `at` (recomputed on the error path only, to recognise an echo).
+fn signature_at(
+    spec: &RequestSpec,
+    target: &PathAndQuery,
+    credentials: &Credentials,
+    at: SystemTime,
+) -> Option<String> {
+    let signer = credentials.signer()?;
+    let timestamp = Timestamp::from_system_time(at).ok()?;
+    let signed = signer.sign(&SigningInput {
+        timestamp: &timestamp,
+        method: spec.method.as_str(),
+        path_and_query: target.as_str(),
+        body: spec.body.as_deref().unwrap_or_default(),
+    });
+    Some(signed.signature().to_owned())
+}
+
+/// Keeps the request's own secrets out of an error response that echoes
+/// them: the identity token it carried and the signature of this attempt
+/// (recomputed for `signed_at`: the error path pays for it, not every
+/// request) are replaced in the message, and the body is then shown by
+/// length only. The body's bytes stay as received.
+fn scrub(
+    api: &mut ApiError,
+    spec: &RequestSpec,
+    target: &PathAndQuery,
+    credentials: &Credentials,
+    signed_at: Option<SystemTime>,
+) {
+    let signature = signed_at.and_then(|at| signature_at(spec, target, credentials, at));
+    let secrets = [spec.auth.identity_token(), signature.as_deref()];
+    let mut echoed = false;
+    for secret in secrets.into_iter().flatten().filter(|s| !s.is_empty()) {
+        if contains(api.body.bytes(), secret.as_bytes()) {
+            echoed = true;
+            api.body.redact();
+            // The message was taken from the body, whole or cut.
+            api.message =
+                parse_api_error_message(api.status, api.body.bytes()).replace(secret, "<redacted>");
+        }
+    }
+    if echoed {
+        for secret in secrets.into_iter().flatten().filter(|s| !s.is_empty()) {
+            api.message = api.message.replace(secret, "<redacted>");
+        }
+        api.message = excerpt(&api.message);
+    }
+}
+
+/// A path the URI rules refuse (a defect of the operation's encoding, or an
+/// identifier that slipped through): reported against the path.
+fn invalid_path(spec: &RequestSpec) -> Error {
+    Error::invalid_field(
+        "path",
+        format!(
+            "{}: the request path is not a valid URI; check the identifiers passed",
+            spec.operation
+        ),
+    )
 }
 
 /// The request context of `spec` for errors.

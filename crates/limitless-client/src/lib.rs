@@ -3,9 +3,18 @@
 //!
 //! A [`Client`] is a set of services (`api_tokens`, `partner_accounts`,
 //! `delegated_orders`, `markets`, `server_wallets`) sharing one
-//! [`HttpClient`]. Every service method validates its arguments at once and
-//! returns a [`Call`]: `.await` it for the decoded value, or
-//! `.with_raw().await` for the value plus status, headers and body.
+//! [`HttpClient`]. Every endpoint is a pure function in [`ops`] that
+//! validates its arguments and returns an [`Operation`] (the request as
+//! data); a service method hands it to the one send path and returns a
+//! [`Call`], a future: `.await` it for the decoded value,
+//! `.with_raw().await` for the value plus status, headers and body, or
+//! [`Call::signed_request`] for the exact signed request without sending
+//! it. [`Client::request`] reaches endpoints the SDK does not wrap through
+//! the same path.
+//!
+//! Names: the client's own types and the wire types its methods take or
+//! return are at the crate root; operations are in [`ops`]; every other
+//! wire type is in [`types`], the transport crate in [`transport`].
 //!
 //! ```no_run
 //! use limitless_client::{

@@ -254,8 +254,9 @@ impl CreateDelegatedOrderParams {
         self
     }
 
-    /// The fee rate in basis points, 1 to 10 000 (default 300). Ignored on
-    /// collateral-fee venues, where the API requires 0.
+    /// The fee rate in basis points, 1 to 10 000 (default 300). On a
+    /// collateral-fee venue the client sends 0 whatever is set here, as the
+    /// API requires.
     pub fn fee_rate_bps(mut self, fee_rate_bps: u32) -> Self {
         self.fee_rate_bps = Some(fee_rate_bps);
         self
@@ -284,7 +285,9 @@ impl CreateDelegatedOrderParams {
         self
     }
 
-    /// The order's timestamp in Unix milliseconds (for the receive window).
+    /// The order's timestamp in Unix milliseconds, for the receive window
+    /// (only with [`recv_window`](Self::recv_window); by default the client
+    /// clock's time when the order is built).
     pub fn timestamp(mut self, timestamp_ms: u64) -> Self {
         self.timestamp = Some(timestamp_ms);
         self

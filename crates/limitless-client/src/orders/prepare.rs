@@ -126,6 +126,12 @@ impl CreateDelegatedOrderParams {
                 ),
             ));
         }
+        if self.timestamp.is_some() && self.recv_window.is_none() {
+            return Err(Error::invalid_field(
+                "timestamp",
+                "timestamp is sent only with a receive window; set recv_window too, or leave timestamp unset",
+            ));
+        }
         let (order_type, amounts, price) = match &self.kind {
             Kind::Limit {
                 order_type,
@@ -194,6 +200,22 @@ pub(crate) fn fee_for(collateral_fee: Option<bool>, requested: Option<u32>) -> u
 }
 
 impl PreparedOrder {
+    /// The wire expiration (`"0"`: none), refused when it is not after `now`.
+    pub(crate) fn expiration_at(&self, now: SystemTime) -> Result<String, Error> {
+        let now_ms = unix_millis(now);
+        match self.expiration {
+            None => Ok(NO_EXPIRATION.to_owned()),
+            Some(seconds) if seconds.saturating_mul(1_000) > now_ms => Ok(seconds.to_string()),
+            Some(seconds) => Err(Error::invalid_field(
+                "expiration",
+                format!(
+                    "expiration {seconds} (Unix seconds) is not in the future (now is {}); use a later time, or 0 for none",
+                    now_ms / 1_000
+                ),
+            )),
+        }
+    }
+
     /// The wire order on a market whose venue is `collateral_fee`, at
     /// `now`: the fee settled, the salt (the caller's, else a fresh one),
     /// the expiration checked against `now`, the receive window's
@@ -204,19 +226,7 @@ impl PreparedOrder {
         now: SystemTime,
     ) -> Result<FinishedOrder, Error> {
         let now_ms = unix_millis(now);
-        let expiration = match self.expiration {
-            None => NO_EXPIRATION.to_owned(),
-            Some(seconds) if seconds.saturating_mul(1_000) > now_ms => seconds.to_string(),
-            Some(seconds) => {
-                return Err(Error::invalid_field(
-                    "expiration",
-                    format!(
-                        "expiration {seconds} (Unix seconds) is not in the future (now is {}); use a later time, or 0 for none",
-                        now_ms / 1_000
-                    ),
-                ));
-            }
-        };
+        let expiration = self.expiration_at(now)?;
         let salt = self.salt.unwrap_or_else(|| next_salt(now));
         let mut order = UnsignedOrder::delegated(
             salt,

@@ -34,12 +34,7 @@ impl DelegatedOrderService {
     /// `POST /orders`: places a GTC, FAK or FOK order for a sub-account.
     /// Not idempotent. See [`ops::orders::create_order`].
     pub fn create_order(&self, params: &CreateDelegatedOrderParams) -> Call<OrderResponse> {
-        self.deferred(
-            "create_order",
-            params.prepare(),
-            |order| vec![order.market_slug.clone()],
-            create,
-        )
+        self.deferred("create_order", params.prepare(), create)
     }
 
     /// `DELETE /orders/{orderId}`: cancels an order; returns the API's
@@ -83,12 +78,7 @@ impl DelegatedOrderService {
         &self,
         params: &DelegatedCancelReplaceParams,
     ) -> Call<CancelReplaceResult> {
-        self.deferred(
-            "cancel_replace",
-            params.prepare(),
-            |operation| vec![operation.replacement.market_slug.clone()],
-            replace,
-        )
+        self.deferred("cancel_replace", params.prepare(), replace)
     }
 
     /// `POST /orders/cancel-replace/batch`: 1 to
@@ -102,37 +92,36 @@ impl DelegatedOrderService {
         self.deferred(
             "cancel_replace_batch",
             ops::orders::prepare_batch(operations),
-            |batch| {
-                batch
-                    .iter()
-                    .map(|operation| operation.replacement.market_slug.clone())
-                    .collect()
-            },
             replace_batch,
         )
     }
 
-    /// A call that, when it runs, learns the venues of `markets(prepared)`
-    /// (from the cache, else one shared market read each) and builds its
-    /// request with `build` at the client clock's time.
+    /// A call checked now (expirations against the client's clock
+    /// included) that, when it runs, learns the venues of its markets (from
+    /// the cache, else one shared market read each) and builds its request
+    /// with `build` at the client clock's time.
     fn deferred<P, T>(
         &self,
         operation: &'static str,
         prepared: Result<P, Error>,
-        markets: fn(&P) -> Vec<String>,
         build: Build<P, T>,
     ) -> Call<T>
     where
-        P: Send + 'static,
+        P: Prepared,
         T: Send + 'static,
     {
+        let now = self.http.clock().now();
+        let prepared = prepared.and_then(|prepared| {
+            prepared.check_expiration(now)?;
+            Ok(prepared)
+        });
         let resolver = prepared.map(|prepared| -> Resolver<T> {
             Box::new(move |http: HttpClient| {
                 Box::pin(async move {
                     // Before the venue read: the order's own requirement.
                     http.authorize(&Auth::Credentials, operation)?;
                     let mut venues = Vec::new();
-                    for slug in markets(&prepared) {
+                    for slug in prepared.markets() {
                         let collateral_fee = collateral_fee(&http, &slug).await?;
                         venues.push((slug, collateral_fee));
                     }
@@ -147,6 +136,52 @@ impl DelegatedOrderService {
             })
         });
         Call::deferred(self.http.clone(), resolver)
+    }
+}
+
+/// An order operation checked before any I/O, whose request waits for its
+/// markets' venues.
+trait Prepared: Send + 'static {
+    /// The markets whose venues decide the fees.
+    fn markets(&self) -> Vec<String>;
+
+    /// Refuses an order that would already have expired at `now`.
+    fn check_expiration(&self, now: SystemTime) -> Result<(), Error>;
+}
+
+impl Prepared for PreparedOrder {
+    fn markets(&self) -> Vec<String> {
+        vec![self.market_slug.clone()]
+    }
+
+    fn check_expiration(&self, now: SystemTime) -> Result<(), Error> {
+        self.expiration_at(now).map(drop)
+    }
+}
+
+impl Prepared for PreparedCancelReplace {
+    fn markets(&self) -> Vec<String> {
+        self.replacement.markets()
+    }
+
+    fn check_expiration(&self, now: SystemTime) -> Result<(), Error> {
+        self.replacement
+            .check_expiration(now)
+            .map_err(|error| error.within("replacement"))
+    }
+}
+
+impl Prepared for Vec<PreparedCancelReplace> {
+    fn markets(&self) -> Vec<String> {
+        self.iter().flat_map(Prepared::markets).collect()
+    }
+
+    fn check_expiration(&self, now: SystemTime) -> Result<(), Error> {
+        self.iter().enumerate().try_for_each(|(index, operation)| {
+            operation
+                .check_expiration(now)
+                .map_err(|error| error.within(&format!("operations[{index}]")))
+        })
     }
 }
 
