@@ -15,7 +15,7 @@ pub fn get_market(slug: &str) -> Result<Operation<Market>, Error> {
     let slug = non_blank("market_slug", slug, "pass the market's slug")?;
     let path = format!("/markets/{}", encode_segment("market_slug", slug)?);
     let mut spec = RequestSpec::get("get_market", path, Auth::Public);
-    spec.market = Some(slug.to_owned());
+    spec.subject = Some(slug.to_owned());
     Ok(spec.finish(record_venue))
 }
 
@@ -28,7 +28,7 @@ fn record_venue(
 ) -> Result<ApiResponse<Market>, Error> {
     let response = http.decode::<Market>(spec, outcome?)?;
     let market = &response.data;
-    if let Some(asked) = &spec.market {
+    if let Some(asked) = &spec.subject {
         http.venues().record(asked, market.venue.as_ref());
         if &market.slug != asked {
             http.venues().record(&market.slug, market.venue.as_ref());

@@ -209,9 +209,10 @@ pub(crate) struct RequestSpec {
     /// Whether the response body may carry a secret (a derived token's
     /// one-time secret): errors then never show it.
     pub(crate) sensitive: bool,
-    /// The market a market read is about, as requested (its venue is
-    /// cached under this slug).
-    pub(crate) market: Option<String>,
+    /// What the operation is about, as the caller named it, for its finish
+    /// step: the market slug a market read caches the venue under, the
+    /// address `recover_account` looks for in the page.
+    pub(crate) subject: Option<String>,
 }
 
 impl RequestSpec {
@@ -236,7 +237,7 @@ impl RequestSpec {
             accept: &[],
             orders: Vec::new(),
             sensitive: false,
-            market: None,
+            subject: None,
         }
     }
 

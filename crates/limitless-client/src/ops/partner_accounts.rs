@@ -84,7 +84,7 @@ fn find_account(
     outcome: Result<RawResponse, Error>,
 ) -> Result<ApiResponse<Option<PartnerAccountSummary>>, Error> {
     let response = http.decode::<PartnerAccountsPage>(spec, outcome?)?;
-    let wanted = spec.market.as_deref().unwrap_or_default();
+    let wanted = spec.subject.as_deref().unwrap_or_default();
     let found = response
         .data
         .data
@@ -122,8 +122,7 @@ fn list_spec(op: &'static str, params: &ListPartnerAccountsParams) -> Result<Req
         Auth::Hmac(LIST_REQUIRES_HMAC),
     )
     .query(pairs);
-    // What `recover_account` looks for in the page.
-    spec.market = account;
+    spec.subject = account;
     Ok(spec)
 }
 
