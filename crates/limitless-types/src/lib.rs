@@ -69,10 +69,10 @@ pub use markets::{
 pub use orders::{
     ApiErrorDetail, CancelOutcome, CancelReplaceBatchItem, CancelReplaceBatchRequest,
     CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest, CancelReplaceResult,
-    CancelTarget, CreateOrderRequest, CreatedOrder, DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE,
-    ExecutionTotals, NO_EXPIRATION, OrderExecution, OrderMatch, OrderResponse, OrderType,
-    ReplacementOrder, ReplacementOutcome, SIGNATURE_TYPE_EOA, SettlementStatus, Side, StpPolicy,
-    UnsignedOrder, UserOrder, ZERO_ADDRESS,
+    CancelTarget, CreateOrderRequest, CreateSignedOrderRequest, CreatedOrder, DEFAULT_FEE_RATE_BPS,
+    DEFAULT_TICK_SIZE, ExecutionTotals, NO_EXPIRATION, OrderExecution, OrderMatch, OrderResponse,
+    OrderType, ReplacementOrder, ReplacementOutcome, SIGNATURE_TYPE_EOA, SettlementStatus, Side,
+    SignedOrder, StpPolicy, UnsignedOrder, UserOrder, ZERO_ADDRESS,
 };
 pub use partner_accounts::{
     AddWithdrawalAddressInput, AllowanceStatus, AllowanceSummary, AllowanceTarget,
