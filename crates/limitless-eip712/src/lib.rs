@@ -78,6 +78,8 @@
 //! - [`eip191`]: `personal_sign` and the EOA ownership proof;
 //! - [`error`]: [`Eip712Error`] and its [`ErrorKind`].
 
+#![deny(missing_docs)]
+
 pub mod domain;
 pub mod eip191;
 pub mod error;
