@@ -50,9 +50,13 @@ fn the_vector_signature_recovers_the_vector_address() {
 
 #[test]
 fn the_digest_is_pinned() {
-    // Computed by this crate and cross-checked by `independent::` against
-    // alloy's EIP-712; pinned so a change to either shows here.
+    // Agrees with alloy (`independent::`); pinned so a change to either
+    // implementation shows here.
     let digest = order_digest(&vector_order(), &vector_domain()).unwrap();
+    assert_eq!(
+        digest.to_string(),
+        "0xb432133030c7f620029aef8f9ce0442a21f5f3c526c4140279dd88ccfeabcfc4"
+    );
     let alloy_digest = crate::independent::alloy_digest(&vector_order(), &vector_domain());
     assert_eq!(digest.0, alloy_digest);
 }
