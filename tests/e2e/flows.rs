@@ -7,6 +7,7 @@ use limitless_client::{
     DeriveApiTokenInput, EoaOwnershipProof, ListPartnerAccountsParams, RedeemParams, Side,
     WithdrawParams,
 };
+use limitless_eip712::{LocalSigner, OrderSignerExt};
 use limitless_sandbox::{MarketVenue, OrderStatus, SandboxHandle};
 use rust_decimal::Decimal;
 
@@ -103,11 +104,10 @@ async fn sub_accounts_allowances_and_withdrawal_addresses() {
         assert!(server.profile_id > 0);
         assert!(server.account.starts_with("0x") && server.account.len() == 42);
 
-        let proof = EoaOwnershipProof {
-            account: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed".into(),
-            signing_message: "0x1234".into(),
-            signature: format!("0x{}", "1b".repeat(65)),
-        };
+        // The sandbox verifies the proof: a real EIP-191 signature by the
+        // EOA's key over the ownership message.
+        let wallet = LocalSigner::random();
+        let proof: EoaOwnershipProof = wallet.ownership_proof(None).await.unwrap();
         let eoa = accounts
             .create_account(&CreatePartnerAccountInput::eoa("bob"), Some(&proof))
             .await

@@ -50,7 +50,7 @@ fn main() -> ExitCode {
 type Result<T = ()> = std::result::Result<T, String>;
 
 /// Crates that must build without an async runtime or HTTP stack.
-const NO_HTTP_CRATES: &[&str] = &["limitless-auth", "limitless-types"];
+const NO_HTTP_CRATES: &[&str] = &["limitless-auth", "limitless-types", "limitless-eip712"];
 /// Dependencies those crates must not pull in (normal edges).
 const FORBIDDEN_IN_NO_HTTP: &[&str] = &["tokio", "hyper", "hyper-util", "reqwest", "http"];
 
@@ -107,7 +107,7 @@ fn dependency_direction() -> Result {
         return Err("limitless-sandbox must not depend on limitless-client".into());
     }
     println!(
-        "    ok: auth and types pull no tokio/hyper/reqwest/http; sandbox does not use the client"
+        "    ok: auth, types and eip712 pull no tokio/hyper/reqwest/http; sandbox does not use the client"
     );
     Ok(())
 }

@@ -4,9 +4,11 @@
 use std::fmt;
 use std::net::SocketAddr;
 
+use limitless_eip712::LocalSigner;
 use limitless_types::{Decimal, OrderType, Side};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use zeroize::Zeroizing;
 
 use crate::engine::OrderStatus;
 use crate::seed::MarketVenue;
@@ -128,10 +130,13 @@ impl OrderSnapshot {
 /// A running sandbox server on 127.0.0.1.
 ///
 /// Dropping the handle stops the server; [`SandboxHandle::shutdown`] stops it
-/// gracefully and waits until it has. `Debug` redacts identity tokens.
+/// gracefully and waits until it has. `Debug` redacts identity tokens and
+/// leaves out the partner's private key.
 pub struct SandboxHandle {
     addr: SocketAddr,
     app: App,
+    partner_key: Zeroizing<String>,
+    partner_signer: LocalSigner,
     identities: Vec<SeededIdentity>,
     markets: Vec<SeededMarket>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -142,6 +147,7 @@ impl SandboxHandle {
     pub(crate) fn new(
         addr: SocketAddr,
         app: App,
+        (partner_key, partner_signer): (Zeroizing<String>, LocalSigner),
         identities: Vec<SeededIdentity>,
         markets: Vec<SeededMarket>,
         shutdown: oneshot::Sender<()>,
@@ -150,6 +156,8 @@ impl SandboxHandle {
         Self {
             addr,
             app,
+            partner_key,
+            partner_signer,
             identities,
             markets,
             shutdown: Some(shutdown),
@@ -175,6 +183,21 @@ impl SandboxHandle {
     #[must_use]
     pub fn partner_identity_token(&self) -> &str {
         self.identities[0].token()
+    }
+
+    /// The partner profile's private key, `0x` + 64 hex: a fresh random
+    /// key per sandbox, for trying self-signed (EIP-712) orders. The
+    /// partner's `account` is its address. Sandbox only: never use it for
+    /// anything of value.
+    #[must_use]
+    pub fn partner_private_key(&self) -> &str {
+        &self.partner_key
+    }
+
+    /// A signer holding [`partner_private_key`](Self::partner_private_key).
+    #[must_use]
+    pub fn partner_signer(&self) -> LocalSigner {
+        self.partner_signer.clone()
     }
 
     /// The ordinary user identity's token (only `trading` allowed unless

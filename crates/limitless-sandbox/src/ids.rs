@@ -2,7 +2,9 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use limitless_eip712::LocalSigner;
 use rand::Rng as _;
+use zeroize::Zeroizing;
 
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -56,6 +58,25 @@ pub(crate) fn hmac_secret() -> String {
     STANDARD.encode(random::<32>())
 }
 
+/// A fresh secp256k1 key: its `0x` + 64 hex form (wiped on drop) and a
+/// signer holding it.
+pub(crate) fn private_key() -> (Zeroizing<String>, LocalSigner) {
+    loop {
+        let bytes = Zeroizing::new(random::<32>());
+        // Fails only for zero or a value past the curve order, about one
+        // draw in 2^128.
+        if let Ok(signer) = LocalSigner::from_bytes(&bytes) {
+            let mut text = Zeroizing::new(String::with_capacity(66));
+            text.push_str("0x");
+            for byte in bytes.iter() {
+                text.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
+                text.push(char::from(b"0123456789abcdef"[usize::from(byte & 0x0f)]));
+            }
+            return (text, signer);
+        }
+    }
+}
+
 /// A random opaque token for seeded identities.
 pub(crate) fn identity_token(prefix: &str) -> String {
     format!("{prefix}-{}", hex(&random::<16>()))
@@ -77,5 +98,11 @@ mod tests {
         assert!(is_hex_string(&signature(), 130));
         assert_eq!(STANDARD.decode(hmac_secret()).unwrap().len(), 32);
         assert_ne!(hmac_secret(), hmac_secret());
+        let (key, signer) = private_key();
+        assert!(is_hex_string(&key, 64));
+        assert_eq!(
+            LocalSigner::from_hex(&key).unwrap().address(),
+            signer.address()
+        );
     }
 }

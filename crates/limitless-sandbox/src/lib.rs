@@ -10,6 +10,16 @@
 //! micro-units. Errors have the API's shape:
 //! `{"message", "error", "statusCode"}`.
 //!
+//! Signatures are checked for real with `limitless-eip712`: an EOA
+//! sub-account's ownership proof must recover (EIP-191) to its
+//! `x-account`, and a self-signed order (one carrying `order.signature`,
+//! no `onBehalfOf`) must recover (EIP-712, domain = the market's venue
+//! exchange on Base) to its maker, signer and owner's wallet. Delegated
+//! orders are for server-wallet sub-accounts only. The partner profile
+//! holds a fresh private key per sandbox
+//! ([`SandboxHandle::partner_private_key`]), so it can sign its own orders;
+//! `GET /profiles/me` and `GET /profiles/{account}` serve its profile.
+//!
 //! ```
 //! use limitless_sandbox::{Sandbox, MarketVenue};
 //!

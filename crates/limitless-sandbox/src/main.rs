@@ -44,6 +44,10 @@ async fn main() -> Result<(), SandboxError> {
             identity.allowed_scopes.join(", ")
         );
     }
+    println!(
+        "partner private key (sandbox only): {}",
+        sandbox.partner_private_key()
+    );
     println!();
     println!("Markets:");
     for market in sandbox.markets() {

@@ -54,13 +54,21 @@ impl Sandbox {
     /// [`SandboxError::Bind`] if the port cannot be bound.
     pub async fn listen(self) -> Result<SandboxHandle, SandboxError> {
         let config = self.config;
+        let partner_key = ids::private_key();
+        let partner_account = partner_key.1.address().to_checksum();
         let mut identities = Vec::new();
         let mut seeded_identities = Vec::new();
         let seeds = [config.partner, config.user]
             .into_iter()
             .chain(config.identities);
         for (profile_id, seed) in (FIRST_IDENTITY_PROFILE_ID..).zip(seeds) {
-            let account = format!("0x5a4d{profile_id:036x}");
+            // The partner signs its own orders; the others only need an
+            // address-shaped account.
+            let account = if profile_id == FIRST_IDENTITY_PROFILE_ID {
+                partner_account.clone()
+            } else {
+                format!("0x5a4d{profile_id:036x}")
+            };
             seeded_identities.push(SeededIdentity::new(
                 profile_id,
                 account.clone(),
@@ -134,6 +142,7 @@ impl Sandbox {
         Ok(SandboxHandle::new(
             addr,
             app,
+            partner_key,
             seeded_identities,
             seeded_markets,
             stop,

@@ -70,10 +70,10 @@ pub use markets::{
 pub use orders::{
     ApiErrorDetail, CancelOutcome, CancelReplaceBatchItem, CancelReplaceBatchRequest,
     CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest, CancelReplaceResult,
-    CancelTarget, CreateOrderRequest, DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, ExecutionTotals,
-    NO_EXPIRATION, Order, OrderExecution, OrderMatch, OrderResponse, OrderType, ReplacementOrder,
-    ReplacementOutcome, SIGNATURE_TYPE_EOA, SettlementStatus, Side, StpPolicy, UnsignedOrder,
-    ZERO_ADDRESS,
+    CancelTarget, CreateOrderRequest, CreateSignedOrderRequest, DEFAULT_FEE_RATE_BPS,
+    DEFAULT_TICK_SIZE, ExecutionTotals, NO_EXPIRATION, Order, OrderExecution, OrderMatch,
+    OrderResponse, OrderType, ReplacementOrder, ReplacementOutcome, SIGNATURE_TYPE_EOA,
+    SettlementStatus, Side, SignedOrder, StpPolicy, UnsignedOrder, ZERO_ADDRESS,
 };
 pub use partner_accounts::{
     AddWithdrawalAddressInput, AllowanceStatus, AllowanceSummary, AllowanceTarget,

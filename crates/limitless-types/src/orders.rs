@@ -281,6 +281,62 @@ pub struct CreateOrderRequest {
     pub recv_window: Option<u64>,
 }
 
+/// An order with its EIP-712 signature, as sent inside a self-signed
+/// `POST /orders` (an EOA signs its own orders; PROTOCOL §2.7).
+///
+/// Serialises as the [`UnsignedOrder`]'s keys followed by `signature`:
+/// `salt, maker, signer, taker, tokenId, makerAmount, takerAmount,
+/// expiration, nonce, feeRateBps, side, signatureType, price, signature`
+/// (`price` omitted for FOK orders). `maker` and `signer` are the signing
+/// wallet's address; `price` is not part of what is signed. Building the
+/// signature is the job of `limitless-eip712`; this type only carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedOrder {
+    /// The signed fields (and the unsigned `price`).
+    #[serde(flatten)]
+    pub order: UnsignedOrder,
+    /// `0x` + 130 hex: the 65-byte `r‖s‖v` signature, `v` = 27 or 28.
+    pub signature: String,
+}
+
+/// Body of a self-signed `POST /orders`: the order carries its own
+/// signature and `ownerId` is the signer's own profile; there is no
+/// `onBehalfOf`.
+///
+/// Wire key order: `order`, `orderType`, `marketSlug`, `ownerId`,
+/// `postOnly`, `timestamp`, `recvWindow`; unset options are omitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateSignedOrderRequest {
+    /// The signed order.
+    pub order: SignedOrder,
+    /// GTC, FOK or FAK.
+    pub order_type: OrderType,
+    /// The market's slug.
+    pub market_slug: String,
+    /// The signer's profile id (`GET /profiles/me` → `id`).
+    #[serde(deserialize_with = "lenient")]
+    pub owner_id: i64,
+    /// GTC only: reject instead of matching immediately. Send `Some(true)`
+    /// or leave `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_only: Option<bool>,
+    /// Client time in Unix milliseconds, for the receive window.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_opt"
+    )]
+    pub timestamp: Option<u64>,
+    /// Receive window in milliseconds (1..=10000).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_opt"
+    )]
+    pub recv_window: Option<u64>,
+}
+
 /// Which order a cancel-replace cancels: `{"orderId": ...}` or
 /// `{"clientOrderId": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -5,12 +5,13 @@ use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use limitless_eip712::{ErrorKind, verify_ownership_proof};
 use limitless_types::{
     AddWithdrawalAddressInput, AllowanceStatus, AllowanceSummary, AllowanceTarget,
-    AllowanceTargetType, AllowancesResponse, CreatePartnerAccountInput, HEADER_X_ACCOUNT,
-    HEADER_X_SIGNATURE, HEADER_X_SIGNING_MESSAGE, MessageResponse, PartnerAccount,
-    PartnerAccountSummary, PartnerAccountsPage, SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING,
-    ValidationError, WithdrawalAddress, is_hex_string, validate_address,
+    AllowanceTargetType, AllowancesResponse, CreatePartnerAccountInput, EoaOwnershipProof,
+    HEADER_X_ACCOUNT, HEADER_X_SIGNATURE, HEADER_X_SIGNING_MESSAGE, MessageResponse,
+    PartnerAccount, PartnerAccountSummary, PartnerAccountsPage, SCOPE_ACCOUNT_CREATION,
+    SCOPE_DELEGATED_SIGNING, ValidationError, WithdrawalAddress, validate_address,
 };
 use serde::Deserialize;
 
@@ -79,6 +80,31 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, ApiError> {
                 "missing header {name}: an EOA sub-account needs x-account, x-signing-message and x-signature, or send createServerWallet: true"
             ))
         })
+}
+
+/// Checks an EOA ownership proof for real: the `personal_sign` signer
+/// recovered from `x-signature` over the hex-decoded `x-signing-message`
+/// must be `x-account`. Returns the account, checksummed.
+fn verify_proof(proof: &EoaOwnershipProof) -> Result<String, ApiError> {
+    match verify_ownership_proof(proof) {
+        Ok(account) => Ok(account.to_checksum()),
+        Err(e) => {
+            let header = match e.kind() {
+                ErrorKind::InvalidAddress => "x-account",
+                ErrorKind::InvalidMessage => "x-signing-message",
+                ErrorKind::InvalidSignature => "x-signature",
+                _ => {
+                    return Err(ApiError::unauthorized(format!(
+                        "EOA ownership proof refused: {e}"
+                    ))
+                    .with_code("INVALID_OWNERSHIP_PROOF"));
+                }
+            };
+            Err(ApiError::bad_request(format!(
+                "invalid {header} header: {e}"
+            )))
+        }
+    }
 }
 
 fn allowance_targets() -> Vec<AllowanceTarget> {
@@ -159,21 +185,12 @@ pub(super) async fn create(
     let eoa = if server_wallet {
         None
     } else {
-        let account = header(&headers, HEADER_X_ACCOUNT)?;
-        let message = header(&headers, HEADER_X_SIGNING_MESSAGE)?;
-        let signature = header(&headers, HEADER_X_SIGNATURE)?;
-        validate_address("x-account", account).map_err(|e| {
-            ApiError::bad_request(format!("invalid x-account header: {}", e.message))
-        })?;
-        if message.is_empty() {
-            return Err(ApiError::bad_request("x-signing-message must not be empty"));
-        }
-        if !is_hex_string(signature, 130) {
-            return Err(ApiError::bad_request(
-                "invalid x-signature header: expected a 65-byte signature, 0x followed by 130 hex characters",
-            ));
-        }
-        Some(account.to_owned())
+        let proof = EoaOwnershipProof {
+            account: header(&headers, HEADER_X_ACCOUNT)?.to_owned(),
+            signing_message: header(&headers, HEADER_X_SIGNING_MESSAGE)?.to_owned(),
+            signature: header(&headers, HEADER_X_SIGNATURE)?.to_owned(),
+        };
+        Some(verify_proof(&proof)?)
     };
     input.validate().map_err(invalid)?;
 

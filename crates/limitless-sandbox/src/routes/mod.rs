@@ -3,6 +3,7 @@
 mod accounts;
 mod markets;
 mod orders;
+mod profiles;
 mod tokens;
 mod wallets;
 
@@ -30,6 +31,8 @@ pub(crate) fn router(app: App) -> Router {
             "/profiles/partner-accounts",
             post(accounts::create).get(accounts::list),
         )
+        .route("/profiles/me", get(profiles::me))
+        .route("/profiles/{account}", get(profiles::by_account))
         .route(
             "/profiles/partner-accounts/{profile_id}/allowances",
             get(accounts::check_allowances),

@@ -7,6 +7,7 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use limitless_eip712::{Address, BASE_CHAIN_ID, Eip712Error, OrderDomain, verify_signed_order};
 use limitless_types::limits::{
     MAX_CANCEL_REPLACE_BATCH, MAX_CLIENT_ORDER_ID_LENGTH, MAX_FEE_RATE_BPS, MAX_RECV_WINDOW_MS,
     client_order_id_length,
@@ -14,10 +15,10 @@ use limitless_types::limits::{
 use limitless_types::{
     ApiErrorDetail, CancelOutcome, CancelReplaceBatchItem, CancelReplaceBatchResponse,
     CancelReplaceMode, CancelReplaceRequest, CancelReplaceResult, CancelTarget, CreateOrderRequest,
-    DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, Decimal, ExecutionTotals, MAX_WIRE_AMOUNT,
-    MessageResponse, Order, OrderExecution, OrderMatch, OrderResponse, OrderType,
+    CreateSignedOrderRequest, DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, Decimal, ExecutionTotals,
+    MAX_WIRE_AMOUNT, MessageResponse, Order, OrderExecution, OrderMatch, OrderResponse, OrderType,
     ReplacementOutcome, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, SettlementStatus, Side,
-    UnsignedOrder, ZERO_ADDRESS, is_hex_string,
+    SignedOrder, UnsignedOrder, ZERO_ADDRESS, is_hex_string,
 };
 use rust_decimal::prelude::ToPrimitive as _;
 use serde::Deserialize;
@@ -53,13 +54,21 @@ const fn tick_micro(tick: Decimal) -> u64 {
     micro as u64
 }
 
+/// Who vouches for an order.
+enum Authority {
+    /// The server signs for the partner's server-wallet sub-account.
+    Delegated { on_behalf_of: i64 },
+    /// The owner signed it (EIP-712) with its own key.
+    SelfSigned { signature: String },
+}
+
 /// What a create or a replacement asks the server to place.
 struct Placement {
     order: UnsignedOrder,
     order_type: OrderType,
     market_slug: String,
     owner_id: i64,
-    on_behalf_of: i64,
+    authority: Authority,
     post_only: Option<bool>,
     client_order_id: Option<String>,
     timestamp: Option<u64>,
@@ -85,9 +94,87 @@ fn decode<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ApiError> {
 fn require_on_behalf_of(on_behalf_of: Option<i64>) -> Result<i64, ApiError> {
     on_behalf_of.ok_or_else(|| {
         ApiError::bad_request(
-            "onBehalfOf is required: the sandbox accepts delegated orders only; set it to the sub-account's profile id",
+            "onBehalfOf is required for a delegated order: set it to the server-wallet sub-account's profile id (a self-signed order carries order.signature instead)",
         )
     })
+}
+
+/// Checks that the caller may place delegated orders for `profile_id`: one
+/// of its sub-accounts, with a server wallet. An EOA sub-account holds its
+/// own key and signs its own orders (PROTOCOL §6).
+fn check_delegated(state: &SandboxState, caller: &Caller, profile_id: i64) -> Result<(), ApiError> {
+    check_sub_account(state, caller, profile_id)?;
+    match state.accounts.get(&profile_id) {
+        Some(account) if !account.server_wallet => Err(ApiError::bad_request(format!(
+            "profile {profile_id} is an EOA sub-account: it signs its own orders. Send the order with its EIP-712 signature in order.signature, ownerId {profile_id} and no onBehalfOf"
+        ))
+        .with_code("DELEGATION_NOT_ALLOWED")),
+        _ => Ok(()),
+    }
+}
+
+/// The wallet address whose key must sign a self-signed order for
+/// `owner_id`: the caller's own profile, or one of its EOA sub-accounts.
+fn self_signed_owner(
+    state: &SandboxState,
+    caller: &Caller,
+    owner_id: i64,
+) -> Result<String, ApiError> {
+    if owner_id == caller.profile_id {
+        return state
+            .identity_by_profile(owner_id)
+            .map(|i| i.account.clone())
+            .ok_or_else(|| not_own_account(owner_id));
+    }
+    match state.accounts.get(&owner_id) {
+        Some(account) if account.partner_profile_id == caller.profile_id => {
+            if account.server_wallet {
+                Err(ApiError::bad_request(format!(
+                    "profile {owner_id} is a server-wallet sub-account: its key is held by the server, so place its orders as delegated orders (onBehalfOf {owner_id}, no signature)"
+                )))
+            } else {
+                Ok(account.account.clone())
+            }
+        }
+        _ => Err(not_own_account(owner_id)),
+    }
+}
+
+/// Verifies a self-signed order's EIP-712 signature under the market's
+/// venue exchange on Base: it must recover to the order's maker and signer,
+/// which must be `owner_account`.
+fn verify_signature(
+    order: &UnsignedOrder,
+    signature: &str,
+    market: &MarketRecord,
+    owner_id: i64,
+    owner_account: &str,
+) -> Result<(), ApiError> {
+    let invalid = |message: String| ApiError::bad_request(message).with_code("INVALID_SIGNATURE");
+    let contract: Address = market.venue.exchange().parse().map_err(|e: Eip712Error| {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    })?;
+    let domain = OrderDomain::new(BASE_CHAIN_ID, contract)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let signed = SignedOrder {
+        order: order.clone(),
+        signature: signature.to_owned(),
+    };
+    let signer = verify_signed_order(&signed, &domain).map_err(|e| {
+        invalid(format!(
+            "order.signature does not verify for market {} (EIP-712 domain \"Limitless CTF Exchange\" v1, chain {BASE_CHAIN_ID}, verifying contract {contract}): {e}",
+            market.slug
+        ))
+    })?;
+    let owner: Address = owner_account.parse().map_err(|e: Eip712Error| {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    })?;
+    if signer != owner {
+        return Err(invalid(format!(
+            "order is signed by {signer}, but ownerId {owner_id} trades from {owner}; sign with that wallet's key and set maker and signer to it"
+        )));
+    }
+    Ok(())
 }
 
 /// Checks that `profile_id` is one of the caller's sub-accounts: 404 when
@@ -121,6 +208,7 @@ fn instruction(
     order_type: OrderType,
     market: &MarketRecord,
     post_only: Option<bool>,
+    delegated: bool,
 ) -> Result<Instruction, ApiError> {
     for (field, value) in [
         ("makerAmount", order.maker_amount),
@@ -133,7 +221,9 @@ fn instruction(
         }
     }
     for (field, value) in [("maker", &order.maker), ("signer", &order.signer)] {
-        if !value.eq_ignore_ascii_case(ZERO_ADDRESS) {
+        // A self-signed order's maker and signer were checked against its
+        // signature already.
+        if delegated && !value.eq_ignore_ascii_case(ZERO_ADDRESS) {
             return Err(ApiError::bad_request(format!(
                 "order.{field} must be the zero address {ZERO_ADDRESS} for delegated orders, got {value}"
             )));
@@ -152,7 +242,7 @@ fn instruction(
     }
     if order.signature_type != 0 {
         return Err(ApiError::bad_request(format!(
-            "order.signatureType must be 0 for delegated orders, got {}",
+            "order.signatureType must be 0 (EOA), got {}",
             order.signature_type
         )));
     }
@@ -311,13 +401,19 @@ fn place(
     placement: Placement,
     now: SystemTime,
 ) -> Result<OrderResponse, ApiError> {
-    check_sub_account(state, caller, placement.on_behalf_of)?;
-    if placement.owner_id != placement.on_behalf_of {
-        return Err(ApiError::bad_request(format!(
-            "ownerId {} must equal onBehalfOf {} for delegated orders",
-            placement.owner_id, placement.on_behalf_of
-        )));
-    }
+    let owner_account = match &placement.authority {
+        Authority::Delegated { on_behalf_of } => {
+            check_delegated(state, caller, *on_behalf_of)?;
+            if placement.owner_id != *on_behalf_of {
+                return Err(ApiError::bad_request(format!(
+                    "ownerId {} must equal onBehalfOf {on_behalf_of} for delegated orders",
+                    placement.owner_id
+                )));
+            }
+            None
+        }
+        Authority::SelfSigned { .. } => Some(self_signed_owner(state, caller, placement.owner_id)?),
+    };
     if let Some(window) = placement.recv_window {
         if !(1..=MAX_RECV_WINDOW_MS).contains(&window) {
             return Err(ApiError::bad_request(format!(
@@ -356,11 +452,17 @@ fn place(
             placement.market_slug
         ))
     })?;
+    if let (Authority::SelfSigned { signature }, Some(account)) =
+        (&placement.authority, &owner_account)
+    {
+        verify_signature(&placement.order, signature, market, owner, account)?;
+    }
     let instruction = instruction(
         &placement.order,
         placement.order_type,
         market,
         placement.post_only,
+        owner_account.is_none(),
     )?;
     let market_id = market.id;
     let market_slug = market.slug.clone();
@@ -395,7 +497,10 @@ fn place(
         order_type: placement.order_type,
         order: placement.order,
         client_order_id: placement.client_order_id,
-        signature: ids::signature(),
+        signature: match placement.authority {
+            Authority::Delegated { .. } => ids::signature(),
+            Authority::SelfSigned { signature } => signature,
+        },
     };
     let token_id = data.order.token_id.clone();
     let execution = state.engine.submit(&token_id, instruction, data);
@@ -507,25 +612,48 @@ pub(super) async fn create(
     signed: Signed,
 ) -> Result<ApiJson<OrderResponse>, ApiError> {
     let value: Value = signed.json()?;
-    if let Some(order) = value.get("order") {
-        reject_signature(order, "order")?;
-    }
-    let request: CreateOrderRequest = decode(value)?;
-    let on_behalf_of = require_on_behalf_of(request.on_behalf_of)?;
-    signed.caller.require(
-        &[SCOPE_TRADING, SCOPE_DELEGATED_SIGNING],
-        "place delegated orders",
-    )?;
-    let placement = Placement {
-        order: request.order,
-        order_type: request.order_type,
-        market_slug: request.market_slug,
-        owner_id: request.owner_id,
-        on_behalf_of,
-        post_only: request.post_only,
-        client_order_id: None,
-        timestamp: request.timestamp,
-        recv_window: request.recv_window,
+    let delegated = value.get("onBehalfOf").is_some_and(|v| !v.is_null());
+    let carries_signature = value
+        .get("order")
+        .and_then(|o| o.get("signature"))
+        .is_some_and(|s| !s.is_null());
+    let placement = if carries_signature && !delegated {
+        let request: CreateSignedOrderRequest = decode(value)?;
+        signed.caller.require(&[SCOPE_TRADING], "place orders")?;
+        Placement {
+            order: request.order.order,
+            order_type: request.order_type,
+            market_slug: request.market_slug,
+            owner_id: request.owner_id,
+            authority: Authority::SelfSigned {
+                signature: request.order.signature,
+            },
+            post_only: request.post_only,
+            client_order_id: None,
+            timestamp: request.timestamp,
+            recv_window: request.recv_window,
+        }
+    } else {
+        if let Some(order) = value.get("order") {
+            reject_signature(order, "order")?;
+        }
+        let request: CreateOrderRequest = decode(value)?;
+        let on_behalf_of = require_on_behalf_of(request.on_behalf_of)?;
+        signed.caller.require(
+            &[SCOPE_TRADING, SCOPE_DELEGATED_SIGNING],
+            "place delegated orders",
+        )?;
+        Placement {
+            order: request.order,
+            order_type: request.order_type,
+            market_slug: request.market_slug,
+            owner_id: request.owner_id,
+            authority: Authority::Delegated { on_behalf_of },
+            post_only: request.post_only,
+            client_order_id: None,
+            timestamp: request.timestamp,
+            recv_window: request.recv_window,
+        }
     };
     let now = app.now();
     let mut state = app.lock();
@@ -727,7 +855,7 @@ fn cancel_replace_one(
         order_type: replacement.order_type,
         market_slug: replacement.market_slug,
         owner_id: replacement.owner_id,
-        on_behalf_of,
+        authority: Authority::Delegated { on_behalf_of },
         post_only: replacement.post_only,
         client_order_id: replacement.client_order_id,
         timestamp: replacement.timestamp,

@@ -1,15 +1,10 @@
 //! Sub-accounts, allowances, withdrawal addresses, redeem and withdraw.
 
+use limitless_eip712::{LocalSigner, OrderSignerExt};
 use reqwest::Method;
 use serde_json::json;
 
 use crate::support::Fixture;
-
-const EOA: &str = "0x1111111111111111111111111111111111111111";
-
-fn eoa_signature() -> String {
-    format!("0x{}", "ab".repeat(65))
-}
 
 #[tokio::test]
 async fn creating_sub_accounts_needs_the_account_creation_scope() {
@@ -77,12 +72,13 @@ async fn server_wallet_and_eoa_modes() {
             .await
         }
     };
+    let wallet = LocalSigner::random();
+    let proof = wallet.ownership_proof(None).await.unwrap();
     let full = || {
-        vec![
-            ("x-account", EOA.to_owned()),
-            ("x-signing-message", "0x1234".to_owned()),
-            ("x-signature", eoa_signature()),
-        ]
+        proof
+            .headers()
+            .map(|(name, value)| (name, value.to_owned()))
+            .to_vec()
     };
 
     // Each header is required without createServerWallet.
@@ -111,9 +107,14 @@ async fn server_wallet_and_eoa_modes() {
     );
 
     let eoa = create_eoa(full(), "eoa").await.expect(200);
-    assert_eq!(eoa.body["account"], EOA);
+    let address = wallet.address().to_string();
+    assert_eq!(eoa.body["account"], address.as_str());
     let duplicate = create_eoa(full(), "again").await.expect(409);
-    assert!(duplicate.message().contains(EOA), "{}", duplicate.message());
+    assert!(
+        duplicate.message().contains(&address),
+        "{}",
+        duplicate.message()
+    );
 
     let long_name = "n".repeat(45);
     let reply = fx

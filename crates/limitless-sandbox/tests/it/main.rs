@@ -2,6 +2,7 @@
 //! requests signed by `limitless_auth::Signer`.
 
 mod accounts;
+mod eoa;
 mod hmac;
 mod markets;
 mod orders;
