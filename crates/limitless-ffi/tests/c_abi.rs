@@ -32,8 +32,7 @@ fn program() -> PathBuf {
     PROGRAM
         .get_or_init(|| {
             let libs = library_dir();
-            let out =
-                std::env::temp_dir().join(format!("limitless-ffi-check-{}", std::process::id()));
+            let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("limitless-ffi-check");
             let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
                 .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-o"])
                 .arg(&out)
