@@ -1,13 +1,18 @@
 //! Project automation: `cargo xtask <command>`.
 //!
 //! * `ci` — everything CI checks: formatting, clippy, tests, the demo, docs,
-//!   and the dependency-direction rules between layers.
+//!   the dependency-direction rules between layers, the size of the signing
+//!   crate's tree, `cargo package` of the library crates, and the Python
+//!   bindings' tests.
 //! * `demo` — the SDK's main job against an embedded sandbox, step by step.
 //! * `bench` — the criterion benchmarks.
 
 mod demo;
 
+use std::collections::BTreeSet;
+use std::path::Path;
 use std::process::{Command, ExitCode};
+use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
@@ -53,9 +58,29 @@ type Result<T = ()> = std::result::Result<T, String>;
 const NO_HTTP_CRATES: &[&str] = &["limitless-auth", "limitless-types", "limitless-eip712"];
 /// Dependencies those crates must not pull in (normal edges).
 const FORBIDDEN_IN_NO_HTTP: &[&str] = &["tokio", "hyper", "hyper-util", "reqwest", "http"];
+/// The most crates (itself included) `limitless-auth` may build: FFI and
+/// Python users link it alone, so every one counts in their build.
+const MAX_AUTH_CRATES: usize = 20;
+/// The crates published to crates.io.
+const LIBRARY_CRATES: &[&str] = &[
+    "limitless-auth",
+    "limitless-types",
+    "limitless-transport",
+    "limitless-client",
+    "limitless-sandbox",
+    "limitless-middleware",
+    "limitless-ffi",
+];
+/// The PyO3 crate, outside the workspace and built by maturin.
+const PYTHON_CRATE: &str = "crates/limitless-python";
 
 fn ci() -> Result {
     step("format", cargo(&["fmt", "--all", "--", "--check"]))?;
+    let python_manifest = format!("{PYTHON_CRATE}/Cargo.toml");
+    step(
+        "format (python bindings)",
+        cargo(&["fmt", "--manifest-path", &python_manifest, "--", "--check"]),
+    )?;
     step(
         "clippy",
         cargo(&[
@@ -75,6 +100,9 @@ fn ci() -> Result {
     docs.env("RUSTDOCFLAGS", "-D warnings");
     step("docs", docs)?;
     dependency_direction()?;
+    auth_tree_size()?;
+    timed("package", package)?;
+    timed("python bindings", python)?;
     println!("xtask ci: all checks passed");
     Ok(())
 }
@@ -112,6 +140,127 @@ fn dependency_direction() -> Result {
     Ok(())
 }
 
+/// `limitless-auth`'s normal tree stays small (see [`MAX_AUTH_CRATES`]).
+fn auth_tree_size() -> Result {
+    println!("==> limitless-auth tree size");
+    let output = cargo(&[
+        "tree",
+        "-p",
+        "limitless-auth",
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+    ])
+    .output()
+    .map_err(|e| format!("cannot run cargo tree: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo tree -p limitless-auth failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    // A crate seen again is printed with "(*)"; name and version identify it.
+    let crates: BTreeSet<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            Some(format!("{} {}", words.next()?, words.next()?))
+        })
+        .collect();
+    if crates.len() > MAX_AUTH_CRATES {
+        return Err(format!(
+            "limitless-auth builds {} crates, more than {MAX_AUTH_CRATES}: {crates:?}",
+            crates.len()
+        ));
+    }
+    println!(
+        "    ok: {} crates (at most {MAX_AUTH_CRATES})",
+        crates.len()
+    );
+    Ok(())
+}
+
+/// Every library crate packages and its packaged sources build, with
+/// unpublished workspace dependencies resolved from the other packages.
+fn package() -> Result {
+    let mut command = cargo(&["package", "--locked"]);
+    for krate in LIBRARY_CRATES {
+        command.args(["-p", krate]);
+    }
+    step("package", command)
+}
+
+/// Clippy on the PyO3 crate, then a virtualenv under `target/` with maturin
+/// and pytest from PyPI, the extension built into it, and its tests.
+fn python() -> Result {
+    let manifest = format!("{PYTHON_CRATE}/Cargo.toml");
+    step(
+        "clippy (python bindings)",
+        cargo(&[
+            "clippy",
+            "--manifest-path",
+            &manifest,
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    let root = std::env::current_dir().map_err(|e| format!("no working directory: {e}"))?;
+    let venv = root.join("target/python-venv");
+    let bin = venv.join("bin");
+    if !bin.join("python").exists() {
+        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        run(
+            "python venv",
+            Command::new(python).args(["-m", "venv"]).arg(&venv),
+        )?;
+    }
+    run(
+        "pip install maturin pytest",
+        Command::new(bin.join("python")).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "maturin>=1.8,<2",
+            "pytest",
+        ]),
+    )?;
+    let path = std::env::join_paths(
+        std::iter::once(bin.clone()).chain(
+            std::env::var_os("PATH")
+                .iter()
+                .flat_map(std::env::split_paths),
+        ),
+    )
+    .map_err(|e| format!("bad PATH: {e}"))?;
+    run(
+        "maturin develop",
+        Command::new(bin.join("maturin"))
+            .args(["develop", "--quiet", "--manifest-path", &manifest])
+            .env("VIRTUAL_ENV", &venv)
+            .env("PATH", &path)
+            .env("CARGO_TARGET_DIR", root.join("target/python")),
+    )?;
+    run(
+        "pytest",
+        Command::new(bin.join("python"))
+            .args(["-m", "pytest", "-q"])
+            .arg(Path::new(PYTHON_CRATE).join("tests")),
+    )
+}
+
+/// Runs `body` and says how long it took.
+fn timed(name: &str, body: fn() -> Result) -> Result {
+    let started = Instant::now();
+    let result = body();
+    println!("    {name}: {:.0} s", started.elapsed().as_secs_f64());
+    result
+}
+
 /// Names of every crate in `krate`'s normal dependency tree, all features on.
 fn normal_dependencies(krate: &str) -> Result<Vec<String>> {
     let output = cargo(&[
@@ -146,10 +295,14 @@ fn cargo(args: &[&str]) -> Command {
 }
 
 fn step(name: &str, mut command: Command) -> Result {
+    run(name, &mut command)
+}
+
+fn run(name: &str, command: &mut Command) -> Result {
     println!("==> {name}");
     let status = command
         .status()
-        .map_err(|e| format!("{name}: cannot start cargo: {e}"))?;
+        .map_err(|e| format!("{name}: cannot start {:?}: {e}", command.get_program()))?;
     if status.success() {
         Ok(())
     } else {

@@ -9,7 +9,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 /// from memory when the value is dropped. `Debug` shows the token id and
 /// redacts the secret; the type is deliberately neither `Serialize` nor
 /// `PartialEq` (comparing secrets is the verifier's job, in constant time).
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone)]
 pub struct HmacCredentials {
     /// The token id, sent as `lmts-api-key`.
     pub token_id: String,
@@ -26,6 +26,23 @@ impl HmacCredentials {
         }
     }
 }
+
+// Written out instead of derived, so the crate builds without the
+// `zeroize_derive` proc macro (and the syn it brings).
+impl Zeroize for HmacCredentials {
+    fn zeroize(&mut self) {
+        self.token_id.zeroize();
+        self.secret.zeroize();
+    }
+}
+
+impl Drop for HmacCredentials {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for HmacCredentials {}
 
 impl fmt::Debug for HmacCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,14 +1,9 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use time::format_description::FormatItem;
-use time::macros::format_description;
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use crate::AuthError;
-
-const FORMAT: &[FormatItem<'static>] =
-    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
 
 /// Length of a formatted timestamp, e.g. `2026-03-23T12:34:56.789Z`.
 const LEN: usize = 24;
@@ -47,13 +42,7 @@ impl Timestamp {
         if !(0..=9999).contains(&datetime.year()) {
             return Err(AuthError::TimestampOutOfRange);
         }
-        let mut text = [0u8; LEN];
-        let written = datetime
-            .format_into(&mut &mut text[..], FORMAT)
-            .map_err(|_| AuthError::TimestampOutOfRange)?;
-        if written != LEN {
-            return Err(AuthError::TimestampOutOfRange);
-        }
+        let text = format(&datetime);
         let at = if millis >= 0 {
             UNIX_EPOCH + Duration::from_millis(millis.unsigned_abs())
         } else {
@@ -68,9 +57,7 @@ impl Timestamp {
             .as_bytes()
             .try_into()
             .map_err(|_| AuthError::MalformedTimestamp)?;
-        let datetime = PrimitiveDateTime::parse(text, FORMAT)
-            .map_err(|_| AuthError::MalformedTimestamp)?
-            .assume_utc();
+        let datetime = parse(&bytes).ok_or(AuthError::MalformedTimestamp)?;
         Ok(Self {
             text: bytes,
             at: datetime.into(),
@@ -93,6 +80,68 @@ impl Timestamp {
     pub fn to_system_time(&self) -> SystemTime {
         self.at
     }
+}
+
+// The wire form is fixed-width, so it is written and read by hand; `time`
+// does the calendar arithmetic and checks (leap years, day of month).
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` for a year in `0..=9999`.
+fn format(at: &OffsetDateTime) -> [u8; LEN] {
+    let mut text = *b"0000-00-00T00:00:00.000Z";
+    // The caller checked the year range, so it is never negative here.
+    let year = u16::try_from(at.year()).unwrap_or_default();
+    put_digits(&mut text[0..4], u32::from(year));
+    put_digits(&mut text[5..7], u32::from(u8::from(at.month())));
+    put_digits(&mut text[8..10], u32::from(at.day()));
+    put_digits(&mut text[11..13], u32::from(at.hour()));
+    put_digits(&mut text[14..16], u32::from(at.minute()));
+    put_digits(&mut text[17..19], u32::from(at.second()));
+    put_digits(&mut text[20..23], u32::from(at.millisecond()));
+    text
+}
+
+/// Writes `value` as decimal digits filling `out`, zero-padded.
+fn put_digits(out: &mut [u8], mut value: u32) {
+    for slot in out.iter_mut().rev() {
+        // `value % 10` is a single digit.
+        *slot = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+}
+
+/// Reads the exact wire form; `None` for anything else, including dates
+/// that do not exist (February 30th) and out-of-range fields.
+fn parse(text: &[u8; LEN]) -> Option<OffsetDateTime> {
+    let separators = [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (19, b'.'),
+        (23, b'Z'),
+    ];
+    if separators.iter().any(|&(at, byte)| text[at] != byte) {
+        return None;
+    }
+    let year = i32::try_from(digits(&text[0..4])?).ok()?;
+    let month = Month::try_from(u8::try_from(digits(&text[5..7])?).ok()?).ok()?;
+    let day = u8::try_from(digits(&text[8..10])?).ok()?;
+    let hour = u8::try_from(digits(&text[11..13])?).ok()?;
+    let minute = u8::try_from(digits(&text[14..16])?).ok()?;
+    let second = u8::try_from(digits(&text[17..19])?).ok()?;
+    let milli = u16::try_from(digits(&text[20..23])?).ok()?;
+    let date = Date::from_calendar_date(year, month, day).ok()?;
+    let time = Time::from_hms_milli(hour, minute, second, milli).ok()?;
+    Some(PrimitiveDateTime::new(date, time).assume_utc())
+}
+
+/// The value of a run of ASCII digits; `None` if any byte is not a digit.
+fn digits(text: &[u8]) -> Option<u32> {
+    text.iter().try_fold(0u32, |value, &byte| {
+        byte.is_ascii_digit()
+            .then(|| value * 10 + u32::from(byte - b'0'))
+    })
 }
 
 impl fmt::Display for Timestamp {

@@ -14,7 +14,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use crate::config::{Config, DEFAULT_MAX_RESPONSE_BYTES};
-use crate::error::{ResponseTooLarge, chain_has_io_timeout, check_sendable};
+use crate::error::{ConfigError, ResponseTooLarge, chain_has_io_timeout, check_sendable};
 use crate::{Transport, TransportError, TransportErrorKind};
 
 type HyperClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
@@ -118,7 +118,12 @@ impl HyperTransportBuilder {
 
         let provider = rustls::crypto::CryptoProvider::get_default()
             .cloned()
-            .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
+            .or_else(feature_provider)
+            .ok_or_else(|| {
+                TransportError::not_sent(ConfigError(
+                    "no rustls crypto provider: enable the rustls-aws-lc-rs or rustls-ring feature, or install one with CryptoProvider::install_default".into(),
+                ))
+            })?;
         let https = HttpsConnectorBuilder::new()
             .with_provider_and_webpki_roots(provider)
             .map_err(TransportError::not_sent)?
@@ -138,6 +143,16 @@ impl HyperTransportBuilder {
             max_response_bytes: config.max_response_bytes,
         })
     }
+}
+
+/// The provider the enabled TLS feature names; aws-lc-rs when both are on.
+fn feature_provider() -> Option<Arc<rustls::crypto::CryptoProvider>> {
+    #[cfg(feature = "rustls-aws-lc-rs")]
+    return Some(Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
+    #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc-rs")))]
+    return Some(Arc::new(rustls::crypto::ring::default_provider()));
+    #[cfg(not(any(feature = "rustls-aws-lc-rs", feature = "rustls-ring")))]
+    None
 }
 
 #[async_trait]

@@ -102,6 +102,13 @@ impl ReqwestTransportBuilder {
     pub fn build(self) -> Result<ReqwestTransport, TransportError> {
         let config = self.config;
         config.validate()?;
+        // reqwest without its own provider panics unless one is installed;
+        // an application's own choice, installed earlier, wins.
+        #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc-rs")))]
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            // Losing a race with another installer is fine: one is set.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout())
