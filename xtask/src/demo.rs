@@ -8,6 +8,7 @@ use limitless_client::{
     EoaOwnershipProof, HmacCredentials, OrderBook, SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING,
     SCOPE_TRADING, Side,
 };
+use limitless_eip712::{LocalSigner, OrderSignerExt};
 use limitless_sandbox::Sandbox;
 
 /// Runs the demo on a fresh single-threaded runtime.
@@ -107,11 +108,10 @@ async fn flow() -> DemoResult {
         "bob (server wallet)",
         format!("profile {} at {}", bob.profile_id, bob.account),
     );
-    let proof = EoaOwnershipProof {
-        account: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed".to_string(),
-        signing_message: "0x57656c636f6d6520746f204c696d69746c657373".to_string(),
-        signature: format!("0x{}1b", "ab".repeat(64)),
-    };
+    // Carol holds her own key: she proves it by signing the ownership
+    // message (EIP-191), which the sandbox recovers and checks.
+    let carol_key = LocalSigner::random();
+    let proof: EoaOwnershipProof = carol_key.ownership_proof(None).await?;
     let carol = scoped
         .partner_accounts
         .create_account(&CreatePartnerAccountInput::eoa("carol"), Some(&proof))

@@ -131,6 +131,17 @@ pub enum Error {
         source: limitless_auth::AuthError,
     },
 
+    /// A wait for a state (a sub-account's allowances ready) ran past its
+    /// deadline. Nothing is wrong with the request; the state may still
+    /// come.
+    #[error("{operation}: not done within {} ms", waited.as_millis())]
+    DeadlineExceeded {
+        /// What was waited for, e.g. `wait_until_ready`.
+        operation: &'static str,
+        /// How long it waited.
+        waited: Duration,
+    },
+
     /// The client broke one of its own rules: a defect to report, never the
     /// caller's fault. Nothing was sent.
     #[error("internal error in limitless-client ({message}); please report it")]
@@ -405,7 +416,8 @@ impl Error {
             | Self::Config { .. }
             | Self::Credentials { .. }
             | Self::Signing { .. }
-            | Self::Internal { .. } => Failure::Local,
+            | Self::Internal { .. }
+            | Self::DeadlineExceeded { .. } => Failure::Local,
         }
     }
 
@@ -533,14 +545,24 @@ pub struct SentOrder {
     pub salt: u64,
     /// The client order id given to a cancel-replace, if any.
     pub client_order_id: Option<String>,
+    /// The sub-account the order was placed for (`ownerId`).
+    pub owner_id: i64,
 }
 
 impl SentOrder {
-    pub(crate) fn new(market_slug: &str, salt: u64, client_order_id: Option<&str>) -> Self {
+    /// An order to look for: on `market_slug`, with `salt`, owned by the
+    /// sub-account `owner_id`.
+    pub fn new(
+        market_slug: impl Into<String>,
+        salt: u64,
+        client_order_id: Option<&str>,
+        owner_id: i64,
+    ) -> Self {
         Self {
-            market_slug: market_slug.to_owned(),
+            market_slug: market_slug.into(),
             salt,
             client_order_id: client_order_id.map(str::to_owned),
+            owner_id,
         }
     }
 }

@@ -82,8 +82,10 @@ mod error;
 mod escape;
 mod http_client;
 mod markets;
+mod onboarding;
 pub mod ops;
 mod orders;
+mod pager;
 mod partner_accounts;
 mod retry;
 mod server_wallets;
@@ -104,14 +106,17 @@ pub use error::{
 pub use escape::RequestBuilder;
 pub use http_client::HttpClient;
 pub use ops::{AuthRequirement, Operation};
+pub use pager::Pager;
 pub use retry::{Attempt, NoRetry, RetryConfig, RetryDecision, RetryPolicy};
 
 // The services and their parameters.
 pub use api_tokens::ApiTokenService;
 pub use markets::MarketService;
+pub use onboarding::WaitForAllowances;
 pub use orders::params::{
     CreateDelegatedOrderParams, DelegatedCancelReplaceParams, FokOrder, LimitOrder,
 };
+pub use orders::reconcile::{OrderOutcome, Reconciliation};
 pub use orders::service::DelegatedOrderService;
 pub use partner_accounts::PartnerAccountService;
 pub use server_wallets::ServerWalletService;

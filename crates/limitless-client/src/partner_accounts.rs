@@ -7,7 +7,9 @@ use limitless_types::partner_accounts::{
     WithdrawalAddress,
 };
 
-use crate::{Call, HttpClient, ops};
+use crate::onboarding::{WaitForAllowances, wait_until_ready};
+use crate::pager::{Fetched, Pager, Position};
+use crate::{Call, Error, HttpClient, ops};
 
 /// Sub-accounts managed by the partner (`client.partner_accounts`). Each
 /// method sends the operation of the same name in
@@ -45,6 +47,41 @@ impl PartnerAccountService {
         self.http.call(ops::partner_accounts::list_accounts(params))
     }
 
+    /// Every sub-account, page after page (`GET /profiles/partner-accounts`),
+    /// as a [`Pager`]. `params` filters by address and sets the page size
+    /// (default and at most 25) and the first page (default 1). Requires
+    /// HMAC credentials.
+    pub fn accounts(&self, params: &ListPartnerAccountsParams) -> Pager<PartnerAccountSummary> {
+        if let Err(error) = ops::partner_accounts::list_accounts(params) {
+            return Pager::fail(error);
+        }
+        let base = params.clone();
+        let limit = base
+            .limit
+            .unwrap_or(limitless_types::limits::MAX_PAGE_LIMIT);
+        let first = Position::Page(base.page.unwrap_or(1));
+        Pager::new(
+            self.http.clone(),
+            first,
+            Box::new(move |http, position| {
+                let page = match position {
+                    Position::Page(page) => page,
+                    Position::Cursor(_) => 1,
+                };
+                let params = ListPartnerAccountsParams {
+                    limit: Some(limit),
+                    page: Some(page),
+                    ..base.clone()
+                };
+                http.call(ops::partner_accounts::list_accounts(&params))
+                    .map(move |answer| Fetched {
+                        next: answer.has_more.then(|| Position::Page(page + 1)),
+                        items: answer.data,
+                    })
+            }),
+        )
+    }
+
     /// Finds the sub-account whose wallet address is `account` (compared
     /// case-insensitively), via `GET /profiles/partner-accounts?account=…`.
     /// `None` when the partner has no such sub-account. Requires HMAC
@@ -67,6 +104,24 @@ impl PartnerAccountService {
     pub fn retry_allowances(&self, profile_id: i64) -> Call<AllowancesResponse> {
         self.http
             .call(ops::partner_accounts::retry_allowances(profile_id))
+    }
+
+    /// Waits until a new sub-account's trading allowances are ready: checks
+    /// them, submits the missing or failed ones again once, then polls with
+    /// backoff until they are confirmed, reporting each change of the
+    /// counts through [`WaitForAllowances::on_change`] and `tracing`.
+    /// Requires HMAC credentials.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DeadlineExceeded`] when they are not ready by the
+    /// deadline; any error of the checks or the retry.
+    pub async fn wait_until_ready(
+        &self,
+        profile_id: i64,
+        wait: &WaitForAllowances,
+    ) -> Result<AllowancesResponse, Error> {
+        wait_until_ready(&self.http, profile_id, wait).await
     }
 
     /// `POST /portfolio/withdrawal-addresses`: allow-lists a withdrawal

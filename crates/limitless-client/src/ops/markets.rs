@@ -2,6 +2,8 @@
 
 use limitless_types::limits::MAX_PAGE_LIMIT;
 use limitless_types::markets::{ActiveMarketsPage, ActiveMarketsParams, Market, OrderBook};
+use limitless_types::orders::Order;
+use limitless_types::validate::validate_on_behalf_of;
 
 use super::{Auth, Operation, RequestSpec, encode_segment};
 use crate::call::{ApiResponse, RawResponse};
@@ -47,6 +49,25 @@ pub fn get_active_markets(
         page_limit(params.limit)?;
         page_number(params.page)?;
         spec = spec.query(params.query_pairs());
+    }
+    Ok(spec.decode())
+}
+
+/// `GET /markets/{slug}/user-orders[?onBehalfOf=]`: the caller's orders on
+/// a market (a sub-account's with `on_behalf_of`). Needs credentials.
+pub fn get_user_orders(
+    slug: &str,
+    on_behalf_of: Option<i64>,
+) -> Result<Operation<Vec<Order>>, Error> {
+    let slug = non_blank("market_slug", slug, "pass the market's slug")?;
+    let path = format!(
+        "/markets/{}/user-orders",
+        encode_segment("market_slug", slug)?
+    );
+    let mut spec = RequestSpec::get("get_user_orders", path, Auth::Credentials);
+    if let Some(id) = on_behalf_of {
+        validate_on_behalf_of(id)?;
+        spec = spec.query([("onBehalfOf", id.to_string())]);
     }
     Ok(spec.decode())
 }

@@ -48,7 +48,7 @@ pub(crate) fn create_prepared(
     now: SystemTime,
 ) -> Result<Operation<OrderResponse>, Error> {
     let body = prepared.create_request(prepared.finish(collateral_fee, now)?);
-    let sent = SentOrder::new(&body.market_slug, body.order.salt, None);
+    let sent = SentOrder::new(&body.market_slug, body.order.salt, None, body.owner_id);
     Ok(
         RequestSpec::post("create_order", "/orders", Auth::Credentials)
             .orders(vec![sent])

@@ -5,4 +5,5 @@
 
 pub(crate) mod params;
 pub(crate) mod prepare;
+pub(crate) mod reconcile;
 pub(crate) mod service;

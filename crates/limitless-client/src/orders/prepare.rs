@@ -369,5 +369,6 @@ pub(crate) fn sent_replacement(request: &CancelReplaceRequest) -> SentOrder {
         &replacement.market_slug,
         replacement.order.salt,
         replacement.client_order_id.as_deref(),
+        replacement.owner_id,
     )
 }

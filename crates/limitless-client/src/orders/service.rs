@@ -6,7 +6,9 @@ use std::time::SystemTime;
 use limitless_types::orders::{CancelReplaceBatchResponse, CancelReplaceResult, OrderResponse};
 
 use super::prepare::{PreparedCancelReplace, PreparedOrder};
+use super::reconcile::{Reconciliation, reconcile};
 use crate::call::Resolver;
+use crate::error::SentOrder;
 use crate::ops::{self, Auth, Operation};
 use crate::{Call, CreateDelegatedOrderParams, DelegatedCancelReplaceParams, Error, HttpClient};
 
@@ -94,6 +96,37 @@ impl DelegatedOrderService {
             ops::orders::prepare_batch(operations),
             replace_batch,
         )
+    }
+
+    /// What became of orders whose outcome is unknown: for each, whether it
+    /// was placed (with the order), not placed, or is still unknown (the
+    /// lookup failed). It looks the orders up among their sub-accounts'
+    /// orders on their markets (`GET /markets/{slug}/user-orders`, by
+    /// salt); it never sends an order.
+    ///
+    /// ```no_run
+    /// use limitless_client::{Client, CreateDelegatedOrderParams, Error, OrderResponse};
+    ///
+    /// # async fn demo(client: &Client, order: CreateDelegatedOrderParams) -> Result<(), Error> {
+    /// // Fix the salt, so the order can be found and sent again unchanged.
+    /// let order = order.salt(1_770_000_000_000_001);
+    /// let placed: Option<OrderResponse> = match client.delegated_orders.create_order(&order).await {
+    ///     Ok(placed) => Some(placed),
+    ///     Err(error) if error.is_outcome_unknown() => {
+    ///         let found = client.delegated_orders.reconcile(error.sent_orders()).await;
+    ///         if found[0].is_not_placed() {
+    ///             // Known not placed: the very same order (same salt) is safe to send.
+    ///             Some(client.delegated_orders.create_order(&order).await?)
+    ///         } else {
+    ///             None // placed (found[0].placed()), or still unknown: look again later
+    ///         }
+    ///     }
+    ///     Err(error) => return Err(error),
+    /// };
+    /// # let _ = placed; Ok(()) }
+    /// ```
+    pub async fn reconcile(&self, orders: &[SentOrder]) -> Vec<Reconciliation> {
+        reconcile(&self.http, orders).await
     }
 
     /// A call checked now (expirations against the client's clock

@@ -1,0 +1,1 @@
+//! Empty: the comparison is the `official` benchmark (`benches/official.rs`).
