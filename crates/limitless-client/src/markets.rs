@@ -49,10 +49,7 @@ impl MarketService {
             self.http.clone(),
             first,
             Box::new(move |http, position| {
-                let page = match position {
-                    Position::Page(page) => page,
-                    Position::Cursor(_) => 1,
-                };
+                let Position::Page(page) = position;
                 let params = ActiveMarketsParams {
                     limit: Some(limit),
                     page: Some(page),

@@ -28,8 +28,11 @@ pub struct WaitForAllowances {
     deadline: Duration,
     first_poll: Duration,
     max_poll: Duration,
-    on_change: Option<Arc<dyn Fn(&AllowancesResponse) + Send + Sync>>,
+    on_change: Option<ChangeHook>,
 }
+
+/// What [`WaitForAllowances::on_change`] calls.
+type ChangeHook = Arc<dyn Fn(&AllowancesResponse) + Send + Sync>;
 
 impl fmt::Debug for WaitForAllowances {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -64,10 +64,7 @@ impl PartnerAccountService {
             self.http.clone(),
             first,
             Box::new(move |http, position| {
-                let page = match position {
-                    Position::Page(page) => page,
-                    Position::Cursor(_) => 1,
-                };
+                let Position::Page(page) = position;
                 let params = ListPartnerAccountsParams {
                     limit: Some(limit),
                     page: Some(page),

@@ -2,6 +2,7 @@
 //! them up, never by sending them again.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::sync::Arc;
 
 use limitless_types::orders::Order;
@@ -50,19 +51,22 @@ impl Reconciliation {
     }
 }
 
+/// An owner's orders on a market, or why they could not be read.
+type Listed = Result<Vec<Order>, Arc<Error>>;
+
 /// Looks each order up among its owner's orders on its market
 /// (`GET /markets/{slug}/user-orders?onBehalfOf=`, one read per market and
 /// owner) and matches it by salt, which is unique per sub-account.
 pub(crate) async fn reconcile(http: &HttpClient, orders: &[SentOrder]) -> Vec<Reconciliation> {
-    let mut listed: BTreeMap<(&str, i64), Result<Vec<Order>, Arc<Error>>> = BTreeMap::new();
+    let mut listed: BTreeMap<(&str, i64), Listed> = BTreeMap::new();
     for order in orders {
         let key = (order.market_slug.as_str(), order.owner_id);
-        if !listed.contains_key(&key) {
+        if let Entry::Vacant(slot) = listed.entry(key) {
             let found = http
                 .call(ops::markets::get_user_orders(key.0, Some(key.1)))
                 .await
                 .map_err(Arc::new);
-            listed.insert(key, found);
+            slot.insert(found);
         }
     }
     orders

@@ -15,6 +15,7 @@ mod markets;
 mod operations;
 mod order_validation;
 mod partner_accounts;
+mod reads;
 mod retries;
 mod retry_policy;
 mod rotation;
