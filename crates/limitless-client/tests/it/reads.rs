@@ -270,10 +270,8 @@ async fn waiting_for_allowances_stops_at_the_deadline() {
         "no poll after the deadline"
     );
     let polls = mock.requests().len();
-    assert!(
-        (5..=11).contains(&polls),
-        "{polls} polls in 10 s of 1 to 2 s waits"
-    );
+    // Waits of 1 s doubling to 2 s, each with up to as much jitter again.
+    assert!((3..=11).contains(&polls), "{polls} polls in 10 s");
     assert!(
         sent(&mock).iter().all(|r| r.starts_with("GET ")),
         "nothing to retry: nothing missing"
