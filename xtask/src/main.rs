@@ -65,6 +65,7 @@ const MAX_AUTH_CRATES: usize = 20;
 const LIBRARY_CRATES: &[&str] = &[
     "limitless-auth",
     "limitless-types",
+    "limitless-eip712",
     "limitless-transport",
     "limitless-client",
     "limitless-sandbox",
