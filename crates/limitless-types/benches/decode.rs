@@ -29,7 +29,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
-use limitless_types::{Order, OrderBook, Side};
+use limitless_types::{MicroShares, OrderBook, Side, UserOrders};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -83,7 +83,8 @@ fn user_orders_json(count: usize) -> String {
 }
 
 /// An order book with `levels` price levels, half bids and half asks, with
-/// prices and sizes as JSON numbers.
+/// prices and sizes as JSON numbers (sizes in micro-shares, as the API
+/// sends them).
 fn order_book_json(levels: usize) -> String {
     let side = |json: &mut String, name: &str, base: usize, down: bool| {
         write!(json, r#""{name}":["#).unwrap();
@@ -94,7 +95,7 @@ fn order_book_json(levels: usize) -> String {
             let tick = if down { base - i } else { base + i };
             write!(
                 json,
-                r#"{{"price":0.{tick:03},"size":{}.{},"side":"{}"}}"#,
+                r#"{{"price":0.{tick:03},"size":{}{}00000,"side":"{}"}}"#,
                 100 + i * 37,
                 i % 10,
                 if down { "BUY" } else { "SELL" }
@@ -111,15 +112,16 @@ fn order_book_json(levels: usize) -> String {
     json
 }
 
-/// `Order` without the SDK's lenient field handling.
+/// `Order` without the SDK's tolerant field handling: the same Rust types,
+/// each read by its own plain `Deserialize`.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[allow(dead_code)]
 struct PlainUserOrder {
     id: String,
     created_at: Option<String>,
-    maker_amount: u64,
-    taker_amount: u64,
+    maker_amount: Option<u64>,
+    taker_amount: Option<u64>,
     expiration: Option<String>,
     signature_type: Option<u8>,
     salt: Option<u64>,
@@ -127,7 +129,7 @@ struct PlainUserOrder {
     signer: Option<String>,
     taker: Option<String>,
     token_id: String,
-    side: Side,
+    side: Option<Side>,
     fee_rate_bps: Option<u32>,
     nonce: Option<u64>,
     signature: Option<String>,
@@ -157,7 +159,7 @@ struct PlainOrderBook {
 #[allow(dead_code)]
 struct PlainLevel {
     price: Decimal,
-    size: Decimal,
+    size: u64,
     side: String,
 }
 
@@ -166,13 +168,13 @@ fn decode(c: &mut Criterion) {
     let book = order_book_json(500);
 
     // The fixtures decode, and to what they say.
-    let decoded: Vec<Order> = serde_json::from_str(&orders).unwrap();
-    assert_eq!(decoded.len(), 100);
-    assert_eq!(decoded[42].price, Some(Decimal::new(142, 3)));
+    let decoded: UserOrders = serde_json::from_str(&orders).unwrap();
+    assert_eq!(decoded.orders.len(), 100);
+    assert_eq!(decoded.orders[42].price, Some(Decimal::new(142, 3)));
     let decoded: OrderBook = serde_json::from_str(&book).unwrap();
     assert_eq!(decoded.bids.len() + decoded.asks.len(), 500);
     assert_eq!(decoded.asks[0].price, Decimal::new(500, 3));
-    assert_eq!(decoded.bids[1].size, Decimal::new(1371, 1));
+    assert_eq!(decoded.bids[1].size, MicroShares::from_micro(137_100_000));
     let plain: PlainOrderBook = serde_json::from_str(&book).unwrap();
     assert_eq!(plain.asks[0].price, decoded.asks[0].price);
 
@@ -185,7 +187,7 @@ fn decode(c: &mut Criterion) {
         b.iter(|| serde_json::from_str::<Vec<PlainUserOrder>>(black_box(json)).unwrap())
     });
     group.bench_with_input(BenchmarkId::new("sdk", 100), &orders, |b, json| {
-        b.iter(|| serde_json::from_str::<Vec<Order>>(black_box(json)).unwrap())
+        b.iter(|| serde_json::from_str::<UserOrders>(black_box(json)).unwrap())
     });
     group.finish();
 
@@ -253,7 +255,7 @@ fn interleaved_minimum() {
                 black_box(serde_json::from_str::<Vec<PlainUserOrder>>(black_box(&orders)).unwrap());
             },
             &|| {
-                black_box(serde_json::from_str::<Vec<Order>>(black_box(&orders)).unwrap());
+                black_box(serde_json::from_str::<UserOrders>(black_box(&orders)).unwrap());
             },
         ]),
     );
