@@ -3,6 +3,7 @@
 
 mod amounts_props;
 mod decimals;
+mod fixtures;
 mod hostile;
 mod requests;
 mod responses;

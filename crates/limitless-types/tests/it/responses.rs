@@ -573,3 +573,65 @@ fn sandbox_built_responses_round_trip() {
     );
     assert_eq!(decode::<OrderBook>(&json), book);
 }
+
+#[test]
+fn fields_no_operation_needs_never_fail_a_market() {
+    // `rewardsEpoch` as a word, `c` as an object, `prices` with a null,
+    // `collateralToken` as a string, `venue.feeModuleType` unknown.
+    let json = r#"{"id":9,"slug":"m","settings":{"rewardsEpoch":"daily","c":{"x":1},"maxSpread":"0.035","minSize":[1]},
+        "prices":[0.5,null],"collateralToken":"USDC","expired":"no",
+        "venue":{"exchange":"0xex","adapter":null,"feeModuleType":"PER_SHARE_V2","feeModule":7}}"#;
+    let market: Market = serde_json::from_str(json).unwrap();
+    let settings = market.settings.as_ref().unwrap();
+    assert_eq!(
+        settings.rewards_epoch.as_ref().map(Loose::as_str),
+        Some("daily")
+    );
+    assert_eq!(settings.c, None);
+    assert_eq!(
+        settings.max_spread.as_ref().and_then(Loose::to_decimal),
+        Some(d("0.035"))
+    );
+    assert_eq!(settings.min_size, None);
+    assert!(
+        market.prices.is_empty(),
+        "a positional list is all or nothing"
+    );
+    assert_eq!(market.collateral_token, None);
+    assert_eq!(market.expired, None);
+    let venue = market.venue.as_ref().unwrap();
+    assert_eq!(venue.exchange, "0xex");
+    assert_eq!(venue.fee_module.as_deref(), Some("7"));
+    assert!(!venue.is_collateral_fee());
+    // The venue lookup reads the same answer, and needs only the slug.
+    let lookup: limitless_types::MarketVenue = serde_json::from_str(json).unwrap();
+    assert_eq!(lookup.venue.as_ref(), Some(venue));
+    let bare: limitless_types::MarketVenue = serde_json::from_str(r#"{"slug":"m"}"#).unwrap();
+    assert_eq!(bare.venue, None);
+    let only_exchange: limitless_types::Venue =
+        serde_json::from_str(r#"{"exchange":"0xex"}"#).unwrap();
+    assert_eq!(only_exchange.fee_rate_bps(), 300);
+}
+
+#[test]
+fn essential_fields_still_fail_loudly() {
+    // An order's amounts and a book level's price and size are what an
+    // operation acts on: garbled, they fail the decode instead of reading
+    // as nothing.
+    for bad in [
+        r#"{"id":"o","makerAmount":"1.5","takerAmount":1}"#,
+        r#"{"id":"o","makerAmount":1,"takerAmount":{"v":1}}"#,
+        r#"{"id":{"v":1},"makerAmount":1,"takerAmount":1}"#,
+    ] {
+        assert!(serde_json::from_str::<Order>(bad).is_err(), "{bad}");
+    }
+    for bad in [
+        r#"{"bids":[{"price":"x","size":1}],"asks":[]}"#,
+        r#"{"bids":[{"price":0.5,"size":0.5}],"asks":[]}"#,
+        r#"{"bids":"none","asks":[]}"#,
+    ] {
+        assert!(serde_json::from_str::<OrderBook>(bad).is_err(), "{bad}");
+    }
+    // An envelope is an object, never an array of its fields.
+    assert!(serde_json::from_str::<ActiveMarketsPage>("[[],0]").is_err());
+}
