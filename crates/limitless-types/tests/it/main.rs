@@ -5,5 +5,6 @@ mod amounts_props;
 mod decimals;
 mod fixtures;
 mod hostile;
+mod mutations;
 mod requests;
 mod responses;
