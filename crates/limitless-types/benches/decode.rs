@@ -10,6 +10,10 @@
 //!   the SDK's lenient handling (numbers or strings, `null` lists, exact
 //!   decimals from floats).
 //!
+//! Budget: the SDK's tolerant decoding (soft non-essential fields, exact
+//! decimals, micro-share sizes, the user-orders envelope) should cost at
+//! most 1.25× the plain twin on both documents.
+//!
 //! On a busy machine criterion's means wander by more than the differences
 //! being judged. `DECODE_MIN=1` runs the three decoders of each document
 //! instead as interleaved batches and reports the fastest batch of each and
@@ -213,6 +217,9 @@ criterion_group! {
     targets = decode
 }
 
+/// Most the SDK decoder may cost, relative to the plain twin.
+const BUDGET: f64 = 1.25;
+
 /// Interleaved batches of the three decoders of one document; the fastest
 /// batch of each, per decode.
 fn interleaved_minimum() {
@@ -242,6 +249,11 @@ fn interleaved_minimum() {
             sdk.as_secs_f64() / plain.as_secs_f64(),
             sdk.as_secs_f64() / scan.as_secs_f64(),
         );
+        // Reported, never asserted: a figure from a shared machine.
+        let ratio = sdk.as_secs_f64() / plain.as_secs_f64();
+        if ratio > BUDGET {
+            println!("{label:<20} over the {BUDGET}x budget of tolerant decoding");
+        }
     }
 
     let orders = user_orders_json(100);
