@@ -10,6 +10,10 @@
 //!   the SDK's lenient handling (numbers or strings, `null` lists, exact
 //!   decimals from floats).
 //!
+//! Budget: the SDK's tolerant decoding (soft non-essential fields, exact
+//! decimals, micro-share sizes, the user-orders envelope) should cost at
+//! most 1.25× the plain twin on both documents.
+//!
 //! On a busy machine criterion's means wander by more than the differences
 //! being judged. `DECODE_MIN=1` runs the three decoders of each document
 //! instead as interleaved batches and reports the fastest batch of each and
@@ -29,7 +33,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
-use limitless_types::{Order, OrderBook, Side};
+use limitless_types::{MicroShares, OrderBook, Side, UserOrders};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -83,7 +87,8 @@ fn user_orders_json(count: usize) -> String {
 }
 
 /// An order book with `levels` price levels, half bids and half asks, with
-/// prices and sizes as JSON numbers.
+/// prices and sizes as JSON numbers (sizes in micro-shares, as the API
+/// sends them).
 fn order_book_json(levels: usize) -> String {
     let side = |json: &mut String, name: &str, base: usize, down: bool| {
         write!(json, r#""{name}":["#).unwrap();
@@ -94,7 +99,7 @@ fn order_book_json(levels: usize) -> String {
             let tick = if down { base - i } else { base + i };
             write!(
                 json,
-                r#"{{"price":0.{tick:03},"size":{}.{},"side":"{}"}}"#,
+                r#"{{"price":0.{tick:03},"size":{}{}00000,"side":"{}"}}"#,
                 100 + i * 37,
                 i % 10,
                 if down { "BUY" } else { "SELL" }
@@ -111,15 +116,16 @@ fn order_book_json(levels: usize) -> String {
     json
 }
 
-/// `Order` without the SDK's lenient field handling.
+/// `Order` without the SDK's tolerant field handling: the same Rust types,
+/// each read by its own plain `Deserialize`.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[allow(dead_code)]
 struct PlainUserOrder {
     id: String,
     created_at: Option<String>,
-    maker_amount: u64,
-    taker_amount: u64,
+    maker_amount: Option<u64>,
+    taker_amount: Option<u64>,
     expiration: Option<String>,
     signature_type: Option<u8>,
     salt: Option<u64>,
@@ -127,7 +133,7 @@ struct PlainUserOrder {
     signer: Option<String>,
     taker: Option<String>,
     token_id: String,
-    side: Side,
+    side: Option<Side>,
     fee_rate_bps: Option<u32>,
     nonce: Option<u64>,
     signature: Option<String>,
@@ -157,7 +163,7 @@ struct PlainOrderBook {
 #[allow(dead_code)]
 struct PlainLevel {
     price: Decimal,
-    size: Decimal,
+    size: u64,
     side: String,
 }
 
@@ -166,13 +172,13 @@ fn decode(c: &mut Criterion) {
     let book = order_book_json(500);
 
     // The fixtures decode, and to what they say.
-    let decoded: Vec<Order> = serde_json::from_str(&orders).unwrap();
-    assert_eq!(decoded.len(), 100);
-    assert_eq!(decoded[42].price, Some(Decimal::new(142, 3)));
+    let decoded: UserOrders = serde_json::from_str(&orders).unwrap();
+    assert_eq!(decoded.orders.len(), 100);
+    assert_eq!(decoded.orders[42].price, Some(Decimal::new(142, 3)));
     let decoded: OrderBook = serde_json::from_str(&book).unwrap();
     assert_eq!(decoded.bids.len() + decoded.asks.len(), 500);
     assert_eq!(decoded.asks[0].price, Decimal::new(500, 3));
-    assert_eq!(decoded.bids[1].size, Decimal::new(1371, 1));
+    assert_eq!(decoded.bids[1].size, MicroShares::from_micro(137_100_000));
     let plain: PlainOrderBook = serde_json::from_str(&book).unwrap();
     assert_eq!(plain.asks[0].price, decoded.asks[0].price);
 
@@ -185,7 +191,7 @@ fn decode(c: &mut Criterion) {
         b.iter(|| serde_json::from_str::<Vec<PlainUserOrder>>(black_box(json)).unwrap())
     });
     group.bench_with_input(BenchmarkId::new("sdk", 100), &orders, |b, json| {
-        b.iter(|| serde_json::from_str::<Vec<Order>>(black_box(json)).unwrap())
+        b.iter(|| serde_json::from_str::<UserOrders>(black_box(json)).unwrap())
     });
     group.finish();
 
@@ -210,6 +216,9 @@ criterion_group! {
         .measurement_time(Duration::from_secs(3));
     targets = decode
 }
+
+/// Most the SDK decoder may cost, relative to the plain twin.
+const BUDGET: f64 = 1.25;
 
 /// Interleaved batches of the three decoders of one document; the fastest
 /// batch of each, per decode.
@@ -240,6 +249,11 @@ fn interleaved_minimum() {
             sdk.as_secs_f64() / plain.as_secs_f64(),
             sdk.as_secs_f64() / scan.as_secs_f64(),
         );
+        // Reported, never asserted: a figure from a shared machine.
+        let ratio = sdk.as_secs_f64() / plain.as_secs_f64();
+        if ratio > BUDGET {
+            println!("{label:<20} over the {BUDGET}x budget of tolerant decoding");
+        }
     }
 
     let orders = user_orders_json(100);
@@ -253,7 +267,7 @@ fn interleaved_minimum() {
                 black_box(serde_json::from_str::<Vec<PlainUserOrder>>(black_box(&orders)).unwrap());
             },
             &|| {
-                black_box(serde_json::from_str::<Vec<Order>>(black_box(&orders)).unwrap());
+                black_box(serde_json::from_str::<UserOrders>(black_box(&orders)).unwrap());
             },
         ]),
     );

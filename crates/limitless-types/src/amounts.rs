@@ -154,6 +154,14 @@ pub enum AmountError {
         /// The rejected value.
         value: Decimal,
     },
+    /// Negative where zero or more is needed.
+    #[error("{field} must not be negative, got {value}")]
+    Negative {
+        /// `size`.
+        field: &'static str,
+        /// The rejected value.
+        value: Decimal,
+    },
     /// Price outside (0, 1].
     #[error("price must be greater than 0 and at most 1, got {price}")]
     PriceOutOfRange {
@@ -227,12 +235,134 @@ impl AmountError {
         match self {
             Self::NotANumber { .. } | Self::NotFinite { .. } => None,
             Self::NotPositive { field, .. }
+            | Self::Negative { field, .. }
             | Self::TooManyDecimals { field, .. }
             | Self::Overflow { field, .. } => Some(field),
             Self::PriceOutOfRange { .. } | Self::PriceOffTick { .. } => Some("price"),
             Self::SizeOffStep { .. } => Some("size"),
             Self::InvalidTick { .. } => Some("tick"),
         }
+    }
+}
+
+/// A quantity of outcome shares in micro-shares (shares × 1e6), as order
+/// book levels carry it (`size` of `GET /markets/{slug}/orderbook` and of
+/// the socket's `orderbookUpdate`: `10` shares arrive as `10000000`).
+///
+/// The unit is in the type so a size cannot be read as whole shares by
+/// mistake; [`to_shares`](Self::to_shares) converts exactly.
+///
+/// On the wire a JSON integer; decoding also accepts an integer string
+/// (`"12360330000"`) and a whole-number float that an `f64` holds exactly.
+/// A fractional, negative or out-of-range value is refused.
+///
+/// ```
+/// use limitless_types::{Decimal, MicroShares};
+///
+/// let size: MicroShares = serde_json::from_str("550000000").unwrap();
+/// assert_eq!(size.as_micro(), 550_000_000);
+/// assert_eq!(size.to_shares(), Decimal::new(550, 0));
+/// assert_eq!(MicroShares::from_shares(Decimal::new(1_5, 1)).unwrap().as_micro(), 1_500_000);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MicroShares(u64);
+
+impl MicroShares {
+    /// Zero shares.
+    pub const ZERO: Self = Self(0);
+
+    /// From a count of micro-shares.
+    #[must_use]
+    pub const fn from_micro(micro: u64) -> Self {
+        Self(micro)
+    }
+
+    /// The count of micro-shares, as on the wire.
+    #[must_use]
+    pub const fn as_micro(self) -> u64 {
+        self.0
+    }
+
+    /// The size in shares, exactly (`1500000` → `1.5`).
+    #[must_use]
+    pub fn to_shares(self) -> Decimal {
+        Decimal::from_i128_with_scale(i128::from(self.0), MAX_AMOUNT_DECIMALS).normalize()
+    }
+
+    /// The micro-shares of a size in shares, exactly.
+    ///
+    /// # Errors
+    ///
+    /// [`AmountError::Negative`] for a negative size,
+    /// [`AmountError::TooManyDecimals`] for more than 6 decimal places (never
+    /// rounded), [`AmountError::Overflow`] beyond `u64::MAX` micro-shares.
+    pub fn from_shares(shares: Decimal) -> Result<Self, AmountError> {
+        const FIELD: &str = "size";
+        if shares.is_sign_negative() && !shares.is_zero() {
+            return Err(AmountError::Negative {
+                field: FIELD,
+                value: shares,
+            });
+        }
+        let micro = shares * MICRO;
+        if !micro.fract().is_zero() {
+            let lower = (micro.floor() / MICRO).normalize();
+            return Err(AmountError::TooManyDecimals {
+                field: FIELD,
+                value: shares,
+                lower: Some(lower),
+                upper: (lower + ONE_MICRO).normalize(),
+            });
+        }
+        micro
+            .to_u64()
+            .map(Self)
+            .ok_or_else(|| AmountError::Overflow {
+                field: FIELD,
+                value: shares,
+                max: Self(u64::MAX).to_shares(),
+            })
+    }
+}
+
+impl fmt::Display for MicroShares {
+    /// The count of micro-shares (the wire value).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl From<MicroShares> for u64 {
+    fn from(size: MicroShares) -> Self {
+        size.0
+    }
+}
+
+impl crate::serde_util::Lenient for MicroShares {
+    const EXPECTING: &'static str = "a whole number of micro-shares, as an integer or a string";
+    fn from_u64(v: u64) -> Option<Self> {
+        Some(Self(v))
+    }
+    fn from_i64(v: i64) -> Option<Self> {
+        u64::try_from(v).ok().map(Self)
+    }
+    fn from_f64(v: f64) -> Option<Self> {
+        <u64 as crate::serde_util::Lenient>::from_f64(v).map(Self)
+    }
+    fn from_text(v: &str) -> Option<Self> {
+        v.trim().parse().ok().map(Self)
+    }
+}
+
+impl serde::Serialize for MicroShares {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MicroShares {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::serde_util::lenient(d)
     }
 }
 

@@ -47,33 +47,42 @@ pub mod api_tokens;
 pub mod common;
 pub mod error;
 pub mod limits;
+pub mod market_pages;
 pub mod markets;
 pub mod orders;
 pub mod partner_accounts;
+pub mod portfolio;
 pub mod scope;
 pub mod server_wallets;
 pub mod validate;
+pub mod ws;
 
 pub use amounts::{
-    AmountError, FOK_TAKER_AMOUNT, MAX_AMOUNT_DECIMALS, MAX_WIRE_AMOUNT, MICRO_UNITS, OrderAmounts,
-    ToDecimal, fok_maker_amount, fok_order_amounts, limit_order_amounts,
+    AmountError, FOK_TAKER_AMOUNT, MAX_AMOUNT_DECIMALS, MAX_WIRE_AMOUNT, MICRO_UNITS, MicroShares,
+    OrderAmounts, ToDecimal, fok_maker_amount, fok_order_amounts, limit_order_amounts,
 };
 pub use api_tokens::{
     ApiToken, DeriveApiTokenInput, DerivedApiToken, PartnerCapabilities, TokenProfile,
 };
-pub use common::MessageResponse;
+pub use common::{ErrorBody, Loose, MessageResponse};
 pub use error::ValidationError;
+pub use market_pages::{
+    Breadcrumb, FilterGroup, FilterOption, MarketPage, NavigationNode, PageCursor, PageMarkets,
+    PageMarketsParams, PageMarketsSort, Pagination, PropertyKey, PropertyOption,
+};
 pub use markets::{
     ActiveMarketsPage, ActiveMarketsParams, COLLATERAL_FEE_MODULE_TYPE, CollateralToken, Market,
-    MarketSettings, MarketSort, MarketTokens, OrderBook, OrderBookLevel, Venue,
+    MarketEvent, MarketEventsPage, MarketSearchPage, MarketSettings, MarketSort, MarketTokens,
+    MarketVenue, OrderBook, OrderBookLevel, PriceHistory, PricePoint, PriceSeries, Venue,
 };
 pub use orders::{
-    ApiErrorDetail, CancelOutcome, CancelReplaceBatchItem, CancelReplaceBatchRequest,
-    CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest, CancelReplaceResult,
-    CancelTarget, CreateOrderRequest, CreateSignedOrderRequest, DEFAULT_FEE_RATE_BPS,
-    DEFAULT_TICK_SIZE, ExecutionTotals, NO_EXPIRATION, Order, OrderExecution, OrderMatch,
-    OrderResponse, OrderType, ReplacementOrder, ReplacementOutcome, SIGNATURE_TYPE_EOA,
-    SettlementStatus, Side, SignedOrder, StpPolicy, UnsignedOrder, ZERO_ADDRESS,
+    ApiErrorDetail, CancelBatchResponse, CancelFailure, CancelOutcome, CancelReplaceBatchItem,
+    CancelReplaceBatchRequest, CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest,
+    CancelReplaceResult, CancelTarget, CreateOrderRequest, CreateSignedOrderRequest,
+    DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, ExecutionTotals, NO_EXPIRATION, Order, OrderExecution,
+    OrderMatch, OrderResponse, OrderStatus, OrderStatusBatch, OrderType, ReplacementOrder,
+    ReplacementOutcome, SIGNATURE_TYPE_EOA, SettlementStatus, Side, SignedOrder, StpPolicy,
+    UnsignedOrder, UserOrders, ZERO_ADDRESS,
 };
 pub use partner_accounts::{
     AddWithdrawalAddressInput, AllowanceStatus, AllowanceSummary, AllowanceTarget,
@@ -81,6 +90,10 @@ pub use partner_accounts::{
     HEADER_X_ACCOUNT, HEADER_X_SIGNATURE, HEADER_X_SIGNING_MESSAGE, ListPartnerAccountsParams,
     PARTNER_ACCOUNT_DISPLAY_NAME_MAX_LENGTH, PartnerAccount, PartnerAccountSummary,
     PartnerAccountsPage, WithdrawalAddress,
+};
+pub use portfolio::{
+    AmmPosition, ClobPosition, HistoryEntry, HistoryPage, OutcomeBalances, OutcomePositions,
+    PortfolioMarket, PortfolioPositions, PositionSide, ProfileRank, UserProfile,
 };
 pub use scope::{
     DEFAULT_SCOPES, SCOPE_ACCOUNT_CREATION, SCOPE_ADMIN, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING,
@@ -91,6 +104,10 @@ pub use server_wallets::{RedeemParams, RedeemResponse, WithdrawParams, WithdrawR
 pub use validate::{
     is_hex_string, validate_address, validate_amount, validate_condition_id, validate_display_name,
     validate_on_behalf_of, validate_token_id,
+};
+pub use ws::{
+    EventFrame, Handshake, MarketResolved, NewPriceData, OraclePriceData, OrderBookUpdate,
+    OrderEvent, SystemMessage, TxEvent, UpdatedPrice,
 };
 
 /// Re-export of the decimal type used for prices and sizes, so users match

@@ -80,4 +80,41 @@ macro_rules! open_enum {
     };
 }
 
+/// Decodes a response struct only from a JSON object.
+///
+/// A derived `Deserialize` also reads an array of the fields in order; for
+/// a response whose fields all have defaults that would turn any array
+/// (`[[[]]]`) into an empty value. The struct derives with
+/// `#[serde(remote = "Self")]`, which makes the derived code inherent
+/// functions; this macro wraps them as the trait impls.
+macro_rules! object_only {
+    ($($ty:ident),+ $(,)?) => {$(
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct ObjectVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("a JSON object (", stringify!($ty), ")"))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        map: A,
+                    ) -> Result<$ty, A::Error> {
+                        $ty::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+                    }
+                }
+                d.deserialize_map(ObjectVisitor)
+            }
+        }
+
+        impl ::serde::Serialize for $ty {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                $ty::serialize(self, s)
+            }
+        }
+    )+};
+}
+
+pub(crate) use object_only;
 pub(crate) use open_enum;

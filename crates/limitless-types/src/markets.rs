@@ -1,26 +1,34 @@
 //! Public market reads: markets, active markets, order books.
 //!
-//! Prices and sizes are [`Decimal`]s decoded from JSON numbers or strings
-//! without float drift (`0.55` decodes to exactly `0.55`).
+//! Prices are [`Decimal`]s decoded from JSON numbers or strings without
+//! float drift (`0.55` decodes to exactly `0.55`); book sizes are
+//! [`MicroShares`].
 
 use std::fmt;
 
 use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use crate::orders::DEFAULT_FEE_RATE_BPS;
+use crate::amounts::MicroShares;
+use crate::common::Loose;
+use crate::orders::{DEFAULT_FEE_RATE_BPS, Side};
 use crate::serde_util::{
-    lenient, lenient_opt, lenient_vec, null_default, opt_decimal_number, opt_decimal_string,
-    vec_decimal_number,
+    lenient, lenient_opt, null_default, opt_decimal_number, opt_decimal_string, soft, soft_objects,
+    soft_or_default, soft_struct, soft_value, soft_vec, vec_decimal_number,
 };
 
 /// `venue.feeModuleType` of markets that charge fees in collateral.
 pub const COLLATERAL_FEE_MODULE_TYPE: &str = "COLLATERAL";
 
-/// A market (`GET /markets/{slug}`, and each entry of the active list).
+/// A market (`GET /markets/{slug}`, each entry of the active list, of a
+/// search, of the bannered list, and each child of a group market).
 ///
-/// Only `id` and `slug` are required; everything else is optional so a
-/// partial or newer payload still decodes.
+/// Only `id` and `slug` are required (they name the market); every other
+/// field is soft: missing, `null` or of an unexpected shape, it reads as
+/// `None` or empty and never fails the market. The API adds fields often
+/// (`metadata` differs by market family); unknown fields are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Market {
@@ -28,157 +36,191 @@ pub struct Market {
     #[serde(deserialize_with = "lenient")]
     pub id: i64,
     /// URL slug, used by order and order-book calls.
+    #[serde(deserialize_with = "lenient")]
     pub slug: String,
     /// Title.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub title: Option<String>,
-    /// Description.
-    #[serde(default)]
+    /// Description (may be truncated by the API).
+    #[serde(default, deserialize_with = "soft")]
     pub description: Option<String>,
     /// Status, verbatim (e.g. `FUNDED`, `RESOLVED`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub status: Option<String>,
     /// Whether the market has expired.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub expired: Option<bool>,
     /// Expiry date as text.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub expiration_date: Option<String>,
     /// Expiry as Unix milliseconds.
-    #[serde(default, deserialize_with = "lenient_opt")]
+    #[serde(default, deserialize_with = "soft")]
     pub expiration_timestamp: Option<i64>,
     /// Creation time.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub created_at: Option<String>,
     /// Last update time.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub updated_at: Option<String>,
     /// The collateral token.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft_struct")]
     pub collateral_token: Option<CollateralToken>,
     /// Category names.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "soft_vec")]
     pub categories: Vec<String>,
     /// Tags.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "soft_vec")]
     pub tags: Vec<String>,
     /// Trade type, verbatim (e.g. `clob`, `amm`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub trade_type: Option<String>,
     /// Market type, verbatim (e.g. `single`, `group`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub market_type: Option<String>,
     /// The CTF condition id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub condition_id: Option<String>,
     /// Position token ids for the two outcomes.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft_struct")]
     pub tokens: Option<MarketTokens>,
-    /// Outcome prices, YES first.
+    /// Outcome prices, YES first; empty unless every entry is a number.
     #[serde(
         default,
         serialize_with = "vec_decimal_number",
-        deserialize_with = "lenient_vec"
+        deserialize_with = "soft_vec"
     )]
     pub prices: Vec<Decimal>,
-    /// Trading settings.
-    #[serde(default)]
-    pub settings: Option<MarketSettings>,
-    /// The exchange contracts that settle this market.
-    #[serde(default)]
-    pub venue: Option<Venue>,
-    /// Child markets of a group market.
-    #[serde(default, deserialize_with = "null_default")]
-    pub markets: Vec<Market>,
-}
-
-/// The token a market settles in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CollateralToken {
-    /// Token contract address.
-    pub address: String,
-    /// Decimals (6 for USDC).
-    #[serde(deserialize_with = "lenient")]
-    pub decimals: u32,
-    /// Symbol, e.g. `USDC`.
-    #[serde(default, deserialize_with = "null_default")]
-    pub symbol: String,
-}
-
-/// Position token ids of a binary market, as decimal strings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MarketTokens {
-    /// The YES token id.
-    #[serde(deserialize_with = "lenient")]
-    pub yes: String,
-    /// The NO token id.
-    #[serde(deserialize_with = "lenient")]
-    pub no: String,
-}
-
-/// Trading settings of a market.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MarketSettings {
-    /// Minimum order size for rewards.
+    /// Traded volume in collateral micro-units, as sent (`volume`).
     #[serde(
         default,
         serialize_with = "opt_decimal_string",
-        deserialize_with = "lenient_opt"
+        deserialize_with = "soft"
+    )]
+    pub volume: Option<Decimal>,
+    /// Index of the winning outcome, once resolved.
+    #[serde(default, deserialize_with = "soft")]
+    pub winning_outcome_index: Option<u32>,
+    /// Trading settings.
+    #[serde(default, deserialize_with = "soft_struct")]
+    pub settings: Option<MarketSettings>,
+    /// The exchange contracts that settle this market.
+    #[serde(default, deserialize_with = "soft_struct")]
+    pub venue: Option<Venue>,
+    /// Free-form metadata; its keys differ by market family and no
+    /// operation reads it, so it is kept as JSON.
+    #[serde(default, deserialize_with = "soft_value")]
+    pub metadata: Option<Value>,
+    /// Child markets of a group market.
+    #[serde(default, deserialize_with = "soft_objects")]
+    pub markets: Vec<Market>,
+}
+
+/// Just the venue of a market: what an order needs from `GET /markets/{slug}`
+/// (the EIP-712 verifying contract and the fee rule).
+///
+/// Decoding reads `slug` and `venue` and skips everything else unread, so
+/// no other field of a market (loosely typed settings, new metadata) can
+/// fail an order's venue lookup.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarketVenue {
+    /// URL slug.
+    #[serde(deserialize_with = "lenient")]
+    pub slug: String,
+    /// The exchange contracts; `None` when the market has none (older
+    /// markets).
+    #[serde(default)]
+    pub venue: Option<Venue>,
+}
+
+/// The token a market settles in. Every field is soft.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollateralToken {
+    /// Token contract address (`""` if not sent).
+    #[serde(default, deserialize_with = "soft_or_default")]
+    pub address: String,
+    /// Decimals (6 for USDC).
+    #[serde(default, deserialize_with = "soft")]
+    pub decimals: Option<u32>,
+    /// Symbol, e.g. `USDC` (`""` if not sent).
+    #[serde(default, deserialize_with = "soft_or_default")]
+    pub symbol: String,
+}
+
+/// Position token ids of a binary market, as decimal strings (`""` if not
+/// sent).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarketTokens {
+    /// The YES token id.
+    #[serde(default, deserialize_with = "soft_or_default")]
+    pub yes: String,
+    /// The NO token id.
+    #[serde(default, deserialize_with = "soft_or_default")]
+    pub no: String,
+}
+
+/// Trading settings of a market. Every field is soft.
+///
+/// `rewardsEpoch`, `c` and `maxSpread` arrive as numbers or strings (and
+/// `rewardsEpoch` has been seen as a word): the official SDKs type them
+/// loosely and no operation computes with them, so they are [`Loose`]
+/// text. The rest are decimals that read as `None` when unreadable.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarketSettings {
+    /// Minimum order size for rewards, as sent (micro-shares in real
+    /// payloads, e.g. `"100000000"`).
+    #[serde(
+        default,
+        serialize_with = "opt_decimal_string",
+        deserialize_with = "soft"
     )]
     pub min_size: Option<Decimal>,
     /// Maximum spread for rewards.
-    #[serde(
-        default,
-        serialize_with = "opt_decimal_number",
-        deserialize_with = "lenient_opt"
-    )]
-    pub max_spread: Option<Decimal>,
+    #[serde(default, deserialize_with = "soft")]
+    pub max_spread: Option<Loose>,
     /// Daily reward pool.
     #[serde(
         default,
         serialize_with = "opt_decimal_string",
-        deserialize_with = "lenient_opt"
+        deserialize_with = "soft"
     )]
     pub daily_reward: Option<Decimal>,
     /// Rewards epoch.
-    #[serde(
-        default,
-        serialize_with = "opt_decimal_number",
-        deserialize_with = "lenient_opt"
-    )]
-    pub rewards_epoch: Option<Decimal>,
+    #[serde(default, deserialize_with = "soft")]
+    pub rewards_epoch: Option<Loose>,
     /// Reward curve parameter.
-    #[serde(
-        default,
-        serialize_with = "opt_decimal_number",
-        deserialize_with = "lenient_opt"
-    )]
-    pub c: Option<Decimal>,
+    #[serde(default, deserialize_with = "soft")]
+    pub c: Option<Loose>,
     /// Maker rebate rate.
     #[serde(
         default,
         serialize_with = "opt_decimal_number",
-        deserialize_with = "lenient_opt"
+        deserialize_with = "soft"
     )]
     pub rebate_rate: Option<Decimal>,
 }
 
 /// The exchange contracts that settle a market.
+///
+/// Decodes with only `exchange` present; `adapter: null` and fee module
+/// types this version does not know are fine. Every field is soft, so an
+/// unreadable `exchange` reads as `""`, which no signer accepts as a
+/// verifying contract.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Venue {
-    /// Exchange contract (the EIP-712 verifying contract).
-    #[serde(default, deserialize_with = "null_default")]
+    /// Exchange contract (the EIP-712 verifying contract); `""` if not sent.
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub exchange: String,
     /// Adapter contract (neg-risk markets).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub adapter: Option<String>,
     /// Fee module contract.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub fee_module: Option<String>,
-    /// Fee module type; [`COLLATERAL_FEE_MODULE_TYPE`] means fees in collateral.
-    #[serde(default)]
+    /// Fee module type, verbatim; [`COLLATERAL_FEE_MODULE_TYPE`] means fees
+    /// in collateral, any other value (or none) the default fee.
+    #[serde(default, deserialize_with = "soft")]
     pub fee_module_type: Option<String>,
 }
 
@@ -283,17 +325,37 @@ impl ActiveMarketsParams {
 
 /// Response of `GET /markets/active`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", remote = "Self")]
 pub struct ActiveMarketsPage {
-    /// Markets on this page.
-    #[serde(default, deserialize_with = "null_default")]
+    /// Markets on this page (entries that are not objects are skipped).
+    #[serde(default, deserialize_with = "soft_objects")]
     pub data: Vec<Market>,
-    /// Number of active markets across all pages.
-    #[serde(default, deserialize_with = "lenient")]
+    /// Number of active markets across all pages (0 if not sent).
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub total_markets_count: i64,
 }
 
-/// Response of `GET /markets/{slug}/orderbook`.
+/// Response of `GET /markets/search`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", remote = "Self")]
+pub struct MarketSearchPage {
+    /// Matching markets (entries that are not objects are skipped).
+    #[serde(default, deserialize_with = "soft_objects")]
+    pub markets: Vec<Market>,
+    /// Number of matches the API reports (it may differ from
+    /// `markets.len()`).
+    #[serde(default, deserialize_with = "soft")]
+    pub total_markets_count: Option<u64>,
+    /// Whether nothing matched the query exactly.
+    #[serde(default, deserialize_with = "soft")]
+    pub no_exact_match: Option<bool>,
+}
+
+/// Response of `GET /markets/{slug}/orderbook`, and the `orderbook` of the
+/// socket's `orderbookUpdate`.
+///
+/// The levels are what a reader needs: their prices and sizes are
+/// required and exact. Everything else is soft.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderBook {
@@ -303,35 +365,44 @@ pub struct OrderBook {
     /// Asks, best first.
     #[serde(default, deserialize_with = "null_default")]
     pub asks: Vec<OrderBookLevel>,
-    /// The YES token id the book is for.
-    #[serde(default, deserialize_with = "crate::serde_util::string_or_empty")]
+    /// The YES token id the book is for (`""` if not sent).
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub token_id: String,
     /// Midpoint adjusted for rewards.
     #[serde(
         default,
         serialize_with = "opt_decimal_number",
-        deserialize_with = "lenient_opt"
+        deserialize_with = "soft"
     )]
     pub adjusted_midpoint: Option<Decimal>,
-    /// Maximum spread for rewards.
+    /// Midpoint.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "opt_decimal_number",
+        deserialize_with = "soft"
+    )]
+    pub midpoint: Option<Decimal>,
+    /// Maximum spread for rewards (a string in REST, a number on the socket).
     #[serde(
         default,
         serialize_with = "opt_decimal_string",
-        deserialize_with = "lenient_opt"
+        deserialize_with = "soft"
     )]
     pub max_spread: Option<Decimal>,
-    /// Minimum size for rewards.
+    /// Minimum size for rewards, as sent (micro-shares in real payloads,
+    /// e.g. `"100000000"` for 100 shares).
     #[serde(
         default,
         serialize_with = "opt_decimal_string",
-        deserialize_with = "lenient_opt"
+        deserialize_with = "soft"
     )]
     pub min_size: Option<Decimal>,
     /// Last trade price, if any trade happened.
     #[serde(
         default,
         serialize_with = "opt_decimal_number",
-        deserialize_with = "lenient_opt"
+        deserialize_with = "soft"
     )]
     pub last_trade_price: Option<Decimal>,
 }
@@ -339,19 +410,143 @@ pub struct OrderBook {
 /// One price level of an order book.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderBookLevel {
-    /// Price in (0, 1].
+    /// Price in (0, 1], exact.
     #[serde(
         serialize_with = "crate::serde_util::decimal_number",
         deserialize_with = "lenient"
     )]
     pub price: Decimal,
-    /// Size in shares.
-    #[serde(
-        serialize_with = "crate::serde_util::decimal_number",
-        deserialize_with = "lenient"
-    )]
-    pub size: Decimal,
-    /// `BUY` or `SELL`, verbatim.
-    #[serde(default, deserialize_with = "null_default")]
+    /// Size in micro-shares (shares × 1e6): `10` shares are `10000000`.
+    pub size: MicroShares,
+    /// `BUY` or `SELL`, verbatim (`""` if not sent).
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub side: String,
 }
+
+/// Response of `GET /markets/{slug}/events`: trades on a market, a page
+/// at a time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", remote = "Self")]
+pub struct MarketEventsPage {
+    /// Events on this page (entries that are not objects are skipped).
+    #[serde(default, deserialize_with = "soft_objects")]
+    pub events: Vec<MarketEvent>,
+    /// Page size.
+    #[serde(default, deserialize_with = "soft")]
+    pub limit: Option<u32>,
+    /// Page number, from 1.
+    #[serde(default, deserialize_with = "soft")]
+    pub page: Option<u32>,
+    /// Number of pages.
+    #[serde(default, deserialize_with = "soft")]
+    pub total_pages: Option<u32>,
+    /// Number of events across all pages.
+    #[serde(default, deserialize_with = "soft")]
+    pub total_rows: Option<u64>,
+}
+
+/// One trade on a market. Every field is soft.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarketEvent {
+    /// Time of the trade (ISO-8601).
+    #[serde(default, deserialize_with = "soft")]
+    pub created_at: Option<String>,
+    /// Maker amount in micro-units.
+    #[serde(default, deserialize_with = "soft")]
+    pub maker_amount: Option<u64>,
+    /// Taker amount in micro-units.
+    #[serde(default, deserialize_with = "soft")]
+    pub taker_amount: Option<u64>,
+    /// Matched size in micro-shares.
+    #[serde(default, deserialize_with = "soft")]
+    pub matched_size: Option<MicroShares>,
+    /// Trade price.
+    #[serde(
+        default,
+        serialize_with = "opt_decimal_number",
+        deserialize_with = "soft"
+    )]
+    pub price: Option<Decimal>,
+    /// Side of the taker.
+    #[serde(default, deserialize_with = "soft")]
+    pub side: Option<Side>,
+    /// Position token id.
+    #[serde(default, deserialize_with = "soft")]
+    pub token_id: Option<String>,
+    /// Settlement transaction hash.
+    #[serde(default, deserialize_with = "soft")]
+    pub tx_hash: Option<String>,
+    /// Title (often `""`).
+    #[serde(default, deserialize_with = "soft")]
+    pub title: Option<String>,
+    /// The trader's public profile, when sent; kept as JSON (its fields
+    /// vary and no operation reads them).
+    #[serde(default, deserialize_with = "soft_value")]
+    pub profile: Option<Value>,
+}
+
+/// Response of `GET /markets/{slug}/historical-price`: one price series
+/// per market. A single market answers with one series object, a neg-risk
+/// group with an array of them; both decode, into `series`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct PriceHistory {
+    /// The series, one per (sub-)market.
+    pub series: Vec<PriceSeries>,
+}
+
+impl<'de> Deserialize<'de> for PriceHistory {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct OneOrMany;
+        impl<'de> Visitor<'de> for OneOrMany {
+            type Value = PriceHistory;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a price series or an array of them")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PriceHistory, A::Error> {
+                let one = PriceSeries::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(PriceHistory { series: vec![one] })
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<PriceHistory, A::Error> {
+                let series: Vec<PriceSeries> =
+                    crate::serde_util::soft_objects(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(PriceHistory { series })
+            }
+        }
+        d.deserialize_any(OneOrMany)
+    }
+}
+
+/// Prices of one market over time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceSeries {
+    /// Market title.
+    #[serde(default, deserialize_with = "soft")]
+    pub title: Option<String>,
+    /// The points, newest first as sent (entries that are not objects are
+    /// skipped).
+    #[serde(default, deserialize_with = "soft_objects")]
+    pub prices: Vec<PricePoint>,
+    /// Market status, when sent.
+    #[serde(default, deserialize_with = "soft")]
+    pub market_status: Option<String>,
+}
+
+/// One point of a price series.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PricePoint {
+    /// Unix milliseconds (sent as a string of digits).
+    #[serde(default, deserialize_with = "soft")]
+    pub timestamp: Option<i64>,
+    /// YES price.
+    #[serde(
+        default,
+        serialize_with = "opt_decimal_number",
+        deserialize_with = "soft"
+    )]
+    pub price: Option<Decimal>,
+}
+
+crate::macros::object_only!(ActiveMarketsPage, MarketSearchPage, MarketEventsPage);

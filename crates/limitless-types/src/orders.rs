@@ -12,9 +12,12 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::amounts::OrderAmounts;
+use crate::amounts::{MicroShares, OrderAmounts};
 use crate::macros::open_enum;
-use crate::serde_util::{lenient, lenient_opt, null_default, opt_decimal_number, string_or_empty};
+use crate::serde_util::{
+    Lenient, lenient, lenient_opt, null_default, opt_decimal_number, soft, soft_objects,
+    soft_or_default, soft_struct, soft_vec, string_or_empty,
+};
 
 /// The zero address, used for `maker`, `signer` and `taker` of delegated
 /// orders (the server fills in the sub-account's wallet).
@@ -72,6 +75,28 @@ impl Side {
 impl fmt::Display for Side {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Lenient for Side {
+    const EXPECTING: &'static str = "0 (buy), 1 (sell), \"BUY\" or \"SELL\"";
+    fn from_u64(v: u64) -> Option<Self> {
+        u8::try_from(v).ok().and_then(Self::from_u8)
+    }
+    fn from_i64(v: i64) -> Option<Self> {
+        u8::try_from(v).ok().and_then(Self::from_u8)
+    }
+    fn from_f64(_v: f64) -> Option<Self> {
+        None
+    }
+    fn from_text(v: &str) -> Option<Self> {
+        match v.trim() {
+            "0" => Some(Self::Buy),
+            "1" => Some(Self::Sell),
+            s if s.eq_ignore_ascii_case("buy") => Some(Self::Buy),
+            s if s.eq_ignore_ascii_case("sell") => Some(Self::Sell),
+            _ => None,
+        }
     }
 }
 
@@ -436,107 +461,249 @@ pub struct CancelReplaceBatchRequest {
     pub operations: Vec<CancelReplaceRequest>,
 }
 
-/// Response of `POST /orders`.
+/// Response of `POST /orders` (and the `data` of a replacement and of an
+/// order status).
+///
+/// `order` is required; the matches and the execution report are soft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderResponse {
     /// The order as stored.
     pub order: Order,
-    /// Resting orders it matched against.
-    #[serde(default, deserialize_with = "null_default")]
+    /// Resting orders it matched against (entries that are not objects are
+    /// skipped).
+    #[serde(default, deserialize_with = "soft_objects")]
     pub maker_matches: Vec<OrderMatch>,
     /// Execution report, when the API sends one.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft_struct")]
     pub execution: Option<OrderExecution>,
 }
 
 /// An order as the API stores it: the `order` of a placement
-/// (`POST /orders`) and each item of `GET /markets/{slug}/user-orders`.
+/// (`POST /orders`), of an order status, and each item of
+/// `GET /markets/{slug}/user-orders`.
 ///
-/// Integers may arrive as JSON numbers or numeric strings; only the
-/// order's identity and amounts are required. `status` and `filled_size`
-/// come with listed orders, not with a fresh placement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What identifies an order and what it is worth are read strictly:
+/// `id`, `makerAmount` and `takerAmount` may be missing (an outdated docs
+/// example of `POST /orders` has no `id`; the docs example of user-orders
+/// has no amounts) but when present they must read as an id and as whole
+/// micro-units, or the order fails to decode rather than carry a wrong
+/// value. Every other field is soft: missing, `null` or of an unexpected
+/// shape, it reads as `None` (or `""`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Order {
-    /// Order id.
+    /// Order id (`""` if the API did not send one).
+    #[serde(default, deserialize_with = "string_or_empty")]
     pub id: String,
     /// Creation time (ISO-8601).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub created_at: Option<String>,
-    /// Maker amount in micro-units.
-    #[serde(deserialize_with = "lenient")]
-    pub maker_amount: u64,
-    /// Taker amount in micro-units.
-    #[serde(deserialize_with = "lenient")]
-    pub taker_amount: u64,
-    /// Expiration (`"0"` = none).
+    /// Maker amount in micro-units (JSON number or numeric string).
     #[serde(default, deserialize_with = "lenient_opt")]
+    pub maker_amount: Option<u64>,
+    /// Taker amount in micro-units (JSON number or numeric string).
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub taker_amount: Option<u64>,
+    /// Expiration (`"0"` = none), as sent.
+    #[serde(default, deserialize_with = "soft")]
     pub expiration: Option<String>,
     /// Signature scheme.
-    #[serde(default, deserialize_with = "lenient_opt")]
+    #[serde(default, deserialize_with = "soft")]
     pub signature_type: Option<u8>,
-    /// Salt.
-    #[serde(default, deserialize_with = "lenient_opt")]
+    /// Salt (a number or a numeric string on the wire).
+    #[serde(default, deserialize_with = "soft")]
     pub salt: Option<u64>,
     /// Maker address.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub maker: Option<String>,
     /// Signer address.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub signer: Option<String>,
     /// Taker address.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub taker: Option<String>,
-    /// Position token id.
-    #[serde(deserialize_with = "lenient")]
+    /// Position token id (`tokenId`; `""` if not sent). The user-orders
+    /// listing names it `token`: see [`token`](Self::token).
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub token_id: String,
-    /// Side.
-    pub side: Side,
+    /// Position token id as the user-orders listing sends it (`token`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "soft"
+    )]
+    pub token: Option<String>,
+    /// Side (`0`/`1` or `"BUY"`/`"SELL"` on the wire).
+    #[serde(default, deserialize_with = "soft")]
+    pub side: Option<Side>,
     /// Fee rate in basis points.
-    #[serde(default, deserialize_with = "lenient_opt")]
+    #[serde(default, deserialize_with = "soft")]
     pub fee_rate_bps: Option<u32>,
     /// Nonce.
-    #[serde(default, deserialize_with = "lenient_opt")]
+    #[serde(default, deserialize_with = "soft")]
     pub nonce: Option<u64>,
     /// Signature.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub signature: Option<String>,
-    /// Order type, verbatim.
-    #[serde(default)]
+    /// Order type, verbatim (`GTC`, `FOK`, `FAK`…).
+    #[serde(default, deserialize_with = "soft")]
     pub order_type: Option<String>,
     /// Limit price.
     #[serde(
         default,
         serialize_with = "opt_decimal_number",
-        deserialize_with = "lenient_opt"
+        deserialize_with = "soft"
     )]
     pub price: Option<Decimal>,
-    /// Market id.
-    #[serde(default, deserialize_with = "lenient_opt")]
+    /// Market id (an integer or a numeric string on the wire).
+    #[serde(default, deserialize_with = "soft")]
     pub market_id: Option<i64>,
+    /// Profile id of the order's owner.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "soft"
+    )]
+    pub owner_id: Option<i64>,
     /// Order status, verbatim (e.g. `LIVE`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub status: Option<String>,
     /// Filled size as sent by the API.
-    #[serde(default, deserialize_with = "lenient_opt")]
+    #[serde(default, deserialize_with = "soft")]
     pub filled_size: Option<String>,
+    /// Size when placed, in micro-shares (listed orders).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "soft"
+    )]
+    pub original_size: Option<MicroShares>,
+    /// Size still open, in micro-shares (listed orders).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "soft"
+    )]
+    pub remaining_size: Option<MicroShares>,
 }
 
-/// A resting order that an incoming order matched.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Response of `GET /markets/{slug}/user-orders`: the caller's orders on a
+/// market.
+///
+/// The API sends a bare array (real captures); the docs show
+/// `{"orders": [...]}` with fewer fields per order. Both decode, into
+/// `orders`, and encode back as the bare array. Entries that are not
+/// objects are skipped.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct UserOrders {
+    /// The orders.
+    pub orders: Vec<Order>,
+}
+
+impl<'de> Deserialize<'de> for UserOrders {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrapped {
+            #[serde(default, deserialize_with = "soft_objects")]
+            orders: Vec<Order>,
+        }
+        struct ListOrWrapper;
+        impl<'de> Visitor<'de> for ListOrWrapper {
+            type Value = UserOrders;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of orders or {\"orders\": [...]}")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<UserOrders, A::Error> {
+                let orders = soft_objects(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(UserOrders { orders })
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<UserOrders, A::Error> {
+                let wrapped = Wrapped::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(UserOrders {
+                    orders: wrapped.orders,
+                })
+            }
+        }
+        d.deserialize_any(ListOrWrapper)
+    }
+}
+
+/// Response of `POST /orders/status/batch`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct OrderStatusBatch {
+    /// One result per requested order (entries that are not objects are
+    /// skipped).
+    #[serde(default, deserialize_with = "soft_objects")]
+    pub results: Vec<OrderStatus>,
+}
+
+/// One result of `POST /orders/status/batch`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderStatus {
+    /// Index of the order id in the request.
+    #[serde(default, deserialize_with = "soft")]
+    pub index: Option<usize>,
+    /// Lookup status, verbatim (e.g. `found`).
+    #[serde(default, deserialize_with = "soft")]
+    pub status: Option<String>,
+    /// The requested order id.
+    #[serde(default, deserialize_with = "soft")]
+    pub order_id: Option<String>,
+    /// The order, its matches and execution, when found. An object here is
+    /// read as strictly as a placement response.
+    #[serde(default, deserialize_with = "soft_struct")]
+    pub data: Option<OrderResponse>,
+}
+
+/// Response of `POST /orders/cancel-batch`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct CancelBatchResponse {
+    /// The server's summary text.
+    #[serde(default, deserialize_with = "soft_or_default")]
+    pub message: String,
+    /// Ids of the cancelled orders.
+    #[serde(default, deserialize_with = "soft_vec")]
+    pub canceled: Vec<String>,
+    /// Orders that were not cancelled, and why.
+    #[serde(default, deserialize_with = "soft_objects")]
+    pub failed: Vec<CancelFailure>,
+}
+
+/// An order a batch cancel could not cancel.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelFailure {
+    /// The order id.
+    #[serde(default, deserialize_with = "soft_or_default")]
+    pub order_id: String,
+    /// Machine-readable reason, e.g. `ORDER_NOT_FOUND`.
+    #[serde(default, deserialize_with = "soft")]
+    pub reason: Option<String>,
+    /// Human-readable message.
+    #[serde(default, deserialize_with = "soft")]
+    pub message: Option<String>,
+}
+
+/// A resting order that an incoming order matched. Every field is soft.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderMatch {
-    /// Match id.
+    /// Match id (`""` if not sent).
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub id: String,
     /// Match time (ISO-8601).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub created_at: Option<String>,
-    /// Matched size as sent by the API.
-    #[serde(default, deserialize_with = "string_or_empty")]
+    /// Matched size in micro-shares, as sent (`""` if not sent).
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub matched_size: String,
-    /// The matched resting order's id.
-    #[serde(default, deserialize_with = "string_or_empty")]
+    /// The matched resting order's id (`""` if not sent).
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub order_id: String,
 }
 
@@ -560,69 +727,84 @@ open_enum! {
     }
 }
 
-/// Execution report of a created order.
+/// A settlement status that is missing or not a string reads as
+/// `Other("")`, so the execution report (and the order with it) still
+/// decodes.
+fn soft_settlement_status<'de, D: Deserializer<'de>>(d: D) -> Result<SettlementStatus, D::Error> {
+    Ok(soft::<D, String>(d)?.map_or_else(|| SettlementStatus::Other(String::new()), From::from))
+}
+
+fn unknown_settlement_status() -> SettlementStatus {
+    SettlementStatus::Other(String::new())
+}
+
+/// Execution report of a created order. Every field is soft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderExecution {
-    /// Whether anything matched.
-    #[serde(default, deserialize_with = "null_default")]
+    /// Whether anything matched (`false` if not sent).
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub matched: bool,
-    /// Settlement state.
+    /// Settlement state (`Other("")` if not sent).
+    #[serde(
+        default = "unknown_settlement_status",
+        deserialize_with = "soft_settlement_status"
+    )]
     pub settlement_status: SettlementStatus,
     /// Trade event id, if any.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub trade_event_id: Option<String>,
     /// Settlement transaction hash, if any.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub tx_hash: Option<String>,
     /// Client order id, if one was given.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub client_order_id: Option<String>,
     /// When a delayed order becomes eligible, as sent.
-    #[serde(default, deserialize_with = "lenient_opt")]
+    #[serde(default, deserialize_with = "soft")]
     pub eligible_at: Option<String>,
     /// Reason for the state, if any.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft")]
     pub reason: Option<String>,
     /// Maker orders cancelled by self-trade prevention.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "soft_vec")]
     pub stp_maker_cancels: Vec<String>,
     /// Requested fee rate in basis points.
-    #[serde(default, deserialize_with = "lenient_opt")]
+    #[serde(default, deserialize_with = "soft")]
     pub fee_rate_bps: Option<u32>,
     /// Fee rate actually charged, in basis points (may be fractional).
     #[serde(
         default,
         serialize_with = "opt_decimal_number",
-        deserialize_with = "lenient_opt"
+        deserialize_with = "soft"
     )]
     pub effective_fee_bps: Option<Decimal>,
     /// Raw totals in micro-units.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "soft_struct")]
     pub totals_raw: Option<ExecutionTotals>,
 }
 
-/// Execution totals in micro-units, as decimal strings.
+/// Execution totals in micro-units, as decimal strings (`""` if not sent).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExecutionTotals {
     /// Contracts before fees.
-    #[serde(default, deserialize_with = "string_or_empty")]
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub contracts_gross: String,
     /// Contracts taken as fee.
-    #[serde(default, deserialize_with = "string_or_empty")]
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub contracts_fee: String,
     /// Contracts after fees.
-    #[serde(default, deserialize_with = "string_or_empty")]
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub contracts_net: String,
     /// USDC before fees.
-    #[serde(default, deserialize_with = "string_or_empty")]
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub usd_gross: String,
     /// USDC taken as fee.
-    #[serde(default, deserialize_with = "string_or_empty")]
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub usd_fee: String,
     /// USDC after fees.
-    #[serde(default, deserialize_with = "string_or_empty")]
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub usd_net: String,
 }
 
@@ -869,3 +1051,5 @@ impl Serialize for ReplacementOutcome {
         }
     }
 }
+
+crate::macros::object_only!(OrderStatusBatch, CancelBatchResponse);

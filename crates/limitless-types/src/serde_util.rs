@@ -33,7 +33,7 @@ use std::marker::PhantomData;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use serde::de::{self, Deserializer, MapAccess, Unexpected, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::ser::{self, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +47,10 @@ pub(crate) trait Lenient: Sized {
     fn from_i64(v: i64) -> Option<Self>;
     fn from_f64(v: f64) -> Option<Self>;
     fn from_text(v: &str) -> Option<Self>;
+    /// A JSON boolean; only `bool` itself reads one.
+    fn from_bool(_v: bool) -> Option<Self> {
+        None
+    }
 }
 
 /// Largest integer an `f64` holds exactly (2^53).
@@ -97,7 +101,7 @@ macro_rules! lenient_int {
     )+};
 }
 
-lenient_int!(u8, u32, u64, i64, usize);
+lenient_int!(u8, u16, u32, u64, i64, usize);
 
 impl Lenient for Decimal {
     const EXPECTING: &'static str = "a decimal number or a string holding one";
@@ -129,6 +133,33 @@ impl Lenient for String {
     }
     fn from_text(v: &str) -> Option<Self> {
         Some(v.to_owned())
+    }
+}
+
+impl Lenient for bool {
+    const EXPECTING: &'static str = "a boolean or a string holding one";
+    fn from_u64(v: u64) -> Option<Self> {
+        match v {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+    fn from_i64(v: i64) -> Option<Self> {
+        u64::try_from(v).ok().and_then(Self::from_u64)
+    }
+    fn from_f64(_v: f64) -> Option<Self> {
+        None
+    }
+    fn from_text(v: &str) -> Option<Self> {
+        match v.trim() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    }
+    fn from_bool(v: bool) -> Option<Self> {
+        Some(v)
     }
 }
 
@@ -356,6 +387,10 @@ impl<'de, T: Lenient> Visitor<'de> for LenientVisitor<T> {
         T::from_f64(v).ok_or_else(|| E::invalid_value(Unexpected::Float(v), &self))
     }
 
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
+        T::from_bool(v).ok_or_else(|| E::invalid_type(Unexpected::Bool(v), &self))
+    }
+
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
         T::from_text(v).ok_or_else(|| E::invalid_value(Unexpected::Str(v), &self))
     }
@@ -399,6 +434,10 @@ impl<'de, T: Lenient> Visitor<'de> for OptionalVisitor<T> {
         LenientVisitor(PhantomData).visit_f64(v).map(Some)
     }
 
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<T>, E> {
+        LenientVisitor(PhantomData).visit_bool(v).map(Some)
+    }
+
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<T>, E> {
         if T::EMPTY_IS_NONE && v.trim().is_empty() {
             return Ok(None);
@@ -423,21 +462,6 @@ pub(crate) fn lenient_opt<'de, D: Deserializer<'de>, T: Lenient>(
     d.deserialize_any(OptionalVisitor(PhantomData))
 }
 
-/// A `T` decoded with [`lenient`], for use inside collections.
-struct Wrap<T>(T);
-
-impl<'de, T: Lenient> Deserialize<'de> for Wrap<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        lenient(d).map(Wrap)
-    }
-}
-
-/// Decodes a list of lenient values; `null` → empty.
-pub(crate) fn lenient_vec<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Vec<T>, D::Error> {
-    let v: Option<Vec<Wrap<T>>> = Option::deserialize(d)?;
-    Ok(v.unwrap_or_default().into_iter().map(|w| w.0).collect())
-}
-
 /// Decodes a `T`, reading `null` as `T::default()`.
 pub(crate) fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
 where
@@ -450,6 +474,297 @@ where
 /// Decodes a string that may be `null` or a number; `null` → `""`.
 pub(crate) fn string_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(lenient_opt::<D, String>(d)?.unwrap_or_default())
+}
+
+// ---------------------------------------------------------------------------
+// Soft decoding: for fields an operation does not need.
+//
+// A soft field never fails its parent. A value of the wrong shape (an
+// object where a number belongs, a word where a decimal belongs, an integer
+// out of range) reads as `None` and is skipped in place, without buffering
+// it, so a soft field costs what a lenient one does (`benches/decode.rs`).
+// Soft is for fields no operation needs; an essential field stays lenient
+// (`lenient`, `lenient_opt`) and fails loudly when it is garbled.
+
+/// Skips the rest of a map or sequence that a soft field does not read.
+fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map
+        .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+        .is_some()
+    {}
+    Ok(())
+}
+
+fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+struct SoftVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> Visitor<'de> for SoftVisitor<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<T>, E> {
+        Ok(T::from_bool(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<T>, E> {
+        Ok(T::from_u64(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<T>, E> {
+        Ok(T::from_i64(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<T>, E> {
+        Ok(T::from_f64(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<T>, E> {
+        if T::EMPTY_IS_NONE && v.trim().is_empty() {
+            return Ok(None);
+        }
+        Ok(T::from_text(v))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<T>, A::Error> {
+        drain_seq(seq)?;
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+        // A number under `arbitrary_precision` arrives as a one-entry map.
+        match map.next_key::<std::borrow::Cow<'de, str>>()? {
+            Some(key) if key == ARBITRARY_PRECISION_KEY => {
+                // Anything but a string under that key is just an object.
+                let text = map.next_value::<SoftItem<String>>()?.0;
+                drain_map(map)?;
+                Ok(text.and_then(|text| T::from_text(&text)))
+            }
+            Some(_) => {
+                map.next_value::<de::IgnoredAny>()?;
+                drain_map(map)?;
+                Ok(None)
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+/// Decodes a `T` from a number or string if it reads as one; any other
+/// value (including one that does not fit `T`) is `None`.
+pub(crate) fn soft<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::Error> {
+    d.deserialize_any(SoftVisitor(PhantomData))
+}
+
+/// [`soft`], with `None` read as `T::default()` (e.g. `""`).
+pub(crate) fn soft_or_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Lenient + Default,
+{
+    Ok(soft(d)?.unwrap_or_default())
+}
+
+/// A `T` decoded with [`soft`], for use inside collections.
+pub(crate) struct SoftItem<T>(pub(crate) Option<T>);
+
+impl<'de, T: Lenient> Deserialize<'de> for SoftItem<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        soft(d).map(SoftItem)
+    }
+}
+
+/// A positional list of scalars (prices YES-first, token amounts per
+/// outcome): all of it or nothing. One unreadable item empties the list
+/// rather than shifting the others into the wrong position; anything but
+/// an array is empty.
+pub(crate) fn soft_vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Lenient,
+{
+    let items: Vec<SoftItem<T>> = soft_list(d)?;
+    items
+        .into_iter()
+        .map(|item| item.0)
+        .collect::<Option<Vec<T>>>()
+        .map_or_else(|| Ok(Vec::new()), Ok)
+}
+
+struct SoftStructVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for SoftStructVisitor<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<T>, A::Error> {
+        drain_seq(seq)?;
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+    }
+}
+
+/// Decodes an object as `T`; anything that is not an object is `None`.
+///
+/// `T` must itself be soft throughout (no required field, every field
+/// soft): an error inside the object cannot be recovered without buffering
+/// it, and fails the parent.
+pub(crate) fn soft_struct<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    d.deserialize_any(SoftStructVisitor(PhantomData))
+}
+
+/// A `T` decoded with [`soft_struct`], for use inside collections.
+struct SoftObject<T>(Option<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for SoftObject<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        soft_struct(d).map(SoftObject)
+    }
+}
+
+struct SoftListVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for SoftListVisitor<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+        drain_map(map)?;
+        Ok(Vec::new())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element::<T>()? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+/// A list whose items decode as `T`; anything but an array is empty.
+/// (Items themselves decide how tolerant they are.)
+pub(crate) fn soft_list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    d.deserialize_any(SoftListVisitor(PhantomData))
+}
+
+/// A list of soft objects: items that are not objects are skipped (each
+/// item stands on its own, so no position shifts meaning); anything but an
+/// array is empty.
+pub(crate) fn soft_objects<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let items: Vec<SoftObject<T>> = soft_list(d)?;
+    Ok(items.into_iter().filter_map(|item| item.0).collect())
+}
+
+/// Any JSON value, kept as is; for loosely typed parts no operation reads.
+/// `null` and absence are `None`.
+pub(crate) fn soft_value<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    Ok(Option::<serde_json::Value>::deserialize(d)?.filter(|v| !v.is_null()))
 }
 
 #[cfg(test)]

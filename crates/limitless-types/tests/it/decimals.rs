@@ -1,6 +1,6 @@
 //! Prices travel as JSON numbers that carry the decimal exactly.
 
-use limitless_types::{Decimal, OrderAmounts, OrderBookLevel, Side, UnsignedOrder};
+use limitless_types::{Decimal, MicroShares, OrderAmounts, OrderBookLevel, Side, UnsignedOrder};
 
 fn order_with_price(price: Decimal) -> UnsignedOrder {
     UnsignedOrder::delegated(
@@ -76,17 +76,20 @@ fn imprecise_decimals_refuse_to_serialize() {
 #[test]
 fn json_numbers_decode_without_drift() {
     for (json, expected) in [
-        (r#"{"price":0.55,"size":10,"side":"BUY"}"#, ("0.55", "10")),
-        (r#"{"price":0.1,"size":0.3,"side":"BUY"}"#, ("0.1", "0.3")),
+        (r#"{"price":0.55,"size":10,"side":"BUY"}"#, ("0.55", 10)),
         (
-            r#"{"price":"0.55","size":"1e-6","side":"SELL"}"#,
-            ("0.55", "0.000001"),
+            r#"{"price":0.3,"size":"300000","side":"BUY"}"#,
+            ("0.3", 300_000),
         ),
         (
-            r#"{"price":0.999,"size":123456.789012,"side":"SELL"}"#,
-            ("0.999", "123456.789012"),
+            r#"{"price":"1e-6","size":"1000000","side":"SELL"}"#,
+            ("0.000001", 1_000_000),
         ),
-        (r#"{"price":5.5e-1,"size":1E2}"#, ("0.55", "100")),
+        (
+            r#"{"price":123456.789012,"size":123456789012,"side":"SELL"}"#,
+            ("123456.789012", 123_456_789_012),
+        ),
+        (r#"{"price":5.5e-1,"size":1E2}"#, ("0.55", 100)),
     ] {
         let level: OrderBookLevel = serde_json::from_str(json).unwrap();
         assert_eq!(
@@ -94,13 +97,18 @@ fn json_numbers_decode_without_drift() {
             expected.0.parse::<Decimal>().unwrap(),
             "{json}"
         );
-        assert_eq!(level.size, expected.1.parse::<Decimal>().unwrap(), "{json}");
+        assert_eq!(level.size, MicroShares::from_micro(expected.1), "{json}");
         assert_eq!(level.price.normalize().to_string(), expected.0);
     }
     for bad in [
         r#"{"price":"abc","size":1}"#,
         r#"{"price":true,"size":1}"#,
         r#"{"size":1}"#,
+        // Sizes are whole micro-shares: a fraction or a negative is refused.
+        r#"{"price":0.5,"size":0.3}"#,
+        r#"{"price":0.5,"size":"1.5"}"#,
+        r#"{"price":0.5,"size":-1}"#,
+        r#"{"price":0.5}"#,
     ] {
         assert!(
             serde_json::from_str::<OrderBookLevel>(bad).is_err(),
@@ -125,12 +133,12 @@ fn arbitrary_precision_number_form_decodes() {
     // visitor as this one-entry map; build it by hand to exercise that path.
     let number = |text: &str| serde_json::json!({ "$serde_json::private::Number": text });
     let level: OrderBookLevel = serde_json::from_value(serde_json::json!({
-        "price": number("0.55"), "size": number("12.5"), "side": "BUY"
+        "price": number("0.55"), "size": number("12500000"), "side": "BUY"
     }))
     .unwrap();
     assert_eq!(
         (level.price, level.size),
-        (Decimal::new(55, 2), Decimal::new(125, 1))
+        (Decimal::new(55, 2), MicroShares::from_micro(12_500_000))
     );
     let side: Side = serde_json::from_value(number("1")).unwrap();
     assert_eq!(side, Side::Sell);
@@ -154,32 +162,32 @@ fn arbitrary_precision_number_form_decodes() {
 
 #[test]
 fn numeric_strings_are_exact_or_refused() {
-    let level = |price: &str, size: &str| {
+    let level = |price: &str| {
         serde_json::from_value::<OrderBookLevel>(serde_json::json!({
-            "price": price, "size": size, "side": "BUY"
+            "price": price, "size": "1", "side": "BUY"
         }))
     };
     // 28 significant decimals, in exponent form: kept digit for digit.
-    let exact = level("0.55", "1.234567890123456789012345678e1").unwrap();
+    let exact = level("1.234567890123456789012345678e1").unwrap();
     assert_eq!(
-        exact.size,
+        exact.price,
         "12.34567890123456789012345678".parse::<Decimal>().unwrap()
     );
     // 29 significant digits cannot be held: an error, never a rounded value,
     // in exponent form and plain alike.
-    for size in [
+    for price in [
         "0.12345678901234567890123456789e0",
         "1.00000000000000000000000000005E0",
         "0.12345678901234567890123456789",
         "1e-29",
     ] {
-        let err = level("0.55", size).unwrap_err();
-        assert!(err.to_string().contains("invalid value"), "{size}: {err}");
+        let err = level(price).unwrap_err();
+        assert!(err.to_string().contains("invalid value"), "{price}: {err}");
     }
     // Same through the arbitrary_precision number form.
     let number = |text: &str| serde_json::json!({ "$serde_json::private::Number": text });
     let refused = serde_json::from_value::<OrderBookLevel>(serde_json::json!({
-        "price": number("0.55"), "size": number("0.12345678901234567890123456789e0"), "side": "BUY"
+        "price": number("0.12345678901234567890123456789e0"), "size": number("1"), "side": "BUY"
     }));
     assert!(refused.is_err());
 }
@@ -189,15 +197,15 @@ fn json_numbers_past_15_significant_digits_are_what_the_f64_holds() {
     // Documented limit: serde_json has already parsed the number into an
     // f64, so the text sent is gone. The string form stays exact.
     let as_number: OrderBookLevel =
-        serde_json::from_str(r#"{"price":0.5,"size":0.12345678901234567}"#).unwrap();
+        serde_json::from_str(r#"{"price":0.12345678901234567,"size":1}"#).unwrap();
     assert_eq!(
-        as_number.size,
+        as_number.price,
         "0.12345678901234568".parse::<Decimal>().unwrap()
     );
     let as_string: OrderBookLevel =
-        serde_json::from_str(r#"{"price":0.5,"size":"0.12345678901234567"}"#).unwrap();
+        serde_json::from_str(r#"{"price":"0.12345678901234567","size":1}"#).unwrap();
     assert_eq!(
-        as_string.size,
+        as_string.price,
         "0.12345678901234567".parse::<Decimal>().unwrap()
     );
 }

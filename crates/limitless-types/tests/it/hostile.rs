@@ -12,9 +12,9 @@ use std::sync::LazyLock;
 
 use limitless_types::{
     ActiveMarketsPage, AllowancesResponse, ApiToken, CancelReplaceBatchResponse,
-    CancelReplaceResult, Decimal, DerivedApiToken, Market, MessageResponse, Order, OrderBook,
-    OrderBookLevel, OrderResponse, PartnerAccount, PartnerAccountsPage, PartnerCapabilities,
-    RedeemResponse, WithdrawResponse, WithdrawalAddress,
+    CancelReplaceResult, Decimal, DerivedApiToken, Market, MessageResponse, MicroShares, Order,
+    OrderBook, OrderBookLevel, OrderResponse, PartnerAccount, PartnerAccountsPage,
+    PartnerCapabilities, RedeemResponse, WithdrawResponse, WithdrawalAddress,
 };
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
@@ -227,7 +227,7 @@ const REDEEM: &str = r#"{"hash":"0xhash","userOperationHash":"","transactionId":
 const WITHDRAW: &str = r#"{"hash":"","userOperationHash":"0xop","transactionId":"tx-1","walletAddress":"0x1","token":"0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913","destination":"0x2","amount":"1000000"}"#;
 const MARKET: &str = r#"{"id":4242,"slug":"btc-above-100k","title":"BTC above 100k?","description":"d","status":"FUNDED","expired":false,"expirationDate":"Dec 31, 2026","expirationTimestamp":1798675200000,"createdAt":"2026-01-01T00:00:00.000Z","updatedAt":"2026-01-02T00:00:00.000Z","collateralToken":{"address":"0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913","decimals":6,"symbol":"USDC"},"categories":["Crypto"],"tags":["btc"],"tradeType":"clob","marketType":"group","conditionId":"0xabc","tokens":{"yes":"111","no":"222"},"prices":[0.55,"0.45"],"settings":{"minSize":"10","maxSpread":0.05,"dailyReward":"25","rewardsEpoch":0.1,"c":3,"rebateRate":null},"venue":{"exchange":"0xa4409D988CA2218d956BeEFD3874100F444f0DC3","adapter":null,"feeModule":"0x9999999999999999999999999999999999999999","feeModuleType":"COLLATERAL"},"markets":[{"id":4243,"slug":"child","prices":[0.3,0.7]}]}"#;
 const ACTIVE_MARKETS: &str = r#"{"data":[{"id":1,"slug":"a","prices":[0.001,0.999],"venue":{"exchange":"0xex"}},{"id":"2","slug":"b","tokens":{"yes":1,"no":"2"}}],"totalMarketsCount":120}"#;
-const ORDER_BOOK: &str = r#"{"bids":[{"price":0.55,"size":100.5,"side":"BUY"},{"price":"0.54","size":"20","side":"BUY"}],"asks":[{"price":0.56,"size":3.123456,"side":"SELL"}],"tokenId":"1111","adjustedMidpoint":0.555,"maxSpread":"0.05","minSize":"10","lastTradePrice":0.5}"#;
+const ORDER_BOOK: &str = r#"{"bids":[{"price":0.55,"size":100500000,"side":"BUY"},{"price":"0.54","size":"20000000","side":"BUY"}],"asks":[{"price":0.56,"size":3123456,"side":"SELL"}],"tokenId":"1111","adjustedMidpoint":0.555,"maxSpread":"0.05","minSize":"10","lastTradePrice":0.5}"#;
 const USER_ORDERS: &str = r#"[{"id":"u1","createdAt":"t","makerAmount":"470154","takerAmount":"1234000","expiration":null,"signatureType":0,"salt":1,"maker":"0x1","signer":"0x1","taker":"0x0","tokenId":"12345","side":0,"feeRateBps":300,"nonce":0,"signature":"0xs","orderType":"GTC","price":"0.381","marketId":1,"status":"LIVE","filledSize":"0.5"},{"id":"u2","makerAmount":1,"takerAmount":1,"tokenId":"1","side":"SELL"}]"#;
 
 #[test]
@@ -784,11 +784,15 @@ fn the_edges_that_fit_decode_exactly() {
         serde_json::from_str(r#"{"profileId":"-9223372036854775808","account":"a"}"#).unwrap();
     assert_eq!(account.profile_id, i64::MIN);
     let level: OrderBookLevel = serde_json::from_str(
-        r#"{"price":"0.0000000000000000000000000001","size":"79228162514264337593543950335"}"#,
+        r#"{"price":"0.0000000000000000000000000001","size":"18446744073709551615"}"#,
     )
     .unwrap();
     assert_eq!(level.price, Decimal::new(1, 28));
-    assert_eq!(level.size, Decimal::MAX);
+    assert_eq!(level.size, MicroShares::from_micro(u64::MAX));
+    // One more micro-share does not fit: refused, not wrapped.
+    let level =
+        serde_json::from_str::<OrderBookLevel>(r#"{"price":0.5,"size":"18446744073709551616"}"#);
+    assert!(level.is_err(), "u64 + 1: {level:?}");
 }
 
 /// An unknown field inside a cancel-replace outcome should be ignored

@@ -3,6 +3,8 @@
 
 mod amounts_props;
 mod decimals;
+mod fixtures;
 mod hostile;
+mod mutations;
 mod requests;
 mod responses;

@@ -6,9 +6,9 @@
 use limitless_types::{
     ActiveMarketsPage, AllowanceStatus, AllowanceTargetType, AllowancesResponse, ApiErrorDetail,
     ApiToken, CancelOutcome, CancelReplaceBatchResponse, CancelReplaceResult, Decimal,
-    DerivedApiToken, Market, MessageResponse, Order, OrderBook, OrderResponse, PartnerAccount,
-    PartnerAccountsPage, PartnerCapabilities, RedeemResponse, ReplacementOutcome, SettlementStatus,
-    Side, WithdrawResponse, WithdrawalAddress,
+    DerivedApiToken, Loose, Market, MessageResponse, Order, OrderBook, OrderResponse,
+    PartnerAccount, PartnerAccountsPage, PartnerCapabilities, RedeemResponse, ReplacementOutcome,
+    SettlementStatus, Side, WithdrawResponse, WithdrawalAddress,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -248,7 +248,7 @@ fn market_full() {
     assert_eq!(m.id, 4242);
     assert_eq!(m.slug, "btc-above-100k");
     assert_eq!(m.title.as_deref(), Some("BTC above 100k?"));
-    assert_eq!(m.collateral_token.as_ref().unwrap().decimals, 6);
+    assert_eq!(m.collateral_token.as_ref().unwrap().decimals, Some(6));
     assert_eq!(m.expiration_timestamp, Some(1_798_675_200_000));
     assert_eq!(m.prices, vec![d("0.55"), d("0.45")]);
     let tokens = m.tokens.as_ref().unwrap();
@@ -256,8 +256,11 @@ fn market_full() {
     assert_eq!(tokens.no, "22");
     let settings = m.settings.as_ref().unwrap();
     assert_eq!(settings.min_size, Some(d("10")));
-    assert_eq!(settings.max_spread, Some(d("0.05")));
-    assert_eq!(settings.c, Some(d("3")));
+    assert_eq!(
+        settings.max_spread.as_ref().and_then(Loose::to_decimal),
+        Some(d("0.05"))
+    );
+    assert_eq!(settings.c.as_ref().map(Loose::as_str), Some("3"));
     assert_eq!(settings.rebate_rate, None);
     let venue = m.venue.as_ref().unwrap();
     assert!(venue.is_collateral_fee());
@@ -298,21 +301,21 @@ fn active_markets_page() {
 #[test]
 fn order_book() {
     let book: OrderBook = decode(
-        r#"{"bids":[{"price":0.55,"size":100.5,"side":"BUY"},{"price":"0.54","size":"20","side":"BUY"}],
-            "asks":[{"price":0.56,"size":3.123456,"side":"SELL"}],
+        r#"{"bids":[{"price":0.55,"size":100500000,"side":"BUY"},{"price":"0.54","size":"20000000","side":"BUY"}],
+            "asks":[{"price":0.56,"size":3123456,"side":"SELL"}],
             "tokenId":"1111","adjustedMidpoint":0.555,"maxSpread":"0.05","minSize":"10","lastTradePrice":null,"priceHistory":[]}"#,
     );
     assert_eq!(book.bids[0].price, d("0.55"));
     assert_eq!(book.bids[0].price.to_string(), "0.55");
-    assert_eq!(book.bids[0].size, d("100.5"));
+    assert_eq!(book.bids[0].size.to_shares(), d("100.5"));
     assert_eq!(book.bids[1].price, d("0.54"));
-    assert_eq!(book.asks[0].size, d("3.123456"));
+    assert_eq!(book.asks[0].size.as_micro(), 3_123_456);
     assert_eq!(book.adjusted_midpoint, Some(d("0.555")));
     assert_eq!(book.max_spread, Some(d("0.05")));
     assert_eq!(book.last_trade_price, None);
     let again = serde_json::to_string(&book).unwrap();
     assert!(
-        again.starts_with(r#"{"bids":[{"price":0.55,"size":100.5,"side":"BUY"}"#),
+        again.starts_with(r#"{"bids":[{"price":0.55,"size":100500000,"side":"BUY"}"#),
         "{again}"
     );
     assert!(again.contains(r#""maxSpread":"0.05""#), "{again}");
@@ -354,9 +357,12 @@ fn order_response_full() {
     let r: OrderResponse = decode(ORDER_RESPONSE);
     let o = &r.order;
     assert_eq!(o.id, "34bd2f18-0d0e-4d7a-9b0e-1f2a3b4c5d6e");
-    assert_eq!((o.maker_amount, o.taker_amount), (500_000, 1_000_000));
+    assert_eq!(
+        (o.maker_amount, o.taker_amount),
+        (Some(500_000), Some(1_000_000))
+    );
     assert_eq!(o.salt, Some(1_770_000_000_000_000));
-    assert_eq!(o.side, Side::Buy);
+    assert_eq!(o.side, Some(Side::Buy));
     assert_eq!(o.price, Some(d("0.5")));
     assert_eq!(o.order_type.as_deref(), Some("GTC"));
     assert_eq!(o.market_id, Some(4242));
@@ -376,7 +382,7 @@ fn order_response_minimal_fok() {
     let r: OrderResponse = decode(
         r#"{"order":{"id":"o1","makerAmount":1000000,"takerAmount":"1","tokenId":123,"side":"1","price":null,"orderType":"FOK_PLUS"},"makerMatches":null}"#,
     );
-    assert_eq!(r.order.side, Side::Sell);
+    assert_eq!(r.order.side, Some(Side::Sell));
     assert_eq!(r.order.token_id, "123");
     assert_eq!(r.order.price, None);
     assert_eq!(r.order.order_type.as_deref(), Some("FOK_PLUS"));
@@ -410,7 +416,7 @@ fn user_orders() {
     assert_eq!(orders[0].price, Some(d("0.381")));
     assert_eq!(orders[0].status.as_deref(), Some("LIVE"));
     assert_eq!(orders[0].filled_size.as_deref(), Some("0.5"));
-    assert_eq!(orders[1].side, Side::Sell);
+    assert_eq!(orders[1].side, Some(Side::Sell));
 }
 
 #[test]
@@ -427,7 +433,7 @@ fn cancel_replace_outcomes() {
     );
     assert!(r.cancel.is_success() && r.replacement.is_success());
     match &r.replacement {
-        ReplacementOutcome::Success { data } => assert_eq!(data.order.maker_amount, 500_000),
+        ReplacementOutcome::Success { data } => assert_eq!(data.order.maker_amount, Some(500_000)),
         other => panic!("{other:?}"),
     }
 
@@ -554,7 +560,7 @@ fn sandbox_built_responses_round_trip() {
     let book = OrderBook {
         bids: vec![OrderBookLevel {
             price: d("0.42"),
-            size: d("7"),
+            size: limitless_types::MicroShares::from_micro(7_000_000),
             side: "BUY".into(),
         }],
         token_id: "1".into(),
@@ -563,7 +569,69 @@ fn sandbox_built_responses_round_trip() {
     let json = serde_json::to_string(&book).unwrap();
     assert_eq!(
         json,
-        r#"{"bids":[{"price":0.42,"size":7,"side":"BUY"}],"asks":[],"tokenId":"1","adjustedMidpoint":null,"maxSpread":null,"minSize":null,"lastTradePrice":null}"#
+        r#"{"bids":[{"price":0.42,"size":7000000,"side":"BUY"}],"asks":[],"tokenId":"1","adjustedMidpoint":null,"maxSpread":null,"minSize":null,"lastTradePrice":null}"#
     );
     assert_eq!(decode::<OrderBook>(&json), book);
+}
+
+#[test]
+fn fields_no_operation_needs_never_fail_a_market() {
+    // `rewardsEpoch` as a word, `c` as an object, `prices` with a null,
+    // `collateralToken` as a string, `venue.feeModuleType` unknown.
+    let json = r#"{"id":9,"slug":"m","settings":{"rewardsEpoch":"daily","c":{"x":1},"maxSpread":"0.035","minSize":[1]},
+        "prices":[0.5,null],"collateralToken":"USDC","expired":"no",
+        "venue":{"exchange":"0xex","adapter":null,"feeModuleType":"PER_SHARE_V2","feeModule":7}}"#;
+    let market: Market = serde_json::from_str(json).unwrap();
+    let settings = market.settings.as_ref().unwrap();
+    assert_eq!(
+        settings.rewards_epoch.as_ref().map(Loose::as_str),
+        Some("daily")
+    );
+    assert_eq!(settings.c, None);
+    assert_eq!(
+        settings.max_spread.as_ref().and_then(Loose::to_decimal),
+        Some(d("0.035"))
+    );
+    assert_eq!(settings.min_size, None);
+    assert!(
+        market.prices.is_empty(),
+        "a positional list is all or nothing"
+    );
+    assert_eq!(market.collateral_token, None);
+    assert_eq!(market.expired, None);
+    let venue = market.venue.as_ref().unwrap();
+    assert_eq!(venue.exchange, "0xex");
+    assert_eq!(venue.fee_module.as_deref(), Some("7"));
+    assert!(!venue.is_collateral_fee());
+    // The venue lookup reads the same answer, and needs only the slug.
+    let lookup: limitless_types::MarketVenue = serde_json::from_str(json).unwrap();
+    assert_eq!(lookup.venue.as_ref(), Some(venue));
+    let bare: limitless_types::MarketVenue = serde_json::from_str(r#"{"slug":"m"}"#).unwrap();
+    assert_eq!(bare.venue, None);
+    let only_exchange: limitless_types::Venue =
+        serde_json::from_str(r#"{"exchange":"0xex"}"#).unwrap();
+    assert_eq!(only_exchange.fee_rate_bps(), 300);
+}
+
+#[test]
+fn essential_fields_still_fail_loudly() {
+    // An order's amounts and a book level's price and size are what an
+    // operation acts on: garbled, they fail the decode instead of reading
+    // as nothing.
+    for bad in [
+        r#"{"id":"o","makerAmount":"1.5","takerAmount":1}"#,
+        r#"{"id":"o","makerAmount":1,"takerAmount":{"v":1}}"#,
+        r#"{"id":{"v":1},"makerAmount":1,"takerAmount":1}"#,
+    ] {
+        assert!(serde_json::from_str::<Order>(bad).is_err(), "{bad}");
+    }
+    for bad in [
+        r#"{"bids":[{"price":"x","size":1}],"asks":[]}"#,
+        r#"{"bids":[{"price":0.5,"size":0.5}],"asks":[]}"#,
+        r#"{"bids":"none","asks":[]}"#,
+    ] {
+        assert!(serde_json::from_str::<OrderBook>(bad).is_err(), "{bad}");
+    }
+    // An envelope is an object, never an array of its fields.
+    assert!(serde_json::from_str::<ActiveMarketsPage>("[[],0]").is_err());
 }
