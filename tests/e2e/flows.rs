@@ -238,14 +238,14 @@ async fn delegated_orders_rest_match_and_cancel() {
         let resting = orders.create_order(&gtc).await.unwrap();
         assert_eq!(
             (resting.order.maker_amount, resting.order.taker_amount),
-            (5_500_000, 10_000_000)
+            (Some(5_500_000), Some(10_000_000))
         );
         assert_eq!(resting.order.fee_rate_bps, Some(300));
         assert!(resting.maker_matches.is_empty());
         let book = scoped.markets.get_order_book(&m.slug).await.unwrap();
         assert_eq!(book.bids.len(), 1);
         assert_eq!(
-            (book.bids[0].price, book.bids[0].size),
+            (book.bids[0].price, book.bids[0].size.to_shares()),
             (dec("0.55"), dec("10"))
         );
 
@@ -330,7 +330,7 @@ async fn delegated_orders_rest_match_and_cancel() {
         let ReplacementOutcome::Success { data } = &replaced.replacement else {
             panic!("replacement placed: {replaced:?}")
         };
-        assert_eq!(data.order.maker_amount, 5_600_000);
+        assert_eq!(data.order.maker_amount, Some(5_600_000));
         let book = scoped.markets.get_order_book(&m.slug).await.unwrap();
         assert_eq!(
             book.bids.iter().map(|l| l.price).collect::<Vec<_>>(),
@@ -486,7 +486,7 @@ async fn fok_buy_spends_a_budget_or_is_killed() {
         let resting = orders.create_order(&ask).await.unwrap();
         assert_eq!(
             (resting.order.maker_amount, resting.order.taker_amount),
-            (10_000_000, 4_000_000)
+            (Some(10_000_000), Some(4_000_000))
         );
 
         // A budget larger than the book holds is killed whole.
@@ -499,8 +499,8 @@ async fn fok_buy_spends_a_budget_or_is_killed() {
         );
         let killed = orders.create_order(&too_much).await.unwrap();
         assert!(!killed.execution.as_ref().unwrap().matched);
-        assert_eq!(killed.order.maker_amount, 4_010_000);
-        assert_eq!(killed.order.taker_amount, 1);
+        assert_eq!(killed.order.maker_amount, Some(4_010_000));
+        assert_eq!(killed.order.taker_amount, Some(1));
 
         // 2 USDC buys 5 shares at 0.40.
         let budget = CreateDelegatedOrderParams::fok(
@@ -516,7 +516,7 @@ async fn fok_buy_spends_a_budget_or_is_killed() {
         assert_eq!(filled.maker_matches[0].matched_size, "5000000");
         let book = scoped.markets.get_order_book(&m.slug).await.unwrap();
         assert_eq!(
-            (book.asks[0].price, book.asks[0].size),
+            (book.asks[0].price, book.asks[0].size.to_shares()),
             (dec("0.4"), dec("5"))
         );
         sandbox.shutdown().await;

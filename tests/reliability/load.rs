@@ -97,7 +97,7 @@ async fn a_thousand_concurrent_orders_from_one_client_are_each_placed_once() {
 
     // The public book shows all thousand shares, at the 250 prices used.
     let levels = client.markets.get_order_book(&market.slug).await.unwrap();
-    let shares: Decimal = levels.bids.iter().map(|l| l.size).sum();
+    let shares: Decimal = levels.bids.iter().map(|l| l.size.to_shares()).sum();
     assert_eq!(shares, Decimal::from(ORDERS));
     let prices: BTreeSet<_> = levels.bids.iter().map(|l| l.price).collect();
     assert_eq!(prices.len(), 250);

@@ -162,7 +162,8 @@ async fn flow() -> DemoResult {
         "BUY 10 YES @ 0.55",
         format!(
             "makerAmount {} (USDC micro-units), takerAmount {} (share micro-units)",
-            resting.order.maker_amount, resting.order.taker_amount
+            shown(resting.order.maker_amount),
+            shown(resting.order.taker_amount)
         ),
     );
     print_book(&scoped.markets.get_order_book(&market.slug).await?);
@@ -237,11 +238,16 @@ fn print_book(book: &OrderBook) {
         } else {
             levels
                 .iter()
-                .map(|level| format!("{} @ {}", level.size, level.price))
+                .map(|level| format!("{} @ {}", level.size.to_shares(), level.price))
                 .collect::<Vec<_>>()
                 .join(", ")
         }
     };
     detail("order book bids", side(&book.bids));
     detail("order book asks", side(&book.asks));
+}
+
+/// An amount the API may leave out, for display.
+fn shown(amount: Option<u64>) -> String {
+    amount.map_or_else(|| "(not given)".to_owned(), |amount| amount.to_string())
 }

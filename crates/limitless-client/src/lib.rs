@@ -134,13 +134,14 @@ pub use limitless_transport::{
 };
 
 // Wire types users pass or receive; every other one is in `types`.
-pub use limitless_types::amounts::ToDecimal;
+pub use limitless_types::amounts::{MicroShares, ToDecimal};
 pub use limitless_types::api_tokens::{
     ApiToken, DeriveApiTokenInput, DerivedApiToken, PartnerCapabilities, TokenProfile,
 };
 pub use limitless_types::limits;
 pub use limitless_types::markets::{
-    ActiveMarketsPage, ActiveMarketsParams, Market, MarketSort, OrderBook, OrderBookLevel, Venue,
+    ActiveMarketsPage, ActiveMarketsParams, Market, MarketSort, MarketVenue, OrderBook,
+    OrderBookLevel, Venue,
 };
 pub use limitless_types::orders::{
     CancelOutcome, CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceResult,

@@ -1,7 +1,9 @@
 //! Public market reads: a market, a page of active markets, an order book.
 
 use limitless_types::limits::MAX_PAGE_LIMIT;
-use limitless_types::markets::{ActiveMarketsPage, ActiveMarketsParams, Market, OrderBook};
+use limitless_types::markets::{
+    ActiveMarketsPage, ActiveMarketsParams, Market, MarketVenue, OrderBook, Venue,
+};
 use limitless_types::orders::Order;
 use limitless_types::validate::validate_on_behalf_of;
 
@@ -21,6 +23,40 @@ pub fn get_market(slug: &str) -> Result<Operation<Market>, Error> {
     Ok(spec.finish(record_venue))
 }
 
+/// `GET /markets/{slug}`, reading only the market's slug and venue (see
+/// [`MarketVenue`]): what an order's fee and EIP-712 domain need, so no
+/// other field of a market can fail the lookup. Records the venue as
+/// [`get_market`] does.
+pub fn get_market_venue(slug: &str) -> Result<Operation<MarketVenue>, Error> {
+    let slug = non_blank("market_slug", slug, "pass the market's slug")?;
+    let path = format!("/markets/{}", encode_segment("market_slug", slug)?);
+    let mut spec = RequestSpec::get("get_market_venue", path, Auth::Public);
+    spec.subject = Some(slug.to_owned());
+    Ok(spec.finish(record_market_venue))
+}
+
+/// Decodes a market's venue and records it.
+fn record_market_venue(
+    http: &HttpClient,
+    spec: &RequestSpec,
+    outcome: Result<RawResponse, Error>,
+) -> Result<ApiResponse<MarketVenue>, Error> {
+    let response = http.decode::<MarketVenue>(spec, outcome?)?;
+    record(http, spec, &response.data.slug, response.data.venue.as_ref());
+    Ok(response)
+}
+
+/// Records `venue` under the slug asked for and the one the API returned
+/// (a market without a venue drops what was cached).
+fn record(http: &HttpClient, spec: &RequestSpec, returned: &str, venue: Option<&Venue>) {
+    if let Some(asked) = &spec.subject {
+        http.venues().record(asked, venue);
+        if returned != asked && !returned.is_empty() {
+            http.venues().record(returned, venue);
+        }
+    }
+}
+
 /// Decodes a market and records its venue (a market without one drops
 /// what was cached).
 fn record_venue(
@@ -29,13 +65,7 @@ fn record_venue(
     outcome: Result<RawResponse, Error>,
 ) -> Result<ApiResponse<Market>, Error> {
     let response = http.decode::<Market>(spec, outcome?)?;
-    let market = &response.data;
-    if let Some(asked) = &spec.subject {
-        http.venues().record(asked, market.venue.as_ref());
-        if &market.slug != asked {
-            http.venues().record(&market.slug, market.venue.as_ref());
-        }
-    }
+    record(http, spec, &response.data.slug, response.data.venue.as_ref());
     Ok(response)
 }
 

@@ -255,8 +255,9 @@ fn replace_batch(
 async fn collateral_fee(http: &HttpClient, slug: &str) -> Result<Option<bool>, Error> {
     http.venues()
         .collateral_fee_or_lookup(slug, || async {
-            let market = http.run(ops::markets::get_market(slug)?).await?.data;
-            Ok(market.venue)
+            let market = http.run(ops::markets::get_market_venue(slug)?).await?.data;
+            // An empty exchange is no venue.
+            Ok(market.venue.filter(|venue| !venue.exchange.is_empty()))
         })
         .await
 }

@@ -117,7 +117,7 @@ async fn gtc_on_a_legacy_venue_matches_the_protocol_body() {
     // The response types are named at the crate's top level.
     let created: &Order = &placed.order;
     assert_eq!(created.id, "ord-1");
-    assert_eq!(created.taker_amount, 1_000_000);
+    assert_eq!(created.taker_amount, Some(1_000_000));
     let matches: &[OrderMatch] = &placed.maker_matches;
     assert!(matches.is_empty());
     let execution: OrderExecution = placed.execution.unwrap();

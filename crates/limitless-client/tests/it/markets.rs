@@ -92,12 +92,12 @@ async fn get_active_markets_query_order() {
 }
 
 #[tokio::test]
-async fn get_order_book_decodes_exact_decimals() {
+async fn get_order_book_decodes_exact_prices_and_micro_share_sizes() {
     let h = Harness::anonymous().await;
     anonymous_mock("GET", "/markets/btc-above-100k/orderbook")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "bids": [{"price": 0.55, "size": 120.5, "side": "BUY"}],
-            "asks": [{"price": "0.56", "size": "10", "side": "SELL"}],
+            "bids": [{"price": 0.55, "size": 120500000, "side": "BUY"}],
+            "asks": [{"price": "0.56", "size": "10000000", "side": "SELL"}],
             "tokenId": "123",
             "adjustedMidpoint": 0.555,
             "maxSpread": "0.05",
@@ -114,7 +114,10 @@ async fn get_order_book_decodes_exact_decimals() {
         .await
         .unwrap();
     assert_eq!(book.bids[0].price, Decimal::new(55, 2));
-    assert_eq!(book.bids[0].size, Decimal::new(1205, 1));
+    // Sizes are micro-shares on the wire: 120.5 shares.
+    assert_eq!(book.bids[0].size.as_micro(), 120_500_000);
+    assert_eq!(book.bids[0].size.to_shares(), Decimal::new(1205, 1));
+    assert_eq!(book.asks[0].size.to_shares(), Decimal::from(10));
     assert_eq!(book.asks[0].price, Decimal::new(56, 2));
     assert_eq!(book.token_id, "123");
     assert_eq!(book.last_trade_price, None);

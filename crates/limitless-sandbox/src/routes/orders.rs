@@ -551,8 +551,8 @@ fn order_response(state: &SandboxState, execution: &Execution, created_at: &str)
         order: Order {
             id: data.id.clone(),
             created_at: Some(created_at.to_owned()),
-            maker_amount: order.maker_amount,
-            taker_amount: order.taker_amount,
+            maker_amount: Some(order.maker_amount),
+            taker_amount: Some(order.taker_amount),
             expiration: Some(order.expiration.clone()),
             signature_type: Some(order.signature_type),
             salt: Some(order.salt),
@@ -560,15 +560,14 @@ fn order_response(state: &SandboxState, execution: &Execution, created_at: &str)
             signer: Some(order.signer.clone()),
             taker: Some(order.taker.clone()),
             token_id: order.token_id.clone(),
-            side: order.side,
+            side: Some(order.side),
             fee_rate_bps: Some(fee),
             nonce: Some(order.nonce),
             signature: Some(data.signature.clone()),
             order_type: Some(data.order_type.as_str().to_owned()),
             price: order.price,
             market_id: Some(data.market_id),
-            status: None,
-            filled_size: None,
+            ..Order::default()
         },
         maker_matches: execution
             .fills
