@@ -22,6 +22,9 @@ pub struct SeededIdentity {
     pub profile_id: i64,
     /// The profile's wallet address.
     pub account: String,
+    /// The profile's smart wallet address: where a withdraw without a
+    /// `destination` goes, and one of the destinations always allowed.
+    pub smart_wallet: String,
     /// Whether it may derive API tokens.
     pub token_management_enabled: bool,
     /// The scopes it may request.
@@ -33,6 +36,7 @@ impl SeededIdentity {
     pub(crate) fn new(
         profile_id: i64,
         account: String,
+        smart_wallet: String,
         token_management_enabled: bool,
         allowed_scopes: Vec<String>,
         token: String,
@@ -40,6 +44,7 @@ impl SeededIdentity {
         Self {
             profile_id,
             account,
+            smart_wallet,
             token_management_enabled,
             allowed_scopes,
             token,
@@ -58,6 +63,7 @@ impl fmt::Debug for SeededIdentity {
         f.debug_struct("SeededIdentity")
             .field("profile_id", &self.profile_id)
             .field("account", &self.account)
+            .field("smart_wallet", &self.smart_wallet)
             .field("token_management_enabled", &self.token_management_enabled)
             .field("allowed_scopes", &self.allowed_scopes)
             .field("token", &"<redacted>")

@@ -47,10 +47,24 @@
 //! # }
 //! ```
 //!
+//! Withdrawals: `POST /portfolio/withdraw` without a `destination` pays
+//! the partner's smart wallet ([`SeededIdentity::smart_wallet`]); an
+//! explicit `destination` must be the partner account, that smart wallet,
+//! or an address the partner added with `POST
+//! /portfolio/withdrawal-addresses`; any other is refused with 400
+//! `DESTINATION_NOT_ALLOWED`.
+//!
+//! Cancels and partners: a plain `DELETE /orders/{id}` (no `onBehalfOf`)
+//! cancels an order owned by the caller's own profile only, that is the
+//! partner's self-signed orders. It never reaches a sub-account's order:
+//! the same id answers 404 `ORDER_NOT_FOUND` until it is sent with
+//! `?onBehalfOf={subAccountProfileId}` (which needs `delegated_signing`).
+//! `DELETE /orders/all/{slug}` works the same way.
+//!
 //! Units on the wire: prices are decimals (`0.55`); order amounts,
-//! `matchedSize` and `totalsRaw` are integer micro-units (1 USDC or 1 share
-//! = 1 000 000); order book `size` is in shares. Order book levels are for
-//! the market's YES token; each outcome token has its own book.
+//! `matchedSize`, `totalsRaw` and order book `size` are integer micro-units
+//! (1 USDC or 1 share = 1 000 000), as the API sends them. Order book levels
+//! are for the market's YES token; each outcome token has its own book.
 
 mod auth;
 mod clock;

@@ -69,9 +69,11 @@ impl Sandbox {
             } else {
                 format!("0x5a4d{profile_id:036x}")
             };
+            let smart_wallet = format!("0x5a57{profile_id:036x}");
             seeded_identities.push(SeededIdentity::new(
                 profile_id,
                 account.clone(),
+                smart_wallet.clone(),
                 seed.token_management_enabled,
                 seed.allowed_scopes.clone(),
                 seed.token.clone(),
@@ -80,6 +82,7 @@ impl Sandbox {
                 token: seed.token,
                 profile_id,
                 account,
+                smart_wallet,
                 token_management_enabled: seed.token_management_enabled,
                 allowed_scopes: seed.allowed_scopes,
             });

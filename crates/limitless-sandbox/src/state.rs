@@ -91,6 +91,8 @@ pub(crate) struct Identity {
     pub(crate) token: String,
     pub(crate) profile_id: i64,
     pub(crate) account: String,
+    /// The profile's smart wallet: the default withdraw destination.
+    pub(crate) smart_wallet: String,
     pub(crate) token_management_enabled: bool,
     pub(crate) allowed_scopes: Vec<String>,
 }

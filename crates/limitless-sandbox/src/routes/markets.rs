@@ -130,7 +130,8 @@ pub(crate) fn market_json(id: i64, seed: &MarketSeed, condition_id: &str, rank: 
         "prices": [number(yes), number(no)],
         "isRewardable": rank == 0,
         "settings": {
-            "minSize": "1",
+            // Micro-shares, as the API sends it: one 0.001-share step.
+            "minSize": "1000",
             "maxSpread": 0.05,
             "dailyReward": "0",
             "rewardsEpoch": 0.04,
@@ -237,7 +238,9 @@ pub(super) async fn orderbook(
             .map(|(price, size)| {
                 json!({
                     "price": exact_number(&micro_text(u128::from(price))),
-                    "size": exact_number(&micro_text(size)),
+                    // Micro-shares, as the API sends them (PROTOCOL §6); a
+                    // sum past 2^53 - 1 arrives as a numeric string.
+                    "size": exact_number(&size.to_string()),
                     "side": name,
                 })
             })
@@ -259,7 +262,7 @@ pub(super) async fn orderbook(
         "tokenId": token,
         "adjustedMidpoint": exact_number(&midpoint.normalize().to_string()),
         "maxSpread": "0.05",
-        "minSize": "1",
+        "minSize": "1000",
         "lastTradePrice": last_trade.map(|p| exact_number(&micro_text(u128::from(p)))),
     })))
 }
