@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 use zeroize::Zeroizing;
 
 use crate::engine::OrderStatus;
+use crate::faults::Faults;
 use crate::seed::MarketVenue;
 use crate::state::App;
 
@@ -262,6 +263,15 @@ impl SandboxHandle {
     #[must_use]
     pub fn order_count(&self) -> usize {
         self.app.lock().engine.entries().len()
+    }
+
+    /// Fault injection on this sandbox: for example
+    /// `sandbox.faults().drop_after_placing(1)` makes the next accepted
+    /// `POST /orders` place its order and then close the connection
+    /// without answering.
+    #[must_use]
+    pub fn faults(&self) -> Faults {
+        Faults::new(self.app.clone())
     }
 
     /// How many HTTP requests the server has received, including rejected

@@ -12,6 +12,7 @@ use limitless_types::{AllowanceTarget, Decimal, OrderType, UnsignedOrder};
 
 use crate::clock::SandboxClock;
 use crate::engine::Engine;
+use crate::faults::FaultState;
 use crate::seed::MarketVenue;
 
 /// Shared server state, cheap to clone.
@@ -24,6 +25,7 @@ pub(crate) struct Shared {
     pub(crate) verifier: Verifier,
     pub(crate) rate_limit: Option<u32>,
     requests: AtomicU64,
+    faults: FaultState,
 }
 
 impl fmt::Debug for App {
@@ -44,6 +46,7 @@ impl App {
             verifier: Verifier::default(),
             rate_limit,
             requests: AtomicU64::new(0),
+            faults: FaultState::default(),
         }))
     }
 
@@ -51,6 +54,10 @@ impl App {
     /// good: every mutation leaves the state consistent before it can panic.
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         self.0.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn faults(&self) -> &FaultState {
+        &self.0.faults
     }
 
     pub(crate) fn verifier(&self) -> &Verifier {

@@ -31,6 +31,7 @@ use crate::auth::{Caller, Signed};
 use crate::engine::{Execution, Instruction, MICRO, OrderStatus, mul_micro};
 use crate::error::{ApiError, ApiJson};
 use crate::ids;
+use crate::server::DropConnection;
 use crate::state::{App, MarketRecord, OrderData, State as SandboxState, iso};
 
 /// The price grid in micro-units: the SDKs' default tick (0.001 → 1000).
@@ -607,10 +608,7 @@ fn order_response(state: &SandboxState, execution: &Execution, created_at: &str)
     }
 }
 
-pub(super) async fn create(
-    State(app): State<App>,
-    signed: Signed,
-) -> Result<ApiJson<OrderResponse>, ApiError> {
+pub(super) async fn create(State(app): State<App>, signed: Signed) -> Result<Response, ApiError> {
     let value: Value = signed.json()?;
     let delegated = value.get("onBehalfOf").is_some_and(|v| !v.is_null());
     let carries_signature = value
@@ -656,8 +654,15 @@ pub(super) async fn create(
         }
     };
     let now = app.now();
-    let mut state = app.lock();
-    place(&mut state, &signed.caller, placement, now).map(ApiJson)
+    let placed = {
+        let mut state = app.lock();
+        place(&mut state, &signed.caller, placement, now)?
+    };
+    let mut response = ApiJson(placed).into_response();
+    if app.faults().take_placement_drop() {
+        response.extensions_mut().insert(DropConnection);
+    }
+    Ok(response)
 }
 
 #[derive(Debug, Deserialize)]

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod eoa;
+mod faults;
 mod hmac;
 mod markets;
 mod orders;
