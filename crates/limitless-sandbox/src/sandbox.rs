@@ -105,6 +105,9 @@ impl Sandbox {
             markets.push(MarketRecord {
                 id,
                 json: routes::market_json(id, &seed, &condition_id, rank),
+                title: seed.title.clone(),
+                expiration_ms: seed.expiration_ms,
+                properties: seed.properties(),
                 slug: seed.slug,
                 yes_token_id: seed.yes_token_id,
                 no_token_id: seed.no_token_id,
@@ -485,7 +488,7 @@ mod tests {
             sandbox.identities()[1].allowed_scopes,
             vec!["trading".to_owned()]
         );
-        assert_eq!(sandbox.markets().len(), 3);
+        assert_eq!(sandbox.markets().len(), 33);
         let addr = sandbox.addr();
         assert!(addr.ip().is_loopback());
         assert_eq!(sandbox.base_url(), format!("http://{addr}"));

@@ -136,6 +136,10 @@ pub(crate) struct MarketRecord {
     pub(crate) condition_id: String,
     /// The displayed YES price, the book's midpoint while it is empty.
     pub(crate) yes_price: Decimal,
+    pub(crate) title: String,
+    pub(crate) expiration_ms: i64,
+    /// Property key slug and option value pairs, for market-page filters.
+    pub(crate) properties: Vec<(String, String)>,
     /// The full `Market` JSON served by `/markets`.
     pub(crate) json: serde_json::Value,
 }
@@ -151,6 +155,24 @@ pub(crate) struct OrderData {
     pub(crate) order: UnsignedOrder,
     pub(crate) client_order_id: Option<String>,
     pub(crate) signature: String,
+}
+
+/// One trade between an incoming (taker) order and a resting (maker) one,
+/// kept for positions and history. Amounts in micro-units.
+pub(crate) struct FillRecord {
+    /// Position in `State::fills`, which only grows: oldest first.
+    pub(crate) seq: u64,
+    pub(crate) at: SystemTime,
+    pub(crate) market_id: i64,
+    pub(crate) token_id: String,
+    pub(crate) price: u64,
+    pub(crate) shares: u64,
+    pub(crate) collateral: u64,
+    /// Engine indexes of the two orders.
+    pub(crate) taker: usize,
+    pub(crate) maker: usize,
+    pub(crate) trade_event_id: String,
+    pub(crate) transaction_hash: String,
 }
 
 /// A registered withdrawal destination.
@@ -181,6 +203,7 @@ pub(crate) struct State {
     pub(crate) client_order_ids: HashMap<(i64, String), usize>,
     pub(crate) salts: HashSet<(i64, u64)>,
     pub(crate) withdrawal_addresses: Vec<WithdrawalAddressRecord>,
+    pub(crate) fills: Vec<FillRecord>,
     buckets: HashMap<String, Bucket>,
 }
 
@@ -202,6 +225,7 @@ impl State {
             client_order_ids: HashMap::new(),
             salts: HashSet::new(),
             withdrawal_addresses: Vec::new(),
+            fills: Vec::new(),
             buckets: HashMap::new(),
         }
     }
@@ -216,6 +240,10 @@ impl State {
 
     pub(crate) fn market(&self, slug: &str) -> Option<&MarketRecord> {
         self.markets.iter().find(|m| m.slug == slug)
+    }
+
+    pub(crate) fn market_by_id(&self, id: i64) -> Option<&MarketRecord> {
+        self.markets.iter().find(|m| m.id == id)
     }
 
     /// How many rate-limit buckets exist.

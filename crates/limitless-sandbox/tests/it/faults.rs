@@ -45,7 +45,18 @@ async fn a_dropped_placement_closes_the_socket_without_a_response() {
     assert_eq!(orders[0].owner_id, owner);
     assert_eq!(orders[0].status, OrderStatus::Live);
     assert_eq!(orders[0].salt, body["order"]["salt"].as_u64().unwrap());
-    // USER_ORDERS_CHECK
+    let mine = fx
+        .signed(
+            &token,
+            Method::GET,
+            &format!("/markets/{}/user-orders?onBehalfOf={owner}", market.slug),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(mine.body[0]["id"], orders[0].id.as_str());
+    assert_eq!(mine.body[0]["status"], "LIVE");
+
     // The count is used up: the next placement is answered.
     assert_eq!(fx.sandbox.faults().pending_placement_drops(), 0);
     let body = limit_order(OrderType::Gtc, &market, Side::Buy, "0.3", "1", owner, 300);

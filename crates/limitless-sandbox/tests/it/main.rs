@@ -7,6 +7,8 @@ mod faults;
 mod hmac;
 mod markets;
 mod orders;
+mod pages;
+mod portfolio;
 mod robustness;
 mod support;
 mod tokens;
