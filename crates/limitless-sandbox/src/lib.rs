@@ -71,6 +71,7 @@ mod clock;
 mod engine;
 mod error;
 mod faults;
+mod guard;
 mod handle;
 mod ids;
 mod routes;

@@ -20,10 +20,18 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot};
 
+use crate::guard::JsonRefusals;
+
 /// Marks a response the client must never see: the connection that carries
 /// it is closed instead, with nothing written.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DropConnection;
+
+/// The largest request head hyper buffers. Generous on purpose: a head
+/// read in full is refused cleanly (hyper's 414 for a long URI, the
+/// router's 431 for large headers, both JSON), where one cut off mid-read
+/// would be closed while the client is still sending.
+const MAX_HEAD_BYTES: usize = 4 << 20;
 
 /// How long to wait for in-flight requests at shutdown before closing
 /// their connections anyway.
@@ -39,7 +47,8 @@ pub(crate) async fn serve(
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(header_read_timeout);
+        .header_read_timeout(header_read_timeout)
+        .max_buf_size(MAX_HEAD_BYTES);
     let graceful = GracefulShutdown::new();
     tokio::pin!(stop);
     loop {
@@ -61,7 +70,7 @@ pub(crate) async fn serve(
             inner: TowerToHyperService::new(router.clone()),
             dropped: Arc::clone(&dropped),
         };
-        let io = TokioIo::new(stream);
+        let io = JsonRefusals::new(TokioIo::new(stream));
         let connection = graceful.watch(builder.serve_connection(io, service));
         tokio::spawn(async move {
             tokio::select! {

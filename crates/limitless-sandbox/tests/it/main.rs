@@ -4,6 +4,7 @@
 mod accounts;
 mod eoa;
 mod faults;
+mod hardening;
 mod hmac;
 mod markets;
 mod orders;
