@@ -47,6 +47,27 @@
 //! # }
 //! ```
 //!
+//! Partner reads (HMAC unless noted; `?onBehalfOf={id}` reads one of the
+//! caller's sub-accounts): `GET /markets/{slug}/user-orders` (bare array,
+//! newest first), `GET /portfolio/positions` (CLOB positions folded from
+//! the sandbox's own fills: average cost, realised and unrealised P&L in
+//! micro-USDC), `GET /portfolio/history?cursor=&limit=` (fills newest
+//! first, opaque `nextCursor`, `limit` 1 to 25, default 20) and
+//! `GET /portfolio/trades`. Public: `GET /navigation`,
+//! `GET /market-pages/by-path?path=` (old paths such as `/cryptocurrency`
+//! answer 301 with a `Location`), `GET /market-pages/{pageId}/markets`
+//! (page or cursor paging, `sort`, repeated `category`/`asset` filters)
+//! and `GET /property-keys[/{id}[/options]]`. Thirty-three markets are
+//! seeded, enough for several pages.
+//!
+//! Faults and limits: [`SandboxHandle::faults`] (or
+//! [`SandboxBuilder::drop_connection_after_placing`]) makes accepted
+//! `POST /orders` place their order and then close the connection without
+//! an answer. Connections that do not finish a request head within
+//! [`SandboxBuilder::header_read_timeout`] (30 s) are closed. Requests
+//! hyper refuses before routing, oversized bodies (413) and headers (431),
+//! and credential headers sent twice (400) all get JSON error bodies.
+//!
 //! Withdrawals: `POST /portfolio/withdraw` without a `destination` pays
 //! the partner's smart wallet ([`SeededIdentity::smart_wallet`]); an
 //! explicit `destination` must be the partner account, that smart wallet,
