@@ -13,9 +13,11 @@ use std::time::Instant;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
+use axum::response::IntoResponse as _;
 use axum::response::Response;
+use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use limitless_auth::{
     HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, VerificationRequest, VerifyError,
 };
@@ -200,12 +202,24 @@ impl FromRequest<App> for Signed {
 
     async fn from_request(request: Request, app: &App) -> Result<Self, Self::Rejection> {
         let (parts, body) = request.into_parts();
-        let body = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-            refuse(
-                app,
-                ApiError::bad_request("request body is too large or could not be read"),
-            )
-        })?;
+        let body = match Limited::new(body, BODY_LIMIT).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(error) if error.is::<LengthLimitError>() => {
+                return Err(refuse(
+                    app,
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        format!("request body is larger than the {BODY_LIMIT} bytes accepted"),
+                    ),
+                ));
+            }
+            Err(_) => {
+                return Err(refuse(
+                    app,
+                    ApiError::bad_request("request body could not be read (cut short?)"),
+                ));
+            }
+        };
         let token_id = verify_hmac(app, &parts, &body).map_err(|e| refuse(app, e))?;
         charge(app, Principal::Token(&token_id))?;
 
@@ -303,12 +317,60 @@ impl FromRequestParts<App> for Metered {
     }
 }
 
-/// Runs around every request: counts it and stamps the sandbox clock's
-/// `Date` header on the response. Rate limiting happens in the extractors,
+/// The most header bytes (names, values, separators) a request may carry.
+const MAX_HEADER_BYTES: usize = 64 << 10;
+
+/// Headers that identify the caller; each may appear at most once.
+const CREDENTIAL_HEADERS: [&str; 5] = [
+    HEADER_API_KEY,
+    HEADER_TIMESTAMP,
+    HEADER_SIGNATURE,
+    "identity",
+    "x-api-key",
+];
+
+/// The first credential header sent more than once.
+fn duplicated_credential(headers: &HeaderMap) -> Option<&'static str> {
+    CREDENTIAL_HEADERS
+        .into_iter()
+        .find(|name| headers.get_all(*name).iter().nth(1).is_some())
+}
+
+/// Runs around every request: counts it, refuses oversized headers and
+/// duplicated credential headers, and stamps the sandbox clock's `Date`
+/// header on the response. Rate limiting happens in the extractors,
 /// once the caller is known.
 pub(crate) async fn common_layer(State(app): State<App>, request: Request, next: Next) -> Response {
     app.count_request();
-    let mut response = next.run(request).await;
+    let header_bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    let mut response = if header_bytes > MAX_HEADER_BYTES {
+        refuse(
+            &app,
+            ApiError::new(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                format!("request headers take {header_bytes} bytes; at most {MAX_HEADER_BYTES} are accepted"),
+            ),
+        )
+        .into_response()
+    } else {
+        match duplicated_credential(request.headers()) {
+            // Judging a request on one of two values would let a proxy and the
+            // server disagree on who is calling.
+            Some(name) => refuse(
+                &app,
+                ApiError::bad_request(format!(
+                    "header {name} appears more than once; send each credential header exactly once"
+                ))
+                .with_code("DUPLICATE_AUTH_HEADER"),
+            )
+            .into_response(),
+            None => next.run(request).await,
+        }
+    };
     let date = httpdate::fmt_http_date(app.now());
     if let Ok(value) = HeaderValue::from_str(&date) {
         response.headers_mut().insert(header::DATE, value);

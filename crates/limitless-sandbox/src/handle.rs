@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 use zeroize::Zeroizing;
 
 use crate::engine::OrderStatus;
+use crate::faults::Faults;
 use crate::seed::MarketVenue;
 use crate::state::App;
 
@@ -22,6 +23,9 @@ pub struct SeededIdentity {
     pub profile_id: i64,
     /// The profile's wallet address.
     pub account: String,
+    /// The profile's smart wallet address: where a withdraw without a
+    /// `destination` goes, and one of the destinations always allowed.
+    pub smart_wallet: String,
     /// Whether it may derive API tokens.
     pub token_management_enabled: bool,
     /// The scopes it may request.
@@ -33,6 +37,7 @@ impl SeededIdentity {
     pub(crate) fn new(
         profile_id: i64,
         account: String,
+        smart_wallet: String,
         token_management_enabled: bool,
         allowed_scopes: Vec<String>,
         token: String,
@@ -40,6 +45,7 @@ impl SeededIdentity {
         Self {
             profile_id,
             account,
+            smart_wallet,
             token_management_enabled,
             allowed_scopes,
             token,
@@ -58,6 +64,7 @@ impl fmt::Debug for SeededIdentity {
         f.debug_struct("SeededIdentity")
             .field("profile_id", &self.profile_id)
             .field("account", &self.account)
+            .field("smart_wallet", &self.smart_wallet)
             .field("token_management_enabled", &self.token_management_enabled)
             .field("allowed_scopes", &self.allowed_scopes)
             .field("token", &"<redacted>")
@@ -256,6 +263,15 @@ impl SandboxHandle {
     #[must_use]
     pub fn order_count(&self) -> usize {
         self.app.lock().engine.entries().len()
+    }
+
+    /// Fault injection on this sandbox: for example
+    /// `sandbox.faults().drop_after_placing(1)` makes the next accepted
+    /// `POST /orders` place its order and then close the connection
+    /// without answering.
+    #[must_use]
+    pub fn faults(&self) -> Faults {
+        Faults::new(self.app.clone())
     }
 
     /// How many HTTP requests the server has received, including rejected

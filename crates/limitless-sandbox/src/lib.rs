@@ -47,25 +47,64 @@
 //! # }
 //! ```
 //!
+//! Partner reads (HMAC unless noted; `?onBehalfOf={id}` reads one of the
+//! caller's sub-accounts): `GET /markets/{slug}/user-orders` (bare array,
+//! newest first), `GET /portfolio/positions` (CLOB positions folded from
+//! the sandbox's own fills: average cost, realised and unrealised P&L in
+//! micro-USDC), `GET /portfolio/history?cursor=&limit=` (fills newest
+//! first, opaque `nextCursor`, `limit` 1 to 25, default 20) and
+//! `GET /portfolio/trades`. Public: `GET /navigation`,
+//! `GET /market-pages/by-path?path=` (old paths such as `/cryptocurrency`
+//! answer 301 with a `Location`), `GET /market-pages/{pageId}/markets`
+//! (page or cursor paging, `sort`, repeated `category`/`asset` filters)
+//! and `GET /property-keys[/{id}[/options]]`. Thirty-three markets are
+//! seeded, enough for several pages.
+//!
+//! Faults and limits: [`SandboxHandle::faults`] (or
+//! [`SandboxBuilder::drop_connection_after_placing`]) makes accepted
+//! `POST /orders` place their order and then close the connection without
+//! an answer. Connections that do not finish a request head within
+//! [`SandboxBuilder::header_read_timeout`] (30 s) are closed. Requests
+//! hyper refuses before routing, oversized bodies (413) and headers (431),
+//! and credential headers sent twice (400) all get JSON error bodies.
+//!
+//! Withdrawals: `POST /portfolio/withdraw` without a `destination` pays
+//! the partner's smart wallet ([`SeededIdentity::smart_wallet`]); an
+//! explicit `destination` must be the partner account, that smart wallet,
+//! or an address the partner added with `POST
+//! /portfolio/withdrawal-addresses`; any other is refused with 400
+//! `DESTINATION_NOT_ALLOWED`.
+//!
+//! Cancels and partners: a plain `DELETE /orders/{id}` (no `onBehalfOf`)
+//! cancels an order owned by the caller's own profile only, that is the
+//! partner's self-signed orders. It never reaches a sub-account's order:
+//! the same id answers 404 `ORDER_NOT_FOUND` until it is sent with
+//! `?onBehalfOf={subAccountProfileId}` (which needs `delegated_signing`).
+//! `DELETE /orders/all/{slug}` works the same way.
+//!
 //! Units on the wire: prices are decimals (`0.55`); order amounts,
-//! `matchedSize` and `totalsRaw` are integer micro-units (1 USDC or 1 share
-//! = 1 000 000); order book `size` is in shares. Order book levels are for
-//! the market's YES token; each outcome token has its own book.
+//! `matchedSize`, `totalsRaw` and order book `size` are integer micro-units
+//! (1 USDC or 1 share = 1 000 000), as the API sends them. Order book levels
+//! are for the market's YES token; each outcome token has its own book.
 
 mod auth;
 mod clock;
 mod engine;
 mod error;
+mod faults;
+mod guard;
 mod handle;
 mod ids;
 mod routes;
 mod sandbox;
 mod seed;
+mod server;
 mod state;
 
 pub use clock::ClockOffset;
 pub use engine::OrderStatus;
 pub use error::SandboxError;
+pub use faults::Faults;
 pub use handle::{OrderSnapshot, SandboxHandle, SeededIdentity, SeededMarket};
 pub use sandbox::{Sandbox, SandboxBuilder};
 pub use seed::{IdentitySeed, MarketSeed, MarketVenue};

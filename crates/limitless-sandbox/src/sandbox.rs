@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
 
 use limitless_types::{Decimal, is_hex_string, validate_token_id};
 use tokio::net::TcpListener;
@@ -13,6 +14,7 @@ use crate::handle::{SandboxHandle, SeededIdentity, SeededMarket};
 use crate::ids;
 use crate::routes;
 use crate::seed::{IdentitySeed, MarketSeed, default_markets};
+use crate::server;
 use crate::state::{App, Identity, MarketRecord, State};
 
 /// Profile id of the first seeded identity; the rest follow.
@@ -69,9 +71,11 @@ impl Sandbox {
             } else {
                 format!("0x5a4d{profile_id:036x}")
             };
+            let smart_wallet = format!("0x5a57{profile_id:036x}");
             seeded_identities.push(SeededIdentity::new(
                 profile_id,
                 account.clone(),
+                smart_wallet.clone(),
                 seed.token_management_enabled,
                 seed.allowed_scopes.clone(),
                 seed.token.clone(),
@@ -80,6 +84,7 @@ impl Sandbox {
                 token: seed.token,
                 profile_id,
                 account,
+                smart_wallet,
                 token_management_enabled: seed.token_management_enabled,
                 allowed_scopes: seed.allowed_scopes,
             });
@@ -100,6 +105,9 @@ impl Sandbox {
             markets.push(MarketRecord {
                 id,
                 json: routes::market_json(id, &seed, &condition_id, rank),
+                title: seed.title.clone(),
+                expiration_ms: seed.expiration_ms,
+                properties: seed.properties(),
                 slug: seed.slug,
                 yes_token_id: seed.yes_token_id,
                 no_token_id: seed.no_token_id,
@@ -115,6 +123,7 @@ impl Sandbox {
             SandboxClock::new(config.clock_offset),
             config.rate_limit,
         );
+        app.faults().set_drop_next(config.drop_after_placing);
         let requested = SocketAddr::from((Ipv4Addr::LOCALHOST, config.port));
         let listener = TcpListener::bind(requested)
             .await
@@ -128,16 +137,12 @@ impl Sandbox {
         })?;
         let (stop, stopped) = oneshot::channel::<()>();
         let router = routes::router(app.clone());
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-            if let Err(error) = served {
-                tracing::error!(%error, "sandbox server stopped with an error");
-            }
-        });
+        let task = tokio::spawn(server::serve(
+            listener,
+            router,
+            config.header_read_timeout,
+            stopped,
+        ));
         tracing::info!(%addr, "sandbox listening");
         Ok(SandboxHandle::new(
             addr,
@@ -164,7 +169,13 @@ pub struct SandboxBuilder {
     port: u16,
     clock_offset: ClockOffset,
     rate_limit: Option<u32>,
+    drop_after_placing: u64,
+    header_read_timeout: Duration,
 }
+
+/// How long a connection may take to send a request head by default:
+/// hyper's own default, now enforced (it needs a timer to apply).
+const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Default for SandboxBuilder {
     fn default() -> Self {
@@ -176,6 +187,8 @@ impl Default for SandboxBuilder {
             port: 0,
             clock_offset: ClockOffset::ZERO,
             rate_limit: None,
+            drop_after_placing: 0,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -238,6 +251,25 @@ impl SandboxBuilder {
     /// anonymous budget. Forged headers cannot spend a real token's budget.
     pub fn rate_limit(mut self, requests_per_second: u32) -> Self {
         self.rate_limit = Some(requests_per_second);
+        self
+    }
+
+    /// Starts with the fault mode armed: the first `n` accepted
+    /// `POST /orders` placements happen for real, then the server closes
+    /// the connection without answering (see [`Faults`](crate::Faults),
+    /// which changes it while running).
+    pub fn drop_connection_after_placing(mut self, n: u64) -> Self {
+        self.drop_after_placing = n;
+        self
+    }
+
+    /// How long a connection may take to send a complete request head
+    /// (request line and headers), from its start or from the end of the
+    /// previous response; past it the server closes the connection.
+    /// Default 30 s. Idle keep-alive connections are closed after the same
+    /// time.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
         self
     }
 
@@ -325,6 +357,12 @@ impl SandboxBuilder {
                     ),
                 ));
             }
+        }
+        if self.header_read_timeout.is_zero() {
+            return Err(SandboxError::config(
+                "header_read_timeout",
+                "must be positive; the default is 30 s",
+            ));
         }
         if self.rate_limit == Some(0) {
             return Err(SandboxError::config(
@@ -450,7 +488,7 @@ mod tests {
             sandbox.identities()[1].allowed_scopes,
             vec!["trading".to_owned()]
         );
-        assert_eq!(sandbox.markets().len(), 3);
+        assert_eq!(sandbox.markets().len(), 33);
         let addr = sandbox.addr();
         assert!(addr.ip().is_loopback());
         assert_eq!(sandbox.base_url(), format!("http://{addr}"));

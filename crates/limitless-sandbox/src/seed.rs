@@ -141,6 +141,31 @@ pub struct MarketSeed {
     pub(crate) condition_id: Option<String>,
     pub(crate) yes_price: Decimal,
     pub(crate) expiration_ms: i64,
+    pub(crate) properties: Vec<(String, String)>,
+}
+
+/// The crypto assets market pages know, as `asset` property options.
+pub(crate) const ASSETS: &[(&str, &str)] = &[
+    ("btc", "BTC"),
+    ("eth", "ETH"),
+    ("sol", "SOL"),
+    ("doge", "DOGE"),
+    ("xrp", "XRP"),
+    ("ada", "ADA"),
+];
+
+/// Market-page properties guessed from a slug: `btc-…` is a crypto market
+/// on BTC, `fed-…` an economics one, anything else `other`.
+fn properties_for(slug: &str) -> Vec<(String, String)> {
+    let first = slug.split('-').next().unwrap_or_default();
+    let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    if ASSETS.iter().any(|(value, _)| *value == first) {
+        vec![pair("category", "crypto"), pair("asset", first)]
+    } else if first == "fed" {
+        vec![pair("category", "economics")]
+    } else {
+        vec![pair("category", "other")]
+    }
 }
 
 /// 2026-12-31T23:59:59Z, the default expiry of seeded markets.
@@ -156,8 +181,10 @@ impl MarketSeed {
         yes_token_id: impl Into<String>,
         no_token_id: impl Into<String>,
     ) -> Self {
+        let slug = slug.into();
         Self {
-            slug: slug.into(),
+            properties: properties_for(&slug),
+            slug,
             title: title.into(),
             yes_token_id: yes_token_id.into(),
             no_token_id: no_token_id.into(),
@@ -193,12 +220,54 @@ impl MarketSeed {
         self.yes_price = price;
         self
     }
+
+    /// Sets a market-page property (`category`, `asset`), replacing the one
+    /// guessed from the slug (`btc-…` → category `crypto`, asset `btc`;
+    /// `fed-…` → `economics`; else `other`).
+    pub fn property(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        let key = key.into();
+        self.properties.retain(|(k, _)| *k != key);
+        self.properties.push((key, value.into()));
+        self
+    }
+
+    pub(crate) fn properties(&self) -> Vec<(String, String)> {
+        self.properties.clone()
+    }
+}
+
+/// How many generated markets follow the three hand-written ones, enough
+/// for several pages at the API's page sizes.
+const GENERATED_MARKETS: usize = 30;
+
+/// Thirty crypto price markets, five per asset: `{asset}-above-{level}-…`.
+fn generated_markets() -> Vec<MarketSeed> {
+    (0..GENERATED_MARKETS)
+        .map(|i| {
+            let (asset, name) = ASSETS[i % ASSETS.len()];
+            let level = 100 + 25 * (i / ASSETS.len());
+            // Distinct 77-digit token ids, far from the hand-written ones.
+            let yes = format!("6{:076}", 2 * i + 1);
+            let no = format!("6{:076}", 2 * i + 2);
+            let month = i % 12 + 1;
+            let expiration_ms =
+                1_798_761_599_000 - (12 - i64::try_from(month).unwrap_or(12)) * 2_592_000_000;
+            MarketSeed::new(
+                format!("{asset}-above-{level}-index-2026-{month:02}"),
+                format!("Will the {name} index close above {level} in 2026-{month:02}?"),
+                yes,
+                no,
+            )
+            .yes_price(Decimal::new(i64::try_from(5 + 3 * i).unwrap_or(50), 2))
+            .expiration_ms(expiration_ms)
+        })
+        .collect()
 }
 
 /// The markets a sandbox starts with unless told otherwise: one per venue
-/// kind.
+/// kind, then thirty generated legacy-venue crypto markets.
 pub(crate) fn default_markets() -> Vec<MarketSeed> {
-    vec![
+    let mut markets = vec![
         MarketSeed::new(
             "btc-above-120k-dec-31-2026",
             "Will BTC close above $120,000 on Dec 31, 2026?",
@@ -226,5 +295,7 @@ pub(crate) fn default_markets() -> Vec<MarketSeed> {
         .condition_id("0xfc967a64cb14028d512c9791e558e08baa7196b50ac2f86702824c1c099724ca")
         .expiration_ms(1_781_719_200_000)
         .yes_price(Decimal::new(655, 3)),
-    ]
+    ];
+    markets.extend(generated_markets());
+    markets
 }

@@ -12,6 +12,7 @@ use limitless_types::{AllowanceTarget, Decimal, OrderType, UnsignedOrder};
 
 use crate::clock::SandboxClock;
 use crate::engine::Engine;
+use crate::faults::FaultState;
 use crate::seed::MarketVenue;
 
 /// Shared server state, cheap to clone.
@@ -24,6 +25,7 @@ pub(crate) struct Shared {
     pub(crate) verifier: Verifier,
     pub(crate) rate_limit: Option<u32>,
     requests: AtomicU64,
+    faults: FaultState,
 }
 
 impl fmt::Debug for App {
@@ -44,6 +46,7 @@ impl App {
             verifier: Verifier::default(),
             rate_limit,
             requests: AtomicU64::new(0),
+            faults: FaultState::default(),
         }))
     }
 
@@ -51,6 +54,10 @@ impl App {
     /// good: every mutation leaves the state consistent before it can panic.
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         self.0.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn faults(&self) -> &FaultState {
+        &self.0.faults
     }
 
     pub(crate) fn verifier(&self) -> &Verifier {
@@ -91,6 +98,8 @@ pub(crate) struct Identity {
     pub(crate) token: String,
     pub(crate) profile_id: i64,
     pub(crate) account: String,
+    /// The profile's smart wallet: the default withdraw destination.
+    pub(crate) smart_wallet: String,
     pub(crate) token_management_enabled: bool,
     pub(crate) allowed_scopes: Vec<String>,
 }
@@ -127,6 +136,10 @@ pub(crate) struct MarketRecord {
     pub(crate) condition_id: String,
     /// The displayed YES price, the book's midpoint while it is empty.
     pub(crate) yes_price: Decimal,
+    pub(crate) title: String,
+    pub(crate) expiration_ms: i64,
+    /// Property key slug and option value pairs, for market-page filters.
+    pub(crate) properties: Vec<(String, String)>,
     /// The full `Market` JSON served by `/markets`.
     pub(crate) json: serde_json::Value,
 }
@@ -142,6 +155,24 @@ pub(crate) struct OrderData {
     pub(crate) order: UnsignedOrder,
     pub(crate) client_order_id: Option<String>,
     pub(crate) signature: String,
+}
+
+/// One trade between an incoming (taker) order and a resting (maker) one,
+/// kept for positions and history. Amounts in micro-units.
+pub(crate) struct FillRecord {
+    /// Position in `State::fills`, which only grows: oldest first.
+    pub(crate) seq: u64,
+    pub(crate) at: SystemTime,
+    pub(crate) market_id: i64,
+    pub(crate) token_id: String,
+    pub(crate) price: u64,
+    pub(crate) shares: u64,
+    pub(crate) collateral: u64,
+    /// Engine indexes of the two orders.
+    pub(crate) taker: usize,
+    pub(crate) maker: usize,
+    pub(crate) trade_event_id: String,
+    pub(crate) transaction_hash: String,
 }
 
 /// A registered withdrawal destination.
@@ -172,6 +203,7 @@ pub(crate) struct State {
     pub(crate) client_order_ids: HashMap<(i64, String), usize>,
     pub(crate) salts: HashSet<(i64, u64)>,
     pub(crate) withdrawal_addresses: Vec<WithdrawalAddressRecord>,
+    pub(crate) fills: Vec<FillRecord>,
     buckets: HashMap<String, Bucket>,
 }
 
@@ -193,6 +225,7 @@ impl State {
             client_order_ids: HashMap::new(),
             salts: HashSet::new(),
             withdrawal_addresses: Vec::new(),
+            fills: Vec::new(),
             buckets: HashMap::new(),
         }
     }
@@ -207,6 +240,10 @@ impl State {
 
     pub(crate) fn market(&self, slug: &str) -> Option<&MarketRecord> {
         self.markets.iter().find(|m| m.slug == slug)
+    }
+
+    pub(crate) fn market_by_id(&self, id: i64) -> Option<&MarketRecord> {
+        self.markets.iter().find(|m| m.id == id)
     }
 
     /// How many rate-limit buckets exist.

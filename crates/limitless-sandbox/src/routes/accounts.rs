@@ -286,7 +286,9 @@ pub(super) async fn list(
         .map(|a| PartnerAccountSummary {
             profile_id: a.profile_id,
             account: a.account.clone(),
-            display_name: a.display_name.clone(),
+            // Never null: the SDKs type it as a required string (PROTOCOL
+            // §6), so an unnamed sub-account has the empty name.
+            display_name: Some(a.display_name.clone().unwrap_or_default()),
         })
         .collect();
     Ok(ApiJson(PartnerAccountsPage {
@@ -400,7 +402,8 @@ pub(super) async fn add_withdrawal_address(
         id: record.id.clone(),
         profile_id: record.profile_id,
         destination_address: record.address.clone(),
-        label: record.label.clone(),
+        // Never null, as `displayName` above.
+        label: Some(record.label.clone().unwrap_or_default()),
         created_at: record.created_at.clone(),
         deleted_at: None,
     };

@@ -86,6 +86,16 @@ fn expiration_date(unix_millis: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Seeded markets were created an hour apart, in seeding order.
+fn created_at(rank: i64) -> String {
+    let base = time::macros::datetime!(2026-01-12 09:30 UTC);
+    (base + time::Duration::hours(rank))
+        .format(format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+        ))
+        .unwrap_or_default()
+}
+
 fn number(d: Decimal) -> Value {
     // Display is exact; serde_json reads the text back as the nearest f64,
     // whose shortest form is the same text for prices of up to 15 digits.
@@ -98,6 +108,11 @@ pub(crate) fn market_json(id: i64, seed: &MarketSeed, condition_id: &str, rank: 
     let no = Decimal::ONE - yes;
     let volume = 1_250_000_000_i64 * (4 - rank.min(3));
     let liquidity = 480_000_000_i64 * (rank + 1);
+    let category = match seed.properties.iter().find(|(k, _)| k == "category") {
+        Some((_, v)) if v == "crypto" => "Crypto",
+        Some((_, v)) if v == "economics" => "Economics",
+        _ => "Other",
+    };
     json!({
         "id": id,
         "slug": seed.slug,
@@ -108,9 +123,9 @@ pub(crate) fn market_json(id: i64, seed: &MarketSeed, condition_id: &str, rank: 
         "expirationDate": expiration_date(seed.expiration_ms),
         "expirationTimestamp": seed.expiration_ms,
         "expired": false,
-        "createdAt": "2026-01-12T09:30:00.000Z",
-        "updatedAt": "2026-01-12T09:30:00.000Z",
-        "categories": ["Crypto"],
+        "createdAt": created_at(rank),
+        "updatedAt": created_at(rank),
+        "categories": [category],
         "status": "FUNDED",
         "creator": { "name": "Limitless Sandbox", "imageURI": null, "link": null },
         "tags": ["sandbox"],
@@ -130,7 +145,8 @@ pub(crate) fn market_json(id: i64, seed: &MarketSeed, condition_id: &str, rank: 
         "prices": [number(yes), number(no)],
         "isRewardable": rank == 0,
         "settings": {
-            "minSize": "1",
+            // Micro-shares, as the API sends it: one 0.001-share step.
+            "minSize": "1000",
             "maxSpread": 0.05,
             "dailyReward": "0",
             "rewardsEpoch": 0.04,
@@ -237,7 +253,9 @@ pub(super) async fn orderbook(
             .map(|(price, size)| {
                 json!({
                     "price": exact_number(&micro_text(u128::from(price))),
-                    "size": exact_number(&micro_text(size)),
+                    // Micro-shares, as the API sends them (PROTOCOL §6); a
+                    // sum past 2^53 - 1 arrives as a numeric string.
+                    "size": exact_number(&size.to_string()),
                     "side": name,
                 })
             })
@@ -259,7 +277,7 @@ pub(super) async fn orderbook(
         "tokenId": token,
         "adjustedMidpoint": exact_number(&midpoint.normalize().to_string()),
         "maxSpread": "0.05",
-        "minSize": "1",
+        "minSize": "1000",
         "lastTradePrice": last_trade.map(|p| exact_number(&micro_text(u128::from(p)))),
     })))
 }

@@ -3,6 +3,8 @@
 mod accounts;
 mod markets;
 mod orders;
+mod pages;
+mod portfolio;
 mod profiles;
 mod tokens;
 mod wallets;
@@ -49,11 +51,21 @@ pub(crate) fn router(app: App) -> Router {
             "/portfolio/withdrawal-addresses/{address}",
             delete(accounts::delete_withdrawal_address),
         )
+        .route("/portfolio/positions", get(portfolio::positions))
+        .route("/portfolio/history", get(portfolio::history))
+        .route("/portfolio/trades", get(portfolio::trades))
         .route("/portfolio/redeem", post(wallets::redeem))
         .route("/portfolio/withdraw", post(wallets::withdraw))
         .route("/markets/active", get(markets::active))
         .route("/markets/{slug}", get(markets::market))
         .route("/markets/{slug}/orderbook", get(markets::orderbook))
+        .route("/markets/{slug}/user-orders", get(portfolio::user_orders))
+        .route("/navigation", get(pages::navigation))
+        .route("/market-pages/by-path", get(pages::by_path))
+        .route("/market-pages/{page_id}/markets", get(pages::page_markets))
+        .route("/property-keys", get(pages::list_property_keys))
+        .route("/property-keys/{id}", get(pages::get_property_key))
+        .route("/property-keys/{id}/options", get(pages::property_options))
         .route("/orders", post(orders::create))
         .route("/orders/{order_id}", delete(orders::cancel))
         .route("/orders/all/{slug}", delete(orders::cancel_all))

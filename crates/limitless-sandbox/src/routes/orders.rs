@@ -31,7 +31,8 @@ use crate::auth::{Caller, Signed};
 use crate::engine::{Execution, Instruction, MICRO, OrderStatus, mul_micro};
 use crate::error::{ApiError, ApiJson};
 use crate::ids;
-use crate::state::{App, MarketRecord, OrderData, State as SandboxState, iso};
+use crate::server::DropConnection;
+use crate::state::{App, FillRecord, MarketRecord, OrderData, State as SandboxState, iso};
 
 /// The price grid in micro-units: the SDKs' default tick (0.001 → 1000).
 const TICK: u64 = tick_micro(DEFAULT_TICK_SIZE);
@@ -517,10 +518,42 @@ fn place(
             .client_order_ids
             .insert((owner, client_order_id), execution.index);
     }
-    Ok(order_response(state, &execution, &created_at))
+    let trade_event_id = (!execution.fills.is_empty()).then(ids::uuid);
+    let transaction_hash = ids::hash32();
+    let mut fill_ids = Vec::with_capacity(execution.fills.len());
+    for fill in &execution.fills {
+        fill_ids.push(ids::uuid());
+        let seq = u64::try_from(state.fills.len()).unwrap_or(u64::MAX);
+        state.fills.push(FillRecord {
+            seq,
+            at: now,
+            market_id,
+            token_id: token_id.clone(),
+            price: fill.price,
+            shares: fill.shares,
+            collateral: fill.collateral,
+            taker: execution.index,
+            maker: fill.maker,
+            trade_event_id: trade_event_id.clone().unwrap_or_default(),
+            transaction_hash: transaction_hash.clone(),
+        });
+    }
+    Ok(order_response(
+        state,
+        &execution,
+        &created_at,
+        trade_event_id,
+        &fill_ids,
+    ))
 }
 
-fn order_response(state: &SandboxState, execution: &Execution, created_at: &str) -> OrderResponse {
+fn order_response(
+    state: &SandboxState,
+    execution: &Execution,
+    created_at: &str,
+    trade_event_id: Option<String>,
+    fill_ids: &[String],
+) -> OrderResponse {
     let entries = state.engine.entries();
     let entry = &entries[execution.index];
     let data = &entry.data;
@@ -572,8 +605,9 @@ fn order_response(state: &SandboxState, execution: &Execution, created_at: &str)
         maker_matches: execution
             .fills
             .iter()
-            .map(|fill| OrderMatch {
-                id: ids::uuid(),
+            .zip(fill_ids)
+            .map(|(fill, id)| OrderMatch {
+                id: id.clone(),
                 created_at: Some(created_at.to_owned()),
                 matched_size: fill.shares.to_string(),
                 order_id: entries[fill.maker].data.id.clone(),
@@ -586,7 +620,7 @@ fn order_response(state: &SandboxState, execution: &Execution, created_at: &str)
             } else {
                 SettlementStatus::Unmatched
             },
-            trade_event_id: matched.then(ids::uuid),
+            trade_event_id,
             tx_hash: None,
             client_order_id: data.client_order_id.clone(),
             eligible_at: None,
@@ -606,10 +640,7 @@ fn order_response(state: &SandboxState, execution: &Execution, created_at: &str)
     }
 }
 
-pub(super) async fn create(
-    State(app): State<App>,
-    signed: Signed,
-) -> Result<ApiJson<OrderResponse>, ApiError> {
+pub(super) async fn create(State(app): State<App>, signed: Signed) -> Result<Response, ApiError> {
     let value: Value = signed.json()?;
     let delegated = value.get("onBehalfOf").is_some_and(|v| !v.is_null());
     let carries_signature = value
@@ -655,8 +686,15 @@ pub(super) async fn create(
         }
     };
     let now = app.now();
-    let mut state = app.lock();
-    place(&mut state, &signed.caller, placement, now).map(ApiJson)
+    let placed = {
+        let mut state = app.lock();
+        place(&mut state, &signed.caller, placement, now)?
+    };
+    let mut response = ApiJson(placed).into_response();
+    if app.faults().take_placement_drop() {
+        response.extensions_mut().insert(DropConnection);
+    }
+    Ok(response)
 }
 
 #[derive(Debug, Deserialize)]

@@ -13,7 +13,12 @@ use crate::error::{ApiError, ApiJson};
 use crate::state::{App, State as SandboxState};
 
 /// Everyone in the sandbox trades at the base fee rank.
-fn profile_json(id: i64, account: &str, display_name: Option<&str>) -> Value {
+fn profile_json(
+    id: i64,
+    account: &str,
+    smart_wallet: Option<&str>,
+    display_name: Option<&str>,
+) -> Value {
     let mut profile = json!({
         "id": id,
         "account": account,
@@ -23,9 +28,11 @@ fn profile_json(id: i64, account: &str, display_name: Option<&str>) -> Value {
         "referredUsersCount": 0,
         "points": 0,
         "accumulativePoints": 0,
+        // A string, never null (PROTOCOL §6): empty when unnamed.
+        "displayName": display_name.unwrap_or_default(),
     });
-    if let (Some(name), Some(map)) = (display_name, profile.as_object_mut()) {
-        map.insert("displayName".to_owned(), Value::from(name));
+    if let (Some(wallet), Some(map)) = (smart_wallet, profile.as_object_mut()) {
+        map.insert("smartWallet".to_owned(), Value::from(wallet));
     }
     profile
 }
@@ -38,20 +45,32 @@ fn find(state: &SandboxState, account: &str) -> Option<Value> {
         .iter()
         .find(|i| i.account.eq_ignore_ascii_case(account))
     {
-        return Some(profile_json(identity.profile_id, &identity.account, None));
+        return Some(profile_json(
+            identity.profile_id,
+            &identity.account,
+            Some(&identity.smart_wallet),
+            None,
+        ));
     }
     state
         .accounts
         .values()
         .find(|a| a.account.eq_ignore_ascii_case(account))
-        .map(|a| profile_json(a.profile_id, &a.account, a.display_name.as_deref()))
+        .map(|a| profile_json(a.profile_id, &a.account, None, a.display_name.as_deref()))
 }
 
 pub(super) async fn me(State(app): State<App>, signed: Signed) -> Result<ApiJson<Value>, ApiError> {
     let state = app.lock();
     state
         .identity_by_profile(signed.caller.profile_id)
-        .map(|i| ApiJson(profile_json(i.profile_id, &i.account, None)))
+        .map(|i| {
+            ApiJson(profile_json(
+                i.profile_id,
+                &i.account,
+                Some(&i.smart_wallet),
+                None,
+            ))
+        })
         .ok_or_else(|| {
             ApiError::not_found(format!(
                 "no profile {} in the sandbox",

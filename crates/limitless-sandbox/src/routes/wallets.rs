@@ -61,9 +61,9 @@ pub(super) async fn withdraw(
     let params: WithdrawParams = signed.json()?;
     params.validate().map_err(invalid)?;
     let mut state = app.lock();
-    let partner_account = state
+    let (partner_account, partner_wallet) = state
         .identity_by_profile(signed.caller.profile_id)
-        .map(|i| i.account.clone())
+        .map(|i| (i.account.clone(), i.smart_wallet.clone()))
         .unwrap_or_default();
     let wallet = match params.on_behalf_of {
         Some(profile_id) => {
@@ -75,15 +75,31 @@ pub(super) async fn withdraw(
             }
             account.account.clone()
         }
-        None => partner_account.clone(),
+        None => partner_wallet.clone(),
     };
+    if let Some(destination) = &params.destination {
+        let allowed = [&partner_account, &partner_wallet]
+            .into_iter()
+            .any(|a| a.eq_ignore_ascii_case(destination))
+            || state.withdrawal_addresses.iter().any(|w| {
+                w.profile_id == signed.caller.profile_id
+                    && w.address.eq_ignore_ascii_case(destination)
+            });
+        if !allowed {
+            return Err(ApiError::bad_request(format!(
+                "destination {destination} is not allowed: withdraw to the partner account {partner_account}, its smart wallet {partner_wallet}, or an address added with POST /portfolio/withdrawal-addresses"
+            ))
+            .with_code("DESTINATION_NOT_ALLOWED"));
+        }
+    }
     Ok(ApiJson(WithdrawResponse {
         hash: String::new(),
         user_operation_hash: ids::hash32(),
         transaction_id: ids::uuid(),
         wallet_address: wallet,
         token: params.token.unwrap_or_else(|| USDC.to_owned()),
-        destination: params.destination.unwrap_or(partner_account),
+        // The API's default destination: the partner's smart wallet.
+        destination: params.destination.unwrap_or(partner_wallet),
         amount: params.amount,
     }))
 }

@@ -452,7 +452,8 @@ async fn redeem_and_withdraw_check_scopes_and_formats() {
     );
     assert_eq!(
         withdrawn.body["destination"],
-        fx.sandbox.identities()[0].account.as_str()
+        fx.sandbox.identities()[0].smart_wallet.as_str(),
+        "the API's default destination is the partner's smart wallet"
     );
     for bad in [
         json!({ "amount": "0", "onBehalfOf": id }),
@@ -579,4 +580,123 @@ async fn partner_account_pages_hold_at_most_25() {
             refused.message()
         );
     }
+}
+
+#[tokio::test]
+async fn explicit_withdraw_destinations_must_be_allowed() {
+    let fx = Fixture::start().await;
+    let token = fx.partner_token().await;
+    let id = fx.sub_account(&token, "payer").await;
+    let partner = fx.sandbox.identities()[0].clone();
+    let listed = "0x3333333333333333333333333333333333333333";
+    let stranger = "0x4444444444444444444444444444444444444444";
+    let withdraw = |destination: &str| json!({ "amount": "1000000", "onBehalfOf": id, "destination": destination });
+
+    let refused = fx
+        .signed(
+            &token,
+            Method::POST,
+            "/portfolio/withdraw",
+            Some(&withdraw(listed)),
+        )
+        .await
+        .expect(400);
+    assert_eq!(refused.body["code"], "DESTINATION_NOT_ALLOWED");
+    assert_eq!(refused.body["statusCode"], 400);
+    assert!(refused.message().contains(listed), "{}", refused.message());
+
+    fx.identity(
+        fx.sandbox.partner_identity_token(),
+        Method::POST,
+        "/portfolio/withdrawal-addresses",
+        Some(json!({ "address": listed })),
+    )
+    .await
+    .expect(200);
+    let lower_account = partner.account.to_lowercase();
+    for allowed in [
+        listed,
+        partner.account.as_str(),
+        lower_account.as_str(),
+        partner.smart_wallet.as_str(),
+    ] {
+        let reply = fx
+            .signed(
+                &token,
+                Method::POST,
+                "/portfolio/withdraw",
+                Some(&withdraw(allowed)),
+            )
+            .await
+            .expect(200);
+        assert_eq!(reply.body["destination"], allowed);
+    }
+    for refused in [stranger, fx.sandbox.identities()[1].account.as_str()] {
+        let reply = fx
+            .signed(
+                &token,
+                Method::POST,
+                "/portfolio/withdraw",
+                Some(&withdraw(refused)),
+            )
+            .await
+            .expect(400);
+        assert_eq!(reply.body["code"], "DESTINATION_NOT_ALLOWED");
+    }
+    // An address the user identity listed is not the partner's.
+    let user = fx.sandbox.user_identity_token();
+    fx.identity(
+        user,
+        Method::POST,
+        "/portfolio/withdrawal-addresses",
+        Some(json!({ "address": stranger })),
+    )
+    .await
+    .expect(200);
+    fx.signed(
+        &token,
+        Method::POST,
+        "/portfolio/withdraw",
+        Some(&withdraw(stranger)),
+    )
+    .await
+    .expect(400);
+}
+
+#[tokio::test]
+async fn optional_strings_are_empty_never_null() {
+    let fx = Fixture::start().await;
+    let token = fx.partner_token().await;
+    fx.signed(
+        &token,
+        Method::POST,
+        "/profiles/partner-accounts",
+        Some(&json!({ "createServerWallet": true })),
+    )
+    .await
+    .expect(200);
+    let listing = fx
+        .signed(&token, Method::GET, "/profiles/partner-accounts", None)
+        .await
+        .expect(200);
+    assert_eq!(listing.body["data"][0]["displayName"], "");
+    let added = fx
+        .identity(
+            fx.sandbox.partner_identity_token(),
+            Method::POST,
+            "/portfolio/withdrawal-addresses",
+            Some(json!({ "address": "0x5555555555555555555555555555555555555555" })),
+        )
+        .await
+        .expect(200);
+    assert_eq!(added.body["label"], "");
+    let me = fx
+        .signed(&token, Method::GET, "/profiles/me", None)
+        .await
+        .expect(200);
+    assert_eq!(me.body["displayName"], "");
+    assert_eq!(
+        me.body["smartWallet"],
+        fx.sandbox.identities()[0].smart_wallet.as_str()
+    );
 }

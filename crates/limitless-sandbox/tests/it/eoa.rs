@@ -387,3 +387,64 @@ async fn delegated_orders_for_eoa_sub_accounts_are_refused() {
     );
     assert_eq!(fx.sandbox.order_count(), 0);
 }
+
+#[tokio::test]
+async fn a_plain_cancel_reaches_only_the_partners_own_orders() {
+    let fx = Fixture::start().await;
+    let token = fx.partner_token().await;
+    let legacy = market(&fx, MarketVenue::Legacy);
+    let domain = domain_of(&fx, &legacy).await;
+    let partner = fx.sandbox.partner_signer();
+    let partner_id = fx.sandbox.identities()[0].profile_id;
+    let sell = partner
+        .sign_order(
+            &wallet_order(&legacy, &partner, Side::Sell, "0.7", "1"),
+            &domain,
+        )
+        .await
+        .unwrap();
+    let own = fx
+        .signed(
+            &token,
+            Method::POST,
+            "/orders",
+            Some(&signed_body(&sell, &legacy, partner_id)),
+        )
+        .await
+        .expect(200);
+    let own_id = own.body["order"]["id"].as_str().unwrap().to_owned();
+    let sub = fx.sub_account(&token, "delegated").await;
+    let body = limit_order(OrderType::Gtc, &legacy, Side::Buy, "0.2", "1", sub, 300);
+    let theirs = fx
+        .signed(&token, Method::POST, "/orders", Some(&body))
+        .await
+        .expect(200);
+    let their_id = theirs.body["order"]["id"].as_str().unwrap().to_owned();
+
+    // Without onBehalfOf the sub-account's order is not the caller's.
+    let refused = fx
+        .signed(&token, Method::DELETE, &format!("/orders/{their_id}"), None)
+        .await
+        .expect(404);
+    assert_eq!(refused.body["code"], "ORDER_NOT_FOUND");
+    assert!(refused.message().contains(&partner_id.to_string()));
+    fx.signed(&token, Method::DELETE, &format!("/orders/{own_id}"), None)
+        .await
+        .expect(200);
+    fx.signed(
+        &token,
+        Method::DELETE,
+        &format!("/orders/{their_id}?onBehalfOf={sub}"),
+        None,
+    )
+    .await
+    .expect(200);
+    let statuses: Vec<_> = fx.sandbox.orders().iter().map(|o| o.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            limitless_sandbox::OrderStatus::Cancelled,
+            limitless_sandbox::OrderStatus::Cancelled
+        ]
+    );
+}

@@ -3,9 +3,13 @@
 
 mod accounts;
 mod eoa;
+mod faults;
+mod hardening;
 mod hmac;
 mod markets;
 mod orders;
+mod pages;
+mod portfolio;
 mod robustness;
 mod support;
 mod tokens;

@@ -127,15 +127,15 @@ async fn gtc_orders_rest_and_build_the_order_book() {
     assert_eq!(
         book["bids"],
         json!([
-            { "price": 0.52, "size": 2.5, "side": "BUY" },
-            { "price": 0.5, "size": 4, "side": "BUY" },
+            { "price": 0.52, "size": 2_500_000, "side": "BUY" },
+            { "price": 0.5, "size": 4_000_000, "side": "BUY" },
         ])
     );
     assert_eq!(
         book["asks"],
         json!([
-            { "price": 0.55, "size": 10, "side": "SELL" },
-            { "price": 0.56, "size": 5, "side": "SELL" },
+            { "price": 0.55, "size": 10_000_000, "side": "SELL" },
+            { "price": 0.56, "size": 5_000_000, "side": "SELL" },
         ])
     );
     assert_eq!(book["adjustedMidpoint"], json!(0.535));
@@ -377,11 +377,12 @@ async fn amounts_above_the_wire_maximum_are_refused() {
     let book = desk.book().await;
     assert_eq!(
         book["bids"],
-        json!([{ "price": 0.001, "size": 18_014_398_509.48_f64, "side": "BUY" }])
+        json!([{ "price": 0.001, "size": "18014398509480000", "side": "BUY" }])
     );
-    // Selling 2^53 - 1 micro-shares leaves 9007199254.739009 shares: 16
-    // significant digits, more than a JSON number carries exactly, so the
-    // level's size comes as a numeric string instead of failing the read.
+    // Two such bids sum to more micro-shares than a JSON number carries
+    // exactly (2^53 - 1), so the level's size came as a numeric string
+    // above. Selling 2^53 - 1 micro-shares leaves 9007199254739009, which
+    // fits again.
     let fok = raw_order(
         &market,
         OrderType::Fok,
@@ -400,10 +401,10 @@ async fn amounts_above_the_wire_maximum_are_refused() {
     let book = desk.book().await;
     assert_eq!(
         book["bids"],
-        json!([{ "price": 0.001, "size": "9007199254.739009", "side": "BUY" }])
+        json!([{ "price": 0.001, "size": 9_007_199_254_739_009_u64, "side": "BUY" }])
     );
     let decoded: limitless_types::OrderBook = serde_json::from_value(book).unwrap();
-    assert_eq!(decoded.bids[0].size, "9007199254.739009".parse().unwrap());
+    assert_eq!(decoded.bids[0].size, "9007199254739009".parse().unwrap());
 }
 
 #[tokio::test]
@@ -763,7 +764,7 @@ async fn cancel_and_cancel_all() {
     );
     assert_eq!(
         desk.book().await["bids"],
-        json!([{ "price": 0.44, "size": 1, "side": "BUY" }]),
+        json!([{ "price": 0.44, "size": 1_000_000, "side": "BUY" }]),
         "only the other sub-account's order remains"
     );
     assert_eq!(desk.status(&theirs.order.id).0, OrderStatus::Live);

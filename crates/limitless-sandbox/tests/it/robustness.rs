@@ -176,7 +176,8 @@ fn hostile_orders_always_get_a_json_answer_and_books_stay_readable() {
         let owner = fx.sub_account(&token, "hostile").await;
         (fx, token, owner)
     });
-    let markets = fx.sandbox.markets().to_vec();
+    // The three venue kinds; the generated markets add nothing here.
+    let markets = fx.sandbox.markets()[..3].to_vec();
     let mut runner = TestRunner::new(Config {
         cases: 256,
         failure_persistence: None,

@@ -326,3 +326,55 @@ pub(crate) fn raw_order(
         "onBehalfOf": owner,
     })
 }
+
+/// The bytes of an HMAC-signed HTTP/1.1 request, for raw-socket tests.
+pub(crate) fn raw_signed_request(
+    fx: &Fixture,
+    token: &Token,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> Vec<u8> {
+    let bytes = body
+        .map(|b| serde_json::to_vec(b).unwrap())
+        .unwrap_or_default();
+    let timestamp = Timestamp::from_system_time(now()).unwrap();
+    let headers = token.signer.sign(&SigningInput {
+        timestamp: &timestamp,
+        method,
+        path_and_query: path,
+        body: &bytes,
+    });
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {}\r\n",
+        fx.sandbox.addr()
+    );
+    for (name, value) in &headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if body.is_some() {
+        head.push_str("content-type: application/json\r\n");
+    }
+    head.push_str(&format!("content-length: {}\r\n\r\n", bytes.len()));
+    let mut request = head.into_bytes();
+    request.extend_from_slice(&bytes);
+    request
+}
+
+/// Reads a raw connection until the server closes it; `None` if it is
+/// still open after a generous guard (a hang, not a timing assertion).
+pub(crate) async fn read_until_closed(stream: &mut tokio::net::TcpStream) -> Option<Vec<u8>> {
+    use tokio::io::AsyncReadExt as _;
+    let mut received = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        let mut buf = [0_u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => received.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
+    read.ok().map(|()| received)
+}

@@ -1,0 +1,80 @@
+//! Fault injection: failures a client must survive, switched on from the
+//! builder or from a running sandbox's handle.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use crate::state::App;
+
+/// The switches, shared by the handle and the request handlers.
+#[derive(Debug, Default)]
+pub(crate) struct FaultState {
+    /// Accepted `POST /orders` placements still to answer with a dropped
+    /// connection.
+    drop_next: AtomicU64,
+    /// Drop the connection after every accepted placement.
+    drop_all: AtomicBool,
+}
+
+impl FaultState {
+    /// Whether the placement just made must lose its answer; uses up one
+    /// of the counted drops.
+    pub(crate) fn take_placement_drop(&self) -> bool {
+        self.drop_all.load(Ordering::SeqCst)
+            || self
+                .drop_next
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok()
+    }
+
+    pub(crate) fn set_drop_next(&self, n: u64) {
+        self.drop_next.store(n, Ordering::SeqCst);
+    }
+}
+
+/// Fault injection on a running sandbox, from
+/// [`SandboxHandle::faults`](crate::SandboxHandle::faults). Cheap to clone;
+/// every clone drives the same sandbox.
+///
+/// A dropped placement is an *outcome unknown* failure: the order is
+/// validated, placed and matched for real (it shows in
+/// `GET /markets/{slug}/user-orders`, the book and
+/// [`SandboxHandle::orders`](crate::SandboxHandle::orders)), then the
+/// server closes the connection without writing any response. Only
+/// `POST /orders` requests that place an order count; refused orders are
+/// answered as usual.
+#[derive(Debug, Clone)]
+pub struct Faults {
+    app: App,
+}
+
+impl Faults {
+    pub(crate) fn new(app: App) -> Self {
+        Self { app }
+    }
+
+    /// Drops the connection after each of the next `n` accepted
+    /// `POST /orders` placements (replacing any count still pending; 0
+    /// cancels it).
+    pub fn drop_after_placing(&self, n: u64) -> &Self {
+        self.app.faults().set_drop_next(n);
+        self
+    }
+
+    /// Drops the connection after every accepted `POST /orders` placement
+    /// while `on`, regardless of the count.
+    pub fn drop_every_placement(&self, on: bool) -> &Self {
+        self.app.faults().drop_all.store(on, Ordering::SeqCst);
+        self
+    }
+
+    /// How many counted drops are still pending.
+    #[must_use]
+    pub fn pending_placement_drops(&self) -> u64 {
+        self.app.faults().drop_next.load(Ordering::SeqCst)
+    }
+
+    /// Switches every fault off.
+    pub fn clear(&self) -> &Self {
+        self.drop_after_placing(0).drop_every_placement(false)
+    }
+}

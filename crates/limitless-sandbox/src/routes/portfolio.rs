@@ -1,0 +1,567 @@
+//! What a profile reads about itself: `GET /portfolio/positions`,
+//! `/portfolio/history`, `/portfolio/trades` and
+//! `/markets/{slug}/user-orders`. Everything follows from the sandbox's own
+//! orders and fills, in exact integer micro-units.
+//!
+//! Each route reads the caller's own profile, or with `?onBehalfOf={id}`
+//! one of the caller's sub-accounts (404 for any other profile).
+
+use std::collections::BTreeMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use limitless_types::{OrderType, Side};
+use rust_decimal::prelude::ToPrimitive as _;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::accounts::not_own_account;
+use super::markets::{exact_number, micro_text};
+use super::{positive, query};
+use crate::auth::Signed;
+use crate::engine::{Entry, MICRO, OrderStatus, mul_micro};
+use crate::error::{ApiError, ApiJson};
+use crate::seed::USDC;
+use crate::state::{App, FillRecord, MarketRecord, OrderData, State as SandboxState, iso};
+
+/// History entries per page when `limit` is not given (the SDKs' default).
+const DEFAULT_HISTORY_LIMIT: i64 = 20;
+/// The most entries a page holds: the API's page limit, shared with the
+/// client through `limitless-types`.
+const MAX_HISTORY_LIMIT: i64 = limitless_types::limits::MAX_PAGE_LIMIT as i64;
+/// The collateral token's id in the API's token table (USDC on Base).
+const USDC_TOKEN_ID: i64 = 7;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WhoQuery {
+    on_behalf_of: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct HistoryQuery {
+    on_behalf_of: Option<String>,
+    cursor: Option<String>,
+    limit: Option<String>,
+}
+
+/// The profile a read is for: the caller, or one of its sub-accounts.
+fn subject(
+    state: &SandboxState,
+    signed: &Signed,
+    on_behalf_of: Option<&str>,
+) -> Result<i64, ApiError> {
+    let Some(profile_id) = positive("onBehalfOf", on_behalf_of)? else {
+        return Ok(signed.caller.profile_id);
+    };
+    match state.accounts.get(&profile_id) {
+        Some(account) if account.partner_profile_id == signed.caller.profile_id => Ok(profile_id),
+        _ => Err(not_own_account(profile_id)),
+    }
+}
+
+fn unix_seconds(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+/// A price in `[0, 1]` in micro-units; prices on the book are on the
+/// 0.001 grid, so nothing is lost.
+fn to_micro(price: rust_decimal::Decimal) -> u64 {
+    (price * rust_decimal::Decimal::from(MICRO))
+        .trunc()
+        .to_u64()
+        .unwrap_or_default()
+}
+
+fn price_number(micro: u64) -> Value {
+    exact_number(&micro_text(u128::from(micro)))
+}
+
+/// Micro-units as a signed integer string.
+fn signed_text(value: i128) -> String {
+    value.to_string()
+}
+
+/// 0 for the YES token, 1 for NO.
+fn outcome_index(market: &MarketRecord, token_id: &str) -> usize {
+    usize::from(token_id != market.yes_token_id)
+}
+
+/// One order in the shape `GET /markets/{slug}/user-orders` sends.
+pub(crate) fn user_order_json(entry: &Entry<OrderData>) -> Value {
+    let data = &entry.data;
+    let order = &data.order;
+    let status = match entry.status {
+        OrderStatus::Live => "LIVE",
+        OrderStatus::Filled => "MATCHED",
+        OrderStatus::Cancelled => "CANCELLED",
+        _ => "KILLED",
+    };
+    let filled = entry.original - entry.remaining;
+    let mut json = json!({
+        "id": data.id,
+        "createdAt": data.created_at,
+        "makerAmount": order.maker_amount,
+        "takerAmount": order.taker_amount,
+        "expiration": order.expiration,
+        "signatureType": order.signature_type,
+        "salt": order.salt,
+        "maker": order.maker,
+        "signer": order.signer,
+        "taker": order.taker,
+        "tokenId": order.token_id,
+        "side": if order.side == Side::Buy { 0 } else { 1 },
+        "feeRateBps": order.fee_rate_bps,
+        "nonce": order.nonce,
+        "signature": data.signature,
+        "orderType": data.order_type.as_str(),
+        "marketId": data.market_id,
+        "ownerId": data.owner_id,
+        "status": status,
+        // Micro-shares, like the amounts.
+        "filledSize": filled,
+        "originalSize": entry.original.to_string(),
+        "remainingSize": entry.remaining.to_string(),
+    });
+    // FOK orders carry no price; the key is left out rather than null.
+    if let (Some(price), Some(map)) = (order.price, json.as_object_mut()) {
+        map.insert(
+            "price".to_owned(),
+            exact_number(&price.normalize().to_string()),
+        );
+    }
+    json
+}
+
+pub(super) async fn user_orders(
+    State(app): State<App>,
+    path: Result<Path<String>, PathRejection>,
+    params: Result<Query<WhoQuery>, QueryRejection>,
+    signed: Signed,
+) -> Result<ApiJson<Value>, ApiError> {
+    let slug = super::path(path)?;
+    let params = query(params)?;
+    let state = app.lock();
+    let profile = subject(&state, &signed, params.on_behalf_of.as_deref())?;
+    if state.market(&slug).is_none() {
+        return Err(ApiError::not_found(format!(
+            "market {slug:?} not found; list markets with GET /markets/active"
+        )));
+    }
+    let orders: Vec<Value> = state
+        .engine
+        .entries()
+        .iter()
+        .rev()
+        .filter(|e| e.data.owner_id == profile && e.data.market_slug == slug)
+        .map(user_order_json)
+        .collect();
+    Ok(ApiJson(Value::Array(orders)))
+}
+
+/// Shares and cost of one outcome token, folded from fills in order.
+#[derive(Debug, Default, Clone, Copy)]
+struct Holding {
+    /// Micro-shares held. The sandbox does not check balances, so selling
+    /// more than was bought leaves it negative.
+    shares: i128,
+    /// Cost basis of the shares held, micro-USDC (average cost).
+    cost: i128,
+    /// Proceeds of sales minus the cost basis they released.
+    realised: i128,
+    traded: bool,
+}
+
+impl Holding {
+    fn buy(&mut self, shares: u64, collateral: u64) {
+        self.shares += i128::from(shares);
+        self.cost += i128::from(collateral);
+        self.traded = true;
+    }
+
+    fn sell(&mut self, shares: u64, collateral: u64) {
+        let sold = i128::from(shares);
+        // Only shares actually held release cost, pro rata (floored).
+        let released = if self.shares > 0 {
+            self.cost * sold.min(self.shares) / self.shares
+        } else {
+            0
+        };
+        self.cost -= released;
+        self.shares -= sold;
+        self.realised += i128::from(collateral) - released;
+        self.traded = true;
+    }
+}
+
+/// The side of a fill a profile took: the incoming order's side for the
+/// taker, the opposite for the maker.
+fn participants(state: &SandboxState, fill: &FillRecord) -> [(i64, Side, usize); 2] {
+    let entries = state.engine.entries();
+    let taker = &entries[fill.taker];
+    let maker = &entries[fill.maker];
+    [
+        (taker.data.owner_id, taker.side, fill.taker),
+        (maker.data.owner_id, maker.side, fill.maker),
+    ]
+}
+
+/// The price a token is marked at: its last trade, else the seeded price.
+fn mark(state: &SandboxState, market: &MarketRecord, token_id: &str) -> u64 {
+    if let Some(last) = state.engine.last_trade(token_id) {
+        return last;
+    }
+    let yes = to_micro(market.yes_price);
+    if token_id == market.yes_token_id {
+        yes
+    } else {
+        MICRO - yes.min(MICRO)
+    }
+}
+
+fn position_json(holding: Holding, mark: u64) -> Value {
+    let (fill_price, market_value, unrealized) = if holding.shares > 0 {
+        let value = holding.shares * i128::from(mark) / i128::from(MICRO);
+        (
+            holding.cost * i128::from(MICRO) / holding.shares,
+            value,
+            value - holding.cost,
+        )
+    } else {
+        (0, 0, 0)
+    };
+    json!({
+        "openedAt": null,
+        "cost": signed_text(holding.cost),
+        "fillPrice": signed_text(fill_price),
+        "marketValue": signed_text(market_value),
+        "realisedPnl": signed_text(holding.realised),
+        "unrealizedPnl": signed_text(unrealized),
+    })
+}
+
+fn position_market_json(market: &MarketRecord) -> Value {
+    let venue = market.json["venue"].clone();
+    json!({
+        "slug": market.slug,
+        "status": "FUNDED",
+        "title": market.title,
+        "conditionId": market.condition_id,
+        "id": market.id,
+        "address": null,
+        "imageUrl": null,
+        "closed": false,
+        "expirationDate": iso(UNIX_EPOCH + std::time::Duration::from_millis(market.expiration_ms.unsigned_abs())),
+        "deadline": iso(UNIX_EPOCH + std::time::Duration::from_millis(market.expiration_ms.unsigned_abs())),
+        "negRiskRequestId": null,
+        "winningOutcomeIndex": null,
+        "payoutNumerators": null,
+        "yesPositionId": market.yes_token_id,
+        "noPositionId": market.no_token_id,
+        "collateralToken": { "id": USDC_TOKEN_ID, "decimals": 6, "symbol": "USDC", "address": USDC },
+        "venue": {
+            "exchange": venue["exchange"],
+            "adapter": venue["adapter"],
+            "operator": null,
+        },
+        "group": { "imageUrl": null },
+    })
+}
+
+pub(super) async fn positions(
+    State(app): State<App>,
+    params: Result<Query<WhoQuery>, QueryRejection>,
+    signed: Signed,
+) -> Result<ApiJson<Value>, ApiError> {
+    let params = query(params)?;
+    let state = app.lock();
+    let profile = subject(&state, &signed, params.on_behalf_of.as_deref())?;
+    let account = state
+        .identity_by_profile(profile)
+        .map(|i| i.account.clone())
+        .or_else(|| state.accounts.get(&profile).map(|a| a.account.clone()))
+        .unwrap_or_default();
+
+    // Holdings per (market id, outcome index), oldest fill first.
+    let mut holdings: BTreeMap<(i64, usize), Holding> = BTreeMap::new();
+    let mut last_fill: BTreeMap<i64, u64> = BTreeMap::new();
+    for fill in &state.fills {
+        let Some(market) = state.market_by_id(fill.market_id) else {
+            continue;
+        };
+        let outcome = outcome_index(market, &fill.token_id);
+        last_fill.insert(fill.market_id, fill.price);
+        for (owner, side, _) in participants(&state, fill) {
+            if owner != profile {
+                continue;
+            }
+            let holding = holdings.entry((fill.market_id, outcome)).or_default();
+            match side {
+                Side::Buy => holding.buy(fill.shares, fill.collateral),
+                Side::Sell => holding.sell(fill.shares, fill.collateral),
+            }
+        }
+    }
+
+    let mut clob = Vec::new();
+    for market in &state.markets {
+        let live: Vec<&Entry<OrderData>> = state
+            .engine
+            .entries()
+            .iter()
+            .filter(|e| {
+                e.status == OrderStatus::Live
+                    && e.data.owner_id == profile
+                    && e.data.market_id == market.id
+            })
+            .collect();
+        let yes = holdings.get(&(market.id, 0)).copied().unwrap_or_default();
+        let no = holdings.get(&(market.id, 1)).copied().unwrap_or_default();
+        if live.is_empty() && !yes.traded && !no.traded {
+            continue;
+        }
+        // Collateral a live buy still ties up: its unfilled shares at its
+        // limit price, rounded up as the order's own makerAmount is.
+        let locked: u128 = live
+            .iter()
+            .filter(|e| e.side == Side::Buy)
+            .map(|e| {
+                let price = e.data.order.price.map_or(0, to_micro);
+                u128::from(mul_micro(e.remaining, price, true))
+            })
+            .sum();
+        let yes_mark = mark(&state, market, &market.yes_token_id);
+        let no_mark = mark(&state, market, &market.no_token_id);
+        clob.push(json!({
+            "market": position_market_json(market),
+            "latestTrade": {
+                "outcomeTokenPrice": price_number(last_fill.get(&market.id).copied().unwrap_or(yes_mark)),
+                "latestYesPrice": price_number(yes_mark),
+                "latestNoPrice": price_number(no_mark),
+            },
+            "orders": {
+                "liveOrders": live.iter().map(|e| user_order_json(e)).collect::<Vec<_>>(),
+                "totalCollateralLocked": locked.to_string(),
+            },
+            "positions": {
+                "yes": position_json(yes, yes_mark),
+                "no": position_json(no, no_mark),
+            },
+            "tokensBalance": {
+                "yes": signed_text(yes.shares),
+                "no": signed_text(no.shares),
+            },
+            "rewards": { "isEarning": false, "epochs": [] },
+            "makerAddress": account,
+        }));
+    }
+    Ok(ApiJson(json!({
+        "amm": [],
+        "clob": clob,
+        "group": [],
+        "points": "0.00000000",
+        "accumulativePoints": "0.00000000",
+    })))
+}
+
+/// One history or trade row: a fill as one participant saw it.
+struct Row<'a> {
+    fill: &'a FillRecord,
+    /// 0 for the taker's side of the fill, 1 for the maker's; orders rows
+    /// of a self-trade.
+    role: u8,
+    side: Side,
+    order: &'a Entry<OrderData>,
+    market: &'a MarketRecord,
+}
+
+impl Row<'_> {
+    /// Newest first: by fill, then taker before maker.
+    fn key(&self) -> (u64, u8) {
+        (self.fill.seq, 1 - self.role)
+    }
+
+    fn outcome(&self) -> usize {
+        outcome_index(self.market, &self.fill.token_id)
+    }
+
+    fn strategy(&self) -> String {
+        let kind = match self.order.data.order_type {
+            OrderType::Gtc => "Limit",
+            _ => "Market",
+        };
+        let side = if self.side == Side::Buy {
+            "Buy"
+        } else {
+            "Sell"
+        };
+        format!("{kind} {side}")
+    }
+}
+
+/// Every fill `profile` took part in, newest first.
+fn rows(state: &SandboxState, profile: i64) -> Vec<Row<'_>> {
+    let entries = state.engine.entries();
+    let mut rows = Vec::new();
+    for fill in state.fills.iter().rev() {
+        let Some(market) = state.market_by_id(fill.market_id) else {
+            continue;
+        };
+        for (role, (owner, side, index)) in (0_u8..).zip(participants(state, fill)) {
+            if owner == profile {
+                rows.push(Row {
+                    fill,
+                    role,
+                    side,
+                    order: &entries[index],
+                    market,
+                });
+            }
+        }
+    }
+    rows
+}
+
+fn encode_cursor(key: (u64, u8)) -> String {
+    URL_SAFE_NO_PAD.encode(format!("fill:{}:{}", key.0, key.1))
+}
+
+fn decode_cursor(cursor: &str) -> Result<(u64, u8), ApiError> {
+    let invalid = || {
+        ApiError::bad_request(format!(
+            "cursor {cursor:?} is not one this server issued; pass the nextCursor of the previous page, or an empty cursor for the first"
+        ))
+    };
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let mut parts = text.strip_prefix("fill:").ok_or_else(invalid)?.split(':');
+    let seq = parts
+        .next()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(invalid)?;
+    let role = parts
+        .next()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(invalid)?;
+    Ok((seq, role))
+}
+
+pub(super) async fn history(
+    State(app): State<App>,
+    params: Result<Query<HistoryQuery>, QueryRejection>,
+    signed: Signed,
+) -> Result<ApiJson<Value>, ApiError> {
+    let params = query(params)?;
+    let limit = positive("limit", params.limit.as_deref())?.unwrap_or(DEFAULT_HISTORY_LIMIT);
+    if limit > MAX_HISTORY_LIMIT {
+        return Err(ApiError::bad_request(format!(
+            "limit must be at most {MAX_HISTORY_LIMIT}, got {limit}; follow nextCursor for more"
+        )));
+    }
+    let after = match params.cursor.as_deref() {
+        None | Some("") => None,
+        Some(cursor) => Some(decode_cursor(cursor)?),
+    };
+    let state = app.lock();
+    let profile = subject(&state, &signed, params.on_behalf_of.as_deref())?;
+    let rows = rows(&state, profile);
+    let rest: Vec<&Row<'_>> = rows
+        .iter()
+        .filter(|row| after.is_none_or(|after| row.key() < after))
+        .collect();
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let page = &rest[..rest.len().min(limit)];
+    let next_cursor = (rest.len() > limit)
+        .then(|| page.last().map(|row| encode_cursor(row.key())))
+        .flatten();
+    let data: Vec<Value> = page.iter().map(|row| history_json(row)).collect();
+    Ok(ApiJson(json!({ "data": data, "nextCursor": next_cursor })))
+}
+
+fn history_json(row: &Row<'_>) -> Value {
+    let fill = row.fill;
+    let market = row.market;
+    let outcome = row.outcome();
+    let shares = micro_text(u128::from(fill.shares));
+    let mut amounts = [Value::from("0"), Value::from("0")];
+    amounts[outcome] = Value::from(shares.clone());
+    json!({
+        "blockTimestamp": unix_seconds(fill.at),
+        // Human units here, as the API sends them on this route.
+        "collateralAmount": micro_text(u128::from(fill.collateral)),
+        "market": {
+            "closed": false,
+            "collateral": { "symbol": "USDC", "id": USDC_TOKEN_ID.to_string(), "decimals": 6 },
+            "group": null,
+            "condition_id": market.condition_id,
+            "conditionId": market.condition_id,
+            "funding": "0",
+            "id": market.id.to_string(),
+            "imageUrl": null,
+            "payoutNumerators": null,
+            "status": "FUNDED",
+            "winningOutcomeIndex": null,
+            "slug": market.slug,
+            "title": market.title,
+            "expirationDate": iso(UNIX_EPOCH + std::time::Duration::from_millis(market.expiration_ms.unsigned_abs())),
+        },
+        "outcomeTokenAmount": shares,
+        "outcomeTokenAmounts": amounts,
+        "outcomeIndex": outcome,
+        "outcomeTokenPrice": price_number(fill.price),
+        "orderId": row.order.data.id,
+        "strategy": row.strategy(),
+        "tradeEventId": fill.trade_event_id,
+        "transactionHash": fill.transaction_hash,
+    })
+}
+
+pub(super) async fn trades(
+    State(app): State<App>,
+    params: Result<Query<WhoQuery>, QueryRejection>,
+    signed: Signed,
+) -> Result<ApiJson<Value>, ApiError> {
+    let params = query(params)?;
+    let state = app.lock();
+    let profile = subject(&state, &signed, params.on_behalf_of.as_deref())?;
+    let data: Vec<Value> = rows(&state, profile)
+        .iter()
+        .map(|row| {
+            let fill = row.fill;
+            let outcome = row.outcome();
+            let mut amounts = [Value::from("0"), Value::from("0")];
+            amounts[outcome] = Value::from(fill.shares.to_string());
+            // Raw micro-units on this route; net cost is negative for sells.
+            let net_cost = match row.side {
+                Side::Buy => i128::from(fill.collateral),
+                Side::Sell => -i128::from(fill.collateral),
+            };
+            json!({
+                "blockTimestamp": iso(fill.at),
+                "market": {
+                    "conditionId": row.market.condition_id,
+                    "expirationDate": row.market.json["expirationDate"],
+                    "id": row.market.id,
+                    "slug": row.market.slug,
+                    "title": row.market.title,
+                },
+                "outcomeIndex": outcome,
+                "outcomeTokenAmounts": amounts,
+                "outcomeTokenNetCost": net_cost.to_string(),
+                "transactionHash": fill.transaction_hash,
+                "collateralAmount": fill.collateral.to_string(),
+                "outcomeTokenAmount": fill.shares.to_string(),
+                "outcomeTokenPrice": micro_text(u128::from(fill.price)),
+                "strategy": if row.side == Side::Buy { "Buy" } else { "Sell" },
+                "orderId": row.order.data.id,
+            })
+        })
+        .collect();
+    Ok(ApiJson(Value::Array(data)))
+}

@@ -1,0 +1,134 @@
+//! The fault mode: an order placed for real whose answer never arrives.
+
+use limitless_sandbox::{OrderStatus, Sandbox};
+use limitless_types::{OrderType, Side};
+use reqwest::Method;
+use tokio::io::AsyncWriteExt as _;
+
+use crate::support::{Fixture, limit_order, raw_signed_request, read_until_closed};
+
+#[tokio::test]
+async fn a_dropped_placement_closes_the_socket_without_a_response() {
+    let fx = Fixture::start().await;
+    let token = fx.partner_token().await;
+    let owner = fx.sub_account(&token, "unknown outcome").await;
+    let market = fx.sandbox.markets()[0].clone();
+    fx.sandbox.faults().drop_after_placing(1);
+    assert_eq!(fx.sandbox.faults().pending_placement_drops(), 1);
+
+    let body = limit_order(OrderType::Gtc, &market, Side::Buy, "0.3", "2", owner, 300);
+    let mut stream = tokio::net::TcpStream::connect(fx.sandbox.addr())
+        .await
+        .unwrap();
+    stream
+        .write_all(&raw_signed_request(
+            &fx,
+            &token,
+            "POST",
+            "/orders",
+            Some(&body),
+        ))
+        .await
+        .unwrap();
+    let received = read_until_closed(&mut stream)
+        .await
+        .expect("the server must close the connection");
+    assert!(
+        received.is_empty(),
+        "no HTTP response may be written, got {:?}",
+        String::from_utf8_lossy(&received)
+    );
+
+    // The order was placed all the same.
+    let orders = fx.sandbox.orders();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].owner_id, owner);
+    assert_eq!(orders[0].status, OrderStatus::Live);
+    assert_eq!(orders[0].salt, body["order"]["salt"].as_u64().unwrap());
+    let mine = fx
+        .signed(
+            &token,
+            Method::GET,
+            &format!("/markets/{}/user-orders?onBehalfOf={owner}", market.slug),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(mine.body[0]["id"], orders[0].id.as_str());
+    assert_eq!(mine.body[0]["status"], "LIVE");
+
+    // The count is used up: the next placement is answered.
+    assert_eq!(fx.sandbox.faults().pending_placement_drops(), 0);
+    let body = limit_order(OrderType::Gtc, &market, Side::Buy, "0.3", "1", owner, 300);
+    fx.signed(&token, Method::POST, "/orders", Some(&body))
+        .await
+        .expect(200);
+    assert_eq!(fx.sandbox.order_count(), 2);
+}
+
+#[tokio::test]
+async fn refused_orders_are_answered_and_do_not_use_up_a_drop() {
+    let sandbox = Sandbox::builder()
+        .drop_connection_after_placing(1)
+        .start()
+        .await
+        .unwrap();
+    let fx = Fixture::with(sandbox);
+    let token = fx.partner_token().await;
+    let owner = fx.sub_account(&token, "refused").await;
+    let market = fx.sandbox.markets()[0].clone();
+    // Fee below the base rate: refused, answered, the drop still pending.
+    let bad = limit_order(OrderType::Gtc, &market, Side::Buy, "0.3", "1", owner, 0);
+    fx.signed(&token, Method::POST, "/orders", Some(&bad))
+        .await
+        .expect(400);
+    assert_eq!(fx.sandbox.faults().pending_placement_drops(), 1);
+
+    let good = limit_order(OrderType::Gtc, &market, Side::Buy, "0.3", "1", owner, 300);
+    let error = fx
+        .signed_request(
+            &token.signer,
+            crate::support::now(),
+            Method::POST,
+            "/orders",
+            Some(&good),
+            &[],
+        )
+        .send()
+        .await
+        .expect_err("the client sees a broken connection");
+    assert!(!error.is_status(), "{error}");
+    assert_eq!(fx.sandbox.order_count(), 1);
+}
+
+#[tokio::test]
+async fn every_placement_drops_while_switched_on() {
+    let fx = Fixture::start().await;
+    let token = fx.partner_token().await;
+    let owner = fx.sub_account(&token, "always").await;
+    let market = fx.sandbox.markets()[0].clone();
+    fx.sandbox.faults().drop_every_placement(true);
+    for size in ["1", "2", "3"] {
+        let body = limit_order(OrderType::Gtc, &market, Side::Sell, "0.9", size, owner, 300);
+        let request = fx.signed_request(
+            &token.signer,
+            crate::support::now(),
+            Method::POST,
+            "/orders",
+            Some(&body),
+            &[],
+        );
+        assert!(request.send().await.is_err());
+    }
+    assert_eq!(fx.sandbox.order_count(), 3);
+    // Other routes keep answering meanwhile.
+    fx.signed(&token, Method::GET, "/profiles/me", None)
+        .await
+        .expect(200);
+    fx.sandbox.faults().clear();
+    let body = limit_order(OrderType::Gtc, &market, Side::Sell, "0.9", "4", owner, 300);
+    fx.signed(&token, Method::POST, "/orders", Some(&body))
+        .await
+        .expect(200);
+    assert_eq!(fx.sandbox.order_count(), 4);
+}
