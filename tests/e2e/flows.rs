@@ -445,16 +445,32 @@ async fn server_wallet_redeem_and_withdraw() {
             alice.account.to_lowercase()
         );
 
-        let withdrawn = scoped
-            .server_wallets
-            .withdraw(&WithdrawParams {
-                amount: "1500000".into(),
-                on_behalf_of: Some(alice.profile_id),
-                token: None,
-                destination: Some("0x2222222222222222222222222222222222222222".into()),
-            })
+        // An explicit destination must be allowlisted first.
+        let destination = "0x2222222222222222222222222222222222222222";
+        let withdraw = WithdrawParams {
+            amount: "1500000".into(),
+            on_behalf_of: Some(alice.profile_id),
+            token: None,
+            destination: Some(destination.into()),
+        };
+        let refused = scoped.server_wallets.withdraw(&withdraw).await.unwrap_err();
+        assert_eq!(
+            refused.status().map(|s| s.as_u16()),
+            Some(400),
+            "{refused:?}"
+        );
+        scoped
+            .partner_accounts
+            .add_withdrawal_address(
+                sandbox.partner_identity_token(),
+                &AddWithdrawalAddressInput {
+                    address: destination.into(),
+                    label: None,
+                },
+            )
             .await
             .unwrap();
+        let withdrawn = scoped.server_wallets.withdraw(&withdraw).await.unwrap();
         assert_eq!(withdrawn.amount, "1500000");
         assert_eq!(
             withdrawn.destination.to_lowercase(),

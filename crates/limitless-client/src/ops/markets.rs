@@ -42,7 +42,12 @@ fn record_market_venue(
     outcome: Result<RawResponse, Error>,
 ) -> Result<ApiResponse<MarketVenue>, Error> {
     let response = http.decode::<MarketVenue>(spec, outcome?)?;
-    record(http, spec, &response.data.slug, response.data.venue.as_ref());
+    record(
+        http,
+        spec,
+        &response.data.slug,
+        response.data.venue.as_ref(),
+    );
     Ok(response)
 }
 
@@ -65,7 +70,12 @@ fn record_venue(
     outcome: Result<RawResponse, Error>,
 ) -> Result<ApiResponse<Market>, Error> {
     let response = http.decode::<Market>(spec, outcome?)?;
-    record(http, spec, &response.data.slug, response.data.venue.as_ref());
+    record(
+        http,
+        spec,
+        &response.data.slug,
+        response.data.venue.as_ref(),
+    );
     Ok(response)
 }
 

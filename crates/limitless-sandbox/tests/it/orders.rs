@@ -117,8 +117,8 @@ async fn gtc_orders_rest_and_build_the_order_book() {
     assert!(!execution.matched);
     assert_eq!(execution.settlement_status.as_str(), "UNMATCHED");
     assert!(ask.maker_matches.is_empty());
-    assert_eq!(ask.order.maker_amount, 10_000_000);
-    assert_eq!(ask.order.taker_amount, 5_500_000);
+    assert_eq!(ask.order.maker_amount, Some(10_000_000));
+    assert_eq!(ask.order.taker_amount, Some(5_500_000));
     assert_eq!(ask.order.price, Some("0.55".parse().unwrap()));
     assert_eq!(ask.order.signature.as_deref().map(str::len), Some(132));
     assert_eq!(ask.order.market_id, Some(desk.legacy().id));
@@ -404,7 +404,7 @@ async fn amounts_above_the_wire_maximum_are_refused() {
         json!([{ "price": 0.001, "size": 9_007_199_254_739_009_u64, "side": "BUY" }])
     );
     let decoded: limitless_types::OrderBook = serde_json::from_value(book).unwrap();
-    assert_eq!(decoded.bids[0].size, "9007199254739009".parse().unwrap());
+    assert_eq!(decoded.bids[0].size.as_micro(), 9_007_199_254_739_009);
 }
 
 #[tokio::test]
