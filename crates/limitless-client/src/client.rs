@@ -3,8 +3,8 @@
 use std::fmt;
 
 use crate::{
-    ApiTokenService, ClientBuilder, DelegatedOrderService, Error, HttpClient, MarketService,
-    PartnerAccountService, ServerWalletService,
+    ApiTokenService, ClientBuilder, DelegatedOrderService, Error, HttpClient, MarketPageService,
+    MarketService, PartnerAccountService, PortfolioService, ServerWalletService,
 };
 
 /// The Limitless Exchange API client.
@@ -34,6 +34,10 @@ pub struct Client {
     pub markets: MarketService,
     /// Sub-accounts' server wallets: redeem and withdraw.
     pub server_wallets: ServerWalletService,
+    /// Profiles, positions, trades and history.
+    pub portfolio: PortfolioService,
+    /// Market pages: navigation, pages by path, their markets, property keys.
+    pub pages: MarketPageService,
     http: HttpClient,
 }
 
@@ -76,6 +80,8 @@ impl Client {
             delegated_orders: DelegatedOrderService::new(http.clone()),
             markets: MarketService::new(http.clone()),
             server_wallets: ServerWalletService::new(http.clone()),
+            portfolio: PortfolioService::new(http.clone()),
+            pages: MarketPageService::new(http.clone()),
             http,
         })
     }

@@ -86,7 +86,9 @@ mod onboarding;
 pub mod ops;
 mod orders;
 mod pager;
+mod pages;
 mod partner_accounts;
+mod portfolio;
 mod retry;
 mod server_wallets;
 mod validate;
@@ -105,6 +107,7 @@ pub use error::{
 };
 pub use escape::RequestBuilder;
 pub use http_client::HttpClient;
+pub use ops::pages::PageByPath;
 pub use ops::{AuthRequirement, Operation};
 pub use pager::Pager;
 pub use retry::{Attempt, NoRetry, RetryConfig, RetryDecision, RetryPolicy};
@@ -118,7 +121,9 @@ pub use orders::params::{
 };
 pub use orders::reconcile::{OrderOutcome, Reconciliation};
 pub use orders::service::DelegatedOrderService;
+pub use pages::{MAX_PAGE_REDIRECTS, MarketPageService};
 pub use partner_accounts::PartnerAccountService;
+pub use portfolio::PortfolioService;
 pub use server_wallets::ServerWalletService;
 
 // Credentials and the transport seam.
@@ -139,6 +144,9 @@ pub use limitless_types::api_tokens::{
     ApiToken, DeriveApiTokenInput, DerivedApiToken, PartnerCapabilities, TokenProfile,
 };
 pub use limitless_types::limits;
+pub use limitless_types::market_pages::{
+    MarketPage, NavigationNode, PageMarkets, PageMarketsParams, PropertyKey, PropertyOption,
+};
 pub use limitless_types::markets::{
     ActiveMarketsPage, ActiveMarketsParams, Market, MarketSort, MarketVenue, OrderBook,
     OrderBookLevel, Venue,
@@ -153,6 +161,7 @@ pub use limitless_types::partner_accounts::{
     ListPartnerAccountsParams, PartnerAccount, PartnerAccountSummary, PartnerAccountsPage,
     WithdrawalAddress,
 };
+pub use limitless_types::portfolio::{HistoryEntry, HistoryPage, PortfolioPositions, UserProfile};
 pub use limitless_types::scope::{
     SCOPE_ACCOUNT_CREATION, SCOPE_ADMIN, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, SCOPE_WITHDRAWAL,
     Scope,

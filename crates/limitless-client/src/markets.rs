@@ -49,7 +49,10 @@ impl MarketService {
             self.http.clone(),
             first,
             Box::new(move |http, position| {
-                let Position::Page(page) = position;
+                let page = match position {
+                    Position::Page(page) => page,
+                    Position::Cursor(_) => 1,
+                };
                 let params = ActiveMarketsParams {
                     limit: Some(limit),
                     page: Some(page),

@@ -16,6 +16,8 @@ use crate::{Call, Error, HttpClient};
 pub(crate) enum Position {
     /// A page number (page-number style, from 1).
     Page(u32),
+    /// A cursor (cursor style); `None` for the first page.
+    Cursor(Option<String>),
 }
 
 /// One page's items and where the next page starts (`None`: the last).

@@ -64,7 +64,10 @@ impl PartnerAccountService {
             self.http.clone(),
             first,
             Box::new(move |http, position| {
-                let Position::Page(page) = position;
+                let page = match position {
+                    Position::Page(page) => page,
+                    Position::Cursor(_) => 1,
+                };
                 let params = ListPartnerAccountsParams {
                     limit: Some(limit),
                     page: Some(page),

@@ -4,7 +4,7 @@ use limitless_types::limits::MAX_PAGE_LIMIT;
 use limitless_types::markets::{
     ActiveMarketsPage, ActiveMarketsParams, Market, MarketVenue, OrderBook, Venue,
 };
-use limitless_types::orders::Order;
+use limitless_types::orders::{Order, UserOrders};
 use limitless_types::validate::validate_on_behalf_of;
 
 use super::{Auth, Operation, RequestSpec, encode_segment};
@@ -109,7 +109,17 @@ pub fn get_user_orders(
         validate_on_behalf_of(id)?;
         spec = spec.query([("onBehalfOf", id.to_string())]);
     }
-    Ok(spec.decode())
+    Ok(spec.finish(user_orders))
+}
+
+/// The listed orders, as a bare array or wrapped in `{"orders": …}`.
+fn user_orders(
+    http: &HttpClient,
+    spec: &RequestSpec,
+    outcome: Result<RawResponse, Error>,
+) -> Result<ApiResponse<Vec<Order>>, Error> {
+    http.decode::<UserOrders>(spec, outcome?)
+        .map(|response| response.map(|listed| listed.orders))
 }
 
 /// `GET /markets/{slug}/orderbook`: the market's order book.

@@ -29,7 +29,9 @@
 pub mod api_tokens;
 pub mod markets;
 pub mod orders;
+pub mod pages;
 pub mod partner_accounts;
+pub mod portfolio;
 pub mod server_wallets;
 
 use std::borrow::Cow;
