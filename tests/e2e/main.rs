@@ -3,5 +3,6 @@
 
 mod failures;
 mod flows;
+mod reads;
 mod reference;
 mod support;

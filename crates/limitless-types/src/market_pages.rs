@@ -310,8 +310,8 @@ impl PageMarketsParams {
     }
 
     /// The set parameters as query pairs, in wire order `page`, `limit`,
-    /// `sort`, `cursor`, then the filters as given. An empty cursor is
-    /// left out.
+    /// `sort`, `cursor`, then the filters as given. An empty cursor is sent
+    /// empty: it asks for the first page by cursor (`None` leaves it out).
     #[must_use]
     pub fn query_pairs(&self) -> Vec<(String, String)> {
         let mut pairs = Vec::with_capacity(4 + self.filters.len());
@@ -324,8 +324,8 @@ impl PageMarketsParams {
         if let Some(sort) = &self.sort {
             pairs.push(("sort".to_owned(), sort.as_str().to_owned()));
         }
-        if let Some(cursor) = self.cursor.as_deref().filter(|c| !c.is_empty()) {
-            pairs.push(("cursor".to_owned(), cursor.to_owned()));
+        if let Some(cursor) = &self.cursor {
+            pairs.push(("cursor".to_owned(), cursor.clone()));
         }
         pairs.extend(self.filters.iter().cloned());
         pairs
