@@ -392,6 +392,108 @@ fn rows(client: &Client) -> Vec<Row> {
         // --- markets (public: the configured HMAC credentials still sign)
         row(
             client,
+            "get_market_venue",
+            ops::markets::get_market_venue("btc-above-100k"),
+            expect("get_market_venue", M::GET, "/markets/btc-above-100k", Public, IDEMPOTENT),
+        ),
+        row(
+            client,
+            "get_user_orders",
+            ops::markets::get_user_orders("btc-above-100k", Some(326)),
+            expect("get_user_orders", M::GET, "/markets/btc-above-100k/user-orders", Credentials, IDEMPOTENT)
+                .query("onBehalfOf=326"),
+        ),
+        // --- portfolio
+        row(
+            client,
+            "get_profile",
+            ops::portfolio::get_profile("0xa00BCB04073B243E8A55f3B5899AefF596bF17C6"),
+            expect("get_profile", M::GET, "/profiles/0xa00BCB04073B243E8A55f3B5899AefF596bF17C6", Credentials, IDEMPOTENT),
+        ),
+        row(
+            client,
+            "get_current_profile",
+            ops::portfolio::get_current_profile(),
+            expect("get_current_profile", M::GET, "/profiles/me", Credentials, IDEMPOTENT),
+        ),
+        row(
+            client,
+            "get_positions",
+            ops::portfolio::get_positions(Some(326)),
+            expect("get_positions", M::GET, "/portfolio/positions", Credentials, IDEMPOTENT)
+                .query("onBehalfOf=326"),
+        ),
+        row(
+            client,
+            "get_trades",
+            ops::portfolio::get_trades(None),
+            expect("get_trades", M::GET, "/portfolio/trades", Credentials, IDEMPOTENT),
+        ),
+        row(
+            client,
+            "get_history (first page: empty cursor, as the official SDKs send it)",
+            ops::portfolio::get_history(None, None, None),
+            expect("get_history", M::GET, "/portfolio/history", Credentials, IDEMPOTENT)
+                .query("cursor=&limit=20"),
+        ),
+        row(
+            client,
+            "get_history (next page)",
+            ops::portfolio::get_history(Some("b64/cur+sor="), Some(25), Some(326)),
+            expect("get_history", M::GET, "/portfolio/history", Credentials, IDEMPOTENT)
+                .query("cursor=b64%2Fcur%2Bsor%3D&limit=25&onBehalfOf=326"),
+        ),
+        // --- market pages (public)
+        row(
+            client,
+            "get_navigation",
+            ops::pages::get_navigation(),
+            expect("get_navigation", M::GET, "/navigation", Public, IDEMPOTENT),
+        ),
+        row(
+            client,
+            "get_market_page_by_path",
+            ops::pages::get_market_page_by_path("/crypto/btc"),
+            expect("get_market_page_by_path", M::GET, "/market-pages/by-path", Public, IDEMPOTENT)
+                .query("path=%2Fcrypto%2Fbtc"),
+        ),
+        row(
+            client,
+            "get_page_markets (page, sort and repeated filters)",
+            ops::pages::get_page_markets(
+                "page-crypto",
+                &limitless_client::PageMarketsParams {
+                    page: Some(2),
+                    limit: Some(10),
+                    ..Default::default()
+                }
+                .filter("asset", "btc")
+                .filter("asset", "eth"),
+            ),
+            expect("get_page_markets", M::GET, "/market-pages/page-crypto/markets", Public, IDEMPOTENT)
+                .query("page=2&limit=10&asset=btc&asset=eth"),
+        ),
+        row(
+            client,
+            "get_property_keys",
+            ops::pages::get_property_keys(),
+            expect("get_property_keys", M::GET, "/property-keys", Public, IDEMPOTENT),
+        ),
+        row(
+            client,
+            "get_property_key",
+            ops::pages::get_property_key("pk-asset"),
+            expect("get_property_key", M::GET, "/property-keys/pk-asset", Public, IDEMPOTENT),
+        ),
+        row(
+            client,
+            "get_property_options",
+            ops::pages::get_property_options("pk-asset", Some("po-category-crypto")),
+            expect("get_property_options", M::GET, "/property-keys/pk-asset/options", Public, IDEMPOTENT)
+                .query("parentId=po-category-crypto"),
+        ),
+        row(
+            client,
             "get_market",
             ops::markets::get_market("btc-above-100k"),
             expect("get_market", M::GET, "/markets/btc-above-100k", Public, IDEMPOTENT),
@@ -868,7 +970,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
     let rows = rows(&client);
     assert_eq!(
         rows.len(),
-        38,
+        52,
         "one row per operation (update when adding rows)"
     );
     let mut labels: Vec<&str> = rows.iter().map(|row| row.label).collect();
@@ -899,8 +1001,21 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "derive_token",
             "get_active_markets",
             "get_capabilities",
+            "get_current_profile",
+            "get_history",
             "get_market",
+            "get_market_page_by_path",
+            "get_market_venue",
+            "get_navigation",
             "get_order_book",
+            "get_page_markets",
+            "get_positions",
+            "get_profile",
+            "get_property_key",
+            "get_property_keys",
+            "get_property_options",
+            "get_trades",
+            "get_user_orders",
             "list_accounts",
             "list_tokens",
             "recover_account",
