@@ -193,7 +193,43 @@ async fn flow() -> DemoResult {
     }
     print_book(&scoped.markets.get_order_book(&market.slug).await?);
 
-    step(9, "Cancel the rest of alice's order");
+    step(9, "Alice's position and history after the fill");
+    let positions = scoped
+        .portfolio
+        .get_positions(Some(alice.profile_id))
+        .await?;
+    for position in &positions.clob {
+        let slug = position
+            .market
+            .as_ref()
+            .and_then(|m| m.slug.as_deref())
+            .unwrap_or("?");
+        let held = position
+            .tokens_balance
+            .as_ref()
+            .and_then(|balance| balance.yes)
+            .map_or_else(|| "0".to_owned(), |yes| yes.to_shares().to_string());
+        detail(slug, format!("holds {held} YES shares"));
+    }
+    let history = scoped
+        .portfolio
+        .get_history(None, None, Some(alice.profile_id))
+        .await?;
+    for entry in &history.data {
+        detail(
+            entry.strategy.as_deref().unwrap_or("entry"),
+            format!(
+                "{} shares for {} USDC",
+                entry.outcome_token_amount.unwrap_or_default(),
+                entry.collateral_amount.unwrap_or_default()
+            ),
+        );
+    }
+    if positions.clob.is_empty() || history.data.is_empty() {
+        return Err("the fill shows in neither the positions nor the history".into());
+    }
+
+    step(10, "Cancel the rest of alice's order");
     let message = scoped
         .delegated_orders
         .cancel_on_behalf_of(&resting.order.id, alice.profile_id)
@@ -201,11 +237,11 @@ async fn flow() -> DemoResult {
     detail("server says", message);
     print_book(&scoped.markets.get_order_book(&market.slug).await?);
 
-    step(10, "Revoke the token");
+    step(11, "Revoke the token");
     let message = scoped.api_tokens.revoke_token(&derived.token_id).await?;
     detail("server says", message);
 
-    step(11, "The revoked token is refused");
+    step(12, "The revoked token is refused");
     match scoped.api_tokens.list_tokens().await {
         Err(error) if error.status().is_some_and(|s| s.as_u16() == 401) => {
             detail("HTTP 401", error.api_message().unwrap_or("unauthorized"));
