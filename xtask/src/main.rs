@@ -185,11 +185,51 @@ fn auth_tree_size() -> Result {
 /// Every library crate packages and its packaged sources build, with
 /// unpublished workspace dependencies resolved from the other packages.
 fn package() -> Result {
+    forget_earlier_packages()?;
     let mut command = cargo(&["package", "--locked"]);
     for krate in LIBRARY_CRATES {
         command.args(["-p", krate]);
     }
     step("package", command)
+}
+
+/// Removes what earlier `cargo package` runs unpacked of this workspace's
+/// crates. Cargo verifies each package against the others through a local
+/// registry, and unpacks a crate from it only once per version: a later run
+/// with changed sources but the same version would build the old ones.
+fn forget_earlier_packages() -> Result {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".cargo"))
+        });
+    let Some(home) = home else {
+        return Ok(());
+    };
+    let Ok(sources) = std::fs::read_dir(home.join("registry/src")) else {
+        return Ok(());
+    };
+    for source in sources.flatten() {
+        // Local registries are unpacked under names that start with `-`;
+        // crates.io's (`index.crates.io-…`) are left alone.
+        if !source.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        let Ok(crates) = std::fs::read_dir(source.path()) else {
+            continue;
+        };
+        for krate in crates.flatten() {
+            let name = krate.file_name().to_string_lossy().into_owned();
+            if LIBRARY_CRATES
+                .iter()
+                .any(|library| name.starts_with(&format!("{library}-")))
+            {
+                std::fs::remove_dir_all(krate.path())
+                    .map_err(|e| format!("cannot remove {}: {e}", krate.path().display()))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Clippy on the PyO3 crate, then a virtualenv under `target/` with maturin
