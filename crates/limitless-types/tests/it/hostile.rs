@@ -197,7 +197,11 @@ fn decode_all(bytes: &[u8]) {
             // A document that decodes from bytes decodes from its `Value`
             // to the same value (the reverse need not hold: a `Value`
             // forgets duplicate keys).
-            if direct.is_decoded() {
+            // (serde_json reads an object with its private number key as a
+            // number when a crate in the build turns on its
+            // `arbitrary_precision` feature; bytes and `Value` then differ.)
+            let private_number = text(bytes).contains("$serde_json::private::Number");
+            if direct.is_decoded() && !private_number {
                 assert_eq!(via_value, direct, "{} from {:?}", decoder.name, text(bytes));
             }
         }
