@@ -5,4 +5,5 @@ mod failures;
 mod flows;
 mod reads;
 mod reference;
+mod signed;
 mod support;

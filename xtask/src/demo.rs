@@ -2,11 +2,12 @@
 //! step by step.
 
 use std::fmt::Display;
+use std::sync::Arc;
 
 use limitless_client::{
-    Client, CreateDelegatedOrderParams, CreatePartnerAccountInput, DeriveApiTokenInput,
-    EoaOwnershipProof, HmacCredentials, OrderBook, SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING,
-    SCOPE_TRADING, Side,
+    Client, CreateDelegatedOrderParams, CreatePartnerAccountInput, CreateSignedOrderParams,
+    DeriveApiTokenInput, EoaOwnershipProof, HmacCredentials, OrderBook, SCOPE_ACCOUNT_CREATION,
+    SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, Side,
 };
 use limitless_eip712::{LocalSigner, OrderSignerExt};
 use limitless_sandbox::Sandbox;
@@ -237,11 +238,45 @@ async fn flow() -> DemoResult {
     detail("server says", message);
     print_book(&scoped.markets.get_order_book(&market.slug).await?);
 
-    step(11, "Revoke the token");
+    step(
+        11,
+        "Carol signs her own GTC order; bob's delegated FOK fills against it",
+    );
+    // Carol's key signs (EIP-712, the market's exchange as the domain);
+    // her profile id comes from GET /profiles/{her address}.
+    let carol_orders = scoped.sub_account_signed_orders(Arc::new(carol_key.clone()));
+    let carol_buy =
+        CreateSignedOrderParams::gtc(&market.slug, &market.yes_token_id, Side::Buy, "0.5", 5);
+    let carol_resting = carol_orders.create_order(&carol_buy).await?;
+    detail("carol's order", &carol_resting.order.id);
+    detail("signed by", carol_orders.address());
+    let bob_sell = CreateDelegatedOrderParams::fok(
+        &market.slug,
+        &market.yes_token_id,
+        Side::Sell,
+        5,
+        bob.profile_id,
+    );
+    let filled = scoped.delegated_orders.create_order(&bob_sell).await?;
+    for fill in &filled.maker_matches {
+        detail(
+            "bob matched",
+            format!("{} for {} micro-shares", fill.order_id, fill.matched_size),
+        );
+    }
+    if !filled
+        .maker_matches
+        .iter()
+        .any(|fill| fill.order_id == carol_resting.order.id)
+    {
+        return Err("bob's FOK did not fill against carol's signed order".into());
+    }
+
+    step(12, "Revoke the token");
     let message = scoped.api_tokens.revoke_token(&derived.token_id).await?;
     detail("server says", message);
 
-    step(12, "The revoked token is refused");
+    step(13, "The revoked token is refused");
     match scoped.api_tokens.list_tokens().await {
         Err(error) if error.status().is_some_and(|s| s.as_u16() == 401) => {
             detail("HTTP 401", error.api_message().unwrap_or("unauthorized"));

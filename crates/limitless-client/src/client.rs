@@ -1,10 +1,14 @@
 //! [`Client`]: the services, sharing one [`HttpClient`].
 
 use std::fmt;
+use std::sync::Arc;
+
+use limitless_eip712::OrderSigner;
 
 use crate::{
     ApiTokenService, ClientBuilder, DelegatedOrderService, Error, HttpClient, MarketPageService,
     MarketService, PartnerAccountService, PortfolioService, ServerWalletService,
+    SignedOrderService,
 };
 
 /// The Limitless Exchange API client.
@@ -84,6 +88,20 @@ impl Client {
             pages: MarketPageService::new(http.clone()),
             http,
         })
+    }
+
+    /// Orders the credentials' owner signs itself with `signer` (its own
+    /// wallet key): the owner id and fee rank from `GET /profiles/me`, read
+    /// once per service. Keep the service to keep that read.
+    pub fn signed_orders(&self, signer: Arc<dyn OrderSigner>) -> SignedOrderService {
+        SignedOrderService::new(self.http.clone(), signer, true)
+    }
+
+    /// Orders an EOA sub-account of the credentials' owner signs with
+    /// `signer` (the sub-account's key): the owner id and fee rank from
+    /// `GET /profiles/{signer's address}`, read once per service.
+    pub fn sub_account_signed_orders(&self, signer: Arc<dyn OrderSigner>) -> SignedOrderService {
+        SignedOrderService::new(self.http.clone(), signer, false)
     }
 
     /// The shared HTTP client.

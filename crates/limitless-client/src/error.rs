@@ -131,6 +131,17 @@ pub enum Error {
         source: limitless_auth::AuthError,
     },
 
+    /// An order or an ownership proof could not be signed: the signer's
+    /// backend failed, signed with another key, or the market's venue gives
+    /// no usable EIP-712 domain. Nothing was sent. Never carries key
+    /// material.
+    #[error("could not sign the order or proof")]
+    OrderSigning {
+        /// The reason, from `limitless-eip712`.
+        #[source]
+        source: limitless_eip712::Eip712Error,
+    },
+
     /// A wait for a state (a sub-account's allowances ready) ran past its
     /// deadline. Nothing is wrong with the request; the state may still
     /// come.
@@ -416,6 +427,7 @@ impl Error {
             | Self::Config { .. }
             | Self::Credentials { .. }
             | Self::Signing { .. }
+            | Self::OrderSigning { .. }
             | Self::Internal { .. }
             | Self::DeadlineExceeded { .. } => Failure::Local,
         }
@@ -564,6 +576,12 @@ impl SentOrder {
             client_order_id: client_order_id.map(str::to_owned),
             owner_id,
         }
+    }
+}
+
+impl From<limitless_eip712::Eip712Error> for Error {
+    fn from(source: limitless_eip712::Eip712Error) -> Self {
+        Self::OrderSigning { source }
     }
 }
 

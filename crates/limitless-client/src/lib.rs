@@ -121,6 +121,10 @@ pub use orders::params::{
 };
 pub use orders::reconcile::{OrderOutcome, Reconciliation};
 pub use orders::service::DelegatedOrderService;
+pub use orders::signed::SignedOrderService;
+pub use orders::signed_params::{
+    CreateSignedOrderParams, SignedCancelReplaceParams, SignedFokOrder, SignedLimitOrder,
+};
 pub use pages::{MAX_PAGE_REDIRECTS, MarketPageService};
 pub use partner_accounts::PartnerAccountService;
 pub use portfolio::PortfolioService;
@@ -129,6 +133,8 @@ pub use server_wallets::ServerWalletService;
 // Credentials and the transport seam.
 pub use bytes::Bytes;
 pub use limitless_auth::{AuthError, HmacCredentials};
+// Signing orders and ownership proofs.
+pub use limitless_eip712::{Eip712Error, LocalSigner, OrderSigner};
 /// The transport crate: its backends (`ReqwestTransport`, `HyperTransport`)
 /// and their builders, and the backend crates themselves, so versions match.
 pub use limitless_transport as transport;
@@ -152,9 +158,9 @@ pub use limitless_types::markets::{
     OrderBookLevel, Venue,
 };
 pub use limitless_types::orders::{
-    CancelOutcome, CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceResult,
-    CancelTarget, Order, OrderExecution, OrderMatch, OrderResponse, OrderType, ReplacementOutcome,
-    Side, StpPolicy,
+    CancelOutcome, CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest,
+    CancelReplaceResult, CancelTarget, CreateSignedOrderRequest, Order, OrderExecution, OrderMatch,
+    OrderResponse, OrderType, ReplacementOrder, ReplacementOutcome, Side, SignedOrder, StpPolicy,
 };
 pub use limitless_types::partner_accounts::{
     AddWithdrawalAddressInput, AllowancesResponse, CreatePartnerAccountInput, EoaOwnershipProof,

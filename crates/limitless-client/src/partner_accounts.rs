@@ -7,6 +7,11 @@ use limitless_types::partner_accounts::{
     WithdrawalAddress,
 };
 
+use std::sync::Arc;
+
+use limitless_eip712::{OrderSigner, OrderSignerExt};
+
+use crate::call::Resolver;
 use crate::onboarding::{WaitForAllowances, wait_until_ready};
 use crate::pager::{Fetched, Pager, Position};
 use crate::{Call, Error, HttpClient, ops};
@@ -37,6 +42,39 @@ impl PartnerAccountService {
     ) -> Call<PartnerAccount> {
         self.http
             .call(ops::partner_accounts::create_account(input, eoa))
+    }
+
+    /// `POST /profiles/partner-accounts` for an EOA sub-account whose key
+    /// `signer` holds: proves ownership with a fresh nonce (the ownership
+    /// message signed EIP-191 through the signer) and sends the proof as
+    /// the `x-account`, `x-signing-message` and `x-signature` headers, in
+    /// one call. `input` must not ask for a server wallet. Not idempotent;
+    /// the signing happens when the call runs, before anything is sent.
+    pub fn create_eoa_account(
+        &self,
+        input: &CreatePartnerAccountInput,
+        signer: Arc<dyn OrderSigner>,
+    ) -> Call<PartnerAccount> {
+        // The input is checked now; only the proof waits for the call.
+        let checked = if input.is_server_wallet() {
+            Err(Error::invalid_field(
+                "create_server_wallet",
+                "an EOA sub-account holds its own key: leave create_server_wallet unset, or use create_account for a server wallet",
+            ))
+        } else {
+            input.validate().map_err(Error::from)
+        };
+        if let Err(error) = checked {
+            return Call::deferred(self.http.clone(), Err(error));
+        }
+        let input = input.clone();
+        let resolver: Resolver<PartnerAccount> = Box::new(move |_http| {
+            Box::pin(async move {
+                let proof = signer.ownership_proof(None).await?;
+                ops::partner_accounts::create_account(&input, Some(&proof))
+            })
+        });
+        Call::deferred(self.http.clone(), Ok(resolver))
     }
 
     /// `GET /profiles/partner-accounts`: a page of sub-accounts, optionally

@@ -56,9 +56,28 @@ impl VenueCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Option<Venue>, Error>>,
     {
+        Ok(self
+            .venue_or_lookup(slug, lookup)
+            .await?
+            .map(|venue| venue.is_collateral_fee()))
+    }
+
+    /// `slug`'s venue, from the cache or else from `lookup`, as
+    /// [`collateral_fee_or_lookup`](Self::collateral_fee_or_lookup) (a
+    /// self-signed order needs the whole venue: its exchange is the
+    /// signing domain).
+    pub(crate) async fn venue_or_lookup<F, Fut>(
+        &self,
+        slug: &str,
+        lookup: F,
+    ) -> Result<Option<Venue>, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Option<Venue>, Error>>,
+    {
         let slot = self.slot(slug);
         if let Some(venue) = slot.get() {
-            return Ok(Some(venue.is_collateral_fee()));
+            return Ok(Some(venue.clone()));
         }
         let found = slot
             .get_or_try_init(|| async {
@@ -70,7 +89,7 @@ impl VenueCache {
             })
             .await;
         match found {
-            Ok(venue) => Ok(Some(venue.is_collateral_fee())),
+            Ok(venue) => Ok(Some(venue.clone())),
             Err(Lookup::NoVenue) => Ok(None),
             Err(Lookup::Failed(error)) => Err(error),
         }

@@ -397,11 +397,14 @@ pub enum CancelReplaceMode {
 }
 
 /// The new order in a cancel-replace. Unset options are omitted.
+///
+/// `O` is the order: an [`UnsignedOrder`] for a delegated replacement, a
+/// [`SignedOrder`] (signature inside `order`) for a self-signed one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ReplacementOrder {
+pub struct ReplacementOrder<O = UnsignedOrder> {
     /// The order.
-    pub order: UnsignedOrder,
+    pub order: O,
     /// GTC, FOK or FAK.
     pub order_type: OrderType,
     /// The market's slug.
@@ -435,13 +438,16 @@ pub struct ReplacementOrder {
 }
 
 /// Body of `POST /orders/cancel-replace` (and one batch operation).
+///
+/// `O` is the replacement's order (see [`ReplacementOrder`]); a
+/// self-signed replacement has no `onBehalfOf`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CancelReplaceRequest {
+pub struct CancelReplaceRequest<O = UnsignedOrder> {
     /// The order to cancel.
     pub cancel: CancelTarget,
     /// The order to place.
-    pub replacement: ReplacementOrder,
+    pub replacement: ReplacementOrder<O>,
     /// Failure mode; always sent.
     #[serde(default)]
     pub mode: CancelReplaceMode,
@@ -456,9 +462,9 @@ pub struct CancelReplaceRequest {
 
 /// Body of `POST /orders/cancel-replace/batch`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CancelReplaceBatchRequest {
+pub struct CancelReplaceBatchRequest<O = UnsignedOrder> {
     /// The operations, in order; must not be empty.
-    pub operations: Vec<CancelReplaceRequest>,
+    pub operations: Vec<CancelReplaceRequest<O>>,
 }
 
 /// Response of `POST /orders` (and the `data` of a replacement and of an

@@ -33,6 +33,7 @@ pub mod pages;
 pub mod partner_accounts;
 pub mod portfolio;
 pub mod server_wallets;
+pub mod signed_orders;
 
 use std::borrow::Cow;
 use std::fmt;

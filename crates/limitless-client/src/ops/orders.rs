@@ -222,7 +222,7 @@ fn cancel_spec(
 /// (`400 {"code":"FEE_RATE_MISMATCH"}`) means a cached venue is stale: the
 /// venues of the request's markets are dropped, so the next order on them
 /// looks the venue up again; the error still goes to the caller.
-fn finish_orders<T: DeserializeOwned>(
+pub(crate) fn finish_orders<T: DeserializeOwned>(
     http: &HttpClient,
     spec: &RequestSpec,
     outcome: Result<RawResponse, Error>,

@@ -24,6 +24,15 @@ use crate::clock::{next_salt, unix_millis};
 use crate::error::SentOrder;
 use crate::validate::non_blank;
 
+/// Whose order is being prepared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Owner {
+    /// A sub-account's, named by `on_behalf_of`.
+    Delegated,
+    /// The signer's own; the owner id comes from its profile when sent.
+    SelfSigned,
+}
+
 /// An order validated and priced; only the fee, salt and times remain.
 #[derive(Clone, Debug)]
 pub(crate) struct PreparedOrder {
@@ -35,7 +44,7 @@ pub(crate) struct PreparedOrder {
     pub(crate) amounts: OrderAmounts,
     pub(crate) price: Option<Decimal>,
     taker: String,
-    fee_rate_bps: Option<u32>,
+    pub(crate) fee_rate_bps: Option<u32>,
     pub(crate) post_only: bool,
     recv_window: Option<u64>,
     timestamp: Option<u64>,
@@ -76,9 +85,17 @@ impl CreateDelegatedOrderParams {
     /// Validates everything that does not need the network or the clock
     /// and computes the integer amounts.
     pub(crate) fn prepare(&self) -> Result<PreparedOrder, Error> {
+        self.prepare_as(Owner::Delegated)
+    }
+
+    /// As [`prepare`](Self::prepare), for a delegated order or a
+    /// self-signed one (whose owner is learned later, from its profile).
+    pub(crate) fn prepare_as(&self, owner: Owner) -> Result<PreparedOrder, Error> {
         let market_slug = non_blank("market_slug", &self.market_slug, "pass the market's slug")?;
         validate_token_id(&self.token_id)?;
-        validate_on_behalf_of(self.on_behalf_of)?;
+        if owner == Owner::Delegated {
+            validate_on_behalf_of(self.on_behalf_of)?;
+        }
         let taker = match &self.taker {
             Some(taker) => {
                 validate_address("taker", taker)?;
@@ -269,15 +286,19 @@ impl PreparedOrder {
 /// A cancel-replace checked before any I/O.
 #[derive(Clone, Debug)]
 pub(crate) struct PreparedCancelReplace {
-    cancel: CancelTarget,
+    pub(crate) cancel: CancelTarget,
     pub(crate) replacement: PreparedOrder,
-    mode: CancelReplaceMode,
-    client_order_id: Option<String>,
-    stp_policy: Option<StpPolicy>,
+    pub(crate) mode: CancelReplaceMode,
+    pub(crate) client_order_id: Option<String>,
+    pub(crate) stp_policy: Option<StpPolicy>,
 }
 
 impl DelegatedCancelReplaceParams {
     pub(crate) fn prepare(&self) -> Result<PreparedCancelReplace, Error> {
+        self.prepare_as(Owner::Delegated)
+    }
+
+    pub(crate) fn prepare_as(&self, owner: Owner) -> Result<PreparedCancelReplace, Error> {
         let cancel = match &self.cancel {
             CancelTarget::OrderId(id) => {
                 let id = non_blank("cancel.order_id", id, "pass the id of the order to cancel")?;
@@ -309,7 +330,7 @@ impl DelegatedCancelReplaceParams {
             cancel,
             replacement: self
                 .replacement
-                .prepare()
+                .prepare_as(owner)
                 .map_err(|error| error.within("replacement"))?,
             mode: self.mode,
             client_order_id,

@@ -58,12 +58,25 @@ type Listed = Result<Vec<Order>, Arc<Error>>;
 /// (`GET /markets/{slug}/user-orders?onBehalfOf=`, one read per market and
 /// owner) and matches it by salt, which is unique per sub-account.
 pub(crate) async fn reconcile(http: &HttpClient, orders: &[SentOrder]) -> Vec<Reconciliation> {
+    reconcile_owned(http, orders, None).await
+}
+
+/// As [`reconcile`]; the orders of `own` (the credentials' own profile)
+/// are read without `onBehalfOf`, which names only sub-accounts.
+pub(crate) async fn reconcile_owned(
+    http: &HttpClient,
+    orders: &[SentOrder],
+    own: Option<i64>,
+) -> Vec<Reconciliation> {
     let mut listed: BTreeMap<(&str, i64), Listed> = BTreeMap::new();
     for order in orders {
         let key = (order.market_slug.as_str(), order.owner_id);
         if let Entry::Vacant(slot) = listed.entry(key) {
             let found = http
-                .call(ops::markets::get_user_orders(key.0, Some(key.1)))
+                .call(ops::markets::get_user_orders(
+                    key.0,
+                    Some(key.1).filter(|owner| Some(*owner) != own),
+                ))
                 .await
                 .map_err(Arc::new);
             slot.insert(found);

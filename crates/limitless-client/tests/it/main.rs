@@ -21,6 +21,7 @@ mod retry_policy;
 mod rotation;
 mod secrets;
 mod server_wallets;
+mod signed_orders;
 mod skew;
 mod support;
 mod surface;
