@@ -403,6 +403,40 @@ fn rows(client: &Client) -> Vec<Row> {
             expect("get_user_orders", M::GET, "/markets/btc-above-100k/user-orders", Credentials, IDEMPOTENT)
                 .query("onBehalfOf=326"),
         ),
+        // --- self-signed orders (the signature inside the order, own ownerId)
+        row(
+            client,
+            "signed create_order (the PROTOCOL §2.7 vector)",
+            ops::signed_orders::create_order(&signed_body()),
+            expect("create_signed_order", M::POST, "/orders", Credentials, ONCE)
+                .body(format!(
+                    r#"{{"order":{},"orderType":"GTC","marketSlug":"btc","ownerId":42}}"#,
+                    SIGNED_ORDER_JSON
+                ))
+                .order("btc", 1_742_191_300_000_000, None),
+        ),
+        row(
+            client,
+            "signed cancel_replace",
+            ops::signed_orders::cancel_replace(&signed_replace()),
+            expect("cancel_replace_signed", M::POST, "/orders/cancel-replace", Credentials, ONCE)
+                .body(format!(
+                    r#"{{"cancel":{{"orderId":"ord-1"}},"replacement":{{"order":{},"orderType":"GTC","marketSlug":"btc","ownerId":42}},"mode":"STOP_ON_FAILURE"}}"#,
+                    SIGNED_ORDER_JSON
+                ))
+                .order("btc", 1_742_191_300_000_000, None),
+        ),
+        row(
+            client,
+            "signed cancel_replace_batch",
+            ops::signed_orders::cancel_replace_batch(&[signed_replace()]),
+            expect("cancel_replace_batch_signed", M::POST, "/orders/cancel-replace/batch", Credentials, ONCE)
+                .body(format!(
+                    r#"{{"operations":[{{"cancel":{{"orderId":"ord-1"}},"replacement":{{"order":{},"orderType":"GTC","marketSlug":"btc","ownerId":42}},"mode":"STOP_ON_FAILURE"}}]}}"#,
+                    SIGNED_ORDER_JSON
+                ))
+                .order("btc", 1_742_191_300_000_000, None),
+        ),
         // --- portfolio
         row(
             client,
@@ -970,7 +1004,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
     let rows = rows(&client);
     assert_eq!(
         rows.len(),
-        52,
+        55,
         "one row per operation (update when adding rows)"
     );
     let mut labels: Vec<&str> = rows.iter().map(|row| row.label).collect();
@@ -994,9 +1028,12 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "cancel_on_behalf_of",
             "cancel_replace",
             "cancel_replace_batch",
+            "cancel_replace_batch_signed",
+            "cancel_replace_signed",
             "check_allowances",
             "create_account",
             "create_order",
+            "create_signed_order",
             "delete_withdrawal_address",
             "derive_token",
             "get_active_markets",
@@ -1227,4 +1264,42 @@ fn signs<T: 'static>(name: &str, operation: Result<Operation<T>, Error>) -> Sign
     let operation =
         operation.unwrap_or_else(|error| panic!("{name}: the operation was refused: {error}"));
     Box::new(move |client| client.http().sign(&operation, now()))
+}
+
+/// The order of PROTOCOL §2.7's signing vector, with its reference signature.
+const SIGNED_ORDER_JSON: &str = r#"{"salt":1742191300000000,"maker":"0xa00BCB04073B243E8A55f3B5899AefF596bF17C6","signer":"0xa00BCB04073B243E8A55f3B5899AefF596bF17C6","taker":"0x0000000000000000000000000000000000000000","tokenId":"12345","makerAmount":470154,"takerAmount":1234000,"expiration":"0","nonce":0,"feeRateBps":300,"side":0,"signatureType":0,"price":0.381,"signature":"0x0cd29c83ce6390a8adba01ae3d49a0dbf875bd8d06902f6381676a11159afbcf22c35f5acaea3aca85152f254851e548946fe56f68f793ced0b08c2626729adc1c"}"#;
+
+fn signed_order() -> limitless_client::SignedOrder {
+    serde_json::from_str(SIGNED_ORDER_JSON).unwrap()
+}
+
+fn signed_body() -> limitless_client::CreateSignedOrderRequest {
+    limitless_client::CreateSignedOrderRequest {
+        order: signed_order(),
+        order_type: limitless_client::OrderType::Gtc,
+        market_slug: "btc".into(),
+        owner_id: 42,
+        post_only: None,
+        timestamp: None,
+        recv_window: None,
+    }
+}
+
+fn signed_replace() -> limitless_client::CancelReplaceRequest<limitless_client::SignedOrder> {
+    limitless_client::CancelReplaceRequest {
+        cancel: CancelTarget::OrderId("ord-1".into()),
+        replacement: limitless_client::ReplacementOrder {
+            order: signed_order(),
+            order_type: limitless_client::OrderType::Gtc,
+            market_slug: "btc".into(),
+            owner_id: 42,
+            post_only: None,
+            client_order_id: None,
+            timestamp: None,
+            recv_window: None,
+            stp_policy: None,
+        },
+        mode: CancelReplaceMode::StopOnFailure,
+        on_behalf_of: None,
+    }
 }
