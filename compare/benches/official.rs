@@ -52,6 +52,9 @@
 // criterion_group! generates an undocumented public function.
 #![allow(missing_docs)]
 
+// The client bench's server, with its connection counter and recorder.
+#[allow(dead_code)]
+#[path = "../../crates/limitless-client/benches/local_server/mod.rs"]
 mod local_server;
 
 use std::collections::HashMap;

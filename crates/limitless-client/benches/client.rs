@@ -38,6 +38,8 @@
 // criterion_group! generates an undocumented public function.
 #![allow(missing_docs)]
 
+// Shared with `hot_path` and `compare/`, which use the parts this bench does not.
+#[allow(dead_code)]
 mod local_server;
 
 use std::future::IntoFuture;

@@ -2,10 +2,19 @@
 //! fixed JSON body, for measuring the client against a real socket. It does
 //! no work per request beyond hyper's own, so what a benchmark sees above
 //! the bare request is the client's.
+//!
+//! Shared by the client's bench, its `hot_path` test and `compare/` (which
+//! includes this file by path). For the comparison it counts the
+//! connections it accepts (a client that keeps too few idle connections
+//! reconnects, and that shows here) and, while [`record`] is on, keeps each
+//! request so the signatures can be checked once before timing. While
+//! recording is off a request costs one relaxed atomic load more, on every
+//! side of every ratio alike.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError, mpsc};
 
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode, header};
@@ -24,6 +33,43 @@ pub(crate) const MARKET: &str = r#"{"id":4821,"slug":"btc-above-100k","title":"W
 
 /// `POST /orders`: the placed order.
 pub(crate) const ORDER: &str = r#"{"order":{"id":"ord-1","createdAt":"2026-03-23T12:34:56.789Z","makerAmount":5500000,"takerAmount":10000000,"expiration":"0","signatureType":0,"salt":"1795000000000001","maker":"0x0000000000000000000000000000000000000000","signer":"0x0000000000000000000000000000000000000000","taker":"0x0000000000000000000000000000000000000000","tokenId":"123","side":0,"feeRateBps":300,"nonce":0,"signature":"0xsig","orderType":"GTC","price":0.55,"marketId":4821},"makerMatches":[]}"#;
+
+/// Connections accepted by every server of the process so far.
+static ACCEPTED: AtomicU64 = AtomicU64::new(0);
+static RECORDING: AtomicBool = AtomicBool::new(false);
+static RECORDED: Mutex<Vec<Recorded>> = Mutex::new(Vec::new());
+
+/// One request as received, while [`record`] was on.
+#[derive(Debug, Clone)]
+pub(crate) struct Recorded {
+    pub(crate) method: String,
+    pub(crate) path_and_query: String,
+    /// Every header, names lowercase, in arrival order.
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Recorded {
+    /// The value of header `name` (lowercase), if present.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// Connections accepted so far by the servers of this process.
+pub(crate) fn accepted() -> u64 {
+    ACCEPTED.load(Ordering::Relaxed)
+}
+
+/// Starts (`true`) or stops (`false`) recording requests; stopping returns
+/// what was recorded.
+pub(crate) fn record(on: bool) -> Vec<Recorded> {
+    RECORDING.store(on, Ordering::Relaxed);
+    std::mem::take(&mut *RECORDED.lock().unwrap_or_else(PoisonError::into_inner))
+}
 
 /// Starts the server on its own thread and runtime (`workers` threads) and
 /// returns its address. It runs until the process exits.
@@ -56,6 +102,7 @@ pub(crate) async fn serve() -> std::io::Result<SocketAddr> {
             let Ok((stream, _)) = listener.accept().await else {
                 continue;
             };
+            ACCEPTED.fetch_add(1, Ordering::Relaxed);
             stream.set_nodelay(true).ok();
             tokio::spawn(async move {
                 // A client closing its connection ends it; that is fine.
@@ -71,7 +118,33 @@ pub(crate) async fn serve() -> std::io::Result<SocketAddr> {
 async fn respond(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
     let (parts, body) = request.into_parts();
     // Read the whole request so the connection can be reused.
-    let _ = body.collect().await;
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    if RECORDING.load(Ordering::Relaxed) {
+        let recorded = Recorded {
+            method: parts.method.as_str().to_owned(),
+            path_and_query: parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned()),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(name, value)| {
+                    let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                    (name.as_str().to_owned(), value)
+                })
+                .collect(),
+            body: body.to_vec(),
+        };
+        RECORDED
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(recorded);
+    }
     let path = parts.uri.path();
     let (status, body) = match parts.method {
         Method::GET if path == "/auth/api-tokens" => (StatusCode::OK, TOKENS),

@@ -320,7 +320,6 @@ impl CreateDelegatedOrderParams {
     /// ```no_run
     /// use limitless_client::{Client, CreateDelegatedOrderParams, Error, Side};
     ///
-    /// # async fn placed_with_salt(_: &Client, _: u64) -> Result<bool, Error> { Ok(false) }
     /// # async fn demo(client: &Client, salt: u64) -> Result<(), Error> {
     /// let order = CreateDelegatedOrderParams::gtc("btc-above-100k", "123", Side::Buy, "0.55", 10, 326)
     ///     .salt(salt);
@@ -329,9 +328,10 @@ impl CreateDelegatedOrderParams {
     ///     // Sent, but no usable answer: it may or may not have been placed.
     ///     Err(error) if error.is_outcome_unknown() => {
     ///         assert_eq!(error.sent_orders()[0].salt, salt);
-    ///         // Look for the salt among the sub-account's orders (your own
-    ///         // lookup); send the very same order again only if it is absent.
-    ///         if !placed_with_salt(client, salt).await? {
+    ///         // Look the salt up; send the very same order again only if it
+    ///         // is known not to have been placed.
+    ///         let found = client.delegated_orders.reconcile(error.sent_orders()).await;
+    ///         if found[0].is_not_placed() {
     ///             client.delegated_orders.create_order(&order).await?;
     ///         }
     ///     }
