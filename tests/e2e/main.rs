@@ -6,4 +6,5 @@ mod flows;
 mod reads;
 mod reference;
 mod signed;
+mod stp;
 mod support;

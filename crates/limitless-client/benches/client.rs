@@ -328,6 +328,7 @@ fn ready_order_body() -> CreateOrderRequest {
         post_only: None,
         timestamp: None,
         recv_window: None,
+        stp_policy: None,
     }
 }
 

@@ -9,7 +9,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use limitless_types::Side;
+use limitless_types::{Side, StpPolicy};
 
 /// Micro-units per unit (USDC and shares both have 6 decimals).
 pub(crate) const MICRO: u64 = 1_000_000;
@@ -52,7 +52,8 @@ pub enum OrderStatus {
     Live,
     /// Completely filled.
     Filled,
-    /// Cancelled by its owner (possibly after partial fills).
+    /// Cancelled by its owner (possibly after partial fills), or by
+    /// self-trade prevention.
     Cancelled,
     /// FOK that could not fill entirely, or the unfilled rest of a FAK.
     Killed,
@@ -103,6 +104,16 @@ impl Execution {
     pub(crate) fn collateral(&self) -> u128 {
         self.fills.iter().map(|f| u128::from(f.collateral)).sum()
     }
+}
+
+/// What self-trade prevention did to one submission.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SelfTrade {
+    /// Resting orders of the same owner cancelled, in the order met.
+    pub(crate) maker_cancels: Vec<usize>,
+    /// Whether the incoming order was cancelled where it met its owner's
+    /// own resting order (its earlier fills stand).
+    pub(crate) taker_cancelled: bool,
 }
 
 /// A GTC post-only order that would have matched on arrival.
@@ -241,7 +252,58 @@ impl<T> Engine<T> {
         instruction: Instruction,
         data: T,
     ) -> Execution {
-        let plan = self.plan(token_id, instruction);
+        let (plan, _) = self.plan(token_id, instruction, &|_| false);
+        self.record(token_id, instruction, data, plan, false)
+    }
+
+    /// Submits an order under a self-trade prevention `policy`: when it
+    /// would trade with a resting order for which `same_owner` holds,
+    /// `CancelMaker` cancels that resting order and matching goes on,
+    /// `CancelTaker` cancels the incoming order there (fills before it
+    /// stand), `CancelBoth` does both. An FOK that meets its owner's order
+    /// under `CancelTaker` or `CancelBoth` cannot fill entirely and trades
+    /// nothing.
+    pub(crate) fn submit_with_stp(
+        &mut self,
+        token_id: &str,
+        instruction: Instruction,
+        data: T,
+        policy: StpPolicy,
+        same_owner: impl Fn(&T) -> bool,
+    ) -> (Execution, SelfTrade) {
+        let mut outcome = SelfTrade::default();
+        loop {
+            let (plan, blocked) = self.plan(token_id, instruction, &|maker| {
+                same_owner(&self.entries[maker].data)
+            });
+            let Some(maker) = blocked else {
+                let execution = self.record(token_id, instruction, data, plan, false);
+                return (execution, outcome);
+            };
+            if matches!(policy, StpPolicy::CancelMaker | StpPolicy::CancelBoth) {
+                // A maker met by the plan is live on the book.
+                let _ = self.cancel(maker);
+                outcome.maker_cancels.push(maker);
+            }
+            if matches!(policy, StpPolicy::CancelTaker | StpPolicy::CancelBoth) {
+                outcome.taker_cancelled = true;
+                let execution = self.record(token_id, instruction, data, plan, true);
+                return (execution, outcome);
+            }
+        }
+    }
+
+    /// Applies planned fills and records the incoming order: resting,
+    /// filled, killed, or (`cancelled`, by self-trade prevention) cancelled
+    /// for what did not fill.
+    fn record(
+        &mut self,
+        token_id: &str,
+        instruction: Instruction,
+        data: T,
+        plan: Vec<Fill>,
+        cancelled: bool,
+    ) -> Execution {
         // `plan` never fills more than an instruction asks for, and an FOK
         // buy's fills sum to at most `u64::MAX`, so `filled` fits and
         // `filled <= original`.
@@ -260,6 +322,8 @@ impl<T> Engine<T> {
         let remaining = original.saturating_sub(filled);
         let status = if remaining == 0 && filled > 0 {
             OrderStatus::Filled
+        } else if cancelled {
+            OrderStatus::Cancelled
         } else if rest {
             OrderStatus::Live
         } else {
@@ -306,12 +370,20 @@ impl<T> Engine<T> {
     }
 
     /// Works out the fills for an instruction without changing anything.
-    /// FOK instructions that cannot complete produce no fills.
-    fn plan(&self, token_id: &str, instruction: Instruction) -> Vec<Fill> {
+    /// FOK instructions that cannot complete produce no fills. Matching
+    /// stops at the first resting order for which `stop` holds, which is
+    /// returned with the fills before it.
+    fn plan(
+        &self,
+        token_id: &str,
+        instruction: Instruction,
+        stop: &dyn Fn(usize) -> bool,
+    ) -> (Vec<Fill>, Option<usize>) {
         let Some(book) = self.books.get(token_id) else {
-            return Vec::new();
+            return (Vec::new(), None);
         };
         let mut fills = Vec::new();
+        let mut blocked = None;
         match instruction {
             Instruction::Limit {
                 side,
@@ -328,6 +400,10 @@ impl<T> Engine<T> {
                     if left == 0 || !crosses {
                         break;
                     }
+                    if stop(maker) {
+                        blocked = Some(maker);
+                        break;
+                    }
                     let take = left.min(self.entries[maker].remaining);
                     fills.push(fill(maker, take, level, side));
                     left -= take;
@@ -337,6 +413,10 @@ impl<T> Engine<T> {
                 let mut left = shares;
                 for (level, maker) in book.opposite(Side::Sell) {
                     if left == 0 {
+                        break;
+                    }
+                    if stop(maker) {
+                        blocked = Some(maker);
                         break;
                     }
                     let take = left.min(self.entries[maker].remaining);
@@ -354,6 +434,10 @@ impl<T> Engine<T> {
                 // buying more than a `u64` counts.
                 let mut bought: u64 = 0;
                 for (level, maker) in book.opposite(Side::Buy) {
+                    if stop(maker) {
+                        blocked = Some(maker);
+                        break;
+                    }
                     let available = self.entries[maker].remaining;
                     let cost = mul_micro(available, level, true);
                     if cost <= left {
@@ -386,7 +470,7 @@ impl<T> Engine<T> {
                 }
             }
         }
-        fills
+        (fills, blocked)
     }
 
     fn apply(&mut self, token_id: &str, fill: &Fill) {
@@ -607,6 +691,54 @@ mod tests {
         let entry = engine.entry(killed.index).unwrap();
         assert_eq!((entry.status, entry.original), (OrderStatus::Killed, 0));
         assert_eq!(engine.entry(first).unwrap().remaining, u64::MAX);
+    }
+
+    #[test]
+    fn self_trade_prevention_on_an_fok() {
+        // Owners are the payloads: "me" meets its own ask first.
+        let setup = || {
+            let mut engine = Engine::default();
+            let mine = engine
+                .submit(TOKEN, limit(Side::Sell, 400_000, MICRO), "me")
+                .index;
+            let theirs = engine
+                .submit(TOKEN, limit(Side::Sell, 500_000, MICRO), "them")
+                .index;
+            (engine, mine, theirs)
+        };
+        let fok = Instruction::FokBuy { budget: 500_000 };
+
+        // cancel_maker: its own ask goes, the FOK fills against theirs.
+        let (mut engine, mine, theirs) = setup();
+        let (execution, stp) =
+            engine.submit_with_stp(TOKEN, fok, "me", StpPolicy::CancelMaker, |o| *o == "me");
+        assert_eq!(stp.maker_cancels, [mine]);
+        assert!(!stp.taker_cancelled);
+        assert_eq!(execution.fills.len(), 1);
+        assert_eq!(execution.fills[0].maker, theirs);
+        assert_eq!(engine.entry(mine).unwrap().status, OrderStatus::Cancelled);
+
+        // cancel_taker / cancel_both: an FOK cannot fill entirely, trades nothing.
+        for (policy, maker_cancelled) in [
+            (StpPolicy::CancelTaker, false),
+            (StpPolicy::CancelBoth, true),
+        ] {
+            let (mut engine, mine, theirs) = setup();
+            let (execution, stp) = engine.submit_with_stp(TOKEN, fok, "me", policy, |o| *o == "me");
+            assert!(execution.fills.is_empty(), "{policy:?}");
+            assert!(stp.taker_cancelled, "{policy:?}");
+            assert_eq!(
+                engine.entry(execution.index).unwrap().status,
+                OrderStatus::Cancelled
+            );
+            let expected = if maker_cancelled {
+                OrderStatus::Cancelled
+            } else {
+                OrderStatus::Live
+            };
+            assert_eq!(engine.entry(mine).unwrap().status, expected, "{policy:?}");
+            assert_eq!(engine.entry(theirs).unwrap().status, OrderStatus::Live);
+        }
     }
 
     #[test]

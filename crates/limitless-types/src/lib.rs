@@ -33,6 +33,7 @@
 //!     post_only: None,
 //!     timestamp: None,
 //!     recv_window: None,
+//!     stp_policy: None,
 //! };
 //! let json = serde_json::to_string(&request).unwrap();
 //! assert!(json.ends_with(r#""side":0,"signatureType":0,"price":0.5},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326}"#));

@@ -304,6 +304,10 @@ pub struct CreateOrderRequest {
         deserialize_with = "lenient_opt"
     )]
     pub recv_window: Option<u64>,
+    /// Self-trade prevention: what happens when the order would match a
+    /// resting order of the same owner. Top level, never signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stp_policy: Option<StpPolicy>,
 }
 
 /// An order with its EIP-712 signature, as sent inside a self-signed
@@ -329,7 +333,8 @@ pub struct SignedOrder {
 /// `onBehalfOf`.
 ///
 /// Wire key order: `order`, `orderType`, `marketSlug`, `ownerId`,
-/// `postOnly`, `timestamp`, `recvWindow`; unset options are omitted.
+/// `postOnly`, `timestamp`, `recvWindow`, `stpPolicy`; unset options are
+/// omitted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateSignedOrderRequest {
@@ -360,6 +365,9 @@ pub struct CreateSignedOrderRequest {
         deserialize_with = "lenient_opt"
     )]
     pub recv_window: Option<u64>,
+    /// Self-trade prevention; not part of the signed order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stp_policy: Option<StpPolicy>,
 }
 
 /// Which order a cancel-replace cancels: `{"orderId": ...}` or
@@ -373,16 +381,60 @@ pub enum CancelTarget {
     ClientOrderId(String),
 }
 
-/// Self-trade prevention for a replacement order.
+/// Self-trade prevention: what the matching engine does when an incoming
+/// order would trade with a resting order of the same owner. Sent at the
+/// top level of an order or replacement (`"stpPolicy"`), never inside the
+/// signed order. Unset, the API applies its own default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StpPolicy {
-    /// Cancel both orders.
+    /// Cancel both orders (`cancel_both`).
     CancelBoth,
-    /// Cancel the resting (maker) order.
+    /// Cancel the resting (maker) order and keep matching (`cancel_maker`).
     CancelMaker,
-    /// Cancel the incoming (taker) order.
+    /// Cancel the incoming (taker) order (`cancel_taker`).
     CancelTaker,
+}
+
+impl StpPolicy {
+    /// Every policy, in wire order.
+    pub const ALL: [Self; 3] = [Self::CancelBoth, Self::CancelMaker, Self::CancelTaker];
+
+    /// The wire string: `cancel_both`, `cancel_maker` or `cancel_taker`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::CancelBoth => "cancel_both",
+            Self::CancelMaker => "cancel_maker",
+            Self::CancelTaker => "cancel_taker",
+        }
+    }
+}
+
+impl fmt::Display for StpPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for StpPolicy {
+    type Err = crate::ValidationError;
+
+    /// Parses the wire string exactly (`cancel_maker`); anything else is
+    /// refused with the accepted values.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|policy| policy.as_str() == text)
+            .ok_or_else(|| {
+                crate::ValidationError::new(
+                    "stp_policy",
+                    format!(
+                        "unknown self-trade prevention policy {text:?}; use cancel_both, cancel_maker or cancel_taker"
+                    ),
+                )
+            })
+    }
 }
 
 /// What happens to the replacement when the cancel fails.

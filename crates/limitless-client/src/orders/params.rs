@@ -113,6 +113,7 @@ pub struct CreateDelegatedOrderParams {
     pub(crate) salt: Option<u64>,
     pub(crate) expiration: Option<u64>,
     pub(crate) nonce: Option<u64>,
+    pub(crate) stp_policy: Option<StpPolicy>,
 }
 
 impl From<LimitOrder> for CreateDelegatedOrderParams {
@@ -170,6 +171,7 @@ impl CreateDelegatedOrderParams {
             salt: None,
             expiration: None,
             nonce: None,
+            stp_policy: None,
         }
     }
 
@@ -343,6 +345,16 @@ impl CreateDelegatedOrderParams {
         self.salt = Some(salt);
         self
     }
+
+    /// Self-trade prevention: what happens if the order would match a
+    /// resting order of the same sub-account (sent as the top-level
+    /// `stpPolicy`, outside the order itself). Unset, the API's default
+    /// applies. A policy read from text parses with
+    /// [`str::parse`] (`"cancel_maker".parse::<StpPolicy>()`).
+    pub fn stp_policy(mut self, stp_policy: StpPolicy) -> Self {
+        self.stp_policy = Some(stp_policy);
+        self
+    }
 }
 
 /// Cancels one order and places a replacement atomically (see
@@ -393,7 +405,8 @@ impl DelegatedCancelReplaceParams {
         self
     }
 
-    /// Self-trade prevention for the replacement.
+    /// Self-trade prevention for the replacement (overrides one set on the
+    /// replacement order itself).
     pub fn stp_policy(mut self, stp_policy: StpPolicy) -> Self {
         self.stp_policy = Some(stp_policy);
         self

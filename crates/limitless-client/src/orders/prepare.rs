@@ -53,6 +53,7 @@ pub(crate) struct PreparedOrder {
     /// Unix seconds; `None` or 0: never.
     expiration: Option<u64>,
     nonce: u64,
+    pub(crate) stp_policy: Option<StpPolicy>,
 }
 
 /// The wire order with everything settled, and its receive window.
@@ -202,6 +203,7 @@ impl CreateDelegatedOrderParams {
             salt: self.salt,
             expiration: self.expiration.filter(|seconds| *seconds != 0),
             nonce: self.nonce.unwrap_or(0),
+            stp_policy: self.stp_policy,
         })
     }
 }
@@ -279,6 +281,7 @@ impl PreparedOrder {
             post_only: self.post_only.then_some(true),
             timestamp: finished.timestamp,
             recv_window: finished.recv_window,
+            stp_policy: self.stp_policy,
         }
     }
 }
@@ -334,7 +337,7 @@ impl DelegatedCancelReplaceParams {
                 .map_err(|error| error.within("replacement"))?,
             mode: self.mode,
             client_order_id,
-            stp_policy: self.stp_policy,
+            stp_policy: self.stp_policy.or(self.replacement.stp_policy),
         })
     }
 }

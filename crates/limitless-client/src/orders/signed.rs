@@ -102,6 +102,7 @@ impl SignedOrderService {
                     post_only: order.post_only.then_some(true),
                     timestamp: signed.timestamp,
                     recv_window: signed.recv_window,
+                    stp_policy: order.stp_policy,
                 })
             })
         })

@@ -96,6 +96,7 @@ impl fmt::Debug for CreateSignedOrderParams {
             .field("post_only", &inner.post_only)
             .field("fee_rate_bps", &inner.fee_rate_bps)
             .field("salt", &inner.salt)
+            .field("stp_policy", &inner.stp_policy)
             .finish_non_exhaustive()
     }
 }
@@ -230,6 +231,9 @@ impl CreateSignedOrderParams {
         /// The order's salt (see [`CreateDelegatedOrderParams::salt`]): fix
         /// it to find the order again when its outcome is unknown.
         salt(salt: u64);
+        /// Self-trade prevention against the signer's own resting orders
+        /// (top-level `stpPolicy`, not signed).
+        stp_policy(stp_policy: StpPolicy);
     }
 
     pub(crate) fn prepare(&self) -> Result<PreparedOrder, Error> {

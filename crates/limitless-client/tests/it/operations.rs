@@ -417,6 +417,20 @@ fn rows(client: &Client) -> Vec<Row> {
         ),
         row(
             client,
+            "signed create_order with a self-trade prevention policy (not signed)",
+            ops::signed_orders::create_order(&limitless_client::CreateSignedOrderRequest {
+                stp_policy: Some(StpPolicy::CancelMaker),
+                ..signed_body()
+            }),
+            expect("create_signed_order", M::POST, "/orders", Credentials, ONCE)
+                .body(format!(
+                    r#"{{"order":{},"orderType":"GTC","marketSlug":"btc","ownerId":42,"stpPolicy":"cancel_maker"}}"#,
+                    SIGNED_ORDER_JSON
+                ))
+                .order("btc", 1_742_191_300_000_000, None),
+        ),
+        row(
+            client,
             "signed cancel_replace",
             ops::signed_orders::cancel_replace(&signed_replace()),
             expect("cancel_replace_signed", M::POST, "/orders/cancel-replace", Credentials, ONCE)
@@ -745,6 +759,40 @@ fn rows(client: &Client) -> Vec<Row> {
         ),
         row(
             client,
+            "create_order with a self-trade prevention policy (top level, outside the order)",
+            ops::orders::create_order(
+                &gtc(0.5, 1).recv_window(1_500).stp_policy(StpPolicy::CancelBoth),
+                Some(false),
+                now(),
+            ),
+            expect("create_order", M::POST, "/orders", Credentials, ONCE)
+                .body(create_body(
+                    &WireOrder::buy(500_000, 1_000_000, Some("0.5")),
+                    "GTC",
+                    &format!(r#","timestamp":{NOW_MS},"recvWindow":1500,"stpPolicy":"cancel_both""#),
+                ))
+                .order("market", SALT, None),
+        ),
+        row(
+            client,
+            "cancel_replace with the replacement's own policy",
+            ops::orders::cancel_replace(
+                &DelegatedCancelReplaceParams::new(
+                    CancelTarget::OrderId("o-9".into()),
+                    gtc(0.5, 1).stp_policy(StpPolicy::CancelTaker),
+                ),
+                Some(false),
+                now(),
+            ),
+            expect("cancel_replace", M::POST, "/orders/cancel-replace", Credentials, ONCE)
+                .body(format!(
+                    r#"{{"cancel":{{"orderId":"o-9"}},"replacement":{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"stpPolicy":"cancel_taker"}},"mode":"STOP_ON_FAILURE","onBehalfOf":326}}"#,
+                    WireOrder::buy(500_000, 1_000_000, Some("0.5")).json()
+                ))
+                .order("market", SALT, None),
+        ),
+        row(
+            client,
             "cancel (id percent-encoded)",
             ops::orders::cancel("ord/1"),
             expect("cancel", M::DELETE, "/orders/ord%2F1", Credentials, IDEMPOTENT),
@@ -1004,7 +1052,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
     let rows = rows(&client);
     assert_eq!(
         rows.len(),
-        55,
+        58,
         "one row per operation (update when adding rows)"
     );
     let mut labels: Vec<&str> = rows.iter().map(|row| row.label).collect();
@@ -1282,6 +1330,7 @@ fn signed_body() -> limitless_client::CreateSignedOrderRequest {
         post_only: None,
         timestamp: None,
         recv_window: None,
+        stp_policy: None,
     }
 }
 

@@ -20,6 +20,7 @@ fn signed_order_serialises_in_the_api_key_order() {
         post_only: None,
         timestamp: None,
         recv_window: None,
+        stp_policy: None,
     };
     let json = serde_json::to_string(&body).unwrap();
     assert_eq!(

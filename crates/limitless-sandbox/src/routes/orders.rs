@@ -18,7 +18,7 @@ use limitless_types::{
     CreateSignedOrderRequest, DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, Decimal, ExecutionTotals,
     MAX_WIRE_AMOUNT, MessageResponse, Order, OrderExecution, OrderMatch, OrderResponse, OrderType,
     ReplacementOutcome, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, SettlementStatus, Side,
-    SignedOrder, UnsignedOrder, ZERO_ADDRESS, is_hex_string,
+    SignedOrder, StpPolicy, UnsignedOrder, ZERO_ADDRESS, is_hex_string,
 };
 use rust_decimal::prelude::ToPrimitive as _;
 use serde::Deserialize;
@@ -28,7 +28,7 @@ use super::accounts::not_own_account;
 use super::markets::micro_decimal;
 use super::{positive, query};
 use crate::auth::{Caller, Signed};
-use crate::engine::{Execution, Instruction, MICRO, OrderStatus, mul_micro};
+use crate::engine::{Execution, Instruction, MICRO, OrderStatus, SelfTrade, mul_micro};
 use crate::error::{ApiError, ApiJson};
 use crate::ids;
 use crate::server::DropConnection;
@@ -55,6 +55,10 @@ const fn tick_micro(tick: Decimal) -> u64 {
     micro as u64
 }
 
+/// `execution.reason` of an order cancelled by self-trade prevention
+/// where it met its owner's own resting order.
+const STP_TAKER_REJECTED: &str = "STP_TAKER_REJECTED";
+
 /// Who vouches for an order.
 enum Authority {
     /// The server signs for the partner's server-wallet sub-account.
@@ -74,6 +78,8 @@ struct Placement {
     client_order_id: Option<String>,
     timestamp: Option<u64>,
     recv_window: Option<u64>,
+    /// Self-trade prevention; `None` keeps the engine's plain matching.
+    stp_policy: Option<StpPolicy>,
 }
 
 /// Refuses an order object that carries a `signature`: delegated orders are
@@ -504,7 +510,19 @@ fn place(
         },
     };
     let token_id = data.order.token_id.clone();
-    let execution = state.engine.submit(&token_id, instruction, data);
+    let (execution, self_trade) = match placement.stp_policy {
+        Some(policy) => {
+            state
+                .engine
+                .submit_with_stp(&token_id, instruction, data, policy, |resting| {
+                    resting.owner_id == owner
+                })
+        }
+        None => (
+            state.engine.submit(&token_id, instruction, data),
+            SelfTrade::default(),
+        ),
+    };
     let entry = state
         .engine
         .entry(execution.index)
@@ -541,6 +559,7 @@ fn place(
     Ok(order_response(
         state,
         &execution,
+        &self_trade,
         &created_at,
         trade_event_id,
         &fill_ids,
@@ -550,6 +569,7 @@ fn place(
 fn order_response(
     state: &SandboxState,
     execution: &Execution,
+    self_trade: &SelfTrade,
     created_at: &str,
     trade_event_id: Option<String>,
     fill_ids: &[String],
@@ -571,6 +591,7 @@ fn order_response(
         Side::Sell => (0, cut(usd)),
     };
     let reason = match (entry.status, data.order_type) {
+        _ if self_trade.taker_cancelled => Some(STP_TAKER_REJECTED.to_owned()),
         (OrderStatus::Killed, OrderType::Fok) => {
             Some("FOK order killed: resting liquidity could not fill it entirely".to_owned())
         }
@@ -625,7 +646,11 @@ fn order_response(
             client_order_id: data.client_order_id.clone(),
             eligible_at: None,
             reason,
-            stp_maker_cancels: Vec::new(),
+            stp_maker_cancels: self_trade
+                .maker_cancels
+                .iter()
+                .map(|maker| entries[*maker].data.id.clone())
+                .collect(),
             fee_rate_bps: Some(fee),
             effective_fee_bps: Some(Decimal::from(effective)),
             totals_raw: Some(ExecutionTotals {
@@ -662,6 +687,7 @@ pub(super) async fn create(State(app): State<App>, signed: Signed) -> Result<Res
             client_order_id: None,
             timestamp: request.timestamp,
             recv_window: request.recv_window,
+            stp_policy: request.stp_policy,
         }
     } else {
         if let Some(order) = value.get("order") {
@@ -683,6 +709,7 @@ pub(super) async fn create(State(app): State<App>, signed: Signed) -> Result<Res
             client_order_id: None,
             timestamp: request.timestamp,
             recv_window: request.recv_window,
+            stp_policy: request.stp_policy,
         }
     };
     let now = app.now();
@@ -897,6 +924,7 @@ fn cancel_replace_one(
         client_order_id: replacement.client_order_id,
         timestamp: replacement.timestamp,
         recv_window: replacement.recv_window,
+        stp_policy: replacement.stp_policy,
     };
     let replacement = match place(state, caller, placement, now) {
         Ok(response) => ReplacementOutcome::Success {

@@ -286,6 +286,7 @@ fn request(order: UnsignedOrder, order_type: OrderType, slug: &str, owner: i64) 
         post_only: None,
         timestamp: None,
         recv_window: None,
+        stp_policy: None,
     })
     .unwrap()
 }

@@ -52,6 +52,7 @@ fn create(order: UnsignedOrder, order_type: OrderType) -> CreateOrderRequest {
         post_only: None,
         timestamp: None,
         recv_window: None,
+        stp_policy: None,
     }
 }
 
@@ -189,6 +190,26 @@ fn all_stp_policies_and_modes() {
         (StpPolicy::CancelTaker, "\"cancel_taker\""),
     ] {
         assert_wire(&policy, text);
+        let bare = text.trim_matches('"');
+        assert_eq!(policy.as_str(), bare);
+        assert_eq!(policy.to_string(), bare);
+        assert_eq!(bare.parse::<StpPolicy>(), Ok(policy));
+    }
+    for bad in [
+        "",
+        "CANCEL_MAKER",
+        "cancel-maker",
+        " cancel_maker",
+        "cancel",
+    ] {
+        let error = bad.parse::<StpPolicy>().unwrap_err();
+        assert_eq!(error.field, "stp_policy");
+        assert_eq!(
+            error.message,
+            format!(
+                "unknown self-trade prevention policy {bad:?}; use cancel_both, cancel_maker or cancel_taker"
+            )
+        );
     }
     assert_wire(&CancelReplaceMode::StopOnFailure, "\"STOP_ON_FAILURE\"");
     for (t, text) in [
