@@ -6,5 +6,6 @@ mod flows;
 mod reads;
 mod reference;
 mod signed;
+mod split_merge;
 mod stp;
 mod support;

@@ -105,7 +105,7 @@ async fn cancel_maker_cancels_the_resting_order_and_keeps_matching() {
         ]
     );
     let execution = case.taker.execution.as_ref().unwrap();
-    assert_eq!(execution.stp_maker_cancels, [case.alice_ask.clone()]);
+    assert_eq!(execution.stp_maker_cancels, [case.alice_ask.as_str()]);
     assert_eq!(execution.reason, None);
     assert_eq!(
         status_of(&case.sandbox, &case.alice_ask),
@@ -149,7 +149,7 @@ async fn cancel_both_cancels_both_orders() {
         [(case.bob_first.clone(), "5000000".to_owned())]
     );
     let execution = case.taker.execution.as_ref().unwrap();
-    assert_eq!(execution.stp_maker_cancels, [case.alice_ask.clone()]);
+    assert_eq!(execution.stp_maker_cancels, [case.alice_ask.as_str()]);
     assert_eq!(execution.reason.as_deref(), Some("STP_TAKER_REJECTED"));
     assert_eq!(
         status_of(&case.sandbox, &case.taker.order.id),
@@ -210,7 +210,7 @@ async fn a_cancel_replace_carries_its_policy() {
     assert!(data.maker_matches.is_empty());
     assert_eq!(
         data.execution.as_ref().unwrap().stp_maker_cancels,
-        [ask.order.id.clone()]
+        [ask.order.id.as_str()]
     );
     assert_eq!(
         status_of(&sandbox, &ask.order.id),

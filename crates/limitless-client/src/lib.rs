@@ -128,7 +128,7 @@ pub use orders::signed_params::{
 pub use pages::{MAX_PAGE_REDIRECTS, MarketPageService};
 pub use partner_accounts::PartnerAccountService;
 pub use portfolio::PortfolioService;
-pub use server_wallets::ServerWalletService;
+pub use server_wallets::{ServerWalletService, SplitMergeParams};
 
 // Credentials and the transport seam.
 pub use bytes::Bytes;
@@ -173,7 +173,7 @@ pub use limitless_types::scope::{
     Scope,
 };
 pub use limitless_types::server_wallets::{
-    RedeemParams, RedeemResponse, WithdrawParams, WithdrawResponse,
+    RedeemParams, RedeemResponse, SplitMergeResponse, WithdrawParams, WithdrawResponse,
 };
 pub use rust_decimal::Decimal;
 

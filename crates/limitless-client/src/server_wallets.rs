@@ -1,10 +1,15 @@
-//! Server-wallet redeem and withdraw.
+//! Server-wallet redeem, withdraw, split and merge.
 
 use limitless_types::server_wallets::{
-    RedeemParams, RedeemResponse, WithdrawParams, WithdrawResponse,
+    RedeemParams, RedeemResponse, SplitMergeResponse, WithdrawParams, WithdrawResponse,
 };
+use limitless_types::validate::{validate_amount, validate_condition_id, validate_on_behalf_of};
 
-use crate::{Call, HttpClient, ops};
+use crate::call::Resolver;
+use crate::ops::Auth;
+use crate::ops::server_wallets::SPLIT_MERGE_REQUIRES_HMAC;
+use crate::validate::non_blank;
+use crate::{Call, Error, HttpClient, ops};
 
 /// Funds held by sub-accounts' server wallets (`client.server_wallets`).
 /// Every call requires HMAC credentials. Each method sends the operation
@@ -13,6 +18,55 @@ use crate::{Call, HttpClient, ops};
 pub struct ServerWalletService {
     http: HttpClient,
 }
+
+/// A split or merge of a market's positions for a server-wallet
+/// sub-account (see [`ServerWalletService::split_positions`]).
+///
+/// `amount` is an exact integer: micro-USDC for a split (`"2500000"` =
+/// 2.5 USDC in, 2.5 YES + 2.5 NO out), micro-shares of each outcome for a
+/// merge. The market's venue (exchange, and adapter on a neg-risk venue)
+/// is looked up from `market_slug` by the client, once per market.
+///
+/// ```
+/// use limitless_client::SplitMergeParams;
+///
+/// let split = SplitMergeParams {
+///     market_slug: "btc-above-100k".into(),
+///     condition_id: format!("0x{}", "ab".repeat(32)),
+///     amount: "2500000".into(),
+///     on_behalf_of: 326,
+/// };
+/// # let _ = split;
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SplitMergeParams {
+    /// The market's slug, for its venue.
+    pub market_slug: String,
+    /// The market's condition id (`0x` + 64 hex).
+    pub condition_id: String,
+    /// Micro-USDC (split) or micro-shares of each outcome (merge), as
+    /// digits; not zero.
+    pub amount: String,
+    /// The server-wallet sub-account's profile id.
+    pub on_behalf_of: i64,
+}
+
+impl SplitMergeParams {
+    /// Checks everything that needs no network.
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        non_blank("market_slug", &self.market_slug, "pass the market's slug")?;
+        validate_condition_id(&self.condition_id)?;
+        validate_amount(&self.amount)?;
+        validate_on_behalf_of(self.on_behalf_of)?;
+        Ok(())
+    }
+}
+
+/// Which conversion a split-or-merge call makes.
+type Build = fn(
+    &SplitMergeParams,
+    &limitless_types::markets::Venue,
+) -> Result<ops::Operation<SplitMergeResponse>, Error>;
 
 impl ServerWalletService {
     pub(crate) fn new(http: HttpClient) -> Self {
@@ -31,5 +85,65 @@ impl ServerWalletService {
     /// Not idempotent.
     pub fn withdraw(&self, params: &WithdrawParams) -> Call<WithdrawResponse> {
         self.http.call(ops::server_wallets::withdraw(params))
+    }
+
+    /// `POST /portfolio/split`: turns `amount` micro-USDC of the
+    /// sub-account's server wallet into `amount` micro-shares of YES and of
+    /// NO. The market's venue is read first when the client does not know
+    /// it yet. Invalid input fails before any I/O. Not idempotent.
+    pub fn split_positions(&self, params: &SplitMergeParams) -> Call<SplitMergeResponse> {
+        self.split_merge(
+            "split_positions",
+            params,
+            ops::server_wallets::split_positions,
+        )
+    }
+
+    /// `POST /portfolio/merge`: turns `amount` micro-shares of YES and of NO
+    /// back into `amount` micro-USDC. As [`split_positions`](Self::split_positions)
+    /// otherwise. Not idempotent.
+    pub fn merge_positions(&self, params: &SplitMergeParams) -> Call<SplitMergeResponse> {
+        self.split_merge(
+            "merge_positions",
+            params,
+            ops::server_wallets::merge_positions,
+        )
+    }
+
+    fn split_merge(
+        &self,
+        operation: &'static str,
+        params: &SplitMergeParams,
+        build: Build,
+    ) -> Call<SplitMergeResponse> {
+        let resolver = params.validate().map(|()| -> Resolver<SplitMergeResponse> {
+            let params = params.clone();
+            Box::new(move |http: HttpClient| {
+                Box::pin(async move {
+                    // The credentials first: no market read for a call that
+                    // would be refused anyway.
+                    http.authorize(&Auth::Hmac(SPLIT_MERGE_REQUIRES_HMAC), operation)?;
+                    let slug = params.market_slug.trim();
+                    let venue = http
+                        .venues()
+                        .venue_or_lookup(slug, || async {
+                            let market =
+                                http.run(ops::markets::get_market_venue(slug)?).await?.data;
+                            Ok(market.venue.filter(|venue| !venue.exchange.is_empty()))
+                        })
+                        .await?
+                        .ok_or_else(|| {
+                            Error::invalid_field(
+                                "market_slug",
+                                format!(
+                                    "market {slug} has no venue exchange; split and merge go through the market's venue contracts"
+                                ),
+                            )
+                        })?;
+                    build(&params, &venue)
+                })
+            })
+        });
+        Call::deferred(self.http.clone(), resolver)
     }
 }

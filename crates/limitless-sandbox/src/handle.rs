@@ -259,6 +259,14 @@ impl SandboxHandle {
             .collect()
     }
 
+    /// The micro-shares of `token_id` that `profile_id` holds: what its
+    /// orders bought less what they sold, plus what its splits minted less
+    /// what its merges burnt.
+    #[must_use]
+    pub fn shares_held(&self, profile_id: i64, token_id: &str) -> i128 {
+        crate::routes::holding(&self.app.lock(), profile_id, token_id)
+    }
+
     /// How many orders have been accepted (in any status).
     #[must_use]
     pub fn order_count(&self) -> usize {

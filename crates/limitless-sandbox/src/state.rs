@@ -204,6 +204,9 @@ pub(crate) struct State {
     pub(crate) salts: HashSet<(i64, u64)>,
     pub(crate) withdrawal_addresses: Vec<WithdrawalAddressRecord>,
     pub(crate) fills: Vec<FillRecord>,
+    /// Outcome tokens minted by splits less those burnt by merges, in
+    /// micro-shares, per (profile id, token id).
+    pub(crate) split_shares: HashMap<(i64, String), i128>,
     buckets: HashMap<String, Bucket>,
 }
 
@@ -226,6 +229,7 @@ impl State {
             salts: HashSet::new(),
             withdrawal_addresses: Vec::new(),
             fills: Vec::new(),
+            split_shares: HashMap::new(),
             buckets: HashMap::new(),
         }
     }

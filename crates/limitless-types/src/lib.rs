@@ -101,7 +101,10 @@ pub use scope::{
     SCOPE_WITHDRAWAL, SELF_SERVICE_SCOPES, Scope, ScopeError, check_allowed, effective_scopes,
     validate_self_service,
 };
-pub use server_wallets::{RedeemParams, RedeemResponse, WithdrawParams, WithdrawResponse};
+pub use server_wallets::{
+    RedeemParams, RedeemResponse, SplitMergeRequest, SplitMergeResponse, WithdrawParams,
+    WithdrawResponse,
+};
 pub use validate::{
     is_hex_string, validate_address, validate_amount, validate_condition_id, validate_display_name,
     validate_on_behalf_of, validate_token_id,

@@ -134,3 +134,75 @@ pub struct WithdrawResponse {
     #[serde(default, deserialize_with = "string_or_empty")]
     pub amount: String,
 }
+
+/// Body of `POST /portfolio/split` and `POST /portfolio/merge` for a
+/// sub-account's server wallet. A split turns `amount` of collateral into
+/// `amount` of each outcome token of the condition; a merge turns `amount`
+/// of each outcome back into `amount` of collateral. USDC and outcome
+/// tokens both have 6 decimals, so `amount` is micro-USDC and micro-shares
+/// alike (`"1000000"` = 1 USDC = 1 YES + 1 NO).
+///
+/// `exchange` and `adapter` are the market's venue contracts (a neg-risk
+/// venue has an adapter, which is then sent; no other venue has one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SplitMergeRequest {
+    /// The market's condition id (`0x` + 64 hex).
+    pub condition_id: String,
+    /// Micro-USDC (split) or micro-shares of each outcome (merge), digits.
+    #[serde(deserialize_with = "lenient")]
+    pub amount: String,
+    /// The market venue's exchange contract.
+    pub exchange: String,
+    /// The market venue's adapter contract (neg-risk venues only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adapter: Option<String>,
+    /// The sub-account's profile id.
+    #[serde(deserialize_with = "lenient")]
+    pub on_behalf_of: i64,
+}
+
+impl SplitMergeRequest {
+    /// Checks the condition id, amount, contracts and profile id.
+    ///
+    /// # Errors
+    ///
+    /// The first [`ValidationError`] found.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        validate_condition_id(&self.condition_id)?;
+        validate_amount(&self.amount)?;
+        validate_address("exchange", &self.exchange)?;
+        if let Some(adapter) = &self.adapter {
+            validate_address("adapter", adapter)?;
+        }
+        validate_on_behalf_of(self.on_behalf_of)
+    }
+}
+
+/// Response of `POST /portfolio/split` and `POST /portfolio/merge`. Hash
+/// fields may be empty (a user operation has no transaction hash yet).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SplitMergeResponse {
+    /// Transaction hash; may be empty.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub hash: String,
+    /// User-operation hash; may be empty.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub user_operation_hash: String,
+    /// Transaction id; may be empty.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub transaction_id: String,
+    /// The server wallet's address.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub wallet_address: String,
+    /// The condition split or merged.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub condition_id: String,
+    /// The amount, as sent.
+    #[serde(default, deserialize_with = "string_or_empty")]
+    pub amount: String,
+    /// The market id, if sent.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub market_id: Option<i64>,
+}

@@ -276,6 +276,26 @@ fn create_body(order: &WireOrder, order_type: &str, tail: &str) -> String {
     )
 }
 
+const EXCHANGE: &str = "0x05c748E2f4DcDe0ec9Fa8DDc40DE6b867f923fa5";
+const ADAPTER: &str = "0x6a4f0a5C8e6b0d7B3f2E1c9A8d7e6F5a4B3c2D1e";
+
+fn split_merge(amount: &str) -> limitless_client::SplitMergeParams {
+    limitless_client::SplitMergeParams {
+        market_slug: "btc".into(),
+        condition_id: CONDITION.to_owned(),
+        amount: amount.to_owned(),
+        on_behalf_of: 326,
+    }
+}
+
+fn venue_with(adapter: Option<&str>) -> limitless_client::Venue {
+    limitless_client::Venue {
+        exchange: EXCHANGE.to_owned(),
+        adapter: adapter.map(str::to_owned),
+        ..limitless_client::Venue::default()
+    }
+}
+
 fn gtc(
     price: impl limitless_client::ToDecimal,
     size: impl limitless_client::ToDecimal,
@@ -649,6 +669,28 @@ fn rows(client: &Client) -> Vec<Row> {
             ops::server_wallets::withdraw(&withdraw),
             expect("withdraw", M::POST, "/portfolio/withdraw", Hmac, ONCE).body(format!(
                 r#"{{"amount":"25","onBehalfOf":326,"token":"{USDC}","destination":"{EOA}"}}"#
+            )),
+        ),
+        row(
+            client,
+            "split_positions (a venue without adapter: none sent)",
+            ops::server_wallets::split_positions(
+                &split_merge("2500001"),
+                &venue_with(None),
+            ),
+            expect("split_positions", M::POST, "/portfolio/split", Hmac, ONCE).body(format!(
+                r#"{{"conditionId":"{CONDITION}","amount":"2500001","exchange":"{EXCHANGE}","onBehalfOf":326}}"#
+            )),
+        ),
+        row(
+            client,
+            "merge_positions (a neg-risk venue: its adapter sent)",
+            ops::server_wallets::merge_positions(
+                &split_merge("1000000"),
+                &venue_with(Some(ADAPTER)),
+            ),
+            expect("merge_positions", M::POST, "/portfolio/merge", Hmac, ONCE).body(format!(
+                r#"{{"conditionId":"{CONDITION}","amount":"1000000","exchange":"{EXCHANGE}","adapter":"{ADAPTER}","onBehalfOf":326}}"#
             )),
         ),
         // --- orders
@@ -1052,7 +1094,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
     let rows = rows(&client);
     assert_eq!(
         rows.len(),
-        58,
+        60,
         "one row per operation (update when adding rows)"
     );
     let mut labels: Vec<&str> = rows.iter().map(|row| row.label).collect();
@@ -1103,11 +1145,13 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "get_user_orders",
             "list_accounts",
             "list_tokens",
+            "merge_positions",
             "recover_account",
             "redeem_positions",
             "request",
             "retry_allowances",
             "revoke_token",
+            "split_positions",
             "withdraw",
         ]
     );

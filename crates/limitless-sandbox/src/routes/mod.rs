@@ -5,6 +5,7 @@ mod markets;
 mod orders;
 mod pages;
 mod portfolio;
+mod positions;
 mod profiles;
 mod tokens;
 mod wallets;
@@ -21,6 +22,7 @@ use crate::error::ApiError;
 use crate::state::App;
 
 pub(crate) use markets::market_json;
+pub(crate) use positions::holding;
 
 /// The sandbox's full API.
 pub(crate) fn router(app: App) -> Router {
@@ -56,6 +58,8 @@ pub(crate) fn router(app: App) -> Router {
         .route("/portfolio/trades", get(portfolio::trades))
         .route("/portfolio/redeem", post(wallets::redeem))
         .route("/portfolio/withdraw", post(wallets::withdraw))
+        .route("/portfolio/split", post(positions::split))
+        .route("/portfolio/merge", post(positions::merge))
         .route("/markets/active", get(markets::active))
         .route("/markets/{slug}", get(markets::market))
         .route("/markets/{slug}/orderbook", get(markets::orderbook))
