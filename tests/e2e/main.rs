@@ -1,6 +1,7 @@
 //! End-to-end tests: the client against the sandbox over real HTTP on
 //! 127.0.0.1, with the sandbox verifying every HMAC signature.
 
+mod amm;
 mod failures;
 mod flows;
 mod reads;

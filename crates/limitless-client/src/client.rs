@@ -6,8 +6,8 @@ use std::sync::Arc;
 use limitless_eip712::OrderSigner;
 
 use crate::{
-    ApiTokenService, ClientBuilder, DelegatedOrderService, Error, HttpClient, MarketPageService,
-    MarketService, PartnerAccountService, PortfolioService, ServerWalletService,
+    AmmService, ApiTokenService, ClientBuilder, DelegatedOrderService, Error, HttpClient,
+    MarketPageService, MarketService, PartnerAccountService, PortfolioService, ServerWalletService,
     SignedOrderService,
 };
 
@@ -30,6 +30,8 @@ use crate::{
 pub struct Client {
     /// Scoped API tokens: capabilities, derive, list, revoke.
     pub api_tokens: ApiTokenService,
+    /// Partner AMM trading: allowances, buys and sells.
+    pub amm: AmmService,
     /// Partner sub-accounts: create, list, allowances, withdrawal addresses.
     pub partner_accounts: PartnerAccountService,
     /// Orders placed on behalf of sub-accounts.
@@ -84,6 +86,7 @@ impl Client {
             delegated_orders: DelegatedOrderService::new(http.clone()),
             markets: MarketService::new(http.clone()),
             server_wallets: ServerWalletService::new(http.clone()),
+            amm: AmmService::new(http.clone()),
             portfolio: PortfolioService::new(http.clone()),
             pages: MarketPageService::new(http.clone()),
             http,

@@ -72,6 +72,7 @@
 //! Features: `reqwest` (default) or `hyper` pick the default transport;
 //! `test-util` re-exports the transport test doubles.
 
+mod amm;
 mod api_tokens;
 mod builder;
 mod call;
@@ -113,6 +114,7 @@ pub use pager::Pager;
 pub use retry::{Attempt, NoRetry, RetryConfig, RetryDecision, RetryPolicy};
 
 // The services and their parameters.
+pub use amm::{AmmBuyParams, AmmSellParams, AmmService};
 pub use api_tokens::ApiTokenService;
 pub use markets::MarketService;
 pub use onboarding::WaitForAllowances;
@@ -145,6 +147,9 @@ pub use limitless_transport::{
 };
 
 // Wire types users pass or receive; every other one is in `types`.
+pub use limitless_types::amm::{
+    AmmAllowanceRequest, AmmAllowanceResponse, AmmSide, AmmTradeResponse,
+};
 pub use limitless_types::amounts::{MicroShares, ToDecimal};
 pub use limitless_types::api_tokens::{
     ApiToken, DeriveApiTokenInput, DerivedApiToken, PartnerCapabilities, TokenProfile,

@@ -267,6 +267,27 @@ impl SandboxHandle {
         crate::routes::holding(&self.app.lock(), profile_id, token_id)
     }
 
+    /// How many AMM trades (buys and sells) were carried out; a request
+    /// answered again for its idempotency key is not one.
+    #[must_use]
+    pub fn amm_trade_count(&self) -> usize {
+        self.app.lock().amm.trade_count
+    }
+
+    /// The price of outcome `index` (0 YES, 1 NO) of the AMM market `slug`
+    /// in micro-USDC (`None` for an unknown market).
+    #[must_use]
+    pub fn amm_price(&self, slug: &str, index: u8) -> Option<u128> {
+        self.app.lock().amm.price(slug, index)
+    }
+
+    /// Micro-shares of outcome `index` of AMM market `slug` held by
+    /// `profile_id`.
+    #[must_use]
+    pub fn amm_shares(&self, profile_id: i64, slug: &str, index: u8) -> u128 {
+        self.app.lock().amm.shares(profile_id, slug, index)
+    }
+
     /// How many orders have been accepted (in any status).
     #[must_use]
     pub fn order_count(&self) -> usize {

@@ -207,6 +207,8 @@ pub(crate) struct State {
     /// Outcome tokens minted by splits less those burnt by merges, in
     /// micro-shares, per (profile id, token id).
     pub(crate) split_shares: HashMap<(i64, String), i128>,
+    /// AMM pools, allowances, holdings and idempotent answers.
+    pub(crate) amm: crate::routes::amm::AmmState,
     buckets: HashMap<String, Bucket>,
 }
 
@@ -230,6 +232,7 @@ impl State {
             withdrawal_addresses: Vec::new(),
             fills: Vec::new(),
             split_shares: HashMap::new(),
+            amm: Default::default(),
             buckets: HashMap::new(),
         }
     }

@@ -43,6 +43,7 @@
 mod macros;
 mod serde_util;
 
+pub mod amm;
 pub mod amounts;
 pub mod api_tokens;
 pub mod common;

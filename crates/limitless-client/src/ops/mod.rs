@@ -26,6 +26,7 @@
 //! # Ok::<(), limitless_client::Error>(())
 //! ```
 
+pub mod amm;
 pub mod api_tokens;
 pub mod markets;
 pub mod orders;

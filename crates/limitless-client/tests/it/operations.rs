@@ -693,6 +693,51 @@ fn rows(client: &Client) -> Vec<Row> {
                 r#"{{"conditionId":"{CONDITION}","amount":"1000000","exchange":"{EXCHANGE}","adapter":"{ADAPTER}","onBehalfOf":326}}"#
             )),
         ),
+        // --- AMM
+        row(
+            client,
+            "check_amm_allowance (market trimmed)",
+            ops::amm::check_allowance(&limitless_client::AmmAllowanceRequest {
+                market: " eth ".into(),
+                side: limitless_client::AmmSide::Buy,
+                on_behalf_of: Some(326),
+            }),
+            expect("check_amm_allowance", M::POST, "/amm/allowances/check", Hmac, IDEMPOTENT)
+                .body(r#"{"market":"eth","side":"BUY","onBehalfOf":326}"#),
+        ),
+        row(
+            client,
+            "approve_amm_allowance with an identity token",
+            ops::amm::approve_allowance_with_identity(
+                IDENTITY,
+                &limitless_client::AmmAllowanceRequest {
+                    market: "eth".into(),
+                    side: limitless_client::AmmSide::Sell,
+                    on_behalf_of: None,
+                },
+            ),
+            expect("approve_amm_allowance", M::POST, "/amm/allowances/approve", IdentityToken, ONCE)
+                .body(r#"{"market":"eth","side":"SELL"}"#),
+        ),
+        row(
+            client,
+            "amm_buy with a fixed key: idempotent",
+            ops::amm::buy(
+                &limitless_client::AmmBuyParams::new("eth", 0, "2500000")
+                    .slippage_bps(100)
+                    .idempotency_key("k-1")
+                    .on_behalf_of(326),
+            ),
+            expect("amm_buy", M::POST, "/amm/buy", Hmac, IDEMPOTENT)
+                .body(r#"{"market":"eth","outcomeIndex":0,"collateralAmount":"2500000","slippageBps":100,"idempotencyKey":"k-1","onBehalfOf":326}"#),
+        ),
+        row(
+            client,
+            "amm_sell with a fixed key",
+            ops::amm::sell(&limitless_client::AmmSellParams::new("eth", 1, "1000000").idempotency_key("k-2")),
+            expect("amm_sell", M::POST, "/amm/sell", Hmac, IDEMPOTENT)
+                .body(r#"{"market":"eth","outcomeIndex":1,"collateralReturnAmount":"1000000","idempotencyKey":"k-2"}"#),
+        ),
         // --- orders
         row(
             client,
@@ -1094,7 +1139,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
     let rows = rows(&client);
     assert_eq!(
         rows.len(),
-        60,
+        64,
         "one row per operation (update when adding rows)"
     );
     let mut labels: Vec<&str> = rows.iter().map(|row| row.label).collect();
@@ -1112,6 +1157,9 @@ fn every_operation_builds_and_signs_exactly_its_request() {
         names,
         [
             "add_withdrawal_address",
+            "amm_buy",
+            "amm_sell",
+            "approve_amm_allowance",
             "cancel",
             "cancel_all",
             "cancel_all_on_behalf_of",
@@ -1121,6 +1169,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "cancel_replace_batch_signed",
             "cancel_replace_signed",
             "check_allowances",
+            "check_amm_allowance",
             "create_account",
             "create_order",
             "create_signed_order",
@@ -1395,4 +1444,25 @@ fn signed_replace() -> limitless_client::CancelReplaceRequest<limitless_client::
         mode: CancelReplaceMode::StopOnFailure,
         on_behalf_of: None,
     }
+}
+
+#[test]
+fn an_amm_trade_is_idempotent_only_with_a_key_the_caller_fixed() {
+    let key_of = |operation: &Operation<limitless_client::AmmTradeResponse>| {
+        let body: serde_json::Value = serde_json::from_slice(operation.body().unwrap()).unwrap();
+        body["idempotencyKey"].as_str().unwrap().to_owned()
+    };
+    let params = limitless_client::AmmBuyParams::new("eth", 0, "1");
+    let first = ops::amm::buy(&params).unwrap();
+    let second = ops::amm::buy(&params).unwrap();
+    assert!(!first.is_idempotent(), "a generated key: never sent twice");
+    let (a, b) = (key_of(&first), key_of(&second));
+    assert_ne!(a, b, "a fresh key per operation");
+    for key in [a, b] {
+        assert_eq!(key.len(), 36, "{key}");
+        assert_eq!(key.as_bytes()[14], b'4', "uuid v4: {key}");
+    }
+    let fixed = ops::amm::buy(&params.idempotency_key("mine")).unwrap();
+    assert!(fixed.is_idempotent());
+    assert_eq!(key_of(&fixed), "mine");
 }

@@ -1,6 +1,7 @@
 //! The HTTP routes, one module per API area.
 
 mod accounts;
+pub(crate) mod amm;
 mod markets;
 mod orders;
 mod pages;
@@ -59,6 +60,10 @@ pub(crate) fn router(app: App) -> Router {
         .route("/portfolio/redeem", post(wallets::redeem))
         .route("/portfolio/withdraw", post(wallets::withdraw))
         .route("/portfolio/split", post(positions::split))
+        .route("/amm/allowances/check", post(amm::check_allowance))
+        .route("/amm/allowances/approve", post(amm::approve_allowance))
+        .route("/amm/buy", post(amm::buy))
+        .route("/amm/sell", post(amm::sell))
         .route("/portfolio/merge", post(positions::merge))
         .route("/markets/active", get(markets::active))
         .route("/markets/{slug}", get(markets::market))

@@ -1,0 +1,421 @@
+//! `/amm/*`: partner trades against seeded AMM markets, each a binary
+//! fixed-product market maker (FPMM) held in exact integer micro-units.
+//!
+//! A buy of `c` micro-USDC adds `c` to both reserves and pays out of the
+//! bought outcome's reserve what keeps the product of the reserves
+//! constant, so every buy raises that outcome's price; a sell removes the
+//! collateral from both reserves and takes in what restores the product.
+//! Rounding always favours the pool.
+//!
+//! Idempotency: a buy or sell with a key the caller (profile) used before
+//! answers the first result and trades nothing; the same key with another
+//! body is refused (409 `IDEMPOTENCY_KEY_REUSED`). Refusals: unknown
+//! market 404, an allowance not confirmed 403 `ALLOWANCE_REQUIRED`,
+//! selling more shares than held 422 `INSUFFICIENT_SHARES`, a sell the
+//! pool cannot pay 422 `INSUFFICIENT_LIQUIDITY`.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use limitless_types::amm::{
+    AmmAllowanceRequest, AmmAllowanceResponse, AmmBuyRequest, AmmSellRequest, AmmSide,
+    AmmTradeResponse, validate_amm_amount, validate_amm_market, validate_amm_on_behalf_of,
+    validate_idempotency_key, validate_outcome_index, validate_slippage_bps,
+};
+use limitless_types::{SCOPE_DELEGATED_SIGNING, SCOPE_TRADING};
+
+use super::accounts::{invalid, own_account};
+use crate::auth::Signed;
+use crate::error::{ApiError, ApiJson};
+use crate::ids;
+use crate::seed::{CTF, USDC};
+use crate::state::{App, State as SandboxState};
+
+/// The seeded AMM markets: slug, FPMM address, YES and NO reserves in
+/// micro-units (YES starts at 0.40: price of YES = NO reserve / total).
+pub(crate) const AMM_MARKETS: &[(&str, &str, u64, u64)] = &[
+    (
+        "amm-eth-above-4k",
+        "0x1a2B3c4D5e6F708192A3b4C5d6E7f8091a2B3c4D",
+        600_000_000,
+        400_000_000,
+    ),
+    (
+        "amm-btc-above-150k",
+        "0x2b3C4d5E6f708192a3B4c5D6e7F8091A2b3C4d5E",
+        500_000_000,
+        500_000_000,
+    ),
+];
+
+/// Slippage when the request sets none, in basis points.
+const DEFAULT_SLIPPAGE_BPS: u32 = 100;
+
+/// The AMM side of the sandbox's state.
+#[derive(Debug, Default)]
+pub(crate) struct AmmState {
+    /// Reserves `[yes, no]` per market slug, created on first use.
+    pools: HashMap<String, [u128; 2]>,
+    /// Confirmed (`true`) or submitted allowances per (profile, market, side).
+    allowances: HashMap<(i64, String, AmmSide), bool>,
+    /// Outcome shares held per (profile, market, outcome), micro-shares.
+    shares: HashMap<(i64, String, u8), u128>,
+    /// First answers per (caller, key), with the body they answered.
+    trades: HashMap<(i64, String), (String, AmmTradeResponse)>,
+    /// Trades carried out.
+    pub(crate) trade_count: usize,
+}
+
+impl AmmState {
+    fn pool(&mut self, market: &str) -> Result<(&'static str, &mut [u128; 2]), ApiError> {
+        let (slug, address, yes, no) = AMM_MARKETS
+            .iter()
+            .find(|(slug, address, ..)| *slug == market || address.eq_ignore_ascii_case(market))
+            .ok_or_else(|| {
+                ApiError::not_found(format!(
+                    "no AMM market {market:?}; the sandbox's AMM markets are {}",
+                    AMM_MARKETS
+                        .iter()
+                        .map(|m| m.0)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+        let _ = address;
+        let pool = self
+            .pools
+            .entry((*slug).to_owned())
+            .or_insert([u128::from(*yes), u128::from(*no)]);
+        Ok((slug, pool))
+    }
+
+    /// The price of outcome `index` in micro-USDC.
+    pub(crate) fn price(&mut self, market: &str, index: u8) -> Option<u128> {
+        let (_, pool) = self.pool(market).ok()?;
+        let other = pool[1 - usize::from(index)];
+        Some(other * 1_000_000 / (pool[0] + pool[1]))
+    }
+
+    /// Micro-shares of outcome `index` that `profile` holds.
+    pub(crate) fn shares(&self, profile: i64, market: &str, index: u8) -> u128 {
+        self.shares
+            .get(&(profile, market.to_owned(), index))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+fn address_of(slug: &str) -> &'static str {
+    AMM_MARKETS.iter().find(|m| m.0 == slug).map_or("", |m| m.1)
+}
+
+/// The trading profile: the sub-account acted for, else the caller.
+fn trader(
+    state: &mut SandboxState,
+    caller: i64,
+    on_behalf_of: Option<i64>,
+) -> Result<(i64, String), ApiError> {
+    match on_behalf_of {
+        Some(id) => {
+            validate_amm_on_behalf_of(id).map_err(invalid)?;
+            let account = own_account(state, caller, id)?;
+            Ok((id, account.account.clone()))
+        }
+        None => Ok((
+            caller,
+            state
+                .identity_by_profile(caller)
+                .map(|i| i.smart_wallet.clone())
+                .unwrap_or_default(),
+        )),
+    }
+}
+
+fn allowance_answer(
+    slug: &str,
+    request: &AmmAllowanceRequest,
+    wallet: String,
+    status: &str,
+    transaction: bool,
+) -> AmmAllowanceResponse {
+    let (token, side) = match request.side {
+        AmmSide::Buy => (USDC, "BUY"),
+        AmmSide::Sell => (CTF, "SELL"),
+    };
+    AmmAllowanceResponse {
+        transaction_id: transaction.then(ids::uuid),
+        user_operation_hash: transaction.then(ids::hash32),
+        tx_hash: None,
+        status: status.to_owned(),
+        confirmed: status == "confirmed",
+        market: request.market.clone(),
+        market_address: address_of(slug).to_owned(),
+        side: side.to_owned(),
+        wallet_address: wallet,
+        token_address: token.to_owned(),
+        spender_or_operator: address_of(slug).to_owned(),
+        current_allowance: (request.side == AmmSide::Buy).then(|| {
+            if status == "confirmed" {
+                u128::MAX.to_string()
+            } else {
+                "0".to_owned()
+            }
+        }),
+    }
+}
+
+fn allowance_request(signed: &Signed) -> Result<AmmAllowanceRequest, ApiError> {
+    signed.caller.require(
+        &[SCOPE_TRADING, SCOPE_DELEGATED_SIGNING],
+        "trade on AMM markets",
+    )?;
+    let request: AmmAllowanceRequest = signed.json()?;
+    validate_amm_market(&request.market).map_err(invalid)?;
+    Ok(request)
+}
+
+/// `POST /amm/allowances/check`: an approval submitted is confirmed by the
+/// next check.
+pub(super) async fn check_allowance(
+    State(app): State<App>,
+    signed: Signed,
+) -> Result<ApiJson<AmmAllowanceResponse>, ApiError> {
+    let request = allowance_request(&signed)?;
+    let mut state = app.lock();
+    let (slug, _) = state.amm.pool(request.market.trim())?;
+    let (profile, wallet) = trader(&mut state, signed.caller.profile_id, request.on_behalf_of)?;
+    let key = (profile, slug.to_owned(), request.side);
+    let status = match state.amm.allowances.get_mut(&key) {
+        None => "missing",
+        Some(confirmed) => {
+            *confirmed = true;
+            "confirmed"
+        }
+    };
+    Ok(ApiJson(allowance_answer(
+        slug, &request, wallet, status, false,
+    )))
+}
+
+/// `POST /amm/allowances/approve`: submits the approval.
+pub(super) async fn approve_allowance(
+    State(app): State<App>,
+    signed: Signed,
+) -> Result<ApiJson<AmmAllowanceResponse>, ApiError> {
+    let request = allowance_request(&signed)?;
+    let mut state = app.lock();
+    let (slug, _) = state.amm.pool(request.market.trim())?;
+    let (profile, wallet) = trader(&mut state, signed.caller.profile_id, request.on_behalf_of)?;
+    let confirmed = *state
+        .amm
+        .allowances
+        .entry((profile, slug.to_owned(), request.side))
+        .or_insert(false);
+    let status = if confirmed { "confirmed" } else { "submitted" };
+    Ok(ApiJson(allowance_answer(
+        slug, &request, wallet, status, !confirmed,
+    )))
+}
+
+/// One trade, as both routes describe it.
+struct TradeInput {
+    market: String,
+    outcome_index: u8,
+    amount: String,
+    slippage_bps: Option<u32>,
+    key: String,
+    on_behalf_of: Option<i64>,
+    side: AmmSide,
+}
+
+pub(super) async fn buy(
+    State(app): State<App>,
+    signed: Signed,
+) -> Result<ApiJson<AmmTradeResponse>, ApiError> {
+    let request: AmmBuyRequest = signed.json()?;
+    trade(
+        &app,
+        &signed,
+        TradeInput {
+            market: request.market,
+            outcome_index: request.outcome_index,
+            amount: request.collateral_amount,
+            slippage_bps: request.slippage_bps,
+            key: request.idempotency_key,
+            on_behalf_of: request.on_behalf_of,
+            side: AmmSide::Buy,
+        },
+    )
+}
+
+pub(super) async fn sell(
+    State(app): State<App>,
+    signed: Signed,
+) -> Result<ApiJson<AmmTradeResponse>, ApiError> {
+    let request: AmmSellRequest = signed.json()?;
+    trade(
+        &app,
+        &signed,
+        TradeInput {
+            market: request.market,
+            outcome_index: request.outcome_index,
+            amount: request.collateral_return_amount,
+            slippage_bps: request.slippage_bps,
+            key: request.idempotency_key,
+            on_behalf_of: request.on_behalf_of,
+            side: AmmSide::Sell,
+        },
+    )
+}
+
+fn unprocessable(message: String, code: &'static str) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message).with_code(code)
+}
+
+fn trade(
+    app: &App,
+    signed: &Signed,
+    input: TradeInput,
+) -> Result<ApiJson<AmmTradeResponse>, ApiError> {
+    signed.caller.require(
+        &[SCOPE_TRADING, SCOPE_DELEGATED_SIGNING],
+        "trade on AMM markets",
+    )?;
+    let market = validate_amm_market(&input.market)
+        .map_err(invalid)?
+        .to_owned();
+    validate_outcome_index(input.outcome_index).map_err(invalid)?;
+    let amount_field = match input.side {
+        AmmSide::Buy => "collateral_amount",
+        AmmSide::Sell => "collateral_return_amount",
+    };
+    validate_amm_amount(amount_field, &input.amount).map_err(invalid)?;
+    let slippage = input.slippage_bps.unwrap_or(DEFAULT_SLIPPAGE_BPS);
+    validate_slippage_bps(slippage).map_err(invalid)?;
+    validate_idempotency_key(&input.key).map_err(invalid)?;
+    let amount: u128 = input.amount.parse().map_err(|_| {
+        unprocessable(
+            format!(
+                "{amount_field} {} is beyond what the sandbox's pools hold",
+                input.amount
+            ),
+            "INSUFFICIENT_LIQUIDITY",
+        )
+    })?;
+    let fingerprint = format!(
+        "{:?}|{market}|{}|{}|{slippage}|{:?}",
+        input.side, input.outcome_index, input.amount, input.on_behalf_of
+    );
+    let caller = signed.caller.profile_id;
+    let mut state = app.lock();
+    if let Some((seen, answer)) = state.amm.trades.get(&(caller, input.key.clone())) {
+        if *seen == fingerprint {
+            return Ok(ApiJson(answer.clone()));
+        }
+        return Err(ApiError::conflict(format!(
+            "idempotency key {:?} was used for another request; use a fresh key for a new trade",
+            input.key
+        ))
+        .with_code("IDEMPOTENCY_KEY_REUSED"));
+    }
+    let (profile, _) = trader(&mut state, caller, input.on_behalf_of)?;
+    let (slug, _) = state.amm.pool(&market)?;
+    if state
+        .amm
+        .allowances
+        .get(&(profile, slug.to_owned(), input.side))
+        != Some(&true)
+    {
+        return Err(ApiError::forbidden(format!(
+            "the {} allowance for {slug} is not confirmed; check and approve it with /amm/allowances first",
+            match input.side {
+                AmmSide::Buy => "BUY",
+                AmmSide::Sell => "SELL",
+            }
+        ))
+        .with_code("ALLOWANCE_REQUIRED"));
+    }
+    let index = usize::from(input.outcome_index);
+    let held = state.amm.shares(profile, slug, input.outcome_index);
+    let (_, pool) = state.amm.pool(slug)?;
+    let product = pool[0] * pool[1];
+    let (shares, answer_shares) = match input.side {
+        AmmSide::Buy => {
+            // Both reserves grow by the collateral; the bought side pays
+            // out what keeps the product, rounded against the buyer.
+            let grown = [pool[0] + amount, pool[1] + amount];
+            let kept = product.div_ceil(grown[1 - index]);
+            let out = grown[index] - kept;
+            let mut next = grown;
+            next[index] = kept;
+            *pool = next;
+            (out, out)
+        }
+        AmmSide::Sell => {
+            if amount >= pool[0].min(pool[1]) {
+                return Err(unprocessable(
+                    format!("the pool cannot pay {amount} micro-USDC"),
+                    "INSUFFICIENT_LIQUIDITY",
+                ));
+            }
+            let shrunk = [pool[0] - amount, pool[1] - amount];
+            let needed = product.div_ceil(shrunk[1 - index]);
+            let shares_in = needed - shrunk[index];
+            if shares_in > held {
+                return Err(unprocessable(
+                    format!(
+                        "selling for {amount} micro-USDC takes {shares_in} micro-shares; profile {profile} holds {held}"
+                    ),
+                    "INSUFFICIENT_SHARES",
+                ));
+            }
+            let mut next = shrunk;
+            next[index] = needed;
+            *pool = next;
+            (shares_in, shares_in)
+        }
+    };
+    let entry = state
+        .amm
+        .shares
+        .entry((profile, slug.to_owned(), input.outcome_index))
+        .or_default();
+    match input.side {
+        AmmSide::Buy => *entry += shares,
+        AmmSide::Sell => *entry -= shares,
+    }
+    state.amm.trade_count += 1;
+    let bound = |up: bool| {
+        let scaled = answer_shares
+            * u128::from(if up {
+                10_000 + slippage
+            } else {
+                10_000 - slippage
+            });
+        (if up {
+            scaled.div_ceil(10_000)
+        } else {
+            scaled / 10_000
+        })
+        .to_string()
+    };
+    let answer = AmmTradeResponse {
+        transaction_id: Some(ids::uuid()),
+        user_operation_hash: Some(ids::hash32()),
+        tx_hash: None,
+        status: "SUBMITTED".to_owned(),
+        market: input.market.clone(),
+        outcome_index: Some(input.outcome_index),
+        collateral_amount: (input.side == AmmSide::Buy).then(|| input.amount.clone()),
+        collateral_return_amount: (input.side == AmmSide::Sell).then(|| input.amount.clone()),
+        expected_shares: answer_shares.to_string(),
+        min_shares: (input.side == AmmSide::Buy).then(|| bound(false)),
+        max_shares: (input.side == AmmSide::Sell).then(|| bound(true)),
+    };
+    state
+        .amm
+        .trades
+        .insert((caller, input.key), (fingerprint, answer.clone()));
+    Ok(ApiJson(answer))
+}
