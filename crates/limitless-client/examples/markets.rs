@@ -65,7 +65,7 @@ async fn example(setup: &Setup) -> Outcome {
     let mut seen = 0;
     while let Some(market) = stream.try_next().await? {
         seen += 1;
-        if seen == 40 {
+        if seen == 30 {
             println!("  ... stopped at {} ({seen} markets read)", market.slug);
             break;
         }
