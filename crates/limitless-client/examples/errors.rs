@@ -3,7 +3,8 @@
 //! its status, message and request; a server that cannot be reached is a
 //! transport error that says whether the request may have been sent. An
 //! order's unknown outcome is in the `reconcile` example. Nothing here
-//! reaches the API with a write: safe against production.
+//! reaches the API with a write: safe against production, where it needs
+//! `LIMITLESS_MARKET_SLUG`.
 //!
 //! ```text
 //! cargo run -p limitless-client --example errors

@@ -3,7 +3,9 @@
 //! its exact signed request instead of sending it (for your own HTTP
 //! stack, a queue, an audit log); and `client.request` reaches endpoints
 //! the SDK does not wrap through the same signing, retries and redaction.
-//! The order here is signed and never sent: safe against production.
+//! The order here is signed and never sent: safe against production, where
+//! it needs HMAC credentials, `LIMITLESS_MARKET_SLUG` and
+//! `LIMITLESS_ON_BEHALF_OF`.
 //!
 //! ```text
 //! cargo run -p limitless-client --example operations_as_data
