@@ -1,16 +1,16 @@
 //! Project automation: `cargo xtask <command>`.
 //!
-//! * `ci` — everything CI checks: formatting, clippy, tests, the demo, docs,
-//!   the dependency-direction rules between layers, the size of the signing
-//!   crate's tree, `cargo package` of the library crates, and the Python
-//!   bindings' tests.
+//! * `ci` — everything CI checks: formatting, clippy, tests, the demo, the
+//!   client's examples, docs, the dependency-direction rules between layers,
+//!   the size of the signing crate's tree, `cargo package` of the library
+//!   crates, and the Python bindings' tests.
 //! * `demo` — the SDK's main job against an embedded sandbox, step by step.
 //! * `bench` — the criterion benchmarks.
 
 mod demo;
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
@@ -72,6 +72,8 @@ const LIBRARY_CRATES: &[&str] = &[
     "limitless-middleware",
     "limitless-ffi",
 ];
+/// Where the client's examples live; each is run by `ci`.
+const CLIENT_EXAMPLES: &str = "crates/limitless-client/examples";
 /// The PyO3 crate, outside the workspace and built by maturin.
 const PYTHON_CRATE: &str = "crates/limitless-python";
 
@@ -97,6 +99,7 @@ fn ci() -> Result {
     step("tests", cargo(&["test", "--workspace", "--all-features"]))?;
     println!("==> demo");
     demo::run()?;
+    timed("examples", examples)?;
     let mut docs = cargo(&["doc", "--workspace", "--no-deps", "--all-features"]);
     docs.env("RUSTDOCFLAGS", "-D warnings");
     step("docs", docs)?;
@@ -228,6 +231,53 @@ fn forget_earlier_packages() -> Result {
                     .map_err(|e| format!("cannot remove {}: {e}", krate.path().display()))?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Builds the client's examples once and runs each one found in
+/// [`CLIENT_EXAMPLES`] (cargo's rule: `NAME.rs` or `NAME/main.rs`), with no
+/// `LIMITLESS_*` variable in its environment, so each runs against its
+/// embedded sandbox and never a real server. Output is shown on failure.
+fn examples() -> Result {
+    step(
+        "examples (build)",
+        cargo(&["build", "--quiet", "-p", "limitless-client", "--examples"]),
+    )?;
+    let mut names = Vec::new();
+    let entries = std::fs::read_dir(CLIENT_EXAMPLES)
+        .map_err(|e| format!("cannot read {CLIENT_EXAMPLES}: {e}"))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+        let single = path.extension().is_some_and(|ext| ext == "rs");
+        if single || path.join("main.rs").is_file() {
+            names.extend(name);
+        }
+    }
+    names.sort();
+    if names.is_empty() {
+        return Err(format!("no examples found in {CLIENT_EXAMPLES}"));
+    }
+    let binaries = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| PathBuf::from("target"), PathBuf::from)
+        .join("debug/examples");
+    for name in &names {
+        let mut command = Command::new(binaries.join(name));
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("LIMITLESS_") {
+                command.env_remove(key);
+            }
+        }
+        let output = command
+            .output()
+            .map_err(|e| format!("example {name}: cannot start it: {e}"))?;
+        if !output.status.success() {
+            print!("{}", String::from_utf8_lossy(&output.stdout));
+            eprint!("{}", String::from_utf8_lossy(&output.stderr));
+            return Err(format!("example {name} failed ({})", output.status));
+        }
+        println!("    ok: {name}");
     }
     Ok(())
 }

@@ -109,15 +109,41 @@ impl SignedOrderService {
     }
 
     /// `DELETE /orders/{orderId}`: cancels one of the signer's orders;
-    /// retried like a read.
+    /// retried like a read. For a sub-account's signer, with
+    /// `?onBehalfOf=` its profile id (read once, as for its orders).
     pub fn cancel(&self, order_id: &str) -> Call<String> {
-        self.http.call(ops::orders::cancel(order_id))
+        let order_id = order_id.to_owned();
+        self.on_own_orders(ops::orders::cancel(&order_id), move |owner| {
+            ops::orders::cancel_on_behalf_of(&order_id, owner)
+        })
     }
 
     /// `DELETE /orders/all/{marketSlug}`: cancels all the signer's orders
-    /// on a market. Never sent again once it may have reached the server.
+    /// on a market (for a sub-account's signer, with `?onBehalfOf=` its
+    /// profile id). Never sent again once it may have reached the server.
     pub fn cancel_all(&self, market_slug: &str) -> Call<String> {
-        self.http.call(ops::orders::cancel_all(market_slug))
+        let market_slug = market_slug.to_owned();
+        self.on_own_orders(ops::orders::cancel_all(&market_slug), move |owner| {
+            ops::orders::cancel_all_on_behalf_of(&market_slug, owner)
+        })
+    }
+
+    /// `own` when the credentials' owner signs; for a sub-account's signer,
+    /// `on_behalf_of` its profile: the partner's plain cancel reaches only
+    /// the partner's own orders. `own` is checked now either way.
+    fn on_own_orders(
+        &self,
+        own: Result<Operation<String>, Error>,
+        on_behalf_of: impl FnOnce(i64) -> Result<Operation<String>, Error> + Send + 'static,
+    ) -> Call<String> {
+        if self.source == ProfileSource::Me || own.is_err() {
+            return self.http.call(own);
+        }
+        let service = self.clone();
+        let resolver: Resolver<String> = Box::new(move |_http| {
+            Box::pin(async move { on_behalf_of(service.profile().await?.id) })
+        });
+        Call::deferred(self.http.clone(), Ok(resolver))
     }
 
     /// `POST /orders/cancel-replace`: cancels an order and places a signed

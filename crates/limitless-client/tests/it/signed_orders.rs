@@ -380,6 +380,37 @@ async fn cancels_are_the_plain_cancel_requests() {
 }
 
 #[tokio::test]
+async fn a_sub_account_signers_cancels_act_on_its_behalf() {
+    let h = Harness::hmac().await;
+    // The sub-account's profile, read once for both cancels.
+    hmac_mock("GET", &format!("/profiles/{ADDRESS}"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(profile_json(None)))
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    hmac_mock("DELETE", "/orders/ord-1")
+        .and(crate::support::QueryIs::some(format!("onBehalfOf={OWNER}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"message": "cancelled"})))
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    hmac_mock("DELETE", "/orders/all/market")
+        .and(crate::support::QueryIs::some(format!("onBehalfOf={OWNER}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"message": "all cancelled"})))
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    let orders = h.client.sub_account_signed_orders(signer());
+    assert_eq!(orders.cancel("ord-1").await.unwrap(), "cancelled");
+    assert_eq!(orders.cancel_all("market").await.unwrap(), "all cancelled");
+
+    // An invalid id is refused before anything is read or sent.
+    let error = orders.cancel(" ").await.unwrap_err();
+    assert_eq!(error.field(), Some("order_id"));
+    assert_eq!(h.requests().await.len(), 3);
+}
+
+#[tokio::test]
 async fn an_eoa_sub_account_is_created_with_a_fresh_proof_from_the_signer() {
     let h = Harness::hmac().await;
     hmac_mock("POST", "/profiles/partner-accounts")
