@@ -72,6 +72,8 @@ const LIBRARY_CRATES: &[&str] = &[
     "limitless-middleware",
     "limitless-ffi",
 ];
+/// The `lmts` binary: a workspace member, not a library.
+const CLI_CRATE: &str = "limitless-cli";
 /// The PyO3 crate, outside the workspace and built by maturin.
 const PYTHON_CRATE: &str = "crates/limitless-python";
 
@@ -135,8 +137,15 @@ fn dependency_direction() -> Result {
     {
         return Err("limitless-sandbox must not depend on limitless-client".into());
     }
+    // The command line sits on top: no library pulls it (and clap, tables,
+    // spinners) into its users' builds.
+    for krate in LIBRARY_CRATES {
+        if normal_dependencies(krate)?.iter().any(|d| d == CLI_CRATE) {
+            return Err(format!("{krate} must not depend on {CLI_CRATE}"));
+        }
+    }
     println!(
-        "    ok: auth, types and eip712 pull no tokio/hyper/reqwest/http; sandbox does not use the client"
+        "    ok: auth, types and eip712 pull no tokio/hyper/reqwest/http; sandbox does not use the client; no library uses the CLI"
     );
     Ok(())
 }

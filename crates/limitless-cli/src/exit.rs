@@ -276,6 +276,31 @@ mod tests {
     }
 
     #[test]
+    fn client_errors_map_to_what_they_mean_for_the_request() {
+        let invalid = ClientError::InvalidInput {
+            field: Some("price".into()),
+            message: "price 0.4215 is not on the tick".into(),
+        };
+        assert_eq!(Exit::of(&invalid), Exit::Usage);
+        let unauthenticated = ClientError::AuthenticationRequired {
+            operation: "list_tokens",
+        };
+        assert_eq!(Exit::of(&unauthenticated), Exit::Credentials);
+        let waited = ClientError::DeadlineExceeded {
+            operation: "wait_until_ready",
+            waited: std::time::Duration::from_secs(1),
+        };
+        assert_eq!(Exit::of(&waited), Exit::TimedOut);
+
+        let error = CliError::from(invalid);
+        assert_eq!(error.exit(), Exit::Usage);
+        assert_eq!(
+            error.to_json()["error"]["message"],
+            "invalid input: price 0.4215 is not on the tick"
+        );
+    }
+
+    #[test]
     fn json_error_has_kind_code_message_and_hints() {
         let error = CliError::credentials("no API token").hint("set LIMITLESS_API_TOKEN_ID");
         assert_eq!(

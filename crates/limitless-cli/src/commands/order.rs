@@ -465,9 +465,11 @@ fn placed_fields(placed: &OrderResponse) -> String {
         ("side", or_dash(order.side)),
         ("price", or_dash(order.price)),
         ("size", size(order)),
-        ("status", or_dash(order.status.as_deref())),
         ("salt", or_dash(order.salt)),
     ];
+    if let Some(status) = &order.status {
+        rows.push(("status", status.clone()));
+    }
     if let Some(execution) = &placed.execution {
         rows.push((
             "matched",
