@@ -362,17 +362,6 @@ impl Settings {
         let env_secret = env_var(ENV_SECRET).map(Secret::new);
         let hmac = match (env_token, env_secret) {
             (Some(token_id), Some(secret)) => Some(HmacCredentials::new(token_id, secret.expose())),
-            (Some(_), None) | (None, Some(_)) => {
-                let (set, unset) = if std::env::var_os(ENV_TOKEN_ID).is_some() {
-                    (ENV_TOKEN_ID, ENV_SECRET)
-                } else {
-                    (ENV_SECRET, ENV_TOKEN_ID)
-                };
-                return Err(CliError::credentials(format!(
-                    "{set} is set but {unset} is not: the token id and secret are one pair"
-                ))
-                .hint("set both, or neither to use the profile's pair"));
-            }
             (None, None) => match (&file.token_id, &file.secret) {
                 (Some(token_id), Some(secret)) => {
                     Some(HmacCredentials::new(token_id.clone(), secret.expose()))
@@ -386,6 +375,17 @@ impl Settings {
                     )));
                 }
             },
+            (token_id, _) => {
+                let (set, unset) = if token_id.is_some() {
+                    (ENV_TOKEN_ID, ENV_SECRET)
+                } else {
+                    (ENV_SECRET, ENV_TOKEN_ID)
+                };
+                return Err(CliError::credentials(format!(
+                    "{set} is set but {unset} is not: the token id and secret are one pair"
+                ))
+                .hint("set both, or neither to use the profile's pair"));
+            }
         };
         let identity_token = env_var(ENV_IDENTITY_TOKEN)
             .map(Secret::new)

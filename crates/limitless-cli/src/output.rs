@@ -136,6 +136,8 @@ impl Output {
             )
             .with_message(message.to_owned())
             .with_finish(ProgressFinish::AndClear);
+        // Drawn now, not at the ticker's first beat: a short wait shows too.
+        spinner.tick();
         spinner.enable_steady_tick(Duration::from_millis(100));
         Some(spinner)
     }

@@ -295,3 +295,43 @@ fn withdrawal_addresses_need_the_identity_token() {
     );
     assert_eq!(env.sandbox.request_count(), before);
 }
+
+#[test]
+fn a_spinner_only_on_a_terminal_and_never_with_json() {
+    let mut env = Env::start();
+    let (token_id, secret) = env.derive();
+    let wait = |json: bool| {
+        let created =
+            json_ok(
+                env.authed()
+                    .args(["--json", "account", "create", "--server-wallet"]),
+            );
+        let id = created["profileId"].to_string();
+        // `script` gives the command a terminal for stdout and stderr (and
+        // TERM says what kind, or the terminal counts as dumb).
+        let line = format!(
+            "'{}' {} account allowances {id} --wait",
+            env!("CARGO_BIN_EXE_lmts"),
+            if json { "--json" } else { "" }
+        );
+        let output = std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env_clear()
+            .env("TERM", "xterm")
+            .env("LMTS_CONFIG_DIR", tempfile::tempdir().unwrap().path())
+            .env("LIMITLESS_API_URL", env.url())
+            .env("LIMITLESS_API_TOKEN_ID", &token_id)
+            .env("LIMITLESS_API_SECRET", &secret)
+            .output()
+            .expect("script");
+        assert!(output.status.success(), "{}", stdout(&output));
+        stdout(&output)
+    };
+    let terminal = wait(false);
+    assert!(terminal.contains("waiting for profile"), "{terminal}");
+    assert!(terminal.contains("ready: yes"), "{terminal}");
+    let json = wait(true);
+    assert!(!json.contains("waiting for profile"), "{json}");
+    let document: Value = serde_json::from_str(json.trim()).expect("only the JSON document");
+    assert_eq!(document["ready"], true);
+}

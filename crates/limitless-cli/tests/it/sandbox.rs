@@ -16,8 +16,9 @@ fn lmts(config: &std::path::Path) -> Command {
 #[test]
 fn two_commands_set_up_a_session_against_the_sandbox() {
     let config = tempfile::tempdir().unwrap();
+    let port = crate::support::unused_port().to_string();
     let mut child = lmts(config.path())
-        .args(["--json", "sandbox"])
+        .args(["--json", "sandbox", "--port", &port])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -29,6 +30,7 @@ fn two_commands_set_up_a_session_against_the_sandbox() {
         .unwrap();
     let started: Value = serde_json::from_str(&line).unwrap();
     let url = started["url"].as_str().unwrap().to_owned();
+    assert_eq!(url, format!("http://127.0.0.1:{port}"));
     let sandbox_dir = config.path().join("sandbox");
     assert_eq!(started["configDir"], sandbox_dir.display().to_string());
     assert_eq!(started["env"]["LIMITLESS_API_URL"], url.as_str());
