@@ -131,7 +131,7 @@ config directory of the sandbox's own, so what you save against the sandbox
 never touches your real profiles. It is removed when the sandbox stops.
 JSON (on start): {\"url\", \"configDir\", \"env\": {NAME: value}, \"partner\":
 {\"profileId\", \"account\"}, \"markets\": [{\"slug\", \"title\", \"yesTokenId\",
-\"noTokenId\"}]}; --print-env --json: {\"env\": {NAME: value}}")]
+\"noTokenId\"}]}; --print-env --json: {\"env\": {NAME: value}, \"unset\": [NAME]}")]
     Sandbox(SandboxArgs),
     /// Print a shell completion script.
     #[command(after_help = "\
