@@ -72,8 +72,13 @@ const LIBRARY_CRATES: &[&str] = &[
     "limitless-middleware",
     "limitless-ffi",
 ];
+
 /// Where the client's examples live; each is run by `ci`.
 const CLIENT_EXAMPLES: &str = "crates/limitless-client/examples";
+
+/// The `lmts` binary: a workspace member, not a library.
+const CLI_CRATE: &str = "limitless-cli";
+
 /// The PyO3 crate, outside the workspace and built by maturin.
 const PYTHON_CRATE: &str = "crates/limitless-python";
 
@@ -138,8 +143,15 @@ fn dependency_direction() -> Result {
     {
         return Err("limitless-sandbox must not depend on limitless-client".into());
     }
+    // The command line sits on top: no library pulls it (and clap, tables,
+    // spinners) into its users' builds.
+    for krate in LIBRARY_CRATES {
+        if normal_dependencies(krate)?.iter().any(|d| d == CLI_CRATE) {
+            return Err(format!("{krate} must not depend on {CLI_CRATE}"));
+        }
+    }
     println!(
-        "    ok: auth, types and eip712 pull no tokio/hyper/reqwest/http; sandbox does not use the client"
+        "    ok: auth, types and eip712 pull no tokio/hyper/reqwest/http; sandbox does not use the client; no library uses the CLI"
     );
     Ok(())
 }

@@ -1,0 +1,133 @@
+//! The commands: each parses nothing itself (clap did), makes one client
+//! call (or a few reads and one write), and prints the result.
+
+mod account;
+mod market;
+mod order;
+mod sandbox;
+mod sign;
+mod token;
+mod wallet;
+
+use clap::CommandFactory;
+use limitless_client::{Call, Client, Error as ClientError};
+
+use crate::cli::{Cli, Command};
+use crate::config::Settings;
+use crate::exit::CliError;
+use crate::output::Output;
+
+/// Runs the command `cli` names; `lmts sandbox` (which waits for Ctrl-C
+/// itself) goes through [`run_sandbox`].
+pub(crate) async fn run(cli: Cli, out: Output) -> Result<(), CliError> {
+    let Cli {
+        profile,
+        dry_run,
+        command,
+        ..
+    } = cli;
+    let api = || Api::new(profile.as_deref(), dry_run, out);
+    let local_only = |name: &str| {
+        if dry_run {
+            Err(CliError::usage(format!(
+                "--dry-run applies to commands that call the API, not to `lmts {name}`"
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    match command {
+        Command::Token(command) => token::run(&api()?, command).await,
+        Command::Account(command) => account::run(&api()?, command).await,
+        Command::Order(command) => order::run(&api()?, command).await,
+        Command::Market(command) => market::run(&api()?, command).await,
+        Command::Wallet(command) => wallet::run(&api()?, command).await,
+        Command::Sign(args) => {
+            local_only("sign")?;
+            sign::sign(&api()?, &args).await
+        }
+        Command::Verify(args) => {
+            local_only("verify")?;
+            sign::verify(out, &args)
+        }
+        Command::Sandbox(args) => {
+            local_only("sandbox")?;
+            if args.print_env {
+                sandbox::print_env(out)
+            } else {
+                Err(CliError::internal("the sandbox runs through run_sandbox"))
+            }
+        }
+        Command::Completions(args) => {
+            local_only("completions")?;
+            let mut command = Cli::command();
+            clap_complete::generate(args.shell, &mut command, "lmts", &mut std::io::stdout());
+            Ok(())
+        }
+    }
+}
+
+/// Runs `lmts sandbox` until `interrupted` resolves.
+pub(crate) async fn run_sandbox(
+    cli: Cli,
+    out: Output,
+    interrupted: impl Future<Output = ()>,
+) -> Result<(), CliError> {
+    match cli.command {
+        Command::Sandbox(args) if !cli.dry_run => sandbox::run(out, args.port, interrupted).await,
+        _ => run(cli, out).await,
+    }
+}
+
+/// Whether `cli` runs the sandbox in the foreground (it handles Ctrl-C
+/// itself).
+pub(crate) fn is_foreground_sandbox(cli: &Cli) -> bool {
+    matches!(&cli.command, Command::Sandbox(args) if !args.print_env)
+}
+
+/// What a command that calls the API works with.
+pub(crate) struct Api {
+    pub(crate) settings: Settings,
+    pub(crate) client: Client,
+    pub(crate) out: Output,
+    pub(crate) dry_run: bool,
+}
+
+impl Api {
+    fn new(profile: Option<&str>, dry_run: bool, out: Output) -> Result<Self, CliError> {
+        let settings = Settings::load(profile)?;
+        let client = settings.client()?;
+        Ok(Self {
+            settings,
+            client,
+            out,
+            dry_run,
+        })
+    }
+
+    /// Sends `call` and returns its value; with `--dry-run`, prints its
+    /// signed request instead and returns `None`.
+    pub(crate) async fn send<T: Send + 'static>(
+        &self,
+        call: Call<T>,
+    ) -> Result<Option<T>, CliError> {
+        if self.dry_run {
+            let signed = call.signed_request().await.map_err(|e| self.fail(e))?;
+            self.out.dry_run(&signed)?;
+            return Ok(None);
+        }
+        call.await.map(Some).map_err(|e| self.fail(e))
+    }
+
+    /// A client error, with what to do about missing credentials.
+    pub(crate) fn fail(&self, error: ClientError) -> CliError {
+        self.settings.explain(CliError::from(error))
+    }
+}
+
+/// The EIP-712 signer whose private key is in the environment variable
+/// `var`. The key never appears in an error.
+pub(crate) fn signer_from_env(var: &str) -> Result<limitless_client::LocalSigner, CliError> {
+    limitless_client::LocalSigner::from_env(var)
+        .map_err(|error| CliError::credentials(error.to_string()))
+}

@@ -1,0 +1,12 @@
+//! `lmts` end to end: every command as a process, against a sandbox
+//! running in the test process, with a private config directory.
+
+mod accounts;
+mod cli;
+mod markets;
+mod orders;
+mod sandbox;
+mod sign;
+mod support;
+mod tokens;
+mod wallet;

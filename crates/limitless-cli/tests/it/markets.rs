@@ -1,0 +1,93 @@
+//! `lmts market`: get, active, book. Public reads: no credentials needed.
+
+use crate::support::{Env, MARKET, json_error, json_ok, run, stdout};
+
+#[test]
+fn get_a_market() {
+    let env = Env::start();
+    let seeded = env.sandbox.market(MARKET).unwrap();
+    let market = json_ok(env.lmts().args(["--json", "market", "get", MARKET]));
+    assert_eq!(market["slug"], MARKET);
+    assert_eq!(market["id"], seeded.id);
+    assert_eq!(market["tokens"]["yes"], seeded.yes_token_id.as_str());
+    assert_eq!(market["tokens"]["no"], seeded.no_token_id.as_str());
+    assert_eq!(market["conditionId"], seeded.condition_id.as_str());
+    assert!(market["venue"]["exchange"].is_string());
+
+    let text = stdout(&run(env.lmts().args(["market", "get", MARKET])));
+    assert!(
+        text.contains(&format!("yes token         {}", seeded.yes_token_id)),
+        "{text}"
+    );
+
+    let error = json_error(
+        env.lmts()
+            .args(["--json", "market", "get", "no-such-market"]),
+        3,
+    );
+    assert_eq!(error["status"], 404);
+}
+
+#[test]
+fn active_markets_a_page_at_a_time() {
+    let env = Env::start();
+    let page = json_ok(env.lmts().args([
+        "--json", "market", "active", "--limit", "5", "--page", "2", "--sort", "newest",
+    ]));
+    assert_eq!(page["data"].as_array().unwrap().len(), 5);
+    assert_eq!(page["totalMarketsCount"], env.sandbox.markets().len());
+
+    let text = stdout(&run(env.lmts().args(["market", "active", "--limit", "3"])));
+    assert!(text.starts_with("SLUG"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "(3 on this page, {} active in all)",
+            env.sandbox.markets().len()
+        )),
+        "{text}"
+    );
+
+    // The client refuses a page size the API would not honour.
+    let error = json_error(
+        env.lmts()
+            .args(["--json", "market", "active", "--limit", "26"]),
+        2,
+    );
+    assert_eq!(error["kind"], "usage");
+}
+
+#[test]
+fn the_order_book_in_micro_shares_and_in_shares() {
+    let mut env = Env::start();
+    env.derive();
+    let id = env.sub_account().to_string();
+    json_ok(env.authed().args([
+        "--json",
+        "order",
+        "place",
+        "gtc",
+        "--market",
+        MARKET,
+        "--outcome",
+        "yes",
+        "--side",
+        "buy",
+        "--price",
+        "0.42",
+        "--size",
+        "10",
+        "--for",
+        &id,
+    ]));
+    let book = json_ok(env.lmts().args(["--json", "market", "book", MARKET]));
+    assert_eq!(
+        book["tokenId"],
+        env.sandbox.market(MARKET).unwrap().yes_token_id.as_str()
+    );
+    let bid = &book["bids"][0];
+    assert_eq!(bid["price"], 0.42);
+    assert_eq!(bid["size"], 10_000_000);
+
+    let text = stdout(&run(env.lmts().args(["market", "book", MARKET])));
+    assert!(text.contains("bid   0.42   10"), "{text}");
+}

@@ -1,0 +1,185 @@
+//! A sandbox running in the test process, a private config directory, and
+//! `lmts` commands pointed at both with nothing else from the environment.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use assert_cmd::cargo::cargo_bin_cmd;
+use limitless_sandbox::{Sandbox, SandboxHandle};
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The seeded market the tests trade on (legacy venue, YES at 0.42).
+pub(crate) const MARKET: &str = "btc-above-120k-dec-31-2026";
+
+/// Every scope a partner test needs.
+pub(crate) const ALL_SCOPES: &str = "trading,account_creation,delegated_signing,withdrawal";
+
+pub(crate) struct Env {
+    pub(crate) sandbox: SandboxHandle,
+    config: TempDir,
+    token: Option<(String, String)>,
+    // Last: the sandbox's tasks run on it.
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Env {
+    /// A fresh sandbox on its own runtime, and an empty config directory.
+    pub(crate) fn start() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let sandbox = runtime.block_on(Sandbox::start()).expect("sandbox");
+        Self {
+            sandbox,
+            config: tempfile::tempdir().expect("config dir"),
+            token: None,
+            _runtime: runtime,
+        }
+    }
+
+    pub(crate) fn url(&self) -> String {
+        self.sandbox.base_url()
+    }
+
+    pub(crate) fn profile_path(&self, name: &str) -> PathBuf {
+        self.config
+            .path()
+            .join("profiles")
+            .join(format!("{name}.toml"))
+    }
+
+    /// `lmts` with only the sandbox's URL and the config directory set.
+    pub(crate) fn lmts(&self) -> Command {
+        let mut command = cargo_bin_cmd!("lmts");
+        command
+            .env_clear()
+            .env("LMTS_CONFIG_DIR", self.config.path())
+            .env("LIMITLESS_API_URL", self.url());
+        command
+    }
+
+    /// `lmts` with the partner's identity token as well.
+    pub(crate) fn with_identity(&self) -> Command {
+        let mut command = self.lmts();
+        command.env(
+            "LIMITLESS_IDENTITY_TOKEN",
+            self.sandbox.partner_identity_token(),
+        );
+        command
+    }
+
+    /// `lmts` with the API token of [`Env::derive`] in the environment.
+    pub(crate) fn authed(&self) -> Command {
+        let (token_id, secret) = self.token.as_ref().expect("derive a token first");
+        let mut command = self.with_identity();
+        command
+            .env("LIMITLESS_API_TOKEN_ID", token_id)
+            .env("LIMITLESS_API_SECRET", secret);
+        command
+    }
+
+    /// Derives a token with every scope through `lmts` and keeps it for
+    /// [`Env::authed`].
+    pub(crate) fn derive(&mut self) -> (String, String) {
+        let derived = json_ok(
+            self.with_identity()
+                .args(["--json", "token", "derive", "--scopes", ALL_SCOPES]),
+        );
+        let token = (
+            derived["tokenId"].as_str().expect("tokenId").to_owned(),
+            derived["secret"].as_str().expect("secret").to_owned(),
+        );
+        self.token = Some(token.clone());
+        token
+    }
+
+    /// A server-wallet sub-account with its allowances ready; its profile id.
+    pub(crate) fn sub_account(&self) -> i64 {
+        let account = json_ok(self.authed().args([
+            "--json",
+            "account",
+            "create",
+            "--server-wallet",
+            "--name",
+            "alice",
+        ]));
+        let id = account["profileId"].as_i64().expect("profileId");
+        json_ok(
+            self.authed()
+                .args(["--json", "account", "allowances", &id.to_string(), "--wait"]),
+        );
+        id
+    }
+}
+
+/// Runs `command` and returns its output, whatever its exit code.
+pub(crate) fn run(command: &mut Command) -> Output {
+    command.output().expect("run lmts")
+}
+
+/// Runs `command`, checks it succeeded with an empty stderr, and parses
+/// stdout as exactly one JSON document.
+pub(crate) fn json_ok(command: &mut Command) -> Value {
+    let output = run(command);
+    assert!(
+        output.status.success(),
+        "lmts failed ({:?}): {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    one_document(&output.stdout)
+}
+
+/// Stdout as one JSON document on one line.
+pub(crate) fn one_document(stdout: &[u8]) -> Value {
+    let text = std::str::from_utf8(stdout).expect("UTF-8 stdout");
+    assert_eq!(text.lines().count(), 1, "one line of JSON: {text}");
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// Runs `command`, checks its exit code, and returns the JSON error object
+/// it printed on stderr (stdout must be empty).
+pub(crate) fn json_error(command: &mut Command, code: i32) -> Value {
+    let output = run(command);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout: {} stderr: {}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
+    let error: Value = serde_json::from_slice(&output.stderr).expect("JSON on stderr");
+    assert_eq!(error["error"]["exitCode"], code);
+    error["error"].clone()
+}
+
+pub(crate) fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub(crate) fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A loopback port nothing listens on.
+pub(crate) fn unused_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// The file's permission bits.
+#[cfg(unix)]
+pub(crate) fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
+}
