@@ -297,8 +297,12 @@ pub struct OrderEvent {
     /// Position token id as engine events name it (`token`).
     #[serde(default, deserialize_with = "soft")]
     pub token: Option<String>,
-    /// Side.
-    #[serde(default, deserialize_with = "soft")]
+    /// Side (`"BUY"` or `"SELL"` on the socket, never `0`/`1`).
+    #[serde(
+        default,
+        serialize_with = "opt_display_string",
+        deserialize_with = "soft"
+    )]
     pub side: Option<Side>,
     /// Price: a number from the engine (`OME`), a string from settlement.
     /// Encoded as a string, which every official SDK reads for every
@@ -397,8 +401,12 @@ pub struct TxEvent {
         deserialize_with = "soft"
     )]
     pub price: Option<Decimal>,
-    /// Side.
-    #[serde(default, deserialize_with = "soft")]
+    /// Side (`"BUY"` or `"SELL"` on the socket, never `0`/`1`).
+    #[serde(
+        default,
+        serialize_with = "opt_display_string",
+        deserialize_with = "soft"
+    )]
     pub side: Option<Side>,
 }
 
@@ -467,19 +475,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn order_events_encode_ids_and_prices_as_the_wire_sends_them() {
+    fn order_and_tx_events_encode_ids_sides_and_prices_as_the_wire_sends_them() {
         let event = OrderEvent {
             source: Some("SETTLEMENT".to_owned()),
             kind: Some("MATCHED".to_owned()),
             market_id: Some(17),
             price: Some(Decimal::new(47, 2)),
+            side: Some(Side::Sell),
             ..OrderEvent::default()
         };
         let json = serde_json::to_value(&event).unwrap();
         assert_eq!(json["marketId"], "17");
         assert_eq!(json["price"], "0.47");
+        assert_eq!(json["side"], "SELL");
         let back: OrderEvent = serde_json::from_value(json).unwrap();
         assert_eq!(back, event);
+
+        let tx = TxEvent {
+            side: Some(Side::Buy),
+            price: Some(Decimal::new(65, 2)),
+            ..TxEvent::default()
+        };
+        let json = serde_json::to_value(&tx).unwrap();
+        assert_eq!(
+            (&json["side"], &json["price"]),
+            (&"BUY".into(), &"0.65".into())
+        );
+        assert_eq!(serde_json::from_value::<TxEvent>(json).unwrap(), tx);
     }
 
     #[test]
