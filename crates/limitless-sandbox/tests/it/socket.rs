@@ -9,8 +9,9 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use limitless_auth::{SigningInput, Timestamp};
 use limitless_sandbox::{Sandbox, SandboxError, SandboxHandle, SeededMarket};
 use limitless_types::{
-    EventFrame, Handshake, OrderBookUpdate, OrderEvent, OrderResponse, OrderType, Side,
-    SystemMessage, TxEvent,
+    CancelReplaceMode, CancelReplaceRequest, CancelTarget, EventFrame, Handshake, OrderBookUpdate,
+    OrderEvent, OrderResponse, OrderType, ReplacementOrder, Side, SystemMessage, TxEvent,
+    UnsignedOrder,
 };
 use reqwest::Method;
 use serde::de::DeserializeOwned;
@@ -1048,4 +1049,87 @@ async fn rest_still_answers_on_the_socket_port_while_sockets_are_open() {
         "{}",
         reply.body
     );
+}
+
+#[tokio::test]
+async fn a_cancel_replace_sends_both_order_events_and_one_book_update() {
+    let desk = Desk::open().await;
+    let market = desk.market(0);
+    let mut sock = desk.socket().await;
+    subscribe(
+        &mut sock,
+        1,
+        "subscribe_market_prices",
+        json!({ "marketSlug": market.slug }),
+        &[&market.slug],
+    )
+    .await;
+    sock.event::<SystemMessage>().await;
+    sock.event::<OrderBookUpdate>().await;
+    subscribe(&mut sock, 2, "subscribe_order_events", json!({}), &[]).await;
+    let original = desk
+        .place(&limit_order(
+            OrderType::Gtc,
+            &market,
+            Side::Buy,
+            "0.4",
+            "1",
+            desk.maker,
+            300,
+        ))
+        .await;
+    let (_, before) = until_book(&mut sock).await;
+
+    let replacement = limit_order(
+        OrderType::Gtc,
+        &market,
+        Side::Buy,
+        "0.45",
+        "2",
+        desk.maker,
+        300,
+    );
+    let body = serde_json::to_value(CancelReplaceRequest {
+        cancel: CancelTarget::OrderId(original.order.id.clone()),
+        replacement: ReplacementOrder {
+            order: serde_json::from_value::<UnsignedOrder>(replacement["order"].clone()).unwrap(),
+            order_type: OrderType::Gtc,
+            market_slug: market.slug.clone(),
+            owner_id: desk.maker,
+            post_only: None,
+            client_order_id: Some("replaced-1".to_owned()),
+            timestamp: None,
+            recv_window: None,
+            stp_policy: None,
+        },
+        mode: CancelReplaceMode::default(),
+        on_behalf_of: Some(desk.maker),
+    })
+    .unwrap();
+    desk.fx
+        .signed(
+            &desk.token,
+            Method::POST,
+            "/orders/cancel-replace",
+            Some(&body),
+        )
+        .await
+        .expect(200);
+    let (events, book) = guard("the replacement's book update", until_book(&mut sock)).await;
+    let kinds: Vec<_> = events
+        .iter()
+        .map(|(_, p)| decode::<OrderEvent>(p))
+        .map(|e| (e.kind.unwrap(), e.client_order_id))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("CANCELLATION".to_owned(), None),
+            ("PLACEMENT".to_owned(), Some("replaced-1".to_owned())),
+        ]
+    );
+    assert_eq!(book.version, Some(before.version.unwrap() + 1));
+    assert_eq!(book.orderbook.bids.len(), 1);
+    assert_eq!(book.orderbook.bids[0].price, dec("0.45"));
+    assert_eq!(book.orderbook.bids[0].size.as_micro(), 2_000_000);
 }
