@@ -1002,15 +1002,14 @@ async fn synthetic_book_updates_are_real_snapshots_with_rising_versions() {
     sock.event::<SystemMessage>().await;
     let (_, snapshot) = sock.event::<OrderBookUpdate>().await;
 
+    // A second of load, read while it is sent: none is lost.
     let control = desk.fx.sandbox.socket();
-    guard(
-        "the updates",
-        control.emit_book_updates(&market.slug, 20, 1000),
-    )
-    .await
-    .unwrap();
+    let emitting = tokio::spawn({
+        let (control, slug) = (control.clone(), market.slug.clone());
+        async move { control.emit_book_updates(&slug, 1000, 1000).await }
+    });
     let mut version = snapshot.version.unwrap();
-    for _ in 0..20 {
+    for _ in 0..1000 {
         let (event, update) = sock.event::<OrderBookUpdate>().await;
         assert_eq!(event, "orderbookUpdate");
         version += 1;
@@ -1018,6 +1017,10 @@ async fn synthetic_book_updates_are_real_snapshots_with_rising_versions() {
         assert_eq!(update.orderbook, snapshot.orderbook);
         assert_eq!(update.orderbook.asks[0].size.as_micro(), 3_000_000);
     }
+    guard("the load to finish", emitting)
+        .await
+        .unwrap()
+        .unwrap();
 
     assert!(matches!(
         control.emit_book_updates("no-such-market", 1, 10).await,
