@@ -137,11 +137,12 @@ fn dependency_direction() -> Result {
             ));
         }
     }
-    if normal_dependencies("limitless-sandbox")?
+    // The sandbox is the other side of the wire, for REST and the socket.
+    if let Some(client) = normal_dependencies("limitless-sandbox")?
         .iter()
-        .any(|d| d == "limitless-client")
+        .find(|d| *d == "limitless-client" || *d == "limitless-ws")
     {
-        return Err("limitless-sandbox must not depend on limitless-client".into());
+        return Err(format!("limitless-sandbox must not depend on {client}"));
     }
     // The command line sits on top: no library pulls it (and clap, tables,
     // spinners) into its users' builds.
@@ -151,7 +152,7 @@ fn dependency_direction() -> Result {
         }
     }
     println!(
-        "    ok: auth, types and eip712 pull no tokio/hyper/reqwest/http; sandbox does not use the client; no library uses the CLI"
+        "    ok: auth, types and eip712 pull no tokio/hyper/reqwest/http; sandbox uses neither client; no library uses the CLI"
     );
     Ok(())
 }

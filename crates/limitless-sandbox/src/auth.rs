@@ -317,6 +317,56 @@ impl FromRequestParts<App> for Metered {
     }
 }
 
+/// Who opened a socket connection with a verified HMAC handshake: the API
+/// token's profile. Stored in the upgrade request's extensions, where the
+/// namespace handlers read it. Any scope may read the profile's own
+/// channels.
+#[derive(Debug, Clone)]
+pub(crate) struct SocketCaller {
+    pub(crate) profile_id: i64,
+}
+
+/// Headers that mean the client meant to authenticate: a socket handshake
+/// carrying any of them must verify, never fall back to anonymous.
+const SOCKET_CREDENTIAL_HEADERS: [&str; 5] = [
+    HEADER_API_KEY,
+    HEADER_TIMESTAMP,
+    HEADER_SIGNATURE,
+    "x-api-key",
+    "identity",
+];
+
+/// Checks a socket handshake (the HTTP request that asks for the upgrade)
+/// the way REST checks a signed request: the same verifier, window and
+/// token store, over the method and the path and query exactly as
+/// received, with an empty body. `None` for a handshake without
+/// credentials (public channels only).
+pub(crate) fn socket_caller(app: &App, parts: &Parts) -> Result<Option<SocketCaller>, ApiError> {
+    let has_credentials = SOCKET_CREDENTIAL_HEADERS
+        .iter()
+        .any(|name| parts.headers.contains_key(*name));
+    if !has_credentials {
+        charge(app, Principal::Anonymous)?;
+        return Ok(None);
+    }
+    let token_id = verify_hmac(app, parts, &[]).map_err(|e| refuse(app, e))?;
+    charge(app, Principal::Token(&token_id))?;
+    let used_at = app.now_iso();
+    let mut state = app.lock();
+    let Some(token) = state.tokens.get_mut(&token_id).filter(|t| !t.revoked) else {
+        return Err(ApiError::unauthorized(describe_verify_error(
+            &VerifyError::UnknownToken,
+            &parts.headers,
+            parts.method.as_str(),
+            parts.uri.path_and_query().map_or("/", |p| p.as_str()),
+        )));
+    };
+    token.last_used_at = Some(used_at);
+    Ok(Some(SocketCaller {
+        profile_id: token.profile_id,
+    }))
+}
+
 /// The most header bytes (names, values, separators) a request may carry.
 const MAX_HEADER_BYTES: usize = 64 << 10;
 
@@ -382,6 +432,7 @@ pub(crate) async fn common_layer(State(app): State<App>, request: Request, next:
 mod tests {
     use super::*;
     use crate::clock::{ClockOffset, SandboxClock};
+    use crate::socket::{SocketConfig, SocketHub};
     use crate::state::State;
 
     #[tokio::test]
@@ -390,6 +441,7 @@ mod tests {
             State::new(Vec::new(), Vec::new(), 1),
             SandboxClock::new(ClockOffset::ZERO),
             Some(1_000_000),
+            SocketHub::new(SocketConfig::default()).0,
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-/// Why a sandbox could not be configured or started.
+/// Why a sandbox could not be configured, started or driven.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SandboxError {
@@ -28,6 +28,12 @@ pub enum SandboxError {
         /// The operating system's error.
         #[source]
         source: std::io::Error,
+    },
+    /// A market slug the sandbox does not serve.
+    #[error("the sandbox has no market {slug:?}; use one of `SandboxHandle::markets`")]
+    UnknownMarket {
+        /// The slug asked for.
+        slug: String,
     },
 }
 

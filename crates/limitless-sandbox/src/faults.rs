@@ -1,5 +1,6 @@
 //! Fault injection: failures a client must survive, switched on from the
-//! builder or from a running sandbox's handle.
+//! builder or from a running sandbox's handle: lost order answers, and
+//! socket connections cut or stalled.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -73,8 +74,40 @@ impl Faults {
         self.app.faults().drop_next.load(Ordering::SeqCst)
     }
 
-    /// Switches every fault off.
+    /// Cuts every open Socket.IO connection at once, as a network failure
+    /// would: the server stops reading and writing and closes the TCP
+    /// connection, with no Socket.IO disconnect packet, so clients see the
+    /// transport close and reconnect. Connections opened afterwards are
+    /// not affected. Returns how many were cut.
+    pub fn drop_sockets(&self) -> usize {
+        self.app.sockets().lines().cut_all()
+    }
+
+    /// Makes every open Socket.IO connection go silent: the server stops
+    /// writing (no pings, no events) and reading, but keeps the TCP
+    /// connection open, the way a stalled network path looks. A client
+    /// must notice through its own heartbeat watchdog (`pingInterval` +
+    /// `pingTimeout`, see
+    /// [`SandboxBuilder::socket_ping`](crate::SandboxBuilder::socket_ping)).
+    /// The server ends the session once its own pong wait runs out, and
+    /// keeps the TCP connection open, silent, until [`clear`](Self::clear)
+    /// or shutdown (see [`held_sockets`](Self::held_sockets)). Connections
+    /// opened afterwards are not affected. Returns how many were stalled.
+    pub fn stall_sockets(&self) -> usize {
+        self.app.sockets().lines().stall_all()
+    }
+
+    /// How many stalled connections the server has given up on but still
+    /// holds open (see [`stall_sockets`](Self::stall_sockets)).
+    #[must_use]
+    pub fn held_sockets(&self) -> usize {
+        self.app.sockets().lines().held()
+    }
+
+    /// Switches every fault off, and ends the socket stalls: stalled
+    /// connections, held or not, are closed.
     pub fn clear(&self) -> &Self {
+        self.app.sockets().lines().end_stalls();
         self.drop_after_placing(0).drop_every_placement(false)
     }
 }

@@ -33,6 +33,11 @@ impl<T> JsonRefusals<T> {
             sent: 0,
         }
     }
+
+    /// The wrapped connection (anything still pending is discarded).
+    pub(crate) fn into_inner(self) -> T {
+        self.inner
+    }
 }
 
 /// The JSON replacement for one of hyper's bodiless error answers, if `buf`

@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 use crate::engine::OrderStatus;
 use crate::faults::Faults;
 use crate::seed::MarketVenue;
+use crate::socket::SocketControl;
 use crate::state::App;
 
 /// An identity the sandbox was seeded with. `Debug` redacts the token.
@@ -297,10 +298,27 @@ impl SandboxHandle {
     /// Fault injection on this sandbox: for example
     /// `sandbox.faults().drop_after_placing(1)` makes the next accepted
     /// `POST /orders` place its order and then close the connection
-    /// without answering.
+    /// without answering, and `sandbox.faults().drop_sockets()` cuts every
+    /// Socket.IO connection.
     #[must_use]
     pub fn faults(&self) -> Faults {
         Faults::new(self.app.clone())
+    }
+
+    /// The base URL of the Socket.IO API, e.g. `ws://127.0.0.1:41234`:
+    /// the same port as REST. Clients append
+    /// `/socket.io/?EIO=4&transport=websocket` and join the `/markets`
+    /// namespace, as with `wss://ws.limitless.exchange`.
+    #[must_use]
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}", self.addr)
+    }
+
+    /// The Socket.IO side of this sandbox: connection counts, the
+    /// handshakes it verified, and synthetic book updates for load tests.
+    #[must_use]
+    pub fn socket(&self) -> SocketControl {
+        SocketControl::new(self.app.clone())
     }
 
     /// How many HTTP requests the server has received, including rejected

@@ -82,6 +82,50 @@
 //! `?onBehalfOf={subAccountProfileId}` (which needs `delegated_signing`).
 //! `DELETE /orders/all/{slug}` works the same way.
 //!
+//! # The Socket.IO API
+//!
+//! The port also serves the API's stream (Engine.IO v4, Socket.IO v5, the
+//! WebSocket transport) at [`SandboxHandle::ws_url`] +
+//! `/socket.io/?EIO=4&transport=websocket`, namespace `/markets`, so the
+//! official SDKs connect unmodified. The handshake is checked before the
+//! upgrade: with `lmts-api-key`, `lmts-timestamp` and `lmts-signature` it
+//! must verify like a REST request (`GET`, the path and query exactly as
+//! requested, in either query order, empty body, 30 s window), or it is
+//! answered 401 in the API's JSON shape; `X-API-Key` is refused as on REST;
+//! no credentials opens an anonymous socket (public channels only).
+//!
+//! On `/markets` the server greets with `system` `{"message":
+//! "Successfully registered connection"}` and takes `subscribe_market_prices`,
+//! `subscribe_positions`, `subscribe_transactions`, `subscribe_order_events`
+//! (these three need an authenticated socket), `subscribe_live_sports`,
+//! `subscribe_live_esports`, `subscribe_market_lifecycle`,
+//! `unsubscribe_market_lifecycle` and `unsubscribe` (`{channel, ...}`),
+//! with `{marketSlug?, marketSlugs?, marketAddress?, marketAddresses?,
+//! filters?}`. Subscriptions add up; an event sent with an ack id is
+//! answered `{"ok": true, "channel", "markets"}` or `{"error": "..."}`.
+//! What it sends, with the payload types of `limitless_types::ws`:
+//!
+//! - `orderbookUpdate` `{marketSlug, orderbook, version, timestamp}`: a
+//!   snapshot per market on `subscribe_market_prices` (after `system`
+//!   "Successfully subscribed to market price updates" with `markets`),
+//!   then one for every change to the market's YES book (rest, fill,
+//!   cancel, cancel-all, cancel-replace). The book is the one
+//!   `GET /markets/{slug}/orderbook` serves (sizes in micro-shares);
+//!   `version` rises by one per change.
+//! - `orderEvent` about the orders of the socket's profile or of its
+//!   sub-accounts: `OME` `PLACEMENT` when an order rests, `OME` `EXECUTION`
+//!   (`FILLED`, `PARTIALLY_FILLED`, `KILLED`) for FOK and FAK, `OME`
+//!   `CANCELLATION`, and `SETTLEMENT` `MATCHED` per fill for each side.
+//! - `tx` per fill and side (`CONFIRMED`, `clob`), and `positions`
+//!   `{userId, marketSlug, position}` after a trade, `position` being the
+//!   market's entry of `GET /portfolio/positions`.
+//!
+//! Order and transaction amounts are in shares and USDC (`"1.6"`), as
+//! settlement sends them. [`SandboxHandle::socket`] counts connections,
+//! lists the handshakes verified and sends synthetic book updates for load
+//! tests; [`Faults::drop_sockets`] and [`Faults::stall_sockets`] break
+//! connections; [`SandboxBuilder::socket_ping`] sets the heartbeat.
+//!
 //! Units on the wire: prices are decimals (`0.55`); order amounts,
 //! `matchedSize`, `totalsRaw` and order book `size` are integer micro-units
 //! (1 USDC or 1 share = 1 000 000), as the API sends them. Order book levels
@@ -99,6 +143,7 @@ mod routes;
 mod sandbox;
 mod seed;
 mod server;
+mod socket;
 mod state;
 
 pub use clock::ClockOffset;
@@ -108,3 +153,4 @@ pub use faults::Faults;
 pub use handle::{OrderSnapshot, SandboxHandle, SeededIdentity, SeededMarket};
 pub use sandbox::{Sandbox, SandboxBuilder};
 pub use seed::{IdentitySeed, MarketSeed, MarketVenue};
+pub use socket::{SocketControl, SocketHandshake};

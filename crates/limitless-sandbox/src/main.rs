@@ -30,6 +30,7 @@ async fn main() -> Result<(), SandboxError> {
     let sandbox = builder.start().await?;
 
     println!("Limitless sandbox listening on {}", sandbox.base_url());
+    println!("Socket.IO API at {} (namespace /markets)", sandbox.ws_url());
     println!();
     println!("Identity tokens (send as `identity: Bearer <token>`):");
     for (role, identity) in ["partner", "user"]

@@ -15,6 +15,7 @@ use crate::ids;
 use crate::routes;
 use crate::seed::{IdentitySeed, MarketSeed, default_markets};
 use crate::server;
+use crate::socket::{self, SocketConfig, SocketHub};
 use crate::state::{App, Identity, MarketRecord, State};
 
 /// Profile id of the first seeded identity; the rest follow.
@@ -118,10 +119,12 @@ impl Sandbox {
         }
 
         let state = State::new(identities, markets, FIRST_SUB_ACCOUNT_PROFILE_ID);
+        let (sockets, socket_queue) = SocketHub::new(config.socket);
         let app = App::new(
             state,
             SandboxClock::new(config.clock_offset),
             config.rate_limit,
+            sockets,
         );
         app.faults().set_drop_next(config.drop_after_placing);
         let requested = SocketAddr::from((Ipv4Addr::LOCALHOST, config.port));
@@ -137,9 +140,12 @@ impl Sandbox {
         })?;
         let (stop, stopped) = oneshot::channel::<()>();
         let router = routes::router(app.clone());
+        socket::register(&app);
+        tokio::spawn(SocketHub::send_queued(socket_queue));
         let task = tokio::spawn(server::serve(
             listener,
             router,
+            app.clone(),
             config.header_read_timeout,
             stopped,
         ));
@@ -171,6 +177,7 @@ pub struct SandboxBuilder {
     rate_limit: Option<u32>,
     drop_after_placing: u64,
     header_read_timeout: Duration,
+    socket: SocketConfig,
 }
 
 /// How long a connection may take to send a request head by default:
@@ -189,6 +196,7 @@ impl Default for SandboxBuilder {
             rate_limit: None,
             drop_after_placing: 0,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            socket: SocketConfig::default(),
         }
     }
 }
@@ -270,6 +278,19 @@ impl SandboxBuilder {
     /// time.
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.header_read_timeout = timeout;
+        self
+    }
+
+    /// The Engine.IO heartbeat of the socket API: the server pings every
+    /// `interval` and closes a connection whose pong has not arrived
+    /// `timeout` later. Both are announced in the open packet
+    /// (`pingInterval`, `pingTimeout`). Defaults: the API's 25 s and 60 s;
+    /// a test of a client's watchdog can make them milliseconds.
+    pub fn socket_ping(mut self, interval: Duration, timeout: Duration) -> Self {
+        self.socket = SocketConfig {
+            ping_interval: interval,
+            ping_timeout: timeout,
+        };
         self
     }
 
@@ -362,6 +383,12 @@ impl SandboxBuilder {
             return Err(SandboxError::config(
                 "header_read_timeout",
                 "must be positive; the default is 30 s",
+            ));
+        }
+        if self.socket.ping_interval.is_zero() || self.socket.ping_timeout.is_zero() {
+            return Err(SandboxError::config(
+                "socket_ping",
+                "interval and timeout must be positive; the defaults are 25 s and 60 s",
             ));
         }
         if self.rate_limit == Some(0) {
@@ -462,6 +489,14 @@ mod tests {
         assert_eq!(
             field(Sandbox::builder().rate_limit(0).build()),
             "rate_limit"
+        );
+        assert_eq!(
+            field(
+                Sandbox::builder()
+                    .socket_ping(Duration::ZERO, Duration::from_secs(1))
+                    .build()
+            ),
+            "socket_ping"
         );
     }
 

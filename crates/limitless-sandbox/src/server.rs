@@ -1,7 +1,7 @@
 //! The accept loop: HTTP/1 connections served by hyper directly (not
 //! `axum::serve`), so the sandbox controls what happens on the socket:
-//! a header-read timeout, connections dropped on purpose by the fault mode,
-//! and graceful shutdown.
+//! a header-read timeout, connections dropped on purpose by the fault modes,
+//! upgrades to the Socket.IO API, and graceful shutdown.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -11,16 +11,17 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, Response};
+use axum::http::{Request, Response, StatusCode};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::{Notify, oneshot};
+use tokio::sync::{Notify, oneshot, watch};
 
 use crate::guard::JsonRefusals;
+use crate::socket::{SocketLines, Tap, TappedIo};
+use crate::state::App;
 
 /// Marks a response the client must never see: the connection that carries
 /// it is closed instead, with nothing written.
@@ -41,6 +42,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
+    app: App,
     header_read_timeout: Duration,
     stop: oneshot::Receiver<()>,
 ) {
@@ -49,7 +51,13 @@ pub(crate) async fn serve(
         .timer(TokioTimer::new())
         .header_read_timeout(header_read_timeout)
         .max_buf_size(MAX_HEAD_BYTES);
-    let graceful = GracefulShutdown::new();
+    // Graceful shutdown by hand: hyper-util's `GracefulShutdown` cannot
+    // watch a connection that may upgrade, and its auto builder reads a
+    // protocol preface before the header-read timeout starts. Each
+    // connection holds a receiver; shutdown signals them all and waits
+    // until every one is dropped.
+    let (shutdown, _) = watch::channel(());
+    let lines = Arc::clone(app.sockets().lines());
     tokio::pin!(stop);
     loop {
         let stream = tokio::select! {
@@ -66,30 +74,54 @@ pub(crate) async fn serve(
             _ = &mut stop => break,
         };
         let dropped = Arc::new(Notify::new());
+        let tap = Arc::new(Tap::default());
         let service = ConnectionService {
             inner: TowerToHyperService::new(router.clone()),
             dropped: Arc::clone(&dropped),
+            tap: Arc::clone(&tap),
+            lines: Arc::clone(&lines),
         };
-        let io = JsonRefusals::new(TokioIo::new(stream));
-        let connection = graceful.watch(builder.serve_connection(io, service));
+        let io = TappedIo::new(
+            JsonRefusals::new(TokioIo::new(stream)),
+            tap,
+            Arc::clone(&lines),
+        );
+        let connection = builder.serve_connection(io, service).with_upgrades();
+        let mut stopping = shutdown.subscribe();
         tokio::spawn(async move {
-            tokio::select! {
-                served = connection => {
-                    if let Err(error) = served {
-                        tracing::debug!(%error, "connection ended with an error");
+            tokio::pin!(connection);
+            let mut graceful = false;
+            loop {
+                tokio::select! {
+                    served = connection.as_mut() => {
+                        if let Err(error) = served {
+                            tracing::debug!(%error, "connection ended with an error");
+                        }
+                        break;
+                    }
+                    // Dropping the connection future closes the socket; the
+                    // response the handler produced is never written.
+                    () = dropped.notified() => break,
+                    changed = stopping.changed(), if !graceful => {
+                        graceful = true;
+                        if changed.is_ok() {
+                            connection.as_mut().graceful_shutdown();
+                        }
                     }
                 }
-                // Dropping the connection future closes the socket; the
-                // response the handler produced is never written.
-                () = dropped.notified() => {}
             }
+            // Tells shutdown this connection is done.
+            drop(stopping);
         });
     }
     drop(listener);
-    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
-        .await
-        .is_err()
-    {
+    let _ = shutdown.send(());
+    let sockets = app.sockets().close();
+    let drained = async {
+        shutdown.closed().await;
+        sockets.await;
+    };
+    if tokio::time::timeout(SHUTDOWN_GRACE, drained).await.is_err() {
         tracing::warn!("connections still open after the shutdown grace period");
     }
 }
@@ -100,6 +132,10 @@ pub(crate) async fn serve(
 struct ConnectionService {
     inner: TowerToHyperService<Router>,
     dropped: Arc<Notify>,
+    /// The connection's switch, handed to the socket faults once the
+    /// connection upgrades.
+    tap: Arc<Tap>,
+    lines: Arc<SocketLines>,
 }
 
 impl hyper::service::Service<Request<Incoming>> for ConnectionService {
@@ -110,8 +146,13 @@ impl hyper::service::Service<Request<Incoming>> for ConnectionService {
     fn call(&self, request: Request<Incoming>) -> Self::Future {
         let response = self.inner.call(request);
         let dropped = Arc::clone(&self.dropped);
+        let tap = Arc::clone(&self.tap);
+        let lines = Arc::clone(&self.lines);
         Box::pin(async move {
             let response = response.await?;
+            if response.status() == StatusCode::SWITCHING_PROTOCOLS {
+                lines.adopt(&tap);
+            }
             if response.extensions().get::<DropConnection>().is_some() {
                 // `notify_one` keeps the permit if the connection task is
                 // not waiting yet; this future then never completes, so

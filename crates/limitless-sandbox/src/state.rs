@@ -3,17 +3,20 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Instant, SystemTime};
 
 use limitless_auth::{Signer, Timestamp, Verifier};
 use limitless_types::{AllowanceTarget, Decimal, OrderType, UnsignedOrder};
+use socketioxide::socket::Sid;
 
 use crate::clock::SandboxClock;
 use crate::engine::Engine;
 use crate::faults::FaultState;
 use crate::seed::MarketVenue;
+use crate::socket::{Outbox, SocketHub, SocketSession, events};
 
 /// Shared server state, cheap to clone.
 #[derive(Clone)]
@@ -26,6 +29,49 @@ pub(crate) struct Shared {
     pub(crate) rate_limit: Option<u32>,
     requests: AtomicU64,
     faults: FaultState,
+    sockets: SocketHub,
+}
+
+/// An [`App`] that does not keep the server alive: for socketioxide's
+/// handlers, which socketioxide's handle (held by the app) keeps.
+#[derive(Clone)]
+pub(crate) struct WeakApp(Weak<Shared>);
+
+impl WeakApp {
+    pub(crate) fn upgrade(&self) -> Option<App> {
+        self.0.upgrade().map(App)
+    }
+}
+
+/// The locked state. Releasing it hands what the holder queued for the
+/// sockets (its [`Outbox`]) to the send queue, still in lock order.
+pub(crate) struct StateGuard<'a> {
+    state: MutexGuard<'a, State>,
+    shared: &'a Shared,
+}
+
+impl Deref for StateGuard<'_> {
+    type Target = State;
+
+    fn deref(&self) -> &State {
+        &self.state
+    }
+}
+
+impl DerefMut for StateGuard<'_> {
+    fn deref_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
+impl Drop for StateGuard<'_> {
+    fn drop(&mut self) {
+        if self.state.outbox.is_empty() || std::thread::panicking() {
+            return;
+        }
+        let now = self.shared.clock.now();
+        events::flush(&mut self.state, now, &self.shared.sockets);
+    }
 }
 
 impl fmt::Debug for App {
@@ -39,7 +85,12 @@ impl fmt::Debug for App {
 }
 
 impl App {
-    pub(crate) fn new(state: State, clock: SandboxClock, rate_limit: Option<u32>) -> Self {
+    pub(crate) fn new(
+        state: State,
+        clock: SandboxClock,
+        rate_limit: Option<u32>,
+        sockets: SocketHub,
+    ) -> Self {
         Self(Arc::new(Shared {
             state: Mutex::new(state),
             clock,
@@ -47,13 +98,25 @@ impl App {
             rate_limit,
             requests: AtomicU64::new(0),
             faults: FaultState::default(),
+            sockets,
         }))
+    }
+
+    pub(crate) fn downgrade(&self) -> WeakApp {
+        WeakApp(Arc::downgrade(&self.0))
     }
 
     /// Locks the state. A panic in another handler does not poison it for
     /// good: every mutation leaves the state consistent before it can panic.
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.0.state.lock().unwrap_or_else(PoisonError::into_inner)
+    pub(crate) fn lock(&self) -> StateGuard<'_> {
+        StateGuard {
+            state: self.0.state.lock().unwrap_or_else(PoisonError::into_inner),
+            shared: &self.0,
+        }
+    }
+
+    pub(crate) fn sockets(&self) -> &SocketHub {
+        &self.0.sockets
     }
 
     pub(crate) fn faults(&self) -> &FaultState {
@@ -210,6 +273,14 @@ pub(crate) struct State {
     /// AMM pools, allowances, holdings and idempotent answers.
     pub(crate) amm: crate::routes::amm::AmmState,
     buckets: HashMap<String, Bucket>,
+    /// What to send on the sockets once the lock is released.
+    pub(crate) outbox: Outbox,
+    /// The sockets connected to `/markets`.
+    pub(crate) socket_sessions: HashMap<Sid, SocketSession>,
+    /// Each market's `orderbookUpdate` version.
+    pub(crate) book_versions: HashMap<String, u64>,
+    /// The last engine (`OME`) lifecycle event id.
+    pub(crate) event_seq: u64,
 }
 
 impl State {
@@ -234,6 +305,10 @@ impl State {
             split_shares: HashMap::new(),
             amm: Default::default(),
             buckets: HashMap::new(),
+            outbox: Outbox::default(),
+            socket_sessions: HashMap::new(),
+            book_versions: HashMap::new(),
+            event_seq: 0,
         }
     }
 

@@ -366,6 +366,18 @@ pub(crate) fn opt_decimal_string<S: Serializer>(
     }
 }
 
+/// Serializes an optional value as a JSON string of its `Display` form
+/// (`None` → `null`), for ids the API sends as numeric strings.
+pub(crate) fn opt_display_string<T: fmt::Display, S: Serializer>(
+    v: &Option<T>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.collect_str(v),
+        None => s.serialize_none(),
+    }
+}
+
 struct LenientVisitor<T>(PhantomData<T>);
 
 impl<'de, T: Lenient> Visitor<'de> for LenientVisitor<T> {

@@ -18,7 +18,9 @@ use serde::{Deserialize, Serialize};
 use crate::common::Loose;
 use crate::markets::OrderBook;
 use crate::orders::Side;
-use crate::serde_util::{opt_decimal_number, opt_decimal_string, soft, soft_objects, soft_vec};
+use crate::serde_util::{
+    opt_decimal_number, opt_decimal_string, opt_display_string, soft, soft_objects, soft_vec,
+};
 
 /// Event names the server emits on `/markets`.
 pub mod event {
@@ -279,8 +281,12 @@ pub struct OrderEvent {
     /// Owner's user id.
     #[serde(default, deserialize_with = "soft")]
     pub user_id: Option<i64>,
-    /// Market id (a numeric string on the wire).
-    #[serde(default, deserialize_with = "soft")]
+    /// Market id (a numeric string on the wire, and sent back as one).
+    #[serde(
+        default,
+        serialize_with = "opt_display_string",
+        deserialize_with = "soft"
+    )]
     pub market_id: Option<i64>,
     /// The market.
     #[serde(default, deserialize_with = "soft")]
@@ -291,13 +297,19 @@ pub struct OrderEvent {
     /// Position token id as engine events name it (`token`).
     #[serde(default, deserialize_with = "soft")]
     pub token: Option<String>,
-    /// Side.
-    #[serde(default, deserialize_with = "soft")]
-    pub side: Option<Side>,
-    /// Price.
+    /// Side (`"BUY"` or `"SELL"` on the socket, never `0`/`1`).
     #[serde(
         default,
-        serialize_with = "opt_decimal_number",
+        serialize_with = "opt_display_string",
+        deserialize_with = "soft"
+    )]
+    pub side: Option<Side>,
+    /// Price: a number from the engine (`OME`), a string from settlement.
+    /// Encoded as a string, which every official SDK reads for every
+    /// event type (the official Rust SDK requires one for `MATCHED`).
+    #[serde(
+        default,
+        serialize_with = "opt_decimal_string",
         deserialize_with = "soft"
     )]
     pub price: Option<Decimal>,
@@ -389,8 +401,12 @@ pub struct TxEvent {
         deserialize_with = "soft"
     )]
     pub price: Option<Decimal>,
-    /// Side.
-    #[serde(default, deserialize_with = "soft")]
+    /// Side (`"BUY"` or `"SELL"` on the socket, never `0`/`1`).
+    #[serde(
+        default,
+        serialize_with = "opt_display_string",
+        deserialize_with = "soft"
+    )]
     pub side: Option<Side>,
 }
 
@@ -421,8 +437,13 @@ pub struct SystemMessage {
     /// The notice text (`""` if none).
     #[serde(default, deserialize_with = "crate::serde_util::soft_or_default")]
     pub message: String,
-    /// Markets a subscription now covers.
-    #[serde(default, deserialize_with = "soft_vec")]
+    /// Markets a subscription now covers (left out when there are none,
+    /// as the registration notice is sent).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "soft_vec"
+    )]
     pub markets: Vec<String>,
 }
 
@@ -447,4 +468,59 @@ pub struct Handshake {
     /// Largest payload the server accepts, in bytes.
     #[serde(default, deserialize_with = "soft")]
     pub max_payload: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_and_tx_events_encode_ids_sides_and_prices_as_the_wire_sends_them() {
+        let event = OrderEvent {
+            source: Some("SETTLEMENT".to_owned()),
+            kind: Some("MATCHED".to_owned()),
+            market_id: Some(17),
+            price: Some(Decimal::new(47, 2)),
+            side: Some(Side::Sell),
+            ..OrderEvent::default()
+        };
+        let json = serde_json::to_value(&event).unwrap();
+        assert_eq!(json["marketId"], "17");
+        assert_eq!(json["price"], "0.47");
+        assert_eq!(json["side"], "SELL");
+        let back: OrderEvent = serde_json::from_value(json).unwrap();
+        assert_eq!(back, event);
+
+        let tx = TxEvent {
+            side: Some(Side::Buy),
+            price: Some(Decimal::new(65, 2)),
+            ..TxEvent::default()
+        };
+        let json = serde_json::to_value(&tx).unwrap();
+        assert_eq!(
+            (&json["side"], &json["price"]),
+            (&"BUY".into(), &"0.65".into())
+        );
+        assert_eq!(serde_json::from_value::<TxEvent>(json).unwrap(), tx);
+    }
+
+    #[test]
+    fn a_notice_without_markets_leaves_the_key_out() {
+        let registered = SystemMessage {
+            message: "Successfully registered connection".to_owned(),
+            markets: Vec::new(),
+        };
+        assert_eq!(
+            serde_json::to_string(&registered).unwrap(),
+            r#"{"message":"Successfully registered connection"}"#
+        );
+        let subscribed = SystemMessage {
+            message: "Successfully subscribed to market price updates".to_owned(),
+            markets: vec!["btc".to_owned()],
+        };
+        assert_eq!(
+            serde_json::to_string(&subscribed).unwrap(),
+            r#"{"message":"Successfully subscribed to market price updates","markets":["btc"]}"#
+        );
+    }
 }

@@ -5,7 +5,7 @@ use std::cmp::Reverse;
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use limitless_types::{Decimal, MAX_WIRE_AMOUNT, Side};
+use limitless_types::{Decimal, MAX_WIRE_AMOUNT, MicroShares, OrderBook, OrderBookLevel, Side};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -15,7 +15,7 @@ use super::{positive, query};
 use crate::auth::Metered;
 use crate::error::{ApiError, ApiJson};
 use crate::seed::{MarketSeed, MarketVenue, USDC};
-use crate::state::App;
+use crate::state::{App, MarketRecord, State as SandboxState};
 
 const DEFAULT_PAGE_LIMIT: i64 = 10;
 /// The API returns at most 25 markets per page.
@@ -236,6 +236,57 @@ pub(super) async fn market(
         .ok_or_else(|| unknown_market(&slug))
 }
 
+/// Rewards settings every seeded book carries: the maximum spread, and the
+/// minimum size in micro-shares (one 0.001-share step).
+const BOOK_MAX_SPREAD: Decimal = Decimal::from_parts(5, 0, 0, false, 2);
+const BOOK_MIN_SIZE: u64 = 1000;
+
+/// The midpoint of a market's YES book: between the best bid and ask, the
+/// one side's best, or the seeded price while the book is empty.
+fn midpoint(state: &SandboxState, market: &MarketRecord) -> Decimal {
+    let token = &market.yes_token_id;
+    let best = |side: Side| state.engine.levels(token, side).first().map(|l| l.0);
+    // Prices are at most 1 000 000 micro-units: the sum cannot overflow.
+    match (best(Side::Buy), best(Side::Sell)) {
+        (Some(bid), Some(ask)) => micro_decimal(bid + ask) / Decimal::TWO,
+        (Some(only), None) | (None, Some(only)) => micro_decimal(only),
+        (None, None) => market.yes_price,
+    }
+    .normalize()
+}
+
+/// A market's YES book as the socket's `orderbookUpdate` carries it: the
+/// levels, midpoint and settings of `GET /markets/{slug}/orderbook`, sizes
+/// in micro-shares.
+pub(crate) fn socket_book(state: &SandboxState, market: &MarketRecord) -> OrderBook {
+    let token = &market.yes_token_id;
+    let levels = |side: Side, name: &str| -> Vec<OrderBookLevel> {
+        state
+            .engine
+            .levels(token, side)
+            .into_iter()
+            .map(|(price, size)| OrderBookLevel {
+                price: micro_decimal(price),
+                // A level past u64::MAX micro-shares would take thousands
+                // of maximum-size orders at one price; it reads as full.
+                size: MicroShares::from_micro(u64::try_from(size).unwrap_or(u64::MAX)),
+                side: name.to_owned(),
+            })
+            .collect()
+    };
+    let midpoint = midpoint(state, market);
+    OrderBook {
+        bids: levels(Side::Buy, "BUY"),
+        asks: levels(Side::Sell, "SELL"),
+        token_id: token.clone(),
+        adjusted_midpoint: Some(midpoint),
+        midpoint: Some(midpoint),
+        max_spread: Some(BOOK_MAX_SPREAD),
+        min_size: Some(Decimal::from(BOOK_MIN_SIZE)),
+        last_trade_price: state.engine.last_trade(token).map(micro_decimal),
+    }
+}
+
 pub(super) async fn orderbook(
     State(app): State<App>,
     path: Result<Path<String>, PathRejection>,
@@ -263,21 +314,15 @@ pub(super) async fn orderbook(
     };
     let bids = levels(Side::Buy, "BUY");
     let asks = levels(Side::Sell, "SELL");
-    let best = |side: Side| state.engine.levels(token, side).first().map(|l| l.0);
-    // Prices are at most 1 000 000 micro-units: the sum cannot overflow.
-    let midpoint = match (best(Side::Buy), best(Side::Sell)) {
-        (Some(bid), Some(ask)) => micro_decimal(bid + ask) / Decimal::TWO,
-        (Some(only), None) | (None, Some(only)) => micro_decimal(only),
-        (None, None) => market.yes_price,
-    };
+    let midpoint = midpoint(&state, market);
     let last_trade = state.engine.last_trade(token);
     Ok(ApiJson(json!({
         "bids": bids,
         "asks": asks,
         "tokenId": token,
-        "adjustedMidpoint": exact_number(&midpoint.normalize().to_string()),
-        "maxSpread": "0.05",
-        "minSize": "1000",
+        "adjustedMidpoint": exact_number(&midpoint.to_string()),
+        "maxSpread": BOOK_MAX_SPREAD.to_string(),
+        "minSize": BOOK_MIN_SIZE.to_string(),
         "lastTradePrice": last_trade.map(|p| exact_number(&micro_text(u128::from(p)))),
     })))
 }

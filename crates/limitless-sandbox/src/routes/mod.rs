@@ -16,13 +16,14 @@ use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query};
 use axum::http::{Method, StatusCode, Uri};
-use axum::routing::{delete, get, post};
+use axum::routing::{any, delete, get, post};
 
 use crate::auth::{Metered, common_layer};
 use crate::error::ApiError;
 use crate::state::App;
 
-pub(crate) use markets::market_json;
+pub(crate) use markets::{market_json, micro_decimal, socket_book};
+pub(crate) use portfolio::market_position;
 pub(crate) use positions::holding;
 
 /// The sandbox's full API.
@@ -83,6 +84,10 @@ pub(crate) fn router(app: App) -> Router {
             "/orders/cancel-replace/batch",
             post(orders::cancel_replace_batch),
         )
+        // The Socket.IO API shares the port; its handshake is verified
+        // before socketioxide sees it.
+        .route("/socket.io", any(crate::socket::handshake))
+        .route("/socket.io/", any(crate::socket::handshake))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

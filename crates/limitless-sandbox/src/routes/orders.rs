@@ -32,6 +32,7 @@ use crate::engine::{Execution, Instruction, MICRO, OrderStatus, SelfTrade, mul_m
 use crate::error::{ApiError, ApiJson};
 use crate::ids;
 use crate::server::DropConnection;
+use crate::socket::events;
 use crate::state::{App, FillRecord, MarketRecord, OrderData, State as SandboxState, iso};
 
 /// The price grid in micro-units: the SDKs' default tick (0.001 → 1000).
@@ -556,6 +557,17 @@ fn place(
             transaction_hash: transaction_hash.clone(),
         });
     }
+    events::placed(
+        state,
+        &events::Placed {
+            index: execution.index,
+            fills: &execution.fills,
+            fill_ids: &fill_ids,
+            trade_event_id: trade_event_id.as_deref(),
+            tx_hash: &transaction_hash,
+            now,
+        },
+    );
     Ok(order_response(
         state,
         &execution,
@@ -770,6 +782,7 @@ fn cancel_one(
     state: &mut SandboxState,
     owner: i64,
     target: &CancelTarget,
+    now: SystemTime,
 ) -> Result<(String, Option<String>), CancelFailure> {
     let index = match target {
         CancelTarget::OrderId(id) => state.order_ids.get(id).copied(),
@@ -806,6 +819,7 @@ fn cancel_one(
         ),
         status: StatusCode::CONFLICT,
     })?;
+    events::cancelled(state, index, now);
     let data = &state.engine.entries()[index].data;
     Ok((data.id.clone(), data.client_order_id.clone()))
 }
@@ -819,9 +833,10 @@ pub(super) async fn cancel(
     let order_id = super::path(path)?;
     let params = query(params)?;
     let on_behalf_of = positive("onBehalfOf", params.on_behalf_of.as_deref())?;
+    let now = app.now();
     let mut state = app.lock();
     let owner = cancel_owner(&state, &signed.caller, on_behalf_of)?;
-    let (id, _) = cancel_one(&mut state, owner, &CancelTarget::OrderId(order_id))?;
+    let (id, _) = cancel_one(&mut state, owner, &CancelTarget::OrderId(order_id), now)?;
     Ok(ApiJson(MessageResponse {
         message: format!("Order {id} canceled successfully"),
     }))
@@ -836,6 +851,7 @@ pub(super) async fn cancel_all(
     let slug = super::path(path)?;
     let params = query(params)?;
     let on_behalf_of = positive("onBehalfOf", params.on_behalf_of.as_deref())?;
+    let now = app.now();
     let mut state = app.lock();
     let owner = cancel_owner(&state, &signed.caller, on_behalf_of)?;
     if state.market(&slug).is_none() {
@@ -855,7 +871,9 @@ pub(super) async fn cancel_all(
         .collect();
     for index in &live {
         // Every index is live and the lock is held, so this cannot fail.
-        let _ = state.engine.cancel(*index);
+        if state.engine.cancel(*index).is_ok() {
+            events::cancelled(&mut state, *index, now);
+        }
     }
     Ok(ApiJson(MessageResponse {
         message: format!("Canceled {} orders in market {slug}", live.len()),
@@ -895,7 +913,7 @@ fn cancel_replace_one(
     )?;
     check_sub_account(state, caller, on_behalf_of)?;
 
-    let cancel = match cancel_one(state, on_behalf_of, &request.cancel) {
+    let cancel = match cancel_one(state, on_behalf_of, &request.cancel, now) {
         Ok((order_id, client_order_id)) => CancelOutcome::Success {
             order_id: Some(order_id),
             client_order_id,

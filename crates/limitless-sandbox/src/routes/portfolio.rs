@@ -274,21 +274,11 @@ fn position_market_json(market: &MarketRecord) -> Value {
     })
 }
 
-pub(super) async fn positions(
-    State(app): State<App>,
-    params: Result<Query<WhoQuery>, QueryRejection>,
-    signed: Signed,
-) -> Result<ApiJson<Value>, ApiError> {
-    let params = query(params)?;
-    let state = app.lock();
-    let profile = subject(&state, &signed, params.on_behalf_of.as_deref())?;
-    let account = state
-        .identity_by_profile(profile)
-        .map(|i| i.account.clone())
-        .or_else(|| state.accounts.get(&profile).map(|a| a.account.clone()))
-        .unwrap_or_default();
+/// A profile's holdings per (market id, outcome index), and each market's
+/// last fill price, folded from the fills oldest first.
+type Holdings = (BTreeMap<(i64, usize), Holding>, BTreeMap<i64, u64>);
 
-    // Holdings per (market id, outcome index), oldest fill first.
+fn holdings(state: &SandboxState, profile: i64) -> Holdings {
     let mut holdings: BTreeMap<(i64, usize), Holding> = BTreeMap::new();
     let mut last_fill: BTreeMap<i64, u64> = BTreeMap::new();
     for fill in &state.fills {
@@ -297,7 +287,7 @@ pub(super) async fn positions(
         };
         let outcome = outcome_index(market, &fill.token_id);
         last_fill.insert(fill.market_id, fill.price);
-        for (owner, side, _) in participants(&state, fill) {
+        for (owner, side, _) in participants(state, fill) {
             if owner != profile {
                 continue;
             }
@@ -308,59 +298,111 @@ pub(super) async fn positions(
             }
         }
     }
+    (holdings, last_fill)
+}
 
-    let mut clob = Vec::new();
-    for market in &state.markets {
-        let live: Vec<&Entry<OrderData>> = state
-            .engine
-            .entries()
-            .iter()
-            .filter(|e| {
-                e.status == OrderStatus::Live
-                    && e.data.owner_id == profile
-                    && e.data.market_id == market.id
-            })
-            .collect();
-        let yes = holdings.get(&(market.id, 0)).copied().unwrap_or_default();
-        let no = holdings.get(&(market.id, 1)).copied().unwrap_or_default();
-        if live.is_empty() && !yes.traded && !no.traded {
-            continue;
-        }
-        // Collateral a live buy still ties up: its unfilled shares at its
-        // limit price, rounded up as the order's own makerAmount is.
-        let locked: u128 = live
-            .iter()
-            .filter(|e| e.side == Side::Buy)
-            .map(|e| {
-                let price = e.data.order.price.map_or(0, to_micro);
-                u128::from(mul_micro(e.remaining, price, true))
-            })
-            .sum();
-        let yes_mark = mark(&state, market, &market.yes_token_id);
-        let no_mark = mark(&state, market, &market.no_token_id);
-        clob.push(json!({
-            "market": position_market_json(market),
-            "latestTrade": {
-                "outcomeTokenPrice": price_number(last_fill.get(&market.id).copied().unwrap_or(yes_mark)),
-                "latestYesPrice": price_number(yes_mark),
-                "latestNoPrice": price_number(no_mark),
-            },
-            "orders": {
-                "liveOrders": live.iter().map(|e| user_order_json(e)).collect::<Vec<_>>(),
-                "totalCollateralLocked": locked.to_string(),
-            },
-            "positions": {
-                "yes": position_json(yes, yes_mark),
-                "no": position_json(no, no_mark),
-            },
-            "tokensBalance": {
-                "yes": signed_text(yes.shares),
-                "no": signed_text(no.shares),
-            },
-            "rewards": { "isEarning": false, "epochs": [] },
-            "makerAddress": account,
-        }));
+/// The wallet a profile trades from (a seeded identity or a sub-account).
+fn account_of(state: &SandboxState, profile: i64) -> String {
+    state
+        .identity_by_profile(profile)
+        .map(|i| i.account.clone())
+        .or_else(|| state.accounts.get(&profile).map(|a| a.account.clone()))
+        .unwrap_or_default()
+}
+
+/// One market's entry of `GET /portfolio/positions`' `clob` list; `None`
+/// while the profile has neither live orders nor trades there.
+fn clob_position(
+    state: &SandboxState,
+    profile: i64,
+    market: &MarketRecord,
+    (holdings, last_fill): &Holdings,
+    account: &str,
+) -> Option<Value> {
+    let live: Vec<&Entry<OrderData>> = state
+        .engine
+        .entries()
+        .iter()
+        .filter(|e| {
+            e.status == OrderStatus::Live
+                && e.data.owner_id == profile
+                && e.data.market_id == market.id
+        })
+        .collect();
+    let yes = holdings.get(&(market.id, 0)).copied().unwrap_or_default();
+    let no = holdings.get(&(market.id, 1)).copied().unwrap_or_default();
+    if live.is_empty() && !yes.traded && !no.traded {
+        return None;
     }
+    // Collateral a live buy still ties up: its unfilled shares at its
+    // limit price, rounded up as the order's own makerAmount is.
+    let locked: u128 = live
+        .iter()
+        .filter(|e| e.side == Side::Buy)
+        .map(|e| {
+            let price = e.data.order.price.map_or(0, to_micro);
+            u128::from(mul_micro(e.remaining, price, true))
+        })
+        .sum();
+    let yes_mark = mark(state, market, &market.yes_token_id);
+    let no_mark = mark(state, market, &market.no_token_id);
+    Some(json!({
+        "market": position_market_json(market),
+        "latestTrade": {
+            "outcomeTokenPrice": price_number(last_fill.get(&market.id).copied().unwrap_or(yes_mark)),
+            "latestYesPrice": price_number(yes_mark),
+            "latestNoPrice": price_number(no_mark),
+        },
+        "orders": {
+            "liveOrders": live.iter().map(|e| user_order_json(e)).collect::<Vec<_>>(),
+            "totalCollateralLocked": locked.to_string(),
+        },
+        "positions": {
+            "yes": position_json(yes, yes_mark),
+            "no": position_json(no, no_mark),
+        },
+        "tokensBalance": {
+            "yes": signed_text(yes.shares),
+            "no": signed_text(no.shares),
+        },
+        "rewards": { "isEarning": false, "epochs": [] },
+        "makerAddress": account,
+    }))
+}
+
+/// A profile's position in one market, in the shape of an entry of
+/// `GET /portfolio/positions`' `clob` list (what the socket's `positions`
+/// event carries); `None` while it has neither orders nor trades there.
+pub(crate) fn market_position(
+    state: &SandboxState,
+    profile: i64,
+    market: &MarketRecord,
+) -> Option<Value> {
+    let holdings = holdings(state, profile);
+    clob_position(
+        state,
+        profile,
+        market,
+        &holdings,
+        &account_of(state, profile),
+    )
+}
+
+pub(super) async fn positions(
+    State(app): State<App>,
+    params: Result<Query<WhoQuery>, QueryRejection>,
+    signed: Signed,
+) -> Result<ApiJson<Value>, ApiError> {
+    let params = query(params)?;
+    let state = app.lock();
+    let profile = subject(&state, &signed, params.on_behalf_of.as_deref())?;
+    let account = account_of(&state, profile);
+    let holdings = holdings(&state, profile);
+    let clob: Vec<Value> = state
+        .markets
+        .iter()
+        .filter_map(|market| clob_position(&state, profile, market, &holdings, &account))
+        .collect();
     Ok(ApiJson(json!({
         "amm": [],
         "clob": clob,

@@ -11,5 +11,6 @@ mod orders;
 mod pages;
 mod portfolio;
 mod robustness;
+mod socket;
 mod support;
 mod tokens;

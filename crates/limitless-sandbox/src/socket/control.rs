@@ -1,0 +1,101 @@
+//! [`SocketControl`]: the socket API of a running sandbox, seen from a test.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::error::SandboxError;
+use crate::state::App;
+
+/// One socket handshake the server accepted (answered `101`), as
+/// [`SocketControl::handshakes`] lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SocketHandshake {
+    /// The path and query the client requested and signed, e.g.
+    /// `/socket.io/?EIO=4&transport=websocket`.
+    pub path_and_query: String,
+    /// The API token id (`lmts-api-key`); `None` for an anonymous socket.
+    pub api_key: Option<String>,
+    /// The signed `lmts-timestamp`, as sent; `None` for an anonymous socket.
+    pub timestamp: Option<String>,
+    /// The token's profile; `None` for an anonymous socket.
+    pub profile_id: Option<i64>,
+}
+
+/// The Socket.IO side of a running sandbox, from
+/// [`SandboxHandle::socket`](crate::SandboxHandle::socket): connection
+/// counts, the handshakes verified, and synthetic load. Cheap to clone.
+///
+/// Faults that break socket connections are on
+/// [`Faults`](crate::Faults) (`drop_sockets`, `stall_sockets`).
+#[derive(Debug, Clone)]
+pub struct SocketControl {
+    app: App,
+}
+
+impl SocketControl {
+    pub(crate) fn new(app: App) -> Self {
+        Self { app }
+    }
+
+    /// How many sockets are connected to the `/markets` namespace now.
+    #[must_use]
+    pub fn connections(&self) -> usize {
+        *self.app.sockets().connections().borrow()
+    }
+
+    /// Waits until exactly `count` sockets are connected to `/markets`
+    /// (at once if they already are). Wrap it in a timeout of your own.
+    pub async fn wait_for_connections(&self, count: usize) {
+        let mut connections = self.app.sockets().connections();
+        // The sender lives as long as the sandbox's state; this only fails
+        // once nothing can change the count any more.
+        let _ = connections.wait_for(|n| *n == count).await;
+    }
+
+    /// The handshakes accepted, oldest first (the last 64): a client that
+    /// re-signs on every reconnect shows a fresh `timestamp` each time.
+    #[must_use]
+    pub fn handshakes(&self) -> Vec<SocketHandshake> {
+        self.app.sockets().handshakes()
+    }
+
+    /// Sends `count` `orderbookUpdate` events for `slug` to its subscribers,
+    /// `per_second` of them a second, and returns once the last is queued.
+    /// Each is the market's real book at that moment, with the next
+    /// `version`, exactly as a change to the book would send it: for load
+    /// tests (say 1 000 a second for 10 s).
+    ///
+    /// # Errors
+    ///
+    /// [`SandboxError::UnknownMarket`] if the sandbox has no market `slug`,
+    /// [`SandboxError::InvalidConfig`] if `per_second` is 0.
+    pub async fn emit_book_updates(
+        &self,
+        slug: &str,
+        count: u32,
+        per_second: u32,
+    ) -> Result<(), SandboxError> {
+        if per_second == 0 {
+            return Err(SandboxError::config(
+                "per_second",
+                "must be at least 1 update per second",
+            ));
+        }
+        if self.app.lock().market(slug).is_none() {
+            return Err(SandboxError::UnknownMarket {
+                slug: slug.to_owned(),
+            });
+        }
+        let start = Instant::now();
+        for i in 0..u64::from(count) {
+            // Each update at its own deadline, so a late wake-up sends a
+            // short burst and the average rate holds.
+            let offset = Duration::from_nanos(i * 1_000_000_000 / u64::from(per_second));
+            tokio::time::sleep_until(start + offset).await;
+            self.app.lock().outbox.book_changed(slug);
+        }
+        Ok(())
+    }
+}

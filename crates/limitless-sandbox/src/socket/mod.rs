@@ -1,0 +1,253 @@
+//! The Socket.IO API (Engine.IO v4, Socket.IO v5), served by socketioxide
+//! on the REST port under `/socket.io/`: the HMAC handshake, the
+//! `/markets` namespace, the events the order engine produces, and the
+//! switches tests use to break connections.
+//!
+//! Everything a socket receives goes through one queue, in the order the
+//! state lock was taken: changes push their events into the state's
+//! [`Outbox`] under the lock, the lock's guard hands them to the queue when
+//! it is released, and one task sends them. A subscriber therefore sees its
+//! snapshot, then every later change, in order and without a lock held
+//! across an `.await`.
+
+mod conn;
+mod control;
+pub(crate) mod events;
+mod handshake;
+mod namespace;
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, Response};
+use serde_json::Value;
+use socketioxide::extract::{AckSender, SocketRef};
+use socketioxide::{SocketIo, TransportType};
+use tokio::sync::{mpsc, watch};
+
+pub(crate) use conn::{SocketLines, Tap, TappedIo};
+pub use control::{SocketControl, SocketHandshake};
+pub(crate) use handshake::handshake;
+pub(crate) use namespace::{SocketSession, register};
+
+/// The namespace the API serves.
+pub(crate) const NAMESPACE: &str = "/markets";
+
+/// How many verified handshakes [`SocketControl::handshakes`] keeps.
+const HANDSHAKE_LOG: usize = 64;
+
+/// Engine.IO settings, as the builder sets them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SocketConfig {
+    pub(crate) ping_interval: Duration,
+    pub(crate) ping_timeout: Duration,
+}
+
+impl Default for SocketConfig {
+    /// The API's own values, as its open packet announces them.
+    fn default() -> Self {
+        Self {
+            ping_interval: Duration::from_millis(25_000),
+            ping_timeout: Duration::from_millis(60_000),
+        }
+    }
+}
+
+/// The largest Engine.IO payload accepted, as the API announces it.
+const MAX_PAYLOAD: u64 = 1_000_000;
+
+/// Packets a socket may have waiting to be written before further events
+/// for it are dropped: room for a burst of a few hundred book updates.
+const MAX_BUFFERED_PACKETS: usize = 1024;
+
+/// One thing to send, queued under the state lock.
+pub(crate) enum Outbound {
+    /// An event for every socket in any of `rooms` (each socket once).
+    /// `rooms` is never empty: no rooms would mean every socket.
+    Rooms {
+        rooms: Vec<String>,
+        event: &'static str,
+        payload: Value,
+    },
+    /// An event for one socket.
+    Socket {
+        socket: SocketRef,
+        event: &'static str,
+        payload: Value,
+    },
+    /// The answer to an event the client sent with an ack id (nothing is
+    /// sent when it had none).
+    Ack { ack: AckSender, payload: Value },
+}
+
+/// Events waiting for the state lock to be released, and the markets whose
+/// book changed meanwhile (each once, in order).
+#[derive(Default)]
+pub(crate) struct Outbox {
+    pub(crate) events: Vec<Outbound>,
+    pub(crate) books: Vec<String>,
+}
+
+impl Outbox {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.books.is_empty()
+    }
+
+    /// Notes that `slug`'s book changed: one `orderbookUpdate` goes out
+    /// when the lock is released, however many changes the holder made.
+    pub(crate) fn book_changed(&mut self, slug: &str) {
+        if !self.books.iter().any(|s| s == slug) {
+            self.books.push(slug.to_owned());
+        }
+    }
+}
+
+/// socketioxide's service, behind a closure so its type need not be named.
+type Service = Arc<
+    dyn Fn(Request<Body>) -> Pin<Box<dyn Future<Output = Response<Body>> + Send>> + Send + Sync,
+>;
+
+/// The socket side of the server: socketioxide's handle and service, the
+/// send queue, the upgraded connections, and what tests inspect.
+pub(crate) struct SocketHub {
+    io: SocketIo,
+    service: Service,
+    outbound: mpsc::UnboundedSender<Outbound>,
+    lines: Arc<SocketLines>,
+    handshakes: Mutex<VecDeque<SocketHandshake>>,
+    connections: watch::Sender<usize>,
+}
+
+/// The queue's receiving end and socketioxide's handle: run with
+/// [`SocketHub::send_queued`].
+pub(crate) struct Queue {
+    io: SocketIo,
+    receiver: mpsc::UnboundedReceiver<Outbound>,
+}
+
+impl SocketHub {
+    pub(crate) fn new(config: SocketConfig) -> (Self, Queue) {
+        let (service, io) = SocketIo::builder()
+            .ping_interval(config.ping_interval)
+            .ping_timeout(config.ping_timeout)
+            .max_payload(MAX_PAYLOAD)
+            .max_buffer_size(MAX_BUFFERED_PACKETS)
+            // The official SDKs all connect with the WebSocket transport;
+            // long-polling would need every poll request authenticated.
+            .transports([TransportType::Websocket])
+            .build_svc();
+        let service: Service = Arc::new(move |request| {
+            let response = hyper::service::Service::call(&service, request);
+            Box::pin(async move {
+                match response.await {
+                    Ok(response) => response.map(Body::new),
+                    Err(never) => match never {},
+                }
+            })
+        });
+        let (outbound, receiver) = mpsc::unbounded_channel();
+        let hub = Self {
+            io: io.clone(),
+            service,
+            outbound,
+            lines: Arc::default(),
+            handshakes: Mutex::default(),
+            connections: watch::Sender::new(0),
+        };
+        (hub, Queue { io, receiver })
+    }
+
+    pub(crate) fn io(&self) -> &SocketIo {
+        &self.io
+    }
+
+    pub(crate) fn lines(&self) -> &Arc<SocketLines> {
+        &self.lines
+    }
+
+    /// Queues one thing to send. Called with the state lock held, so the
+    /// queue's order is the lock's order.
+    pub(crate) fn queue(&self, outbound: Outbound) {
+        // Fails only once the sending task is gone (the server stopped).
+        let _ = self.outbound.send(outbound);
+    }
+
+    /// Sends what is queued, in order, until the hub is dropped.
+    pub(crate) async fn send_queued(queue: Queue) {
+        let Queue { io, mut receiver } = queue;
+        while let Some(outbound) = receiver.recv().await {
+            // A socket that went away or whose buffer is full misses the
+            // event, as on the real API; the rest still get it.
+            match outbound {
+                Outbound::Rooms {
+                    rooms,
+                    event,
+                    payload,
+                } => {
+                    if let Some(ns) = io.of(NAMESPACE) {
+                        let _ = ns.to(rooms).emit(event, &payload).await;
+                    }
+                }
+                Outbound::Socket {
+                    socket,
+                    event,
+                    payload,
+                } => {
+                    let _ = socket.emit(event, &payload);
+                }
+                Outbound::Ack { ack, payload } => {
+                    let _ = ack.send(&payload);
+                }
+            }
+        }
+    }
+
+    fn call(&self, request: Request<Body>) -> impl Future<Output = Response<Body>> + use<> {
+        (self.service)(request)
+    }
+
+    fn record_handshake(&self, handshake: SocketHandshake) {
+        let mut log = self
+            .handshakes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if log.len() == HANDSHAKE_LOG {
+            log.pop_front();
+        }
+        log.push_back(handshake);
+    }
+
+    pub(crate) fn handshakes(&self) -> Vec<SocketHandshake> {
+        self.handshakes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect()
+    }
+
+    /// One more (or one fewer) socket connected to the namespace.
+    pub(crate) fn count_connection(&self, connected: bool) {
+        self.connections.send_modify(|n| {
+            *n = if connected {
+                *n + 1
+            } else {
+                n.saturating_sub(1)
+            };
+        });
+    }
+
+    pub(crate) fn connections(&self) -> watch::Receiver<usize> {
+        self.connections.subscribe()
+    }
+
+    /// Disconnects every socket (server shutdown) and ends the stalls.
+    pub(crate) async fn close(&self) {
+        self.lines.end_stalls();
+        self.io.close().await;
+    }
+}

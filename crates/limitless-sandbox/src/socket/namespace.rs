@@ -1,0 +1,432 @@
+//! The `/markets` namespace: the greeting, and every client event of the
+//! API (`subscribe_*`, `unsubscribe_market_lifecycle`, `unsubscribe`).
+//!
+//! Subscriptions add up, as the official clients expect (they keep each
+//! subscription by channel and options, send each again after a reconnect,
+//! and unsubscribe one set of markets at a time): subscribing to more
+//! markets adds them; `unsubscribe` with markets removes those, and
+//! without markets ends the channel. Every event is answered with an ack
+//! when the client asked for one: `{"ok": true, "channel", "markets"}`
+//! (the markets the channel now covers) or `{"error": "<message>"}`.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+
+use limitless_types::{SystemMessage, ws};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use socketioxide::extract::{AckSender, Event, SocketRef, TryData};
+use socketioxide::handler::ConnectHandler as _;
+
+use super::events::{self, POSITIONS, TRANSACTIONS, market_room, private_room};
+use super::{NAMESPACE, Outbound};
+use crate::auth::SocketCaller;
+use crate::state::{App, State, WeakApp};
+
+/// What the server keeps about one connected socket.
+#[derive(Debug, Default)]
+pub(crate) struct SocketSession {
+    /// The registration notice has been queued.
+    greeted: bool,
+    /// Counted in the connection count.
+    counted: bool,
+    /// What each subscribed channel covers.
+    channels: BTreeMap<&'static str, Coverage>,
+}
+
+/// What one channel of a socket covers.
+#[derive(Debug, Default, Clone)]
+struct Coverage {
+    /// Every market (a private channel subscribed without markets).
+    all: bool,
+    /// These markets, in the order they were added.
+    markets: Vec<String>,
+}
+
+/// How a channel is delivered.
+#[derive(Debug, Clone, Copy)]
+enum Access {
+    /// `market:{slug}` rooms, a snapshot on subscribe.
+    Prices,
+    /// The caller's own rooms under this prefix; needs an authenticated
+    /// socket.
+    Private(&'static str),
+    /// One shared room (the sandbox sends nothing there yet).
+    Public(&'static str),
+}
+
+/// The subscribe events of the API.
+const CHANNELS: [(&str, Access); 7] = [
+    ("subscribe_market_prices", Access::Prices),
+    ("subscribe_positions", Access::Private(POSITIONS)),
+    ("subscribe_transactions", Access::Private(TRANSACTIONS)),
+    ("subscribe_order_events", Access::Private(events::ORDERS)),
+    ("subscribe_live_sports", Access::Public("live_sports")),
+    ("subscribe_live_esports", Access::Public("live_esports")),
+    (
+        "subscribe_market_lifecycle",
+        Access::Public("market_lifecycle"),
+    ),
+];
+
+fn channel(name: &str) -> Option<(&'static str, Access)> {
+    CHANNELS.iter().copied().find(|(n, _)| *n == name)
+}
+
+/// A subscribe or unsubscribe payload.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Request {
+    channel: Option<String>,
+    market_slug: Option<String>,
+    market_slugs: Option<Vec<String>>,
+    market_address: Option<String>,
+    market_addresses: Option<Vec<String>>,
+    /// Accepted and not used: the sandbox filters by market only.
+    #[allow(dead_code)]
+    filters: Option<Value>,
+}
+
+impl Request {
+    fn parse(data: Result<Value, impl std::fmt::Display>) -> Result<Self, String> {
+        match data {
+            // socketioxide reports an event with no argument as an error;
+            // the official clients send `{}` for "no options".
+            Err(_) | Ok(Value::Null) => Ok(Self::default()),
+            Ok(value @ Value::Object(_)) => serde_json::from_value(value).map_err(|e| {
+                format!(
+                    "invalid payload: {e}; send {{marketSlug?, marketSlugs?, marketAddress?, marketAddresses?, filters?}}"
+                )
+            }),
+            Ok(other) => Err(format!(
+                "invalid payload {other}: send an object {{marketSlug?, marketSlugs?, marketAddress?, marketAddresses?, filters?}}"
+            )),
+        }
+    }
+
+    /// `marketSlug` and `marketSlugs` together, each once, in order.
+    fn slugs(&self) -> Vec<String> {
+        let mut slugs: Vec<String> = Vec::new();
+        for slug in self
+            .market_slug
+            .iter()
+            .chain(self.market_slugs.iter().flatten())
+        {
+            if !slugs.contains(slug) {
+                slugs.push(slug.clone());
+            }
+        }
+        slugs
+    }
+
+    fn has_addresses(&self) -> bool {
+        self.market_address.is_some()
+            || self
+                .market_addresses
+                .as_ref()
+                .is_some_and(|a| !a.is_empty())
+    }
+}
+
+/// The rooms that deliver a channel for every market (`None`) or for one.
+fn room(access: Access, caller: Option<&SocketCaller>, market: Option<&str>) -> Option<String> {
+    match (access, market) {
+        (Access::Prices, Some(slug)) => Some(market_room(slug)),
+        (Access::Prices, None) => None,
+        (Access::Private(prefix), market) => {
+            caller.map(|caller| private_room(prefix, caller.profile_id, market))
+        }
+        (Access::Public(room), _) => Some(room.to_owned()),
+    }
+}
+
+/// Registers the namespace's handlers on socketioxide.
+pub(crate) fn register(app: &App) {
+    let weak = app.downgrade();
+    let on_connect = {
+        let weak = weak.clone();
+        move |socket: SocketRef| async move {
+            if let Some(app) = weak.upgrade() {
+                connected(&app, &socket);
+            }
+        }
+    };
+    // Runs before the client is told it is connected, so no event it sends
+    // can arrive before its handler exists.
+    let prepare = move |socket: SocketRef| {
+        let weak = weak.clone();
+        async move {
+            listen(&socket, &weak);
+            Ok::<(), Infallible>(())
+        }
+    };
+    app.sockets().io().ns(NAMESPACE, on_connect.with(prepare));
+}
+
+fn listen(socket: &SocketRef, weak: &WeakApp) {
+    let on_event = {
+        let weak = weak.clone();
+        move |socket: SocketRef,
+              Event(name): Event,
+              TryData(data): TryData<Value>,
+              ack: AckSender| async move {
+            if let Some(app) = weak.upgrade() {
+                on_event(&app, &socket, &name, data, ack);
+            }
+        }
+    };
+    socket.on_fallback(on_event);
+    let weak = weak.clone();
+    socket.on_disconnect(move |socket: SocketRef| async move {
+        if let Some(app) = weak.upgrade() {
+            disconnected(&app, &socket);
+        }
+    });
+}
+
+fn caller(socket: &SocketRef) -> Option<SocketCaller> {
+    socket.req_parts().extensions.get::<SocketCaller>().cloned()
+}
+
+/// Queues the registration notice the first time the socket is seen, by
+/// the connect handler or by an event that got there first.
+fn greet<'s>(state: &'s mut State, socket: &SocketRef) -> &'s mut SocketSession {
+    let session = state.socket_sessions.entry(socket.id).or_default();
+    if !session.greeted {
+        session.greeted = true;
+        let notice = SystemMessage {
+            message: "Successfully registered connection".to_owned(),
+            markets: Vec::new(),
+        };
+        if let Some(payload) = events::encode(ws::event::SYSTEM, &notice) {
+            state.outbox.events.push(Outbound::Socket {
+                socket: socket.clone(),
+                event: ws::event::SYSTEM,
+                payload,
+            });
+        }
+    }
+    // Re-borrowed: the entry exists.
+    state.socket_sessions.entry(socket.id).or_default()
+}
+
+fn connected(app: &App, socket: &SocketRef) {
+    let mut state = app.lock();
+    // A socket that is already gone must not leave a session behind.
+    if !socket.connected() {
+        return;
+    }
+    let session = greet(&mut state, socket);
+    if !session.counted {
+        session.counted = true;
+        app.sockets().count_connection(true);
+    }
+}
+
+fn disconnected(app: &App, socket: &SocketRef) {
+    let mut state = app.lock();
+    if state
+        .socket_sessions
+        .remove(&socket.id)
+        .is_some_and(|s| s.counted)
+    {
+        app.sockets().count_connection(false);
+    }
+}
+
+/// An event's answer: the ack, then anything else to send.
+type Reply = Result<(Value, Vec<Outbound>), String>;
+
+fn on_event(
+    app: &App,
+    socket: &SocketRef,
+    name: &str,
+    data: Result<Value, impl std::fmt::Display>,
+    ack: AckSender,
+) {
+    let caller = caller(socket);
+    let now = app.now();
+    let mut state = app.lock();
+    if !socket.connected() {
+        return;
+    }
+    greet(&mut state, socket);
+    let request = Request::parse(data);
+    let reply = match name {
+        "unsubscribe" => {
+            request.and_then(|r| unsubscribe(&mut state, socket, caller.as_ref(), None, &r))
+        }
+        "unsubscribe_market_lifecycle" => request.and_then(|r| {
+            unsubscribe(
+                &mut state,
+                socket,
+                caller.as_ref(),
+                Some("subscribe_market_lifecycle"),
+                &r,
+            )
+        }),
+        name => match channel(name) {
+            Some(channel) => request
+                .and_then(|r| subscribe(&mut state, socket, caller.as_ref(), channel, &r, now)),
+            None => Err(format!(
+                "unknown event {name:?}; the /markets namespace takes {}, unsubscribe_market_lifecycle and unsubscribe",
+                CHANNELS.map(|(n, _)| n).join(", ")
+            )),
+        },
+    };
+    let (payload, then) = reply.unwrap_or_else(|error| (json!({ "error": error }), Vec::new()));
+    state.outbox.events.push(Outbound::Ack { ack, payload });
+    state.outbox.events.extend(then);
+}
+
+fn unknown_market(state: &State, slugs: &[String]) -> Result<(), String> {
+    match slugs.iter().find(|slug| state.market(slug).is_none()) {
+        Some(slug) => Err(format!(
+            "market {slug:?} not found; list markets with GET /markets/active"
+        )),
+        None => Ok(()),
+    }
+}
+
+fn subscribe(
+    state: &mut State,
+    socket: &SocketRef,
+    caller: Option<&SocketCaller>,
+    (name, access): (&'static str, Access),
+    request: &Request,
+    now: std::time::SystemTime,
+) -> Reply {
+    if request.has_addresses() {
+        return Err(
+            "marketAddress and marketAddresses name AMM markets, which the sandbox does not serve; subscribe by marketSlug or marketSlugs"
+                .to_owned(),
+        );
+    }
+    let markets = request.slugs();
+    unknown_market(state, &markets)?;
+    match access {
+        Access::Prices if markets.is_empty() => {
+            return Err(format!("{name} needs marketSlug or marketSlugs"));
+        }
+        Access::Private(_) if caller.is_none() => {
+            return Err(format!(
+                "{name} needs an authenticated connection: open the socket with the lmts-api-key, lmts-timestamp and lmts-signature headers of a scoped API token"
+            ));
+        }
+        _ => {}
+    }
+    let session = state.socket_sessions.entry(socket.id).or_default();
+    let coverage = session.channels.entry(name).or_default();
+    let mut joined = Vec::new();
+    if markets.is_empty() || matches!(access, Access::Public(_)) {
+        coverage.all = true;
+        joined.extend(room(access, caller, None));
+    }
+    for slug in &markets {
+        if !coverage.markets.contains(slug) {
+            coverage.markets.push(slug.clone());
+        }
+        if !matches!(access, Access::Public(_)) {
+            joined.extend(room(access, caller, Some(slug)));
+        }
+    }
+    let covered = coverage.markets.clone();
+    socket.join(joined);
+
+    let mut then = Vec::new();
+    if let Access::Prices = access {
+        let notice = SystemMessage {
+            message: "Successfully subscribed to market price updates".to_owned(),
+            markets: covered.clone(),
+        };
+        then.extend(
+            events::encode(ws::event::SYSTEM, &notice).map(|payload| Outbound::Socket {
+                socket: socket.clone(),
+                event: ws::event::SYSTEM,
+                payload,
+            }),
+        );
+        // A snapshot of each market asked for, even one already covered:
+        // a client subscribing again after a reconnect needs it.
+        for slug in &markets {
+            if let Some(payload) = events::book_update(state, slug, now, false) {
+                then.push(Outbound::Socket {
+                    socket: socket.clone(),
+                    event: ws::event::ORDERBOOK_UPDATE,
+                    payload,
+                });
+            }
+        }
+    }
+    Ok((
+        json!({ "ok": true, "channel": name, "markets": covered }),
+        then,
+    ))
+}
+
+fn unsubscribe(
+    state: &mut State,
+    socket: &SocketRef,
+    caller: Option<&SocketCaller>,
+    fixed: Option<&'static str>,
+    request: &Request,
+) -> Reply {
+    let name = match (fixed, request.channel.as_deref()) {
+        (Some(name), _) | (None, Some(name)) => name,
+        (None, None) => {
+            return Err(
+                "unsubscribe needs channel: the subscribe event to undo, e.g. subscribe_market_prices"
+                    .to_owned(),
+            );
+        }
+    };
+    let Some((name, access)) = channel(name) else {
+        return Err(format!(
+            "unknown channel {name:?}; use one of {}",
+            CHANNELS.map(|(n, _)| n).join(", ")
+        ));
+    };
+    let markets = request.slugs();
+    let session = state.socket_sessions.entry(socket.id).or_default();
+    let current = session.channels.get(name).cloned().unwrap_or_default();
+    let mut left = Vec::new();
+    let remaining = if markets.is_empty() || matches!(access, Access::Public(_)) {
+        // The whole channel.
+        session.channels.remove(name);
+        if current.all {
+            left.extend(room(access, caller, None));
+        }
+        for slug in &current.markets {
+            left.extend(room(access, caller, Some(slug)));
+        }
+        Vec::new()
+    } else {
+        if current.all {
+            return Err(format!(
+                "{name} covers every market; unsubscribe without marketSlug or marketSlugs to end it"
+            ));
+        }
+        let remaining: Vec<String> = current
+            .markets
+            .iter()
+            .filter(|slug| !markets.contains(slug))
+            .cloned()
+            .collect();
+        for slug in markets.iter().filter(|slug| current.markets.contains(slug)) {
+            left.extend(room(access, caller, Some(slug)));
+        }
+        if remaining.is_empty() {
+            session.channels.remove(name);
+        } else if let Some(coverage) = session.channels.get_mut(name) {
+            coverage.markets.clone_from(&remaining);
+        }
+        remaining
+    };
+    if !left.is_empty() {
+        socket.leave(left);
+    }
+    Ok((
+        json!({ "ok": true, "channel": name, "markets": remaining }),
+        Vec::new(),
+    ))
+}
