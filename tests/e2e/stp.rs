@@ -75,22 +75,28 @@ fn matches(response: &OrderResponse) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The engine's default, as the API documents it: an order sent without a
+/// policy is treated as `cancel_maker`.
 #[tokio::test]
-async fn without_a_policy_an_order_trades_with_its_owner() {
-    let case = run(None).await;
+async fn without_a_policy_the_engine_cancels_the_resting_order() {
+    let default = run(None).await;
+    let explicit = run(Some(StpPolicy::CancelMaker)).await;
+    let execution = default.taker.execution.as_ref().unwrap();
+    assert_eq!(execution.stp_maker_cancels, [default.alice_ask.as_str()]);
     assert_eq!(
-        matches(&case.taker),
+        matches(&default.taker),
         [
-            (case.bob_first.clone(), "5000000".to_owned()),
-            (case.alice_ask.clone(), "3000000".to_owned()),
+            (default.bob_first.clone(), "5000000".to_owned()),
+            (default.bob_second.clone(), "3000000".to_owned()),
         ]
     );
-    let execution = case.taker.execution.as_ref().unwrap();
-    assert!(execution.stp_maker_cancels.is_empty());
-    assert_eq!(execution.reason, None);
     assert_eq!(
-        status_of(&case.sandbox, &case.alice_ask),
-        (OrderStatus::Live, 2_000_000)
+        matches(&default.taker).len(),
+        matches(&explicit.taker).len()
+    );
+    assert_eq!(
+        status_of(&default.sandbox, &default.alice_ask),
+        (OrderStatus::Cancelled, 5_000_000)
     );
 }
 

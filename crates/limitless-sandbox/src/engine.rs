@@ -245,7 +245,8 @@ impl<T> Engine<T> {
     }
 
     /// Submits an order: matches it against the book and rests, fills or
-    /// kills it as its instruction says.
+    /// kills it as its instruction says, with no self-trade check.
+    #[cfg(test)]
     pub(crate) fn submit(
         &mut self,
         token_id: &str,

@@ -344,6 +344,14 @@ pub struct OrderEvent {
     /// Settlement transaction hash.
     #[serde(default, deserialize_with = "soft")]
     pub tx_hash: Option<String>,
+    /// Why the order ended, when the engine says, e.g.
+    /// `STP_MAKER_CANCELLED` on a cancellation by self-trade prevention.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "soft"
+    )]
+    pub reason: Option<String>,
     /// Time of the event (ISO-8601).
     #[serde(default, deserialize_with = "soft")]
     pub timestamp: Option<String>,

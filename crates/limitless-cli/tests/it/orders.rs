@@ -61,10 +61,12 @@ fn place_fak_and_fok_and_human_output() {
     env.derive();
     let id = env.sub_account().to_string();
     let yes = env.sandbox.market(MARKET).unwrap().yes_token_id.clone();
-    // A resting sell for the FAK and FOK buys to take.
+    // A resting sell for the FAK and FOK buys to take, from another
+    // account: the engine never matches an owner's orders with each other.
+    let seller = env.sub_account_named("bob").to_string();
     json_ok(env.authed().args([
         "--json", "order", "place", "gtc", "--market", MARKET, "--token", &yes, "--side", "sell",
-        "--price", "0.5", "--size", "20", "--for", &id,
+        "--price", "0.5", "--size", "20", "--for", &seller,
     ]));
     let fak = json_ok(env.authed().args([
         "--json", "order", "place", "fak", "--market", MARKET, "--token", &yes, "--side", "buy",

@@ -99,13 +99,18 @@ impl Env {
 
     /// A server-wallet sub-account with its allowances ready; its profile id.
     pub(crate) fn sub_account(&self) -> i64 {
+        self.sub_account_named("alice")
+    }
+
+    /// A ready server-wallet sub-account named `name`.
+    pub(crate) fn sub_account_named(&self, name: &str) -> i64 {
         let account = json_ok(self.authed().args([
             "--json",
             "account",
             "create",
             "--server-wallet",
             "--name",
-            "alice",
+            name,
         ]));
         let id = account["profileId"].as_i64().expect("profileId");
         json_ok(

@@ -59,6 +59,9 @@ const fn tick_micro(tick: Decimal) -> u64 {
 /// `execution.reason` of an order cancelled by self-trade prevention
 /// where it met its owner's own resting order.
 const STP_TAKER_REJECTED: &str = "STP_TAKER_REJECTED";
+/// The `reason` of a resting order's `CANCELLATION` event when self-trade
+/// prevention cancelled it.
+const STP_MAKER_CANCELLED: &str = "STP_MAKER_CANCELLED";
 
 /// Who vouches for an order.
 enum Authority {
@@ -511,19 +514,14 @@ fn place(
         },
     };
     let token_id = data.order.token_id.clone();
-    let (execution, self_trade) = match placement.stp_policy {
-        Some(policy) => {
-            state
-                .engine
-                .submit_with_stp(&token_id, instruction, data, policy, |resting| {
-                    resting.owner_id == owner
-                })
-        }
-        None => (
-            state.engine.submit(&token_id, instruction, data),
-            SelfTrade::default(),
-        ),
-    };
+    // Without a policy the API's engine applies `cancel_maker`.
+    let policy = placement.stp_policy.unwrap_or(StpPolicy::CancelMaker);
+    let (execution, self_trade) =
+        state
+            .engine
+            .submit_with_stp(&token_id, instruction, data, policy, |resting| {
+                resting.owner_id == owner
+            });
     let entry = state
         .engine
         .entry(execution.index)
@@ -568,6 +566,9 @@ fn place(
             now,
         },
     );
+    for &maker in &self_trade.maker_cancels {
+        events::cancelled_because(state, maker, now, Some(STP_MAKER_CANCELLED));
+    }
     Ok(order_response(
         state,
         &execution,

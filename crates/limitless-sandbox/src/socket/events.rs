@@ -343,6 +343,16 @@ fn position(state: &State, owner: i64, slug: &str) -> Option<Outbound> {
 /// `orderEvent` `CANCELLATION` for order `index`, just cancelled, and its
 /// book's update.
 pub(crate) fn cancelled(state: &mut State, index: usize, now: SystemTime) {
+    cancelled_because(state, index, now, None);
+}
+
+/// [`cancelled`] with the engine's `reason`, e.g. `STP_MAKER_CANCELLED`.
+pub(crate) fn cancelled_because(
+    state: &mut State,
+    index: usize,
+    now: SystemTime,
+    reason: Option<&str>,
+) {
     if let Some(slug) = on_market_book(state, index) {
         state.outbox.book_changed(&slug);
     }
@@ -363,6 +373,7 @@ pub(crate) fn cancelled(state: &mut State, index: usize, now: SystemTime) {
         event_id: Some(next_event_id(state)),
         price,
         remaining_size: remaining,
+        reason: reason.map(str::to_owned),
         ..base
     };
     let out = to_rooms(

@@ -382,7 +382,8 @@ async fn amounts_above_the_wire_maximum_are_refused() {
     // Two such bids sum to more micro-shares than a JSON number carries
     // exactly (2^53 - 1), so the level's size came as a numeric string
     // above. Selling 2^53 - 1 micro-shares leaves 9007199254739009, which
-    // fits again.
+    // fits again. Another account sells: the engine never matches an
+    // owner's orders with each other.
     let fok = raw_order(
         &market,
         OrderType::Fok,
@@ -390,7 +391,7 @@ async fn amounts_above_the_wire_maximum_are_refused() {
         None,
         json!(MAX),
         json!(1),
-        owner,
+        desk.taker,
     );
     let sold: OrderResponse =
         serde_json::from_value(desk.post(&fok).await.expect(200).body).unwrap();

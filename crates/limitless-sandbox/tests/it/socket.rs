@@ -1136,3 +1136,65 @@ async fn a_cancel_replace_sends_both_order_events_and_one_book_update() {
     assert_eq!(book.orderbook.bids[0].price, dec("0.45"));
     assert_eq!(book.orderbook.bids[0].size.as_micro(), 2_000_000);
 }
+
+/// Self-trade prevention (the engine's default, `cancel_maker`): the
+/// resting order of the same owner is cancelled with the engine's reason,
+/// before the incoming order rests, and the book changes once.
+#[tokio::test]
+async fn a_self_trade_cancels_the_resting_order_with_its_reason() {
+    let desk = Desk::open().await;
+    let market = desk.market(0);
+    let mut sock = desk.socket().await;
+    subscribe(
+        &mut sock,
+        1,
+        "subscribe_market_prices",
+        json!({ "marketSlug": market.slug }),
+        &[&market.slug],
+    )
+    .await;
+    sock.event::<SystemMessage>().await;
+    sock.event::<OrderBookUpdate>().await;
+    subscribe(&mut sock, 2, "subscribe_order_events", json!({}), &[]).await;
+    let ask = desk
+        .place(&limit_order(
+            OrderType::Gtc,
+            &market,
+            Side::Sell,
+            "0.6",
+            "1",
+            desk.maker,
+            400,
+        ))
+        .await;
+    until_book(&mut sock).await;
+
+    desk.place(&limit_order(
+        OrderType::Gtc,
+        &market,
+        Side::Buy,
+        "0.6",
+        "1",
+        desk.maker,
+        401,
+    ))
+    .await;
+    let (events, book) = guard("the self-trade's book update", until_book(&mut sock)).await;
+    let seen: Vec<_> = events
+        .iter()
+        .map(|(_, p)| decode::<OrderEvent>(p))
+        .map(|e| (e.kind.unwrap(), e.order_id.unwrap(), e.reason))
+        .collect();
+    assert_eq!(seen.len(), 2, "{events:?}");
+    assert_eq!(seen[0].0, "PLACEMENT");
+    assert_eq!(
+        seen[1],
+        (
+            "CANCELLATION".to_owned(),
+            ask.order.id.clone(),
+            Some("STP_MAKER_CANCELLED".to_owned())
+        )
+    );
+    assert!(book.orderbook.asks.is_empty(), "{book:?}");
+    assert_eq!(book.orderbook.bids.len(), 1);
+}
