@@ -68,6 +68,7 @@ const LIBRARY_CRATES: &[&str] = &[
     "limitless-eip712",
     "limitless-transport",
     "limitless-client",
+    "limitless-ws",
     "limitless-sandbox",
     "limitless-middleware",
     "limitless-ffi",
@@ -129,14 +130,19 @@ fn dependency_direction() -> Result {
             ));
         }
     }
-    if normal_dependencies("limitless-sandbox")?
-        .iter()
-        .any(|d| d == "limitless-client")
-    {
-        return Err("limitless-sandbox must not depend on limitless-client".into());
+    // (crate, what it must not depend on): the stream client stands beside
+    // the REST client, and the sandbox is the other side of both.
+    for (krate, forbidden) in [
+        ("limitless-ws", "limitless-client"),
+        ("limitless-sandbox", "limitless-client"),
+        ("limitless-sandbox", "limitless-ws"),
+    ] {
+        if normal_dependencies(krate)?.iter().any(|d| d == forbidden) {
+            return Err(format!("{krate} must not depend on {forbidden}"));
+        }
     }
     println!(
-        "    ok: auth, types and eip712 pull no tokio/hyper/reqwest/http; sandbox does not use the client"
+        "    ok: auth, types and eip712 pull no tokio/hyper/reqwest/http; ws does not use the client; sandbox uses neither client"
     );
     Ok(())
 }
