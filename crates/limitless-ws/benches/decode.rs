@@ -7,8 +7,10 @@
 //!   and the book's decimals exact);
 //! - `orderEvent`, a settlement (prices and amounts as strings).
 //!
-//! Each beside a floor: `serde_json` walking the same frame's JSON into
-//! `IgnoredAny`, building nothing.
+//! Each beside `two_pass` (the event name and raw payload read first, then
+//! the payload decoded: what an unknown name costs, and what `from_frame`
+//! saves for a known one) and a floor, `scan`: `serde_json` walking the
+//! same frame's JSON into `IgnoredAny`, building nothing.
 //!
 //! ```text
 //! cargo bench -p limitless-ws --bench decode
@@ -23,6 +25,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use limitless_ws::Event;
+use limitless_ws::frame::EventArgs;
 use serde::de::IgnoredAny;
 
 /// `42/markets,["orderbookUpdate",{…}]` with `levels` bids and asks, in
@@ -85,6 +88,14 @@ fn decode(c: &mut Criterion) {
             b.iter(|| Event::from_frame(black_box(frame)).unwrap());
         });
         let json = &frame["42/markets,".len()..];
+        // What `from_frame` saves by decoding a known event in one pass:
+        // the name and raw payload first, then the payload.
+        group.bench_function("two_pass", |b| {
+            b.iter(|| {
+                let args = EventArgs::parse(black_box(json)).unwrap();
+                Event::decode(&args.name(), args.payload)
+            });
+        });
         group.bench_function("scan", |b| {
             b.iter(|| serde_json::from_str::<IgnoredAny>(black_box(json)).unwrap());
         });

@@ -193,8 +193,8 @@ impl Driver {
             EnginePacket::Close => Err(Error::ConnectionLost("the server closed the session")),
             EnginePacket::Message(packet) if packet.namespace == NAMESPACE => match packet.kind {
                 PacketKind::Event => {
-                    match packet.event_args() {
-                        Ok(args) => self.event(Event::from_args(&args)),
+                    match Event::from_data(packet.data.unwrap_or_default()) {
+                        Ok(event) => self.event(event),
                         Err(error) => tracing::warn!(%error, "unreadable event ignored"),
                     }
                     Ok(())

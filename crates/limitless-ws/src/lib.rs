@@ -70,11 +70,12 @@
 //! (`43/markets,<id>[…]`) within the [ack timeout](WsClientBuilder::ack_timeout):
 //! an ack whose first argument has a non-null `error` is
 //! [`Error::Refused`]; no answer is [`Error::AckTimeout`], and the
-//! subscription is not kept. The gateway has been seen to confirm market
-//! price subscriptions with a `system` notice (`Successfully subscribed to
-//! market price updates`) rather than an ack, so such a notice (and the
-//! documented one for positions) also settles the oldest subscribe of its
-//! channel still waiting.
+//! subscription is not kept. The API's gateway confirms a market price
+//! subscription with a `system` notice (captured: `Successfully subscribed
+//! to market price updates`, with the markets), and whether it also acks is
+//! not documented (the official SDKs emit subscriptions without an ack id);
+//! so such a notice, and the documented one for positions, also settles
+//! the oldest subscribe of its channel still waiting.
 //!
 //! # Reconnects
 //!
@@ -100,19 +101,21 @@
 //! # Why not a Socket.IO client crate
 //!
 //! The [`frame`] module is this crate's own, small and fully tested,
-//! because of what the stream client must control. `rust_socketio` (0.6),
-//! the maintained one, gets the protocol right (namespaced acks included)
-//! and can set fresh upgrade headers on each reconnect through its
-//! `on_reconnect` callback, but: its engine layer always builds with
+//! because of what the stream client must control. `rust_socketio` (0.6)
+//! gets the protocol right (namespaced acks included) and can set fresh
+//! upgrade headers on each reconnect through its `on_reconnect` callback,
+//! but: its engine layer always builds with
 //! `native-tls` and reqwest 0.12 (no rustls option, where this SDK
 //! defaults to rustls); events are handed to callbacks the reader awaits
 //! one after the other, so a slow consumer stalls the socket, with no
 //! per-consumer bound; an ack that comes too late is dropped silently (the
 //! emitter is never told it timed out); and reconnecting leaves
 //! re-subscribing, and telling consumers their state is stale, to the
-//! application. The official Rust SDK writes its own frames too, but reads
-//! a namespaced ack (`43/markets,<id>[…]`) as if it had no namespace, so
-//! its acks never resolve.
+//! application. The official Rust SDK writes its own frames too, but puts
+//! the ack id before the namespace (`42<id>/markets,[…]`, which Socket.IO
+//! v5 reads as an event on `/` whose data is not JSON) and reads a
+//! namespaced ack (`43/markets,<id>[…]`) as if it had no namespace, so its
+//! acks never resolve.
 //!
 //! # Features
 //!
