@@ -259,3 +259,20 @@ impl fmt::Debug for WsClient {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Event, StreamItem};
+
+    #[test]
+    fn handles_cross_threads() {
+        fn shareable<T: Send + Sync + Unpin + 'static>() {}
+        shareable::<WsClient>();
+        shareable::<EventStream>();
+        shareable::<BookWatcher>();
+        shareable::<StreamItem>();
+        shareable::<Event>();
+        shareable::<Error>();
+    }
+}

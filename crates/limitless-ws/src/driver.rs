@@ -150,6 +150,18 @@ impl Driver {
     /// Serves one connection until it is lost or the client shuts down.
     async fn connected(&mut self, live: &mut Live) -> Exit {
         loop {
+            // Deadlines are checked here too: a steady stream of frames
+            // keeps the timer branches below from being chosen.
+            let now = Instant::now();
+            if now >= live.deadline {
+                return Exit::Lost(Error::HeartbeatTimeout(live.heartbeat));
+            }
+            let ack_deadline = self.pending.values().map(Pending::deadline).min();
+            if ack_deadline.is_some_and(|deadline| now >= deadline)
+                && let Err(reason) = self.expire(live).await
+            {
+                return Exit::Lost(reason);
+            }
             let ack_deadline = self.pending.values().map(Pending::deadline).min();
             let outcome = tokio::select! {
                 // Commands first: a stream added before a frame is read
