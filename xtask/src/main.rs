@@ -68,6 +68,7 @@ const LIBRARY_CRATES: &[&str] = &[
     "limitless-eip712",
     "limitless-transport",
     "limitless-client",
+    "limitless-ws",
     "limitless-sandbox",
     "limitless-middleware",
     "limitless-ffi",
@@ -137,12 +138,16 @@ fn dependency_direction() -> Result {
             ));
         }
     }
-    // The sandbox is the other side of the wire, for REST and the socket.
-    if let Some(client) = normal_dependencies("limitless-sandbox")?
-        .iter()
-        .find(|d| *d == "limitless-client" || *d == "limitless-ws")
-    {
-        return Err(format!("limitless-sandbox must not depend on {client}"));
+    // (crate, what it must not depend on): the stream client stands beside
+    // the REST client, and the sandbox is the other side of both.
+    for (krate, forbidden) in [
+        ("limitless-ws", "limitless-client"),
+        ("limitless-sandbox", "limitless-client"),
+        ("limitless-sandbox", "limitless-ws"),
+    ] {
+        if normal_dependencies(krate)?.iter().any(|d| d == forbidden) {
+            return Err(format!("{krate} must not depend on {forbidden}"));
+        }
     }
     // The command line sits on top: no library pulls it (and clap, tables,
     // spinners) into its users' builds.
@@ -152,7 +157,7 @@ fn dependency_direction() -> Result {
         }
     }
     println!(
-        "    ok: auth, types and eip712 pull no tokio/hyper/reqwest/http; sandbox uses neither client; no library uses the CLI"
+        "    ok: auth, types and eip712 pull no tokio/hyper/reqwest/http; ws does not use the client; sandbox uses neither client; no library uses the CLI"
     );
     Ok(())
 }

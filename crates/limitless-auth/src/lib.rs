@@ -10,9 +10,12 @@
 //! ```
 //!
 //! keyed with the base64-decoded token secret. This crate computes and checks
-//! those headers and nothing else: no HTTP library, no async runtime, no clock
-//! reads. Use it directly to sign requests sent with any HTTP stack, or on the
-//! server side (a proxy, a test double) through [`Verifier`].
+//! those headers and nothing else: no HTTP library, no async runtime. The
+//! signer and verifier take the time as an argument; [`Clock`] is where the
+//! SDK's clients read it ([`SystemClock`], or a [`FixedClock`] in tests), so
+//! the REST and the stream client can share one skew-corrected clock. Use it
+//! directly to sign requests sent with any HTTP stack, or on the server side
+//! (a proxy, a test double) through [`Verifier`].
 //!
 //! ```
 //! use std::time::{Duration, UNIX_EPOCH};
@@ -43,6 +46,7 @@
 //! ```
 
 mod canonical;
+mod clock;
 mod credentials;
 mod error;
 mod offset;
@@ -51,6 +55,7 @@ mod timestamp;
 mod verifier;
 
 pub use canonical::{canonical_message, canonical_message_bytes};
+pub use clock::{Clock, FixedClock, SystemClock};
 pub use credentials::HmacCredentials;
 pub use error::{AuthError, VerifyError};
 pub use offset::ClockOffset;

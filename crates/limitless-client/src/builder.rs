@@ -10,7 +10,7 @@ use limitless_auth::{HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HmacCre
 use limitless_transport::{SharedTransport, Transport};
 use url::Url;
 
-use crate::clock::{Clock, SkewCorrectedClock, SystemClock};
+use crate::clock::SkewCorrectedClock;
 use crate::credentials::{CredentialStore, Credentials, api_key_value, hmac_for};
 use crate::error::Error;
 use crate::http_client::{
@@ -18,6 +18,7 @@ use crate::http_client::{
 };
 use crate::retry::{NoRetry, RetryConfig, RetryPolicy};
 use crate::venues::VenueCache;
+use limitless_auth::{Clock, SystemClock};
 
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.limitless.exchange";

@@ -20,7 +20,7 @@ use tracing::Instrument;
 use tracing::field::Empty;
 
 use crate::call::{ApiResponse, Call, RawResponse};
-use crate::clock::{Clock, ClockOffset, SkewCorrectedClock};
+use crate::clock::SkewCorrectedClock;
 use crate::credentials::{CredentialStore, Credentials, api_key_value, hmac_for};
 use crate::error::{
     ApiError, DecodeError, Error, RequestContext, ResponseBody, excerpt, parse_api_error_message,
@@ -31,6 +31,7 @@ use crate::retry::{
     Attempt, RetryDecision, RetryPolicy, effective_decision, response_date, retry_after,
 };
 use crate::venues::VenueCache;
+use limitless_auth::{Clock, ClockOffset};
 
 /// `user-agent` and `x-sdk-version` of every request.
 pub(crate) const SDK_ID: &str = concat!("limitless-rs/", env!("CARGO_PKG_VERSION"));
@@ -204,7 +205,9 @@ impl HttpClient {
 
     /// The clock the client signs with: the configured clock plus the
     /// learned [`clock_offset`](Self::clock_offset). Order salts and receive
-    /// windows read it too.
+    /// windows read it too. Hand a clone to the stream client
+    /// (`limitless_ws::WsClientBuilder::clock`) so its socket handshakes
+    /// are signed with the offset this client learned.
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.inner.clock
     }

@@ -101,13 +101,13 @@ pub use builder::{
 };
 pub use call::{ApiResponse, Call, RawResponse, SignedRequest, WithRaw};
 pub use client::Client;
-pub use clock::{Clock, ClockOffset, FixedClock, SystemClock};
 pub use error::{
     ApiError, BODY_EXCERPT_BYTES, DecodeError, Error, RequestContext, ResponseBody, SentOrder,
     parse_api_error_message,
 };
 pub use escape::RequestBuilder;
 pub use http_client::HttpClient;
+pub use limitless_auth::{Clock, ClockOffset, FixedClock, SystemClock};
 pub use ops::pages::PageByPath;
 pub use ops::{AuthRequirement, Operation};
 pub use pager::Pager;

@@ -111,8 +111,8 @@ pub use validate::{
     validate_on_behalf_of, validate_token_id,
 };
 pub use ws::{
-    EventFrame, Handshake, MarketResolved, NewPriceData, OraclePriceData, OrderBookUpdate,
-    OrderEvent, SystemMessage, TxEvent, UpdatedPrice,
+    EventFrame, Handshake, MarketCreated, MarketResolved, NewPriceData, OraclePriceData,
+    OrderBookUpdate, OrderEvent, SystemMessage, TxEvent, UpdatedPrice,
 };
 
 /// Re-export of the decimal type used for prices and sizes, so users match

@@ -34,8 +34,16 @@ pub mod event {
     pub const ORDER_EVENT: &str = "orderEvent";
     /// A transaction ([`TxEvent`](super::TxEvent)).
     pub const TX: &str = "tx";
+    /// A market was created ([`MarketCreated`](super::MarketCreated)).
+    pub const MARKET_CREATED: &str = "marketCreated";
     /// A market resolved ([`MarketResolved`](super::MarketResolved)).
     pub const MARKET_RESOLVED: &str = "marketResolved";
+    /// The subscribed user's positions (no documented shape).
+    pub const POSITIONS: &str = "positions";
+    /// A live sports score update (no documented shape).
+    pub const LIVE_SPORTS_UPDATE: &str = "live_sports_update";
+    /// A live esports score update (no documented shape).
+    pub const LIVE_ESPORTS_UPDATE: &str = "live_esports_update";
     /// A server notice ([`SystemMessage`](super::SystemMessage)).
     pub const SYSTEM: &str = "system";
 }
@@ -416,6 +424,31 @@ pub struct TxEvent {
         deserialize_with = "soft"
     )]
     pub side: Option<Side>,
+}
+
+/// `marketCreated`: a new market opened. No capture of it exists; the
+/// fields are the ones the official SDKs name, all soft.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarketCreated {
+    /// The market (`slug`, as in `marketResolved`).
+    #[serde(default, deserialize_with = "soft")]
+    pub slug: Option<String>,
+    /// Title.
+    #[serde(default, deserialize_with = "soft")]
+    pub title: Option<String>,
+    /// Market kind, verbatim (`type`, e.g. `CLOB`).
+    #[serde(rename = "type", default, deserialize_with = "soft")]
+    pub kind: Option<String>,
+    /// The group it belongs to, if any.
+    #[serde(default, deserialize_with = "soft")]
+    pub group_slug: Option<String>,
+    /// Category ids.
+    #[serde(default, deserialize_with = "soft_vec")]
+    pub category_ids: Vec<i64>,
+    /// Creation time (ISO-8601).
+    #[serde(default, deserialize_with = "soft")]
+    pub created_at: Option<String>,
 }
 
 /// `marketResolved`: a market has an outcome.

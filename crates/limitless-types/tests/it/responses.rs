@@ -6,9 +6,9 @@
 use limitless_types::{
     ActiveMarketsPage, AllowanceStatus, AllowanceTargetType, AllowancesResponse, ApiErrorDetail,
     ApiToken, CancelOutcome, CancelReplaceBatchResponse, CancelReplaceResult, Decimal,
-    DerivedApiToken, Loose, Market, MessageResponse, Order, OrderBook, OrderResponse,
-    PartnerAccount, PartnerAccountsPage, PartnerCapabilities, RedeemResponse, ReplacementOutcome,
-    SettlementStatus, Side, WithdrawResponse, WithdrawalAddress,
+    DerivedApiToken, EventFrame, Loose, Market, MarketCreated, MessageResponse, Order, OrderBook,
+    OrderResponse, PartnerAccount, PartnerAccountsPage, PartnerCapabilities, RedeemResponse,
+    ReplacementOutcome, SettlementStatus, Side, WithdrawResponse, WithdrawalAddress,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -634,4 +634,36 @@ fn essential_fields_still_fail_loudly() {
     }
     // An envelope is an object, never an array of its fields.
     assert!(serde_json::from_str::<ActiveMarketsPage>("[[],0]").is_err());
+}
+
+#[test]
+fn market_created_is_tolerant() {
+    // The shape the official SDKs type (no capture exists).
+    let frame: EventFrame<MarketCreated> = serde_json::from_str(
+        r#"["marketCreated",{"slug":"btc-above-100k","title":"BTC above 100k?","type":"CLOB","groupSlug":null,"categoryIds":[2,"7"],"createdAt":"2026-09-01T13:00:00.000Z","extra":{"x":1}}]"#,
+    )
+    .unwrap();
+    assert_eq!(frame.event.as_deref(), Some("marketCreated"));
+    let created = frame.payload;
+    assert_eq!(created.slug.as_deref(), Some("btc-above-100k"));
+    assert_eq!(created.title.as_deref(), Some("BTC above 100k?"));
+    assert_eq!(created.kind.as_deref(), Some("CLOB"));
+    assert_eq!(created.group_slug, None);
+    assert_eq!(created.category_ids, vec![2, 7]);
+    assert_eq!(
+        created.created_at.as_deref(),
+        Some("2026-09-01T13:00:00.000Z")
+    );
+    assert_eq!(
+        decode::<MarketCreated>(r#"{"slug":"m"}"#).slug.as_deref(),
+        Some("m")
+    );
+
+    // Wrong types never fail it: every field is soft.
+    let odd: MarketCreated =
+        decode(r#"{"slug":7,"title":{},"type":[],"categoryIds":"x","createdAt":null}"#);
+    assert_eq!(odd.slug.as_deref(), Some("7"));
+    assert_eq!(odd.title, None);
+    assert_eq!(odd.kind, None);
+    assert!(odd.category_ids.is_empty());
 }

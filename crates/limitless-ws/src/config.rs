@@ -1,0 +1,645 @@
+//! [`WsClientBuilder`] and [`ReconnectPolicy`]: what a connection is made
+//! of, and how its handshake is signed.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use limitless_auth::{
+    Clock, HEADER_SIGNATURE, HmacCredentials, Signer, SigningInput, SystemClock, Timestamp,
+};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::handshake::client::Request;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::http::header::USER_AGENT;
+
+use crate::tls::Tls;
+use crate::{Error, WsClient};
+
+/// The API's socket server.
+pub const DEFAULT_URL: &str = "wss://ws.limitless.exchange";
+/// The path and query of the Socket.IO endpoint (Engine.IO v4, WebSocket
+/// only), as requested and as signed.
+pub const SOCKET_PATH: &str = "/socket.io/?EIO=4&transport=websocket";
+/// Default time to connect: TCP, TLS, upgrade, Engine.IO open and
+/// namespace connect together.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time the server has to answer a subscribe or unsubscribe.
+pub const DEFAULT_ACK_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default number of events each stream holds for its consumer.
+pub const DEFAULT_BUFFER_CAPACITY: usize = 1024;
+/// `user-agent` and `x-sdk-version` of the handshake.
+pub const SDK_ID: &str = concat!("limitless-ws/", env!("CARGO_PKG_VERSION"));
+
+const HEADER_SDK_VERSION: &str = "x-sdk-version";
+const HEADER_X_API_KEY: &str = "x-api-key";
+
+/// When and how often the client reconnects after losing the connection.
+///
+/// The n-th attempt waits `initial_delay · 2ⁿ⁻¹`, at most `max_delay`;
+/// with jitter (the default) each wait is drawn from that step to twice
+/// it (backon's jitter), still at most `max_delay`. The defaults: 1 s,
+/// doubling, 60 s at most, jitter, no limit on attempts.
+///
+/// ```
+/// use std::time::Duration;
+/// use limitless_ws::ReconnectPolicy;
+///
+/// let policy = ReconnectPolicy::new().jitter(false).max_attempts(4);
+/// let waits: Vec<_> = policy.delays().collect();
+/// assert_eq!(waits, [1, 2, 4, 8].map(Duration::from_secs));
+/// let capped = ReconnectPolicy::new().jitter(false).max_delay(Duration::from_secs(3));
+/// assert_eq!(capped.delays().take(4).collect::<Vec<_>>(), [1, 2, 3, 3].map(Duration::from_secs));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReconnectPolicy {
+    initial_delay: Duration,
+    max_delay: Duration,
+    max_attempts: Option<u32>,
+    jitter: bool,
+}
+
+impl Default for ReconnectPolicy {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ReconnectPolicy {
+    /// 1 s, doubling, at most 60 s, with jitter, unlimited attempts.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            initial_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(60),
+            max_attempts: None,
+            jitter: true,
+        }
+    }
+
+    /// Never reconnect: a lost connection closes every stream.
+    #[must_use]
+    pub const fn never() -> Self {
+        Self::new().max_attempts(0)
+    }
+
+    /// The wait before the first attempt.
+    #[must_use]
+    pub const fn initial_delay(mut self, delay: Duration) -> Self {
+        self.initial_delay = delay;
+        self
+    }
+
+    /// The longest wait between attempts.
+    #[must_use]
+    pub const fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// At most this many attempts per lost connection; then every stream
+    /// gets [`StreamItem::Closed`](crate::StreamItem::Closed) and ends.
+    #[must_use]
+    pub const fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = Some(attempts);
+        self
+    }
+
+    /// No limit on attempts (the default).
+    #[must_use]
+    pub const fn unlimited_attempts(mut self) -> Self {
+        self.max_attempts = None;
+        self
+    }
+
+    /// Whether waits are randomised (default `true`).
+    #[must_use]
+    pub const fn jitter(mut self, jitter: bool) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// The attempt limit, `None` for none.
+    #[must_use]
+    pub const fn attempts_limit(&self) -> Option<u32> {
+        self.max_attempts
+    }
+
+    /// The waits before each attempt of one reconnection, in order; ends
+    /// when the attempts are exhausted.
+    pub fn delays(&self) -> impl Iterator<Item = Duration> + Send + 'static {
+        let mut builder = ExponentialBuilder::default()
+            .with_min_delay(self.initial_delay)
+            .with_max_delay(self.max_delay)
+            .with_factor(2.0);
+        builder = match self.max_attempts {
+            Some(attempts) => builder.with_max_times(attempts as usize),
+            None => builder.without_max_times(),
+        };
+        if self.jitter {
+            builder = builder.with_jitter();
+        }
+        let cap = self.max_delay;
+        builder.build().map(move |delay| delay.min(cap))
+    }
+}
+
+/// Configures and connects a [`WsClient`].
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use limitless_ws::{HmacCredentials, ReconnectPolicy, WsClient};
+///
+/// # async fn demo() -> Result<(), limitless_ws::Error> {
+/// let ws = WsClient::builder()
+///     .hmac_credentials(HmacCredentials::new("token-id", "c2VjcmV0"))
+///     .reconnect(ReconnectPolicy::new().max_attempts(20))
+///     .ack_timeout(Duration::from_secs(3))
+///     .connect()
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[must_use]
+pub struct WsClientBuilder {
+    url: String,
+    hmac: Option<HmacCredentials>,
+    api_key: Option<String>,
+    clock: Arc<dyn Clock>,
+    reconnect: ReconnectPolicy,
+    connect_timeout: Duration,
+    ack_timeout: Duration,
+    buffer_capacity: usize,
+}
+
+impl Default for WsClientBuilder {
+    fn default() -> Self {
+        Self {
+            url: DEFAULT_URL.to_owned(),
+            hmac: None,
+            api_key: None,
+            clock: Arc::new(SystemClock),
+            reconnect: ReconnectPolicy::new(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            ack_timeout: DEFAULT_ACK_TIMEOUT,
+            buffer_capacity: DEFAULT_BUFFER_CAPACITY,
+        }
+    }
+}
+
+impl WsClientBuilder {
+    /// The server (default [`DEFAULT_URL`]): `ws(s)://host[:port][/prefix]`
+    /// or the REST-style `http(s)://` form of it (`http` becomes `ws`,
+    /// `https` becomes `wss`). [`SOCKET_PATH`] is appended.
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = url.into();
+        self
+    }
+
+    /// Signs every handshake (`lmts-api-key`, `lmts-timestamp`,
+    /// `lmts-signature` over `GET` and the exact path requested), freshly
+    /// for each connection. Takes precedence over an API key.
+    pub fn hmac_credentials(mut self, credentials: HmacCredentials) -> Self {
+        self.hmac = Some(credentials);
+        self
+    }
+
+    /// Sends a legacy API key (`X-API-Key`) when no HMAC credentials are
+    /// set.
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// The clock handshakes are signed with (default the system clock).
+    /// Pass the REST client's (`limitless_client::HttpClient::clock`) to
+    /// sign with the server offset it learned.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// How to reconnect after the connection is lost (see
+    /// [`ReconnectPolicy`]). The first connection is never retried: its
+    /// failure is [`connect`](Self::connect)'s error.
+    pub fn reconnect(mut self, policy: ReconnectPolicy) -> Self {
+        self.reconnect = policy;
+        self
+    }
+
+    /// Time to connect (default [`DEFAULT_CONNECT_TIMEOUT`]): TCP, TLS,
+    /// upgrade, Engine.IO open and namespace connect together, for the
+    /// first connection and each reconnect attempt.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time the server has to answer a subscribe or unsubscribe (default
+    /// [`DEFAULT_ACK_TIMEOUT`]).
+    pub fn ack_timeout(mut self, timeout: Duration) -> Self {
+        self.ack_timeout = timeout;
+        self
+    }
+
+    /// Events each stream holds until its consumer reads them (default
+    /// [`DEFAULT_BUFFER_CAPACITY`]); beyond it they are counted and
+    /// reported as [`StreamItem::Lagged`](crate::StreamItem::Lagged).
+    pub fn buffer_capacity(mut self, capacity: usize) -> Self {
+        self.buffer_capacity = capacity;
+        self
+    }
+
+    /// Connects once: a failure (the server unreachable, the handshake
+    /// refused with its HTTP status, the namespace refused, the connect
+    /// timeout) is returned as it is, never retried. Then spawns the task
+    /// that owns the socket (a tokio runtime is needed).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] or [`Error::Credentials`] for settings that
+    /// cannot work, and any error of connecting.
+    pub async fn connect(self) -> Result<WsClient, Error> {
+        let config = Arc::new(self.build()?);
+        WsClient::connect(config).await
+    }
+
+    fn build(self) -> Result<Config, Error> {
+        let endpoint = Endpoint::parse(&self.url)?;
+        let auth = match (self.hmac, self.api_key) {
+            (Some(credentials), _) => {
+                Auth::Hmac(Signer::new(&credentials).map_err(Error::Credentials)?)
+            }
+            (None, Some(key)) => {
+                let key = key.trim();
+                if key.is_empty() {
+                    return Err(Error::Config("the API key is blank".into()));
+                }
+                let mut value = HeaderValue::from_str(key)
+                    .map_err(|_| Error::Config("the API key is not a valid header value".into()))?;
+                value.set_sensitive(true);
+                Auth::ApiKey(value)
+            }
+            (None, None) => Auth::None,
+        };
+        if self.connect_timeout.is_zero() || self.ack_timeout.is_zero() {
+            return Err(Error::Config("timeouts must be longer than zero".into()));
+        }
+        if self.buffer_capacity == 0 {
+            return Err(Error::Config(
+                "the buffer capacity must be at least 1".into(),
+            ));
+        }
+        Ok(Config {
+            tls: Tls::new(endpoint.secure)?,
+            endpoint,
+            auth,
+            clock: self.clock,
+            reconnect: self.reconnect,
+            connect_timeout: self.connect_timeout,
+            ack_timeout: self.ack_timeout,
+            buffer_capacity: self.buffer_capacity,
+        })
+    }
+}
+
+impl fmt::Debug for WsClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WsClientBuilder")
+            .field("url", &self.url)
+            .field("hmac_credentials", &self.hmac)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("clock", &self.clock)
+            .field("reconnect", &self.reconnect)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("ack_timeout", &self.ack_timeout)
+            .field("buffer_capacity", &self.buffer_capacity)
+            .finish()
+    }
+}
+
+/// Where to connect: the full URL and the path and query it requests
+/// (what the signature covers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Endpoint {
+    pub(crate) url: String,
+    pub(crate) path_and_query: String,
+    pub(crate) secure: bool,
+}
+
+impl Endpoint {
+    pub(crate) fn parse(base: &str) -> Result<Self, Error> {
+        let mut url = url::Url::parse(base.trim())
+            .map_err(|e| Error::Config(format!("the URL {base:?} does not parse: {e}")))?;
+        let scheme = match url.scheme() {
+            "ws" | "http" => "ws",
+            "wss" | "https" => "wss",
+            other => {
+                return Err(Error::Config(format!(
+                    "the URL scheme {other:?} is not ws, wss, http or https"
+                )));
+            }
+        };
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(Error::Config(format!(
+                "the URL {base:?} has a query or fragment; give the server's base URL"
+            )));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::Config("the URL must not carry credentials".into()));
+        }
+        if url.host_str().is_none() {
+            return Err(Error::Config(format!("the URL {base:?} has no host")));
+        }
+        url.set_scheme(scheme)
+            .map_err(|()| Error::Config(format!("cannot use {scheme} for {base:?}")))?;
+        let prefix = url.path().trim_end_matches('/');
+        let path_and_query = format!("{prefix}{SOCKET_PATH}");
+        let full = format!("{}{path_and_query}", &url[..url::Position::BeforePath]);
+        Ok(Self {
+            url: full,
+            path_and_query,
+            secure: scheme == "wss",
+        })
+    }
+}
+
+/// How handshakes authenticate.
+pub(crate) enum Auth {
+    Hmac(Signer),
+    ApiKey(HeaderValue),
+    None,
+}
+
+/// A built configuration, shared by the client and its task.
+pub(crate) struct Config {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) auth: Auth,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) reconnect: ReconnectPolicy,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) ack_timeout: Duration,
+    pub(crate) buffer_capacity: usize,
+    pub(crate) tls: Tls,
+}
+
+impl Config {
+    /// Whether the connection authenticates (HMAC or API key).
+    pub(crate) fn has_credentials(&self) -> bool {
+        !matches!(self.auth, Auth::None)
+    }
+
+    /// The upgrade request, signed now with the configured clock: each
+    /// connection attempt calls this again for a fresh timestamp.
+    pub(crate) fn handshake_request(&self) -> Result<Request, Error> {
+        let mut request = self
+            .endpoint
+            .url
+            .as_str()
+            .into_client_request()
+            .map_err(Error::from)?;
+        let headers = request.headers_mut();
+        headers.insert(USER_AGENT, HeaderValue::from_static(SDK_ID));
+        headers.insert(HEADER_SDK_VERSION, HeaderValue::from_static(SDK_ID));
+        match &self.auth {
+            Auth::Hmac(signer) => {
+                let timestamp =
+                    Timestamp::from_system_time(self.clock.now()).map_err(Error::Credentials)?;
+                let signed = signer.sign(&SigningInput {
+                    timestamp: &timestamp,
+                    method: "GET",
+                    path_and_query: &self.endpoint.path_and_query,
+                    body: b"",
+                });
+                for (name, value) in &signed {
+                    // Token ids are visible ASCII (checked by Signer::new);
+                    // timestamps and base64 signatures are too.
+                    let mut value = HeaderValue::from_str(value)
+                        .map_err(|_| Error::Config(format!("{name} is not a header value")))?;
+                    value.set_sensitive(name == HEADER_SIGNATURE);
+                    headers.insert(name, value);
+                }
+            }
+            Auth::ApiKey(key) => {
+                headers.insert(HEADER_X_API_KEY, key.clone());
+            }
+            Auth::None => {}
+        }
+        Ok(request)
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let auth = match &self.auth {
+            Auth::Hmac(signer) => format!("hmac({})", signer.token_id()),
+            Auth::ApiKey(_) => "api key <redacted>".into(),
+            Auth::None => "none".into(),
+        };
+        f.debug_struct("Config")
+            .field("url", &self.endpoint.url)
+            .field("auth", &auth)
+            .field("clock", &self.clock)
+            .field("reconnect", &self.reconnect)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("ack_timeout", &self.ack_timeout)
+            .field("buffer_capacity", &self.buffer_capacity)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use limitless_auth::{FixedClock, VerificationRequest, Verifier};
+
+    use super::*;
+
+    fn endpoint(base: &str) -> Endpoint {
+        Endpoint::parse(base).unwrap_or_else(|e| panic!("{base}: {e}"))
+    }
+
+    #[test]
+    fn base_urls_become_the_socket_endpoint() {
+        for (base, url, path) in [
+            (
+                "wss://ws.limitless.exchange",
+                "wss://ws.limitless.exchange/socket.io/?EIO=4&transport=websocket",
+                "/socket.io/?EIO=4&transport=websocket",
+            ),
+            (
+                "https://ws.limitless.exchange/",
+                "wss://ws.limitless.exchange/socket.io/?EIO=4&transport=websocket",
+                "/socket.io/?EIO=4&transport=websocket",
+            ),
+            (
+                "http://127.0.0.1:8080",
+                "ws://127.0.0.1:8080/socket.io/?EIO=4&transport=websocket",
+                "/socket.io/?EIO=4&transport=websocket",
+            ),
+            (
+                "ws://localhost:9/api/",
+                "ws://localhost:9/api/socket.io/?EIO=4&transport=websocket",
+                "/api/socket.io/?EIO=4&transport=websocket",
+            ),
+        ] {
+            let e = endpoint(base);
+            assert_eq!(e.url, url, "{base}");
+            assert_eq!(e.path_and_query, path, "{base}");
+        }
+        assert!(endpoint("https://x").secure && !endpoint("http://x").secure);
+    }
+
+    #[test]
+    fn unusable_urls_are_refused() {
+        for base in [
+            "ftp://x",
+            "not a url",
+            "wss://x/?a=1",
+            "wss://x/#f",
+            "wss://user:pw@x",
+        ] {
+            assert!(
+                matches!(Endpoint::parse(base), Err(Error::Config(_))),
+                "{base}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_handshake_is_signed_over_get_and_the_requested_path() {
+        let clock = Arc::new(FixedClock::from_unix_millis(1_774_269_296_789));
+        let credentials = HmacCredentials::new("tok", "c3VwZXItc2VjcmV0LWtleQ==");
+        let config = WsClientBuilder::default()
+            .url("http://127.0.0.1:1")
+            .hmac_credentials(credentials.clone())
+            .api_key("ignored")
+            .clock(clock.clone())
+            .build()
+            .unwrap();
+        let request = config.handshake_request().unwrap();
+        let header = |name: &str| {
+            request
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        assert_eq!(header("lmts-api-key").as_deref(), Some("tok"));
+        assert_eq!(
+            header("lmts-timestamp").as_deref(),
+            Some("2026-03-23T12:34:56.789Z")
+        );
+        assert!(request.headers()["lmts-signature"].is_sensitive());
+        assert_eq!(header("x-api-key"), None);
+        assert_eq!(header("user-agent").as_deref(), Some(SDK_ID));
+        assert_eq!(header("x-sdk-version").as_deref(), Some(SDK_ID));
+        assert_eq!(
+            request.uri().to_string(),
+            "ws://127.0.0.1:1/socket.io/?EIO=4&transport=websocket"
+        );
+
+        let keys = |id: &str| (id == "tok").then(|| Signer::new(&credentials).unwrap());
+        let verify = |request: &Request| {
+            Verifier::default().verify(
+                &VerificationRequest {
+                    api_key: request
+                        .headers()
+                        .get("lmts-api-key")
+                        .and_then(|v| v.to_str().ok()),
+                    timestamp: request
+                        .headers()
+                        .get("lmts-timestamp")
+                        .and_then(|v| v.to_str().ok()),
+                    signature: request
+                        .headers()
+                        .get("lmts-signature")
+                        .and_then(|v| v.to_str().ok()),
+                    method: "GET",
+                    path_and_query: request.uri().path_and_query().unwrap().as_str(),
+                    body: b"",
+                },
+                &keys,
+                clock.now(),
+            )
+        };
+        assert_eq!(verify(&request), Ok("tok".to_owned()));
+        // A later connection is signed afresh.
+        clock.advance(Duration::from_secs(7));
+        let again = config.handshake_request().unwrap();
+        assert_eq!(
+            again.headers()["lmts-timestamp"],
+            "2026-03-23T12:35:03.789Z"
+        );
+        assert_eq!(verify(&again), Ok("tok".to_owned()));
+    }
+
+    #[test]
+    fn an_api_key_without_hmac_is_sent_as_x_api_key() {
+        let config = WsClientBuilder::default()
+            .url("http://127.0.0.1:1")
+            .api_key("lmts_key")
+            .build()
+            .unwrap();
+        let request = config.handshake_request().unwrap();
+        assert_eq!(request.headers()["x-api-key"], "lmts_key");
+        assert!(request.headers()["x-api-key"].is_sensitive());
+        assert!(request.headers().get("lmts-signature").is_none());
+        let public = WsClientBuilder::default()
+            .url("http://127.0.0.1:1")
+            .build()
+            .unwrap()
+            .handshake_request()
+            .unwrap();
+        assert!(public.headers().get("x-api-key").is_none());
+        assert!(public.headers().get("lmts-api-key").is_none());
+    }
+
+    #[test]
+    fn settings_that_cannot_work_are_refused_before_connecting() {
+        let bad_secret = WsClientBuilder::default()
+            .hmac_credentials(HmacCredentials::new("tok", "not base64!"))
+            .build();
+        assert!(matches!(bad_secret, Err(Error::Credentials(_))));
+        assert!(matches!(
+            WsClientBuilder::default().api_key("  ").build(),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            WsClientBuilder::default().buffer_capacity(0).build(),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            WsClientBuilder::default()
+                .ack_timeout(Duration::ZERO)
+                .build(),
+            Err(Error::Config(_))
+        ));
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let builder = WsClientBuilder::default()
+            .hmac_credentials(HmacCredentials::new("tok", "c3VwZXItc2VjcmV0LWtleQ=="))
+            .api_key("lmts_key_secret");
+        let shown = format!("{builder:?}");
+        assert!(shown.contains("tok"), "{shown}");
+        assert!(!shown.contains("c3VwZXItc2VjcmV0LWtleQ=="), "{shown}");
+        assert!(!shown.contains("lmts_key_secret"), "{shown}");
+        let config = builder.build().unwrap();
+        let shown = format!("{config:?}");
+        assert!(
+            shown.contains("hmac(tok)") && !shown.contains("c3Vw"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn jittered_waits_stay_between_the_step_and_the_cap() {
+        let policy = ReconnectPolicy::new().max_delay(Duration::from_secs(5));
+        let cap = Duration::from_secs(5);
+        for (n, wait) in policy.delays().take(8).enumerate() {
+            let step = Duration::from_secs(1 << n).min(cap);
+            assert!(wait >= step && wait <= (step * 2).min(cap), "{n}: {wait:?}");
+        }
+        assert_eq!(ReconnectPolicy::never().delays().count(), 0);
+    }
+}

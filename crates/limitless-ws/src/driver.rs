@@ -1,0 +1,821 @@
+//! The task that owns the socket: reads frames, answers pings, routes
+//! events into the streams' buffers, emits subscriptions and waits for
+//! their acks, watches the heartbeat, and reconnects.
+//!
+//! Everything here runs on one task, so the routing table and the pending
+//! acks need no lock; handles talk to it through [`Command`]s.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::pending;
+use std::sync::Arc;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::{Instant, sleep_until};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::channel::union;
+use crate::config::Config;
+use crate::connect::{Live, establish, send};
+use crate::frame::{EnginePacket, NAMESPACE, PacketKind, SocketPacket};
+use crate::stream::Sink;
+use crate::{Channel, Error, Event, StreamItem, SubscribeOptions};
+
+/// What a handle asks of the task.
+#[derive(Debug)]
+pub(crate) enum Command {
+    /// Add a stream of `channel` and (re)subscribe the channel.
+    Subscribe {
+        id: u64,
+        channel: Channel,
+        options: SubscribeOptions,
+        sink: Sink,
+        reply: oneshot::Sender<Result<(), Error>>,
+    },
+    /// Add a stream of every event.
+    Events { id: u64, sink: Sink },
+    /// Remove a stream, and unsubscribe what no other stream wants. No
+    /// reply for a dropped stream.
+    Unsubscribe {
+        id: u64,
+        reply: Option<oneshot::Sender<Result<(), Error>>>,
+    },
+    /// Leave the namespace, close the socket, end every stream.
+    Shutdown { reply: oneshot::Sender<()> },
+}
+
+type Reply = oneshot::Sender<Result<(), Error>>;
+
+/// One stream in the routing table.
+#[derive(Debug)]
+struct Route {
+    /// `None`: every event.
+    channel: Option<Channel>,
+    options: SubscribeOptions,
+    sink: Sink,
+}
+
+/// An emitted event waiting for its ack.
+#[derive(Debug)]
+enum Pending {
+    Subscribe {
+        channel: Channel,
+        /// Streams whose subscribe call waits on this ack.
+        waiters: Vec<(u64, Reply)>,
+        /// A renewal after a reconnect (its failure is the connection's).
+        renewal: bool,
+        deadline: Instant,
+    },
+    Unsubscribe {
+        event: &'static str,
+        reply: Option<Reply>,
+        deadline: Instant,
+    },
+}
+
+impl Pending {
+    fn deadline(&self) -> Instant {
+        match self {
+            Self::Subscribe { deadline, .. } | Self::Unsubscribe { deadline, .. } => *deadline,
+        }
+    }
+}
+
+/// Why the connected loop returned.
+enum Exit {
+    Shutdown(Option<oneshot::Sender<()>>),
+    Lost(Error),
+}
+
+pub(crate) struct Driver {
+    config: Arc<Config>,
+    commands: mpsc::UnboundedReceiver<Command>,
+    routes: BTreeMap<u64, Route>,
+    /// By ack id: the oldest first.
+    pending: BTreeMap<u64, Pending>,
+    next_ack: u64,
+    /// Subscribe calls made while disconnected, answered by the renewal of
+    /// their channel.
+    parked: Vec<(u64, Channel, Reply)>,
+}
+
+impl Driver {
+    pub(crate) fn new(config: Arc<Config>, commands: mpsc::UnboundedReceiver<Command>) -> Self {
+        Self {
+            config,
+            commands,
+            routes: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            next_ack: 0,
+            parked: Vec::new(),
+        }
+    }
+
+    /// Runs until shut down, every handle dropped, or reconnects
+    /// exhausted.
+    pub(crate) async fn run(mut self, mut live: Live) {
+        loop {
+            let reason = match self.connected(&mut live).await {
+                Exit::Shutdown(reply) => {
+                    close(live).await;
+                    self.finish(None);
+                    if let Some(reply) = reply {
+                        let _ = reply.send(());
+                    }
+                    return;
+                }
+                Exit::Lost(reason) => reason,
+            };
+            tracing::info!(error = %reason, "socket connection lost");
+            drop(live);
+            self.disconnected();
+            live = match self.reconnect(reason).await {
+                Ok(live) => live,
+                Err(Exit::Shutdown(reply)) => {
+                    self.finish(None);
+                    if let Some(reply) = reply {
+                        let _ = reply.send(());
+                    }
+                    return;
+                }
+                Err(Exit::Lost(error)) => {
+                    self.finish(Some(error));
+                    return;
+                }
+            };
+        }
+    }
+
+    /// Serves one connection until it is lost or the client shuts down.
+    async fn connected(&mut self, live: &mut Live) -> Exit {
+        loop {
+            // Deadlines are checked here too: a steady stream of frames
+            // keeps the timer branches below from being chosen.
+            let now = Instant::now();
+            if now >= live.deadline {
+                return Exit::Lost(Error::HeartbeatTimeout(live.heartbeat));
+            }
+            let ack_deadline = self.pending.values().map(Pending::deadline).min();
+            if ack_deadline.is_some_and(|deadline| now >= deadline)
+                && let Err(reason) = self.expire(live).await
+            {
+                return Exit::Lost(reason);
+            }
+            let ack_deadline = self.pending.values().map(Pending::deadline).min();
+            let outcome = tokio::select! {
+                // Commands first: a stream added before a frame is read
+                // sees that frame.
+                biased;
+                command = self.commands.recv() => match command {
+                    None => return Exit::Shutdown(None),
+                    Some(Command::Shutdown { reply }) => return Exit::Shutdown(Some(reply)),
+                    Some(command) => self.command_online(command, live).await,
+                },
+                message = live.socket.next() => match message {
+                    Some(Ok(Message::Text(text))) => self.frame(text.as_str(), live).await,
+                    Some(Ok(Message::Close(_))) => Err(Error::ConnectionLost("the server closed the WebSocket")),
+                    Some(Ok(_)) => Ok(()),
+                    Some(Err(error)) => Err(error.into()),
+                    None => Err(Error::ConnectionLost("the connection closed")),
+                },
+                () = sleep_until(live.deadline) => Err(Error::HeartbeatTimeout(live.heartbeat)),
+                () = maybe_sleep_until(ack_deadline) => self.expire(live).await,
+            };
+            if let Err(reason) = outcome {
+                return Exit::Lost(reason);
+            }
+        }
+    }
+
+    /// Reads one frame.
+    async fn frame(&mut self, text: &str, live: &mut Live) -> Result<(), Error> {
+        let packet = match EnginePacket::decode(text) {
+            Ok(packet) => packet,
+            Err(error) => {
+                tracing::warn!(%error, "unreadable frame ignored");
+                return Ok(());
+            }
+        };
+        match packet {
+            EnginePacket::Ping(data) => {
+                live.pinged();
+                send(&mut live.socket, EnginePacket::Pong(data)).await
+            }
+            EnginePacket::Close => Err(Error::ConnectionLost("the server closed the session")),
+            EnginePacket::Message(packet) if packet.namespace == NAMESPACE => match packet.kind {
+                PacketKind::Event => {
+                    match Event::from_data(packet.data.unwrap_or_default()) {
+                        Ok(event) => self.event(event),
+                        Err(error) => tracing::warn!(%error, "unreadable event ignored"),
+                    }
+                    Ok(())
+                }
+                PacketKind::Ack => {
+                    if let Some(id) = packet.ack_id {
+                        self.ack(id, ack_outcome(packet.data));
+                    }
+                    Ok(())
+                }
+                PacketKind::Disconnect => {
+                    Err(Error::ConnectionLost("the server left the namespace"))
+                }
+                PacketKind::ConnectError => Err(Error::ConnectRefused {
+                    namespace: NAMESPACE.to_owned(),
+                    message: packet.data.unwrap_or_default().to_owned(),
+                }),
+                PacketKind::Connect => Ok(()),
+            },
+            _ => Ok(()),
+        }
+    }
+
+    /// Routes an event to every stream it belongs to, without waiting for
+    /// any consumer.
+    fn event(&mut self, event: Event) {
+        if let Event::System(notice) = &event {
+            self.confirm(&notice.message);
+        }
+        let mut sinks = self
+            .routes
+            .values()
+            .filter(|route| match route.channel {
+                None => true,
+                Some(channel) => channel.carries(&event) && route.options.matches(&event),
+            })
+            .map(|route| &route.sink)
+            .peekable();
+        while let Some(sink) = sinks.next() {
+            if sinks.peek().is_some() {
+                sink.event(event.clone());
+            } else {
+                sink.event(event);
+                break;
+            }
+        }
+    }
+
+    /// A `system` notice that confirms a subscription answers the oldest
+    /// subscribe of its channel still waiting (the gateway may confirm with
+    /// a notice instead of an ack).
+    fn confirm(&mut self, message: &str) {
+        let message = message.to_ascii_lowercase();
+        let confirmed = self
+            .pending
+            .iter()
+            .find_map(|(&id, pending)| match pending {
+                Pending::Subscribe { channel, .. }
+                    if channel
+                        .confirmation()
+                        .is_some_and(|words| message.starts_with(words)) =>
+                {
+                    Some(id)
+                }
+                _ => None,
+            });
+        if let Some(id) = confirmed {
+            self.ack(id, Ok(()));
+        }
+    }
+
+    /// Settles the emitted event `id` (a late or unknown ack is ignored).
+    fn ack(&mut self, id: u64, outcome: Result<(), String>) {
+        match self.pending.remove(&id) {
+            Some(Pending::Subscribe {
+                channel,
+                waiters,
+                renewal,
+                ..
+            }) => {
+                let event = channel.subscribe_event();
+                match outcome {
+                    Ok(()) => {
+                        for (stream, reply) in waiters {
+                            if reply.send(Ok(())).is_err() {
+                                // The caller gave up waiting: nobody will
+                                // read this stream.
+                                self.forget(stream);
+                            }
+                        }
+                    }
+                    Err(message) => {
+                        let error = Error::Refused { event, message };
+                        for (stream, reply) in waiters {
+                            self.routes.remove(&stream);
+                            let _ = reply.send(Err(error.clone()));
+                        }
+                        if renewal {
+                            // The streams already handed out end here.
+                            self.close_channel(channel, &error);
+                        }
+                    }
+                }
+                if renewal {
+                    self.renewed();
+                }
+            }
+            Some(Pending::Unsubscribe { event, reply, .. }) => {
+                let result = outcome.map_err(|message| Error::Refused { event, message });
+                if let Some(reply) = reply {
+                    let _ = reply.send(result);
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Acks whose time ran out.
+    async fn expire(&mut self, live: &mut Live) -> Result<(), Error> {
+        let now = Instant::now();
+        let expired: Vec<u64> = self
+            .pending
+            .iter()
+            .filter(|(_, pending)| pending.deadline() <= now)
+            .map(|(&id, _)| id)
+            .collect();
+        let timeout = self.config.ack_timeout;
+        for id in expired {
+            match self.pending.remove(&id) {
+                Some(Pending::Subscribe {
+                    channel,
+                    waiters,
+                    renewal,
+                    ..
+                }) => {
+                    let error = Error::AckTimeout {
+                        event: channel.subscribe_event(),
+                        timeout,
+                    };
+                    if renewal {
+                        // The server is not answering: treat the connection
+                        // as dead, and park the calls for the next one.
+                        for (stream, reply) in waiters {
+                            self.parked.push((stream, channel, reply));
+                        }
+                        return Err(error);
+                    }
+                    let mut dropped = Vec::with_capacity(waiters.len());
+                    for (stream, reply) in waiters {
+                        let _ = reply.send(Err(error.clone()));
+                        dropped.push(stream);
+                    }
+                    // Not kept, and the server is asked to forget them.
+                    for stream in dropped {
+                        self.remove(stream, None, live).await?;
+                    }
+                }
+                Some(Pending::Unsubscribe {
+                    event,
+                    reply: Some(reply),
+                    ..
+                }) => {
+                    let _ = reply.send(Err(Error::AckTimeout { event, timeout }));
+                }
+                Some(Pending::Unsubscribe { reply: None, .. }) | None => {}
+            }
+        }
+        Ok(())
+    }
+
+    async fn command_online(&mut self, command: Command, live: &mut Live) -> Result<(), Error> {
+        match command {
+            Command::Subscribe {
+                id,
+                channel,
+                options,
+                sink,
+                reply,
+            } => {
+                if let Err(error) = self.admit(id, channel, options, sink) {
+                    let _ = reply.send(Err(error));
+                    return Ok(());
+                }
+                match self.emit_subscribe(channel, live).await {
+                    Ok(ack) => {
+                        self.pending.insert(
+                            ack,
+                            Pending::Subscribe {
+                                channel,
+                                waiters: vec![(id, reply)],
+                                renewal: false,
+                                deadline: Instant::now() + self.config.ack_timeout,
+                            },
+                        );
+                        Ok(())
+                    }
+                    Err(error) => {
+                        // Answered by the renewal after reconnecting.
+                        self.parked.push((id, channel, reply));
+                        Err(error)
+                    }
+                }
+            }
+            Command::Events { id, sink } => {
+                self.add_firehose(id, sink);
+                Ok(())
+            }
+            Command::Unsubscribe { id, reply } => self.remove(id, reply, live).await,
+            Command::Shutdown { .. } => Ok(()),
+        }
+    }
+
+    /// Adds a stream to the routing table, if its filters agree with the
+    /// channel's other streams'.
+    fn admit(
+        &mut self,
+        id: u64,
+        channel: Channel,
+        options: SubscribeOptions,
+        sink: Sink,
+    ) -> Result<(), Error> {
+        for route in self.routes.values().filter(|r| r.channel == Some(channel)) {
+            for (key, value) in options.filters() {
+                if route.options.filters().get(key).is_some_and(|v| v != value) {
+                    return Err(Error::InvalidInput(format!(
+                        "the {channel} streams share one subscription and another stream has filter {key} = {}",
+                        route.options.filters()[key]
+                    )));
+                }
+            }
+        }
+        self.routes.insert(
+            id,
+            Route {
+                channel: Some(channel),
+                options,
+                sink,
+            },
+        );
+        Ok(())
+    }
+
+    fn add_firehose(&mut self, id: u64, sink: Sink) {
+        self.routes.insert(
+            id,
+            Route {
+                channel: None,
+                options: SubscribeOptions::new(),
+                sink,
+            },
+        );
+    }
+
+    /// Subscribes `channel` on the connection to the union of its
+    /// streams' markets (a subscribe replaces the channel's previous one
+    /// on the server). Returns the ack id.
+    async fn emit_subscribe(&mut self, channel: Channel, live: &mut Live) -> Result<u64, Error> {
+        let payload = union(
+            self.routes
+                .values()
+                .filter(|r| r.channel == Some(channel))
+                .map(|r| &r.options),
+        )
+        .subscribe_payload();
+        self.emit(channel.subscribe_event(), &payload, live).await
+    }
+
+    /// Removes a stream and unsubscribes, on the connection, the markets
+    /// no other stream of its channel covers.
+    async fn remove(
+        &mut self,
+        id: u64,
+        reply: Option<Reply>,
+        live: &mut Live,
+    ) -> Result<(), Error> {
+        let Some(route) = self.routes.remove(&id) else {
+            if let Some(reply) = reply {
+                let _ = reply.send(Ok(()));
+            }
+            return Ok(());
+        };
+        route.sink.close();
+        let Some(channel) = route.channel else {
+            if let Some(reply) = reply {
+                let _ = reply.send(Ok(()));
+            }
+            return Ok(());
+        };
+        let others: Vec<&SubscribeOptions> = self
+            .routes
+            .values()
+            .filter(|r| r.channel == Some(channel))
+            .map(|r| &r.options)
+            .collect();
+        let dropped = if others.is_empty() {
+            route.options.clone()
+        } else {
+            let uncovered = route.options.without(&union(others));
+            if uncovered.is_all_markets() {
+                // Every market is still wanted by another stream.
+                if let Some(reply) = reply {
+                    let _ = reply.send(Ok(()));
+                }
+                return Ok(());
+            }
+            uncovered
+        };
+        let event = channel.unsubscribe_event();
+        let payload = match channel {
+            Channel::MarketLifecycle => dropped.subscribe_payload(),
+            _ => dropped.unsubscribe_payload(channel),
+        };
+        let ack = match self.emit(event, &payload, live).await {
+            Ok(ack) => ack,
+            Err(error) => {
+                // The connection is gone, and the server's subscriptions
+                // with it.
+                if let Some(reply) = reply {
+                    let _ = reply.send(Ok(()));
+                }
+                return Err(error);
+            }
+        };
+        self.pending.insert(
+            ack,
+            Pending::Unsubscribe {
+                event,
+                reply,
+                deadline: Instant::now() + self.config.ack_timeout,
+            },
+        );
+        Ok(())
+    }
+
+    /// A stream whose subscribe call was abandoned: removed without a
+    /// round trip (the next subscribe or unsubscribe of its channel
+    /// settles the server's side).
+    fn forget(&mut self, id: u64) {
+        if let Some(route) = self.routes.remove(&id) {
+            route.sink.close();
+        }
+    }
+
+    /// Emits `["<event>", <payload>]` with a fresh ack id.
+    async fn emit(&mut self, event: &str, payload: &str, live: &mut Live) -> Result<u64, Error> {
+        self.next_ack += 1;
+        let ack = self.next_ack;
+        let args = format!("[\"{event}\",{payload}]");
+        send(
+            &mut live.socket,
+            EnginePacket::Message(SocketPacket::event(NAMESPACE, Some(ack), &args)),
+        )
+        .await?;
+        Ok(ack)
+    }
+
+    /// The connection is gone: subscribe calls wait for the next one,
+    /// unsubscribe calls are done (the server forgot everything).
+    fn disconnected(&mut self) {
+        for (_, pending) in std::mem::take(&mut self.pending) {
+            match pending {
+                Pending::Subscribe {
+                    channel, waiters, ..
+                } => {
+                    for (stream, reply) in waiters {
+                        self.parked.push((stream, channel, reply));
+                    }
+                }
+                Pending::Unsubscribe { reply, .. } => {
+                    if let Some(reply) = reply {
+                        let _ = reply.send(Ok(()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits and retries per the policy, serving commands meanwhile.
+    /// `Ok` with a new connection whose subscriptions are being renewed.
+    async fn reconnect(&mut self, mut reason: Error) -> Result<Live, Exit> {
+        let mut delays = self.config.reconnect.delays();
+        let mut attempt: u32 = 0;
+        loop {
+            let Some(delay) = delays.next() else {
+                return Err(Exit::Lost(Error::ReconnectFailed {
+                    attempts: attempt,
+                    last: Box::new(reason),
+                }));
+            };
+            attempt += 1;
+            self.broadcast(&StreamItem::Reconnecting {
+                attempt,
+                reason: reason.clone(),
+            });
+            let wait = tokio::time::sleep(delay);
+            tokio::pin!(wait);
+            loop {
+                tokio::select! {
+                    biased;
+                    command = self.commands.recv() => self.command_offline(command)?,
+                    () = &mut wait => break,
+                }
+            }
+            let config = Arc::clone(&self.config);
+            let connecting = establish(&config);
+            tokio::pin!(connecting);
+            let connected = loop {
+                tokio::select! {
+                    biased;
+                    command = self.commands.recv() => self.command_offline(command)?,
+                    result = &mut connecting => break result,
+                }
+            };
+            match connected {
+                Ok(mut live) => match self.renew(&mut live).await {
+                    Ok(()) => {
+                        tracing::info!(attempt, "socket reconnected");
+                        return Ok(live);
+                    }
+                    Err(error) => {
+                        // Calls waiting on this renewal wait for the next.
+                        self.disconnected();
+                        reason = error;
+                    }
+                },
+                Err(error) => {
+                    tracing::debug!(attempt, %error, "reconnect attempt failed");
+                    reason = error;
+                }
+            }
+        }
+    }
+
+    /// Serves a command while there is no connection.
+    fn command_offline(&mut self, command: Option<Command>) -> Result<(), Exit> {
+        match command {
+            None => Err(Exit::Shutdown(None)),
+            Some(Command::Shutdown { reply }) => Err(Exit::Shutdown(Some(reply))),
+            Some(Command::Subscribe {
+                id,
+                channel,
+                options,
+                sink,
+                reply,
+            }) => {
+                match self.admit(id, channel, options, sink) {
+                    Ok(()) => self.parked.push((id, channel, reply)),
+                    Err(error) => {
+                        let _ = reply.send(Err(error));
+                    }
+                }
+                Ok(())
+            }
+            Some(Command::Events { id, sink }) => {
+                self.add_firehose(id, sink);
+                Ok(())
+            }
+            Some(Command::Unsubscribe { id, reply }) => {
+                // The server forgot every subscription with the connection.
+                self.forget(id);
+                if let Some(reply) = reply {
+                    let _ = reply.send(Ok(()));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Subscribes every channel that has streams again. Streams get
+    /// `Reconnected` once every renewal is acknowledged.
+    async fn renew(&mut self, live: &mut Live) -> Result<(), Error> {
+        let channels: BTreeSet<Channel> = self.routes.values().filter_map(|r| r.channel).collect();
+        let mut parked = std::mem::take(&mut self.parked);
+        for channel in channels {
+            let ack = self.emit_subscribe(channel, live).await?;
+            let (waiters, rest): (Vec<_>, Vec<_>) =
+                parked.into_iter().partition(|(_, c, _)| *c == channel);
+            parked = rest;
+            self.pending.insert(
+                ack,
+                Pending::Subscribe {
+                    channel,
+                    waiters: waiters
+                        .into_iter()
+                        .map(|(stream, _, reply)| (stream, reply))
+                        .collect(),
+                    renewal: true,
+                    deadline: Instant::now() + self.config.ack_timeout,
+                },
+            );
+        }
+        self.renewed();
+        Ok(())
+    }
+
+    /// After a renewal settles: once none is left, every stream learns the
+    /// connection is back.
+    fn renewed(&mut self) {
+        let renewing = self
+            .pending
+            .values()
+            .any(|p| matches!(p, Pending::Subscribe { renewal: true, .. }));
+        if !renewing {
+            self.broadcast(&StreamItem::Reconnected);
+        }
+    }
+
+    /// Ends the streams of `channel` with `error`.
+    fn close_channel(&mut self, channel: Channel, error: &Error) {
+        let ids: Vec<u64> = self
+            .routes
+            .iter()
+            .filter(|(_, r)| r.channel == Some(channel))
+            .map(|(&id, _)| id)
+            .collect();
+        for id in ids {
+            if let Some(route) = self.routes.remove(&id) {
+                route.sink.notice(StreamItem::Closed(error.clone()));
+            }
+        }
+    }
+
+    fn broadcast(&self, notice: &StreamItem) {
+        for route in self.routes.values() {
+            route.sink.notice(notice.clone());
+        }
+    }
+
+    /// Ends every stream: with `error` as its last item, or plainly.
+    fn finish(&mut self, error: Option<Error>) {
+        for (_, route) in std::mem::take(&mut self.routes) {
+            match &error {
+                Some(error) => route.sink.notice(StreamItem::Closed(error.clone())),
+                None => route.sink.close(),
+            }
+        }
+        // Waiting calls see the client closed.
+        self.pending.clear();
+        self.parked.clear();
+        self.commands.close();
+    }
+}
+
+/// Leaves the namespace and closes the WebSocket, waiting (briefly) for
+/// the server's close frame.
+async fn close(mut live: Live) {
+    let _ = send(
+        &mut live.socket,
+        EnginePacket::Message(SocketPacket::disconnect(NAMESPACE)),
+    )
+    .await;
+    let _ = live.socket.close(None).await;
+    let drained = async { while let Some(Ok(_)) = live.socket.next().await {} };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), drained).await;
+    let _ = live.socket.flush().await;
+}
+
+async fn maybe_sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => sleep_until(deadline).await,
+        None => pending().await,
+    }
+}
+
+/// An ack's verdict: its first argument, when it is an object with a
+/// non-null `error`, refuses; anything else accepts.
+fn ack_outcome(data: Option<&str>) -> Result<(), String> {
+    let Some(data) = data else { return Ok(()) };
+    let Ok(args) = serde_json::from_str::<Vec<Value>>(data) else {
+        return Ok(());
+    };
+    let Some(Value::Object(first)) = args.first() else {
+        return Ok(());
+    };
+    match first.get("error") {
+        None | Some(Value::Null | Value::Bool(false)) => Ok(()),
+        Some(Value::String(message)) => Err(message.clone()),
+        Some(Value::Object(error)) => Err(error
+            .get("message")
+            .and_then(Value::as_str)
+            .map_or_else(|| Value::Object(error.clone()).to_string(), str::to_owned)),
+        Some(other) => Err(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ack_verdicts() {
+        assert_eq!(ack_outcome(None), Ok(()));
+        assert_eq!(ack_outcome(Some("[]")), Ok(()));
+        assert_eq!(ack_outcome(Some(r#"[{"ok":true}]"#)), Ok(()));
+        assert_eq!(ack_outcome(Some(r#"[{"error":null}]"#)), Ok(()));
+        assert_eq!(ack_outcome(Some(r#"[{"error":false}]"#)), Ok(()));
+        assert_eq!(ack_outcome(Some(r#"["fine"]"#)), Ok(()));
+        assert_eq!(
+            ack_outcome(Some(r#"[{"error":"Authentication required"}]"#)),
+            Err("Authentication required".into())
+        );
+        assert_eq!(
+            ack_outcome(Some(r#"[{"error":{"message":"no such market","code":4}}]"#)),
+            Err("no such market".into())
+        );
+        assert_eq!(
+            ack_outcome(Some(r#"[{"error":{"code":4}}]"#)),
+            Err(r#"{"code":4}"#.into())
+        );
+        assert_eq!(ack_outcome(Some(r#"[{"error":7}]"#)), Err("7".into()));
+    }
+}
