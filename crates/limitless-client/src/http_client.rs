@@ -243,10 +243,6 @@ impl HttpClient {
         self.inner.connect_timeout
     }
 
-    pub(crate) fn inner(&self) -> &Inner {
-        &self.inner
-    }
-
     pub(crate) fn venues(&self) -> &VenueCache {
         &self.inner.venues
     }

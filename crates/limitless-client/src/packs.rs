@@ -7,8 +7,7 @@ use limitless_types::packs::{
     Pack, PackBuyResponse, PackClaimResponse, PackPosition, PackPositionsPage, PackQuote,
 };
 
-use crate::ops::packs::HEADER_ON_BEHALF_OF;
-use crate::{Call, Error, HttpClient, Operation, ops};
+use crate::{Call, Error, HttpClient, ops};
 
 /// The shortest poll interval the waits accept.
 pub const MIN_PACK_POLL_INTERVAL: Duration = Duration::from_secs(1);
@@ -74,8 +73,8 @@ pub struct PackBuyParams {
 ///
 /// Partner calls (`quote`, `buy`, positions, claims) need HMAC credentials
 /// with the `trading` and `delegated_signing` scopes; reads of positions
-/// send the sub-account as `x-on-behalf-of`, writes as `onBehalfOf`. Do not
-/// configure a global `x-on-behalf-of` header: the writes refuse it.
+/// send the sub-account as `x-on-behalf-of`, writes as `onBehalfOf` (the
+/// client builder refuses a global `x-on-behalf-of` header).
 #[derive(Clone, Debug)]
 pub struct PacksService {
     http: HttpClient,
@@ -84,24 +83,6 @@ pub struct PacksService {
 impl PacksService {
     pub(crate) fn new(http: HttpClient) -> Self {
         Self { http }
-    }
-
-    /// Refuses a partner write when the client sends a global
-    /// `x-on-behalf-of`: the sub-account belongs in the body.
-    fn write<T: Send + 'static>(&self, operation: Result<Operation<T>, Error>) -> Call<T> {
-        let global = self
-            .http
-            .inner()
-            .default_headers
-            .contains_key(HEADER_ON_BEHALF_OF);
-        let operation = match operation {
-            Ok(_) if global => Err(Error::invalid_field(
-                "default_headers",
-                "configure on_behalf_of on Packs methods, not global headers",
-            )),
-            operation => operation,
-        };
-        self.http.call(operation)
     }
 
     /// `GET /parlay/packs`.
@@ -121,13 +102,13 @@ impl PacksService {
 
     /// `POST /parlay/partner/quote`.
     pub fn quote(&self, pack_id: &str, stake_amount: &str) -> Call<PackQuote> {
-        self.write(ops::packs::quote(pack_id, stake_amount))
+        self.http.call(ops::packs::quote(pack_id, stake_amount))
     }
 
     /// `POST /parlay/partner/buy`. See [`PackBuyParams::idempotency_key`]
     /// for when it may be sent again.
     pub fn buy(&self, params: &PackBuyParams) -> Call<PackBuyResponse> {
-        self.write(ops::packs::buy(params))
+        self.http.call(ops::packs::buy(params))
     }
 
     /// `GET /parlay/partner/positions` of a sub-account; `limit` clamped to
@@ -150,7 +131,7 @@ impl PacksService {
 
     /// `POST /parlay/partner/positions/{positionId}/claim`, once.
     pub fn claim_once(&self, position_id: &str, on_behalf_of: i64) -> Call<PackClaimResponse> {
-        self.write(ops::packs::claim(position_id, on_behalf_of))
+        self.http.call(ops::packs::claim(position_id, on_behalf_of))
     }
 
     /// `POST /parlay/partner/positions/{positionId}/claim/confirm` with the
@@ -161,7 +142,7 @@ impl PacksService {
         on_behalf_of: i64,
         tx_hash: &str,
     ) -> Call<PackClaimResponse> {
-        self.write(ops::packs::confirm_claim(
+        self.http.call(ops::packs::confirm_claim(
             position_id,
             on_behalf_of,
             tx_hash,
