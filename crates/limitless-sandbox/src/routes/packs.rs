@@ -59,9 +59,18 @@ pub(crate) const VAULT: &str = "0x7a11e7000000000000000000000000000000bea7";
 /// The vig every quote keeps, in percent.
 pub(crate) const VIG_PERCENT: i64 = 10;
 
-/// The seeded packs: id, name, eligible, legs (market slug, outcome).
-pub(crate) const SEEDED_PACKS: &[(&str, &str, bool, &[(&str, &str)])] = &[
-    (
+/// A seeded pack: id, name, whether it can be bought, legs (market slug,
+/// outcome).
+pub(crate) struct SeedPack(
+    &'static str,
+    &'static str,
+    bool,
+    &'static [(&'static str, &'static str)],
+);
+
+/// The seeded packs.
+pub(crate) const SEEDED_PACKS: &[SeedPack] = &[
+    SeedPack(
         "5eed0001-7c1d-4a8e-9f00-000000000001",
         "Crypto highs 2026",
         true,
@@ -70,7 +79,7 @@ pub(crate) const SEEDED_PACKS: &[(&str, &str, bool, &[(&str, &str)])] = &[
             ("eth-above-6k-dec-31-2026", "NO"),
         ],
     ),
-    (
+    SeedPack(
         "5eed0002-7c1d-4a8e-9f00-000000000002",
         "Macro mix",
         true,
@@ -80,7 +89,7 @@ pub(crate) const SEEDED_PACKS: &[(&str, &str, bool, &[(&str, &str)])] = &[
             ("eth-above-6k-dec-31-2026", "YES"),
         ],
     ),
-    (
+    SeedPack(
         "5eed0003-7c1d-4a8e-9f00-000000000003",
         "Closed pack",
         false,
@@ -171,23 +180,50 @@ fn arrive(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// A refusal with the extra fields the Packs API sends.
+/// A refusal in the API's shape, with the extra fields the Packs API
+/// sends (`submissionState`, `tokenAddress`…).
+#[derive(Debug)]
+pub(super) struct Refusal {
+    error: ApiError,
+    extra: serde_json::Value,
+}
+
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Self {
+        Self {
+            error,
+            extra: serde_json::Value::Null,
+        }
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let serde_json::Value::Object(extra) = self.extra else {
+            return self.error.into_response();
+        };
+        let mut body = serde_json::to_value(self.error.body()).unwrap_or_default();
+        if let Some(body) = body.as_object_mut() {
+            body.extend(extra);
+        }
+        (self.error.status, axum::Json(body)).into_response()
+    }
+}
+
 fn refusal(
     status: StatusCode,
     code: &'static str,
     message: String,
     extra: serde_json::Value,
-) -> Response {
-    let mut body = serde_json::to_value(ApiError::new(status, message).with_code(code).body())
-        .unwrap_or_default();
-    if let (Some(body), serde_json::Value::Object(extra)) = (body.as_object_mut(), extra) {
-        body.extend(extra);
+) -> Refusal {
+    Refusal {
+        error: ApiError::new(status, message).with_code(code),
+        extra,
     }
-    (status, axum::Json(body)).into_response()
 }
 
-fn err(error: ApiError) -> Response {
-    error.into_response()
+fn err(error: ApiError) -> Refusal {
+    error.into()
 }
 
 /// The price of a leg's outcome now: the market's YES price, or one minus it.
@@ -201,14 +237,7 @@ fn leg_price(state: &SandboxState, slug: &str, outcome: &str) -> Option<(Decimal
     Some((price, market.id, market.condition_id.clone()))
 }
 
-fn seeded(
-    id: &str,
-) -> Option<&'static (
-    &'static str,
-    &'static str,
-    bool,
-    &'static [(&'static str, &'static str)],
-)> {
+fn seeded(id: &str) -> Option<&'static SeedPack> {
     SEEDED_PACKS.iter().find(|p| p.0.eq_ignore_ascii_case(id))
 }
 
@@ -233,7 +262,7 @@ fn legs_of(state: &SandboxState, legs: &[(&str, &str)]) -> Vec<PackLeg> {
         .collect()
 }
 
-fn pack_json(state: &SandboxState, seed: &(&str, &str, bool, &[(&str, &str)])) -> Pack {
+fn pack_json(state: &SandboxState, seed: &SeedPack) -> Pack {
     Pack {
         id: seed.0.to_owned(),
         name: seed.1.to_owned(),
@@ -320,7 +349,7 @@ pub(super) async fn search(
     Ok(ApiJson(
         SEEDED_PACKS
             .iter()
-            .filter(|(_, name, _, legs)| {
+            .filter(|SeedPack(_, name, _, legs)| {
                 name.to_lowercase().contains(&needle)
                     || legs.iter().any(|(slug, _)| slug.contains(&needle))
             })
@@ -396,11 +425,11 @@ pub(super) async fn quote(
 pub(super) async fn buy(State(app): State<App>, headers: HeaderMap, signed: Signed) -> Response {
     match buy_inner(&app, &headers, &signed) {
         Ok(answer) => ApiJson(answer).into_response(),
-        Err(response) => response,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
-fn buy_inner(app: &App, headers: &HeaderMap, signed: &Signed) -> Result<PackBuyResponse, Response> {
+fn buy_inner(app: &App, headers: &HeaderMap, signed: &Signed) -> Result<PackBuyResponse, Refusal> {
     require(signed).map_err(err)?;
     arrive(app, headers).map_err(err)?;
     let request: PackBuyRequest = signed.json().map_err(err)?;
@@ -645,7 +674,7 @@ pub(super) async fn get_position(
     Ok(ApiJson(answer))
 }
 
-fn not_claimable(position: &PositionRecord) -> Response {
+fn not_claimable(position: &PositionRecord) -> Refusal {
     refusal(
         StatusCode::CONFLICT,
         "PACK_NOT_CLAIMABLE",
@@ -672,7 +701,7 @@ fn claim_owner(
     headers: &HeaderMap,
     signed: &Signed,
     on_behalf_of: i64,
-) -> Result<(), Response> {
+) -> Result<(), Refusal> {
     require(signed).map_err(err)?;
     arrive(app, headers).map_err(err)?;
     validate_pack_on_behalf_of(on_behalf_of).map_err(|e| err(invalid(e)))?;
@@ -689,7 +718,7 @@ pub(super) async fn claim(
     position_id: Result<Path<String>, PathRejection>,
     signed: Signed,
 ) -> Response {
-    let run = || -> Result<PackClaimResponse, Response> {
+    let run = || -> Result<PackClaimResponse, Refusal> {
         let id = super::path(position_id).map_err(err)?;
         let request: PackClaimRequest = signed.json().map_err(err)?;
         claim_owner(&app, &headers, &signed, request.on_behalf_of)?;
@@ -711,7 +740,7 @@ pub(super) async fn claim(
     };
     match run() {
         Ok(answer) => ApiJson(answer).into_response(),
-        Err(response) => response,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -722,7 +751,7 @@ pub(super) async fn confirm_claim(
     position_id: Result<Path<String>, PathRejection>,
     signed: Signed,
 ) -> Response {
-    let run = || -> Result<PackClaimResponse, Response> {
+    let run = || -> Result<PackClaimResponse, Refusal> {
         let id = super::path(position_id).map_err(err)?;
         let request: PackClaimConfirmRequest = signed.json().map_err(err)?;
         claim_owner(&app, &headers, &signed, request.on_behalf_of)?;
@@ -742,6 +771,6 @@ pub(super) async fn confirm_claim(
     };
     match run() {
         Ok(answer) => ApiJson(answer).into_response(),
-        Err(response) => response,
+        Err(refusal) => refusal.into_response(),
     }
 }
