@@ -370,6 +370,7 @@ impl ClientBuilder {
             skew,
             retry: self.retry,
             venues: VenueCache::default(),
+            pacers: crate::pacer::Pacers::default(),
             dates: DateCache::default(),
             timeout,
             connect_timeout,

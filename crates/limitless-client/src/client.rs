@@ -7,8 +7,8 @@ use limitless_eip712::OrderSigner;
 
 use crate::{
     AmmService, ApiTokenService, ClientBuilder, DelegatedOrderService, Error, HttpClient,
-    MarketPageService, MarketService, PartnerAccountService, PortfolioService, ServerWalletService,
-    SignedOrderService,
+    MarketPageService, MarketService, PacksService, PartnerAccountService, PortfolioService,
+    ServerWalletService, SignedOrderService,
 };
 
 /// The Limitless Exchange API client.
@@ -32,6 +32,9 @@ pub struct Client {
     pub api_tokens: ApiTokenService,
     /// Partner AMM trading: allowances, buys and sells.
     pub amm: AmmService,
+    /// Partner curated Packs: catalogue, quotes, buys, positions, claims
+    /// (paced per credential).
+    pub packs: PacksService,
     /// Partner sub-accounts: create, list, allowances, withdrawal addresses.
     pub partner_accounts: PartnerAccountService,
     /// Orders placed on behalf of sub-accounts.
@@ -87,6 +90,7 @@ impl Client {
             markets: MarketService::new(http.clone()),
             server_wallets: ServerWalletService::new(http.clone()),
             amm: AmmService::new(http.clone()),
+            packs: PacksService::new(http.clone()),
             portfolio: PortfolioService::new(http.clone()),
             pages: MarketPageService::new(http.clone()),
             http,

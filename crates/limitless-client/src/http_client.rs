@@ -27,6 +27,7 @@ use crate::error::{
     withheld_decode_error,
 };
 use crate::ops::{Auth, Operation, RequestSpec};
+use crate::pacer::Pacers;
 use crate::retry::{
     Attempt, RetryDecision, RetryPolicy, effective_decision, response_date, retry_after,
 };
@@ -86,6 +87,8 @@ pub(crate) struct Inner {
     pub(crate) timeout: Duration,
     /// The default transport's connect timeout (`None` for a custom transport).
     pub(crate) connect_timeout: Option<Duration>,
+    /// Packs pacing, per credential, shared by every clone.
+    pub(crate) pacers: Pacers,
 }
 
 /// `Debug` of a header map by names only: values may be private.
@@ -417,7 +420,22 @@ impl HttpClient {
                 } else {
                     started
                 };
+                // Packs calls wait for their credential's turn, per attempt.
+                let pacer = spec.paced.then(|| {
+                    let credential = credentials.signer().map_or("", |s| s.token_id());
+                    self.inner.pacers.get(credential)
+                });
+                if let Some(pacer) = &pacer {
+                    pacer.acquire().await;
+                }
                 let exchange = self.attempt(spec, &target, &credentials, &path).await;
+                if let Some(pacer) = &pacer {
+                    let rate_limited = matches!(
+                        &exchange.outcome,
+                        Err(error) if error.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+                    );
+                    pacer.finished(rate_limited);
+                }
                 if traced {
                     let latency_ms =
                         u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX);

@@ -2,7 +2,7 @@
 //! partner sub-accounts, delegated orders and the market reads they need.
 //!
 //! A [`Client`] is a set of services (`api_tokens`, `partner_accounts`,
-//! `delegated_orders`, `markets`, `server_wallets`) sharing one
+//! `delegated_orders`, `markets`, `server_wallets`, `amm`, `packs`…) sharing one
 //! [`HttpClient`]. Every endpoint is a pure function in [`ops`] that
 //! validates its arguments and returns an [`Operation`] (the request as
 //! data); a service method hands it to the one send path and returns a
@@ -86,6 +86,8 @@ mod markets;
 mod onboarding;
 pub mod ops;
 mod orders;
+mod pacer;
+mod packs;
 mod pager;
 mod pages;
 mod partner_accounts;
@@ -102,8 +104,8 @@ pub use builder::{
 pub use call::{ApiResponse, Call, RawResponse, SignedRequest, WithRaw};
 pub use client::Client;
 pub use error::{
-    ApiError, BODY_EXCERPT_BYTES, DecodeError, Error, RequestContext, ResponseBody, SentOrder,
-    parse_api_error_message,
+    ApiError, BODY_EXCERPT_BYTES, DecodeError, Error, PackError, PackErrorKind, RequestContext,
+    ResponseBody, SentOrder, parse_api_error_message,
 };
 pub use escape::RequestBuilder;
 pub use http_client::HttpClient;
@@ -127,6 +129,7 @@ pub use orders::signed::SignedOrderService;
 pub use orders::signed_params::{
     CreateSignedOrderParams, SignedCancelReplaceParams, SignedFokOrder, SignedLimitOrder,
 };
+pub use packs::{MIN_PACK_POLL_INTERVAL, PackBuyParams, PacksService};
 pub use pages::{MAX_PAGE_REDIRECTS, MarketPageService};
 pub use partner_accounts::PartnerAccountService;
 pub use portfolio::PortfolioService;
@@ -166,6 +169,10 @@ pub use limitless_types::orders::{
     CancelOutcome, CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest,
     CancelReplaceResult, CancelTarget, CreateSignedOrderRequest, Order, OrderExecution, OrderMatch,
     OrderResponse, OrderType, ReplacementOrder, ReplacementOutcome, Side, SignedOrder, StpPolicy,
+};
+pub use limitless_types::packs::{
+    Pack, PackBuyResponse, PackClaimResponse, PackLeg, PackPosition, PackPositionsPage, PackQuote,
+    pack_min_payout,
 };
 pub use limitless_types::partner_accounts::{
     AddWithdrawalAddressInput, AllowancesResponse, CreatePartnerAccountInput, EoaOwnershipProof,

@@ -68,6 +68,14 @@ impl Faults {
         self
     }
 
+    /// Answers each of the next `n` Packs requests (`/parlay/*`) with 429
+    /// and `retryAfterSeconds: 10` (replacing any count still pending; 0
+    /// cancels it). Their arrivals are still recorded.
+    pub fn rate_limit_next_pack_calls(&self, n: u64) -> &Self {
+        self.app.lock().packs.set_rate_limit_next(n);
+        self
+    }
+
     /// How many counted drops are still pending.
     #[must_use]
     pub fn pending_placement_drops(&self) -> u64 {

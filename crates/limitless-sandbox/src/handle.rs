@@ -289,6 +289,31 @@ impl SandboxHandle {
         self.app.lock().amm.shares(profile_id, slug, index)
     }
 
+    /// When each Packs request (`/parlay/*`) presenting the API token
+    /// `token_id` (its `lmts-api-key`; `"anonymous"` for requests without
+    /// one) arrived, oldest first, by the sandbox's monotonic clock: what
+    /// a client's pacing looks like from the server.
+    #[must_use]
+    pub fn pack_arrivals(&self, token_id: &str) -> Vec<std::time::Instant> {
+        self.app.lock().packs.arrivals(token_id)
+    }
+
+    /// Settles the markets of the Pack position `position_id`: every leg
+    /// won (`won`), or the first leg lost; the position becomes `WON` or
+    /// `LOST`. `false` when there is no such position or it was already
+    /// settled.
+    pub fn resolve_pack(&self, position_id: &str, won: bool) -> bool {
+        let at = self.app.now_iso();
+        self.app.lock().packs.resolve(position_id, won, &at)
+    }
+
+    /// How many Pack positions were bought; a buy answered again for its
+    /// idempotency key is not one.
+    #[must_use]
+    pub fn pack_position_count(&self) -> usize {
+        self.app.lock().packs.position_count()
+    }
+
     /// How many orders have been accepted (in any status).
     #[must_use]
     pub fn order_count(&self) -> usize {

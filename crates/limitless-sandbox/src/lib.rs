@@ -75,6 +75,14 @@
 //! /portfolio/withdrawal-addresses`; any other is refused with 400
 //! `DESTINATION_NOT_ALLOWED`.
 //!
+//! Packs (`/parlay/*`): three seeded packs over the seeded markets, exact
+//! quotes, idempotent buys for server-wallet sub-accounts (which need their
+//! `parlay-treasury-vault` allowance), positions minted on read and settled
+//! by [`SandboxHandle::resolve_pack`], claims, and the documented refusals.
+//! [`SandboxHandle::pack_arrivals`] shows when each credential's Packs
+//! requests arrived; [`Faults::rate_limit_next_pack_calls`] answers the
+//! next ones with 429.
+//!
 //! Cancels and partners: a plain `DELETE /orders/{id}` (no `onBehalfOf`)
 //! cancels an order owned by the caller's own profile only, that is the
 //! partner's self-signed orders. It never reaches a sub-account's order:

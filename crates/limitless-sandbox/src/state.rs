@@ -272,6 +272,8 @@ pub(crate) struct State {
     pub(crate) split_shares: HashMap<(i64, String), i128>,
     /// AMM pools, allowances, holdings and idempotent answers.
     pub(crate) amm: crate::routes::amm::AmmState,
+    /// Pack positions, idempotent buys, arrival times, the 429 fault.
+    pub(crate) packs: crate::routes::packs::PackState,
     buckets: HashMap<String, Bucket>,
     /// What to send on the sockets once the lock is released.
     pub(crate) outbox: Outbox,
@@ -304,6 +306,7 @@ impl State {
             fills: Vec::new(),
             split_shares: HashMap::new(),
             amm: Default::default(),
+            packs: Default::default(),
             buckets: HashMap::new(),
             outbox: Outbox::default(),
             socket_sessions: HashMap::new(),

@@ -52,6 +52,7 @@ pub mod limits;
 pub mod market_pages;
 pub mod markets;
 pub mod orders;
+pub mod packs;
 pub mod partner_accounts;
 pub mod portfolio;
 pub mod scope;
@@ -85,6 +86,11 @@ pub use orders::{
     OrderMatch, OrderResponse, OrderStatus, OrderStatusBatch, OrderType, ReplacementOrder,
     ReplacementOutcome, SIGNATURE_TYPE_EOA, SettlementStatus, Side, SignedOrder, StpPolicy,
     UnsignedOrder, UserOrders, ZERO_ADDRESS,
+};
+pub use packs::{
+    Pack, PackBuyRequest, PackBuyResponse, PackClaimConfirmRequest, PackClaimRequest,
+    PackClaimResponse, PackLeg, PackPosition, PackPositionsPage, PackQuote, PackQuoteRequest,
+    PackSource, pack_min_payout,
 };
 pub use partner_accounts::{
     AddWithdrawalAddressInput, AllowanceStatus, AllowanceSummary, AllowanceTarget,

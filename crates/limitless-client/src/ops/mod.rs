@@ -30,6 +30,7 @@ pub mod amm;
 pub mod api_tokens;
 pub mod markets;
 pub mod orders;
+pub mod packs;
 pub mod pages;
 pub mod partner_accounts;
 pub mod portfolio;
@@ -217,6 +218,8 @@ pub(crate) struct RequestSpec {
     /// step: the market slug a market read caches the venue under, the
     /// address `recover_account` looks for in the page.
     pub(crate) subject: Option<String>,
+    /// Whether the call waits for its credential's Packs pacing.
+    pub(crate) paced: bool,
 }
 
 impl RequestSpec {
@@ -242,6 +245,7 @@ impl RequestSpec {
             orders: Vec::new(),
             sensitive: false,
             subject: None,
+            paced: false,
         }
     }
 
@@ -307,6 +311,12 @@ impl RequestSpec {
     /// Marks the response as carrying a secret: no error shows its body.
     pub(crate) fn sensitive(mut self) -> Self {
         self.sensitive = true;
+        self
+    }
+
+    /// Paces the call with the credential's other Packs calls.
+    pub(crate) fn paced(mut self) -> Self {
+        self.paced = true;
         self
     }
 

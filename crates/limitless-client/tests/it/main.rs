@@ -14,6 +14,7 @@ mod headers;
 mod markets;
 mod operations;
 mod order_validation;
+mod packs;
 mod partner_accounts;
 mod reads;
 mod retries;

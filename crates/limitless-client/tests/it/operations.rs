@@ -27,6 +27,8 @@ const NOW_TIMESTAMP: &str = "2026-02-02T02:40:00.123Z";
 const ZERO: &str = "0x0000000000000000000000000000000000000000";
 const EOA: &str = "0x4e2b1d4a4f7c0b8d9e6a5c3b2a1f0e9d8c7b6a59";
 const USDC: &str = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913";
+/// A pack (and position) id.
+const PACK: &str = "22222222-2222-4222-8222-22222222222a";
 const CONDITION: &str = "0x4f5c0c2c8e8f1a7d9b3e6a2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e";
 /// A fixed order salt, so order bodies are deterministic.
 const SALT: u64 = 1_770_000_000_123_000;
@@ -738,6 +740,85 @@ fn rows(client: &Client) -> Vec<Row> {
             expect("amm_sell", M::POST, "/amm/sell", Hmac, IDEMPOTENT)
                 .body(r#"{"market":"eth","outcomeIndex":1,"collateralReturnAmount":"1000000","idempotencyKey":"k-2"}"#),
         ),
+        // --- Packs
+        row(
+            client,
+            "list_packs",
+            ops::packs::list(),
+            expect("list_packs", M::GET, "/parlay/packs", Public, IDEMPOTENT),
+        ),
+        row(
+            client,
+            "search_packs (query form-encoded)",
+            ops::packs::search("eth & btc"),
+            expect("search_packs", M::GET, "/parlay/packs/search", Public, IDEMPOTENT)
+                .query("query=eth+%26+btc"),
+        ),
+        row(
+            client,
+            "get_pack",
+            ops::packs::get(PACK),
+            expect("get_pack", M::GET, format!("/parlay/packs/{PACK}"), Public, IDEMPOTENT),
+        ),
+        row(
+            client,
+            "quote_pack: a read",
+            ops::packs::quote(PACK, "1000000"),
+            expect("quote_pack", M::POST, "/parlay/partner/quote", Hmac, IDEMPOTENT)
+                .body(format!(r#"{{"packId":"{PACK}","stakeAmount":"1000000"}}"#)),
+        ),
+        row(
+            client,
+            "buy_pack with a fixed key: idempotent, expired deadline kept",
+            ops::packs::buy(&limitless_client::PackBuyParams {
+                on_behalf_of: 326,
+                pack_id: PACK.to_owned(),
+                stake_amount: "1000000".to_owned(),
+                min_payout_amount: "1782000".to_owned(),
+                deadline: "1".to_owned(),
+                idempotency_key: Some("pack-1".to_owned()),
+            }),
+            expect("buy_pack", M::POST, "/parlay/partner/buy", Hmac, IDEMPOTENT).body(format!(
+                r#"{{"onBehalfOf":326,"packId":"{PACK}","stakeAmount":"1000000","minPayoutAmount":"1782000","deadline":"1","idempotencyKey":"pack-1"}}"#
+            )),
+        ),
+        row(
+            client,
+            "list_pack_positions (limit and offset clamped)",
+            ops::packs::list_positions(326, 100, 9_999),
+            expect("list_pack_positions", M::GET, "/parlay/partner/positions", Hmac, IDEMPOTENT)
+                .query("limit=50&offset=5000")
+                .header("x-on-behalf-of", "326"),
+        ),
+        row(
+            client,
+            "list_pack_positions (limit 0 clamped to 1)",
+            ops::packs::list_positions(326, 0, 0),
+            expect("list_pack_positions", M::GET, "/parlay/partner/positions", Hmac, IDEMPOTENT)
+                .query("limit=1&offset=0")
+                .header("x-on-behalf-of", "326"),
+        ),
+        row(
+            client,
+            "get_pack_position",
+            ops::packs::get_position(PACK, 326),
+            expect("get_pack_position", M::GET, format!("/parlay/partner/positions/{PACK}"), Hmac, IDEMPOTENT)
+                .header("x-on-behalf-of", "326"),
+        ),
+        row(
+            client,
+            "claim_pack_position: never sent twice",
+            ops::packs::claim(PACK, 326),
+            expect("claim_pack_position", M::POST, format!("/parlay/partner/positions/{PACK}/claim"), Hmac, ONCE)
+                .body(r#"{"onBehalfOf":326}"#),
+        ),
+        row(
+            client,
+            "confirm_pack_claim",
+            ops::packs::confirm_claim(PACK, 326, CONDITION),
+            expect("confirm_pack_claim", M::POST, format!("/parlay/partner/positions/{PACK}/claim/confirm"), Hmac, ONCE)
+                .body(format!(r#"{{"onBehalfOf":326,"txHash":"{CONDITION}"}}"#)),
+        ),
         // --- orders
         row(
             client,
@@ -1139,7 +1220,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
     let rows = rows(&client);
     assert_eq!(
         rows.len(),
-        64,
+        74,
         "one row per operation (update when adding rows)"
     );
     let mut labels: Vec<&str> = rows.iter().map(|row| row.label).collect();
@@ -1160,6 +1241,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "amm_buy",
             "amm_sell",
             "approve_amm_allowance",
+            "buy_pack",
             "cancel",
             "cancel_all",
             "cancel_all_on_behalf_of",
@@ -1170,6 +1252,8 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "cancel_replace_signed",
             "check_allowances",
             "check_amm_allowance",
+            "claim_pack_position",
+            "confirm_pack_claim",
             "create_account",
             "create_order",
             "create_signed_order",
@@ -1184,6 +1268,8 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "get_market_venue",
             "get_navigation",
             "get_order_book",
+            "get_pack",
+            "get_pack_position",
             "get_page_markets",
             "get_positions",
             "get_profile",
@@ -1193,13 +1279,17 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "get_trades",
             "get_user_orders",
             "list_accounts",
+            "list_pack_positions",
+            "list_packs",
             "list_tokens",
             "merge_positions",
+            "quote_pack",
             "recover_account",
             "redeem_positions",
             "request",
             "retry_allowances",
             "revoke_token",
+            "search_packs",
             "split_positions",
             "withdraw",
         ]

@@ -147,6 +147,14 @@ fn allowance_targets() -> Vec<AllowanceTarget> {
             "collateral-fee-module",
             "BUY",
         ),
+        // What a Pack buy needs (routes/packs.rs).
+        target(
+            AllowanceTargetType::UsdcAllowance,
+            USDC,
+            super::packs::VAULT,
+            super::packs::VAULT_LABEL,
+            "BUY",
+        ),
     ]
 }
 

@@ -4,6 +4,7 @@ mod accounts;
 pub(crate) mod amm;
 mod markets;
 mod orders;
+pub(crate) mod packs;
 mod pages;
 mod portfolio;
 mod positions;
@@ -66,6 +67,24 @@ pub(crate) fn router(app: App) -> Router {
         .route("/amm/buy", post(amm::buy))
         .route("/amm/sell", post(amm::sell))
         .route("/portfolio/merge", post(positions::merge))
+        .route("/parlay/packs", get(packs::list))
+        .route("/parlay/packs/search", get(packs::search))
+        .route("/parlay/packs/{pack_id}", get(packs::get))
+        .route("/parlay/partner/quote", post(packs::quote))
+        .route("/parlay/partner/buy", post(packs::buy))
+        .route("/parlay/partner/positions", get(packs::list_positions))
+        .route(
+            "/parlay/partner/positions/{position_id}",
+            get(packs::get_position),
+        )
+        .route(
+            "/parlay/partner/positions/{position_id}/claim",
+            post(packs::claim),
+        )
+        .route(
+            "/parlay/partner/positions/{position_id}/claim/confirm",
+            post(packs::confirm_claim),
+        )
         .route("/markets/active", get(markets::active))
         .route("/markets/{slug}", get(markets::market))
         .route("/markets/{slug}/orderbook", get(markets::orderbook))
