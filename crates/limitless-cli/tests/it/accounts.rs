@@ -161,8 +161,8 @@ fn allowances_check_retry_and_wait() {
     let checked = json_ok(env.authed().args(["--json", "account", "allowances", &id]));
     assert_eq!(checked["profileId"].to_string(), id);
     assert_eq!(checked["ready"], false);
-    assert_eq!(checked["summary"]["total"], 3);
-    assert_eq!(checked["summary"]["missing"], 3);
+    assert_eq!(checked["summary"]["total"], 4);
+    assert_eq!(checked["summary"]["missing"], 4);
     assert_eq!(checked["walletAddress"], created["account"]);
     let target = &checked["targets"][0];
     for key in [
@@ -199,14 +199,14 @@ fn allowances_check_retry_and_wait() {
         env.authed()
             .args(["--json", "account", "allowances", &id, "--retry"]),
     );
-    assert_eq!(retried["summary"]["submitted"], 3);
+    assert_eq!(retried["summary"]["submitted"], 4);
 
     let ready = json_ok(
         env.authed()
             .args(["--json", "account", "allowances", &id, "--wait"]),
     );
     assert_eq!(ready["ready"], true);
-    assert_eq!(ready["summary"]["confirmed"], 3);
+    assert_eq!(ready["summary"]["confirmed"], 4);
 
     // --wait has no dry run.
     let output = run(env
@@ -236,7 +236,7 @@ fn allowances_wait_prints_a_table_for_people() {
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("ready: yes"), "{text}");
-    assert!(text.contains("3/3 confirmed"), "{text}");
+    assert!(text.contains("4/4 confirmed"), "{text}");
     assert!(
         text.contains("USDC_ALLOWANCE") && text.contains("CTF_APPROVAL"),
         "{text}"
