@@ -19,7 +19,6 @@
 // criterion_group! generates an undocumented public function.
 #![allow(missing_docs)]
 
-use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -28,42 +27,8 @@ use limitless_ws::Event;
 use limitless_ws::frame::EventArgs;
 use serde::de::IgnoredAny;
 
-/// `42/markets,["orderbookUpdate",{…}]` with `levels` bids and asks, in
-/// the shape of the captured frames.
-fn orderbook_frame(levels: usize) -> String {
-    let mut frame = String::from(
-        r#"42/markets,["orderbookUpdate",{"marketSlug":"btc-up-or-down-daily-p-1791308105925","orderbook":{"bids":["#,
-    );
-    for i in 0..levels {
-        if i > 0 {
-            frame.push(',');
-        }
-        let price = 499 - i;
-        write!(
-            frame,
-            r#"{{"price":0.{price:03},"size":{},"side":"BUY"}}"#,
-            (i + 1) * 1_000_000
-        )
-        .unwrap();
-    }
-    frame.push_str(r#"],"asks":["#);
-    for i in 0..levels {
-        if i > 0 {
-            frame.push(',');
-        }
-        let price = 501 + i;
-        write!(
-            frame,
-            r#"{{"price":0.{price:03},"size":{},"side":"SELL"}}"#,
-            (i + 1) * 550_000
-        )
-        .unwrap();
-    }
-    frame.push_str(
-        r#"],"tokenId":"70247938366373245371875476852050312741984939645649004595595165572008042615343","adjustedMidpoint":0.5,"midpoint":0.5,"maxSpread":0.035,"minSize":100000000},"version":2162662,"timestamp":"2026-10-07T10:02:55.116Z"}]"#,
-    );
-    frame
-}
+mod frames;
+use frames::orderbook_frame;
 
 /// A settlement `orderEvent` frame, as in the captured order events.
 const ORDER_EVENT_FRAME: &str = r#"42/markets,["orderEvent",{"source":"SETTLEMENT","type":"MINED","eventId":"settlement:1b3a:550e8400","tradeEventId":"1b3a","orderId":"550e8400-e29b-41d4-a716-446655440000","clientOrderId":"c-1","takerOrderId":"550e8400-e29b-41d4-a716-446655440000","marketSlug":"btc-up-or-down-daily-p-1791308105925","tokenId":"70247938366373245371875476852050312741984939645649004595595165572008042615343","side":"BUY","price":"0.47","amountContracts":"25","amountCollateral":"11.75","feeAmountContracts":"0.75","txHash":"0x8a3f0c5e9b1d2a4f6e7c8b9a0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e","timestamp":"2026-04-20T10:15:40.000Z","matchedAt":"2026-04-20T10:15:40.000Z"}]"#;

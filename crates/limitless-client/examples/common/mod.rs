@@ -13,6 +13,7 @@
 //! | `LIMITLESS_IDENTITY_TOKEN` | capabilities, derive, withdrawal addresses |
 //! | `LIMITLESS_PRIVATE_KEY` | orders you sign yourself (`0x` + 64 hex) |
 //! | `LIMITLESS_MARKET_SLUG` | the market to read and trade |
+//! | `LIMITLESS_AMM_MARKET_SLUG` | the AMM market to trade (`amm` example) |
 //! | `LIMITLESS_ON_BEHALF_OF` | the server-wallet sub-account to trade for |
 //! | `LIMITLESS_EXAMPLES_LIVE=1` | send writes; without it they are printed, not sent |
 //!
@@ -29,9 +30,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use limitless_client::{
-    Call, Client, CreatePartnerAccountInput, DeriveApiTokenInput, HmacCredentials, LocalSigner,
-    OrderSigner, SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, SCOPE_WITHDRAWAL,
-    WaitForAllowances,
+    Call, Client, Clock, CreatePartnerAccountInput, DeriveApiTokenInput, HmacCredentials,
+    LocalSigner, OrderSigner, SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING,
+    SCOPE_WITHDRAWAL, WaitForAllowances,
 };
 use limitless_sandbox::{Sandbox, SandboxHandle};
 
@@ -244,6 +245,14 @@ impl Setup {
         Ok(account.profile_id)
     }
 
+    /// Seconds since the Unix epoch by the client's clock (corrected by
+    /// the server's offset once a response taught it one): for deadlines.
+    pub(crate) fn unix_seconds(&self) -> u64 {
+        let now = self.client.http().clock().now();
+        now.duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs())
+    }
+
     /// Sends a write, or in a dry run prints the signed request it would
     /// send (method, URL, header names, body) and returns `None`.
     pub(crate) async fn send<T: Send + 'static>(
@@ -274,6 +283,7 @@ pub(crate) fn var(name: &str) -> Option<String> {
         .filter(|value| !value.trim().is_empty())
 }
 
-fn needs(variable: &str, what: &str) -> Failure {
+/// The error for a value the environment must provide against a server.
+pub(crate) fn needs(variable: &str, what: &str) -> Failure {
     format!("set {variable} ({what}) to run this example against LIMITLESS_API_URL").into()
 }
