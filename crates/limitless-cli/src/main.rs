@@ -123,9 +123,9 @@ fn main() -> ExitCode {
         // Installed before any work, so a Ctrl-C is never lost to the
         // default action (which would end the process without a word).
         let interrupted = interrupt()?;
-        if commands::is_foreground_sandbox(&cli) {
+        if commands::stops_on_interrupt(&cli) {
             // It stops on Ctrl-C itself, cleanly.
-            return commands::run_sandbox(cli, out, interrupted).await;
+            return commands::run_until_interrupted(cli, out, interrupted).await;
         }
         tokio::select! {
             biased;
