@@ -17,6 +17,9 @@ Credentials (the environment first, value by value, then the profile):
   --profile NAME / LMTS_PROFILE   profile file <config>/profiles/NAME.toml
                                   (default: `default`, when it exists)
   LMTS_CONFIG_DIR           config directory (default ~/.config/lmts on Linux)
+  LIMITLESS_WS_URL          socket URL of `market book --watch` and `order watch` (default
+                            wss://ws.limitless.exchange for the production API, else the
+                            API URL's host; --ws-url)
 Profiles are written owner-only (0600) by `lmts token derive --save NAME`; a
 profile that group or others may read is refused. No secret is ever printed,
 except the one-time secret of `lmts token derive` when it is not saved.
@@ -29,19 +32,27 @@ failure stdout is empty and stderr holds {\"error\": {\"kind\", \"exitCode\",
 instead of sending it; with --json: {\"dryRun\": true, \"operation\", \"method\",
 \"url\", \"headers\", \"body\", \"idempotent\", \"orders\"}. Identity tokens are
 redacted; an order's dry run still reads its market (for the fee and venue).
+The socket commands (`market book --watch`, `order watch`) print NDJSON with
+--json: one object a line as events arrive, each with a \"type\" (\"book\",
+\"subscribed\", \"orderEvent\", \"tx\") and notices {\"type\": \"reconnecting\",
+\"attempt\", \"reason\"}, {\"type\": \"reconnected\"}, {\"type\": \"lagged\", \"missed\"},
+{\"type\": \"unrecognized\", \"event\", \"payload\"}; see their --help for the shapes.
 
 Exit codes:
   0    success
   1    internal error
   2    usage: bad arguments, refused before sending (nothing was sent)
-  3    the API refused the request (HTTP 4xx/429): not carried out
+  3    the API refused the request (HTTP 4xx/429), the socket's handshake (401)
+       or a subscription: not carried out
   4    outcome unknown: it may have been carried out (an order may have been
        placed); check before sending it again (--json: error.sentOrders)
   5    network failure before the request reached the server: not carried out
+       (socket commands: the socket cannot be reached, or was lost for good)
   6    credentials or configuration missing or unusable (nothing was sent)
   7    verify: the signature is not valid
-  8    a wait ran out of time (account allowances --wait)
-  130  interrupted (Ctrl-C)
+  8    a wait ran out of time (account allowances --wait; a watch's --count not
+       reached within --timeout)
+  130  interrupted (Ctrl-C; the socket commands close the socket first)
 
 Quick start against a local sandbox:
   lmts sandbox                           # in one terminal
@@ -55,8 +66,8 @@ Quick start against a local sandbox:
     version,
     about = "The Limitless Exchange programmatic API from the command line",
     long_about = "The Limitless Exchange programmatic API from the command line: scoped API \
-tokens, partner sub-accounts, delegated and self-signed orders, market reads, request \
-signing for curl, signature checks, and a local sandbox.",
+tokens, partner sub-accounts, delegated and self-signed orders, market reads, live order \
+books and order events, request signing for curl, signature checks, and a local sandbox.",
     after_long_help = AFTER_LONG_HELP,
     propagate_version = true
 )]
@@ -85,10 +96,10 @@ pub(crate) enum Command {
     /// Partner sub-accounts: create, list, recover, allowances, withdrawal addresses.
     #[command(subcommand)]
     Account(AccountCommand),
-    /// Orders: for a sub-account (--for) or signed with a key of your own (--key-env).
+    /// Orders: for a sub-account (--for) or signed with a key of your own (--key-env); watch them live.
     #[command(subcommand)]
     Order(OrderCommand),
-    /// Market reads: one market, the active ones, an order book.
+    /// Market reads: one market, the active ones, an order book (or follow it live).
     #[command(subcommand)]
     Market(MarketCommand),
     /// A sub-account's server wallet: redeem, withdraw.

@@ -18,8 +18,8 @@ use crate::config::Settings;
 use crate::exit::CliError;
 use crate::output::Output;
 
-/// Runs the command `cli` names; `lmts sandbox` (which waits for Ctrl-C
-/// itself) goes through [`run_sandbox`].
+/// Runs the command `cli` names; `lmts sandbox` and the socket commands
+/// (which wait for Ctrl-C themselves) go through [`run_until_interrupted`].
 pub(crate) async fn run(cli: Cli, out: Output) -> Result<(), CliError> {
     let Cli {
         profile,
