@@ -72,7 +72,7 @@ books and order events, request signing for curl, signature checks, and a local 
     propagate_version = true
 )]
 pub(crate) struct Cli {
-    /// Print exactly one JSON document on stdout (errors: a JSON object on stderr).
+    /// Print JSON on stdout: one document (socket commands: one object a line); errors on stderr.
     #[arg(long, global = true)]
     pub(crate) json: bool,
 
