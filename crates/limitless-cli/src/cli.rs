@@ -17,6 +17,9 @@ Credentials (the environment first, value by value, then the profile):
   --profile NAME / LMTS_PROFILE   profile file <config>/profiles/NAME.toml
                                   (default: `default`, when it exists)
   LMTS_CONFIG_DIR           config directory (default ~/.config/lmts on Linux)
+  LIMITLESS_WS_URL          socket URL of `market book --watch` and `order watch` (default
+                            wss://ws.limitless.exchange for the production API, else the
+                            API URL's host; --ws-url)
 Profiles are written owner-only (0600) by `lmts token derive --save NAME`; a
 profile that group or others may read is refused. No secret is ever printed,
 except the one-time secret of `lmts token derive` when it is not saved.
@@ -29,19 +32,27 @@ failure stdout is empty and stderr holds {\"error\": {\"kind\", \"exitCode\",
 instead of sending it; with --json: {\"dryRun\": true, \"operation\", \"method\",
 \"url\", \"headers\", \"body\", \"idempotent\", \"orders\"}. Identity tokens are
 redacted; an order's dry run still reads its market (for the fee and venue).
+The socket commands (`market book --watch`, `order watch`) print NDJSON with
+--json: one object a line as events arrive, each with a \"type\" (\"book\",
+\"subscribed\", \"orderEvent\", \"tx\") and notices {\"type\": \"reconnecting\",
+\"attempt\", \"reason\"}, {\"type\": \"reconnected\"}, {\"type\": \"lagged\", \"missed\"},
+{\"type\": \"unrecognized\", \"event\", \"payload\"}; see their --help for the shapes.
 
 Exit codes:
   0    success
   1    internal error
   2    usage: bad arguments, refused before sending (nothing was sent)
-  3    the API refused the request (HTTP 4xx/429): not carried out
+  3    the API refused the request (HTTP 4xx/429), the socket's handshake (401)
+       or a subscription: not carried out
   4    outcome unknown: it may have been carried out (an order may have been
        placed); check before sending it again (--json: error.sentOrders)
   5    network failure before the request reached the server: not carried out
+       (socket commands: the socket cannot be reached, or was lost for good)
   6    credentials or configuration missing or unusable (nothing was sent)
   7    verify: the signature is not valid
-  8    a wait ran out of time (account allowances --wait)
-  130  interrupted (Ctrl-C)
+  8    a wait ran out of time (account allowances --wait; a watch's --count not
+       reached within --timeout)
+  130  interrupted (Ctrl-C; the socket commands close the socket first)
 
 Quick start against a local sandbox:
   lmts sandbox                           # in one terminal
@@ -55,13 +66,13 @@ Quick start against a local sandbox:
     version,
     about = "The Limitless Exchange programmatic API from the command line",
     long_about = "The Limitless Exchange programmatic API from the command line: scoped API \
-tokens, partner sub-accounts, delegated and self-signed orders, market reads, request \
-signing for curl, signature checks, and a local sandbox.",
+tokens, partner sub-accounts, delegated and self-signed orders, market reads, live order \
+books and order events, request signing for curl, signature checks, and a local sandbox.",
     after_long_help = AFTER_LONG_HELP,
     propagate_version = true
 )]
 pub(crate) struct Cli {
-    /// Print exactly one JSON document on stdout (errors: a JSON object on stderr).
+    /// Print JSON on stdout: one document (socket commands: one object a line); errors on stderr.
     #[arg(long, global = true)]
     pub(crate) json: bool,
 
@@ -85,10 +96,10 @@ pub(crate) enum Command {
     /// Partner sub-accounts: create, list, recover, allowances, withdrawal addresses.
     #[command(subcommand)]
     Account(AccountCommand),
-    /// Orders: for a sub-account (--for) or signed with a key of your own (--key-env).
+    /// Orders: for a sub-account (--for) or signed with a key of your own (--key-env); watch them live.
     #[command(subcommand)]
     Order(OrderCommand),
-    /// Market reads: one market, the active ones, an order book.
+    /// Market reads: one market, the active ones, an order book (or follow it live).
     #[command(subcommand)]
     Market(MarketCommand),
     /// A sub-account's server wallet: redeem, withdraw.
@@ -363,6 +374,28 @@ Example:
 JSON: [{\"id\", \"side\", \"orderType\", \"price\", \"makerAmount\", \"takerAmount\", \"salt\",
 \"status\", \"originalSize\"?, \"remainingSize\"?, ...}] (amounts and sizes in micro-units)")]
     List(OrderListArgs),
+    /// Print your order events as they happen (the socket), until Ctrl-C or --count.
+    #[command(after_help = "\
+Examples:
+  lmts order watch                                    # every order of yours and your sub-accounts
+  lmts order watch --market btc-above-120k-dec-31-2026 --for 2001 --tx
+  lmts order watch --json --count 1 --timeout 30      # wait for the next event, at most 30 s
+
+Authenticates the socket with the API token (HMAC, as the other commands; exit
+code 6 before connecting when there is none). One line per event:
+  12:00:01  PLACEMENT  <order id>  BUY  0.42 × 10  <market>
+--for keeps the events whose userId is PROFILE_ID (the partner's socket hears
+its sub-accounts' orders). --count counts events, not notices; --timeout ends
+the watch after SECONDS: exit code 8 when --count events were not printed by
+then, 0 without --count. Ctrl-C closes the socket and exits with 130.
+JSON (NDJSON, one object a line): {\"type\": \"subscribed\", \"channels\", \"markets\"}
+once the server has confirmed the subscription; {\"type\": \"orderEvent\", \"event\":
+{\"source\", \"type\", \"orderId\", \"side\", \"price\", \"remainingSize\", ...}} and
+{\"type\": \"tx\", \"event\": {\"txHash\", \"status\", ...}} (the API's event as decoded,
+decimals as strings); notices {\"type\": \"reconnecting\", \"attempt\", \"reason\"},
+{\"type\": \"reconnected\"}, {\"type\": \"lagged\", \"missed\"}; {\"type\": \"unrecognized\",
+\"event\", \"payload\"} for an event the client cannot decode.")]
+    Watch(OrderWatchArgs),
 }
 
 /// What `order place` prints with `--json`.
@@ -547,6 +580,43 @@ pub(crate) struct ReplaceArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct OrderWatchArgs {
+    /// Only these markets (repeat, or comma-separate) [default: every market].
+    #[arg(long = "market", value_name = "SLUG", value_delimiter = ',')]
+    pub(crate) markets: Vec<String>,
+    /// Only the events of this sub-account (its userId).
+    #[arg(long = "for", value_name = "PROFILE_ID")]
+    pub(crate) on_behalf_of: Option<i64>,
+    /// Transactions (`tx`) as well as order events.
+    #[arg(long)]
+    pub(crate) tx: bool,
+    #[command(flatten)]
+    pub(crate) stream: StreamArgs,
+}
+
+/// How long a socket command runs, and where it connects.
+#[derive(Debug, Args)]
+pub(crate) struct StreamArgs {
+    /// Stop with exit code 0 once this many events (not notices) were printed.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) count: Option<u64>,
+    /// Stop after this many seconds: exit code 8 if --count was not reached.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) timeout: Option<u64>,
+    /// The socket's URL [default: wss://ws.limitless.exchange for the production
+    /// API, else the API URL's host].
+    #[arg(long, value_name = "URL", env = crate::config::ENV_WS_URL)]
+    pub(crate) ws_url: Option<String>,
+}
+
+impl StreamArgs {
+    /// Whether any of the options was given (they need a socket command).
+    pub(crate) fn any(&self) -> bool {
+        self.count.is_some() || self.timeout.is_some()
+    }
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct OrderListArgs {
     /// The market's slug.
     #[arg(long, value_name = "SLUG")]
@@ -644,13 +714,44 @@ Example:
   lmts market active --sort newest --limit 10
 JSON: {\"data\": [market, ...], \"totalMarketsCount\"}")]
     Active(ActiveMarketsArgs),
-    /// A market's order book (YES token): bids and asks.
+    /// A market's order book (YES token): bids and asks; --watch follows it live.
     #[command(after_help = "\
-Example:
+Examples:
   lmts market book btc-above-120k-dec-31-2026
+  lmts market book btc-above-120k-dec-31-2026 --watch --depth 10
+  lmts market book btc-above-120k-dec-31-2026 --watch --json | jq -c '.bids[0]'
+
 JSON: {\"bids\": [{\"price\", \"size\", \"side\"}], \"asks\": [...], \"tokenId\",
-\"adjustedMidpoint\", ...} (sizes in micro-shares: 1 share = 1000000)")]
-    Book(MarketArgs),
+\"adjustedMidpoint\", ...} (sizes in micro-shares: 1 share = 1000000)
+
+--watch subscribes to the market's socket channel (public: no credentials) and
+prints the book the server sends on subscribing, then a fresh view on every
+orderbookUpdate, until Ctrl-C (exit code 130), --count views (0) or --timeout
+(8 when --count views were not printed by then, 0 without --count). People get
+the best bid and ask, the spread and --depth levels a side, in shares.
+--watch --json prints NDJSON, one object a line, every level of the book,
+prices and sizes as exact decimal strings, sizes in shares (not micro-shares):
+  {\"type\": \"book\", \"marketSlug\", \"tokenId\", \"version\", \"timestamp\",
+   \"bids\": [{\"price\", \"size\"}], \"asks\": [...], \"spread\", \"midpoint\"}
+and a line per notice: {\"type\": \"reconnecting\", \"attempt\", \"reason\"},
+{\"type\": \"reconnected\"}, {\"type\": \"lagged\", \"missed\"} (updates may have been
+missed: the next book line is the whole book again), {\"type\": \"unrecognized\",
+\"event\", \"payload\"}. --count counts book lines only.")]
+    Book(BookArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BookArgs {
+    /// The market's slug.
+    pub(crate) slug: String,
+    /// Follow the book live (the socket) instead of reading it once.
+    #[arg(long)]
+    pub(crate) watch: bool,
+    /// Levels a side in each view (--watch, without --json).
+    #[arg(long, value_name = "N", default_value_t = 5, requires = "watch")]
+    pub(crate) depth: usize,
+    #[command(flatten)]
+    pub(crate) stream: StreamArgs,
 }
 
 #[derive(Debug, Args)]

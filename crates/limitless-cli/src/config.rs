@@ -20,6 +20,8 @@ use crate::exit::{CliError, Exit};
 
 /// The API base URL.
 pub(crate) const ENV_API_URL: &str = limitless_client::ENV_API_URL;
+/// The socket's URL, instead of the one derived from the API URL.
+pub(crate) const ENV_WS_URL: &str = "LIMITLESS_WS_URL";
 /// The scoped API token's id.
 pub(crate) const ENV_TOKEN_ID: &str = "LIMITLESS_API_TOKEN_ID";
 /// The scoped API token's base64 secret.
@@ -403,6 +405,20 @@ impl Settings {
         &self.api_url
     }
 
+    /// The HMAC credentials, when there are some.
+    pub(crate) fn hmac(&self) -> Option<&HmacCredentials> {
+        self.hmac.as_ref()
+    }
+
+    /// The socket's URL: `explicit` (`--ws-url`, `LIMITLESS_WS_URL`), else
+    /// derived from the API URL (see [`ws_url_for`]).
+    pub(crate) fn ws_url(&self, explicit: Option<&str>) -> String {
+        explicit
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+            .map_or_else(|| ws_url_for(&self.api_url), str::to_owned)
+    }
+
     /// A client for the API URL, signing with the HMAC credentials when
     /// there are some.
     pub(crate) fn client(&self) -> Result<Client, CliError> {
@@ -469,9 +485,50 @@ impl Settings {
     }
 }
 
+/// The socket URL that goes with an API URL: the production socket
+/// (`wss://ws.limitless.exchange`, a host of its own) for the production
+/// API, else the API's scheme, host and port (a gateway, or the sandbox,
+/// serves both on one port; the Socket.IO path is always `/socket.io/`).
+/// A URL that does not parse is passed on as it is, for the stream client
+/// to refuse with its reason.
+pub(crate) fn ws_url_for(api_url: &str) -> String {
+    let Ok(url) = url::Url::parse(api_url.trim()) else {
+        return api_url.to_owned();
+    };
+    let production = url::Url::parse(DEFAULT_BASE_URL).ok();
+    if production.is_some_and(|p| p.origin() == url.origin()) {
+        return limitless_ws::DEFAULT_URL.to_owned();
+    }
+    match url.origin() {
+        origin @ url::Origin::Tuple(..) => origin.ascii_serialization(),
+        url::Origin::Opaque(_) => api_url.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_socket_url_follows_the_api_url() {
+        assert_eq!(
+            ws_url_for("https://api.limitless.exchange"),
+            "wss://ws.limitless.exchange"
+        );
+        assert_eq!(
+            ws_url_for("https://API.limitless.exchange/"),
+            "wss://ws.limitless.exchange"
+        );
+        assert_eq!(
+            ws_url_for("http://127.0.0.1:41234"),
+            "http://127.0.0.1:41234"
+        );
+        assert_eq!(
+            ws_url_for("https://gateway.example/api/v1"),
+            "https://gateway.example"
+        );
+        assert_eq!(ws_url_for("not a url"), "not a url");
+    }
 
     #[test]
     fn profile_names_are_plain_words() {

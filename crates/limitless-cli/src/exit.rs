@@ -6,7 +6,10 @@ use std::error::Error as _;
 use std::fmt;
 
 use limitless_client::Error as ClientError;
+use limitless_ws::Error as StreamError;
 use serde_json::{Map, Value, json};
+
+use crate::config::ENV_WS_URL;
 
 /// How `lmts` ends. The codes are a contract with scripts: see the
 /// table in `lmts --help` and the README.
@@ -86,6 +89,33 @@ impl Exit {
             _ => Self::Internal,
         }
     }
+
+    /// What a stream client error means. Subscribing changes nothing on
+    /// the server, so no code says "maybe carried out": a handshake the
+    /// server answered with an HTTP status (401 for a token it does not
+    /// accept) or a refused namespace or subscription is 3, as a REST 4xx
+    /// is; credentials that cannot sign or a URL that cannot work are 6;
+    /// a server that cannot be reached, or a connection lost for good, is
+    /// 5.
+    pub(crate) fn of_stream(error: &StreamError) -> Self {
+        match error {
+            StreamError::InvalidInput(_) => Self::Usage,
+            StreamError::Config(_)
+            | StreamError::Credentials(_)
+            | StreamError::AuthenticationRequired { .. } => Self::Credentials,
+            StreamError::HandshakeRefused { .. }
+            | StreamError::ConnectRefused { .. }
+            | StreamError::Refused { .. } => Self::Refused,
+            StreamError::WebSocket(_)
+            | StreamError::ConnectTimeout(_)
+            | StreamError::Protocol(_)
+            | StreamError::ConnectionLost(_)
+            | StreamError::HeartbeatTimeout(_)
+            | StreamError::AckTimeout { .. }
+            | StreamError::ReconnectFailed { .. } => Self::Network,
+            _ => Self::Internal,
+        }
+    }
 }
 
 /// A failure of a command: its exit code, a message that never carries a
@@ -99,6 +129,9 @@ struct Failure {
     message: String,
     hints: Vec<String>,
     client: Option<ClientError>,
+    /// The HTTP status of a failure that is not a client error (a refused
+    /// socket handshake).
+    status: Option<u16>,
     quiet: bool,
 }
 
@@ -109,6 +142,7 @@ impl CliError {
             message: message.into(),
             hints: Vec::new(),
             client: None,
+            status: None,
             quiet: false,
         }))
     }
@@ -135,6 +169,13 @@ impl CliError {
 
     pub(crate) fn internal(message: impl Into<String>) -> Self {
         Self::new(Exit::Internal, message)
+    }
+
+    /// Puts `context` before the message (`context: message`).
+    #[must_use]
+    pub(crate) fn context(mut self, context: &str) -> Self {
+        self.0.message = format!("{context}: {}", self.0.message);
+        self
     }
 
     /// Adds a line saying what to do.
@@ -171,6 +212,9 @@ impl CliError {
         error.insert("message".into(), failure.message.clone().into());
         if !failure.hints.is_empty() {
             error.insert("hints".into(), failure.hints.clone().into());
+        }
+        if let Some(status) = failure.status {
+            error.insert("status".into(), status.into());
         }
         if let Some(client) = &failure.client {
             if let Some(status) = client.status() {
@@ -230,6 +274,45 @@ impl From<ClientError> for CliError {
         cli.0.client = Some(error);
         cli
     }
+}
+
+impl From<StreamError> for CliError {
+    fn from(error: StreamError) -> Self {
+        let mut cli = Self::new(Exit::of_stream(&error), stream_chain(&error));
+        match &error {
+            StreamError::HandshakeRefused { status, .. } => {
+                cli.0.status = Some(*status);
+                if matches!(status, 401 | 403) {
+                    cli = cli.hint(
+                        "the API did not accept the token: check it with `lmts token list` (a revoked token, or a secret that is not its own)",
+                    );
+                }
+            }
+            StreamError::WebSocket(_) | StreamError::ConnectTimeout(_) => {
+                cli = cli.hint(format!(
+                    "the socket URL comes from --ws-url, {ENV_WS_URL}, or the API URL"
+                ));
+            }
+            _ => {}
+        }
+        cli
+    }
+}
+
+/// A stream error's message followed by its sources' (the socket's
+/// `Display` is short: "WebSocket error").
+pub(crate) fn stream_chain(error: &StreamError) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let part = cause.to_string();
+        if !text.ends_with(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// The error's message followed by its sources', each once: the client's
@@ -298,6 +381,48 @@ mod tests {
             error.to_json()["error"]["message"],
             "invalid input: price 0.4215 is not on the tick"
         );
+    }
+
+    #[test]
+    fn stream_errors_map_like_their_rest_counterparts() {
+        let refused = StreamError::HandshakeRefused {
+            status: 401,
+            body: r#"{"message":"Invalid signature"}"#.into(),
+        };
+        assert_eq!(Exit::of_stream(&refused), Exit::Refused);
+        let error = CliError::from(refused);
+        let json = error.to_json();
+        assert_eq!(json["error"]["kind"], "refused");
+        assert_eq!(json["error"]["exitCode"], 3);
+        assert_eq!(json["error"]["status"], 401);
+        assert_eq!(
+            json["error"]["message"],
+            r#"the server refused the WebSocket handshake with HTTP 401: {"message":"Invalid signature"}"#
+        );
+        let table = [
+            (
+                StreamError::AuthenticationRequired {
+                    channel: limitless_ws::Channel::OrderEvents,
+                },
+                Exit::Credentials,
+            ),
+            (StreamError::Config("bad url".into()), Exit::Credentials),
+            (
+                StreamError::ConnectTimeout(std::time::Duration::from_secs(10)),
+                Exit::Network,
+            ),
+            (
+                StreamError::Refused {
+                    event: "subscribe_market_prices",
+                    message: "unknown market".into(),
+                },
+                Exit::Refused,
+            ),
+            (StreamError::Closed, Exit::Internal),
+        ];
+        for (error, exit) in table {
+            assert_eq!(Exit::of_stream(&error), exit, "{error}");
+        }
     }
 
     #[test]

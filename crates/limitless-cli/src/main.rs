@@ -7,8 +7,9 @@
 //!   account      create (--server-wallet | --eoa-key-env VAR) | list | recover ADDRESS
 //!                | allowances ID [--retry | --wait] | withdrawal-address add | remove
 //!   order        place gtc|fak|fok | cancel ID | cancel-all | replace ID | list
+//!                | watch [--market SLUG] [--tx]
 //!                (--for PROFILE_ID: delegated; --key-env VAR: self-signed EIP-712)
-//!   market       get SLUG | active | book SLUG
+//!   market       get SLUG | active | book SLUG [--watch [--depth N]]
 //!   wallet       redeem | withdraw
 //!   sign         METHOD PATH [--body @file|-|TEXT] [--curl]
 //!   verify       METHOD PATH [--body ...] -H 'lmts-…: …' (--secret-env VAR | --secret-file PATH)
@@ -25,6 +26,9 @@
 //! environment wins value by value; the token id and secret are one pair
 //! and come together from one place. The config directory is
 //! `LMTS_CONFIG_DIR`, else the platform's (`~/.config/lmts` on Linux).
+//! The socket commands connect to `--ws-url` or `LIMITLESS_WS_URL`, else
+//! to `wss://ws.limitless.exchange` for the production API and to the API
+//! URL's host otherwise (the sandbox serves both on one port).
 //! `lmts token derive --save NAME` creates the profile owner-only (0600,
 //! in a 0700 directory); a profile that group or others may access is
 //! refused, with the `chmod 600` that fixes it. No secret is printed,
@@ -38,12 +42,12 @@
 //! | 0 | success |
 //! | 1 | internal error |
 //! | 2 | usage: bad arguments, or refused by the client's checks; nothing was sent |
-//! | 3 | the API refused the request (HTTP 3xx, 4xx, 429): not carried out |
+//! | 3 | the API refused the request (HTTP 3xx, 4xx, 429), or the socket's handshake (401 for a token it does not accept) or subscription: not carried out |
 //! | 4 | outcome unknown: it may have been carried out (an order may have been placed) |
-//! | 5 | network failure before the request reached the server: not carried out |
+//! | 5 | network failure before the request reached the server (or the socket cannot be reached or kept): not carried out |
 //! | 6 | credentials or configuration missing or unusable; nothing was sent |
 //! | 7 | `verify`: the signature is not valid |
-//! | 8 | a wait ran out of time (`account allowances --wait`) |
+//! | 8 | a wait ran out of time (`account allowances --wait`; a watch's `--count` not reached within `--timeout`) |
 //! | 130 | interrupted (Ctrl-C) |
 //!
 //! # Output
@@ -72,6 +76,18 @@
 //! * `sandbox`: `{"url", "configDir", "env", "partner": {"profileId",
 //!   "account"}, "markets": [{"slug", "title", "yesTokenId",
 //!   "noTokenId"}]}`; `sandbox --print-env`: `{"env", "unset"}`.
+//! * the socket commands print NDJSON, one object a line, as events
+//!   arrive, each with a `type`: `market book --watch`: `{"type": "book",
+//!   "marketSlug", "tokenId", "version", "timestamp", "bids": [{"price",
+//!   "size"}], "asks", "spread", "midpoint"}` (every level; prices and sizes
+//!   exact decimal strings, sizes in shares); `order watch`: `{"type":
+//!   "subscribed", "channels", "markets"}` first, then `{"type":
+//!   "orderEvent" | "tx", "event": {...}}` (the event as the stream client
+//!   decodes it, which keeps its own `type`, e.g. `PLACEMENT`). Both print
+//!   notices: `{"type": "reconnecting", "attempt", "reason"}`, `{"type":
+//!   "reconnected"}`, `{"type": "lagged", "missed"}` (read the state again),
+//!   `{"type": "unrecognized", "event", "payload"}`. `--count` counts events,
+//!   not notices.
 //! * `--dry-run` (any command that calls the API): `{"dryRun": true,
 //!   "operation", "method", "url", "headers", "body", "idempotent",
 //!   "orders": [{"marketSlug", "salt", "ownerId", "clientOrderId"}]}`,
@@ -83,9 +99,10 @@
 //! "path"}, "sentOrders"?: [{"marketSlug", "salt", "ownerId",
 //! "clientOrderId"}]}}`, `kind` being one of `internal`, `usage`,
 //! `refused`, `outcome_unknown`, `network`, `credentials`, `timed_out`,
-//! `interrupted`. Two commands print their result and still exit non-zero:
-//! `verify` (7, the verdict is the result) and `order replace` (3 or 4
-//! when the replacement was not placed).
+//! `interrupted`. Some commands print their result and still exit non-zero:
+//! `verify` (7, the verdict is the result), `order replace` (3 or 4 when
+//! the replacement was not placed), and the socket commands (the lines
+//! printed before Ctrl-C, 130, a `--timeout`, 8, or a stream that closed).
 
 mod cli;
 mod commands;
@@ -123,9 +140,9 @@ fn main() -> ExitCode {
         // Installed before any work, so a Ctrl-C is never lost to the
         // default action (which would end the process without a word).
         let interrupted = interrupt()?;
-        if commands::is_foreground_sandbox(&cli) {
+        if commands::stops_on_interrupt(&cli) {
             // It stops on Ctrl-C itself, cleanly.
-            return commands::run_sandbox(cli, out, interrupted).await;
+            return commands::run_until_interrupted(cli, out, interrupted).await;
         }
         tokio::select! {
             biased;

@@ -33,6 +33,11 @@ impl Output {
         }
     }
 
+    /// Whether results are JSON (`--json`).
+    pub(crate) fn is_json(&self) -> bool {
+        self.json
+    }
+
     /// Prints the command's result: `value` as one JSON document with
     /// `--json`, else `human()`.
     pub(crate) fn emit<T: Serialize + ?Sized>(
@@ -156,12 +161,18 @@ fn redacted(value: &str) -> String {
 /// Writes `text` and a newline to stdout; a closed pipe (`lmts … | head`)
 /// is not an error.
 pub(crate) fn print_stdout(text: &str) {
+    let _ = write_stdout(text);
+}
+
+/// Writes `text` and a newline to stdout and flushes it, so a reader of a
+/// pipe sees each line as it is written; fails when stdout is closed.
+pub(crate) fn write_stdout(text: &str) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
+    stdout.write_all(text.as_bytes())?;
     if !text.ends_with('\n') {
-        let _ = stdout.write_all(b"\n");
+        stdout.write_all(b"\n")?;
     }
-    let _ = stdout.flush();
+    stdout.flush()
 }
 
 /// A table with a header row and aligned columns, no borders.

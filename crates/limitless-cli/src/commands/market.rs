@@ -47,6 +47,14 @@ pub(super) async fn run(api: &Api, command: MarketCommand) -> Result<(), CliErro
             })
         }
         MarketCommand::Book(args) => {
+            if args.watch {
+                return Err(CliError::internal(
+                    "the watch runs through run_until_interrupted",
+                ));
+            }
+            if args.stream.any() {
+                return Err(CliError::usage("--count and --timeout apply to --watch"));
+            }
             let Some(book) = api.send(markets.get_order_book(&args.slug)).await? else {
                 return Ok(());
             };

@@ -8,17 +8,18 @@ mod sandbox;
 mod sign;
 mod token;
 mod wallet;
+mod watch;
 
 use clap::CommandFactory;
 use limitless_client::{Call, Client, Error as ClientError};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, MarketCommand, OrderCommand};
 use crate::config::Settings;
 use crate::exit::CliError;
 use crate::output::Output;
 
-/// Runs the command `cli` names; `lmts sandbox` (which waits for Ctrl-C
-/// itself) goes through [`run_sandbox`].
+/// Runs the command `cli` names; `lmts sandbox` and the socket commands
+/// (which wait for Ctrl-C themselves) go through [`run_until_interrupted`].
 pub(crate) async fn run(cli: Cli, out: Output) -> Result<(), CliError> {
     let Cli {
         profile,
@@ -67,22 +68,43 @@ pub(crate) async fn run(cli: Cli, out: Output) -> Result<(), CliError> {
     }
 }
 
-/// Runs `lmts sandbox` until `interrupted` resolves.
-pub(crate) async fn run_sandbox(
+/// Runs a command that stops on Ctrl-C itself, cleanly (see
+/// [`stops_on_interrupt`]): `lmts sandbox` and the socket commands.
+pub(crate) async fn run_until_interrupted(
     cli: Cli,
     out: Output,
     interrupted: impl Future<Output = ()>,
 ) -> Result<(), CliError> {
-    match cli.command {
+    let socket_command = |name: &str| {
+        if cli.dry_run {
+            Err(CliError::usage(format!(
+                "--dry-run applies to requests; `lmts {name}` opens a stream"
+            )))
+        } else {
+            Api::new(cli.profile.as_deref(), false, out)
+        }
+    };
+    match &cli.command {
         Command::Sandbox(args) if !cli.dry_run => sandbox::run(out, args.port, interrupted).await,
+        Command::Market(MarketCommand::Book(args)) if args.watch => {
+            watch::book(&socket_command("market book --watch")?, args, interrupted).await
+        }
+        Command::Order(OrderCommand::Watch(args)) => {
+            watch::orders(&socket_command("order watch")?, args, interrupted).await
+        }
         _ => run(cli, out).await,
     }
 }
 
-/// Whether `cli` runs the sandbox in the foreground (it handles Ctrl-C
-/// itself).
-pub(crate) fn is_foreground_sandbox(cli: &Cli) -> bool {
-    matches!(&cli.command, Command::Sandbox(args) if !args.print_env)
+/// Whether `cli` runs until Ctrl-C and handles it itself: the sandbox in
+/// the foreground, and the socket commands (which close the socket).
+pub(crate) fn stops_on_interrupt(cli: &Cli) -> bool {
+    match &cli.command {
+        Command::Sandbox(args) => !args.print_env,
+        Command::Market(MarketCommand::Book(args)) => args.watch,
+        Command::Order(OrderCommand::Watch(_)) => true,
+        _ => false,
+    }
 }
 
 /// What a command that calls the API works with.

@@ -48,6 +48,9 @@ pub(super) async fn run(api: &Api, command: OrderCommand) -> Result<(), CliError
             )
         }
         OrderCommand::Replace(args) => replace(api, args).await,
+        OrderCommand::Watch(_) => Err(CliError::internal(
+            "the watch runs through run_until_interrupted",
+        )),
         OrderCommand::List(args) => {
             let call = api
                 .client

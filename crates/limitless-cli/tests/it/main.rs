@@ -10,3 +10,4 @@ mod sign;
 mod support;
 mod tokens;
 mod wallet;
+mod watch;

@@ -1,8 +1,9 @@
 //! A sandbox running in the test process, a private config directory, and
 //! `lmts` commands pointed at both with nothing else from the environment.
 
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Child, ChildStdout, Output, Stdio};
 
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
@@ -21,7 +22,7 @@ pub(crate) struct Env {
     config: TempDir,
     token: Option<(String, String)>,
     // Last: the sandbox's tasks run on it.
-    _runtime: tokio::runtime::Runtime,
+    runtime: tokio::runtime::Runtime,
 }
 
 impl Env {
@@ -37,7 +38,7 @@ impl Env {
             sandbox,
             config: tempfile::tempdir().expect("config dir"),
             token: None,
-            _runtime: runtime,
+            runtime,
         }
     }
 
@@ -82,6 +83,35 @@ impl Env {
         command
     }
 
+    /// Runs `future` on the sandbox's runtime (for its async test hooks).
+    pub(crate) fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
+    }
+
+    /// Starts `lmts args` as a child process whose stdout is read line by
+    /// line (see [`Watcher`]), with the API token of [`Env::derive`] in the
+    /// environment when `authed`.
+    pub(crate) fn watch(&self, authed: bool, args: &[&str]) -> Watcher {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("lmts"));
+        command
+            .env_clear()
+            .env("LMTS_CONFIG_DIR", self.config.path())
+            .env("LIMITLESS_API_URL", self.url())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if authed {
+            let (token_id, secret) = self.token.as_ref().expect("derive a token first");
+            command
+                .env("LIMITLESS_API_TOKEN_ID", token_id)
+                .env("LIMITLESS_API_SECRET", secret);
+        }
+        let mut child = command.spawn().expect("start lmts");
+        let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        Watcher { child, stdout }
+    }
+
     /// Derives a token with every scope through `lmts` and keeps it for
     /// [`Env::authed`].
     pub(crate) fn derive(&mut self) -> (String, String) {
@@ -118,6 +148,56 @@ impl Env {
                 .args(["--json", "account", "allowances", &id.to_string(), "--wait"]),
         );
         id
+    }
+}
+
+/// A running `lmts` whose stdout is read a line at a time: what the
+/// tests synchronise on (a line printed is a state reached).
+pub(crate) struct Watcher {
+    child: Child,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Watcher {
+    /// The next line of stdout, as text; `None` at its end.
+    pub(crate) fn text_line(&mut self) -> Option<String> {
+        let mut line = String::new();
+        let read = self.stdout.read_line(&mut line).expect("read stdout");
+        (read > 0).then(|| line.trim_end_matches('\n').to_owned())
+    }
+
+    /// The next line of stdout, one JSON object.
+    pub(crate) fn line(&mut self) -> Value {
+        let Some(line) = self.text_line() else {
+            let (code, _, stderr) = self.finish();
+            panic!("lmts ended ({code:?}) before the line expected: {stderr}");
+        };
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
+    }
+
+    /// The process id, to signal it.
+    pub(crate) fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the end: the exit code, the rest of stdout, stderr.
+    pub(crate) fn finish(&mut self) -> (Option<i32>, String, String) {
+        let mut rest = String::new();
+        self.stdout.read_to_string(&mut rest).expect("read stdout");
+        let mut stderr = String::new();
+        if let Some(mut pipe) = self.child.stderr.take() {
+            pipe.read_to_string(&mut stderr).expect("read stderr");
+        }
+        let status = self.child.wait().expect("wait for lmts");
+        (status.code(), rest, stderr)
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        // A failed assertion leaves no process behind.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
