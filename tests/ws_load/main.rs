@@ -155,7 +155,7 @@ async fn ten_thousand_updates_to_a_slow_consumer_keep_memory_bounded_and_all_acc
                 baseline = Some(resident_kib());
             }
             reads += 1;
-            if baseline.is_some() && reads % 100 == 0 {
+            if baseline.is_some() && reads.is_multiple_of(100) {
                 peak = peak.max(resident_kib());
                 samples += 1;
             }
