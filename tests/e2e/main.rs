@@ -8,6 +8,7 @@ mod packs;
 mod reads;
 mod reference;
 mod signed;
+mod socket;
 mod split_merge;
 mod stp;
 mod support;

@@ -3,7 +3,9 @@
 
 use std::fmt::Display;
 use std::sync::Arc;
+use std::time::Duration;
 
+use futures_util::StreamExt;
 use limitless_client::{
     Client, CreateDelegatedOrderParams, CreatePartnerAccountInput, CreateSignedOrderParams,
     DeriveApiTokenInput, EoaOwnershipProof, HmacCredentials, OrderBook, SCOPE_ACCOUNT_CREATION,
@@ -11,6 +13,11 @@ use limitless_client::{
 };
 use limitless_eip712::{LocalSigner, OrderSignerExt};
 use limitless_sandbox::Sandbox;
+use limitless_ws::types::OrderEvent;
+use limitless_ws::{BookWatcher, Event, EventStream, StreamItem, WsClient};
+
+/// How long the demo waits for a socket event its last step caused.
+const EVENT_WAIT: Duration = Duration::from_secs(10);
 
 /// Runs the demo on a fresh single-threaded runtime.
 pub(crate) fn run() -> crate::Result {
@@ -76,6 +83,7 @@ async fn flow() -> DemoResult {
             secret: derived.secret.clone(),
         })
         .build()?;
+    let ws_clock = http.clock().clone();
     let scoped = Client::from_http_client(http)?;
     detail("signs with", "lmts-api-key, lmts-timestamp, lmts-signature");
 
@@ -122,7 +130,28 @@ async fn flow() -> DemoResult {
         format!("profile {} at {}", carol.profile_id, carol.account),
     );
 
-    step(6, "Check and set up alice's allowances");
+    step(
+        6,
+        "Open the socket stream (HMAC-signed handshake) for order events and the book",
+    );
+    let ws = WsClient::builder()
+        .url(sandbox.ws_url())
+        .hmac_credentials(HmacCredentials {
+            token_id: derived.token_id.clone(),
+            secret: derived.secret.clone(),
+        })
+        .clock(ws_clock)
+        .connect()
+        .await?;
+    let mut orders = ws.subscribe_order_events().await?;
+    let mut book = ws.order_book(&market.slug).await?;
+    detail(
+        "connected",
+        format!("{}/socket.io/, namespace /markets", sandbox.ws_url()),
+    );
+    book_event(&mut book).await?;
+
+    step(7, "Check and set up alice's allowances");
     let allowances = scoped
         .partner_accounts
         .check_allowances(alice.profile_id)
@@ -146,7 +175,7 @@ async fn flow() -> DemoResult {
     }
 
     step(
-        7,
+        8,
         format!("Alice places a delegated GTC order on {}", market.slug),
     );
     let gtc = CreateDelegatedOrderParams::gtc(
@@ -168,9 +197,11 @@ async fn flow() -> DemoResult {
         ),
     );
     print_book(&scoped.markets.get_order_book(&market.slug).await?);
+    order_events(&mut orders, &[("PLACEMENT", &resting.order.id)]).await?;
+    book_event(&mut book).await?;
 
     step(
-        8,
+        9,
         "Bob sells 4 shares with a FOK order that fills against it",
     );
     let fok = CreateDelegatedOrderParams::fok(
@@ -193,8 +224,18 @@ async fn flow() -> DemoResult {
         return Err("the FOK order did not fill".into());
     }
     print_book(&scoped.markets.get_order_book(&market.slug).await?);
+    order_events(
+        &mut orders,
+        &[
+            ("MATCHED", &filled.order.id),
+            ("MATCHED", &resting.order.id),
+            ("EXECUTION", &filled.order.id),
+        ],
+    )
+    .await?;
+    book_event(&mut book).await?;
 
-    step(9, "Alice's position and history after the fill");
+    step(10, "Alice's position and history after the fill");
     let positions = scoped
         .portfolio
         .get_positions(Some(alice.profile_id))
@@ -230,16 +271,18 @@ async fn flow() -> DemoResult {
         return Err("the fill shows in neither the positions nor the history".into());
     }
 
-    step(10, "Cancel the rest of alice's order");
+    step(11, "Cancel the rest of alice's order");
     let message = scoped
         .delegated_orders
         .cancel_on_behalf_of(&resting.order.id, alice.profile_id)
         .await?;
     detail("server says", message);
     print_book(&scoped.markets.get_order_book(&market.slug).await?);
+    order_events(&mut orders, &[("CANCELLATION", &resting.order.id)]).await?;
+    book_event(&mut book).await?;
 
     step(
-        11,
+        12,
         "Carol signs her own GTC order; bob's delegated FOK fills against it",
     );
     // Carol's key signs (EIP-712, the market's exchange as the domain);
@@ -271,12 +314,23 @@ async fn flow() -> DemoResult {
     {
         return Err("bob's FOK did not fill against carol's signed order".into());
     }
+    order_events(
+        &mut orders,
+        &[
+            ("PLACEMENT", &carol_resting.order.id),
+            ("MATCHED", &filled.order.id),
+            ("MATCHED", &carol_resting.order.id),
+            ("EXECUTION", &filled.order.id),
+        ],
+    )
+    .await?;
+    ws.shutdown().await;
 
-    step(12, "Revoke the token");
+    step(13, "Revoke the token");
     let message = scoped.api_tokens.revoke_token(&derived.token_id).await?;
     detail("server says", message);
 
-    step(13, "The revoked token is refused");
+    step(14, "The revoked token is refused");
     match scoped.api_tokens.list_tokens().await {
         Err(error) if error.status().is_some_and(|s| s.as_u16() == 401) => {
             detail("HTTP 401", error.api_message().unwrap_or("unauthorized"));
@@ -285,7 +339,9 @@ async fn flow() -> DemoResult {
         Ok(_) => return Err("the revoked token was still accepted".into()),
     }
 
-    println!("\nDone: every step ran over real HTTP with HMAC verified by the sandbox.");
+    println!(
+        "\nDone: every step ran over real HTTP and WebSocket with HMAC verified by the sandbox."
+    );
     sandbox.shutdown().await;
     Ok(())
 }
@@ -321,4 +377,90 @@ fn print_book(book: &OrderBook) {
 /// An amount the API may leave out, for display.
 fn shown(amount: Option<u64>) -> String {
     amount.map_or_else(|| "(not given)".to_owned(), |amount| amount.to_string())
+}
+
+/// Reads the order event stream until every `(type, order id)` expected
+/// has arrived, printing each event as it comes; fails if one does not
+/// come within [`EVENT_WAIT`].
+async fn order_events(stream: &mut EventStream, expected: &[(&str, &str)]) -> DemoResult {
+    let mut missing: Vec<(&str, &str)> = expected.to_vec();
+    while !missing.is_empty() {
+        let item = match tokio::time::timeout(EVENT_WAIT, stream.next()).await {
+            Ok(Some(item)) => item,
+            Ok(None) => return Err("the order event stream ended".into()),
+            Err(_) => {
+                return Err(format!("no orderEvent {missing:?} within {EVENT_WAIT:?}").into());
+            }
+        };
+        match item {
+            StreamItem::Event(Event::Order(event)) => {
+                detail("socket", describe(&event));
+                let key = (
+                    event.kind.as_deref().unwrap_or(""),
+                    event.order_id.as_deref().unwrap_or(""),
+                );
+                if let Some(at) = missing.iter().position(|wanted| *wanted == key) {
+                    missing.remove(at);
+                }
+            }
+            StreamItem::Event(_) => {}
+            StreamItem::Closed(error) => return Err(error.into()),
+            other => detail("socket", format!("{other:?}")),
+        }
+    }
+    Ok(())
+}
+
+/// One order event on a line: `orderEvent PLACEMENT <id> BUY 0.55 × 10`.
+fn describe(event: &OrderEvent) -> String {
+    let text = |value: &Option<String>| value.clone().unwrap_or_else(|| "?".into());
+    let number = |value: Option<limitless_ws::Decimal>| {
+        value.map_or_else(|| "?".into(), |d| d.normalize().to_string())
+    };
+    let kind = text(&event.kind);
+    let id = text(&event.order_id);
+    let side = event.side.map_or_else(|| "?".into(), |s| s.to_string());
+    let price = number(event.price);
+    match kind.as_str() {
+        "MATCHED" => format!(
+            "orderEvent MATCHED {id} {side} {price} × {} ({} USDC)",
+            number(event.amount_contracts),
+            number(event.amount_collateral)
+        ),
+        "EXECUTION" => format!("orderEvent EXECUTION {} {id} {side}", text(&event.status)),
+        _ => format!(
+            "orderEvent {kind} {id} {side} {price} × {}",
+            number(event.remaining_size)
+        ),
+    }
+}
+
+/// Waits for the market's next `orderbookUpdate` and prints the local book.
+async fn book_event(watcher: &mut BookWatcher) -> DemoResult {
+    match tokio::time::timeout(EVENT_WAIT, watcher.changed()).await {
+        Ok(result) => result?,
+        Err(_) => return Err(format!("no orderbookUpdate within {EVENT_WAIT:?}").into()),
+    }
+    let book = watcher.book();
+    let side = |levels: &[limitless_ws::Level]| {
+        if levels.is_empty() {
+            "empty".to_string()
+        } else {
+            levels
+                .iter()
+                .map(|level| format!("{} @ {}", level.size.to_shares(), level.price))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    detail(
+        "socket",
+        format!(
+            "orderbookUpdate v{}: bids {}; asks {}",
+            book.version().unwrap_or_default(),
+            side(book.bids()),
+            side(book.asks())
+        ),
+    );
+    Ok(())
 }

@@ -1,9 +1,10 @@
 //! Project automation: `cargo xtask <command>`.
 //!
 //! * `ci` — everything CI checks: formatting, clippy, tests, the demo, the
-//!   client's examples, docs, the dependency-direction rules between layers,
-//!   the size of the signing crate's tree, `cargo package` of the library
-//!   crates, and the Python bindings' tests.
+//!   examples of the client and the stream client, docs, the
+//!   dependency-direction rules between layers, the size of the signing
+//!   crate's tree, `cargo package` of the library crates, and the Python
+//!   bindings' tests.
 //! * `demo` — the SDK's main job against an embedded sandbox, step by step.
 //! * `bench` — the criterion benchmarks.
 
@@ -74,8 +75,12 @@ const LIBRARY_CRATES: &[&str] = &[
     "limitless-ffi",
 ];
 
-/// Where the client's examples live; each is run by `ci`.
-const CLIENT_EXAMPLES: &str = "crates/limitless-client/examples";
+/// The crates whose examples `ci` runs, and where they live: every
+/// example found there is run.
+const EXAMPLES: &[(&str, &str)] = &[
+    ("limitless-client", "crates/limitless-client/examples"),
+    ("limitless-ws", "crates/limitless-ws/examples"),
+];
 
 /// The `lmts` binary: a workspace member, not a library.
 const CLI_CRATE: &str = "limitless-cli";
@@ -253,18 +258,31 @@ fn forget_earlier_packages() -> Result {
     Ok(())
 }
 
-/// Builds the client's examples once and runs each one found in
-/// [`CLIENT_EXAMPLES`] (cargo's rule: `NAME.rs` or `NAME/main.rs`), with no
-/// `LIMITLESS_*` variable in its environment, so each runs against its
-/// embedded sandbox and never a real server. Output is shown on failure.
+/// Builds each crate's examples once and runs each one found in its
+/// directory of [`EXAMPLES`] (cargo's rule: `NAME.rs` or `NAME/main.rs`),
+/// with no `LIMITLESS_*` variable in its environment, so each runs against
+/// its embedded sandbox and never a real server. Output is shown on
+/// failure.
 fn examples() -> Result {
-    step(
-        "examples (build)",
-        cargo(&["build", "--quiet", "-p", "limitless-client", "--examples"]),
-    )?;
+    let binaries = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| PathBuf::from("target"), PathBuf::from)
+        .join("debug/examples");
+    for (krate, dir) in EXAMPLES {
+        step(
+            &format!("examples of {krate} (build)"),
+            cargo(&["build", "--quiet", "-p", krate, "--examples"]),
+        )?;
+        for name in example_names(dir)? {
+            run_example(&binaries, &name)?;
+        }
+    }
+    Ok(())
+}
+
+/// The examples in `dir`, sorted; an error if there are none.
+fn example_names(dir: &str) -> Result<Vec<String>> {
     let mut names = Vec::new();
-    let entries = std::fs::read_dir(CLIENT_EXAMPLES)
-        .map_err(|e| format!("cannot read {CLIENT_EXAMPLES}: {e}"))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {dir}: {e}"))?;
     for entry in entries.flatten() {
         let path = entry.path();
         let name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
@@ -275,28 +293,27 @@ fn examples() -> Result {
     }
     names.sort();
     if names.is_empty() {
-        return Err(format!("no examples found in {CLIENT_EXAMPLES}"));
+        return Err(format!("no examples found in {dir}"));
     }
-    let binaries = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| PathBuf::from("target"), PathBuf::from)
-        .join("debug/examples");
-    for name in &names {
-        let mut command = Command::new(binaries.join(name));
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("LIMITLESS_") {
-                command.env_remove(key);
-            }
+    Ok(names)
+}
+
+fn run_example(binaries: &Path, name: &str) -> Result {
+    let mut command = Command::new(binaries.join(name));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("LIMITLESS_") {
+            command.env_remove(key);
         }
-        let output = command
-            .output()
-            .map_err(|e| format!("example {name}: cannot start it: {e}"))?;
-        if !output.status.success() {
-            print!("{}", String::from_utf8_lossy(&output.stdout));
-            eprint!("{}", String::from_utf8_lossy(&output.stderr));
-            return Err(format!("example {name} failed ({})", output.status));
-        }
-        println!("    ok: {name}");
     }
+    let output = command
+        .output()
+        .map_err(|e| format!("example {name}: cannot start it: {e}"))?;
+    if !output.status.success() {
+        print!("{}", String::from_utf8_lossy(&output.stdout));
+        eprint!("{}", String::from_utf8_lossy(&output.stderr));
+        return Err(format!("example {name} failed ({})", output.status));
+    }
+    println!("    ok: {name}");
     Ok(())
 }
 
