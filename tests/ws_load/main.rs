@@ -29,8 +29,10 @@ const WARM_UP: u64 = 1_000;
 /// of the rate) while this many updates are accounted for.
 const SLOW_PHASE: std::ops::Range<u64> = 2_000..5_500;
 const SLOW_READ: Duration = Duration::from_millis(5);
-/// The most the resident set may grow after the warm-up.
-const MAX_GROWTH_KIB: u64 = 8 * 1024;
+/// The most the resident set may grow after the warm-up. Runs grow by
+/// 0.3 to 0.5 MiB; with a buffer large enough to keep everything the slow
+/// phase could not deliver, the same run grew by 18 MiB.
+const MAX_GROWTH_KIB: u64 = 2 * 1024;
 /// Hang guard: the run takes about 10 s.
 const PATIENCE: Duration = Duration::from_secs(120);
 
