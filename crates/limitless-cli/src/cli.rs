@@ -97,7 +97,7 @@ pub(crate) enum Command {
     #[command(subcommand)]
     Account(AccountCommand),
     /// Orders: for a sub-account (--for) or signed with a key of your own (--key-env); watch them live.
-    #[command(subcommand)]
+    #[command(subcommand, visible_alias = "orders")]
     Order(OrderCommand),
     /// Market reads: one market, the active ones, an order book (or follow it live).
     #[command(subcommand)]
