@@ -6,7 +6,8 @@ use limitless_sandbox::OrderStatus;
 use limitless_types::{Decimal, Side};
 
 use crate::support::{
-    Env, MARKET, assert_exit, gtc_buy, json_error, json_ok, run, stderr, stdout, unused_port,
+    Env, MARKET, assert_exit, gtc_buy, json_error, json_ok, place_gtc_buy, run, stderr, stdout,
+    unused_port,
 };
 
 #[test]
@@ -411,21 +412,7 @@ fn who_the_order_is_for_is_required_and_single() {
     let mut env = Env::start();
     env.derive();
     for who in [vec![], vec!["--for", "2001", "--key-env", "K"]] {
-        let mut args = vec![
-            "order",
-            "place",
-            "gtc",
-            "--market",
-            MARKET,
-            "--outcome",
-            "yes",
-            "--side",
-            "buy",
-            "--price",
-            "0.4",
-            "--size",
-            "1",
-        ];
+        let mut args = place_gtc_buy("0.4", "1");
         args.extend(who);
         assert_exit(&mut env.authed(), &args, 2);
     }

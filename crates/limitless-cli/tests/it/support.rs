@@ -210,10 +210,9 @@ impl Drop for Watcher {
     }
 }
 
-/// The arguments of a GTC buy of YES on [`MARKET`] for sub-account `id`.
-pub(crate) fn gtc_buy<'a>(id: &'a str, price: &'a str, size: &'a str) -> Vec<&'a str> {
+/// `order place gtc`: a buy of YES on [`MARKET`], for no one yet.
+pub(crate) fn place_gtc_buy<'a>(price: &'a str, size: &'a str) -> Vec<&'a str> {
     vec![
-        "--json",
         "order",
         "place",
         "gtc",
@@ -227,9 +226,15 @@ pub(crate) fn gtc_buy<'a>(id: &'a str, price: &'a str, size: &'a str) -> Vec<&'a
         price,
         "--size",
         size,
-        "--for",
-        id,
     ]
+}
+
+/// The arguments of a GTC buy of YES on [`MARKET`] for sub-account `id`.
+pub(crate) fn gtc_buy<'a>(id: &'a str, price: &'a str, size: &'a str) -> Vec<&'a str> {
+    let mut args = vec!["--json"];
+    args.extend(place_gtc_buy(price, size));
+    args.extend(["--for", id]);
+    args
 }
 
 /// The keys of a JSON object, sorted.
