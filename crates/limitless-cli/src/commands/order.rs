@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use limitless_client::{
-    CancelReplaceResult, CancelTarget, CreateDelegatedOrderParams, CreateSignedOrderParams,
+    Call, CancelReplaceResult, CancelTarget, CreateDelegatedOrderParams, CreateSignedOrderParams,
     DelegatedCancelReplaceParams, MicroShares, Order, OrderResponse, OrderType, Side,
     SignedCancelReplaceParams, SignedOrderService,
 };
@@ -26,26 +26,16 @@ pub(super) async fn run(api: &Api, command: OrderCommand) -> Result<(), CliError
                 Some(id) => orders.cancel_on_behalf_of(&args.order_id, id),
                 None => orders.cancel(&args.order_id),
             };
-            let Some(message) = api.send(call).await? else {
-                return Ok(());
-            };
-            api.out.emit(
-                &json!({ "orderId": args.order_id, "message": message }),
-                || format!("cancelled {}: {message}", args.order_id),
-            )
+            let what = format!("cancelled {}", args.order_id);
+            cancelled(api, call, "orderId", &args.order_id, what).await
         }
         OrderCommand::CancelAll(args) => {
             let call = match args.on_behalf_of {
                 Some(id) => orders.cancel_all_on_behalf_of(&args.market, id),
                 None => orders.cancel_all(&args.market),
             };
-            let Some(message) = api.send(call).await? else {
-                return Ok(());
-            };
-            api.out.emit(
-                &json!({ "marketSlug": args.market, "message": message }),
-                || format!("cancelled on {}: {message}", args.market),
-            )
+            let what = format!("cancelled on {}", args.market);
+            cancelled(api, call, "marketSlug", &args.market, what).await
         }
         OrderCommand::Replace(args) => replace(api, args).await,
         OrderCommand::Watch(_) => Err(CliError::internal(
@@ -90,6 +80,24 @@ pub(super) async fn run(api: &Api, command: OrderCommand) -> Result<(), CliError
             })
         }
     }
+}
+
+/// Sends a cancel and prints the API's message beside what it was for:
+/// `{key: value, "message": …}` in JSON, `what: message` for people.
+async fn cancelled(
+    api: &Api,
+    call: Call<String>,
+    key: &str,
+    value: &str,
+    what: String,
+) -> Result<(), CliError> {
+    let Some(message) = api.send(call).await? else {
+        return Ok(());
+    };
+    api.out
+        .emit(&json!({ key: value, "message": message }), || {
+            format!("{what}: {message}")
+        })
 }
 
 /// What an order is: a limit order at a price, or an FOK amount.

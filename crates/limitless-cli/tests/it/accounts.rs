@@ -3,7 +3,7 @@
 use limitless_eip712::LocalSigner;
 use serde_json::Value;
 
-use crate::support::{Env, json_error, json_ok, run, stderr, stdout};
+use crate::support::{Env, assert_exit, json_error, json_ok, run, sorted_keys, stderr, stdout};
 
 #[test]
 fn create_list_and_recover_a_server_wallet_account() {
@@ -17,14 +17,7 @@ fn create_list_and_recover_a_server_wallet_account() {
         "--name",
         "alice",
     ]));
-    let mut keys: Vec<&str> = created
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
-    assert_eq!(keys, ["account", "profileId"]);
+    assert_eq!(sorted_keys(&created), ["account", "profileId"]);
     let id = created["profileId"].as_i64().unwrap();
     let address = created["account"].as_str().unwrap();
 
@@ -108,13 +101,7 @@ fn create_needs_exactly_one_mode() {
         vec!["account", "create"],
         vec!["account", "create", "--server-wallet", "--eoa-key-env", "K"],
     ] {
-        let output = run(env.authed().args(&args));
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{args:?}: {}",
-            stderr(&output)
-        );
+        assert_exit(&mut env.authed(), &args, 2);
     }
     assert_eq!(env.sandbox.request_count(), 1, "only the derive");
 }

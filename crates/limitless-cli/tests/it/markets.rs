@@ -1,6 +1,6 @@
 //! `lmts market`: get, active, book. Public reads: no credentials needed.
 
-use crate::support::{Env, MARKET, json_error, json_ok, run, stdout};
+use crate::support::{Env, MARKET, gtc_buy, json_error, json_ok, run, stdout};
 
 #[test]
 fn get_a_market() {
@@ -58,27 +58,8 @@ fn active_markets_a_page_at_a_time() {
 
 #[test]
 fn the_order_book_in_micro_shares_and_in_shares() {
-    let mut env = Env::start();
-    env.derive();
-    let id = env.sub_account().to_string();
-    json_ok(env.authed().args([
-        "--json",
-        "order",
-        "place",
-        "gtc",
-        "--market",
-        MARKET,
-        "--outcome",
-        "yes",
-        "--side",
-        "buy",
-        "--price",
-        "0.42",
-        "--size",
-        "10",
-        "--for",
-        &id,
-    ]));
+    let (env, id) = Env::trading();
+    json_ok(env.authed().args(gtc_buy(&id, "0.42", "10")));
     let book = json_ok(env.lmts().args(["--json", "market", "book", MARKET]));
     assert_eq!(
         book["tokenId"],

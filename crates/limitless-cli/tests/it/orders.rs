@@ -5,35 +5,15 @@
 use limitless_sandbox::OrderStatus;
 use limitless_types::{Decimal, Side};
 
-use crate::support::{Env, MARKET, json_error, json_ok, run, stderr, stdout, unused_port};
-
-fn gtc<'a>(id: &'a str, price: &'a str, size: &'a str) -> Vec<&'a str> {
-    vec![
-        "--json",
-        "order",
-        "place",
-        "gtc",
-        "--market",
-        MARKET,
-        "--outcome",
-        "yes",
-        "--side",
-        "buy",
-        "--price",
-        price,
-        "--size",
-        size,
-        "--for",
-        id,
-    ]
-}
+use crate::support::{
+    Env, MARKET, assert_exit, gtc_buy, json_error, json_ok, place_gtc_buy, run, stderr, stdout,
+    unused_port,
+};
 
 #[test]
 fn place_gtc_for_a_sub_account() {
-    let mut env = Env::start();
-    env.derive();
-    let id = env.sub_account().to_string();
-    let placed = json_ok(env.authed().args(gtc(&id, "0.42", "10")));
+    let (env, id) = Env::trading();
+    let placed = json_ok(env.authed().args(gtc_buy(&id, "0.42", "10")));
     let order = &placed["order"];
     assert_eq!(order["orderType"], "GTC");
     assert_eq!(order["side"], 0);
@@ -57,9 +37,7 @@ fn place_gtc_for_a_sub_account() {
 
 #[test]
 fn place_fak_and_fok_and_human_output() {
-    let mut env = Env::start();
-    env.derive();
-    let id = env.sub_account().to_string();
+    let (env, id) = Env::trading();
     let yes = env.sandbox.market(MARKET).unwrap().yes_token_id.clone();
     // A resting sell for the FAK and FOK buys to take, from another
     // account: the engine never matches an owner's orders with each other.
@@ -142,9 +120,7 @@ fn place_self_signed_with_a_key_from_the_environment() {
 
 #[test]
 fn an_api_refusal_exits_3_and_places_nothing() {
-    let mut env = Env::start();
-    env.derive();
-    let id = env.sub_account().to_string();
+    let (env, id) = Env::trading();
     let no = env
         .sandbox
         .market("eth-above-6k-dec-31-2026")
@@ -177,9 +153,7 @@ fn an_api_refusal_exits_3_and_places_nothing() {
 
 #[test]
 fn a_price_off_the_tick_is_a_usage_error_before_sending() {
-    let mut env = Env::start();
-    env.derive();
-    let id = env.sub_account().to_string();
+    let (env, id) = Env::trading();
     let yes = env.sandbox.market(MARKET).unwrap().yes_token_id.clone();
     let before = env.sandbox.request_count();
     let error = json_error(
@@ -199,11 +173,9 @@ fn a_price_off_the_tick_is_a_usage_error_before_sending() {
 
 #[test]
 fn an_unknown_outcome_exits_4_and_says_how_to_reconcile() {
-    let mut env = Env::start();
-    env.derive();
-    let id = env.sub_account().to_string();
+    let (env, id) = Env::trading();
     env.sandbox.faults().drop_after_placing(1);
-    let error = json_error(env.authed().args(gtc(&id, "0.42", "3")), 4);
+    let error = json_error(env.authed().args(gtc_buy(&id, "0.42", "3")), 4);
     assert_eq!(error["kind"], "outcome_unknown");
     // It was placed, and the error names it by salt.
     let held = env.sandbox.orders();
@@ -228,7 +200,7 @@ fn an_unknown_outcome_exits_4_and_says_how_to_reconcile() {
 
     // Human form: the same facts on stderr.
     env.sandbox.faults().drop_after_placing(1);
-    let output = run(env.authed().args(&gtc(&id, "0.41", "1")[1..]));
+    let output = run(env.authed().args(&gtc_buy(&id, "0.41", "1")[1..]));
     assert_eq!(output.status.code(), Some(4));
     assert!(
         stderr(&output).contains("the outcome is unknown"),
@@ -246,7 +218,7 @@ fn a_network_failure_before_sending_exits_5() {
     let error = json_error(
         env.authed()
             .env("LIMITLESS_API_URL", &down)
-            .args(gtc("2001", "0.42", "1")),
+            .args(gtc_buy("2001", "0.42", "1")),
         5,
     );
     assert_eq!(error["kind"], "network");
@@ -255,9 +227,7 @@ fn a_network_failure_before_sending_exits_5() {
 
 #[test]
 fn dry_run_signs_the_order_and_places_nothing() {
-    let mut env = Env::start();
-    env.derive();
-    let id = env.sub_account().to_string();
+    let (env, id) = Env::trading();
     let yes = env.sandbox.market(MARKET).unwrap().yes_token_id.clone();
     let dry = json_ok(env.authed().args([
         "--json",
@@ -301,11 +271,9 @@ fn dry_run_signs_the_order_and_places_nothing() {
 
 #[test]
 fn cancel_and_cancel_all_for_a_sub_account() {
-    let mut env = Env::start();
-    env.derive();
-    let id = env.sub_account().to_string();
-    let first = json_ok(env.authed().args(gtc(&id, "0.40", "1")));
-    json_ok(env.authed().args(gtc(&id, "0.39", "1")));
+    let (env, id) = Env::trading();
+    let first = json_ok(env.authed().args(gtc_buy(&id, "0.40", "1")));
+    json_ok(env.authed().args(gtc_buy(&id, "0.39", "1")));
     let order_id = first["order"]["id"].as_str().unwrap();
 
     let before = env.sandbox.request_count();
@@ -354,15 +322,10 @@ fn cancel_and_cancel_all_for_a_sub_account() {
     assert_eq!(error["status"], 404);
 }
 
-#[test]
-fn replace_cancels_and_places_in_one_request() {
-    let mut env = Env::start();
-    env.derive();
-    let id = env.sub_account().to_string();
-    let first = json_ok(env.authed().args(gtc(&id, "0.40", "2")));
-    let order_id = first["order"]["id"].as_str().unwrap();
-    let replaced = json_ok(env.authed().args([
-        "--json",
+/// `order replace order_id` with a YES buy on [`MARKET`] for sub-account
+/// `id`, then `rest`.
+fn replace_buy<'a>(order_id: &'a str, id: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
         "order",
         "replace",
         order_id,
@@ -372,15 +335,23 @@ fn replace_cancels_and_places_in_one_request() {
         "yes",
         "--side",
         "buy",
-        "--price",
-        "0.41",
-        "--size",
-        "3",
         "--for",
+        id,
+    ];
+    args.extend(rest);
+    args
+}
+
+#[test]
+fn replace_cancels_and_places_in_one_request() {
+    let (env, id) = Env::trading();
+    let first = json_ok(env.authed().args(gtc_buy(&id, "0.40", "2")));
+    let order_id = first["order"]["id"].as_str().unwrap();
+    let replaced = json_ok(env.authed().arg("--json").args(replace_buy(
+        order_id,
         &id,
-        "--client-order-id",
-        "r-1",
-    ]));
+        &["--price", "0.41", "--size", "3", "--client-order-id", "r-1"],
+    )));
     assert_eq!(replaced["cancel"]["status"], "SUCCESS");
     assert_eq!(replaced["replacement"]["status"], "SUCCESS");
     assert_eq!(replaced["replacement"]["data"]["order"]["price"], 0.41);
@@ -391,23 +362,11 @@ fn replace_cancels_and_places_in_one_request() {
 
     // Replacing an order that is gone: the result is printed, and the
     // replacement was not attempted: exit 3.
-    let output = run(env.authed().args([
-        "order",
-        "replace",
+    let output = run(env.authed().args(replace_buy(
         order_id,
-        "--market",
-        MARKET,
-        "--outcome",
-        "yes",
-        "--side",
-        "buy",
-        "--price",
-        "0.41",
-        "--size",
-        "3",
-        "--for",
         &id,
-    ]));
+        &["--price", "0.41", "--size", "3"],
+    )));
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("cancel       FAILURE"), "{text}");
@@ -417,54 +376,18 @@ fn replace_cancels_and_places_in_one_request() {
 
     // A replacement's kind and amounts must agree (clap: exit 2).
     for bad in [
-        vec![
-            "order",
-            "replace",
-            order_id,
-            "--market",
-            MARKET,
-            "--outcome",
-            "yes",
-            "--side",
-            "buy",
-            "--for",
-            &id,
-        ],
-        vec![
-            "order",
-            "replace",
-            order_id,
-            "--type",
-            "fok",
-            "--market",
-            MARKET,
-            "--outcome",
-            "yes",
-            "--side",
-            "buy",
-            "--price",
-            "0.4",
-            "--for",
-            &id,
-        ],
+        replace_buy(order_id, &id, &[]),
+        replace_buy(order_id, &id, &["--type", "fok", "--price", "0.4"]),
     ] {
-        let output = run(env.authed().args(&bad));
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{bad:?}: {}",
-            stderr(&output)
-        );
+        assert_exit(&mut env.authed(), &bad, 2);
     }
 }
 
 #[test]
 fn list_shows_the_orders_of_a_market() {
-    let mut env = Env::start();
-    env.derive();
-    let id = env.sub_account().to_string();
-    json_ok(env.authed().args(gtc(&id, "0.40", "2")));
-    json_ok(env.authed().args(gtc(&id, "0.38", "1.5")));
+    let (env, id) = Env::trading();
+    json_ok(env.authed().args(gtc_buy(&id, "0.40", "2")));
+    json_ok(env.authed().args(gtc_buy(&id, "0.38", "1.5")));
     let list = json_ok(
         env.authed()
             .args(["--json", "order", "list", "--market", MARKET, "--for", &id]),
@@ -489,29 +412,9 @@ fn who_the_order_is_for_is_required_and_single() {
     let mut env = Env::start();
     env.derive();
     for who in [vec![], vec!["--for", "2001", "--key-env", "K"]] {
-        let mut args = vec![
-            "order",
-            "place",
-            "gtc",
-            "--market",
-            MARKET,
-            "--outcome",
-            "yes",
-            "--side",
-            "buy",
-            "--price",
-            "0.4",
-            "--size",
-            "1",
-        ];
+        let mut args = place_gtc_buy("0.4", "1");
         args.extend(who);
-        let output = run(env.authed().args(&args));
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{args:?}: {}",
-            stderr(&output)
-        );
+        assert_exit(&mut env.authed(), &args, 2);
     }
     // --token and --outcome exclude each other.
     let output = run(env.authed().args([

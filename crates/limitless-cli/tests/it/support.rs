@@ -127,6 +127,15 @@ impl Env {
         token
     }
 
+    /// A fresh sandbox with a token derived and one ready sub-account
+    /// (see [`Env::sub_account`]); the sub-account's id, as text.
+    pub(crate) fn trading() -> (Self, String) {
+        let mut env = Self::start();
+        env.derive();
+        let id = env.sub_account().to_string();
+        (env, id)
+    }
+
     /// A server-wallet sub-account with its allowances ready; its profile id.
     pub(crate) fn sub_account(&self) -> i64 {
         self.sub_account_named("alice")
@@ -199,6 +208,56 @@ impl Drop for Watcher {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `order place gtc`: a buy of YES on [`MARKET`], for no one yet.
+pub(crate) fn place_gtc_buy<'a>(price: &'a str, size: &'a str) -> Vec<&'a str> {
+    vec![
+        "order",
+        "place",
+        "gtc",
+        "--market",
+        MARKET,
+        "--outcome",
+        "yes",
+        "--side",
+        "buy",
+        "--price",
+        price,
+        "--size",
+        size,
+    ]
+}
+
+/// The arguments of a GTC buy of YES on [`MARKET`] for sub-account `id`.
+pub(crate) fn gtc_buy<'a>(id: &'a str, price: &'a str, size: &'a str) -> Vec<&'a str> {
+    let mut args = vec!["--json"];
+    args.extend(place_gtc_buy(price, size));
+    args.extend(["--for", id]);
+    args
+}
+
+/// The keys of a JSON object, sorted.
+pub(crate) fn sorted_keys(value: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .expect("a JSON object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys
+}
+
+/// Runs `command` with `args` and checks it exits with `code`.
+pub(crate) fn assert_exit(command: &mut Command, args: &[&str], code: i32) {
+    let output = run(command.args(args));
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Runs `command` and returns its output, whatever its exit code.

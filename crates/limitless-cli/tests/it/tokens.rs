@@ -2,7 +2,9 @@
 
 use serde_json::json;
 
-use crate::support::{ALL_SCOPES, Env, json_error, json_ok, mode, run, stderr, stdout};
+use crate::support::{
+    ALL_SCOPES, Env, json_error, json_ok, mode, run, sorted_keys, stderr, stdout,
+};
 
 #[test]
 fn capabilities_json_is_the_apis_object() {
@@ -83,15 +85,8 @@ fn derive_json_has_the_token_and_the_secret() {
         env.with_identity()
             .args(["--json", "token", "derive", "--scopes", ALL_SCOPES]),
     );
-    let mut keys: Vec<&str> = derived
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
     assert_eq!(
-        keys,
+        sorted_keys(&derived),
         [
             "apiKey",
             "createdAt",
@@ -321,15 +316,8 @@ fn list_and_revoke() {
         .collect();
     assert!(ids.contains(&token_id.as_str()) && ids.contains(&other.as_str()));
     for token in tokens.as_array().unwrap() {
-        let mut keys: Vec<&str> = token
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        keys.sort_unstable();
         assert_eq!(
-            keys,
+            sorted_keys(token),
             ["createdAt", "label", "lastUsedAt", "scopes", "tokenId"]
         );
     }

@@ -7,35 +7,22 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::support::{Env, MARKET, json_error, json_ok};
+use crate::support::{Env, MARKET, gtc_buy, json_error, json_ok};
 
-/// The arguments of a GTC buy on [`MARKET`] for sub-account `id`.
-fn buy<'a>(id: &'a str, price: &'a str, size: &'a str) -> Vec<&'a str> {
-    vec![
-        "--json",
-        "order",
-        "place",
-        "gtc",
-        "--market",
-        MARKET,
-        "--outcome",
-        "yes",
-        "--side",
-        "buy",
-        "--price",
-        price,
-        "--size",
-        size,
-        "--for",
-        id,
-    ]
-}
+/// `lmts order watch` in JSON, for one event.
+const ORDER_WATCH_ONE: &[&str] = &[
+    "--json",
+    "order",
+    "watch",
+    "--count",
+    "1",
+    "--timeout",
+    "30",
+];
 
 #[test]
 fn book_watch_prints_the_book_then_each_change_with_exact_sizes() {
-    let mut env = Env::start();
-    env.derive();
-    let id = env.sub_account().to_string();
+    let (env, id) = Env::trading();
     // Public: the watcher has no credentials.
     let mut watch = env.watch(
         false,
@@ -61,7 +48,7 @@ fn book_watch_prints_the_book_then_each_change_with_exact_sizes() {
     assert_eq!(first["bids"], json!([]));
     let version = first["version"].as_u64().expect("version");
 
-    json_ok(env.authed().args(buy(&id, "0.42", "12.5")));
+    json_ok(env.authed().args(gtc_buy(&id, "0.42", "12.5")));
     let second = watch.line();
     assert_eq!(second["type"], "book");
     assert_eq!(second["version"], version + 1);
@@ -73,11 +60,9 @@ fn book_watch_prints_the_book_then_each_change_with_exact_sizes() {
 
 #[test]
 fn book_watch_for_people_shows_the_top_levels() {
-    let mut env = Env::start();
-    env.derive();
-    let id = env.sub_account().to_string();
-    json_ok(env.authed().args(buy(&id, "0.4", "3")));
-    json_ok(env.authed().args(buy(&id, "0.41", "2.5")));
+    let (env, id) = Env::trading();
+    json_ok(env.authed().args(gtc_buy(&id, "0.4", "3")));
+    json_ok(env.authed().args(gtc_buy(&id, "0.41", "2.5")));
     let mut watch = env.watch(
         false,
         &[
@@ -99,26 +84,13 @@ fn book_watch_for_people_shows_the_top_levels() {
 
 #[test]
 fn order_watch_prints_a_placement_with_its_order_id() {
-    let mut env = Env::start();
-    env.derive();
-    let id = env.sub_account().to_string();
-    let mut watch = env.watch(
-        true,
-        &[
-            "--json",
-            "order",
-            "watch",
-            "--count",
-            "1",
-            "--timeout",
-            "30",
-        ],
-    );
+    let (env, id) = Env::trading();
+    let mut watch = env.watch(true, ORDER_WATCH_ONE);
     assert_eq!(
         watch.line(),
         json!({"type": "subscribed", "channels": ["orderEvent"], "markets": []})
     );
-    let placed = json_ok(env.authed().args(buy(&id, "0.42", "10")));
+    let placed = json_ok(env.authed().args(gtc_buy(&id, "0.42", "10")));
     let line = watch.line();
     assert_eq!(line["type"], "orderEvent");
     let event = &line["event"];
@@ -174,8 +146,8 @@ fn order_watch_for_one_sub_account_in_one_line_per_event() {
         "{subscribed}"
     );
     // Bob's order comes first and is not shown: only alice's counts.
-    json_ok(env.authed().args(buy(&bob, "0.4", "5")));
-    let placed = json_ok(env.authed().args(buy(&alice, "0.42", "10")));
+    json_ok(env.authed().args(gtc_buy(&bob, "0.4", "5")));
+    let placed = json_ok(env.authed().args(gtc_buy(&alice, "0.42", "10")));
     let order_id = placed["order"]["id"].as_str().unwrap();
     let line = watch.text_line().expect("a line");
     let (time, rest) = line.split_once("  ").unwrap();
@@ -234,21 +206,8 @@ fn a_count_not_reached_in_time_exits_8() {
 
 #[test]
 fn a_dropped_socket_is_announced_and_the_watch_goes_on() {
-    let mut env = Env::start();
-    env.derive();
-    let id = env.sub_account().to_string();
-    let mut watch = env.watch(
-        true,
-        &[
-            "--json",
-            "order",
-            "watch",
-            "--count",
-            "1",
-            "--timeout",
-            "30",
-        ],
-    );
+    let (env, id) = Env::trading();
+    let mut watch = env.watch(true, ORDER_WATCH_ONE);
     assert_eq!(watch.line()["type"], "subscribed");
     assert_eq!(env.sandbox.faults().drop_sockets(), 1);
     let reconnecting = watch.line();
@@ -263,7 +222,7 @@ fn a_dropped_socket_is_announced_and_the_watch_goes_on() {
     }
     assert_eq!(line, json!({"type": "reconnected"}));
     // Notices are not counted: the watch still waits for its event.
-    let placed = json_ok(env.authed().args(buy(&id, "0.42", "10")));
+    let placed = json_ok(env.authed().args(gtc_buy(&id, "0.42", "10")));
     let event = watch.line();
     assert_eq!(event["event"]["orderId"], placed["order"]["id"]);
     let (code, _, stderr) = watch.finish();
