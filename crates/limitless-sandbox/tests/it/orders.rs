@@ -12,33 +12,9 @@ use limitless_types::{
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Fixture, Token, fok_order, limit_order, raw_order};
-
-/// A partner with a full-scope token and two server-wallet sub-accounts.
-struct Desk {
-    fx: Fixture,
-    token: Token,
-    maker: i64,
-    taker: i64,
-}
+use crate::support::{Desk, Fixture, fok_order, limit_order, raw_order};
 
 impl Desk {
-    async fn open() -> Self {
-        Self::on(Fixture::start().await).await
-    }
-
-    async fn on(fx: Fixture) -> Self {
-        let token = fx.partner_token().await;
-        let maker = fx.sub_account(&token, "maker").await;
-        let taker = fx.sub_account(&token, "taker").await;
-        Self {
-            fx,
-            token,
-            maker,
-            taker,
-        }
-    }
-
     fn legacy(&self) -> &SeededMarket {
         self.fx
             .sandbox
@@ -64,12 +40,6 @@ impl Desk {
             .iter()
             .find(|m| m.venue.is_collateral_fee())
             .unwrap()
-    }
-
-    async fn post(&self, body: &Value) -> crate::support::Reply {
-        self.fx
-            .signed(&self.token, Method::POST, "/orders", Some(body))
-            .await
     }
 
     /// A GTC order on the legacy market's YES token, fee 300.

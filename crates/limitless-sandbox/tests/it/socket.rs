@@ -22,7 +22,7 @@ use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
-use crate::support::{Fixture, Token, limit_order, now};
+use crate::support::{Desk, Fixture, Token, limit_order, now};
 
 /// How long any one step may take before the test is declared hung: a
 /// guard against hangs, never an assertion about speed.
@@ -197,29 +197,7 @@ impl Sock {
     }
 }
 
-/// A partner with a full-scope token, two sub-accounts, and a socket
-/// signed with the token.
-struct Desk {
-    fx: Fixture,
-    token: Token,
-    maker: i64,
-    taker: i64,
-}
-
 impl Desk {
-    async fn open() -> Self {
-        let fx = Fixture::start().await;
-        let token = fx.partner_token().await;
-        let maker = fx.sub_account(&token, "maker").await;
-        let taker = fx.sub_account(&token, "taker").await;
-        Self {
-            fx,
-            token,
-            maker,
-            taker,
-        }
-    }
-
     /// The `i`-th market that charges the base fee (orders here use fee
     /// 300).
     fn market(&self, i: usize) -> SeededMarket {
@@ -240,13 +218,17 @@ impl Desk {
         sock
     }
 
+    /// A socket subscribed to `market`'s book (snapshot read) and to order
+    /// events (ack id 2).
+    async fn book_and_orders_socket(&self, market: &SeededMarket) -> Sock {
+        let mut sock = self.socket().await;
+        subscribe_book(&mut sock, market).await;
+        subscribe(&mut sock, 2, "subscribe_order_events", json!({}), &[]).await;
+        sock
+    }
+
     async fn place(&self, body: &Value) -> OrderResponse {
-        let reply = self
-            .fx
-            .signed(&self.token, Method::POST, "/orders", Some(body))
-            .await
-            .expect(200);
-        serde_json::from_value(reply.body).unwrap()
+        serde_json::from_value(self.post(body).await.expect(200).body).unwrap()
     }
 
     async fn rest_book(&self, slug: &str) -> Value {
@@ -263,6 +245,21 @@ async fn subscribe(sock: &mut Sock, id: u64, channel: &str, payload: Value, mark
         json!({ "ok": true, "channel": channel, "markets": markets })
     );
     assert_eq!(sock.ack().await, expected);
+}
+
+/// Subscribes (ack id 1) to `market`'s book: its snapshot, read after
+/// the subscription notice.
+async fn subscribe_book(sock: &mut Sock, market: &SeededMarket) -> OrderBookUpdate {
+    subscribe(
+        sock,
+        1,
+        "subscribe_market_prices",
+        json!({ "marketSlug": market.slug }),
+        &[&market.slug],
+    )
+    .await;
+    sock.event::<SystemMessage>().await;
+    sock.event::<OrderBookUpdate>().await.1
 }
 
 /// Reads events until an `orderbookUpdate` arrives; returns the events
@@ -492,16 +489,7 @@ async fn order_book_and_order_events_follow_rest_orders() {
     let desk = Desk::open().await;
     let market = desk.market(0);
     let mut sock = desk.socket().await;
-    subscribe(
-        &mut sock,
-        1,
-        "subscribe_market_prices",
-        json!({ "marketSlug": market.slug }),
-        &[&market.slug],
-    )
-    .await;
-    sock.event::<SystemMessage>().await;
-    let (_, snapshot) = sock.event::<OrderBookUpdate>().await;
+    let snapshot = subscribe_book(&mut sock, &market).await;
     let first_version = snapshot.version.unwrap();
     subscribe(&mut sock, 2, "subscribe_order_events", json!({}), &[]).await;
     subscribe(&mut sock, 3, "subscribe_transactions", json!({}), &[]).await;
@@ -924,16 +912,7 @@ async fn stalled_sockets_go_silent_but_stay_open() {
     let market = fx.sandbox.markets()[0].clone();
     let mut sock = open(&fx.sandbox, PATH, &[]).await.unwrap();
     sock.join().await;
-    subscribe(
-        &mut sock,
-        1,
-        "subscribe_market_prices",
-        json!({ "marketSlug": market.slug }),
-        &[&market.slug],
-    )
-    .await;
-    sock.event::<SystemMessage>().await;
-    sock.event::<OrderBookUpdate>().await;
+    subscribe_book(&mut sock, &market).await;
 
     assert_eq!(fx.sandbox.faults().stall_sockets(), 1);
     // A book change while stalled is never sent.
@@ -1058,18 +1037,7 @@ async fn rest_still_answers_on_the_socket_port_while_sockets_are_open() {
 async fn a_cancel_replace_sends_both_order_events_and_one_book_update() {
     let desk = Desk::open().await;
     let market = desk.market(0);
-    let mut sock = desk.socket().await;
-    subscribe(
-        &mut sock,
-        1,
-        "subscribe_market_prices",
-        json!({ "marketSlug": market.slug }),
-        &[&market.slug],
-    )
-    .await;
-    sock.event::<SystemMessage>().await;
-    sock.event::<OrderBookUpdate>().await;
-    subscribe(&mut sock, 2, "subscribe_order_events", json!({}), &[]).await;
+    let mut sock = desk.book_and_orders_socket(&market).await;
     let original = desk
         .place(&limit_order(
             OrderType::Gtc,
@@ -1144,18 +1112,7 @@ async fn a_cancel_replace_sends_both_order_events_and_one_book_update() {
 async fn a_self_trade_cancels_the_resting_order_with_its_reason() {
     let desk = Desk::open().await;
     let market = desk.market(0);
-    let mut sock = desk.socket().await;
-    subscribe(
-        &mut sock,
-        1,
-        "subscribe_market_prices",
-        json!({ "marketSlug": market.slug }),
-        &[&market.slug],
-    )
-    .await;
-    sock.event::<SystemMessage>().await;
-    sock.event::<OrderBookUpdate>().await;
-    subscribe(&mut sock, 2, "subscribe_order_events", json!({}), &[]).await;
+    let mut sock = desk.book_and_orders_socket(&market).await;
     let ask = desk
         .place(&limit_order(
             OrderType::Gtc,

@@ -59,6 +59,39 @@ pub(crate) struct Fixture {
 }
 
 /// Signed-request credentials from a derive.
+/// A partner with a full-scope token and two server-wallet sub-accounts.
+pub(crate) struct Desk {
+    pub(crate) fx: Fixture,
+    pub(crate) token: Token,
+    pub(crate) maker: i64,
+    pub(crate) taker: i64,
+}
+
+impl Desk {
+    pub(crate) async fn open() -> Self {
+        Self::on(Fixture::start().await).await
+    }
+
+    pub(crate) async fn on(fx: Fixture) -> Self {
+        let token = fx.partner_token().await;
+        let maker = fx.sub_account(&token, "maker").await;
+        let taker = fx.sub_account(&token, "taker").await;
+        Self {
+            fx,
+            token,
+            maker,
+            taker,
+        }
+    }
+
+    /// Posts an order body to `/orders` as the partner.
+    pub(crate) async fn post(&self, body: &Value) -> Reply {
+        self.fx
+            .signed(&self.token, Method::POST, "/orders", Some(body))
+            .await
+    }
+}
+
 pub(crate) struct Token {
     pub(crate) token_id: String,
     pub(crate) secret: String,
