@@ -44,6 +44,7 @@ use limitless_types::packs::{
 };
 use limitless_types::{AllowanceStatus, Decimal, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use super::accounts::{invalid, own_account};
 use crate::auth::{Metered, Signed};
@@ -718,30 +719,27 @@ pub(super) async fn claim(
     position_id: Result<Path<String>, PathRejection>,
     signed: Signed,
 ) -> Response {
-    let run = || -> Result<PackClaimResponse, Refusal> {
-        let id = super::path(position_id).map_err(err)?;
-        let request: PackClaimRequest = signed.json().map_err(err)?;
-        claim_owner(&app, &headers, &signed, request.on_behalf_of)?;
-        let mut state = app.lock();
-        let position = position_mut(&mut state, &id, request.on_behalf_of).map_err(err)?;
-        if position.status != "WON" {
-            return Err(not_claimable(position));
-        }
-        position.claim = match position.claim {
-            None => Some("CLAIM_PENDING"),
-            Some(_) => {
-                if position.claim_tx_hash.is_none() {
-                    position.claim_tx_hash = Some(ids::hash32());
-                }
-                Some("CLAIMED")
+    claim_step(
+        &app,
+        &headers,
+        position_id,
+        &signed,
+        |position, _: PackClaimRequest| {
+            if position.status != "WON" {
+                return Err(not_claimable(position));
             }
-        };
-        Ok(claim_answer(position))
-    };
-    match run() {
-        Ok(answer) => ApiJson(answer).into_response(),
-        Err(refusal) => refusal.into_response(),
-    }
+            position.claim = match position.claim {
+                None => Some("CLAIM_PENDING"),
+                Some(_) => {
+                    if position.claim_tx_hash.is_none() {
+                        position.claim_tx_hash = Some(ids::hash32());
+                    }
+                    Some("CLAIMED")
+                }
+            };
+            Ok(())
+        },
+    )
 }
 
 /// `POST /parlay/partner/positions/{positionId}/claim/confirm`.
@@ -751,22 +749,73 @@ pub(super) async fn confirm_claim(
     position_id: Result<Path<String>, PathRejection>,
     signed: Signed,
 ) -> Response {
+    claim_step(
+        &app,
+        &headers,
+        position_id,
+        &signed,
+        |position, request: PackClaimConfirmRequest| {
+            if position.status != "WON" || position.claim.is_none() {
+                return Err(not_claimable(position));
+            }
+            position.claim = Some("CLAIMED");
+            position.claim_tx_hash = Some(request.tx_hash);
+            Ok(())
+        },
+    )
+}
+
+/// The body of a claim step.
+trait ClaimStep: DeserializeOwned {
+    fn on_behalf_of(&self) -> i64;
+
+    /// Checks of the body itself, made after the owner's.
+    fn check(&self) -> Result<(), ApiError> {
+        Ok(())
+    }
+}
+
+impl ClaimStep for PackClaimRequest {
+    fn on_behalf_of(&self) -> i64 {
+        self.on_behalf_of
+    }
+}
+
+impl ClaimStep for PackClaimConfirmRequest {
+    fn on_behalf_of(&self) -> i64 {
+        self.on_behalf_of
+    }
+
+    fn check(&self) -> Result<(), ApiError> {
+        if limitless_types::is_hex_string(&self.tx_hash, 64) {
+            Ok(())
+        } else {
+            Err(ApiError::bad_request(
+                "invalid txHash: expected a mined transaction hash, 0x followed by 64 hex characters",
+            ))
+        }
+    }
+}
+
+/// One claim step on the path's position: the signed request decoded and
+/// its owner and body checked, then `step` on the position (under the
+/// lock), then the claim's state as the answer.
+fn claim_step<R: ClaimStep>(
+    app: &App,
+    headers: &HeaderMap,
+    position_id: Result<Path<String>, PathRejection>,
+    signed: &Signed,
+    step: impl FnOnce(&mut PositionRecord, R) -> Result<(), Refusal>,
+) -> Response {
     let run = || -> Result<PackClaimResponse, Refusal> {
         let id = super::path(position_id).map_err(err)?;
-        let request: PackClaimConfirmRequest = signed.json().map_err(err)?;
-        claim_owner(&app, &headers, &signed, request.on_behalf_of)?;
-        if !limitless_types::is_hex_string(&request.tx_hash, 64) {
-            return Err(err(ApiError::bad_request(
-                "invalid txHash: expected a mined transaction hash, 0x followed by 64 hex characters",
-            )));
-        }
+        let request: R = signed.json().map_err(err)?;
+        let on_behalf_of = request.on_behalf_of();
+        claim_owner(app, headers, signed, on_behalf_of)?;
+        request.check().map_err(err)?;
         let mut state = app.lock();
-        let position = position_mut(&mut state, &id, request.on_behalf_of).map_err(err)?;
-        if position.status != "WON" || position.claim.is_none() {
-            return Err(not_claimable(position));
-        }
-        position.claim = Some("CLAIMED");
-        position.claim_tx_hash = Some(request.tx_hash);
+        let position = position_mut(&mut state, &id, on_behalf_of).map_err(err)?;
+        step(position, request)?;
         Ok(claim_answer(position))
     };
     match run() {
