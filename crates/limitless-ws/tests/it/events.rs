@@ -6,7 +6,7 @@ use limitless_ws::types::{MarketResolved, OrderBookUpdate};
 use limitless_ws::{Decimal, Event, StreamItem, SubscribeOptions};
 use serde_json::{Value, json};
 
-use crate::support::{Script, Server, credentials, fixture_payloads, next, next_event};
+use crate::support::{Script, Server, fixture_payloads, next, next_event};
 
 fn decimal(text: &str) -> Decimal {
     text.parse().unwrap()
@@ -15,12 +15,7 @@ fn decimal(text: &str) -> Decimal {
 #[tokio::test]
 async fn every_captured_event_decodes_as_its_type_through_the_socket() {
     let server = Server::start(Script::default()).await;
-    let ws = server
-        .client()
-        .hmac_credentials(credentials())
-        .connect()
-        .await
-        .unwrap();
+    let ws = server.signed().await;
     let mut all = ws.events();
     let mut orders = ws.subscribe_order_events().await.unwrap();
 

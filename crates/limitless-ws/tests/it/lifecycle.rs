@@ -20,9 +20,7 @@ async fn shutdown_leaves_the_namespace_and_ends_every_stream() {
     assert!(futures_util::StreamExt::next(&mut prices).await.is_none());
     assert!(futures_util::StreamExt::next(&mut all).await.is_none());
     // The server saw the client leave the namespace.
-    let reasons = server
-        .wait(|r| !r.disconnects.is_empty(), |r| r.disconnects.clone())
-        .await;
+    let reasons = server.disconnects().await;
     assert_eq!(reasons, ["ClientNSDisconnect"]);
 
     assert!(other_handle.is_closed());
@@ -47,8 +45,6 @@ async fn dropping_every_handle_shuts_down() {
         .unwrap();
     drop(ws);
     assert!(futures_util::StreamExt::next(&mut prices).await.is_none());
-    let reasons = server
-        .wait(|r| !r.disconnects.is_empty(), |r| r.disconnects.clone())
-        .await;
+    let reasons = server.disconnects().await;
     assert_eq!(reasons, ["ClientNSDisconnect"]);
 }

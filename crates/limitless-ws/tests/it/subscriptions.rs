@@ -6,17 +6,12 @@ use std::time::Duration;
 use limitless_ws::{Channel, Error, Event, StreamItem, SubscribeOptions};
 use serde_json::json;
 
-use crate::support::{Answer, Script, Server, credentials, next};
+use crate::support::{Answer, Script, Server, next};
 
 #[tokio::test]
 async fn subscriptions_settle_on_namespaced_acks_with_sorted_deduplicated_payloads() {
     let server = Server::start(Script::default()).await;
-    let ws = server
-        .client()
-        .hmac_credentials(credentials())
-        .connect()
-        .await
-        .unwrap();
+    let ws = server.signed().await;
     let prices = ws
         .subscribe_market_prices(
             SubscribeOptions::slugs(["b-market", "a-market", "b-market"]).address("0xAmm"),
@@ -30,17 +25,7 @@ async fn subscriptions_settle_on_namespaced_acks_with_sorted_deduplicated_payloa
         .subscribe_live_sports(SubscribeOptions::new().filter("sport", "nba"))
         .await
         .unwrap();
-    let emitted = server
-        .wait(
-            |r| r.emitted.len() == 3,
-            |r| {
-                r.emitted
-                    .iter()
-                    .map(|e| (e.event.clone(), e.data.clone()))
-                    .collect::<Vec<_>>()
-            },
-        )
-        .await;
+    let emitted = server.emitted(3).await;
     assert_eq!(
         emitted,
         [
@@ -65,12 +50,7 @@ async fn an_ack_with_an_error_is_a_refusal_carrying_the_message() {
         Answer::Refuse("Authentication required"),
     ))
     .await;
-    let ws = server
-        .client()
-        .hmac_credentials(credentials())
-        .connect()
-        .await
-        .unwrap();
+    let ws = server.signed().await;
     let error = ws
         .subscribe_positions(SubscribeOptions::slugs(["m"]))
         .await
@@ -162,17 +142,7 @@ async fn unsubscribing_drops_only_the_markets_no_other_stream_wants() {
     first.unsubscribe().await.unwrap();
     second.unsubscribe().await.unwrap();
     lifecycle.unsubscribe().await.unwrap();
-    let emitted = server
-        .wait(
-            |r| r.emitted.len() == 6,
-            |r| {
-                r.emitted
-                    .iter()
-                    .map(|e| (e.event.clone(), e.data.clone()))
-                    .collect::<Vec<_>>()
-            },
-        )
-        .await;
+    let emitted = server.emitted(6).await;
     assert_eq!(
         emitted,
         [
@@ -205,12 +175,7 @@ async fn a_refused_unsubscribe_is_reported_and_the_stream_is_gone() {
     let server =
         Server::start(Script::default().answer("unsubscribe", Answer::Refuse("not subscribed")))
             .await;
-    let ws = server
-        .client()
-        .hmac_credentials(credentials())
-        .connect()
-        .await
-        .unwrap();
+    let ws = server.signed().await;
     let orders = ws.subscribe_order_events().await.unwrap();
     let error = orders.unsubscribe().await.unwrap_err();
     assert!(
