@@ -100,7 +100,7 @@ pub(crate) const SEEDED_PACKS: &[SeedPack] = &[
 
 /// One position, as the sandbox holds it.
 #[derive(Debug, Clone)]
-struct PositionRecord {
+pub(super) struct PositionRecord {
     id: String,
     owner: i64,
     pack_id: String,
@@ -711,76 +711,44 @@ fn claim_owner(
     Ok(())
 }
 
-/// `POST /parlay/partner/positions/{positionId}/claim`: `CLAIM_PENDING`,
-/// then `CLAIMED`.
-pub(super) async fn claim(
-    State(app): State<App>,
-    headers: HeaderMap,
-    position_id: Result<Path<String>, PathRejection>,
-    signed: Signed,
-) -> Response {
-    claim_step(
-        &app,
-        &headers,
-        position_id,
-        &signed,
-        |position, _: PackClaimRequest| {
-            if position.status != "WON" {
-                return Err(not_claimable(position));
-            }
-            position.claim = match position.claim {
-                None => Some("CLAIM_PENDING"),
-                Some(_) => {
-                    if position.claim_tx_hash.is_none() {
-                        position.claim_tx_hash = Some(ids::hash32());
-                    }
-                    Some("CLAIMED")
-                }
-            };
-            Ok(())
-        },
-    )
-}
-
-/// `POST /parlay/partner/positions/{positionId}/claim/confirm`.
-pub(super) async fn confirm_claim(
-    State(app): State<App>,
-    headers: HeaderMap,
-    position_id: Result<Path<String>, PathRejection>,
-    signed: Signed,
-) -> Response {
-    claim_step(
-        &app,
-        &headers,
-        position_id,
-        &signed,
-        |position, request: PackClaimConfirmRequest| {
-            if position.status != "WON" || position.claim.is_none() {
-                return Err(not_claimable(position));
-            }
-            position.claim = Some("CLAIMED");
-            position.claim_tx_hash = Some(request.tx_hash);
-            Ok(())
-        },
-    )
-}
-
-/// The body of a claim step.
-trait ClaimStep: DeserializeOwned {
+/// The body of a claim route; its step runs on the position, under the
+/// lock, after the owner's and the body's checks.
+pub(super) trait ClaimStep: DeserializeOwned {
     fn on_behalf_of(&self) -> i64;
 
     /// Checks of the body itself, made after the owner's.
     fn check(&self) -> Result<(), ApiError> {
         Ok(())
     }
+
+    fn step(self, position: &mut PositionRecord) -> Result<(), Refusal>;
 }
 
+/// `POST /parlay/partner/positions/{positionId}/claim`: `CLAIM_PENDING`,
+/// then `CLAIMED`.
 impl ClaimStep for PackClaimRequest {
     fn on_behalf_of(&self) -> i64 {
         self.on_behalf_of
     }
+
+    fn step(self, position: &mut PositionRecord) -> Result<(), Refusal> {
+        if position.status != "WON" {
+            return Err(not_claimable(position));
+        }
+        position.claim = match position.claim {
+            None => Some("CLAIM_PENDING"),
+            Some(_) => {
+                if position.claim_tx_hash.is_none() {
+                    position.claim_tx_hash = Some(ids::hash32());
+                }
+                Some("CLAIMED")
+            }
+        };
+        Ok(())
+    }
 }
 
+/// `POST /parlay/partner/positions/{positionId}/claim/confirm`.
 impl ClaimStep for PackClaimConfirmRequest {
     fn on_behalf_of(&self) -> i64 {
         self.on_behalf_of
@@ -795,27 +763,35 @@ impl ClaimStep for PackClaimConfirmRequest {
             ))
         }
     }
+
+    fn step(self, position: &mut PositionRecord) -> Result<(), Refusal> {
+        if position.status != "WON" || position.claim.is_none() {
+            return Err(not_claimable(position));
+        }
+        position.claim = Some("CLAIMED");
+        position.claim_tx_hash = Some(self.tx_hash);
+        Ok(())
+    }
 }
 
-/// One claim step on the path's position: the signed request decoded and
-/// its owner and body checked, then `step` on the position (under the
-/// lock), then the claim's state as the answer.
-fn claim_step<R: ClaimStep>(
-    app: &App,
-    headers: &HeaderMap,
+/// The claim routes: the signed request decoded and its owner and body
+/// checked, then its step on the path's position, then the claim's state
+/// as the answer.
+pub(super) async fn claim<R: ClaimStep>(
+    State(app): State<App>,
+    headers: HeaderMap,
     position_id: Result<Path<String>, PathRejection>,
-    signed: &Signed,
-    step: impl FnOnce(&mut PositionRecord, R) -> Result<(), Refusal>,
+    signed: Signed,
 ) -> Response {
     let run = || -> Result<PackClaimResponse, Refusal> {
         let id = super::path(position_id).map_err(err)?;
         let request: R = signed.json().map_err(err)?;
         let on_behalf_of = request.on_behalf_of();
-        claim_owner(app, headers, signed, on_behalf_of)?;
+        claim_owner(&app, &headers, &signed, on_behalf_of)?;
         request.check().map_err(err)?;
         let mut state = app.lock();
         let position = position_mut(&mut state, &id, on_behalf_of).map_err(err)?;
-        step(position, request)?;
+        request.step(position)?;
         Ok(claim_answer(position))
     };
     match run() {
