@@ -6,18 +6,9 @@ use limitless_client::{
     CancelTarget, Client, CreateDelegatedOrderParams, CreateSignedOrderParams,
     DelegatedCancelReplaceParams, OrderResponse, Side, StpPolicy,
 };
-use limitless_sandbox::{MarketVenue, OrderStatus, SandboxHandle, SeededMarket};
+use limitless_sandbox::{OrderStatus, SandboxHandle};
 
-use crate::support::{Backend, partner, sandbox, server_wallet};
-
-fn legacy_market(sandbox: &SandboxHandle) -> SeededMarket {
-    sandbox
-        .markets()
-        .iter()
-        .find(|m| m.venue == MarketVenue::Legacy)
-        .cloned()
-        .expect("a legacy market is seeded")
-}
+use crate::support::{Backend, legacy_market, partner, sandbox, server_wallet};
 
 fn status_of(sandbox: &SandboxHandle, id: &str) -> (OrderStatus, u64) {
     let orders = sandbox.orders();
