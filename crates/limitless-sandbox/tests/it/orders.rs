@@ -803,13 +803,7 @@ async fn cancel_replace_single_and_batch() {
         CancelReplaceMode::StopOnFailure,
     );
     let reply = desk
-        .fx
-        .signed(
-            &desk.token,
-            Method::POST,
-            "/orders/cancel-replace",
-            Some(&body),
-        )
+        .post_to("/orders/cancel-replace", &body)
         .await
         .expect(200);
     let result: CancelReplaceResult = serde_json::from_value(reply.body).unwrap();
@@ -838,13 +832,7 @@ async fn cancel_replace_single_and_batch() {
         CancelReplaceMode::StopOnFailure,
     );
     let reply = desk
-        .fx
-        .signed(
-            &desk.token,
-            Method::POST,
-            "/orders/cancel-replace",
-            Some(&body),
-        )
+        .post_to("/orders/cancel-replace", &body)
         .await
         .expect(409);
     let result: CancelReplaceResult = serde_json::from_value(reply.body).unwrap();
@@ -862,13 +850,7 @@ async fn cancel_replace_single_and_batch() {
         CancelReplaceMode::AllowFailure,
     );
     let reply = desk
-        .fx
-        .signed(
-            &desk.token,
-            Method::POST,
-            "/orders/cancel-replace",
-            Some(&body),
-        )
+        .post_to("/orders/cancel-replace", &body)
         .await
         .expect(200);
     let result: CancelReplaceResult = serde_json::from_value(reply.body).unwrap();
@@ -893,13 +875,7 @@ async fn cancel_replace_single_and_batch() {
         ]
     });
     let reply = desk
-        .fx
-        .signed(
-            &desk.token,
-            Method::POST,
-            "/orders/cancel-replace/batch",
-            Some(&batch),
-        )
+        .post_to("/orders/cancel-replace/batch", &batch)
         .await
         .expect(207);
     let results: CancelReplaceBatchResponse = serde_json::from_value(reply.body).unwrap();
@@ -919,13 +895,7 @@ async fn cancel_replace_single_and_batch() {
     assert_eq!(desk.status(&data.order.id).0, OrderStatus::Cancelled);
 
     let empty = desk
-        .fx
-        .signed(
-            &desk.token,
-            Method::POST,
-            "/orders/cancel-replace/batch",
-            Some(&json!({ "operations": [] })),
-        )
+        .post_to("/orders/cancel-replace/batch", &json!({ "operations": [] }))
         .await
         .expect(400);
     assert!(empty.message().contains("operations"));

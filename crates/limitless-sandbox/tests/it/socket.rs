@@ -378,14 +378,7 @@ async fn bad_handshakes_are_refused_with_json_before_any_upgrade() {
     // The legacy key is refused with REST's own message.
     let legacy = vec![("x-api-key".to_owned(), "lmts_legacy_key".to_owned())];
     let message = refused(open(&fx.sandbox, PATH, &legacy).await.err().unwrap());
-    let rest = fx
-        .send(
-            fx.http
-                .get(fx.url("/auth/api-tokens"))
-                .header("X-API-Key", "lmts_legacy_key"),
-        )
-        .await
-        .expect(401);
+    let rest = fx.legacy_key_refusal().await;
     assert_eq!(message, rest.message());
 
     assert!(fx.sandbox.socket().handshakes().is_empty());
@@ -1077,13 +1070,7 @@ async fn a_cancel_replace_sends_both_order_events_and_one_book_update() {
         on_behalf_of: Some(desk.maker),
     })
     .unwrap();
-    desk.fx
-        .signed(
-            &desk.token,
-            Method::POST,
-            "/orders/cancel-replace",
-            Some(&body),
-        )
+    desk.post_to("/orders/cancel-replace", &body)
         .await
         .expect(200);
     let (events, book) = guard("the replacement's book update", until_book(&mut sock)).await;

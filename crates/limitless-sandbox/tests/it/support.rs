@@ -86,8 +86,13 @@ impl Desk {
 
     /// Posts an order body to `/orders` as the partner.
     pub(crate) async fn post(&self, body: &Value) -> Reply {
+        self.post_to("/orders", body).await
+    }
+
+    /// Posts `body` to `path` as the partner.
+    pub(crate) async fn post_to(&self, path: &str, body: &Value) -> Reply {
         self.fx
-            .signed(&self.token, Method::POST, "/orders", Some(body))
+            .signed(&self.token, Method::POST, path, Some(body))
             .await
     }
 }
@@ -171,6 +176,18 @@ impl Fixture {
             secret,
             signer,
         }
+    }
+
+    /// REST's 401 to a legacy API key (`X-API-Key: lmts_legacy_key`) on
+    /// `GET /auth/api-tokens`.
+    pub(crate) async fn legacy_key_refusal(&self) -> Reply {
+        self.send(
+            self.http
+                .get(self.url("/auth/api-tokens"))
+                .header("X-API-Key", "lmts_legacy_key"),
+        )
+        .await
+        .expect(401)
     }
 
     /// A partner token with every partner scope.
