@@ -9,7 +9,9 @@ use limitless_ws::{
 use serde_json::json;
 
 use crate::raw::SilentServer;
-use crate::support::{Answer, Proxy, Script, Server, TOKEN_ID, credentials, next, next_event};
+use crate::support::{
+    Answer, Proxy, Script, Server, TOKEN_ID, credentials, next, next_event, prices,
+};
 
 fn quick() -> ReconnectPolicy {
     ReconnectPolicy::new()
@@ -54,10 +56,7 @@ async fn a_dropped_connection_is_renewed_with_a_fresh_signature_and_the_same_sub
     .await;
     let proxy = Proxy::start(server.addr).await;
     let ws = through(&server, &proxy).await;
-    let mut prices = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["m"]))
-        .await
-        .unwrap();
+    let mut prices = prices(&ws, &["m"]).await;
     let mut orders = ws.subscribe_order_events().await.unwrap();
     server.wait(|r| r.emitted.len() == 2, |_| ()).await;
 
@@ -219,10 +218,7 @@ async fn a_renewal_the_server_refuses_closes_that_channels_streams_only() {
         .subscribe_positions(SubscribeOptions::slugs(["m"]))
         .await
         .unwrap();
-    let mut prices = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["m"]))
-        .await
-        .unwrap();
+    let mut prices = prices(&ws, &["m"]).await;
 
     server.set_script(
         Script::default().answer("subscribe_positions", Answer::Refuse("token revoked")),

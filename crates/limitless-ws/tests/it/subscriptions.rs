@@ -6,7 +6,7 @@ use std::time::Duration;
 use limitless_ws::{Channel, Error, Event, StreamItem, SubscribeOptions};
 use serde_json::json;
 
-use crate::support::{Answer, Script, Server, next};
+use crate::support::{Answer, Script, Server, next, prices};
 
 #[tokio::test]
 async fn subscriptions_settle_on_namespaced_acks_with_sorted_deduplicated_payloads() {
@@ -110,10 +110,7 @@ async fn a_system_notice_confirms_a_market_prices_subscription_without_an_ack() 
     ))
     .await;
     let ws = server.client().connect().await.unwrap();
-    let mut prices = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["btc-daily"]))
-        .await
-        .unwrap();
+    let mut prices = prices(&ws, &["btc-daily"]).await;
     // The notice itself reaches the stream.
     let StreamItem::Event(Event::System(notice)) = next(&mut prices).await else {
         panic!()
@@ -130,14 +127,8 @@ async fn a_system_notice_confirms_a_market_prices_subscription_without_an_ack() 
 async fn unsubscribing_drops_only_the_markets_no_other_stream_wants() {
     let server = Server::start(Script::default()).await;
     let ws = server.client().connect().await.unwrap();
-    let first = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["x", "y"]))
-        .await
-        .unwrap();
-    let second = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["y", "z"]))
-        .await
-        .unwrap();
+    let first = prices(&ws, &["x", "y"]).await;
+    let second = prices(&ws, &["y", "z"]).await;
     let lifecycle = ws.subscribe_market_lifecycle().await.unwrap();
     first.unsubscribe().await.unwrap();
     second.unsubscribe().await.unwrap();

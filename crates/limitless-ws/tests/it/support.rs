@@ -16,7 +16,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use limitless_auth::{Clock, FixedClock, HmacCredentials, Signer, VerificationRequest, Verifier};
-use limitless_ws::{StreamItem, WsClient, WsClientBuilder};
+use limitless_ws::{StreamItem, SubscribeOptions, WsClient, WsClientBuilder};
 use serde_json::{Value, json};
 use socketioxide::SocketIo;
 use socketioxide::extract::{AckSender, Data, Event, SocketRef};
@@ -467,6 +467,13 @@ impl Drop for Proxy {
         self.task.abort();
         self.cut();
     }
+}
+
+/// A market-prices stream on `slugs`, once the server acked it.
+pub(crate) async fn prices(ws: &WsClient, slugs: &[&str]) -> limitless_ws::EventStream {
+    ws.subscribe_market_prices(SubscribeOptions::slugs(slugs.iter().copied()))
+        .await
+        .unwrap()
 }
 
 /// The next item of a stream (panics if none comes).
