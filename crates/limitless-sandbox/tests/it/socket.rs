@@ -227,6 +227,11 @@ impl Desk {
         sock
     }
 
+    /// The maker's GTC order body on `market`'s YES token, fee 300.
+    fn maker_gtc(&self, market: &SeededMarket, side: Side, price: &str, size: &str) -> Value {
+        limit_order(OrderType::Gtc, market, side, price, size, self.maker, 300)
+    }
+
     async fn place(&self, body: &Value) -> OrderResponse {
         serde_json::from_value(self.post(body).await.expect(200).body).unwrap()
     }
@@ -497,15 +502,7 @@ async fn order_book_and_order_events_follow_rest_orders() {
 
     // A bid rests: PLACEMENT to the partner (the owner's partner), then the
     // book, exactly as REST serves it.
-    let bid_body = limit_order(
-        OrderType::Gtc,
-        &market,
-        Side::Buy,
-        "0.4",
-        "10",
-        desk.maker,
-        300,
-    );
+    let bid_body = desk.maker_gtc(&market, Side::Buy, "0.4", "10");
     let bid = desk.place(&bid_body).await;
     let (events, book) = guard("the bid's book update", until_book(&mut sock)).await;
     assert_official_forms(&events);
@@ -691,26 +688,10 @@ async fn private_channels_filter_by_market_and_owner() {
 
     // Events are sent in order: had the first market's placement reached
     // this socket, it would arrive before the second's.
-    desk.place(&limit_order(
-        OrderType::Gtc,
-        &first,
-        Side::Buy,
-        "0.3",
-        "1",
-        desk.maker,
-        300,
-    ))
-    .await;
+    desk.place(&desk.maker_gtc(&first, Side::Buy, "0.3", "1"))
+        .await;
     let placed = desk
-        .place(&limit_order(
-            OrderType::Gtc,
-            &second,
-            Side::Buy,
-            "0.3",
-            "1",
-            desk.maker,
-            300,
-        ))
+        .place(&desk.maker_gtc(&second, Side::Buy, "0.3", "1"))
         .await;
     let (event, placement) = sock.event::<OrderEvent>().await;
     assert_eq!(event, "orderEvent");
@@ -730,16 +711,8 @@ async fn private_channels_filter_by_market_and_owner() {
     let mut theirs = open(&desk.fx.sandbox, PATH, &headers).await.unwrap();
     theirs.join().await;
     subscribe(&mut theirs, 1, "subscribe_order_events", json!({}), &[]).await;
-    desk.place(&limit_order(
-        OrderType::Gtc,
-        &second,
-        Side::Buy,
-        "0.2",
-        "1",
-        desk.maker,
-        300,
-    ))
-    .await;
+    desk.place(&desk.maker_gtc(&second, Side::Buy, "0.2", "1"))
+        .await;
     let (_, mine) = sock.event::<OrderEvent>().await;
     assert_eq!(mine.user_id, Some(desk.maker));
 
@@ -784,26 +757,10 @@ async fn unsubscribing_a_market_stops_its_updates() {
             json!({ "channel": "subscribe_market_prices", "markets": [second.slug], "ok": true })
         )
     );
-    desk.place(&limit_order(
-        OrderType::Gtc,
-        &first,
-        Side::Buy,
-        "0.3",
-        "1",
-        desk.maker,
-        300,
-    ))
-    .await;
-    desk.place(&limit_order(
-        OrderType::Gtc,
-        &second,
-        Side::Buy,
-        "0.3",
-        "1",
-        desk.maker,
-        300,
-    ))
-    .await;
+    desk.place(&desk.maker_gtc(&first, Side::Buy, "0.3", "1"))
+        .await;
+    desk.place(&desk.maker_gtc(&second, Side::Buy, "0.3", "1"))
+        .await;
     let (_, update) = sock.event::<OrderBookUpdate>().await;
     assert_eq!(update.market_slug.as_deref(), Some(second.slug.as_str()));
 
@@ -954,16 +911,8 @@ async fn stalled_sockets_go_silent_but_stay_open() {
 async fn synthetic_book_updates_are_real_snapshots_with_rising_versions() {
     let desk = Desk::open().await;
     let market = desk.market(0);
-    desk.place(&limit_order(
-        OrderType::Gtc,
-        &market,
-        Side::Sell,
-        "0.6",
-        "3",
-        desk.maker,
-        300,
-    ))
-    .await;
+    desk.place(&desk.maker_gtc(&market, Side::Sell, "0.6", "3"))
+        .await;
     let mut sock = desk.socket().await;
     sock.emit(
         None,
@@ -1032,27 +981,11 @@ async fn a_cancel_replace_sends_both_order_events_and_one_book_update() {
     let market = desk.market(0);
     let mut sock = desk.book_and_orders_socket(&market).await;
     let original = desk
-        .place(&limit_order(
-            OrderType::Gtc,
-            &market,
-            Side::Buy,
-            "0.4",
-            "1",
-            desk.maker,
-            300,
-        ))
+        .place(&desk.maker_gtc(&market, Side::Buy, "0.4", "1"))
         .await;
     let (_, before) = until_book(&mut sock).await;
 
-    let replacement = limit_order(
-        OrderType::Gtc,
-        &market,
-        Side::Buy,
-        "0.45",
-        "2",
-        desk.maker,
-        300,
-    );
+    let replacement = desk.maker_gtc(&market, Side::Buy, "0.45", "2");
     let body = serde_json::to_value(CancelReplaceRequest {
         cancel: CancelTarget::OrderId(original.order.id.clone()),
         replacement: ReplacementOrder {
