@@ -8,22 +8,15 @@ use limitless_client::{
     WithdrawParams,
 };
 use limitless_eip712::{LocalSigner, OrderSignerExt};
-use limitless_sandbox::{MarketVenue, OrderStatus, SandboxHandle};
+use limitless_sandbox::{MarketVenue, OrderStatus};
 use rust_decimal::Decimal;
 
-use crate::support::{BACKENDS, Backend, all_scopes, client, partner, sandbox, server_wallet};
+use crate::support::{
+    BACKENDS, Backend, all_scopes, client, market, partner, sandbox, server_wallet,
+};
 
 fn dec(text: &str) -> Decimal {
     text.parse().unwrap()
-}
-
-fn market(sandbox: &SandboxHandle, venue: MarketVenue) -> limitless_sandbox::SeededMarket {
-    sandbox
-        .markets()
-        .iter()
-        .find(|m| m.venue == venue)
-        .cloned()
-        .unwrap_or_else(|| panic!("the sandbox seeds a {venue:?} market"))
 }
 
 #[tokio::test]

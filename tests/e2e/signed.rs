@@ -10,18 +10,9 @@ use limitless_client::{
     CreateDelegatedOrderParams, CreatePartnerAccountInput, CreateSignedOrderParams, LocalSigner,
     OrderSigner, Side,
 };
-use limitless_sandbox::{MarketVenue, SandboxHandle};
+use limitless_sandbox::MarketVenue;
 
-use crate::support::{BACKENDS, partner, sandbox, server_wallet};
-
-fn market(sandbox: &SandboxHandle, venue: MarketVenue) -> limitless_sandbox::SeededMarket {
-    sandbox
-        .markets()
-        .iter()
-        .find(|m| m.venue == venue)
-        .cloned()
-        .unwrap_or_else(|| panic!("the sandbox seeds a {venue:?} market"))
-}
+use crate::support::{BACKENDS, market, partner, sandbox, server_wallet};
 
 #[tokio::test]
 async fn an_eoa_sub_account_signs_an_order_that_fills_a_delegated_one() {

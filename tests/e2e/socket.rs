@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use futures_util::StreamExt;
 use limitless_auth::{Clock, SystemClock};
 use limitless_client::{CreateDelegatedOrderParams, DerivedApiToken, HmacCredentials, Side};
-use limitless_sandbox::{MarketVenue, Sandbox, SandboxHandle, SeededMarket};
+use limitless_sandbox::{MarketVenue, Sandbox, SandboxHandle};
 use limitless_types::ws::{OrderEvent, TxEvent};
 use limitless_ws::{
     BookWatcher, Error, Event, EventStream, Level, MicroShares, ReconnectPolicy, StreamItem,
@@ -16,7 +16,7 @@ use limitless_ws::{
 };
 use rust_decimal::Decimal;
 
-use crate::support::{Backend, partner, sandbox, server_wallet};
+use crate::support::{Backend, legacy_market, partner, sandbox, server_wallet};
 
 /// Hang guard for events that must come: a missing event fails the test
 /// instead of hanging it. Never part of what is asserted.
@@ -24,15 +24,6 @@ const PATIENCE: Duration = Duration::from_secs(20);
 
 fn dec(text: &str) -> Decimal {
     text.parse().unwrap()
-}
-
-fn legacy_market(sandbox: &SandboxHandle) -> SeededMarket {
-    sandbox
-        .markets()
-        .iter()
-        .find(|m| m.venue == MarketVenue::Legacy)
-        .cloned()
-        .expect("a legacy market is seeded")
 }
 
 fn level(price: &str, micro: u64) -> Level {

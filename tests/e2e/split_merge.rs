@@ -2,18 +2,9 @@
 //! venue read from the market, holdings moved exactly, refusals.
 
 use limitless_client::{Error, SplitMergeParams};
-use limitless_sandbox::{MarketVenue, SandboxHandle, SeededMarket};
+use limitless_sandbox::{MarketVenue, SeededMarket};
 
-use crate::support::{Backend, partner, sandbox, server_wallet};
-
-fn market(sandbox: &SandboxHandle, venue: MarketVenue) -> SeededMarket {
-    sandbox
-        .markets()
-        .iter()
-        .find(|m| m.venue == venue)
-        .cloned()
-        .expect("seeded")
-}
+use crate::support::{Backend, market, partner, sandbox, server_wallet};
 
 fn params(m: &SeededMarket, amount: &str, on_behalf_of: i64) -> SplitMergeParams {
     SplitMergeParams {

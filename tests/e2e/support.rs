@@ -5,7 +5,7 @@ use limitless_client::{
     PartnerAccount, SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING,
     SCOPE_WITHDRAWAL,
 };
-use limitless_sandbox::{IdentitySeed, Sandbox, SandboxHandle};
+use limitless_sandbox::{IdentitySeed, MarketVenue, Sandbox, SandboxHandle, SeededMarket};
 use limitless_transport::{HyperTransport, ReqwestTransport};
 
 /// The identity token of the second partner seeded by [`sandbox`].
@@ -103,4 +103,19 @@ pub(crate) async fn server_wallet(client: &Client, name: &str) -> PartnerAccount
         .create_account(&CreatePartnerAccountInput::server_wallet(name), None)
         .await
         .expect("sub-account")
+}
+
+/// The seeded market on `venue`.
+pub(crate) fn market(sandbox: &SandboxHandle, venue: MarketVenue) -> SeededMarket {
+    sandbox
+        .markets()
+        .iter()
+        .find(|m| m.venue == venue)
+        .cloned()
+        .unwrap_or_else(|| panic!("the sandbox seeds a {venue:?} market"))
+}
+
+/// The seeded market on the legacy venue (fee 300).
+pub(crate) fn legacy_market(sandbox: &SandboxHandle) -> SeededMarket {
+    market(sandbox, MarketVenue::Legacy)
 }

@@ -358,17 +358,23 @@ fn enabled(on: bool) -> &'static str {
     if on { "enabled" } else { "disabled" }
 }
 
+/// A book side's levels, comma-separated, or `empty`.
+fn side_text(levels: impl Iterator<Item = String>) -> String {
+    let text = levels.collect::<Vec<_>>().join(", ");
+    if text.is_empty() {
+        "empty".to_owned()
+    } else {
+        text
+    }
+}
+
 fn print_book(book: &OrderBook) {
     let side = |levels: &[limitless_client::OrderBookLevel]| {
-        if levels.is_empty() {
-            "empty".to_string()
-        } else {
+        side_text(
             levels
                 .iter()
-                .map(|level| format!("{} @ {}", level.size.to_shares(), level.price))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
+                .map(|level| format!("{} @ {}", level.size.to_shares(), level.price)),
+        )
     };
     detail("order book bids", side(&book.bids));
     detail("order book asks", side(&book.asks));
@@ -443,15 +449,11 @@ async fn book_event(watcher: &mut BookWatcher) -> DemoResult {
     }
     let book = watcher.book();
     let side = |levels: &[limitless_ws::Level]| {
-        if levels.is_empty() {
-            "empty".to_string()
-        } else {
+        side_text(
             levels
                 .iter()
-                .map(|level| format!("{} @ {}", level.size.to_shares(), level.price))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
+                .map(|level| format!("{} @ {}", level.size.to_shares(), level.price)),
+        )
     };
     detail(
         "socket",

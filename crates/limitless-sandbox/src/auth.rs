@@ -24,7 +24,7 @@ use limitless_auth::{
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
-use crate::state::App;
+use crate::state::{App, TokenRecord};
 
 /// The largest request body the sandbox reads.
 const BODY_LIMIT: usize = 1 << 20;
@@ -220,25 +220,10 @@ impl FromRequest<App> for Signed {
                 ));
             }
         };
-        let token_id = verify_hmac(app, &parts, &body).map_err(|e| refuse(app, e))?;
-        charge(app, Principal::Token(&token_id))?;
-
-        let used_at = app.now_iso();
-        let mut state = app.lock();
-        let Some(token) = state.tokens.get_mut(&token_id).filter(|t| !t.revoked) else {
-            // Revoked between the lookup and now.
-            return Err(ApiError::unauthorized(describe_verify_error(
-                &VerifyError::UnknownToken,
-                &parts.headers,
-                parts.method.as_str(),
-                parts.uri.path_and_query().map_or("/", |p| p.as_str()),
-            )));
-        };
-        token.last_used_at = Some(used_at);
-        let caller = Caller {
+        let caller = verified_token(app, &parts, &body, |token| Caller {
             profile_id: token.profile_id,
             scopes: token.scopes.clone(),
-        };
+        })?;
         Ok(Self { caller, body })
     }
 }
@@ -349,11 +334,26 @@ pub(crate) fn socket_caller(app: &App, parts: &Parts) -> Result<Option<SocketCal
         charge(app, Principal::Anonymous)?;
         return Ok(None);
     }
-    let token_id = verify_hmac(app, parts, &[]).map_err(|e| refuse(app, e))?;
+    let caller = verified_token(app, parts, &[], |token| SocketCaller {
+        profile_id: token.profile_id,
+    })?;
+    Ok(Some(caller))
+}
+
+/// Verifies a request's HMAC headers over `body`, charges its token's rate
+/// limit, marks the token used, and describes the caller with `caller`.
+fn verified_token<T>(
+    app: &App,
+    parts: &Parts,
+    body: &[u8],
+    caller: impl FnOnce(&TokenRecord) -> T,
+) -> Result<T, ApiError> {
+    let token_id = verify_hmac(app, parts, body).map_err(|e| refuse(app, e))?;
     charge(app, Principal::Token(&token_id))?;
     let used_at = app.now_iso();
     let mut state = app.lock();
     let Some(token) = state.tokens.get_mut(&token_id).filter(|t| !t.revoked) else {
+        // Revoked between the lookup and now.
         return Err(ApiError::unauthorized(describe_verify_error(
             &VerifyError::UnknownToken,
             &parts.headers,
@@ -362,9 +362,7 @@ pub(crate) fn socket_caller(app: &App, parts: &Parts) -> Result<Option<SocketCal
         )));
     };
     token.last_used_at = Some(used_at);
-    Ok(Some(SocketCaller {
-        profile_id: token.profile_id,
-    }))
+    Ok(caller(token))
 }
 
 /// The most header bytes (names, values, separators) a request may carry.

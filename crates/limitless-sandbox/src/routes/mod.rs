@@ -18,6 +18,7 @@ use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query};
 use axum::http::{Method, StatusCode, Uri};
 use axum::routing::{any, delete, get, post};
+use limitless_types::packs::{PackClaimConfirmRequest, PackClaimRequest};
 
 use crate::auth::{Metered, common_layer};
 use crate::error::ApiError;
@@ -79,11 +80,11 @@ pub(crate) fn router(app: App) -> Router {
         )
         .route(
             "/parlay/partner/positions/{position_id}/claim",
-            post(packs::claim),
+            post(packs::claim::<PackClaimRequest>),
         )
         .route(
             "/parlay/partner/positions/{position_id}/claim/confirm",
-            post(packs::confirm_claim),
+            post(packs::claim::<PackClaimConfirmRequest>),
         )
         .route("/markets/active", get(markets::active))
         .route("/markets/{slug}", get(markets::market))

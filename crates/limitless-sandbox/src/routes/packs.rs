@@ -44,6 +44,7 @@ use limitless_types::packs::{
 };
 use limitless_types::{AllowanceStatus, Decimal, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use super::accounts::{invalid, own_account};
 use crate::auth::{Metered, Signed};
@@ -99,7 +100,7 @@ pub(crate) const SEEDED_PACKS: &[SeedPack] = &[
 
 /// One position, as the sandbox holds it.
 #[derive(Debug, Clone)]
-struct PositionRecord {
+pub(super) struct PositionRecord {
     id: String,
     owner: i64,
     pack_id: String,
@@ -710,20 +711,27 @@ fn claim_owner(
     Ok(())
 }
 
+/// The body of a claim route; its step runs on the position, under the
+/// lock, after the owner's and the body's checks.
+pub(super) trait ClaimStep: DeserializeOwned {
+    fn on_behalf_of(&self) -> i64;
+
+    /// Checks of the body itself, made after the owner's.
+    fn check(&self) -> Result<(), ApiError> {
+        Ok(())
+    }
+
+    fn step(self, position: &mut PositionRecord) -> Result<(), Refusal>;
+}
+
 /// `POST /parlay/partner/positions/{positionId}/claim`: `CLAIM_PENDING`,
 /// then `CLAIMED`.
-pub(super) async fn claim(
-    State(app): State<App>,
-    headers: HeaderMap,
-    position_id: Result<Path<String>, PathRejection>,
-    signed: Signed,
-) -> Response {
-    let run = || -> Result<PackClaimResponse, Refusal> {
-        let id = super::path(position_id).map_err(err)?;
-        let request: PackClaimRequest = signed.json().map_err(err)?;
-        claim_owner(&app, &headers, &signed, request.on_behalf_of)?;
-        let mut state = app.lock();
-        let position = position_mut(&mut state, &id, request.on_behalf_of).map_err(err)?;
+impl ClaimStep for PackClaimRequest {
+    fn on_behalf_of(&self) -> i64 {
+        self.on_behalf_of
+    }
+
+    fn step(self, position: &mut PositionRecord) -> Result<(), Refusal> {
         if position.status != "WON" {
             return Err(not_claimable(position));
         }
@@ -736,16 +744,40 @@ pub(super) async fn claim(
                 Some("CLAIMED")
             }
         };
-        Ok(claim_answer(position))
-    };
-    match run() {
-        Ok(answer) => ApiJson(answer).into_response(),
-        Err(refusal) => refusal.into_response(),
+        Ok(())
     }
 }
 
 /// `POST /parlay/partner/positions/{positionId}/claim/confirm`.
-pub(super) async fn confirm_claim(
+impl ClaimStep for PackClaimConfirmRequest {
+    fn on_behalf_of(&self) -> i64 {
+        self.on_behalf_of
+    }
+
+    fn check(&self) -> Result<(), ApiError> {
+        if limitless_types::is_hex_string(&self.tx_hash, 64) {
+            Ok(())
+        } else {
+            Err(ApiError::bad_request(
+                "invalid txHash: expected a mined transaction hash, 0x followed by 64 hex characters",
+            ))
+        }
+    }
+
+    fn step(self, position: &mut PositionRecord) -> Result<(), Refusal> {
+        if position.status != "WON" || position.claim.is_none() {
+            return Err(not_claimable(position));
+        }
+        position.claim = Some("CLAIMED");
+        position.claim_tx_hash = Some(self.tx_hash);
+        Ok(())
+    }
+}
+
+/// The claim routes: the signed request decoded and its owner and body
+/// checked, then its step on the path's position, then the claim's state
+/// as the answer.
+pub(super) async fn claim<R: ClaimStep>(
     State(app): State<App>,
     headers: HeaderMap,
     position_id: Result<Path<String>, PathRejection>,
@@ -753,20 +785,13 @@ pub(super) async fn confirm_claim(
 ) -> Response {
     let run = || -> Result<PackClaimResponse, Refusal> {
         let id = super::path(position_id).map_err(err)?;
-        let request: PackClaimConfirmRequest = signed.json().map_err(err)?;
-        claim_owner(&app, &headers, &signed, request.on_behalf_of)?;
-        if !limitless_types::is_hex_string(&request.tx_hash, 64) {
-            return Err(err(ApiError::bad_request(
-                "invalid txHash: expected a mined transaction hash, 0x followed by 64 hex characters",
-            )));
-        }
+        let request: R = signed.json().map_err(err)?;
+        let on_behalf_of = request.on_behalf_of();
+        claim_owner(&app, &headers, &signed, on_behalf_of)?;
+        request.check().map_err(err)?;
         let mut state = app.lock();
-        let position = position_mut(&mut state, &id, request.on_behalf_of).map_err(err)?;
-        if position.status != "WON" || position.claim.is_none() {
-            return Err(not_claimable(position));
-        }
-        position.claim = Some("CLAIMED");
-        position.claim_tx_hash = Some(request.tx_hash);
+        let position = position_mut(&mut state, &id, on_behalf_of).map_err(err)?;
+        request.step(position)?;
         Ok(claim_answer(position))
     };
     match run() {

@@ -105,14 +105,7 @@ async fn missing_headers_legacy_keys_and_identity_tokens_are_refused() {
         "{}",
         bare.message()
     );
-    let legacy = fx
-        .send(
-            fx.http
-                .get(fx.url("/auth/api-tokens"))
-                .header("X-API-Key", "lmts_legacy_key"),
-        )
-        .await
-        .expect(401);
+    let legacy = fx.legacy_key_refusal().await;
     assert!(
         legacy.message().contains("X-API-Key"),
         "{}",

@@ -12,33 +12,9 @@ use limitless_types::{
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Fixture, Token, fok_order, limit_order, raw_order};
-
-/// A partner with a full-scope token and two server-wallet sub-accounts.
-struct Desk {
-    fx: Fixture,
-    token: Token,
-    maker: i64,
-    taker: i64,
-}
+use crate::support::{Desk, Fixture, fok_order, limit_order, raw_order};
 
 impl Desk {
-    async fn open() -> Self {
-        Self::on(Fixture::start().await).await
-    }
-
-    async fn on(fx: Fixture) -> Self {
-        let token = fx.partner_token().await;
-        let maker = fx.sub_account(&token, "maker").await;
-        let taker = fx.sub_account(&token, "taker").await;
-        Self {
-            fx,
-            token,
-            maker,
-            taker,
-        }
-    }
-
     fn legacy(&self) -> &SeededMarket {
         self.fx
             .sandbox
@@ -64,12 +40,6 @@ impl Desk {
             .iter()
             .find(|m| m.venue.is_collateral_fee())
             .unwrap()
-    }
-
-    async fn post(&self, body: &Value) -> crate::support::Reply {
-        self.fx
-            .signed(&self.token, Method::POST, "/orders", Some(body))
-            .await
     }
 
     /// A GTC order on the legacy market's YES token, fee 300.
@@ -833,13 +803,7 @@ async fn cancel_replace_single_and_batch() {
         CancelReplaceMode::StopOnFailure,
     );
     let reply = desk
-        .fx
-        .signed(
-            &desk.token,
-            Method::POST,
-            "/orders/cancel-replace",
-            Some(&body),
-        )
+        .post_to("/orders/cancel-replace", &body)
         .await
         .expect(200);
     let result: CancelReplaceResult = serde_json::from_value(reply.body).unwrap();
@@ -868,13 +832,7 @@ async fn cancel_replace_single_and_batch() {
         CancelReplaceMode::StopOnFailure,
     );
     let reply = desk
-        .fx
-        .signed(
-            &desk.token,
-            Method::POST,
-            "/orders/cancel-replace",
-            Some(&body),
-        )
+        .post_to("/orders/cancel-replace", &body)
         .await
         .expect(409);
     let result: CancelReplaceResult = serde_json::from_value(reply.body).unwrap();
@@ -892,13 +850,7 @@ async fn cancel_replace_single_and_batch() {
         CancelReplaceMode::AllowFailure,
     );
     let reply = desk
-        .fx
-        .signed(
-            &desk.token,
-            Method::POST,
-            "/orders/cancel-replace",
-            Some(&body),
-        )
+        .post_to("/orders/cancel-replace", &body)
         .await
         .expect(200);
     let result: CancelReplaceResult = serde_json::from_value(reply.body).unwrap();
@@ -923,13 +875,7 @@ async fn cancel_replace_single_and_batch() {
         ]
     });
     let reply = desk
-        .fx
-        .signed(
-            &desk.token,
-            Method::POST,
-            "/orders/cancel-replace/batch",
-            Some(&batch),
-        )
+        .post_to("/orders/cancel-replace/batch", &batch)
         .await
         .expect(207);
     let results: CancelReplaceBatchResponse = serde_json::from_value(reply.body).unwrap();
@@ -949,13 +895,7 @@ async fn cancel_replace_single_and_batch() {
     assert_eq!(desk.status(&data.order.id).0, OrderStatus::Cancelled);
 
     let empty = desk
-        .fx
-        .signed(
-            &desk.token,
-            Method::POST,
-            "/orders/cancel-replace/batch",
-            Some(&json!({ "operations": [] })),
-        )
+        .post_to("/orders/cancel-replace/batch", &json!({ "operations": [] }))
         .await
         .expect(400);
     assert!(empty.message().contains("operations"));

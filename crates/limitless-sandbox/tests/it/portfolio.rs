@@ -5,29 +5,9 @@ use limitless_types::{OrderType, Side};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Fixture, Token, fok_order, limit_order};
-
-struct Desk {
-    fx: Fixture,
-    token: Token,
-    maker: i64,
-    taker: i64,
-}
+use crate::support::{Desk, fok_order, limit_order};
 
 impl Desk {
-    async fn open() -> Self {
-        let fx = Fixture::start().await;
-        let token = fx.partner_token().await;
-        let maker = fx.sub_account(&token, "maker").await;
-        let taker = fx.sub_account(&token, "taker").await;
-        Self {
-            fx,
-            token,
-            maker,
-            taker,
-        }
-    }
-
     async fn get(&self, path: &str) -> Value {
         self.fx
             .signed(&self.token, Method::GET, path, None)
@@ -36,12 +16,9 @@ impl Desk {
             .body
     }
 
-    async fn post(&self, body: &Value) -> Value {
-        self.fx
-            .signed(&self.token, Method::POST, "/orders", Some(body))
-            .await
-            .expect(200)
-            .body
+    /// Posts an order that must be accepted: the reply's body.
+    async fn placed(&self, body: &Value) -> Value {
+        self.post(body).await.expect(200).body
     }
 }
 
@@ -52,7 +29,7 @@ async fn user_orders_list_a_profiles_orders_on_one_market() {
     let other = desk.fx.sandbox.markets()[3].clone();
     let (maker, taker) = (desk.maker, desk.taker);
     let ask = desk
-        .post(&limit_order(
+        .placed(&limit_order(
             OrderType::Gtc,
             &market,
             Side::Sell,
@@ -63,7 +40,7 @@ async fn user_orders_list_a_profiles_orders_on_one_market() {
         ))
         .await;
     let cancelled = desk
-        .post(&limit_order(
+        .placed(&limit_order(
             OrderType::Gtc,
             &market,
             Side::Sell,
@@ -73,7 +50,7 @@ async fn user_orders_list_a_profiles_orders_on_one_market() {
             300,
         ))
         .await;
-    desk.post(&limit_order(
+    desk.placed(&limit_order(
         OrderType::Gtc,
         &other,
         Side::Buy,
@@ -83,7 +60,7 @@ async fn user_orders_list_a_profiles_orders_on_one_market() {
         300,
     ))
     .await;
-    desk.post(&limit_order(
+    desk.placed(&limit_order(
         OrderType::Gtc,
         &market,
         Side::Buy,
@@ -161,7 +138,7 @@ async fn user_orders_list_a_profiles_orders_on_one_market() {
     );
 
     // FOK orders carry no price key.
-    desk.post(&fok_order(&market, Side::Buy, "0.6", taker, 300))
+    desk.placed(&fok_order(&market, Side::Buy, "0.6", taker, 300))
         .await;
     let with_fok = desk
         .get(&format!(
@@ -210,7 +187,7 @@ async fn positions_follow_from_fills_in_exact_micro_units() {
     let (maker, taker) = (desk.maker, desk.taker);
     // The maker sells 10 YES at 0.6 and 0.62; the taker buys 4 at 0.6,
     // then 4 more (2 at 0.6, 2 at 0.62), then sells 3 back at 0.5.
-    desk.post(&limit_order(
+    desk.placed(&limit_order(
         OrderType::Gtc,
         &market,
         Side::Sell,
@@ -220,7 +197,7 @@ async fn positions_follow_from_fills_in_exact_micro_units() {
         300,
     ))
     .await;
-    desk.post(&limit_order(
+    desk.placed(&limit_order(
         OrderType::Gtc,
         &market,
         Side::Sell,
@@ -230,7 +207,7 @@ async fn positions_follow_from_fills_in_exact_micro_units() {
         300,
     ))
     .await;
-    desk.post(&limit_order(
+    desk.placed(&limit_order(
         OrderType::Gtc,
         &market,
         Side::Buy,
@@ -240,7 +217,7 @@ async fn positions_follow_from_fills_in_exact_micro_units() {
         300,
     ))
     .await;
-    desk.post(&limit_order(
+    desk.placed(&limit_order(
         OrderType::Fak,
         &market,
         Side::Buy,
@@ -250,7 +227,7 @@ async fn positions_follow_from_fills_in_exact_micro_units() {
         300,
     ))
     .await;
-    desk.post(&limit_order(
+    desk.placed(&limit_order(
         OrderType::Gtc,
         &market,
         Side::Buy,
@@ -260,7 +237,7 @@ async fn positions_follow_from_fills_in_exact_micro_units() {
         300,
     ))
     .await;
-    desk.post(&limit_order(
+    desk.placed(&limit_order(
         OrderType::Gtc,
         &market,
         Side::Sell,
@@ -271,7 +248,7 @@ async fn positions_follow_from_fills_in_exact_micro_units() {
     ))
     .await;
     // A live bid that locks collateral: 2 shares at 0.333 → 0.666 USDC.
-    desk.post(&limit_order(
+    desk.placed(&limit_order(
         OrderType::Gtc,
         &market,
         Side::Buy,
@@ -345,7 +322,7 @@ async fn history_pages_newest_first_with_an_opaque_cursor() {
     let desk = Desk::open().await;
     let market = desk.fx.sandbox.markets()[0].clone();
     let (maker, taker) = (desk.maker, desk.taker);
-    desk.post(&limit_order(
+    desk.placed(&limit_order(
         OrderType::Gtc,
         &market,
         Side::Sell,
@@ -359,7 +336,7 @@ async fn history_pages_newest_first_with_an_opaque_cursor() {
     for i in 1..=5 {
         let size = i.to_string();
         let placed = desk
-            .post(&limit_order(
+            .placed(&limit_order(
                 OrderType::Gtc,
                 &market,
                 Side::Buy,
@@ -451,7 +428,7 @@ async fn trades_list_fills_in_raw_units() {
     let desk = Desk::open().await;
     let market = desk.fx.sandbox.markets()[0].clone();
     let (maker, taker) = (desk.maker, desk.taker);
-    desk.post(&limit_order(
+    desk.placed(&limit_order(
         OrderType::Gtc,
         &market,
         Side::Buy,
@@ -461,7 +438,7 @@ async fn trades_list_fills_in_raw_units() {
         300,
     ))
     .await;
-    desk.post(&fok_order(&market, Side::Sell, "4", taker, 300))
+    desk.placed(&fok_order(&market, Side::Sell, "4", taker, 300))
         .await;
     let trades = desk
         .get(&format!("/portfolio/trades?onBehalfOf={taker}"))

@@ -22,7 +22,7 @@ use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
-use crate::support::{Fixture, Token, limit_order, now};
+use crate::support::{Desk, Fixture, Token, limit_order, now};
 
 /// How long any one step may take before the test is declared hung: a
 /// guard against hangs, never an assertion about speed.
@@ -197,29 +197,7 @@ impl Sock {
     }
 }
 
-/// A partner with a full-scope token, two sub-accounts, and a socket
-/// signed with the token.
-struct Desk {
-    fx: Fixture,
-    token: Token,
-    maker: i64,
-    taker: i64,
-}
-
 impl Desk {
-    async fn open() -> Self {
-        let fx = Fixture::start().await;
-        let token = fx.partner_token().await;
-        let maker = fx.sub_account(&token, "maker").await;
-        let taker = fx.sub_account(&token, "taker").await;
-        Self {
-            fx,
-            token,
-            maker,
-            taker,
-        }
-    }
-
     /// The `i`-th market that charges the base fee (orders here use fee
     /// 300).
     fn market(&self, i: usize) -> SeededMarket {
@@ -240,13 +218,22 @@ impl Desk {
         sock
     }
 
+    /// A socket subscribed to `market`'s book (snapshot read) and to order
+    /// events (ack id 2).
+    async fn book_and_orders_socket(&self, market: &SeededMarket) -> Sock {
+        let mut sock = self.socket().await;
+        subscribe_book(&mut sock, market).await;
+        subscribe(&mut sock, 2, "subscribe_order_events", json!({}), &[]).await;
+        sock
+    }
+
+    /// The maker's GTC order body on `market`'s YES token, fee 300.
+    fn maker_gtc(&self, market: &SeededMarket, side: Side, price: &str, size: &str) -> Value {
+        limit_order(OrderType::Gtc, market, side, price, size, self.maker, 300)
+    }
+
     async fn place(&self, body: &Value) -> OrderResponse {
-        let reply = self
-            .fx
-            .signed(&self.token, Method::POST, "/orders", Some(body))
-            .await
-            .expect(200);
-        serde_json::from_value(reply.body).unwrap()
+        serde_json::from_value(self.post(body).await.expect(200).body).unwrap()
     }
 
     async fn rest_book(&self, slug: &str) -> Value {
@@ -263,6 +250,21 @@ async fn subscribe(sock: &mut Sock, id: u64, channel: &str, payload: Value, mark
         json!({ "ok": true, "channel": channel, "markets": markets })
     );
     assert_eq!(sock.ack().await, expected);
+}
+
+/// Subscribes (ack id 1) to `market`'s book: its snapshot, read after
+/// the subscription notice.
+async fn subscribe_book(sock: &mut Sock, market: &SeededMarket) -> OrderBookUpdate {
+    subscribe(
+        sock,
+        1,
+        "subscribe_market_prices",
+        json!({ "marketSlug": market.slug }),
+        &[&market.slug],
+    )
+    .await;
+    sock.event::<SystemMessage>().await;
+    sock.event::<OrderBookUpdate>().await.1
 }
 
 /// Reads events until an `orderbookUpdate` arrives; returns the events
@@ -381,14 +383,7 @@ async fn bad_handshakes_are_refused_with_json_before_any_upgrade() {
     // The legacy key is refused with REST's own message.
     let legacy = vec![("x-api-key".to_owned(), "lmts_legacy_key".to_owned())];
     let message = refused(open(&fx.sandbox, PATH, &legacy).await.err().unwrap());
-    let rest = fx
-        .send(
-            fx.http
-                .get(fx.url("/auth/api-tokens"))
-                .header("X-API-Key", "lmts_legacy_key"),
-        )
-        .await
-        .expect(401);
+    let rest = fx.legacy_key_refusal().await;
     assert_eq!(message, rest.message());
 
     assert!(fx.sandbox.socket().handshakes().is_empty());
@@ -492,16 +487,7 @@ async fn order_book_and_order_events_follow_rest_orders() {
     let desk = Desk::open().await;
     let market = desk.market(0);
     let mut sock = desk.socket().await;
-    subscribe(
-        &mut sock,
-        1,
-        "subscribe_market_prices",
-        json!({ "marketSlug": market.slug }),
-        &[&market.slug],
-    )
-    .await;
-    sock.event::<SystemMessage>().await;
-    let (_, snapshot) = sock.event::<OrderBookUpdate>().await;
+    let snapshot = subscribe_book(&mut sock, &market).await;
     let first_version = snapshot.version.unwrap();
     subscribe(&mut sock, 2, "subscribe_order_events", json!({}), &[]).await;
     subscribe(&mut sock, 3, "subscribe_transactions", json!({}), &[]).await;
@@ -516,15 +502,7 @@ async fn order_book_and_order_events_follow_rest_orders() {
 
     // A bid rests: PLACEMENT to the partner (the owner's partner), then the
     // book, exactly as REST serves it.
-    let bid_body = limit_order(
-        OrderType::Gtc,
-        &market,
-        Side::Buy,
-        "0.4",
-        "10",
-        desk.maker,
-        300,
-    );
+    let bid_body = desk.maker_gtc(&market, Side::Buy, "0.4", "10");
     let bid = desk.place(&bid_body).await;
     let (events, book) = guard("the bid's book update", until_book(&mut sock)).await;
     assert_official_forms(&events);
@@ -710,26 +688,10 @@ async fn private_channels_filter_by_market_and_owner() {
 
     // Events are sent in order: had the first market's placement reached
     // this socket, it would arrive before the second's.
-    desk.place(&limit_order(
-        OrderType::Gtc,
-        &first,
-        Side::Buy,
-        "0.3",
-        "1",
-        desk.maker,
-        300,
-    ))
-    .await;
+    desk.place(&desk.maker_gtc(&first, Side::Buy, "0.3", "1"))
+        .await;
     let placed = desk
-        .place(&limit_order(
-            OrderType::Gtc,
-            &second,
-            Side::Buy,
-            "0.3",
-            "1",
-            desk.maker,
-            300,
-        ))
+        .place(&desk.maker_gtc(&second, Side::Buy, "0.3", "1"))
         .await;
     let (event, placement) = sock.event::<OrderEvent>().await;
     assert_eq!(event, "orderEvent");
@@ -749,16 +711,8 @@ async fn private_channels_filter_by_market_and_owner() {
     let mut theirs = open(&desk.fx.sandbox, PATH, &headers).await.unwrap();
     theirs.join().await;
     subscribe(&mut theirs, 1, "subscribe_order_events", json!({}), &[]).await;
-    desk.place(&limit_order(
-        OrderType::Gtc,
-        &second,
-        Side::Buy,
-        "0.2",
-        "1",
-        desk.maker,
-        300,
-    ))
-    .await;
+    desk.place(&desk.maker_gtc(&second, Side::Buy, "0.2", "1"))
+        .await;
     let (_, mine) = sock.event::<OrderEvent>().await;
     assert_eq!(mine.user_id, Some(desk.maker));
 
@@ -803,26 +757,10 @@ async fn unsubscribing_a_market_stops_its_updates() {
             json!({ "channel": "subscribe_market_prices", "markets": [second.slug], "ok": true })
         )
     );
-    desk.place(&limit_order(
-        OrderType::Gtc,
-        &first,
-        Side::Buy,
-        "0.3",
-        "1",
-        desk.maker,
-        300,
-    ))
-    .await;
-    desk.place(&limit_order(
-        OrderType::Gtc,
-        &second,
-        Side::Buy,
-        "0.3",
-        "1",
-        desk.maker,
-        300,
-    ))
-    .await;
+    desk.place(&desk.maker_gtc(&first, Side::Buy, "0.3", "1"))
+        .await;
+    desk.place(&desk.maker_gtc(&second, Side::Buy, "0.3", "1"))
+        .await;
     let (_, update) = sock.event::<OrderBookUpdate>().await;
     assert_eq!(update.market_slug.as_deref(), Some(second.slug.as_str()));
 
@@ -924,16 +862,7 @@ async fn stalled_sockets_go_silent_but_stay_open() {
     let market = fx.sandbox.markets()[0].clone();
     let mut sock = open(&fx.sandbox, PATH, &[]).await.unwrap();
     sock.join().await;
-    subscribe(
-        &mut sock,
-        1,
-        "subscribe_market_prices",
-        json!({ "marketSlug": market.slug }),
-        &[&market.slug],
-    )
-    .await;
-    sock.event::<SystemMessage>().await;
-    sock.event::<OrderBookUpdate>().await;
+    subscribe_book(&mut sock, &market).await;
 
     assert_eq!(fx.sandbox.faults().stall_sockets(), 1);
     // A book change while stalled is never sent.
@@ -982,16 +911,8 @@ async fn stalled_sockets_go_silent_but_stay_open() {
 async fn synthetic_book_updates_are_real_snapshots_with_rising_versions() {
     let desk = Desk::open().await;
     let market = desk.market(0);
-    desk.place(&limit_order(
-        OrderType::Gtc,
-        &market,
-        Side::Sell,
-        "0.6",
-        "3",
-        desk.maker,
-        300,
-    ))
-    .await;
+    desk.place(&desk.maker_gtc(&market, Side::Sell, "0.6", "3"))
+        .await;
     let mut sock = desk.socket().await;
     sock.emit(
         None,
@@ -1058,40 +979,13 @@ async fn rest_still_answers_on_the_socket_port_while_sockets_are_open() {
 async fn a_cancel_replace_sends_both_order_events_and_one_book_update() {
     let desk = Desk::open().await;
     let market = desk.market(0);
-    let mut sock = desk.socket().await;
-    subscribe(
-        &mut sock,
-        1,
-        "subscribe_market_prices",
-        json!({ "marketSlug": market.slug }),
-        &[&market.slug],
-    )
-    .await;
-    sock.event::<SystemMessage>().await;
-    sock.event::<OrderBookUpdate>().await;
-    subscribe(&mut sock, 2, "subscribe_order_events", json!({}), &[]).await;
+    let mut sock = desk.book_and_orders_socket(&market).await;
     let original = desk
-        .place(&limit_order(
-            OrderType::Gtc,
-            &market,
-            Side::Buy,
-            "0.4",
-            "1",
-            desk.maker,
-            300,
-        ))
+        .place(&desk.maker_gtc(&market, Side::Buy, "0.4", "1"))
         .await;
     let (_, before) = until_book(&mut sock).await;
 
-    let replacement = limit_order(
-        OrderType::Gtc,
-        &market,
-        Side::Buy,
-        "0.45",
-        "2",
-        desk.maker,
-        300,
-    );
+    let replacement = desk.maker_gtc(&market, Side::Buy, "0.45", "2");
     let body = serde_json::to_value(CancelReplaceRequest {
         cancel: CancelTarget::OrderId(original.order.id.clone()),
         replacement: ReplacementOrder {
@@ -1109,13 +1003,7 @@ async fn a_cancel_replace_sends_both_order_events_and_one_book_update() {
         on_behalf_of: Some(desk.maker),
     })
     .unwrap();
-    desk.fx
-        .signed(
-            &desk.token,
-            Method::POST,
-            "/orders/cancel-replace",
-            Some(&body),
-        )
+    desk.post_to("/orders/cancel-replace", &body)
         .await
         .expect(200);
     let (events, book) = guard("the replacement's book update", until_book(&mut sock)).await;
@@ -1144,18 +1032,7 @@ async fn a_cancel_replace_sends_both_order_events_and_one_book_update() {
 async fn a_self_trade_cancels_the_resting_order_with_its_reason() {
     let desk = Desk::open().await;
     let market = desk.market(0);
-    let mut sock = desk.socket().await;
-    subscribe(
-        &mut sock,
-        1,
-        "subscribe_market_prices",
-        json!({ "marketSlug": market.slug }),
-        &[&market.slug],
-    )
-    .await;
-    sock.event::<SystemMessage>().await;
-    sock.event::<OrderBookUpdate>().await;
-    subscribe(&mut sock, 2, "subscribe_order_events", json!({}), &[]).await;
+    let mut sock = desk.book_and_orders_socket(&market).await;
     let ask = desk
         .place(&limit_order(
             OrderType::Gtc,

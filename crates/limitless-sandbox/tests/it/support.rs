@@ -59,6 +59,44 @@ pub(crate) struct Fixture {
 }
 
 /// Signed-request credentials from a derive.
+/// A partner with a full-scope token and two server-wallet sub-accounts.
+pub(crate) struct Desk {
+    pub(crate) fx: Fixture,
+    pub(crate) token: Token,
+    pub(crate) maker: i64,
+    pub(crate) taker: i64,
+}
+
+impl Desk {
+    pub(crate) async fn open() -> Self {
+        Self::on(Fixture::start().await).await
+    }
+
+    pub(crate) async fn on(fx: Fixture) -> Self {
+        let token = fx.partner_token().await;
+        let maker = fx.sub_account(&token, "maker").await;
+        let taker = fx.sub_account(&token, "taker").await;
+        Self {
+            fx,
+            token,
+            maker,
+            taker,
+        }
+    }
+
+    /// Posts an order body to `/orders` as the partner.
+    pub(crate) async fn post(&self, body: &Value) -> Reply {
+        self.post_to("/orders", body).await
+    }
+
+    /// Posts `body` to `path` as the partner.
+    pub(crate) async fn post_to(&self, path: &str, body: &Value) -> Reply {
+        self.fx
+            .signed(&self.token, Method::POST, path, Some(body))
+            .await
+    }
+}
+
 pub(crate) struct Token {
     pub(crate) token_id: String,
     pub(crate) secret: String,
@@ -138,6 +176,18 @@ impl Fixture {
             secret,
             signer,
         }
+    }
+
+    /// REST's 401 to a legacy API key (`X-API-Key: lmts_legacy_key`) on
+    /// `GET /auth/api-tokens`.
+    pub(crate) async fn legacy_key_refusal(&self) -> Reply {
+        self.send(
+            self.http
+                .get(self.url("/auth/api-tokens"))
+                .header("X-API-Key", "lmts_legacy_key"),
+        )
+        .await
+        .expect(401)
     }
 
     /// A partner token with every partner scope.

@@ -3,10 +3,10 @@
 //! a slow consumer learns exactly what it missed.
 
 use limitless_ws::types::{MarketResolved, OrderBookUpdate};
-use limitless_ws::{Decimal, Event, StreamItem, SubscribeOptions};
+use limitless_ws::{Decimal, Event, StreamItem};
 use serde_json::{Value, json};
 
-use crate::support::{Script, Server, credentials, fixture_payloads, next, next_event};
+use crate::support::{Script, Server, fixture_payloads, next, next_event, prices};
 
 fn decimal(text: &str) -> Decimal {
     text.parse().unwrap()
@@ -15,12 +15,7 @@ fn decimal(text: &str) -> Decimal {
 #[tokio::test]
 async fn every_captured_event_decodes_as_its_type_through_the_socket() {
     let server = Server::start(Script::default()).await;
-    let ws = server
-        .client()
-        .hmac_credentials(credentials())
-        .connect()
-        .await
-        .unwrap();
+    let ws = server.signed().await;
     let mut all = ws.events();
     let mut orders = ws.subscribe_order_events().await.unwrap();
 
@@ -171,14 +166,8 @@ fn book_of(event: &Event) -> (String, u64) {
 async fn events_reach_the_streams_whose_markets_they_name() {
     let server = Server::start(Script::default()).await;
     let ws = server.client().connect().await.unwrap();
-    let mut x = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["x"]))
-        .await
-        .unwrap();
-    let mut y = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["y"]))
-        .await
-        .unwrap();
+    let mut x = prices(&ws, &["x"]).await;
+    let mut y = prices(&ws, &["y"]).await;
     let mut lifecycle = ws.subscribe_market_lifecycle().await.unwrap();
     server.emit("orderbookUpdate", &book("x", 1));
     server.emit("orderbookUpdate", &book("y", 2));
@@ -208,14 +197,8 @@ async fn events_reach_the_streams_whose_markets_they_name() {
 async fn a_slow_consumer_gets_one_lagged_count_where_its_events_fell() {
     let server = Server::start(Script::default()).await;
     let ws = server.client().buffer_capacity(4).connect().await.unwrap();
-    let mut slow = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["slow"]))
-        .await
-        .unwrap();
-    let mut fast = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["sentinel"]))
-        .await
-        .unwrap();
+    let mut slow = prices(&ws, &["slow"]).await;
+    let mut fast = prices(&ws, &["sentinel"]).await;
 
     // Ten books for the slow stream, then one for the other: once the
     // other stream has it, the reader has routed all ten.

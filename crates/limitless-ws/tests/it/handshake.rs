@@ -6,7 +6,7 @@ use std::time::Duration;
 use limitless_ws::{Channel, Error, HmacCredentials, SDK_ID, SubscribeOptions};
 use tokio::net::TcpListener;
 
-use crate::support::{Script, Server, TOKEN_ID, credentials};
+use crate::support::{Script, Server, TOKEN_ID};
 
 #[tokio::test]
 async fn the_server_verifies_the_signed_handshake() {
@@ -15,12 +15,7 @@ async fn the_server_verifies_the_signed_handshake() {
         ..Script::default()
     })
     .await;
-    let ws = server
-        .client()
-        .hmac_credentials(credentials())
-        .connect()
-        .await
-        .unwrap();
+    let ws = server.signed().await;
     let seen = server
         .wait(|r| r.connections == 1, |r| r.handshakes.clone())
         .await;

@@ -1,18 +1,15 @@
 //! Ending: a shutdown leaves the namespace and ends every stream; so does
 //! dropping every handle.
 
-use limitless_ws::{Error, SubscribeOptions};
+use limitless_ws::Error;
 
-use crate::support::{Script, Server};
+use crate::support::{Script, Server, prices};
 
 #[tokio::test]
 async fn shutdown_leaves_the_namespace_and_ends_every_stream() {
     let server = Server::start(Script::default()).await;
     let ws = server.client().connect().await.unwrap();
-    let mut prices = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["m"]))
-        .await
-        .unwrap();
+    let mut prices = prices(&ws, &["m"]).await;
     let mut all = ws.events();
     let other_handle = ws.clone();
 
@@ -20,9 +17,7 @@ async fn shutdown_leaves_the_namespace_and_ends_every_stream() {
     assert!(futures_util::StreamExt::next(&mut prices).await.is_none());
     assert!(futures_util::StreamExt::next(&mut all).await.is_none());
     // The server saw the client leave the namespace.
-    let reasons = server
-        .wait(|r| !r.disconnects.is_empty(), |r| r.disconnects.clone())
-        .await;
+    let reasons = server.disconnects().await;
     assert_eq!(reasons, ["ClientNSDisconnect"]);
 
     assert!(other_handle.is_closed());
@@ -41,14 +36,9 @@ async fn shutdown_leaves_the_namespace_and_ends_every_stream() {
 async fn dropping_every_handle_shuts_down() {
     let server = Server::start(Script::default()).await;
     let ws = server.client().connect().await.unwrap();
-    let mut prices = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["m"]))
-        .await
-        .unwrap();
+    let mut prices = prices(&ws, &["m"]).await;
     drop(ws);
     assert!(futures_util::StreamExt::next(&mut prices).await.is_none());
-    let reasons = server
-        .wait(|r| !r.disconnects.is_empty(), |r| r.disconnects.clone())
-        .await;
+    let reasons = server.disconnects().await;
     assert_eq!(reasons, ["ClientNSDisconnect"]);
 }

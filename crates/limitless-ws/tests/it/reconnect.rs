@@ -3,17 +3,34 @@
 
 use std::time::Duration;
 
-use limitless_ws::{Error, Event, EventStream, ReconnectPolicy, StreamItem, SubscribeOptions};
+use limitless_ws::{
+    Error, Event, EventStream, ReconnectPolicy, StreamItem, SubscribeOptions, WsClient,
+};
 use serde_json::json;
 
 use crate::raw::SilentServer;
-use crate::support::{Answer, Proxy, Script, Server, TOKEN_ID, credentials, next, next_event};
+use crate::support::{
+    Answer, Proxy, Script, Server, TOKEN_ID, credentials, next, next_event, prices,
+};
 
 fn quick() -> ReconnectPolicy {
     ReconnectPolicy::new()
         .initial_delay(Duration::from_millis(20))
         .max_delay(Duration::from_millis(100))
         .jitter(false)
+}
+
+/// A client signed with [`credentials`] that reaches `server` through
+/// `proxy` and reconnects quickly.
+async fn through(server: &Server, proxy: &Proxy) -> WsClient {
+    server
+        .client()
+        .url(proxy.url())
+        .hmac_credentials(credentials())
+        .reconnect(quick())
+        .connect()
+        .await
+        .unwrap()
 }
 
 /// Reads notices until `Reconnected`, returning the `Reconnecting` items
@@ -38,18 +55,8 @@ async fn a_dropped_connection_is_renewed_with_a_fresh_signature_and_the_same_sub
     })
     .await;
     let proxy = Proxy::start(server.addr).await;
-    let ws = server
-        .client()
-        .url(proxy.url())
-        .hmac_credentials(credentials())
-        .reconnect(quick())
-        .connect()
-        .await
-        .unwrap();
-    let mut prices = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["m"]))
-        .await
-        .unwrap();
+    let ws = through(&server, &proxy).await;
+    let mut prices = prices(&ws, &["m"]).await;
     let mut orders = ws.subscribe_order_events().await.unwrap();
     server.wait(|r| r.emitted.len() == 2, |_| ()).await;
 
@@ -206,22 +213,12 @@ async fn when_attempts_run_out_every_stream_is_closed_with_the_reason() {
 async fn a_renewal_the_server_refuses_closes_that_channels_streams_only() {
     let server = Server::start(Script::default()).await;
     let proxy = Proxy::start(server.addr).await;
-    let ws = server
-        .client()
-        .url(proxy.url())
-        .hmac_credentials(credentials())
-        .reconnect(quick())
-        .connect()
-        .await
-        .unwrap();
+    let ws = through(&server, &proxy).await;
     let mut positions = ws
         .subscribe_positions(SubscribeOptions::slugs(["m"]))
         .await
         .unwrap();
-    let mut prices = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["m"]))
-        .await
-        .unwrap();
+    let mut prices = prices(&ws, &["m"]).await;
 
     server.set_script(
         Script::default().answer("subscribe_positions", Answer::Refuse("token revoked")),

@@ -6,17 +6,12 @@ use std::time::Duration;
 use limitless_ws::{Channel, Error, Event, StreamItem, SubscribeOptions};
 use serde_json::json;
 
-use crate::support::{Answer, Script, Server, credentials, next};
+use crate::support::{Answer, Script, Server, next, prices};
 
 #[tokio::test]
 async fn subscriptions_settle_on_namespaced_acks_with_sorted_deduplicated_payloads() {
     let server = Server::start(Script::default()).await;
-    let ws = server
-        .client()
-        .hmac_credentials(credentials())
-        .connect()
-        .await
-        .unwrap();
+    let ws = server.signed().await;
     let prices = ws
         .subscribe_market_prices(
             SubscribeOptions::slugs(["b-market", "a-market", "b-market"]).address("0xAmm"),
@@ -30,17 +25,7 @@ async fn subscriptions_settle_on_namespaced_acks_with_sorted_deduplicated_payloa
         .subscribe_live_sports(SubscribeOptions::new().filter("sport", "nba"))
         .await
         .unwrap();
-    let emitted = server
-        .wait(
-            |r| r.emitted.len() == 3,
-            |r| {
-                r.emitted
-                    .iter()
-                    .map(|e| (e.event.clone(), e.data.clone()))
-                    .collect::<Vec<_>>()
-            },
-        )
-        .await;
+    let emitted = server.emitted(3).await;
     assert_eq!(
         emitted,
         [
@@ -65,12 +50,7 @@ async fn an_ack_with_an_error_is_a_refusal_carrying_the_message() {
         Answer::Refuse("Authentication required"),
     ))
     .await;
-    let ws = server
-        .client()
-        .hmac_credentials(credentials())
-        .connect()
-        .await
-        .unwrap();
+    let ws = server.signed().await;
     let error = ws
         .subscribe_positions(SubscribeOptions::slugs(["m"]))
         .await
@@ -130,10 +110,7 @@ async fn a_system_notice_confirms_a_market_prices_subscription_without_an_ack() 
     ))
     .await;
     let ws = server.client().connect().await.unwrap();
-    let mut prices = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["btc-daily"]))
-        .await
-        .unwrap();
+    let mut prices = prices(&ws, &["btc-daily"]).await;
     // The notice itself reaches the stream.
     let StreamItem::Event(Event::System(notice)) = next(&mut prices).await else {
         panic!()
@@ -150,29 +127,13 @@ async fn a_system_notice_confirms_a_market_prices_subscription_without_an_ack() 
 async fn unsubscribing_drops_only_the_markets_no_other_stream_wants() {
     let server = Server::start(Script::default()).await;
     let ws = server.client().connect().await.unwrap();
-    let first = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["x", "y"]))
-        .await
-        .unwrap();
-    let second = ws
-        .subscribe_market_prices(SubscribeOptions::slugs(["y", "z"]))
-        .await
-        .unwrap();
+    let first = prices(&ws, &["x", "y"]).await;
+    let second = prices(&ws, &["y", "z"]).await;
     let lifecycle = ws.subscribe_market_lifecycle().await.unwrap();
     first.unsubscribe().await.unwrap();
     second.unsubscribe().await.unwrap();
     lifecycle.unsubscribe().await.unwrap();
-    let emitted = server
-        .wait(
-            |r| r.emitted.len() == 6,
-            |r| {
-                r.emitted
-                    .iter()
-                    .map(|e| (e.event.clone(), e.data.clone()))
-                    .collect::<Vec<_>>()
-            },
-        )
-        .await;
+    let emitted = server.emitted(6).await;
     assert_eq!(
         emitted,
         [
@@ -205,12 +166,7 @@ async fn a_refused_unsubscribe_is_reported_and_the_stream_is_gone() {
     let server =
         Server::start(Script::default().answer("unsubscribe", Answer::Refuse("not subscribed")))
             .await;
-    let ws = server
-        .client()
-        .hmac_credentials(credentials())
-        .connect()
-        .await
-        .unwrap();
+    let ws = server.signed().await;
     let orders = ws.subscribe_order_events().await.unwrap();
     let error = orders.unsubscribe().await.unwrap_err();
     assert!(

@@ -16,7 +16,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use limitless_auth::{Clock, FixedClock, HmacCredentials, Signer, VerificationRequest, Verifier};
-use limitless_ws::{StreamItem, WsClient, WsClientBuilder};
+use limitless_ws::{StreamItem, SubscribeOptions, WsClient, WsClientBuilder};
 use serde_json::{Value, json};
 use socketioxide::SocketIo;
 use socketioxide::extract::{AckSender, Data, Event, SocketRef};
@@ -224,30 +224,54 @@ impl Server {
         read(&self.state.record.borrow())
     }
 
+    /// A client connected with [`credentials`], after its namespace ack.
+    pub(crate) async fn signed(&self) -> WsClient {
+        self.client()
+            .hmac_credentials(credentials())
+            .connect()
+            .await
+            .unwrap()
+    }
+
+    /// The first `count` events the clients emitted, once there are that
+    /// many: name and payload.
+    pub(crate) async fn emitted(&self, count: usize) -> Vec<(String, Value)> {
+        self.wait(
+            |r| r.emitted.len() == count,
+            |r| {
+                r.emitted
+                    .iter()
+                    .map(|e| (e.event.clone(), e.data.clone()))
+                    .collect()
+            },
+        )
+        .await
+    }
+
+    /// The reasons of the namespace disconnects, once there is one.
+    pub(crate) async fn disconnects(&self) -> Vec<String> {
+        self.wait(|r| !r.disconnects.is_empty(), |r| r.disconnects.clone())
+            .await
+    }
+
     /// Emits to the latest connection, in order.
     pub(crate) fn emit<T: serde::Serialize + ?Sized>(&self, event: &str, data: &T) {
-        let socket = self
-            .state
-            .sockets
-            .lock()
-            .unwrap()
-            .last()
-            .cloned()
-            .expect("a connection");
-        socket.emit(event, data).unwrap();
+        self.latest().emit(event, data).unwrap();
     }
 
     /// Makes the server leave the namespace of the latest connection.
     pub(crate) fn kick(&self) {
-        let socket = self
-            .state
+        self.latest().disconnect().unwrap();
+    }
+
+    fn latest(&self) -> SocketRef {
+        self.state
             .sockets
             .lock()
             .unwrap()
             .last()
             .cloned()
-            .expect("a connection");
-        socket.disconnect().unwrap();
+            .expect("a connection")
     }
 }
 
@@ -443,6 +467,13 @@ impl Drop for Proxy {
         self.task.abort();
         self.cut();
     }
+}
+
+/// A market-prices stream on `slugs`, once the server acked it.
+pub(crate) async fn prices(ws: &WsClient, slugs: &[&str]) -> limitless_ws::EventStream {
+    ws.subscribe_market_prices(SubscribeOptions::slugs(slugs.iter().copied()))
+        .await
+        .unwrap()
 }
 
 /// The next item of a stream (panics if none comes).
