@@ -169,6 +169,7 @@ pub struct WsClientBuilder {
     reconnect: ReconnectPolicy,
     connect_timeout: Duration,
     ack_timeout: Duration,
+    keep_unacknowledged: bool,
     buffer_capacity: usize,
 }
 
@@ -182,6 +183,7 @@ impl Default for WsClientBuilder {
             reconnect: ReconnectPolicy::new(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             ack_timeout: DEFAULT_ACK_TIMEOUT,
+            keep_unacknowledged: false,
             buffer_capacity: DEFAULT_BUFFER_CAPACITY,
         }
     }
@@ -242,6 +244,19 @@ impl WsClientBuilder {
         self
     }
 
+    /// For a gateway that does not acknowledge subscribes and
+    /// unsubscribes (the official SDKs never ask it to, so whether the
+    /// API's does is not documented): one the server leaves unanswered
+    /// within the [ack timeout](Self::ack_timeout) is kept as sent, with a
+    /// warning logged, instead of failing with [`Error::AckTimeout`]
+    /// (default `false`). A refusal still arrives as an ack and fails as
+    /// [`Error::Refused`]; a re-subscription after a reconnect left
+    /// unanswered no longer counts the connection as dead.
+    pub fn keep_unacknowledged(mut self, keep: bool) -> Self {
+        self.keep_unacknowledged = keep;
+        self
+    }
+
     /// Events each stream holds until its consumer reads them (default
     /// [`DEFAULT_BUFFER_CAPACITY`]); beyond it they are counted and
     /// reported as [`StreamItem::Lagged`](crate::StreamItem::Lagged).
@@ -298,6 +313,7 @@ impl WsClientBuilder {
             reconnect: self.reconnect,
             connect_timeout: self.connect_timeout,
             ack_timeout: self.ack_timeout,
+            keep_unacknowledged: self.keep_unacknowledged,
             buffer_capacity: self.buffer_capacity,
         })
     }
@@ -313,6 +329,7 @@ impl fmt::Debug for WsClientBuilder {
             .field("reconnect", &self.reconnect)
             .field("connect_timeout", &self.connect_timeout)
             .field("ack_timeout", &self.ack_timeout)
+            .field("keep_unacknowledged", &self.keep_unacknowledged)
             .field("buffer_capacity", &self.buffer_capacity)
             .finish()
     }
@@ -379,6 +396,7 @@ pub(crate) struct Config {
     pub(crate) reconnect: ReconnectPolicy,
     pub(crate) connect_timeout: Duration,
     pub(crate) ack_timeout: Duration,
+    pub(crate) keep_unacknowledged: bool,
     pub(crate) buffer_capacity: usize,
     pub(crate) tls: Tls,
 }
@@ -443,6 +461,7 @@ impl fmt::Debug for Config {
             .field("reconnect", &self.reconnect)
             .field("connect_timeout", &self.connect_timeout)
             .field("ack_timeout", &self.ack_timeout)
+            .field("keep_unacknowledged", &self.keep_unacknowledged)
             .field("buffer_capacity", &self.buffer_capacity)
             .finish_non_exhaustive()
     }

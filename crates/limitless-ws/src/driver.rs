@@ -335,6 +335,11 @@ impl Driver {
             .collect();
         let timeout = self.config.ack_timeout;
         for id in expired {
+            if self.config.keep_unacknowledged {
+                tracing::warn!(id, ?timeout, "no ack within the timeout: kept as sent");
+                self.ack(id, Ok(()));
+                continue;
+            }
             match self.pending.remove(&id) {
                 Some(Pending::Subscribe {
                     channel,

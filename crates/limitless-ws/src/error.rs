@@ -76,7 +76,9 @@ pub enum Error {
     HeartbeatTimeout(Duration),
     /// The server did not answer an emitted event within the ack timeout;
     /// a subscription is not kept.
-    #[error("no answer to {event} within {timeout:?}")]
+    #[error(
+        "no answer to {event} within {timeout:?} (for a gateway that does not acknowledge it, see WsClientBuilder::keep_unacknowledged)"
+    )]
     AckTimeout {
         /// The event emitted.
         event: &'static str,

@@ -75,7 +75,10 @@
 //! to market price updates`, with the markets), and whether it also acks is
 //! not documented (the official SDKs emit subscriptions without an ack id);
 //! so such a notice, and the documented one for positions, also settles
-//! the oldest subscribe of its channel still waiting.
+//! the oldest subscribe of its channel still waiting. Against a gateway
+//! that answers neither way,
+//! [`keep_unacknowledged`](WsClientBuilder::keep_unacknowledged) keeps an
+//! unanswered subscription as sent instead of failing it.
 //!
 //! # Reconnects
 //!

@@ -6,7 +6,7 @@ use std::time::Duration;
 use limitless_ws::{Channel, Error, Event, StreamItem, SubscribeOptions};
 use serde_json::json;
 
-use crate::support::{Answer, Script, Server, next, prices};
+use crate::support::{Answer, Script, Server, next, next_event, prices};
 
 #[tokio::test]
 async fn subscriptions_settle_on_namespaced_acks_with_sorted_deduplicated_payloads() {
@@ -99,6 +99,32 @@ async fn no_answer_is_an_ack_timeout_and_the_subscription_is_dropped() {
         )
         .await;
     assert_eq!(unsubscribe, json!({"channel": "subscribe_live_esports"}));
+    ws.shutdown().await;
+}
+
+/// For a gateway that never acks: kept as sent (the server is not asked
+/// to forget it), and its events arrive.
+#[tokio::test]
+async fn an_unanswered_subscribe_is_kept_when_the_client_is_told_to() {
+    let server =
+        Server::start(Script::default().answer("subscribe_live_esports", Answer::Silent)).await;
+    let ws = server
+        .client()
+        .ack_timeout(Duration::from_millis(300))
+        .keep_unacknowledged(true)
+        .connect()
+        .await
+        .unwrap();
+    let mut esports = ws
+        .subscribe_live_esports(SubscribeOptions::new())
+        .await
+        .unwrap();
+    server.emit("live_esports_update", &json!({"matchId": 7}));
+    let Event::LiveEsports(update) = next_event(&mut esports).await else {
+        panic!()
+    };
+    assert_eq!(update, json!({"matchId": 7}));
+    assert!(server.read(|r| r.events("unsubscribe").is_empty()));
     ws.shutdown().await;
 }
 
