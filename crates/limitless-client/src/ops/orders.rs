@@ -94,12 +94,18 @@ pub fn cancel_replace_batch(
     collateral_fee: &dyn Fn(&str) -> Option<bool>,
     now: SystemTime,
 ) -> Result<Operation<CancelReplaceBatchResponse>, Error> {
-    cancel_replace_batch_prepared(&prepare_batch(operations)?, collateral_fee, now)
+    cancel_replace_batch_prepared(
+        &prepare_batch(operations, DelegatedCancelReplaceParams::prepare)?,
+        collateral_fee,
+        now,
+    )
 }
 
-/// Checks a batch's size and each of its operations.
-pub(crate) fn prepare_batch(
-    operations: &[DelegatedCancelReplaceParams],
+/// Checks a batch's size and, with `prepare`, each of its operations
+/// (delegated or signed).
+pub(crate) fn prepare_batch<T>(
+    operations: &[T],
+    prepare: impl Fn(&T) -> Result<PreparedCancelReplace, Error>,
 ) -> Result<Vec<PreparedCancelReplace>, Error> {
     if operations.is_empty() || operations.len() > MAX_CANCEL_REPLACE_BATCH {
         return Err(Error::invalid_field(
@@ -114,9 +120,7 @@ pub(crate) fn prepare_batch(
         .iter()
         .enumerate()
         .map(|(index, operation)| {
-            operation
-                .prepare()
-                .map_err(|error| error.within(&format!("operations[{index}]")))
+            prepare(operation).map_err(|error| error.within(&format!("operations[{index}]")))
         })
         .collect()
 }

@@ -93,7 +93,7 @@ impl DelegatedOrderService {
     ) -> Call<CancelReplaceBatchResponse> {
         self.deferred(
             "cancel_replace_batch",
-            ops::orders::prepare_batch(operations),
+            ops::orders::prepare_batch(operations, DelegatedCancelReplaceParams::prepare),
             replace_batch,
         )
     }

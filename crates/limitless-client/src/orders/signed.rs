@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use limitless_eip712::{OrderDomain, OrderSigner, OrderSignerExt};
-use limitless_types::limits::MAX_CANCEL_REPLACE_BATCH;
 use limitless_types::markets::Venue;
 use limitless_types::orders::{
     CancelReplaceBatchResponse, CancelReplaceRequest, CancelReplaceResult,
@@ -166,7 +165,7 @@ impl SignedOrderService {
         &self,
         operations: &[SignedCancelReplaceParams],
     ) -> Call<CancelReplaceBatchResponse> {
-        let prepared = prepare_batch(operations);
+        let prepared = ops::orders::prepare_batch(operations, SignedCancelReplaceParams::prepare);
         self.deferred(
             "cancel_replace_batch_signed",
             prepared,
@@ -337,29 +336,6 @@ impl Orders for Vec<PreparedCancelReplace> {
             }
         })
     }
-}
-
-fn prepare_batch(
-    operations: &[SignedCancelReplaceParams],
-) -> Result<Vec<PreparedCancelReplace>, Error> {
-    if operations.is_empty() || operations.len() > MAX_CANCEL_REPLACE_BATCH {
-        return Err(Error::invalid_field(
-            "operations",
-            format!(
-                "a cancel-replace batch holds 1 to {MAX_CANCEL_REPLACE_BATCH} operations, got {}",
-                operations.len()
-            ),
-        ));
-    }
-    operations
-        .iter()
-        .enumerate()
-        .map(|(index, operation)| {
-            operation
-                .prepare()
-                .map_err(|error| error.within(&format!("operations[{index}]")))
-        })
-        .collect()
 }
 
 /// The signer's profile, read once per service (single flight: concurrent
