@@ -159,7 +159,7 @@ impl SignedOrderService {
     }
 
     /// `POST /orders/cancel-replace/batch`: 1 to
-    /// [`MAX_CANCEL_REPLACE_BATCH`] signed cancel-replaces at once. HTTP 207
+    /// [`MAX_CANCEL_REPLACE_BATCH`](limitless_types::limits::MAX_CANCEL_REPLACE_BATCH) signed cancel-replaces at once. HTTP 207
     /// (some failed) is a success. Not idempotent.
     pub fn cancel_replace_batch(
         &self,
