@@ -3,17 +3,24 @@
 //! * `ci` — everything CI checks: formatting, clippy, tests, the demo, the
 //!   examples of the client and the stream client, docs, the
 //!   dependency-direction rules between layers, the size of the signing
-//!   crate's tree, `cargo package` of the library crates, and the Python
-//!   bindings' tests.
+//!   crate's tree, `cargo package` of the library crates (their packaged
+//!   sources built together), and the Python bindings' tests; then each
+//!   step's time.
+//! * `test` — the tests alone, as `ci` runs them, for the inner loop.
 //! * `demo` — the SDK's main job against an embedded sandbox, step by step.
+//! * `package` — `ci`'s packaging check alone.
 //! * `bench` — the criterion benchmarks.
-
-mod demo;
+//!
+//! Every step builds with one feature set (`--workspace --all-features`),
+//! so the tests' build serves the demo, the examples and the packaged
+//! sources' verification, and clippy's checked dependencies serve the docs.
+//! xtask itself depends on nothing but clap, so it never compiles the
+//! workspace with a feature set of its own.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
@@ -26,10 +33,18 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Format check, clippy, tests, the demo, docs and dependency-direction checks.
+    /// Every CI check: format, clippy, tests, the demo, examples, docs, layering, packaging, Python.
     Ci,
+    /// The workspace's tests, as CI runs them (pass test-name filters after `--`).
+    Test {
+        /// Arguments passed through to `cargo test` (after its own `--`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Run the partner flow against an embedded sandbox and print each step.
     Demo,
+    /// Package the library crates and build the packaged sources together.
+    Package,
     /// Run the criterion benchmarks (pass criterion arguments after `--`).
     Bench {
         /// Arguments passed through to `cargo bench`.
@@ -41,7 +56,12 @@ enum Task {
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Task::Ci => ci(),
-        Task::Demo => demo::run(),
+        Task::Test { args } => test(&args),
+        Task::Demo => run(
+            "demo",
+            cargo(&["run", "--quiet", "-p", TESTS_CRATE, "--example", "demo"]),
+        ),
+        Task::Package => package(),
         Task::Bench { args } => bench(&args),
     };
     match result {
@@ -75,57 +95,129 @@ const LIBRARY_CRATES: &[&str] = &[
     "limitless-ffi",
 ];
 
-/// The crates whose examples `ci` runs, and where they live: every
-/// example found there is run.
-const EXAMPLES: &[(&str, &str)] = &[
-    ("limitless-client", "crates/limitless-client/examples"),
-    ("limitless-ws", "crates/limitless-ws/examples"),
+/// The directories whose examples `ci` runs: every example found there is
+/// run, against its embedded sandbox.
+const EXAMPLE_DIRS: &[&str] = &[
+    "crates/limitless-client/examples",
+    "crates/limitless-ws/examples",
 ];
 
 /// The `lmts` binary: a workspace member, not a library.
 const CLI_CRATE: &str = "limitless-cli";
 
+/// The workspace-level tests, whose examples include the demo.
+const TESTS_CRATE: &str = "limitless-tests";
+
 /// The PyO3 crate, outside the workspace and built by maturin.
 const PYTHON_CRATE: &str = "crates/limitless-python";
 
+/// The captured production payloads beside the checkout. Others' data, so
+/// never in the repository: a plain clone skips the suites over them, and
+/// `.ci/run` sets `LIMITLESS_REQUIRE_FIXTURES` so CI fails without them.
+const SHARED_FIXTURES: &str = "../shared/fixtures/responses";
+
+/// The one feature selection every build step shares.
+const ALL: &[&str] = &["--workspace", "--all-features"];
+
 fn ci() -> Result {
-    step("format", cargo(&["fmt", "--all", "--", "--check"]))?;
-    let python_manifest = format!("{PYTHON_CRATE}/Cargo.toml");
-    step(
-        "format (python bindings)",
-        cargo(&["fmt", "--manifest-path", &python_manifest, "--", "--check"]),
-    )?;
-    step(
-        "clippy",
-        cargo(&[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--all-features",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-    )?;
-    step("tests", cargo(&["test", "--workspace", "--all-features"]))?;
-    println!("==> demo");
-    demo::run()?;
-    timed("examples", examples)?;
-    let mut docs = cargo(&["doc", "--workspace", "--no-deps", "--all-features"]);
-    docs.env("RUSTDOCFLAGS", "-D warnings");
-    step("docs", docs)?;
-    dependency_direction()?;
-    auth_tree_size()?;
-    timed("package", package)?;
-    timed("python bindings", python)?;
+    let mut steps = Steps::default();
+    let result = ci_steps(&mut steps);
+    steps.report();
+    result?;
     println!("xtask ci: all checks passed");
     Ok(())
 }
 
+fn ci_steps(steps: &mut Steps) -> Result {
+    steps.run("format", cargo(&["fmt", "--all", "--", "--check"]))?;
+    let python_manifest = format!("{PYTHON_CRATE}/Cargo.toml");
+    steps.run(
+        "format (python bindings)",
+        cargo(&["fmt", "--manifest-path", &python_manifest, "--", "--check"]),
+    )?;
+    let mut clippy = cargo(&["clippy", "--all-targets"]);
+    clippy.args(ALL).args(["--", "-D", "warnings"]);
+    steps.run("clippy", clippy)?;
+    let mut docs = cargo(&["doc", "--no-deps"]);
+    docs.args(ALL).env("RUSTDOCFLAGS", "-D warnings");
+    steps.run("docs", docs)?;
+    fixtures_notice();
+    steps.run("tests", test_command(&[]))?;
+    // `cargo test` built every example with the tests' features: this
+    // build finds nothing left to do, and the binaries are run directly.
+    let mut examples = cargo(&["build", "--quiet", "--examples"]);
+    examples.args(ALL);
+    steps.run("examples (build)", examples)?;
+    let binaries = target_dir().join("debug/examples");
+    steps.run("demo", Command::new(binaries.join("demo")))?;
+    steps.timed("examples", || run_examples(&binaries))?;
+    steps.timed("dependency direction", dependency_direction)?;
+    steps.timed("limitless-auth tree size", auth_tree_size)?;
+    steps.timed("package", package)?;
+    steps.timed("python bindings", python)?;
+    Ok(())
+}
+
+/// `cargo test` over the workspace with CI's feature set.
+fn test(args: &[String]) -> Result {
+    fixtures_notice();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run("tests", test_command(&args))
+}
+
+fn test_command(filters: &[&str]) -> Command {
+    let mut command = cargo(&["test"]);
+    command.args(ALL);
+    if !filters.is_empty() {
+        command.arg("--").args(filters);
+    }
+    command
+}
+
+/// Says, once, that the suites over the captured payloads will skip
+/// themselves in this checkout.
+fn fixtures_notice() {
+    if !Path::new(SHARED_FIXTURES).is_dir() {
+        println!(
+            "    note: {SHARED_FIXTURES} is not beside this checkout: the suites over captured payloads are skipped"
+        );
+    }
+}
+
 fn bench(args: &[String]) -> Result {
-    let mut command = cargo(&["bench", "--workspace", "--all-features"]);
-    command.args(args);
-    step("bench", command)
+    let mut command = cargo(&["bench"]);
+    command.args(ALL).args(args);
+    run("bench", command)
+}
+
+/// Each step's name and how long it took, printed at the end of `ci`.
+#[derive(Default)]
+struct Steps {
+    done: Vec<(String, Duration, bool)>,
+}
+
+impl Steps {
+    fn run(&mut self, name: &str, mut command: Command) -> Result {
+        self.timed(name, || run(name, &mut command))
+    }
+
+    fn timed(&mut self, name: &str, body: impl FnOnce() -> Result) -> Result {
+        let started = Instant::now();
+        let result = body();
+        self.done
+            .push((name.to_owned(), started.elapsed(), result.is_ok()));
+        result
+    }
+
+    fn report(&self) {
+        let total: Duration = self.done.iter().map(|(_, took, _)| *took).sum();
+        println!("==> step times");
+        for (name, took, ok) in &self.done {
+            let mark = if *ok { "" } else { "  (failed)" };
+            println!("    {:>6.1} s  {name}{mark}", took.as_secs_f64());
+        }
+        println!("    {:>6.1} s  total", total.as_secs_f64());
+    }
 }
 
 /// The layering rules of DESIGN.md, checked on the resolved dependency graph.
@@ -208,72 +300,95 @@ fn auth_tree_size() -> Result {
     Ok(())
 }
 
-/// Every library crate packages and its packaged sources build, with
-/// unpublished workspace dependencies resolved from the other packages.
+/// Every library crate packages, and the packaged sources build together.
+///
+/// `cargo package` would verify each crate in a build of its own, and
+/// resolve the unpublished workspace crates through a local registry it
+/// unpacks into the cargo home. Instead the packages are made without
+/// verification, unpacked under `target/package-check`, and built as one
+/// workspace whose `[patch]` points each crate's dependencies on the others
+/// at their packaged sources — into the main target directory, with the
+/// tests' lock file and feature set, so only the packaged crates compile.
+/// Nothing outside the repository and its target is written.
 fn package() -> Result {
-    forget_earlier_packages()?;
-    let mut command = cargo(&["package", "--locked"]);
+    let mut command = cargo(&["package", "--locked", "--no-verify", "--quiet"]);
     for krate in LIBRARY_CRATES {
         command.args(["-p", krate]);
     }
-    step("package", command)
-}
-
-/// Removes what earlier `cargo package` runs unpacked of this workspace's
-/// crates. Cargo verifies each package against the others through a local
-/// registry, and unpacks a crate from it only once per version: a later run
-/// with changed sources but the same version would build the old ones.
-fn forget_earlier_packages() -> Result {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".cargo"))
-        });
-    let Some(home) = home else {
-        return Ok(());
-    };
-    let Ok(sources) = std::fs::read_dir(home.join("registry/src")) else {
-        return Ok(());
-    };
-    for source in sources.flatten() {
-        // Local registries are unpacked under names that start with `-`;
-        // crates.io's (`index.crates.io-…`) are left alone.
-        if !source.file_name().to_string_lossy().starts_with('-') {
-            continue;
-        }
-        let Ok(crates) = std::fs::read_dir(source.path()) else {
-            continue;
-        };
-        for krate in crates.flatten() {
-            let name = krate.file_name().to_string_lossy().into_owned();
-            if LIBRARY_CRATES
-                .iter()
-                .any(|library| name.starts_with(&format!("{library}-")))
-            {
-                std::fs::remove_dir_all(krate.path())
-                    .map_err(|e| format!("cannot remove {}: {e}", krate.path().display()))?;
-            }
-        }
+    run("package", &mut command)?;
+    let version = workspace_version()?;
+    let target = target_dir();
+    let check = target.join("package-check");
+    if check.exists() {
+        std::fs::remove_dir_all(&check)
+            .map_err(|e| format!("cannot clear {}: {e}", check.display()))?;
     }
-    Ok(())
+    std::fs::create_dir_all(&check)
+        .map_err(|e| format!("cannot create {}: {e}", check.display()))?;
+    let mut manifest = String::from(
+        "# Written by `cargo xtask ci`: the packaged crates, built together.\n[workspace]\nresolver = \"3\"\nmembers = [\n",
+    );
+    let mut patches = String::from("\n[patch.crates-io]\n");
+    for krate in LIBRARY_CRATES {
+        let archive = target.join(format!("package/{krate}-{version}.crate"));
+        run(
+            &format!("unpack {krate}"),
+            Command::new("tar")
+                .arg("-xzf")
+                .arg(&archive)
+                .arg("-C")
+                .arg(&check),
+        )?;
+        manifest.push_str(&format!("    \"{krate}-{version}\",\n"));
+        patches.push_str(&format!("{krate} = {{ path = \"{krate}-{version}\" }}\n"));
+    }
+    manifest.push_str("]\n");
+    manifest.push_str(&patches);
+    std::fs::write(check.join("Cargo.toml"), manifest)
+        .map_err(|e| format!("cannot write the packages' workspace: {e}"))?;
+    std::fs::copy("Cargo.lock", check.join("Cargo.lock"))
+        .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
+    let absolute_target =
+        std::path::absolute(&target).map_err(|e| format!("no target directory: {e}"))?;
+    let mut build = cargo(&["build", "--offline", "--quiet"]);
+    build
+        .args(ALL)
+        .current_dir(&check)
+        .env("CARGO_TARGET_DIR", absolute_target);
+    run("build the packaged sources", &mut build)
 }
 
-/// Builds each crate's examples once and runs each one found in its
-/// directory of [`EXAMPLES`] (cargo's rule: `NAME.rs` or `NAME/main.rs`),
-/// with no `LIMITLESS_*` variable in its environment, so each runs against
-/// its embedded sandbox and never a real server. Output is shown on
-/// failure.
-fn examples() -> Result {
-    let binaries = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| PathBuf::from("target"), PathBuf::from)
-        .join("debug/examples");
-    for (krate, dir) in EXAMPLES {
-        step(
-            &format!("examples of {krate} (build)"),
-            cargo(&["build", "--quiet", "-p", krate, "--examples"]),
-        )?;
+/// The version every crate carries (`[workspace.package]`).
+fn workspace_version() -> Result<String> {
+    let manifest = std::fs::read_to_string("Cargo.toml")
+        .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
+    manifest
+        .lines()
+        .skip_while(|line| line.trim() != "[workspace.package]")
+        .find_map(|line| {
+            let value = line
+                .trim()
+                .strip_prefix("version")?
+                .trim()
+                .strip_prefix('=')?;
+            Some(value.trim().trim_matches('"').to_owned())
+        })
+        .ok_or_else(|| "no version in [workspace.package]".to_owned())
+}
+
+/// Where cargo builds: `CARGO_TARGET_DIR`, or `target`.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from)
+}
+
+/// Runs every example found in [`EXAMPLE_DIRS`] (cargo's rule: `NAME.rs` or
+/// `NAME/main.rs`) from `binaries`, with no `LIMITLESS_*` or `LMTS_*`
+/// variable in its environment, so each runs against its embedded sandbox
+/// and never a real server. Output is shown on failure.
+fn run_examples(binaries: &Path) -> Result {
+    for dir in EXAMPLE_DIRS {
         for name in example_names(dir)? {
-            run_example(&binaries, &name)?;
+            run_example(binaries, &name)?;
         }
     }
     Ok(())
@@ -301,7 +416,8 @@ fn example_names(dir: &str) -> Result<Vec<String>> {
 fn run_example(binaries: &Path, name: &str) -> Result {
     let mut command = Command::new(binaries.join(name));
     for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("LIMITLESS_") {
+        let key_text = key.to_string_lossy();
+        if key_text.starts_with("LIMITLESS_") || key_text.starts_with("LMTS_") {
             command.env_remove(key);
         }
     }
@@ -321,7 +437,11 @@ fn run_example(binaries: &Path, name: &str) -> Result {
 /// and pytest from PyPI, the extension built into it, and its tests.
 fn python() -> Result {
     let manifest = format!("{PYTHON_CRATE}/Cargo.toml");
-    step(
+    let root = std::env::current_dir().map_err(|e| format!("no working directory: {e}"))?;
+    // One target directory for the bindings' lint and build: pyo3's build
+    // script and the signer's dependencies compile once.
+    let python_target = root.join("target/python");
+    run(
         "clippy (python bindings)",
         cargo(&[
             "clippy",
@@ -331,9 +451,9 @@ fn python() -> Result {
             "--",
             "-D",
             "warnings",
-        ]),
+        ])
+        .env("CARGO_TARGET_DIR", &python_target),
     )?;
-    let root = std::env::current_dir().map_err(|e| format!("no working directory: {e}"))?;
     let venv = root.join("target/python-venv");
     let bin = venv.join("bin");
     if !bin.join("python").exists() {
@@ -369,7 +489,7 @@ fn python() -> Result {
             .args(["develop", "--quiet", "--manifest-path", &manifest])
             .env("VIRTUAL_ENV", &venv)
             .env("PATH", &path)
-            .env("CARGO_TARGET_DIR", root.join("target/python")),
+            .env("CARGO_TARGET_DIR", &python_target),
     )?;
     run(
         "pytest",
@@ -377,14 +497,6 @@ fn python() -> Result {
             .args(["-m", "pytest", "-q"])
             .arg(Path::new(PYTHON_CRATE).join("tests")),
     )
-}
-
-/// Runs `body` and says how long it took.
-fn timed(name: &str, body: fn() -> Result) -> Result {
-    let started = Instant::now();
-    let result = body();
-    println!("    {name}: {:.0} s", started.elapsed().as_secs_f64());
-    result
 }
 
 /// Names of every crate in `krate`'s normal dependency tree, all features on.
@@ -420,11 +532,8 @@ fn cargo(args: &[&str]) -> Command {
     command
 }
 
-fn step(name: &str, mut command: Command) -> Result {
-    run(name, &mut command)
-}
-
-fn run(name: &str, command: &mut Command) -> Result {
+fn run(name: &str, mut command: impl std::borrow::BorrowMut<Command>) -> Result {
+    let command = command.borrow_mut();
     println!("==> {name}");
     let status = command
         .status()

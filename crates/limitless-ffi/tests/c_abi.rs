@@ -1,5 +1,5 @@
 //! The C ABI from C: a program compiled against `include/limitless.h` and
-//! linked with the cdylib, run over the shared vectors and error cases.
+//! linked with the cdylib, run over the signing vectors and error cases.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -62,10 +62,10 @@ fn run(args: &[&str]) {
 }
 
 #[test]
-fn a_c_program_signs_and_verifies_every_shared_vector() {
+fn a_c_program_signs_and_verifies_every_vector() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/vectors/hmac.json"
+        "/../limitless-auth/tests/vectors/hmac.json"
     );
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read signing vectors at {path}: {e}"));

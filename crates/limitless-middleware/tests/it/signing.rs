@@ -1,4 +1,4 @@
-//! The headers `RequestSigner` sets, checked against the shared vectors.
+//! The headers `RequestSigner` sets, checked against the signing vectors (`limitless-auth/tests/vectors`).
 
 use std::time::SystemTime;
 
@@ -10,7 +10,7 @@ use serde_json::Value;
 fn vectors() -> Vec<Value> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/vectors/hmac.json"
+        "/../limitless-auth/tests/vectors/hmac.json"
     );
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read signing vectors at {path}: {e}"));
@@ -23,7 +23,7 @@ fn fixed(at: SystemTime) -> impl Fn() -> SystemTime + Send + Sync + 'static {
 }
 
 #[test]
-fn every_shared_vector_signs_to_its_signature_through_an_absolute_uri() {
+fn every_vector_signs_to_its_signature_through_an_absolute_uri() {
     let cases = vectors();
     assert!(cases.len() >= 7);
     for case in cases {

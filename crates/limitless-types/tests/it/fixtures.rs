@@ -20,14 +20,32 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// The shared captures, next to the workspace.
-pub(crate) fn responses_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/responses")
+/// The shared captures next to the workspace, where this checkout has them.
+///
+/// They are others' data and stay outside the repository, so a plain clone
+/// has none and these suites pass without them (`cargo xtask ci` says it
+/// skipped them); CI sets `LIMITLESS_REQUIRE_FIXTURES`, which makes a
+/// missing folder a failure.
+pub(crate) fn responses_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/responses");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("LIMITLESS_REQUIRE_FIXTURES").is_none(),
+        "LIMITLESS_REQUIRE_FIXTURES is set but {} is missing",
+        dir.display()
+    );
+    None
 }
 
-/// Every `*.json` file of one folder, sorted: (file name, bytes).
+/// Every `*.json` file of one folder, sorted: (file name, bytes); none
+/// without the captures.
 pub(crate) fn files(folder: &str) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<_> = std::fs::read_dir(responses_dir().join(folder))
+    let Some(dir) = responses_dir() else {
+        return Vec::new();
+    };
+    let mut files: Vec<_> = std::fs::read_dir(dir.join(folder))
         .unwrap_or_else(|e| panic!("{folder}: {e}"))
         .map(|entry| entry.expect("directory entry").path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
@@ -403,7 +421,10 @@ const TABLE: &[(&str, Check)] = &[
 
 #[test]
 fn every_captured_response_decodes_with_its_folders_type() {
-    let mut folders: Vec<String> = std::fs::read_dir(responses_dir())
+    let Some(dir) = responses_dir() else {
+        return;
+    };
+    let mut folders: Vec<String> = std::fs::read_dir(dir)
         .expect("shared/fixtures/responses exists")
         .map(|entry| entry.expect("directory entry"))
         .filter(|entry| entry.path().is_dir())

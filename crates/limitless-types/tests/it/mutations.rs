@@ -19,7 +19,7 @@ use proptest::sample::Index;
 use proptest::test_runner::{Config, TestRng, TestRunner};
 use serde_json::{Value, json};
 
-use crate::fixtures::files;
+use crate::fixtures::{files, responses_dir};
 
 /// One step of a path pattern.
 #[derive(Clone, Copy)]
@@ -316,6 +316,9 @@ fn apply(root: &mut Value, path: &[Seg], mutation: Mutation) {
 
 #[test]
 fn essential_reads_survive_any_change_to_the_rest() {
+    if responses_dir().is_none() {
+        return;
+    }
     assert!(CASES.len() >= 12, "only {} payloads", CASES.len());
     for target in TARGETS {
         assert!(
@@ -374,6 +377,9 @@ fn the_essential_paths_name_real_values() {
     // The only capture of `POST /orders` (an outdated docs example) has no
     // order id.
     let absent = [("orders-create", "id")];
+    if responses_dir().is_none() {
+        return;
+    }
     for target in TARGETS {
         for pattern in target.essential {
             if let Some(Key(last)) = pattern.last()

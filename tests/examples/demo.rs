@@ -1,5 +1,6 @@
-//! `cargo xtask demo`: the partner flow against an embedded sandbox, printed
-//! step by step.
+//! The partner flow against an embedded sandbox, printed step by step:
+//! `cargo xtask demo` (or `cargo run -p limitless-tests --example demo`).
+//! CI runs it as one of its checks; a missing socket event fails it.
 
 use std::fmt::Display;
 use std::sync::Arc;
@@ -19,15 +20,25 @@ use limitless_ws::{BookWatcher, Event, EventStream, StreamItem, WsClient};
 /// How long the demo waits for a socket event its last step caused.
 const EVENT_WAIT: Duration = Duration::from_secs(10);
 
-/// Runs the demo on a fresh single-threaded runtime.
-pub(crate) fn run() -> crate::Result {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+/// Runs the demo on a single-threaded runtime; a failed step exits 1.
+fn main() -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start a tokio runtime: {e}"))?;
-    runtime
-        .block_on(flow())
-        .map_err(|e| format!("demo failed: {e}"))
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("demo: cannot start a tokio runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(flow()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("demo failed: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
 
 type DemoResult = Result<(), Box<dyn std::error::Error>>;
