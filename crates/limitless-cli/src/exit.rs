@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::config::ENV_WS_URL;
 
 /// How `lmts` ends. The codes are a contract with scripts: see the
-/// table in `lmts --help` and the README.
+/// table in `lmts --help` and `docs/cli.md`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Exit {
     /// A defect, or a failure no other code describes.

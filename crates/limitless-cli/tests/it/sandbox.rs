@@ -58,7 +58,7 @@ fn two_commands_set_up_a_session_against_the_sandbox() {
         "{exports}"
     );
 
-    // The README's session: eval the exports, derive and save a token,
+    // The session of docs/cli.md: eval the exports, derive and save a token,
     // create an account, place an order, list it.
     let script = r#"
         set -e
