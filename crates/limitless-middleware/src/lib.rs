@@ -16,14 +16,13 @@
 //! [`RequestSigner::sign`] on an `http::request::Parts` directly.
 //!
 //! ```
-//! use std::time::{Duration, UNIX_EPOCH};
 //! use http::{HeaderMap, Method, Uri};
 //! use limitless_auth::{HmacCredentials, Signer};
-//! use limitless_middleware::RequestSigner;
+//! use limitless_middleware::{FixedClock, RequestSigner};
 //!
 //! let signer = Signer::new(&HmacCredentials::new("tok_123", "c3VwZXItc2VjcmV0LWtleQ=="))?;
 //! // A fixed clock; `RequestSigner::new` uses the system clock.
-//! let signer = RequestSigner::with_clock(signer, || UNIX_EPOCH + Duration::from_millis(1_774_269_296_789));
+//! let signer = RequestSigner::with_clock(signer, FixedClock::from_unix_millis(1_774_269_296_789));
 //!
 //! let mut headers = HeaderMap::new();
 //! let uri: Uri = "https://api.limitless.exchange/orders?market=btc".parse()?;
@@ -35,7 +34,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod clock;
 mod error;
 #[cfg(feature = "reqwest-middleware")]
 mod reqwest;
@@ -43,8 +41,10 @@ mod signer;
 #[cfg(feature = "tower")]
 mod tower;
 
-pub use clock::{Clock, SystemClock};
 pub use error::{BoxError, SignError, SignErrorKind};
+/// The clock is `limitless-auth`'s, the one the REST and stream clients
+/// read: a skew-corrected clock shared with them signs here too.
+pub use limitless_auth::{Clock, FixedClock, SystemClock};
 #[cfg(feature = "reqwest-middleware")]
 pub use reqwest::SignMiddleware;
 pub use signer::RequestSigner;

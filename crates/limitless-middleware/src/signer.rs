@@ -5,7 +5,6 @@ use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Uri};
 use limitless_auth::{HEADER_SIGNATURE, Signer, SigningInput, Timestamp};
 
-use crate::clock::ClockName;
 use crate::{Clock, SignError, SystemClock};
 
 /// A [`Signer`] and the [`Clock`] it reads once per request: what every
@@ -21,6 +20,16 @@ pub struct RequestSigner {
 struct Inner {
     signer: Signer,
     clock: Box<dyn Clock>,
+}
+
+impl fmt::Debug for Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The signer's `Debug` shows the token id only.
+        f.debug_struct("RequestSigner")
+            .field("token_id", &self.signer.token_id())
+            .field("clock", &self.clock)
+            .finish()
+    }
 }
 
 impl RequestSigner {
@@ -91,9 +100,6 @@ impl RequestSigner {
 
 impl fmt::Debug for RequestSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RequestSigner")
-            .field("token_id", &self.token_id())
-            .field("clock", &ClockName)
-            .finish()
+        fmt::Debug::fmt(&self.inner, f)
     }
 }

@@ -4,7 +4,7 @@ use std::time::SystemTime;
 
 use http::{HeaderMap, HeaderValue, Method, Uri};
 use limitless_auth::{HmacCredentials, Signer, Timestamp};
-use limitless_middleware::{RequestSigner, SignErrorKind};
+use limitless_middleware::{FixedClock, RequestSigner, SignErrorKind};
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
@@ -18,8 +18,8 @@ fn vectors() -> Vec<Value> {
     vectors["cases"].as_array().unwrap().clone()
 }
 
-fn fixed(at: SystemTime) -> impl Fn() -> SystemTime + Send + Sync + 'static {
-    move || at
+fn fixed(at: SystemTime) -> FixedClock {
+    FixedClock::new(at)
 }
 
 #[test]

@@ -58,12 +58,27 @@ pub(crate) struct SteppingClock {
     readings: Arc<AtomicU64>,
 }
 
+/// A [`SteppingClock`] started now.
+#[derive(Debug)]
+pub(crate) struct Stepping {
+    start: SystemTime,
+    readings: Arc<AtomicU64>,
+}
+
+impl limitless_middleware::Clock for Stepping {
+    fn now(&self) -> SystemTime {
+        self.start + Duration::from_secs(self.readings.fetch_add(1, Ordering::SeqCst))
+    }
+}
+
 impl SteppingClock {
-    pub(crate) fn clock(&self) -> impl Fn() -> SystemTime + Send + Sync + 'static {
-        let readings = self.readings.clone();
+    pub(crate) fn clock(&self) -> Stepping {
         #[allow(clippy::disallowed_methods, reason = "tests sign with real time")]
         let start = SystemTime::now();
-        move || start + Duration::from_secs(readings.fetch_add(1, Ordering::SeqCst))
+        Stepping {
+            start,
+            readings: self.readings.clone(),
+        }
     }
 
     pub(crate) fn readings(&self) -> u64 {
