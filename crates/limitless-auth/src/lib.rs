@@ -69,3 +69,6 @@ pub const HEADER_API_KEY: &str = "lmts-api-key";
 pub const HEADER_TIMESTAMP: &str = "lmts-timestamp";
 /// Header carrying the base64 HMAC-SHA256 signature.
 pub const HEADER_SIGNATURE: &str = "lmts-signature";
+/// Header carrying a legacy API key (no longer issued; HMAC supersedes it).
+/// The REST client, the stream client and the sandbox name it from here.
+pub const HEADER_X_API_KEY: &str = "x-api-key";

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use comfy_table::{Cell, Table, presets};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
+use limitless_auth::HEADER_X_API_KEY;
 use limitless_client::SignedRequest;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -16,7 +17,7 @@ use crate::exit::CliError;
 /// dry run. The HMAC headers are not among them: a signature is bound to
 /// one request and expires with its 30 s window, and it is what `lmts
 /// sign` is for.
-const REDACTED_HEADERS: &[&str] = &["identity", "x-api-key", "authorization", "cookie"];
+const REDACTED_HEADERS: &[&str] = &["identity", HEADER_X_API_KEY, "authorization", "cookie"];
 
 /// Where results go, and in which form.
 #[derive(Debug, Clone, Copy)]

@@ -38,15 +38,12 @@ fn default_base_url() -> String {
         .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned())
 }
 
-/// How long the default transport waits for a TCP (and TLS) connection,
-/// unless [`ClientBuilder::connect_timeout`] says otherwise (or a total
-/// timeout under twice this long halves it).
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// How long one attempt may take, from handing the request to the transport
-/// to the last byte of the response body, unless [`ClientBuilder::timeout`]
-/// says otherwise. The client enforces it whatever the transport.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+// One home for the timeout defaults: the transport's are the client's. The
+// connect timeout applies unless `ClientBuilder::connect_timeout` says
+// otherwise (a total timeout under twice as long halves it); the attempt
+// deadline, enforced by the client whatever the transport, unless
+// `ClientBuilder::timeout` does.
+pub use limitless_transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 
 /// Headers the client sets itself; a default header may not replace them.
 const SDK_HEADERS: &[&str] = &[

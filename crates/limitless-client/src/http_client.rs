@@ -37,8 +37,7 @@ use limitless_auth::{Clock, ClockOffset};
 /// `user-agent` and `x-sdk-version` of every request.
 pub(crate) const SDK_ID: &str = concat!("limitless-rs/", env!("CARGO_PKG_VERSION"));
 
-/// The legacy API key header.
-pub(crate) const HEADER_X_API_KEY: &str = "x-api-key";
+pub(crate) use limitless_auth::HEADER_X_API_KEY;
 /// The Privy identity token header.
 pub(crate) const HEADER_IDENTITY: &str = "identity";
 const HEADER_SDK_VERSION: &str = "x-sdk-version";

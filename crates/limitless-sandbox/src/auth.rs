@@ -19,7 +19,8 @@ use axum::response::IntoResponse as _;
 use axum::response::Response;
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use limitless_auth::{
-    HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, VerificationRequest, VerifyError,
+    HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HEADER_X_API_KEY, VerificationRequest,
+    VerifyError,
 };
 use serde::de::DeserializeOwned;
 
@@ -90,7 +91,7 @@ pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError
 }
 
 fn missing_hmac_message(headers: &HeaderMap, missing: &str) -> String {
-    if headers.contains_key("x-api-key") {
+    if headers.contains_key(HEADER_X_API_KEY) {
         "legacy X-API-Key authentication is not accepted here; sign the request with a scoped API token (lmts-api-key, lmts-timestamp, lmts-signature)".to_owned()
     } else if headers.contains_key("identity") {
         "this route needs a scoped API token's HMAC signature (lmts-api-key, lmts-timestamp, lmts-signature); identity tokens are accepted only for capabilities, derive and withdrawal addresses".to_owned()
@@ -317,7 +318,7 @@ const SOCKET_CREDENTIAL_HEADERS: [&str; 5] = [
     HEADER_API_KEY,
     HEADER_TIMESTAMP,
     HEADER_SIGNATURE,
-    "x-api-key",
+    HEADER_X_API_KEY,
     "identity",
 ];
 
@@ -374,7 +375,7 @@ const CREDENTIAL_HEADERS: [&str; 5] = [
     HEADER_TIMESTAMP,
     HEADER_SIGNATURE,
     "identity",
-    "x-api-key",
+    HEADER_X_API_KEY,
 ];
 
 /// The first credential header sent more than once.

@@ -5,10 +5,12 @@ use std::time::Duration;
 use crate::TransportError;
 use crate::error::ConfigError;
 
-/// How long to wait for a TCP (and TLS) connection by default.
-pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a whole exchange may take by default, body included.
-pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the bundled backends wait for a TCP (and TLS) connection by
+/// default. The REST client's default too: one home for both.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a whole exchange may take by default, body included. The REST
+/// client's default attempt deadline too.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long an idle pooled connection is kept by default.
 pub(crate) const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 /// How many idle connections per host are kept by default.

@@ -52,6 +52,7 @@ mod reqwest_transport;
 pub mod test_util;
 mod transport;
 
+pub use config::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::{BoxError, TransportError, TransportErrorKind};
 #[cfg(feature = "hyper")]
 pub use hyper_transport::{HyperTransport, HyperTransportBuilder};

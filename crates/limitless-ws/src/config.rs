@@ -33,7 +33,7 @@ pub const DEFAULT_BUFFER_CAPACITY: usize = 1024;
 pub const SDK_ID: &str = concat!("limitless-ws/", env!("CARGO_PKG_VERSION"));
 
 const HEADER_SDK_VERSION: &str = "x-sdk-version";
-const HEADER_X_API_KEY: &str = "x-api-key";
+use limitless_auth::HEADER_X_API_KEY;
 
 /// When and how often the client reconnects after losing the connection.
 ///
