@@ -1,0 +1,173 @@
+//! OpenAPI conformance: for every operation of the newest published spec
+//! copy (`../shared/reference/openapi/`, never copied into the repository)
+//! that the client implements, the requests the client builds match the
+//! operation (method, path template, path, query and header parameters,
+//! security, request body schema), and the sandbox's real answers to them
+//! validate against the operation's response schema for their status.
+//!
+//! Known differences are one table of deviations (`deviations.rs`), each a
+//! narrow patch to the spec with its reason; a listed deviation that no
+//! longer makes a difference fails the test, and so does a spec operation
+//! that is neither implemented nor listed as not implemented
+//! (`table.rs`).
+
+mod check;
+mod deviations;
+mod spec;
+mod table;
+mod world;
+
+use std::collections::BTreeSet;
+
+use limitless_transport::{ReqwestTransport, Transport};
+use serde_json::Value;
+
+use crate::check::{Exchange, check};
+use crate::deviations::{Deviation, deviations};
+use crate::table::{Support, rows};
+use crate::world::World;
+
+/// The spec copy, or `None` (with one line saying so) when `../shared` is
+/// not beside the checkout: a plain clone still passes; CI requires it.
+fn load_spec() -> Option<Value> {
+    let path = spec::spec_dir().join(spec::SPEC_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => Some(serde_json::from_slice(&bytes).expect("the spec copy is JSON")),
+        Err(error) => {
+            println!(
+                "openapi conformance skipped: {} not readable ({error})",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+/// The spec with `deviations` applied.
+fn patched<'a>(spec: &Value, deviations: impl IntoIterator<Item = &'a Deviation>) -> Value {
+    let mut document = spec.clone();
+    for deviation in deviations {
+        for patch in &deviation.patches {
+            if let Err(error) = patch.apply(&mut document) {
+                panic!("deviation {:?} no longer applies: {error}", deviation.what);
+            }
+        }
+    }
+    document
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_client_and_the_sandbox_conform_to_the_published_spec() {
+    let Some(spec) = load_spec() else { return };
+    let rows = rows();
+    let deviations = deviations();
+    let mut problems = Vec::new();
+
+    // The table and the spec list the same operations.
+    let in_spec: BTreeSet<String> = spec::operations(&spec).into_iter().collect();
+    let mut in_table = BTreeSet::new();
+    for row in &rows {
+        if !in_table.insert(row.operation.to_owned()) {
+            problems.push(format!("{}: listed twice in the table", row.operation));
+        }
+        if !in_spec.contains(row.operation) {
+            problems.push(format!(
+                "{}: in the table but not in the spec (renamed or removed?)",
+                row.operation
+            ));
+        }
+    }
+    for operation in in_spec.difference(&in_table) {
+        problems.push(format!(
+            "{operation}: in the spec but neither implemented nor listed as not implemented in table.rs"
+        ));
+    }
+    let implemented: BTreeSet<&str> = rows
+        .iter()
+        .filter(|row| matches!(row.support, Support::Implemented(_)))
+        .map(|row| row.operation)
+        .collect();
+    for deviation in &deviations {
+        for operation in deviation.operations {
+            if !implemented.contains(operation) {
+                problems.push(format!(
+                    "deviation {:?} names {operation}, which the client does not implement",
+                    deviation.what
+                ));
+            }
+        }
+    }
+
+    // Every case's request, sent to the sandbox, and its answer.
+    let world = World::new().await;
+    let transport = ReqwestTransport::new().expect("reqwest transport");
+    let mut exchanges = Vec::new();
+    for row in &rows {
+        let Support::Implemented(cases) = &row.support else {
+            continue;
+        };
+        for case in cases {
+            let request = match (case.build)(&world).await {
+                Ok(request) => request,
+                Err(error) => {
+                    problems.push(format!(
+                        "{} ({}): not built: {error}",
+                        row.operation, case.name
+                    ));
+                    continue;
+                }
+            };
+            let response = transport
+                .send(request.clone())
+                .await
+                .unwrap_or_else(|error| {
+                    panic!("{}: the sandbox is unreachable: {error}", case.name)
+                });
+            exchanges.push(Exchange {
+                operation: row.operation,
+                case: case.name,
+                request,
+                response,
+            });
+        }
+    }
+
+    // With every deviation, everything conforms.
+    let conforming = patched(&spec, &deviations);
+    for exchange in &exchanges {
+        problems.extend(check(&conforming, exchange));
+    }
+
+    // Without any one deviation, some exchange of its operations does not:
+    // a deviation nothing needs is stale.
+    for (skip, deviation) in deviations.iter().enumerate() {
+        let without = patched(
+            &spec,
+            deviations
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, d)| d),
+        );
+        for operation in deviation.operations {
+            let needed = exchanges
+                .iter()
+                .filter(|exchange| exchange.operation == *operation)
+                .any(|exchange| !check(&without, exchange).is_empty());
+            if !needed {
+                problems.push(format!(
+                    "deviation {:?} ({:?}) is stale for {operation}: it conforms without it",
+                    deviation.what, deviation.reason
+                ));
+            }
+        }
+    }
+
+    world.sandbox.shutdown().await;
+    assert!(
+        problems.is_empty(),
+        "{} conformance problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
