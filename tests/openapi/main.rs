@@ -13,6 +13,7 @@
 
 mod check;
 mod deviations;
+mod machinery;
 mod spec;
 mod table;
 mod world;
@@ -24,7 +25,7 @@ use serde_json::Value;
 
 use crate::check::{Exchange, check};
 use crate::deviations::{Deviation, deviations};
-use crate::table::{Support, rows};
+use crate::table::{Row, Support, rows};
 use crate::world::World;
 
 /// The spec copy, or `None` (with one line saying so) when `../shared` is
@@ -56,17 +57,15 @@ fn patched<'a>(spec: &Value, deviations: impl IntoIterator<Item = &'a Deviation>
     document
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_client_and_the_sandbox_conform_to_the_published_spec() {
-    let Some(spec) = load_spec() else { return };
-    let rows = rows();
-    let deviations = deviations();
+/// What is wrong with the tables themselves: the rows and the spec list
+/// different operations, a row gives no reason, a deviation names an
+/// operation the client does not implement (nothing could show it is
+/// needed).
+fn table_problems(spec: &Value, rows: &[Row], deviations: &[Deviation]) -> Vec<String> {
     let mut problems = Vec::new();
-
-    // The table and the spec list the same operations.
-    let in_spec: BTreeSet<String> = spec::operations(&spec).into_iter().collect();
+    let in_spec: BTreeSet<String> = spec::operations(spec).into_iter().collect();
     let mut in_table = BTreeSet::new();
-    for row in &rows {
+    for row in rows {
         if !in_table.insert(row.operation.to_owned()) {
             problems.push(format!("{}: listed twice in the table", row.operation));
         }
@@ -75,6 +74,18 @@ async fn the_client_and_the_sandbox_conform_to_the_published_spec() {
                 "{}: in the table but not in the spec (renamed or removed?)",
                 row.operation
             ));
+        }
+        match &row.support {
+            Support::NotImplemented(reason) if reason.trim().is_empty() => {
+                problems.push(format!(
+                    "{}: not implemented, without a reason",
+                    row.operation
+                ));
+            }
+            Support::Implemented(cases) if cases.is_empty() => {
+                problems.push(format!("{}: implemented, without a case", row.operation));
+            }
+            _ => {}
         }
     }
     for operation in in_spec.difference(&in_table) {
@@ -87,7 +98,10 @@ async fn the_client_and_the_sandbox_conform_to_the_published_spec() {
         .filter(|row| matches!(row.support, Support::Implemented(_)))
         .map(|row| row.operation)
         .collect();
-    for deviation in &deviations {
+    for deviation in deviations {
+        if deviation.source.trim().is_empty() {
+            problems.push(format!("deviation {:?} names no source", deviation.what));
+        }
         for operation in deviation.operations {
             if !implemented.contains(operation) {
                 problems.push(format!(
@@ -97,6 +111,54 @@ async fn the_client_and_the_sandbox_conform_to_the_published_spec() {
             }
         }
     }
+    problems
+}
+
+/// What does not conform in `exchanges`: checked against the spec with
+/// every deviation; then, for each deviation and each operation it names,
+/// against the spec without that deviation, where some exchange of the
+/// operation must fail (else the deviation is stale).
+fn exchange_problems(
+    spec: &Value,
+    deviations: &[Deviation],
+    exchanges: &[Exchange],
+) -> Vec<String> {
+    let conforming = patched(spec, deviations);
+    let mut problems: Vec<String> = exchanges
+        .iter()
+        .flat_map(|exchange| check(&conforming, exchange))
+        .collect();
+    for (skip, deviation) in deviations.iter().enumerate() {
+        let without = patched(
+            spec,
+            deviations
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, d)| d),
+        );
+        for operation in deviation.operations {
+            let needed = exchanges
+                .iter()
+                .filter(|exchange| exchange.operation == *operation)
+                .any(|exchange| !check(&without, exchange).is_empty());
+            if !needed {
+                problems.push(format!(
+                    "deviation {:?} ({:?}) is stale for {operation}: it conforms without it",
+                    deviation.what, deviation.reason
+                ));
+            }
+        }
+    }
+    problems
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_client_and_the_sandbox_conform_to_the_published_spec() {
+    let Some(spec) = load_spec() else { return };
+    let rows = rows();
+    let deviations = deviations();
+    let mut problems = table_problems(&spec, &rows, &deviations);
 
     // Every case's request, sent to the sandbox, and its answer.
     let world = World::new().await;
@@ -131,43 +193,24 @@ async fn the_client_and_the_sandbox_conform_to_the_published_spec() {
             });
         }
     }
-
-    // With every deviation, everything conforms.
-    let conforming = patched(&spec, &deviations);
-    for exchange in &exchanges {
-        problems.extend(check(&conforming, exchange));
-    }
-
-    // Without any one deviation, some exchange of its operations does not:
-    // a deviation nothing needs is stale.
-    for (skip, deviation) in deviations.iter().enumerate() {
-        let without = patched(
-            &spec,
-            deviations
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != skip)
-                .map(|(_, d)| d),
-        );
-        for operation in deviation.operations {
-            let needed = exchanges
-                .iter()
-                .filter(|exchange| exchange.operation == *operation)
-                .any(|exchange| !check(&without, exchange).is_empty());
-            if !needed {
-                problems.push(format!(
-                    "deviation {:?} ({:?}) is stale for {operation}: it conforms without it",
-                    deviation.what, deviation.reason
-                ));
-            }
-        }
-    }
-
     world.sandbox.shutdown().await;
+    problems.extend(exchange_problems(&spec, &deviations, &exchanges));
+
     assert!(
         problems.is_empty(),
         "{} conformance problems:\n{}",
         problems.len(),
         problems.join("\n")
+    );
+    let implemented = rows
+        .iter()
+        .filter(|row| matches!(row.support, Support::Implemented(_)))
+        .count();
+    println!(
+        "{} spec operations: {implemented} implemented ({} exchanges conform), {} not implemented; {} deviations",
+        rows.len(),
+        exchanges.len(),
+        rows.len() - implemented,
+        deviations.len()
     );
 }

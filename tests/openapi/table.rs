@@ -60,6 +60,11 @@ const LEGACY_AUTH: &str = "legacy session / API-key management; the SDK uses sco
 const NO_SDK_READ: &str = "a read no official SDK offers; not part of the SDK";
 
 /// Every operation of the spec, in the spec's order.
+///
+/// The partner's reads of a sub-account (`on_behalf_of` on positions,
+/// trades, history and user orders) have no case yet: the client sends
+/// them as `?onBehalfOf=`, while the spec's prose (`GET /portfolio/history`)
+/// and PROTOCOL §7.5 name the `x-on-behalf-of` header.
 pub(crate) fn rows() -> Vec<Row> {
     vec![
         not_implemented("GET /auth/signing-message", LEGACY_AUTH),
