@@ -2,6 +2,7 @@
 
 use limitless_client::Bytes;
 use limitless_client::http::{Request, Response};
+use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
 use crate::spec::{converted_components, is_placeholder, operation_pointer, resolve, validate};
@@ -74,6 +75,19 @@ pub(crate) fn check(spec: &Value, exchange: &Exchange) -> Vec<String> {
             problems.push(format!(
                 "declares the path parameter {name}, which its path {template} does not have"
             ));
+        }
+    }
+
+    // Path parameter values, decoded, against their schemas.
+    for (part, segment) in template.split('/').zip(path.split('/')) {
+        let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) else {
+            continue;
+        };
+        if let Some(parameter) = path_parameters.iter().find(|p| p["name"] == name) {
+            let value = percent_decode_str(segment).decode_utf8_lossy();
+            for problem in validate(&components, &parameter["schema"], &typed(parameter, &value)) {
+                problems.push(format!("path parameter {name}={value:?}: {problem}"));
+            }
         }
     }
 
@@ -223,8 +237,8 @@ fn security(spec: &Value, operation: &Value, request: &Request<Bytes>) -> Option
     ))
 }
 
-/// A query value as the JSON its parameter's schema types it (`limit=5`
-/// is the number 5), else a string.
+/// A path or query value as the JSON its parameter's schema types it
+/// (`limit=5` is the number 5), else a string.
 fn typed(parameter: &Value, value: &str) -> Value {
     match parameter["schema"]["type"].as_str() {
         Some("number" | "integer" | "boolean") => {

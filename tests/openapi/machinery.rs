@@ -18,7 +18,7 @@ fn spec() -> Value {
         "paths": {
             "/things/{id}": { "get": {
                 "parameters": [
-                    { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+                    { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "maxLength": 8 } },
                     { "name": "limit", "in": "query", "required": false, "schema": { "type": "number" } }
                 ],
                 "responses": { "200": { "content": { "application/json": {
@@ -163,6 +163,10 @@ fn each_difference_from_the_spec_is_caught() {
     one_problem(
         &exchange(read, get("/things/a?page=2"), 200, THING),
         "sends the undeclared query parameter page",
+    );
+    one_problem(
+        &exchange(read, get("/things/abcdefghi"), 200, THING),
+        "path parameter id=\"abcdefghi\"",
     );
     one_problem(
         &exchange(read, get("/things/a?limit=ten"), 200, THING),
