@@ -141,66 +141,70 @@ pub(crate) fn check(spec: &Value, exchange: &Exchange) -> Vec<String> {
     // Security: one of the declared requirements is met.
     problems.extend(security(spec, operation, request));
 
-    // Request body.
-    let body = request.body();
-    let body_schema = operation.pointer("/requestBody/content/application~1json/schema");
-    match (operation.get("requestBody"), body.is_empty()) {
-        (None, false) => problems.push("sends a body the operation does not declare".to_owned()),
-        (Some(declared), true) if declared["required"] == true => {
-            problems.push("sends no body; the operation requires one".to_owned());
-        }
-        (Some(_), false) => match (serde_json::from_slice::<Value>(body), body_schema) {
-            (Err(error), _) => problems.push(format!("the body is not JSON: {error}")),
-            (Ok(_), None) => problems.push("the request body has no JSON schema".to_owned()),
-            (Ok(body), Some(schema)) => {
-                for problem in validate(&components, schema, &body) {
-                    problems.push(format!("request body {problem}"));
-                }
-            }
-        },
-        _ => {}
-    }
-
-    // The answer: a success the operation declares, valid against its schema.
-    let response = &exchange.response;
-    let status = response.status();
-    let text = String::from_utf8_lossy(response.body());
-    if !status.is_success() {
-        problems.push(format!("the sandbox answered {status}: {text}"));
-    } else {
-        let responses = &operation["responses"];
-        match responses
-            .get(status.as_str())
-            .or_else(|| responses.get(format!("{}XX", status.as_u16() / 100)))
-            .or_else(|| responses.get("default"))
-        {
-            None => problems.push(format!(
-                "answered {}, which the operation does not declare (it declares {})",
-                status.as_u16(),
-                responses
-                    .as_object()
-                    .map(|codes| codes.keys().cloned().collect::<Vec<_>>().join(", "))
-                    .unwrap_or_default()
-            )),
-            Some(declared) => {
-                if let Some(schema) = declared.pointer("/content/application~1json/schema") {
-                    match serde_json::from_slice::<Value>(response.body()) {
-                        Err(error) => problems.push(format!("the answer is not JSON: {error}")),
-                        Ok(body) => {
-                            for problem in validate(&components, schema, &body) {
-                                problems.push(format!("answer {} {problem}", status.as_u16()));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
+    problems.extend(request_body(&components, operation, request.body()));
+    problems.extend(answer(&components, operation, &exchange.response));
 
     problems
         .into_iter()
         .map(|problem| format!("{label}: {problem}"))
         .collect()
+}
+
+/// The problems of the request body: present exactly when the operation
+/// declares one (or may), JSON, valid against its schema.
+fn request_body(components: &Value, operation: &Value, body: &Bytes) -> Vec<String> {
+    let schema = operation.pointer("/requestBody/content/application~1json/schema");
+    match (operation.get("requestBody"), body.is_empty()) {
+        (None, false) => vec!["sends a body the operation does not declare".to_owned()],
+        (Some(declared), true) if declared["required"] == true => {
+            vec!["sends no body; the operation requires one".to_owned()]
+        }
+        (Some(_), false) => match (serde_json::from_slice::<Value>(body), schema) {
+            (Err(error), _) => vec![format!("the body is not JSON: {error}")],
+            (Ok(_), None) => vec!["the request body has no JSON schema".to_owned()],
+            (Ok(body), Some(schema)) => validate(components, schema, &body)
+                .into_iter()
+                .map(|problem| format!("request body {problem}"))
+                .collect(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// The problems of the answer: a success (each case is meant to succeed)
+/// with a status the operation declares, valid against that status's
+/// schema when it has one.
+fn answer(components: &Value, operation: &Value, response: &Response<Bytes>) -> Vec<String> {
+    let status = response.status();
+    if !status.is_success() {
+        let text = String::from_utf8_lossy(response.body());
+        return vec![format!("the sandbox answered {status}: {text}")];
+    }
+    let responses = &operation["responses"];
+    let Some(declared) = responses
+        .get(status.as_str())
+        .or_else(|| responses.get(format!("{}XX", status.as_u16() / 100)))
+        .or_else(|| responses.get("default"))
+    else {
+        let codes = responses
+            .as_object()
+            .map(|codes| codes.keys().cloned().collect::<Vec<_>>().join(", "))
+            .unwrap_or_default();
+        return vec![format!(
+            "answered {}, which the operation does not declare (it declares {codes})",
+            status.as_u16()
+        )];
+    };
+    let Some(schema) = declared.pointer("/content/application~1json/schema") else {
+        return Vec::new();
+    };
+    match serde_json::from_slice::<Value>(response.body()) {
+        Err(error) => vec![format!("the answer is not JSON: {error}")],
+        Ok(body) => validate(components, schema, &body)
+            .into_iter()
+            .map(|problem| format!("answer {} {problem}", status.as_u16()))
+            .collect(),
+    }
 }
 
 /// The problem, if none of the operation's security requirements (or the
