@@ -261,7 +261,7 @@ pub(crate) fn deviations() -> Vec<Deviation> {
             operations: &["POST /orders"],
             what: "an order's price is null where it has none (FOK)",
             reason: SpecDefect,
-            source: "a production order (fixtures/responses/orders-create/limitless-frontend-1.json) has price null; the official Rust SDK reads price?: number|string|null (PROTOCOL §2.3)",
+            source: "an order the official web app received from the API (fixtures/responses/orders-create/limitless-frontend-1.json) has price null; the official Rust SDK reads price?: number|string|null (PROTOCOL §2.3)",
             patches: vec![set(
                 schema("Order", "/properties/price/nullable"),
                 json!(true),
@@ -298,7 +298,7 @@ pub(crate) fn deviations() -> Vec<Deviation> {
             ],
             what: "the sandbox answers a creation with 200, where the API (NestJS) answers 201",
             reason: SandboxGap,
-            source: "both spec copies declare only 201 for these; the sandbox's own tests expect 200 throughout, so moving it is a change of its own",
+            source: "the spec declares only 201 for these (NestJS's default for a POST; the backend's own export says the same of POST /orders); the sandbox's own tests expect 200 throughout, so moving it is a change of its own",
             patches: [
                 "POST /orders",
                 "POST /auth/api-tokens/derive",
