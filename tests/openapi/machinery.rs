@@ -10,7 +10,7 @@ use crate::check::{Exchange, check};
 use crate::deviations::{Deviation, Reason};
 use crate::spec::{Patch, resolve, to_json_schema, validate};
 use crate::table::{Row, Support};
-use crate::{exchange_problems, table_problems};
+use crate::{exchange_problems, load_spec, table_problems};
 
 fn spec() -> Value {
     json!({
@@ -323,4 +323,10 @@ fn patches_set_append_remove_and_copy_or_say_what_is_missing() {
         let error = patch.apply(&mut document).unwrap_err();
         assert!(error.contains("is not in the spec"), "{patch:?}: {error}");
     }
+}
+
+#[test]
+fn without_shared_the_test_is_skipped() {
+    let nowhere = std::env::temp_dir().join("limitless-openapi-no-such-folder");
+    assert_eq!(load_spec(&nowhere), None);
 }
