@@ -32,6 +32,9 @@ pub(crate) struct World {
     pub(crate) market: SeededMarket,
     /// The seeded market on the collateral-fee venue: cancelled whole.
     pub(crate) other_market: SeededMarket,
+    /// The seeded market on the negative-risk venue, where the orders to
+    /// cancel one by one rest.
+    pub(crate) quiet: SeededMarket,
     /// A server-wallet sub-account.
     pub(crate) alice: PartnerAccount,
     /// An EOA sub-account and its key, for orders it signs itself.
@@ -128,6 +131,7 @@ impl World {
             client,
             market,
             other_market,
+            quiet,
             carol,
             carol_key,
             to_cancel: own.order.id,
