@@ -1,7 +1,7 @@
 //! Workspace-level tests: end-to-end flows in `e2e/`, reliability against the
-//! sandbox in `reliability/`, hostile input in `hostile/`, and the Rust
-//! examples of the README and of every `docs/` page, compiled and run as
-//! doctests here.
+//! sandbox in `reliability/`, hostile input in `hostile/`, conformance to the
+//! published OpenAPI spec in `openapi/`, and the Rust examples of the README
+//! and of every `docs/` page, compiled and run as doctests here.
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

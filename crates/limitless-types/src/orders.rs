@@ -796,7 +796,9 @@ fn unknown_settlement_status() -> SettlementStatus {
     SettlementStatus::Other(String::new())
 }
 
-/// Execution report of a created order. Every field is soft.
+/// Execution report of a created order. Every field is soft. The optional
+/// ids are left out when absent, as the API's schema has them (optional
+/// strings, never `null`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderExecution {
@@ -810,16 +812,28 @@ pub struct OrderExecution {
     )]
     pub settlement_status: SettlementStatus,
     /// Trade event id, if any.
-    #[serde(default, deserialize_with = "soft")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "soft"
+    )]
     pub trade_event_id: Option<String>,
     /// Settlement transaction hash, if any.
     #[serde(default, deserialize_with = "soft")]
     pub tx_hash: Option<String>,
     /// Client order id, if one was given.
-    #[serde(default, deserialize_with = "soft")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "soft"
+    )]
     pub client_order_id: Option<String>,
     /// When a delayed order becomes eligible, as sent.
-    #[serde(default, deserialize_with = "soft")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "soft"
+    )]
     pub eligible_at: Option<String>,
     /// Reason for the state, if any.
     #[serde(default, deserialize_with = "soft")]

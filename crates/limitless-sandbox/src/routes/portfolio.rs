@@ -409,6 +409,15 @@ pub(super) async fn positions(
         "group": [],
         "points": "0.00000000",
         "accumulativePoints": "0.00000000",
+        // The API always answers its rewards summary (the spec requires it;
+        // real captures carry it, amounts as strings): the sandbox pays none.
+        "rewards": {
+            "todaysRewards": "0",
+            "totalUnpaidRewards": "0",
+            "totalUserRewardsLastEpoch": "0",
+            "rewardsChartData": [],
+            "rewardsByEpoch": [],
+        },
     })))
 }
 
