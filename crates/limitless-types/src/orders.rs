@@ -522,9 +522,16 @@ pub struct CancelReplaceBatchRequest<O = UnsignedOrder> {
 /// Response of `POST /orders` (and the `data` of a replacement and of an
 /// order status).
 ///
-/// `order` is required; the matches and the execution report are soft.
+/// Two shapes decode: today's `{order, makerMatches, execution}` wrapper,
+/// where `order` is required and the matches and execution report are
+/// soft; and the bare order entity the API answered with before the
+/// wrapper existed (a production capture from 2025 in the official web
+/// app, `fixtures/responses/orders-create/limitless-frontend-1.json`),
+/// which reads as an `order` with no matches and no execution. A bare
+/// order must carry its `id`, the one thing that tells an order apart
+/// from any other object. Either way the result encodes as the wrapper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", remote = "Self")]
 pub struct OrderResponse {
     /// The order as stored.
     pub order: Order,
@@ -1111,3 +1118,34 @@ impl Serialize for ReplacementOutcome {
 }
 
 crate::macros::object_only!(OrderStatusBatch, CancelBatchResponse);
+
+impl<'de> Deserialize<'de> for OrderResponse {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // The shape is only known once the keys are seen, so the object is
+        // buffered; an order answer is small and decoded once per order.
+        let object = serde_json::Map::<String, Value>::deserialize(d)?;
+        if object.contains_key("order") {
+            return Self::deserialize(Value::Object(object)).map_err(de::Error::custom);
+        }
+        let has_id = object
+            .get("id")
+            .is_some_and(|id| !id.is_null() && id.as_str() != Some(""));
+        if !has_id {
+            return Err(de::Error::custom(
+                "an order answer needs an `order` object, or an order `id` when the order is sent bare",
+            ));
+        }
+        let order = Order::deserialize(Value::Object(object)).map_err(de::Error::custom)?;
+        Ok(Self {
+            order,
+            maker_matches: Vec::new(),
+            execution: None,
+        })
+    }
+}
+
+impl Serialize for OrderResponse {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, s)
+    }
+}
