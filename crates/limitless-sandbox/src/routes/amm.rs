@@ -13,6 +13,11 @@
 //! market 404, an allowance not confirmed 403 `ALLOWANCE_REQUIRED`,
 //! selling more shares than held 422 `INSUFFICIENT_SHARES`, a sell the
 //! pool cannot pay 422 `INSUFFICIENT_LIQUIDITY`.
+//!
+//! Every route takes an API token's HMAC signature (scopes `trading` and
+//! `delegated_signing`) or the caller's own identity token, the official
+//! SDKs' per-call identity variants (PROTOCOL §1.4, §2.8). The markets are
+//! listed by `GET /markets/active` and read by `GET /markets/{slug}`.
 
 use std::collections::HashMap;
 
@@ -26,7 +31,7 @@ use limitless_types::amm::{
 use limitless_types::{SCOPE_DELEGATED_SIGNING, SCOPE_TRADING};
 
 use super::accounts::{invalid, own_account};
-use crate::auth::Signed;
+use crate::auth::SignedOrIdentity;
 use crate::error::{ApiError, ApiJson};
 use crate::ids;
 use crate::seed::{CTF, USDC};
@@ -97,6 +102,13 @@ impl AmmState {
         Some(other * 1_000_000 / (pool[0] + pool[1]))
     }
 
+    /// The pool's reserves together, in micro-units: the market's
+    /// `liquidity`.
+    pub(crate) fn liquidity(&mut self, market: &str) -> Option<u128> {
+        let (_, pool) = self.pool(market).ok()?;
+        Some(pool[0] + pool[1])
+    }
+
     /// Micro-shares of outcome `index` that `profile` holds.
     pub(crate) fn shares(&self, profile: i64, market: &str, index: u8) -> u128 {
         self.shares
@@ -165,8 +177,8 @@ fn allowance_answer(
     }
 }
 
-fn allowance_request(signed: &Signed) -> Result<AmmAllowanceRequest, ApiError> {
-    signed.caller.require(
+fn allowance_request(signed: &SignedOrIdentity) -> Result<AmmAllowanceRequest, ApiError> {
+    signed.require(
         &[SCOPE_TRADING, SCOPE_DELEGATED_SIGNING],
         "trade on AMM markets",
     )?;
@@ -179,12 +191,12 @@ fn allowance_request(signed: &Signed) -> Result<AmmAllowanceRequest, ApiError> {
 /// next check.
 pub(super) async fn check_allowance(
     State(app): State<App>,
-    signed: Signed,
+    signed: SignedOrIdentity,
 ) -> Result<ApiJson<AmmAllowanceResponse>, ApiError> {
     let request = allowance_request(&signed)?;
     let mut state = app.lock();
     let (slug, _) = state.amm.pool(request.market.trim())?;
-    let (profile, wallet) = trader(&mut state, signed.caller.profile_id, request.on_behalf_of)?;
+    let (profile, wallet) = trader(&mut state, signed.profile_id, request.on_behalf_of)?;
     let key = (profile, slug.to_owned(), request.side);
     let status = match state.amm.allowances.get_mut(&key) {
         None => "missing",
@@ -201,12 +213,12 @@ pub(super) async fn check_allowance(
 /// `POST /amm/allowances/approve`: submits the approval.
 pub(super) async fn approve_allowance(
     State(app): State<App>,
-    signed: Signed,
+    signed: SignedOrIdentity,
 ) -> Result<ApiJson<AmmAllowanceResponse>, ApiError> {
     let request = allowance_request(&signed)?;
     let mut state = app.lock();
     let (slug, _) = state.amm.pool(request.market.trim())?;
-    let (profile, wallet) = trader(&mut state, signed.caller.profile_id, request.on_behalf_of)?;
+    let (profile, wallet) = trader(&mut state, signed.profile_id, request.on_behalf_of)?;
     let confirmed = *state
         .amm
         .allowances
@@ -231,7 +243,7 @@ struct TradeInput {
 
 pub(super) async fn buy(
     State(app): State<App>,
-    signed: Signed,
+    signed: SignedOrIdentity,
 ) -> Result<ApiJson<AmmTradeResponse>, ApiError> {
     let request: AmmBuyRequest = signed.json()?;
     trade(
@@ -251,7 +263,7 @@ pub(super) async fn buy(
 
 pub(super) async fn sell(
     State(app): State<App>,
-    signed: Signed,
+    signed: SignedOrIdentity,
 ) -> Result<ApiJson<AmmTradeResponse>, ApiError> {
     let request: AmmSellRequest = signed.json()?;
     trade(
@@ -275,10 +287,10 @@ fn unprocessable(message: String, code: &'static str) -> ApiError {
 
 fn trade(
     app: &App,
-    signed: &Signed,
+    signed: &SignedOrIdentity,
     input: TradeInput,
 ) -> Result<ApiJson<AmmTradeResponse>, ApiError> {
-    signed.caller.require(
+    signed.require(
         &[SCOPE_TRADING, SCOPE_DELEGATED_SIGNING],
         "trade on AMM markets",
     )?;
@@ -307,7 +319,7 @@ fn trade(
         "{:?}|{market}|{}|{}|{slippage}|{:?}",
         input.side, input.outcome_index, input.amount, input.on_behalf_of
     );
-    let caller = signed.caller.profile_id;
+    let caller = signed.profile_id;
     let mut state = app.lock();
     if let Some((seen, answer)) = state.amm.trades.get(&(caller, input.key.clone())) {
         if *seen == fingerprint {
