@@ -38,19 +38,22 @@ use crate::seed::{CTF, USDC};
 use crate::state::{App, State as SandboxState};
 
 /// The seeded AMM markets: slug, FPMM address, YES and NO reserves in
-/// micro-units (YES starts at 0.40: price of YES = NO reserve / total).
-pub(crate) const AMM_MARKETS: &[(&str, &str, u64, u64)] = &[
+/// micro-units (YES starts at 0.40: price of YES = NO reserve / total),
+/// and the title the market reads show.
+pub(crate) const AMM_MARKETS: &[(&str, &str, u64, u64, &str)] = &[
     (
         "amm-eth-above-4k",
         "0x1a2B3c4D5e6F708192A3b4C5d6E7f8091a2B3c4D",
         600_000_000,
         400_000_000,
+        "ETH above $4,000 on June 30, 2027?",
     ),
     (
         "amm-btc-above-150k",
         "0x2b3C4d5E6f708192a3B4c5D6e7F8091A2b3C4d5E",
         500_000_000,
         500_000_000,
+        "BTC above $150,000 on June 30, 2027?",
     ),
 ];
 
@@ -74,7 +77,7 @@ pub(crate) struct AmmState {
 
 impl AmmState {
     fn pool(&mut self, market: &str) -> Result<(&'static str, &mut [u128; 2]), ApiError> {
-        let (slug, address, yes, no) = AMM_MARKETS
+        let (slug, address, yes, no, _) = AMM_MARKETS
             .iter()
             .find(|(slug, address, ..)| *slug == market || address.eq_ignore_ascii_case(market))
             .ok_or_else(|| {

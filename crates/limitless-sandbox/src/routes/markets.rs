@@ -173,18 +173,13 @@ const AMM_EXPIRATION_MS: i64 = 1_814_313_600_000;
 /// `MarketMetadata.fee: bool`), and CLOB markets carry them, so they are
 /// sent. The `conditionId` is a stable placeholder of the sandbox's own.
 fn amm_market_json(state: &mut SandboxState, index: usize) -> Value {
-    let (slug, address, ..) = AMM_MARKETS[index];
+    let (slug, address, .., title) = AMM_MARKETS[index];
     let first_id = state.markets.iter().map(|m| m.id).max().unwrap_or(0) + 1;
     let offset = i64::try_from(index).unwrap_or(i64::MAX);
     let rank = i64::try_from(state.markets.len()).unwrap_or(i64::MAX) + offset;
     let yes = state.amm.price(slug, 0).unwrap_or_default();
     let liquidity = state.amm.liquidity(slug).unwrap_or_default();
     let price = |micro: u128| number(micro_decimal(u64::try_from(micro).unwrap_or(0)));
-    let title = match slug {
-        "amm-eth-above-4k" => "ETH above $4,000 on June 30, 2027?",
-        "amm-btc-above-150k" => "BTC above $150,000 on June 30, 2027?",
-        other => other,
-    };
     json!({
         "id": first_id + offset,
         "address": address,
