@@ -132,3 +132,46 @@ async fn invalid_trades_fail_before_the_network() {
     }
     assert_eq!(sandbox.request_count(), before);
 }
+
+#[tokio::test]
+async fn identity_variants_trade_for_the_identitys_own_profile() {
+    let sandbox = sandbox().await;
+    let (client, _) = partner(&sandbox, Backend::Reqwest).await;
+    let identity = sandbox.partner_identity_token().to_owned();
+    let partner_id = sandbox.identities()[0].profile_id;
+
+    // The AMM market is discoverable, as any client would find it.
+    let market = client.markets.get_market(MARKET).await.unwrap();
+    assert_eq!(market.trade_type.as_deref(), Some("amm"));
+
+    let request = AmmAllowanceRequest {
+        market: MARKET.into(),
+        side: AmmSide::Buy,
+        on_behalf_of: None,
+    };
+    let missing = client
+        .amm
+        .check_allowance_with_identity(&identity, &request)
+        .await
+        .unwrap();
+    assert_eq!(missing.status, "missing");
+    client
+        .amm
+        .approve_allowance_with_identity(&identity, &request)
+        .await
+        .unwrap();
+    let confirmed = client
+        .amm
+        .check_allowance_with_identity(&identity, &request)
+        .await
+        .unwrap();
+    assert!(confirmed.confirmed);
+    let bought = client
+        .amm
+        .buy_with_identity(&identity, &AmmBuyParams::new(MARKET, 0, "10000000"))
+        .await
+        .unwrap();
+    // The same trade as the HMAC test above: 24.634146 YES.
+    assert_eq!(bought.expected_shares, "24634146");
+    assert_eq!(sandbox.amm_shares(partner_id, MARKET, 0), 24_634_146);
+}

@@ -185,7 +185,11 @@ async fn markets_and_order_book() {
         assert!(fetched.venue.as_ref().unwrap().is_collateral_fee());
 
         let all = public.markets.get_active_markets(None).await.unwrap();
-        assert_eq!(all.total_markets_count as usize, sandbox.markets().len());
+        // The AMM markets are listed too.
+        assert_eq!(
+            all.total_markets_count as usize,
+            sandbox.markets().len() + sandbox.amm_market_slugs().len()
+        );
         let first = public
             .markets
             .get_active_markets(Some(&ActiveMarketsParams {

@@ -13,6 +13,8 @@ Credentials (the environment first, value by value, then the profile):
   LIMITLESS_API_URL         API base URL (default https://api.limitless.exchange)
   LIMITLESS_API_TOKEN_ID    scoped API token id      } one pair: when either is set,
   LIMITLESS_API_SECRET      its base64 HMAC secret   } both come from the environment
+  LMTS_TOKEN_ID             } the same pair under the official tutorials' names, read
+  LMTS_TOKEN_SECRET         } when neither of the two above is set
   LIMITLESS_IDENTITY_TOKEN  Privy identity token (capabilities, derive, withdrawal addresses)
   --profile NAME / LMTS_PROFILE   profile file <config>/profiles/NAME.toml
                                   (default: `default`, when it exists)

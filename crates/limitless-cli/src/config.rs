@@ -3,9 +3,11 @@
 //!
 //! Precedence, value by value: the environment, then the selected profile,
 //! then the default (the production API URL). The token id and secret are
-//! one pair: when either `LIMITLESS_API_TOKEN_ID` or `LIMITLESS_API_SECRET`
-//! is set, both come from the environment and the profile's pair is not
-//! used (half of one pair with half of another would sign garbage).
+//! one pair, read whole from the first of these that has either half set:
+//! `LIMITLESS_API_TOKEN_ID` / `LIMITLESS_API_SECRET`, then the official
+//! tutorials' `LMTS_TOKEN_ID` / `LMTS_TOKEN_SECRET`, then the profile's
+//! `token_id` / `secret` (half of one pair with half of another would sign
+//! garbage, so half a pair is an error, not a fallback).
 
 use std::fmt;
 use std::fs::File;
@@ -26,6 +28,11 @@ pub(crate) const ENV_WS_URL: &str = "LIMITLESS_WS_URL";
 pub(crate) const ENV_TOKEN_ID: &str = "LIMITLESS_API_TOKEN_ID";
 /// The scoped API token's base64 secret.
 pub(crate) const ENV_SECRET: &str = "LIMITLESS_API_SECRET";
+/// The token id under the official tutorials' name, read when neither of
+/// ours is set.
+pub(crate) const ENV_LMTS_TOKEN_ID: &str = limitless_client::ENV_LMTS_TOKEN_ID;
+/// The secret under the official tutorials' name.
+pub(crate) const ENV_LMTS_TOKEN_SECRET: &str = limitless_client::ENV_LMTS_TOKEN_SECRET;
 /// The Privy identity token (capabilities, derive, withdrawal addresses).
 pub(crate) const ENV_IDENTITY_TOKEN: &str = "LIMITLESS_IDENTITY_TOKEN";
 /// Replaces the config directory (profiles, the sandbox's state).
@@ -360,11 +367,18 @@ impl Settings {
             .or(file.api_url.clone())
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
 
-        let env_token = env_var(ENV_TOKEN_ID);
-        let env_secret = env_var(ENV_SECRET).map(Secret::new);
-        let hmac = match (env_token, env_secret) {
-            (Some(token_id), Some(secret)) => Some(HmacCredentials::new(token_id, secret.expose())),
-            (None, None) => match (&file.token_id, &file.secret) {
+        // The environment's pairs in the client's order (ours, then the
+        // tutorials'), then the profile's.
+        let env_pair = limitless_client::hmac_credentials_from_vars(env_var).map_err(|error| {
+            let message = match &error {
+                limitless_client::Error::Config { message, .. } => message.clone(),
+                other => other.to_string(),
+            };
+            CliError::credentials(message).hint("set both, or neither to use the next pair")
+        })?;
+        let hmac = match env_pair {
+            Some(credentials) => Some(credentials),
+            None => match (&file.token_id, &file.secret) {
                 (Some(token_id), Some(secret)) => {
                     Some(HmacCredentials::new(token_id.clone(), secret.expose()))
                 }
@@ -377,17 +391,6 @@ impl Settings {
                     )));
                 }
             },
-            (token_id, _) => {
-                let (set, unset) = if token_id.is_some() {
-                    (ENV_TOKEN_ID, ENV_SECRET)
-                } else {
-                    (ENV_SECRET, ENV_TOKEN_ID)
-                };
-                return Err(CliError::credentials(format!(
-                    "{set} is set but {unset} is not: the token id and secret are one pair"
-                ))
-                .hint("set both, or neither to use the profile's pair"));
-            }
         };
         let identity_token = env_var(ENV_IDENTITY_TOKEN)
             .map(Secret::new)
@@ -450,7 +453,7 @@ impl Settings {
     /// and what the selected profile holds.
     pub(crate) fn credentials_hint(&self) -> String {
         let mut hint = format!(
-            "set {ENV_TOKEN_ID} and {ENV_SECRET}, or save a token with `lmts token derive --save NAME` and select it with --profile NAME ({ENV_PROFILE})"
+            "set {ENV_TOKEN_ID} and {ENV_SECRET} (or {ENV_LMTS_TOKEN_ID} and {ENV_LMTS_TOKEN_SECRET}), or save a token with `lmts token derive --save NAME` and select it with --profile NAME ({ENV_PROFILE})"
         );
         if let Some(profile) = &self.profile
             && profile.explicit
@@ -469,7 +472,7 @@ impl Settings {
     /// errors.
     fn where_from(&self) -> String {
         format!(
-            "the API URL is {}; it and the token come from {ENV_API_URL}, {ENV_TOKEN_ID}, {ENV_SECRET} or the selected profile",
+            "the API URL is {}; it and the token come from {ENV_API_URL}, {ENV_TOKEN_ID}, {ENV_SECRET} ({ENV_LMTS_TOKEN_ID}, {ENV_LMTS_TOKEN_SECRET}) or the selected profile",
             self.api_url
         )
     }

@@ -24,7 +24,9 @@
 //! `<config dir>/profiles/NAME.toml`, selected with `--profile NAME` (or
 //! `LMTS_PROFILE`; `default` when it exists and none is selected). The
 //! environment wins value by value; the token id and secret are one pair
-//! and come together from one place. The config directory is
+//! and come together from one place: `LIMITLESS_API_TOKEN_ID` /
+//! `LIMITLESS_API_SECRET`, else the official tutorials' `LMTS_TOKEN_ID` /
+//! `LMTS_TOKEN_SECRET`, else the profile. The config directory is
 //! `LMTS_CONFIG_DIR`, else the platform's (`~/.config/lmts` on Linux).
 //! The socket commands connect to `--ws-url` or `LIMITLESS_WS_URL`, else
 //! to `wss://ws.limitless.exchange` for the production API and to the API

@@ -38,6 +38,63 @@ fn default_base_url() -> String {
         .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned())
 }
 
+/// Environment variable with the scoped API token's id (this SDK's name).
+pub const ENV_TOKEN_ID: &str = "LIMITLESS_API_TOKEN_ID";
+/// Environment variable with the scoped API token's base64 secret (this
+/// SDK's name).
+pub const ENV_TOKEN_SECRET: &str = "LIMITLESS_API_SECRET";
+/// The token id under the name the official tutorials use (PROTOCOL §7.7).
+pub const ENV_LMTS_TOKEN_ID: &str = "LMTS_TOKEN_ID";
+/// The secret under the name the official tutorials use.
+pub const ENV_LMTS_TOKEN_SECRET: &str = "LMTS_TOKEN_SECRET";
+
+/// Where [`hmac_credentials_from_vars`] looks for the token, as (id,
+/// secret) pairs in order of precedence: this SDK's names first, then the
+/// official tutorials' `LMTS_TOKEN_ID` / `LMTS_TOKEN_SECRET`.
+pub const ENV_TOKEN_PAIRS: [(&str, &str); 2] = [
+    (ENV_TOKEN_ID, ENV_TOKEN_SECRET),
+    (ENV_LMTS_TOKEN_ID, ENV_LMTS_TOKEN_SECRET),
+];
+
+/// Reads the scoped API token from variables looked up with `lookup`
+/// (`std::env::var` for the process environment; a map for a config file
+/// or a test).
+///
+/// The id and the secret are one pair and come from the same pair of
+/// names: the first pair of [`ENV_TOKEN_PAIRS`] with either name set
+/// (blank counts as unset) is used and the later ones are not read, so an
+/// id from one convention is never signed with a secret from another.
+/// `Ok(None)` when no pair is set.
+///
+/// # Errors
+///
+/// [`Error::Config`] when only half of the chosen pair is set; the message
+/// names the variables, never a value.
+pub fn hmac_credentials_from_vars(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<Option<HmacCredentials>, Error> {
+    let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+    for (id_name, secret_name) in ENV_TOKEN_PAIRS {
+        match (get(id_name), get(secret_name)) {
+            (None, None) => {}
+            (Some(token_id), Some(secret)) => {
+                return Ok(Some(HmacCredentials::new(token_id, secret)));
+            }
+            (token_id, _) => {
+                let (set, unset) = if token_id.is_some() {
+                    (id_name, secret_name)
+                } else {
+                    (secret_name, id_name)
+                };
+                return Err(Error::config(format!(
+                    "{set} is set but {unset} is not: the token id and secret are one pair"
+                )));
+            }
+        }
+    }
+    Ok(None)
+}
+
 // One home for the timeout defaults: the transport's are the client's. The
 // connect timeout applies unless `ClientBuilder::connect_timeout` says
 // otherwise (a total timeout under twice as long halves it); the attempt
@@ -186,6 +243,37 @@ impl ClientBuilder {
     /// [`ENV_API_URL`]) with no credentials.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A builder configured from the process environment: the base URL
+    /// from [`ENV_API_URL`] (else production) and the scoped API token
+    /// from [`hmac_credentials_from_vars`]: `LIMITLESS_API_TOKEN_ID` /
+    /// `LIMITLESS_API_SECRET`, else the official tutorials'
+    /// `LMTS_TOKEN_ID` / `LMTS_TOKEN_SECRET`, else none. Anything set on
+    /// the builder afterwards replaces what the environment gave.
+    ///
+    /// # Errors
+    ///
+    /// As [`hmac_credentials_from_vars`].
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// As [`from_env`](Self::from_env), reading the variables with
+    /// `lookup` instead of from the process environment.
+    ///
+    /// # Errors
+    ///
+    /// As [`hmac_credentials_from_vars`].
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let mut builder = Self::new();
+        if let Some(url) = lookup(ENV_API_URL).filter(|url| !url.trim().is_empty()) {
+            builder = builder.base_url(url);
+        }
+        if let Some(credentials) = hmac_credentials_from_vars(lookup)? {
+            builder = builder.hmac_credentials(credentials);
+        }
+        Ok(builder)
     }
 
     /// The API base URL (default [`DEFAULT_BASE_URL`], or the

@@ -101,6 +101,10 @@ mod venues;
 pub use builder::{
     ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ENV_API_URL,
 };
+pub use builder::{
+    ENV_LMTS_TOKEN_ID, ENV_LMTS_TOKEN_SECRET, ENV_TOKEN_ID, ENV_TOKEN_PAIRS, ENV_TOKEN_SECRET,
+    hmac_credentials_from_vars,
+};
 pub use call::{ApiResponse, Call, RawResponse, SignedRequest, WithRaw};
 pub use client::Client;
 pub use error::{

@@ -94,7 +94,7 @@ fn missing_hmac_message(headers: &HeaderMap, missing: &str) -> String {
     if headers.contains_key(HEADER_X_API_KEY) {
         "legacy X-API-Key authentication is not accepted here; sign the request with a scoped API token (lmts-api-key, lmts-timestamp, lmts-signature)".to_owned()
     } else if headers.contains_key("identity") {
-        "this route needs a scoped API token's HMAC signature (lmts-api-key, lmts-timestamp, lmts-signature); identity tokens are accepted only for capabilities, derive and withdrawal addresses".to_owned()
+        "this route needs a scoped API token's HMAC signature (lmts-api-key, lmts-timestamp, lmts-signature); identity tokens are accepted only for capabilities, derive, withdrawal addresses and the AMM routes".to_owned()
     } else {
         format!(
             "missing header {missing}: sign the request with a scoped API token (lmts-api-key, lmts-timestamp, lmts-signature)"
@@ -198,29 +198,30 @@ fn verify_hmac(app: &App, parts: &Parts, body: &[u8]) -> Result<String, ApiError
         .map_err(|e| ApiError::unauthorized(describe_verify_error(&e, headers, method, path)))
 }
 
+/// Reads a request body of at most [`BODY_LIMIT`] bytes.
+async fn read_body(app: &App, body: axum::body::Body) -> Result<Bytes, ApiError> {
+    match Limited::new(body, BODY_LIMIT).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<LengthLimitError>() => Err(refuse(
+            app,
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("request body is larger than the {BODY_LIMIT} bytes accepted"),
+            ),
+        )),
+        Err(_) => Err(refuse(
+            app,
+            ApiError::bad_request("request body could not be read (cut short?)"),
+        )),
+    }
+}
+
 impl FromRequest<App> for Signed {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, app: &App) -> Result<Self, Self::Rejection> {
         let (parts, body) = request.into_parts();
-        let body = match Limited::new(body, BODY_LIMIT).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(error) if error.is::<LengthLimitError>() => {
-                return Err(refuse(
-                    app,
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        format!("request body is larger than the {BODY_LIMIT} bytes accepted"),
-                    ),
-                ));
-            }
-            Err(_) => {
-                return Err(refuse(
-                    app,
-                    ApiError::bad_request("request body could not be read (cut short?)"),
-                ));
-            }
-        };
+        let body = read_body(app, body).await?;
         let caller = verified_token(app, &parts, &body, |token| Caller {
             profile_id: token.profile_id,
             scopes: token.scopes.clone(),
@@ -267,6 +268,62 @@ impl FromRequestParts<App> for IdentityCaller {
         let profile_id = identity_profile(app, parts).map_err(|e| refuse(app, e))?;
         charge(app, Principal::Identity(profile_id))?;
         Ok(Self { profile_id })
+    }
+}
+
+/// A request the AMM routes accept: HMAC-signed by an API token, or
+/// carrying the caller's own Privy identity token (`identity: Bearer
+/// <token>`), as the official SDKs' per-call identity variants send it
+/// (Rust `*_with_identity`, TS and Python `identityToken` option;
+/// PROTOCOL §1.4, §2.8). An identity token is the user's own session, so
+/// API-token scopes do not apply to it; with both kinds of headers the
+/// identity token wins, as it does in every official SDK.
+#[derive(Debug)]
+pub(crate) struct SignedOrIdentity {
+    /// The profile that called.
+    pub(crate) profile_id: i64,
+    /// The API token's caller; `None` for an identity-token request.
+    pub(crate) token: Option<Caller>,
+    /// The exact body bytes.
+    pub(crate) body: Bytes,
+}
+
+impl SignedOrIdentity {
+    /// Refuses an API token without every scope in `needed`; an identity
+    /// token acts for its own profile with no scopes to check.
+    pub(crate) fn require(&self, needed: &[&str], action: &str) -> Result<(), ApiError> {
+        self.token
+            .as_ref()
+            .map_or(Ok(()), |caller| caller.require(needed, action))
+    }
+
+    /// Decodes the JSON body; an empty body reads as `{}`.
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        parse_json(&self.body)
+    }
+}
+
+impl FromRequest<App> for SignedOrIdentity {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, app: &App) -> Result<Self, Self::Rejection> {
+        if !request.headers().contains_key("identity") {
+            let signed = Signed::from_request(request, app).await?;
+            return Ok(Self {
+                profile_id: signed.caller.profile_id,
+                token: Some(signed.caller),
+                body: signed.body,
+            });
+        }
+        let (parts, body) = request.into_parts();
+        let profile_id = identity_profile(app, &parts).map_err(|e| refuse(app, e))?;
+        charge(app, Principal::Identity(profile_id))?;
+        let body = read_body(app, body).await?;
+        Ok(Self {
+            profile_id,
+            token: None,
+            body,
+        })
     }
 }
 

@@ -228,6 +228,17 @@ impl SandboxHandle {
         &self.markets
     }
 
+    /// The slugs of the seeded AMM markets, which `GET /markets/active`
+    /// lists after the CLOB markets (with `tradeType: "amm"`) and
+    /// `GET /markets/{slug}` reads.
+    #[must_use]
+    pub fn amm_market_slugs(&self) -> Vec<&'static str> {
+        crate::routes::amm::AMM_MARKETS
+            .iter()
+            .map(|m| m.0)
+            .collect()
+    }
+
     /// The seeded market with `slug`.
     #[must_use]
     pub fn market(&self, slug: &str) -> Option<&SeededMarket> {

@@ -59,6 +59,10 @@ async fn main() -> Result<(), SandboxError> {
         println!("    YES {}", market.yes_token_id);
         println!("    NO  {}", market.no_token_id);
     }
+    println!("AMM markets (tradeType amm; /amm/* routes):");
+    for slug in sandbox.amm_market_slugs() {
+        println!("  {slug}");
+    }
     println!();
     println!("Press Ctrl-C to stop.");
 

@@ -522,18 +522,24 @@ pub struct CancelReplaceBatchRequest<O = UnsignedOrder> {
 /// Response of `POST /orders` (and the `data` of a replacement and of an
 /// order status).
 ///
-/// `order` is required; the matches and the execution report are soft.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Two shapes decode: today's `{order, makerMatches, execution}` wrapper,
+/// where `order` is required and the matches and execution report are
+/// soft; and the bare order entity the API answered with before the
+/// wrapper existed (a production capture from 2025 in the official web
+/// app, `fixtures/responses/orders-create/limitless-frontend-1.json`),
+/// which reads as an `order` with no matches and no execution. A bare
+/// order must carry its `id`, the one thing that tells an order apart
+/// from any other object. Either way the result encodes as the wrapper
+/// (the `Deserialize` impl is by hand, after the type definitions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderResponse {
     /// The order as stored.
     pub order: Order,
     /// Resting orders it matched against (entries that are not objects are
     /// skipped).
-    #[serde(default, deserialize_with = "soft_objects")]
     pub maker_matches: Vec<OrderMatch>,
     /// Execution report, when the API sends one.
-    #[serde(default, deserialize_with = "soft_struct")]
     pub execution: Option<OrderExecution>,
 }
 
@@ -1125,3 +1131,118 @@ impl Serialize for ReplacementOutcome {
 }
 
 crate::macros::object_only!(OrderStatusBatch, CancelBatchResponse);
+
+impl<'de> Deserialize<'de> for OrderResponse {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(OrderResponseVisitor)
+    }
+}
+
+/// Reads either shape of [`OrderResponse`] in one pass, without buffering
+/// (a buffer such as `serde_json::Value` would refuse numbers an ignored
+/// field may carry, `1e400`): the wrapper's keys are taken aside while
+/// every other key goes to a bare [`Order`].
+struct OrderResponseVisitor;
+
+impl<'de> Visitor<'de> for OrderResponseVisitor {
+    type Value = OrderResponse;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an order answer: {order, makerMatches, execution} or a bare order")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<OrderResponse, A::Error> {
+        let mut wrapper = WrapperParts::default();
+        let bare = Order::deserialize(de::value::MapAccessDeserializer::new(SplitWrapper {
+            map,
+            wrapper: &mut wrapper,
+        }))?;
+        match wrapper.order {
+            Some(order) => Ok(OrderResponse {
+                order,
+                maker_matches: wrapper.maker_matches,
+                execution: wrapper.execution,
+            }),
+            None if !bare.id.is_empty() => Ok(OrderResponse {
+                order: bare,
+                maker_matches: Vec::new(),
+                execution: None,
+            }),
+            None => Err(de::Error::custom(
+                "an order answer needs an `order` object, or an order `id` when the order is sent bare",
+            )),
+        }
+    }
+}
+
+/// The wrapper's own keys, as [`SplitWrapper`] finds them.
+#[derive(Default)]
+struct WrapperParts {
+    order: Option<Order>,
+    maker_matches: Vec<OrderMatch>,
+    execution: Option<OrderExecution>,
+}
+
+/// `makerMatches`, decoded softly.
+struct SoftMatches(Vec<OrderMatch>);
+
+impl<'de> Deserialize<'de> for SoftMatches {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        soft_objects(d).map(Self)
+    }
+}
+
+/// `execution`, decoded softly.
+struct SoftExecution(Option<OrderExecution>);
+
+impl<'de> Deserialize<'de> for SoftExecution {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        soft_struct(d).map(Self)
+    }
+}
+
+/// A map that decodes the wrapper's keys into `wrapper` and hands every
+/// other key to its reader (a bare [`Order`]). Once `order` is seen the
+/// answer is the wrapper, and the keys after it are skipped unread.
+struct SplitWrapper<'a, A> {
+    map: A,
+    wrapper: &'a mut WrapperParts,
+}
+
+impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for SplitWrapper<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        while let Some(key) = self.map.next_key::<String>()? {
+            match key.as_str() {
+                "order" if self.wrapper.order.is_some() => {
+                    return Err(de::Error::duplicate_field("order"));
+                }
+                "order" => self.wrapper.order = Some(self.map.next_value()?),
+                "makerMatches" => {
+                    self.wrapper.maker_matches = self.map.next_value::<SoftMatches>()?.0;
+                }
+                "execution" => self.wrapper.execution = self.map.next_value::<SoftExecution>()?.0,
+                _ if self.wrapper.order.is_some() => {
+                    self.map.next_value::<de::IgnoredAny>()?;
+                }
+                _ => {
+                    return seed
+                        .deserialize(de::value::StringDeserializer::<A::Error>::new(key))
+                        .map(Some);
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+}

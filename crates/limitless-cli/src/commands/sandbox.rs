@@ -17,8 +17,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::config::{
-    ENV_API_URL, ENV_CONFIG_DIR, ENV_IDENTITY_TOKEN, ENV_PROFILE, ENV_SECRET, ENV_TOKEN_ID, Secret,
-    config_dir, read_private_file, write_private_file,
+    ENV_API_URL, ENV_CONFIG_DIR, ENV_IDENTITY_TOKEN, ENV_LMTS_TOKEN_ID, ENV_LMTS_TOKEN_SECRET,
+    ENV_PROFILE, ENV_SECRET, ENV_TOKEN_ID, Secret, config_dir, read_private_file,
+    write_private_file,
 };
 use crate::exit::{CliError, Exit};
 use crate::output::Output;
@@ -60,7 +61,12 @@ impl State {
 }
 
 /// Stale credentials of a real API would override the sandbox's profile.
-const UNSET: [&str; 2] = [ENV_TOKEN_ID, ENV_SECRET];
+const UNSET: [&str; 4] = [
+    ENV_TOKEN_ID,
+    ENV_SECRET,
+    ENV_LMTS_TOKEN_ID,
+    ENV_LMTS_TOKEN_SECRET,
+];
 
 fn sandbox_dir() -> Result<PathBuf, CliError> {
     Ok(config_dir()?.join(SANDBOX_DIR))

@@ -54,7 +54,9 @@ fn two_commands_set_up_a_session_against_the_sandbox() {
         "{exports}"
     );
     assert!(
-        exports.ends_with("unset LIMITLESS_API_TOKEN_ID LIMITLESS_API_SECRET\n"),
+        exports.ends_with(
+            "unset LIMITLESS_API_TOKEN_ID LIMITLESS_API_SECRET LMTS_TOKEN_ID LMTS_TOKEN_SECRET\n"
+        ),
         "{exports}"
     );
 

@@ -267,6 +267,64 @@ fn half_a_token_in_the_environment_is_refused() {
 }
 
 #[test]
+fn the_official_tutorials_variable_names_are_read_after_ours() {
+    let mut env = Env::start();
+    let (token_id, secret) = env.derive();
+    let list = |command: &mut assert_cmd::Command| -> serde_json::Value {
+        json_ok(command.args(["--json", "token", "list"]))
+    };
+    // LMTS_TOKEN_ID / LMTS_TOKEN_SECRET alone sign the request.
+    let tokens = list(
+        env.lmts()
+            .env("LMTS_TOKEN_ID", &token_id)
+            .env("LMTS_TOKEN_SECRET", &secret),
+    );
+    assert_eq!(tokens[0]["tokenId"], token_id.as_str());
+
+    // Ours come first: with both pairs set, an unknown token under our
+    // names is what the API sees (and refuses).
+    let error = json_error(
+        env.lmts()
+            .env("LIMITLESS_API_TOKEN_ID", "unknown-token")
+            .env("LIMITLESS_API_SECRET", "c2VjcmV0")
+            .env("LMTS_TOKEN_ID", &token_id)
+            .env("LMTS_TOKEN_SECRET", &secret)
+            .args(["--json", "token", "list"]),
+        3,
+    );
+    assert_eq!(error["status"], 401);
+
+    // The tutorials' pair comes before a profile's.
+    json_ok(
+        env.with_identity()
+            .args(["--json", "token", "derive", "--save", "default"]),
+    );
+    let error = json_error(
+        env.lmts()
+            .env("LMTS_TOKEN_ID", "unknown-token")
+            .env("LMTS_TOKEN_SECRET", "c2VjcmV0")
+            .args(["--json", "token", "list"]),
+        3,
+    );
+    assert_eq!(error["status"], 401);
+
+    // Half of the tutorials' pair is refused, never completed from
+    // elsewhere, and the secret is never echoed.
+    let error = json_error(
+        env.lmts()
+            .env("LMTS_TOKEN_SECRET", &secret)
+            .args(["--json", "token", "list"]),
+        6,
+    );
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("LMTS_TOKEN_SECRET is set but LMTS_TOKEN_ID is not"),
+        "{error}"
+    );
+    assert!(!error.to_string().contains(&secret));
+}
+
+#[test]
 fn missing_credentials_exit_6_with_what_to_set() {
     let env = Env::start();
     let output = run(env.lmts().args(["token", "list"]));

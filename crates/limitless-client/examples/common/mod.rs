@@ -9,7 +9,7 @@
 //!
 //! | variable | used for |
 //! |---|---|
-//! | `LIMITLESS_API_TOKEN_ID`, `LIMITLESS_API_SECRET` | HMAC-signed calls |
+//! | `LIMITLESS_API_TOKEN_ID`, `LIMITLESS_API_SECRET` (or the official tutorials' `LMTS_TOKEN_ID`, `LMTS_TOKEN_SECRET`) | HMAC-signed calls |
 //! | `LIMITLESS_IDENTITY_TOKEN` | capabilities, derive, withdrawal addresses |
 //! | `LIMITLESS_PRIVATE_KEY` | orders you sign yourself (`0x` + 64 hex) |
 //! | `LIMITLESS_MARKET_SLUG` | the market to read and trade |
@@ -30,9 +30,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use limitless_client::{
-    Call, Client, Clock, CreatePartnerAccountInput, DeriveApiTokenInput, HmacCredentials,
-    LocalSigner, OrderSigner, SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING,
-    SCOPE_WITHDRAWAL, WaitForAllowances,
+    Call, Client, ClientBuilder, Clock, CreatePartnerAccountInput, DeriveApiTokenInput,
+    HmacCredentials, LocalSigner, OrderSigner, SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING,
+    SCOPE_TRADING, SCOPE_WITHDRAWAL, WaitForAllowances,
 };
 use limitless_sandbox::{Sandbox, SandboxHandle};
 
@@ -110,12 +110,9 @@ impl Setup {
         let Some(url) = var("LIMITLESS_API_URL") else {
             return Self::sandbox().await;
         };
-        let mut builder = Client::builder().base_url(&url);
-        if let (Some(id), Some(secret)) =
-            (var("LIMITLESS_API_TOKEN_ID"), var("LIMITLESS_API_SECRET"))
-        {
-            builder = builder.hmac_credentials(HmacCredentials::new(id, secret));
-        }
+        // The URL, and the token under either convention's names (see
+        // `ClientBuilder::from_env` for the order).
+        let builder = ClientBuilder::from_env()?;
         let live = var("LIMITLESS_EXAMPLES_LIVE").as_deref() == Some("1");
         let mode = if live {
             "live: writes are sent"

@@ -6,6 +6,7 @@ mod api_tokens;
 mod calls;
 mod configuration;
 mod delegated_orders;
+mod environment;
 mod errors;
 mod escape_hatch;
 mod fault_server;

@@ -13,6 +13,11 @@
 //! market 404, an allowance not confirmed 403 `ALLOWANCE_REQUIRED`,
 //! selling more shares than held 422 `INSUFFICIENT_SHARES`, a sell the
 //! pool cannot pay 422 `INSUFFICIENT_LIQUIDITY`.
+//!
+//! Every route takes an API token's HMAC signature (scopes `trading` and
+//! `delegated_signing`) or the caller's own identity token, the official
+//! SDKs' per-call identity variants (PROTOCOL §1.4, §2.8). The markets are
+//! listed by `GET /markets/active` and read by `GET /markets/{slug}`.
 
 use std::collections::HashMap;
 
@@ -26,26 +31,29 @@ use limitless_types::amm::{
 use limitless_types::{SCOPE_DELEGATED_SIGNING, SCOPE_TRADING};
 
 use super::accounts::{invalid, own_account};
-use crate::auth::Signed;
+use crate::auth::SignedOrIdentity;
 use crate::error::{ApiError, ApiJson};
 use crate::ids;
 use crate::seed::{CTF, USDC};
 use crate::state::{App, State as SandboxState};
 
 /// The seeded AMM markets: slug, FPMM address, YES and NO reserves in
-/// micro-units (YES starts at 0.40: price of YES = NO reserve / total).
-pub(crate) const AMM_MARKETS: &[(&str, &str, u64, u64)] = &[
+/// micro-units (YES starts at 0.40: price of YES = NO reserve / total),
+/// and the title the market reads show.
+pub(crate) const AMM_MARKETS: &[(&str, &str, u64, u64, &str)] = &[
     (
         "amm-eth-above-4k",
         "0x1a2B3c4D5e6F708192A3b4C5d6E7f8091a2B3c4D",
         600_000_000,
         400_000_000,
+        "ETH above $4,000 on June 30, 2027?",
     ),
     (
         "amm-btc-above-150k",
         "0x2b3C4d5E6f708192a3B4c5D6e7F8091A2b3C4d5E",
         500_000_000,
         500_000_000,
+        "BTC above $150,000 on June 30, 2027?",
     ),
 ];
 
@@ -69,7 +77,7 @@ pub(crate) struct AmmState {
 
 impl AmmState {
     fn pool(&mut self, market: &str) -> Result<(&'static str, &mut [u128; 2]), ApiError> {
-        let (slug, address, yes, no) = AMM_MARKETS
+        let (slug, address, yes, no, _) = AMM_MARKETS
             .iter()
             .find(|(slug, address, ..)| *slug == market || address.eq_ignore_ascii_case(market))
             .ok_or_else(|| {
@@ -95,6 +103,13 @@ impl AmmState {
         let (_, pool) = self.pool(market).ok()?;
         let other = pool[1 - usize::from(index)];
         Some(other * 1_000_000 / (pool[0] + pool[1]))
+    }
+
+    /// The pool's reserves together, in micro-units: the market's
+    /// `liquidity`.
+    pub(crate) fn liquidity(&mut self, market: &str) -> Option<u128> {
+        let (_, pool) = self.pool(market).ok()?;
+        Some(pool[0] + pool[1])
     }
 
     /// Micro-shares of outcome `index` that `profile` holds.
@@ -165,8 +180,8 @@ fn allowance_answer(
     }
 }
 
-fn allowance_request(signed: &Signed) -> Result<AmmAllowanceRequest, ApiError> {
-    signed.caller.require(
+fn allowance_request(signed: &SignedOrIdentity) -> Result<AmmAllowanceRequest, ApiError> {
+    signed.require(
         &[SCOPE_TRADING, SCOPE_DELEGATED_SIGNING],
         "trade on AMM markets",
     )?;
@@ -179,12 +194,12 @@ fn allowance_request(signed: &Signed) -> Result<AmmAllowanceRequest, ApiError> {
 /// next check.
 pub(super) async fn check_allowance(
     State(app): State<App>,
-    signed: Signed,
+    signed: SignedOrIdentity,
 ) -> Result<ApiJson<AmmAllowanceResponse>, ApiError> {
     let request = allowance_request(&signed)?;
     let mut state = app.lock();
     let (slug, _) = state.amm.pool(request.market.trim())?;
-    let (profile, wallet) = trader(&mut state, signed.caller.profile_id, request.on_behalf_of)?;
+    let (profile, wallet) = trader(&mut state, signed.profile_id, request.on_behalf_of)?;
     let key = (profile, slug.to_owned(), request.side);
     let status = match state.amm.allowances.get_mut(&key) {
         None => "missing",
@@ -201,12 +216,12 @@ pub(super) async fn check_allowance(
 /// `POST /amm/allowances/approve`: submits the approval.
 pub(super) async fn approve_allowance(
     State(app): State<App>,
-    signed: Signed,
+    signed: SignedOrIdentity,
 ) -> Result<ApiJson<AmmAllowanceResponse>, ApiError> {
     let request = allowance_request(&signed)?;
     let mut state = app.lock();
     let (slug, _) = state.amm.pool(request.market.trim())?;
-    let (profile, wallet) = trader(&mut state, signed.caller.profile_id, request.on_behalf_of)?;
+    let (profile, wallet) = trader(&mut state, signed.profile_id, request.on_behalf_of)?;
     let confirmed = *state
         .amm
         .allowances
@@ -231,7 +246,7 @@ struct TradeInput {
 
 pub(super) async fn buy(
     State(app): State<App>,
-    signed: Signed,
+    signed: SignedOrIdentity,
 ) -> Result<ApiJson<AmmTradeResponse>, ApiError> {
     let request: AmmBuyRequest = signed.json()?;
     trade(
@@ -251,7 +266,7 @@ pub(super) async fn buy(
 
 pub(super) async fn sell(
     State(app): State<App>,
-    signed: Signed,
+    signed: SignedOrIdentity,
 ) -> Result<ApiJson<AmmTradeResponse>, ApiError> {
     let request: AmmSellRequest = signed.json()?;
     trade(
@@ -275,10 +290,10 @@ fn unprocessable(message: String, code: &'static str) -> ApiError {
 
 fn trade(
     app: &App,
-    signed: &Signed,
+    signed: &SignedOrIdentity,
     input: TradeInput,
 ) -> Result<ApiJson<AmmTradeResponse>, ApiError> {
-    signed.caller.require(
+    signed.require(
         &[SCOPE_TRADING, SCOPE_DELEGATED_SIGNING],
         "trade on AMM markets",
     )?;
@@ -307,7 +322,7 @@ fn trade(
         "{:?}|{market}|{}|{}|{slippage}|{:?}",
         input.side, input.outcome_index, input.amount, input.on_behalf_of
     );
-    let caller = signed.caller.profile_id;
+    let caller = signed.profile_id;
     let mut state = app.lock();
     if let Some((seen, answer)) = state.amm.trades.get(&(caller, input.key.clone())) {
         if *seen == fingerprint {

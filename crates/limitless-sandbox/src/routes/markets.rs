@@ -14,6 +14,7 @@ use time::macros::format_description;
 use super::{positive, query};
 use crate::auth::Metered;
 use crate::error::{ApiError, ApiJson};
+use crate::routes::amm::AMM_MARKETS;
 use crate::seed::{MarketSeed, MarketVenue, USDC};
 use crate::state::{App, MarketRecord, State as SandboxState};
 
@@ -157,6 +158,68 @@ pub(crate) fn market_json(id: i64, seed: &MarketSeed, condition_id: &str, rank: 
     })
 }
 
+/// The seeded AMM markets' expiry: 2027-06-30T00:00:00Z, in Unix ms.
+const AMM_EXPIRATION_MS: i64 = 1_814_313_600_000;
+
+/// The `Market` JSON of the seeded AMM market at `index` of
+/// [`AMM_MARKETS`], numbered and ranked after the CLOB markets.
+///
+/// The shape follows the real `tradeType: "amm"` markets the API lists
+/// (`fixtures/responses/markets-bannered/`): the FPMM `address`, prices,
+/// `liquidity` and `openInterest`, and no `tokens`, `positionIds`,
+/// `venue` or `settings` (an AMM market has no order book). `updatedAt`
+/// and `metadata.fee` are not in that capture but both official SDKs'
+/// `Market` models require them (Python `updated_at: str`,
+/// `MarketMetadata.fee: bool`), and CLOB markets carry them, so they are
+/// sent. The `conditionId` is a stable placeholder of the sandbox's own.
+fn amm_market_json(state: &mut SandboxState, index: usize) -> Value {
+    let (slug, address, .., title) = AMM_MARKETS[index];
+    let first_id = state.markets.iter().map(|m| m.id).max().unwrap_or(0) + 1;
+    let offset = i64::try_from(index).unwrap_or(i64::MAX);
+    let rank = i64::try_from(state.markets.len()).unwrap_or(i64::MAX) + offset;
+    let yes = state.amm.price(slug, 0).unwrap_or_default();
+    let liquidity = state.amm.liquidity(slug).unwrap_or_default();
+    let price = |micro: u128| number(micro_decimal(u64::try_from(micro).unwrap_or(0)));
+    json!({
+        "id": first_id + offset,
+        "address": address,
+        "conditionId": format!("0x{:064x}", index + 1),
+        "slug": slug,
+        "title": title,
+        "proxyTitle": null,
+        "description": format!("Resolves YES if: {title} Sandbox AMM market; nothing here settles on chain."),
+        "collateralToken": { "address": USDC, "decimals": 6, "symbol": "USDC" },
+        "expirationDate": expiration_date(AMM_EXPIRATION_MS),
+        "expirationTimestamp": AMM_EXPIRATION_MS,
+        "expired": false,
+        "createdAt": created_at(rank),
+        "updatedAt": created_at(rank),
+        "categories": ["Crypto"],
+        "status": "FUNDED",
+        "creator": { "name": "Limitless Sandbox", "imageURI": null, "link": null },
+        "tags": ["sandbox", "amm"],
+        "tradeType": "amm",
+        "marketType": "single",
+        "priorityIndex": rank,
+        "metadata": { "fee": false, "isBannered": false },
+        "winningOutcomeIndex": null,
+        "volume": "0",
+        "volumeFormatted": "0",
+        "openInterest": "0",
+        "openInterestFormatted": "0",
+        "liquidity": liquidity.to_string(),
+        "liquidityFormatted": micro_text(liquidity),
+        "prices": [price(yes), price(1_000_000 - yes.min(1_000_000))],
+    })
+}
+
+/// Every AMM market's JSON, in seeding order.
+fn amm_markets_json(state: &mut SandboxState) -> Vec<Value> {
+    (0..AMM_MARKETS.len())
+        .map(|i| amm_market_json(state, i))
+        .collect()
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct ActiveQuery {
@@ -202,8 +265,11 @@ pub(super) async fn active(
             SORTS.join(", ")
         )));
     }
-    let state = app.lock();
+    let mut state = app.lock();
+    // AMM markets are listed too, with `tradeType: "amm"` (PROTOCOL §7.5).
+    let amm = amm_markets_json(&mut state);
     let mut markets: Vec<&Value> = state.markets.iter().map(|m| &m.json).collect();
+    markets.extend(&amm);
     markets.sort_by_key(|m| sort_key(m, sort));
     let skip = usize::try_from((page - 1).saturating_mul(limit)).unwrap_or(usize::MAX);
     let data: Vec<Value> = markets
@@ -213,7 +279,7 @@ pub(super) async fn active(
         .cloned()
         .collect();
     Ok(ApiJson(
-        json!({ "data": data, "totalMarketsCount": state.markets.len() }),
+        json!({ "data": data, "totalMarketsCount": state.markets.len() + amm.len() }),
     ))
 }
 
@@ -229,11 +295,19 @@ pub(super) async fn market(
     _: Metered,
 ) -> Result<ApiJson<Value>, ApiError> {
     let slug = super::path(path)?;
-    let state = app.lock();
-    state
-        .market(&slug)
-        .map(|m| ApiJson(m.json.clone()))
-        .ok_or_else(|| unknown_market(&slug))
+    let mut state = app.lock();
+    if let Some(market) = state.market(&slug) {
+        return Ok(ApiJson(market.json.clone()));
+    }
+    // An AMM market answers to its slug or its FPMM address, as the AMM
+    // routes do.
+    let amm = AMM_MARKETS
+        .iter()
+        .position(|(amm_slug, address, ..)| {
+            *amm_slug == slug || address.eq_ignore_ascii_case(&slug)
+        })
+        .ok_or_else(|| unknown_market(&slug))?;
+    Ok(ApiJson(amm_markets_json(&mut state).swap_remove(amm)))
 }
 
 /// Rewards settings every seeded book carries: the maximum spread, and the

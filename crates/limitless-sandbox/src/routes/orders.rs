@@ -897,24 +897,79 @@ fn detail(error: &ApiError) -> ApiErrorDetail {
 
 /// Runs one cancel-replace under the lock. `Err` is a request-level error
 /// (bad body, wrong sub-account); outcome failures are in the result.
+///
+/// A replacement is delegated (`onBehalfOf`, no signature: the server signs
+/// for a server-wallet sub-account) or self-signed (its EIP-712 signature
+/// in `replacement.order.signature`, `ownerId` the signer's profile, no
+/// `onBehalfOf`), exactly as `POST /orders` tells the two apart: the
+/// official SDKs' `cancel_replace` always sends the self-signed form,
+/// which an EOA sub-account needs (PROTOCOL §6).
 fn cancel_replace_one(
     state: &mut SandboxState,
     caller: &Caller,
     value: Value,
     now: SystemTime,
 ) -> Result<CancelReplaceResult, ApiError> {
-    if let Some(order) = value.get("replacement").and_then(|r| r.get("order")) {
-        reject_signature(order, "replacement.order")?;
-    }
-    let request: CancelReplaceRequest = decode(value)?;
-    let on_behalf_of = require_on_behalf_of(request.on_behalf_of)?;
-    caller.require(
-        &[SCOPE_TRADING, SCOPE_DELEGATED_SIGNING],
-        "cancel-replace delegated orders",
-    )?;
-    check_sub_account(state, caller, on_behalf_of)?;
+    let delegated = value.get("onBehalfOf").is_some_and(|v| !v.is_null());
+    let replacement_order = value.get("replacement").and_then(|r| r.get("order"));
+    let carries_signature = replacement_order
+        .and_then(|o| o.get("signature"))
+        .is_some_and(|s| !s.is_null());
+    let (target, mode, owner, placement) = if carries_signature && !delegated {
+        let request: CancelReplaceRequest<SignedOrder> = decode(value)?;
+        caller.require(&[SCOPE_TRADING], "cancel-replace orders")?;
+        let replacement = request.replacement;
+        // Ownership before the cancel: only the caller's own orders or its
+        // EOA sub-accounts' are touched.
+        self_signed_owner(state, caller, replacement.owner_id)?;
+        let placement = Placement {
+            order: replacement.order.order,
+            order_type: replacement.order_type,
+            market_slug: replacement.market_slug,
+            owner_id: replacement.owner_id,
+            authority: Authority::SelfSigned {
+                signature: replacement.order.signature,
+            },
+            post_only: replacement.post_only,
+            client_order_id: replacement.client_order_id,
+            timestamp: replacement.timestamp,
+            recv_window: replacement.recv_window,
+            stp_policy: replacement.stp_policy,
+        };
+        (
+            request.cancel,
+            request.mode,
+            replacement.owner_id,
+            placement,
+        )
+    } else {
+        if let Some(order) = replacement_order {
+            reject_signature(order, "replacement.order")?;
+        }
+        let request: CancelReplaceRequest = decode(value)?;
+        let on_behalf_of = require_on_behalf_of(request.on_behalf_of)?;
+        caller.require(
+            &[SCOPE_TRADING, SCOPE_DELEGATED_SIGNING],
+            "cancel-replace delegated orders",
+        )?;
+        check_sub_account(state, caller, on_behalf_of)?;
+        let replacement = request.replacement;
+        let placement = Placement {
+            order: replacement.order,
+            order_type: replacement.order_type,
+            market_slug: replacement.market_slug,
+            owner_id: replacement.owner_id,
+            authority: Authority::Delegated { on_behalf_of },
+            post_only: replacement.post_only,
+            client_order_id: replacement.client_order_id,
+            timestamp: replacement.timestamp,
+            recv_window: replacement.recv_window,
+            stp_policy: replacement.stp_policy,
+        };
+        (request.cancel, request.mode, on_behalf_of, placement)
+    };
 
-    let cancel = match cancel_one(state, on_behalf_of, &request.cancel, now) {
+    let cancel = match cancel_one(state, owner, &target, now) {
         Ok((order_id, client_order_id)) => CancelOutcome::Success {
             order_id: Some(order_id),
             client_order_id,
@@ -926,25 +981,12 @@ fn cancel_replace_one(
             },
         },
     };
-    if !cancel.is_success() && request.mode == CancelReplaceMode::StopOnFailure {
+    if !cancel.is_success() && mode == CancelReplaceMode::StopOnFailure {
         return Ok(CancelReplaceResult {
             cancel,
             replacement: ReplacementOutcome::NotAttempted,
         });
     }
-    let replacement = request.replacement;
-    let placement = Placement {
-        order: replacement.order,
-        order_type: replacement.order_type,
-        market_slug: replacement.market_slug,
-        owner_id: replacement.owner_id,
-        authority: Authority::Delegated { on_behalf_of },
-        post_only: replacement.post_only,
-        client_order_id: replacement.client_order_id,
-        timestamp: replacement.timestamp,
-        recv_window: replacement.recv_window,
-        stp_policy: replacement.stp_policy,
-    };
     let replacement = match place(state, caller, placement, now) {
         Ok(response) => ReplacementOutcome::Success {
             data: Box::new(response),

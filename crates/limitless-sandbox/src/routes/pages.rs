@@ -120,7 +120,11 @@ fn page_json(pages: &[Page], index: usize) -> Value {
                 .iter()
                 .map(|(value, label)| json!({ "label": label, "value": value, "metadata": {} }))
                 .collect::<Vec<_>>(),
-            "source": "property",
+            // An object: the official SDKs type `source` as one (Python
+            // `Optional[Dict[str, Any]]`, TS `Record<string, unknown>`) and
+            // refuse a string. The keys inside are the sandbox's own (the
+            // property key the options come from); no source shows them.
+            "source": { "type": "property", "propertyKeyId": "pk-asset", "slug": "asset" },
         })]
     };
     json!({

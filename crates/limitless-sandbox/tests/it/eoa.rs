@@ -4,7 +4,8 @@
 use limitless_eip712::{LocalSigner, OrderDomain, OrderSignerExt};
 use limitless_sandbox::{MarketVenue, SeededMarket};
 use limitless_types::{
-    EoaOwnershipProof, OrderResponse, OrderType, Side, SignedOrder, UnsignedOrder, Venue,
+    CancelOutcome, CancelReplaceResult, EoaOwnershipProof, OrderResponse, OrderType,
+    ReplacementOutcome, Side, SignedOrder, UnsignedOrder, Venue,
 };
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -447,4 +448,221 @@ async fn a_plain_cancel_reaches_only_the_partners_own_orders() {
             limitless_sandbox::OrderStatus::Cancelled
         ]
     );
+}
+
+/// A `POST /orders/cancel-replace` body with a self-signed replacement,
+/// as the official SDKs' `cancel_replace` sends it: no `onBehalfOf`, the
+/// signature inside `replacement.order`.
+fn signed_cancel_replace(
+    cancel: &str,
+    replacement: &SignedOrder,
+    market: &SeededMarket,
+    owner_id: i64,
+) -> Value {
+    json!({
+        "cancel": { "orderId": cancel },
+        "replacement": signed_body(replacement, market, owner_id),
+        "mode": "STOP_ON_FAILURE",
+    })
+}
+
+#[tokio::test]
+async fn an_eoa_sub_account_cancel_replaces_with_a_self_signed_order() {
+    let fx = Fixture::start().await;
+    let token = fx.partner_token().await;
+    let legacy = market(&fx, MarketVenue::Legacy);
+    let domain = domain_of(&fx, &legacy).await;
+    let wallet = LocalSigner::random();
+    let eoa_id = eoa_account(&fx, &token, &wallet).await;
+    let sign = |price: &'static str| {
+        let order = wallet_order(&legacy, &wallet, Side::Buy, price, "2");
+        let (wallet, domain) = (&wallet, &domain);
+        async move { wallet.sign_order(&order, domain).await.unwrap() }
+    };
+
+    let first = sign("0.3").await;
+    let placed = fx
+        .signed(
+            &token,
+            Method::POST,
+            "/orders",
+            Some(&signed_body(&first, &legacy, eoa_id)),
+        )
+        .await
+        .expect(200);
+    let first_id = placed.body["order"]["id"].as_str().unwrap().to_owned();
+
+    // The same kind of signed order `POST /orders` takes replaces it.
+    let second = sign("0.31").await;
+    let reply = fx
+        .signed(
+            &token,
+            Method::POST,
+            "/orders/cancel-replace",
+            Some(&signed_cancel_replace(&first_id, &second, &legacy, eoa_id)),
+        )
+        .await
+        .expect(200);
+    let result: CancelReplaceResult = serde_json::from_value(reply.body).unwrap();
+    assert_eq!(
+        result.cancel,
+        CancelOutcome::Success {
+            order_id: Some(first_id.clone()),
+            client_order_id: None
+        }
+    );
+    let ReplacementOutcome::Success { data } = result.replacement else {
+        panic!("replacement not placed: {:?}", result.replacement);
+    };
+    assert_eq!(
+        data.order.signature.as_deref(),
+        Some(second.signature.as_str())
+    );
+    let orders = fx.sandbox.orders();
+    assert_eq!(orders.len(), 2);
+    assert_eq!(orders[0].status, limitless_sandbox::OrderStatus::Cancelled);
+    assert_eq!(orders[1].status, limitless_sandbox::OrderStatus::Live);
+    assert_eq!(orders[1].owner_id, eoa_id);
+
+    // In a batch too.
+    let third = sign("0.32").await;
+    let batch = json!({
+        "operations": [signed_cancel_replace(&data.order.id, &third, &legacy, eoa_id)]
+    });
+    let reply = fx
+        .signed(
+            &token,
+            Method::POST,
+            "/orders/cancel-replace/batch",
+            Some(&batch),
+        )
+        .await
+        .expect(207);
+    assert_eq!(
+        reply.body["results"][0]["cancel"]["status"], "SUCCESS",
+        "{}",
+        reply.body
+    );
+    assert_eq!(reply.body["results"][0]["replacement"]["status"], "SUCCESS");
+    assert_eq!(
+        fx.sandbox.orders()[2].status,
+        limitless_sandbox::OrderStatus::Live
+    );
+}
+
+#[tokio::test]
+async fn self_signed_replacements_are_verified_like_orders() {
+    let fx = Fixture::start().await;
+    let token = fx.partner_token().await;
+    let legacy = market(&fx, MarketVenue::Legacy);
+    let domain = domain_of(&fx, &legacy).await;
+    let wallet = LocalSigner::random();
+    let eoa_id = eoa_account(&fx, &token, &wallet).await;
+    let order = wallet_order(&legacy, &wallet, Side::Buy, "0.3", "2");
+    let first = wallet.sign_order(&order, &domain).await.unwrap();
+    let placed = fx
+        .signed(
+            &token,
+            Method::POST,
+            "/orders",
+            Some(&signed_body(&first, &legacy, eoa_id)),
+        )
+        .await
+        .expect(200);
+    let first_id = placed.body["order"]["id"].as_str().unwrap().to_owned();
+    let replacement = wallet_order(&legacy, &wallet, Side::Buy, "0.31", "2");
+
+    // Another key's signature: the replacement is refused.
+    let other = LocalSigner::random();
+    let forged = other
+        .sign_order(
+            &wallet_order(&legacy, &other, Side::Buy, "0.31", "2"),
+            &domain,
+        )
+        .await
+        .unwrap();
+    let reply = fx
+        .signed(
+            &token,
+            Method::POST,
+            "/orders/cancel-replace",
+            Some(&signed_cancel_replace(&first_id, &forged, &legacy, eoa_id)),
+        )
+        .await
+        .expect(200);
+    let result: CancelReplaceResult = serde_json::from_value(reply.body).unwrap();
+    let ReplacementOutcome::Failure { error } = &result.replacement else {
+        panic!("a forged replacement was placed: {:?}", result.replacement);
+    };
+    assert_eq!(error.code, "INVALID_SIGNATURE");
+
+    // A profile that is not the caller's nor one of its EOA sub-accounts:
+    // refused before anything is cancelled.
+    let second = wallet.sign_order(&replacement, &domain).await.unwrap();
+    let placed = fx
+        .signed(
+            &token,
+            Method::POST,
+            "/orders",
+            Some(&signed_body(&second, &legacy, eoa_id)),
+        )
+        .await
+        .expect(200);
+    let second_id = placed.body["order"]["id"].as_str().unwrap().to_owned();
+    let third = wallet
+        .sign_order(
+            &wallet_order(&legacy, &wallet, Side::Buy, "0.32", "2"),
+            &domain,
+        )
+        .await
+        .unwrap();
+    fx.signed(
+        &token,
+        Method::POST,
+        "/orders/cancel-replace",
+        Some(&signed_cancel_replace(&second_id, &third, &legacy, 999_999)),
+    )
+    .await
+    .expect(404);
+    // A server-wallet sub-account's orders are delegated, never self-signed.
+    let server_wallet = fx.sub_account(&token, "server").await;
+    fx.signed(
+        &token,
+        Method::POST,
+        "/orders/cancel-replace",
+        Some(&signed_cancel_replace(
+            &second_id,
+            &third,
+            &legacy,
+            server_wallet,
+        )),
+    )
+    .await
+    .expect(400);
+    // A signature next to onBehalfOf is a delegated request that signs:
+    // refused, as on `POST /orders`.
+    let mut delegated = signed_cancel_replace(&second_id, &third, &legacy, eoa_id);
+    delegated["onBehalfOf"] = json!(eoa_id);
+    let refused = fx
+        .signed(
+            &token,
+            Method::POST,
+            "/orders/cancel-replace",
+            Some(&delegated),
+        )
+        .await
+        .expect(400);
+    assert!(
+        refused.message().contains("must be omitted"),
+        "{}",
+        refused.message()
+    );
+    let live: Vec<_> = fx
+        .sandbox
+        .orders()
+        .iter()
+        .filter(|o| o.status == limitless_sandbox::OrderStatus::Live)
+        .map(|o| o.id.clone())
+        .collect();
+    assert_eq!(live, [second_id]);
 }

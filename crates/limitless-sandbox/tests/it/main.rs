@@ -2,6 +2,7 @@
 //! requests signed by `limitless_auth::Signer`.
 
 mod accounts;
+mod amm;
 mod eoa;
 mod faults;
 mod hardening;

@@ -13,7 +13,12 @@ async fn active_markets_decode_and_page() {
         .await
         .expect(200);
     let page: ActiveMarketsPage = serde_json::from_value(reply.body.clone()).unwrap();
-    assert_eq!(page.total_markets_count, 33);
+    // 33 CLOB markets and 2 AMM markets.
+    assert_eq!(page.total_markets_count, 35);
+    assert_eq!(
+        fx.sandbox.markets().len() + fx.sandbox.amm_market_slugs().len(),
+        35
+    );
     // The default page holds 10.
     assert_eq!(page.data.len(), 10);
     for market in &page.data {
@@ -30,7 +35,7 @@ async fn active_markets_decode_and_page() {
     let second = fx
         .send(
             fx.http
-                .get(fx.url("/markets/active?limit=2&page=17&sortBy=newest")),
+                .get(fx.url("/markets/active?limit=2&page=18&sortBy=newest")),
         )
         .await
         .expect(200);
@@ -137,4 +142,74 @@ async fn public_reads_tolerate_auth_headers_and_carry_a_date() {
     );
     assert!(reply.headers.contains_key("date"));
     assert!(fx.sandbox.request_count() >= 1);
+}
+
+#[tokio::test]
+async fn amm_markets_are_listed_and_readable_by_slug_or_address() {
+    let fx = Fixture::start().await;
+    // The default order (priority) lists them after the CLOB markets.
+    let last = fx
+        .send(fx.http.get(fx.url("/markets/active?limit=25&page=2")))
+        .await
+        .expect(200);
+    let page: ActiveMarketsPage = serde_json::from_value(last.body.clone()).unwrap();
+    let amm: Vec<&Market> = page
+        .data
+        .iter()
+        .filter(|m| m.trade_type.as_deref() == Some("amm"))
+        .collect();
+    let slugs: Vec<&str> = amm.iter().map(|m| m.slug.as_str()).collect();
+    assert_eq!(slugs, fx.sandbox.amm_market_slugs());
+    let clob_ids: Vec<i64> = fx.sandbox.markets().iter().map(|m| m.id).collect();
+    for (market, raw) in amm.iter().zip(
+        last.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["tradeType"] == "amm"),
+    ) {
+        assert!(!clob_ids.contains(&market.id), "ids are unique");
+        // The shape of the real AMM markets: an FPMM address, no tokens,
+        // no venue; plus what the official SDKs' models require.
+        let address = raw["address"].as_str().unwrap();
+        assert!(address.starts_with("0x") && address.len() == 42);
+        for absent in ["tokens", "venue", "positionIds", "settings"] {
+            assert!(raw.get(absent).is_none(), "{absent}: {raw}");
+        }
+        assert_eq!(raw["metadata"]["fee"], false);
+        assert!(raw["updatedAt"].is_string() && raw["liquidity"].is_string());
+        assert_eq!(
+            market.prices.iter().sum::<limitless_types::Decimal>(),
+            limitless_types::Decimal::ONE
+        );
+
+        // Readable by slug and by address, the same market.
+        let by_slug = fx
+            .send(fx.http.get(fx.url(&format!("/markets/{}", market.slug))))
+            .await
+            .expect(200);
+        let by_address = fx
+            .send(
+                fx.http
+                    .get(fx.url(&format!("/markets/{}", address.to_lowercase()))),
+            )
+            .await
+            .expect(200);
+        assert_eq!(&by_slug.body, raw);
+        assert_eq!(by_address.body, by_slug.body);
+        // An AMM market has no order book.
+        fx.send(
+            fx.http
+                .get(fx.url(&format!("/markets/{}/orderbook", market.slug))),
+        )
+        .await
+        .expect(404);
+    }
+    // The first (YES 0.40) market's prices follow its pool.
+    let first = fx
+        .send(fx.http.get(fx.url("/markets/amm-eth-above-4k")))
+        .await
+        .expect(200);
+    assert_eq!(first.body["prices"], serde_json::json!([0.4, 0.6]));
+    assert_eq!(fx.sandbox.amm_price("amm-eth-above-4k", 0), Some(400_000));
 }

@@ -16,14 +16,15 @@ async fn active_markets_have_several_pages() {
     let mut seen = Vec::new();
     for page in 1..=4 {
         let body = get(&fx, &format!("/markets/active?limit=10&page={page}")).await;
-        assert_eq!(body["totalMarketsCount"], 33);
+        // 33 CLOB and 2 AMM markets.
+        assert_eq!(body["totalMarketsCount"], 35);
         let data = body["data"].as_array().unwrap();
-        assert_eq!(data.len(), if page < 4 { 10 } else { 3 }, "page {page}");
+        assert_eq!(data.len(), if page < 4 { 10 } else { 5 }, "page {page}");
         seen.extend(data.iter().map(|m| m["slug"].as_str().unwrap().to_owned()));
     }
     seen.sort();
     seen.dedup();
-    assert_eq!(seen.len(), 33, "pages neither overlap nor skip");
+    assert_eq!(seen.len(), 35, "pages neither overlap nor skip");
     let past = get(&fx, "/markets/active?limit=10&page=5").await;
     assert_eq!(past["data"], json!([]));
 }
@@ -65,6 +66,11 @@ async fn navigation_and_pages_by_path() {
     let crypto = get(&fx, "/market-pages/by-path?path=%2Fcrypto").await;
     assert_eq!(crypto["filterGroups"][0]["slug"], "asset");
     assert_eq!(crypto["filterGroups"][0]["options"][1]["value"], "eth");
+    // The official SDKs' models require an object here.
+    assert_eq!(
+        crypto["filterGroups"][0]["source"],
+        json!({ "type": "property", "propertyKeyId": "pk-asset", "slug": "asset" })
+    );
 
     let missing = fx
         .send(fx.http.get(fx.url("/market-pages/by-path?path=/nowhere")))

@@ -406,6 +406,61 @@ fn order_response_minimal_fok() {
 }
 
 #[test]
+fn order_response_bare_order_of_the_older_api() {
+    // The answer before the `{order, makerMatches}` wrapper: the order
+    // itself, with its market inlined (`orders-create/` in the captures).
+    let r: OrderResponse = decode(
+        r#"{"id":"0b6c1f4e-3c2a-4f0e-9d1a-2b3c4d5e6f70","makerAmount":10000,"takerAmount":1,"salt":1443672609311,
+            "side":0,"price":null,"feeRateBps":null,"expiration":null,"orderType":"FOK",
+            "market":{"id":2608,"address":null,"category":{"id":2,"name":"Crypto"}},"owner":{"bio":""}}"#,
+    );
+    assert_eq!(r.order.id, "0b6c1f4e-3c2a-4f0e-9d1a-2b3c4d5e6f70");
+    assert_eq!(
+        (r.order.maker_amount, r.order.taker_amount),
+        (Some(10_000), Some(1))
+    );
+    assert_eq!(r.order.side, Some(Side::Buy));
+    assert_eq!(r.order.price, None);
+    assert!(r.maker_matches.is_empty());
+    assert_eq!(r.execution, None);
+    // It encodes as today's wrapper.
+    let again = serde_json::to_value(&r).unwrap();
+    assert_eq!(again["order"]["id"], "0b6c1f4e-3c2a-4f0e-9d1a-2b3c4d5e6f70");
+}
+
+#[test]
+fn order_response_without_an_order_fails() {
+    // Neither shape: nothing identifies an order, so the answer is not one.
+    for body in [
+        r#"{}"#,
+        r#"{"message":"Order created"}"#,
+        r#"{"makerAmount":1,"takerAmount":1}"#,
+        r#"{"id":null,"makerAmount":1}"#,
+        r#"{"id":"","makerAmount":1}"#,
+        r#"{"order":null,"makerMatches":[]}"#,
+        r#"{"order":"o-1"}"#,
+        r#"[]"#,
+        r#""o-1""#,
+    ] {
+        assert!(
+            serde_json::from_str::<OrderResponse>(body).is_err(),
+            "{body} decoded"
+        );
+    }
+    // What the operation needs stays strict in both shapes.
+    for body in [
+        r#"{"id":"o1","makerAmount":"ten","takerAmount":1}"#,
+        r#"{"id":{"x":1},"makerAmount":1,"takerAmount":1}"#,
+        r#"{"order":{"id":"o1","makerAmount":-5,"takerAmount":1}}"#,
+    ] {
+        assert!(
+            serde_json::from_str::<OrderResponse>(body).is_err(),
+            "{body} decoded"
+        );
+    }
+}
+
+#[test]
 fn user_orders() {
     let orders: Vec<Order> = decode(
         r#"[{"id":"u1","createdAt":"t","makerAmount":"470154","takerAmount":"1234000","expiration":null,"signatureType":0,"salt":1,
