@@ -1511,6 +1511,7 @@ fn signed_body() -> limitless_client::CreateSignedOrderRequest {
         market_slug: "btc".into(),
         owner_id: 42,
         post_only: None,
+        client_order_id: None,
         timestamp: None,
         recv_window: None,
         stp_policy: None,
