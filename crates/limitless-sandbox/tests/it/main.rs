@@ -2,6 +2,7 @@
 //! requests signed by `limitless_auth::Signer`.
 
 mod accounts;
+mod client_order_ids;
 mod eoa;
 mod faults;
 mod hardening;
