@@ -60,7 +60,12 @@ async fn two_hundred_dropped_answers_are_reconciled_exactly_through_the_status_b
     let placed: BTreeMap<String, (String, u64)> = sandbox
         .orders()
         .into_iter()
-        .map(|o| (o.client_order_id.expect("every order has an id"), (o.id, o.salt)))
+        .map(|o| {
+            (
+                o.client_order_id.expect("every order has an id"),
+                (o.id, o.salt),
+            )
+        })
         .collect();
     assert_eq!(placed.len() as u64, ORDERS, "each order placed once");
     for (reconciliation, order) in found.iter().zip(&sent) {
@@ -96,8 +101,16 @@ async fn orders_are_read_and_cancelled_by_their_client_order_ids() {
         )
         .client_order_id(id)
     };
-    let first = scoped.delegated_orders.create_order(&order("b-1")).await.unwrap();
-    scoped.delegated_orders.create_order(&order("b-2")).await.unwrap();
+    let first = scoped
+        .delegated_orders
+        .create_order(&order("b-1"))
+        .await
+        .unwrap();
+    scoped
+        .delegated_orders
+        .create_order(&order("b-2"))
+        .await
+        .unwrap();
     let duplicate = scoped
         .delegated_orders
         .create_order(&order("b-1"))

@@ -456,9 +456,7 @@ impl Error {
                 _ => Failure::Refused,
             },
             Self::Decode(_) => Failure::Unknown,
-            Self::UnexpectedStatus { .. } | Self::DuplicateClientOrderId { .. } => {
-                Failure::Refused
-            }
+            Self::UnexpectedStatus { .. } | Self::DuplicateClientOrderId { .. } => Failure::Refused,
             Self::OutcomeUnknown { .. } => Failure::Unknown,
             Self::InvalidInput { .. }
             | Self::AuthenticationRequired { .. }

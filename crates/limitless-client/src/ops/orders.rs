@@ -18,9 +18,8 @@ use limitless_types::limits::{
     client_order_id_length,
 };
 use limitless_types::orders::{
-    BatchCancelRequest, CancelBatchResponse, CancelReplaceBatchRequest,
-    CancelReplaceBatchResponse, CancelReplaceResult, CancelTarget, OrderResponse, OrderStatusBatch,
-    OrderStatusBatchRequest,
+    BatchCancelRequest, CancelBatchResponse, CancelReplaceBatchRequest, CancelReplaceBatchResponse,
+    CancelReplaceResult, CancelTarget, OrderResponse, OrderStatusBatch, OrderStatusBatchRequest,
 };
 use limitless_types::validate::validate_on_behalf_of;
 use serde::de::DeserializeOwned;
@@ -263,7 +262,11 @@ fn checked_target(target: &CancelTarget) -> Result<CancelTarget, Error> {
 }
 
 fn checked_client_order_id<'a>(field: &str, id: &'a str) -> Result<&'a str, Error> {
-    let id = non_blank(field, id, "pass the client order id the order was placed with")?;
+    let id = non_blank(
+        field,
+        id,
+        "pass the client order id the order was placed with",
+    )?;
     let length = client_order_id_length(id);
     if length > MAX_CLIENT_ORDER_ID_LENGTH {
         return Err(Error::invalid_field(
@@ -332,20 +335,19 @@ fn batch_cancel_spec(
     request: &BatchCancelRequest,
     on_behalf_of: Option<i64>,
 ) -> Result<Operation<CancelBatchResponse>, Error> {
-    let body = match request {
-        BatchCancelRequest::OrderIds(ids) => {
-            BatchCancelRequest::OrderIds(checked_ids("order_ids", ids, |field, id| {
-                non_blank(field, id, "pass the order's id")
-            })?)
-        }
-        BatchCancelRequest::ClientOrderIds(ids) => BatchCancelRequest::ClientOrderIds(
-            checked_ids("client_order_ids", ids, checked_client_order_id)?,
-        ),
-    };
+    let body =
+        match request {
+            BatchCancelRequest::OrderIds(ids) => {
+                BatchCancelRequest::OrderIds(checked_ids("order_ids", ids, |field, id| {
+                    non_blank(field, id, "pass the order's id")
+                })?)
+            }
+            BatchCancelRequest::ClientOrderIds(ids) => BatchCancelRequest::ClientOrderIds(
+                checked_ids("client_order_ids", ids, checked_client_order_id)?,
+            ),
+        };
     let spec = RequestSpec::post(op, "/orders/batch-cancel", Auth::Credentials).idempotent(true);
-    Ok(with_on_behalf_of(spec, on_behalf_of)?
-        .json(&body)?
-        .decode())
+    Ok(with_on_behalf_of(spec, on_behalf_of)?.json(&body)?.decode())
 }
 
 /// `POST /orders/cancel-batch` `{"orderIds"}`: the spec's batch cancel by

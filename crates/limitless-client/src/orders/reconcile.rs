@@ -136,11 +136,12 @@ pub(crate) async fn reconcile_owned(
             let outcome = outcome.unwrap_or_else(|| {
                 let key = (order.market_slug.as_str(), order.owner_id);
                 match &listed[&key] {
-                    Ok(listed) => match listed.iter().find(|placed| placed.salt == Some(order.salt))
-                    {
-                        Some(placed) => OrderOutcome::Placed(Box::new(placed.clone())),
-                        None => OrderOutcome::NotPlaced,
-                    },
+                    Ok(listed) => {
+                        match listed.iter().find(|placed| placed.salt == Some(order.salt)) {
+                            Some(placed) => OrderOutcome::Placed(Box::new(placed.clone())),
+                            None => OrderOutcome::NotPlaced,
+                        }
+                    }
                     Err(error) => OrderOutcome::Unknown(Arc::clone(error)),
                 }
             });

@@ -109,8 +109,10 @@ impl DelegatedOrderService {
         request: &BatchCancelRequest,
         on_behalf_of: i64,
     ) -> Call<CancelBatchResponse> {
-        self.http
-            .call(ops::orders::batch_cancel_on_behalf_of(request, on_behalf_of))
+        self.http.call(ops::orders::batch_cancel_on_behalf_of(
+            request,
+            on_behalf_of,
+        ))
     }
 
     /// `POST /orders/cancel-replace`: cancels an order and places a

@@ -13,9 +13,7 @@ use limitless_client::{
 use serde_json::{Value, json};
 use wiremock::{Request, Respond, ResponseTemplate};
 
-use crate::support::{
-    BodyIs, Harness, QueryIs, assert_invalid, hmac_mock, market_json, now,
-};
+use crate::support::{BodyIs, Harness, QueryIs, assert_invalid, hmac_mock, market_json, now};
 
 /// A response capture of the shared fixtures, read in place.
 fn fixture(name: &str) -> String {
@@ -54,10 +52,13 @@ fn every_order_carries_a_fresh_generated_client_order_id_unless_given_or_opted_o
     assert!(is_generated(&b), "{b}");
     assert_ne!(a, b, "each call draws its own id");
     // The id is what reconciliation looks for.
-    assert_eq!(first.orders()[0].client_order_id.as_deref(), Some(a.as_str()));
+    assert_eq!(
+        first.orders()[0].client_order_id.as_deref(),
+        Some(a.as_str())
+    );
 
-    let given = ops::orders::create_order(&gtc().client_order_id(" mine-1 "), Some(false), now())
-        .unwrap();
+    let given =
+        ops::orders::create_order(&gtc().client_order_id(" mine-1 "), Some(false), now()).unwrap();
     assert_eq!(body_json(&given)["clientOrderId"], "mine-1");
     assert_eq!(given.orders()[0].client_order_id.as_deref(), Some("mine-1"));
 
@@ -86,8 +87,14 @@ fn a_replacement_gets_no_generated_id_but_keeps_one_it_was_given() {
 fn client_order_ids_are_checked_before_the_network() {
     let long = "x".repeat(129);
     for (params, needle) in [
-        (gtc().client_order_id("  "), "client_order_id must not be blank"),
-        (gtc().client_order_id(long.as_str()), "at most 128 characters, got 129"),
+        (
+            gtc().client_order_id("  "),
+            "client_order_id must not be blank",
+        ),
+        (
+            gtc().client_order_id(long.as_str()),
+            "at most 128 characters, got 129",
+        ),
     ] {
         let error = ops::orders::create_order(&params, Some(false), now())
             .err()
@@ -97,7 +104,9 @@ fn client_order_ids_are_checked_before_the_network() {
     }
     // 128 characters (not bytes) is allowed.
     let at_limit = "é".repeat(128);
-    assert!(ops::orders::create_order(&gtc().client_order_id(at_limit), Some(false), now()).is_ok());
+    assert!(
+        ops::orders::create_order(&gtc().client_order_id(at_limit), Some(false), now()).is_ok()
+    );
 
     let ids = |n: usize| -> Vec<CancelTarget> {
         (0..n)
@@ -105,8 +114,16 @@ fn client_order_ids_are_checked_before_the_network() {
             .collect()
     };
     let refusals = [
-        (ops::orders::order_status_batch(&[]).err(), "items", "1 to 50 orders, got 0"),
-        (ops::orders::order_status_batch(&ids(51)).err(), "items", "got 51"),
+        (
+            ops::orders::order_status_batch(&[]).err(),
+            "items",
+            "1 to 50 orders, got 0",
+        ),
+        (
+            ops::orders::order_status_batch(&ids(51)).err(),
+            "items",
+            "got 51",
+        ),
         (
             ops::orders::order_status_batch(&[
                 CancelTarget::OrderId("o".into()),
@@ -194,7 +211,10 @@ async fn a_409_to_an_order_with_a_client_order_id_is_its_own_error_and_is_not_re
         other => panic!("expected DuplicateClientOrderId, got {other:?}"),
     }
     assert!(error.is_duplicate_client_order_id());
-    assert_eq!(error.status(), Some(limitless_client::http::StatusCode::CONFLICT));
+    assert_eq!(
+        error.status(),
+        Some(limitless_client::http::StatusCode::CONFLICT)
+    );
     assert_eq!(error.api_message(), Some("Duplicate clientOrderId"));
     assert!(!error.is_retryable());
     assert!(error.to_string().contains("already accepted"), "{error}");
@@ -327,7 +347,10 @@ async fn a_207_batch_cancel_is_a_partial_result_not_an_error() {
         .expect("a 207 is a result");
     assert!(answer.is_partial());
     assert_eq!(answer.canceled, ["611badac-8dfc-48a0-b09e-59654adea1c5"]);
-    assert_eq!(answer.failed[0].order_id, "b53f0e4b-1529-45cc-ad39-e27f4c6eab5a");
+    assert_eq!(
+        answer.failed[0].order_id,
+        "b53f0e4b-1529-45cc-ad39-e27f4c6eab5a"
+    );
     assert_eq!(answer.failed[0].reason.as_deref(), Some("ORDER_NOT_FOUND"));
 }
 
@@ -374,7 +397,9 @@ async fn reconciliation_asks_the_status_batch_once_per_50_orders_and_is_exact() 
     // The two orders without a client order id: one salt lookup.
     hmac_mock("GET", "/markets/market/user-orders")
         .and(QueryIs::some("onBehalfOf=326"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": "s-1", "salt": 5001}])))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!([{"id": "s-1", "salt": 5001}])),
+        )
         .expect(1)
         .mount(&h.server)
         .await;
@@ -423,7 +448,10 @@ async fn a_failed_status_batch_leaves_its_orders_unknown() {
     let found = h.client.delegated_orders.reconcile(&orders).await;
     match &found[0].outcome {
         limitless_client::OrderOutcome::Unknown(error) => {
-            assert_eq!(error.status(), Some(limitless_client::http::StatusCode::BAD_REQUEST));
+            assert_eq!(
+                error.status(),
+                Some(limitless_client::http::StatusCode::BAD_REQUEST)
+            );
         }
         other => panic!("{other:?}"),
     }

@@ -675,14 +675,13 @@ fn the_limits_themselves_are_accepted() {
 
 #[test]
 fn named_fields_and_positional_builders_send_the_same_bytes() {
-    let decorate =
-        |params: CreateDelegatedOrderParams| {
-            params
-                .salt(42)
-                .expiration(1_770_003_600)
-                .nonce(7)
-                .client_order_id("same-1")
-        };
+    let decorate = |params: CreateDelegatedOrderParams| {
+        params
+            .salt(42)
+            .expiration(1_770_003_600)
+            .nonce(7)
+            .client_order_id("same-1")
+    };
     let pairs: [(&str, CreateDelegatedOrderParams, CreateDelegatedOrderParams); 3] = [
         (
             "GTC",

@@ -1024,18 +1024,14 @@ pub(super) async fn cancel_replace_batch(
 /// The profile whose orders a read names: the caller's own, or the
 /// sub-account of the `x-on-behalf-of` header (PROTOCOL §7.5), which needs
 /// `delegated_signing` and must be one of the caller's.
-fn read_owner(
-    state: &SandboxState,
-    caller: &Caller,
-    headers: &HeaderMap,
-) -> Result<i64, ApiError> {
+fn read_owner(state: &SandboxState, caller: &Caller, headers: &HeaderMap) -> Result<i64, ApiError> {
     caller.require(&[SCOPE_TRADING], "read order statuses")?;
     let Some(value) = headers.get("x-on-behalf-of") else {
         return Ok(caller.profile_id);
     };
-    let text = value.to_str().map_err(|_| {
-        ApiError::bad_request("x-on-behalf-of must be a sub-account's profile id")
-    })?;
+    let text = value
+        .to_str()
+        .map_err(|_| ApiError::bad_request("x-on-behalf-of must be a sub-account's profile id"))?;
     let profile_id = positive("x-on-behalf-of", Some(text))?.unwrap_or_default();
     caller.require(
         &[SCOPE_TRADING, SCOPE_DELEGATED_SIGNING],
@@ -1074,7 +1070,9 @@ fn order_key(item: &Value) -> Result<CancelTarget, String> {
 fn find_order(state: &SandboxState, owner: i64, target: &CancelTarget) -> Option<usize> {
     let index = match target {
         CancelTarget::OrderId(id) => state.order_ids.get(id).copied(),
-        CancelTarget::ClientOrderId(id) => state.client_order_ids.get(&(owner, id.clone())).copied(),
+        CancelTarget::ClientOrderId(id) => {
+            state.client_order_ids.get(&(owner, id.clone())).copied()
+        }
     }?;
     state
         .engine
@@ -1177,7 +1175,10 @@ pub(super) async fn cancel_by_key(
 /// given) `clientOrderIds`, exactly one, 1 to 50 non-empty strings.
 fn batch_targets(body: &Value, client_ids: bool) -> Result<Vec<CancelTarget>, ApiError> {
     let list = |key: &str| body.get(key).filter(|v| !v.is_null());
-    let (ids, by_client) = match (list("orderIds"), list("clientOrderIds").filter(|_| client_ids)) {
+    let (ids, by_client) = match (
+        list("orderIds"),
+        list("clientOrderIds").filter(|_| client_ids),
+    ) {
         (Some(ids), None) => (ids, false),
         (None, Some(ids)) => (ids, true),
         _ if client_ids => {

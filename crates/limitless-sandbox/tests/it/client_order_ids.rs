@@ -36,7 +36,12 @@ async fn place(desk: &Desk, owner: i64, client_order_id: &str) -> Reply {
 }
 
 /// A status batch as `token`, for `on_behalf_of` (the header) if given.
-async fn status_batch(desk: &Desk, token: &Token, on_behalf_of: Option<i64>, body: &Value) -> Reply {
+async fn status_batch(
+    desk: &Desk,
+    token: &Token,
+    on_behalf_of: Option<i64>,
+    body: &Value,
+) -> Reply {
     let header = on_behalf_of.map(|id| id.to_string());
     let extra: Vec<(&str, &str)> = header
         .as_deref()
@@ -70,7 +75,11 @@ async fn a_client_order_id_is_unique_per_owner_and_echoed() {
     let placed = place(&desk, desk.maker, "c-1").await.expect(200);
     assert_eq!(placed.body["execution"]["clientOrderId"], "c-1");
     let duplicate = place(&desk, desk.maker, "c-1").await.expect(409);
-    assert!(duplicate.message().contains("c-1"), "{}", duplicate.message());
+    assert!(
+        duplicate.message().contains("c-1"),
+        "{}",
+        duplicate.message()
+    );
     // Another owner may use the same id.
     place(&desk, desk.taker, "c-1").await.expect(200);
     // Over 128 characters is refused.
@@ -114,9 +123,14 @@ async fn the_status_batch_finds_orders_by_id_or_client_order_id() {
     }
 
     // Without the header: the partner's own orders, where it is not found.
-    let own = status_batch(&desk, &desk.token, None, &json!({"items": [{"clientOrderId": "c-1"}]}))
-        .await
-        .expect(200);
+    let own = status_batch(
+        &desk,
+        &desk.token,
+        None,
+        &json!({"items": [{"clientOrderId": "c-1"}]}),
+    )
+    .await
+    .expect(200);
     assert_eq!(own.body["results"][0]["status"], "not_found");
     // Another sub-account's view: not found either.
     let other = status_batch(
@@ -138,33 +152,50 @@ async fn the_status_batch_checks_size_scopes_and_ownership() {
         .await
         .unwrap();
     let desk = Desk::on(Fixture::with(sandbox)).await;
-    let items = |n: usize| {
-        json!({"items": (0..n).map(|i| json!({"clientOrderId": format!("c-{i}")})).collect::<Vec<_>>()})
-    };
-    status_batch(&desk, &desk.token, None, &items(0)).await.expect(400);
-    status_batch(&desk, &desk.token, None, &items(51)).await.expect(400);
-    status_batch(&desk, &desk.token, None, &items(50)).await.expect(200);
+    let items = |n: usize| json!({"items": (0..n).map(|i| json!({"clientOrderId": format!("c-{i}")})).collect::<Vec<_>>()});
+    status_batch(&desk, &desk.token, None, &items(0))
+        .await
+        .expect(400);
+    status_batch(&desk, &desk.token, None, &items(51))
+        .await
+        .expect(400);
+    status_batch(&desk, &desk.token, None, &items(50))
+        .await
+        .expect(200);
 
     let trading_only = desk
         .fx
         .derive(desk.fx.sandbox.partner_identity_token(), &["trading"])
         .await;
-    status_batch(&desk, &trading_only, None, &items(1)).await.expect(200);
+    status_batch(&desk, &trading_only, None, &items(1))
+        .await
+        .expect(200);
     let refused = status_batch(&desk, &trading_only, Some(desk.maker), &items(1))
         .await
         .expect(403);
-    assert!(refused.message().contains("`delegated_signing`"), "{}", refused.message());
+    assert!(
+        refused.message().contains("`delegated_signing`"),
+        "{}",
+        refused.message()
+    );
     let creation_only = desk
         .fx
-        .derive(desk.fx.sandbox.partner_identity_token(), &["account_creation"])
+        .derive(
+            desk.fx.sandbox.partner_identity_token(),
+            &["account_creation"],
+        )
         .await;
-    status_batch(&desk, &creation_only, None, &items(1)).await.expect(403);
+    status_batch(&desk, &creation_only, None, &items(1))
+        .await
+        .expect(403);
 
     let other = desk
         .fx
         .derive("second-partner", &["trading", "delegated_signing"])
         .await;
-    status_batch(&desk, &other, Some(desk.maker), &items(1)).await.expect(404);
+    status_batch(&desk, &other, Some(desk.maker), &items(1))
+        .await
+        .expect(404);
 }
 
 #[tokio::test]
@@ -188,14 +219,21 @@ async fn cancel_by_client_order_id_for_a_sub_account() {
         .expect(200);
     assert!(cancelled.body["message"].as_str().unwrap().contains(&id));
     assert_eq!(status(&desk, &id), OrderStatus::Cancelled);
-    desk.post_to(&path, &json!({"orderId": id})).await.expect(409);
+    desk.post_to(&path, &json!({"orderId": id}))
+        .await
+        .expect(409);
 
     let trading_only = desk
         .fx
         .derive(desk.fx.sandbox.partner_identity_token(), &["trading"])
         .await;
     desk.fx
-        .signed(&trading_only, Method::POST, &path, Some(&json!({"orderId": id})))
+        .signed(
+            &trading_only,
+            Method::POST,
+            &path,
+            Some(&json!({"orderId": id})),
+        )
         .await
         .expect(403);
 }
