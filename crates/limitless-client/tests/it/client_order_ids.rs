@@ -96,9 +96,7 @@ fn client_order_ids_are_checked_before_the_network() {
             "at most 128 characters, got 129",
         ),
     ] {
-        let error = ops::orders::create_order(&params, Some(false), now())
-            .err()
-            .expect("refused");
+        let error = ops::orders::create_order(&params, Some(false), now()).expect_err("refused");
         assert_eq!(error.field(), Some("client_order_id"));
         assert_invalid(&error, needle);
     }
@@ -372,7 +370,7 @@ impl Respond for StatusOracle {
             .map(|(index, item)| {
                 let id = item["clientOrderId"].as_str().unwrap();
                 let n: u64 = id.trim_start_matches("c-").parse().unwrap();
-                if n % 2 == 0 {
+                if n.is_multiple_of(2) {
                     json!({"index": index, "status": "found", "clientOrderId": id,
                            "orderId": format!("o-{n}"),
                            "data": {"order": {"id": format!("o-{n}"), "salt": n}}})
@@ -413,7 +411,7 @@ async fn reconciliation_asks_the_status_batch_once_per_50_orders_and_is_exact() 
     assert_eq!(found.len(), 122);
     for (n, reconciliation) in found.iter().take(120).enumerate() {
         assert_eq!(reconciliation.order, orders[n]);
-        if n % 2 == 0 {
+        if n.is_multiple_of(2) {
             let placed = reconciliation.placed().expect("placed");
             assert_eq!(placed.id, format!("o-{n}"));
         } else {
