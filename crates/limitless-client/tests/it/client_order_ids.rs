@@ -170,6 +170,20 @@ fn client_order_ids_are_checked_before_the_network() {
             "at most 128",
         ),
         (
+            ops::orders::cancel_order_on_behalf_of(&CancelTarget::OrderId("o".into()), -1).err(),
+            "on_behalf_of",
+            "",
+        ),
+        (
+            ops::orders::batch_cancel_on_behalf_of(
+                &BatchCancelRequest::OrderIds(vec!["o".into()]),
+                0,
+            )
+            .err(),
+            "on_behalf_of",
+            "",
+        ),
+        (
             ops::orders::cancel_batch(&["a".to_owned(), String::new()]).err(),
             "order_ids[1]",
             "must not be blank",
