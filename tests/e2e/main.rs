@@ -2,6 +2,7 @@
 //! 127.0.0.1, with the sandbox verifying every HMAC signature.
 
 mod amm;
+mod client_order_ids;
 mod failures;
 mod flows;
 mod packs;

@@ -326,6 +326,7 @@ fn ready_order_body() -> CreateOrderRequest {
         owner_id: 48213,
         on_behalf_of: Some(48213),
         post_only: None,
+        client_order_id: None,
         timestamp: None,
         recv_window: None,
         stp_policy: None,

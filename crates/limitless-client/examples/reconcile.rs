@@ -1,9 +1,11 @@
 //! An order whose outcome is unknown: it may have reached the exchange, but
 //! no usable answer came back (a timeout, a dropped connection, a 5xx).
 //! The client never sends an order twice by itself; it fails with
-//! `Error::OutcomeUnknown` naming the order's salt. `reconcile` looks the
-//! salt up among the sub-account's orders (it never sends an order), and
-//! only an order known not to be placed is sent again: the very same one.
+//! `Error::OutcomeUnknown` naming the order's salt and client order id.
+//! `reconcile` looks the order up by that id with the status batch (by
+//! salt among the sub-account's orders for an order without one); it
+//! never sends an order, and only an order known not to be placed is sent
+//! again: the very same one.
 //! The embedded sandbox is told to place the order and then drop the
 //! connection, so the answer is lost.
 //!
@@ -33,10 +35,12 @@ async fn example(setup: &Setup) -> Outcome {
     let (market, alice) = (setup.market().await?, setup.sub_account().await?);
     let (slug, token) = (&market.slug, &market.yes_token);
     let orders = &setup.client.delegated_orders;
-    // A fixed salt: the order can be looked up, and sent again unchanged.
+    // A fixed salt and client order id: the order can be looked up, and
+    // sent again unchanged.
     let order = CreateDelegatedOrderParams::gtc(slug, token, Side::Buy, "0.02", 10, alice)
         .post_only(true)
-        .salt(1_790_000_000_000_002);
+        .salt(1_790_000_000_000_002)
+        .client_order_id("reconcile-example-1");
     if !setup.live() {
         setup.send(orders.create_order(&order)).await?;
         return Ok(());
@@ -48,13 +52,14 @@ async fn example(setup: &Setup) -> Outcome {
 
     section("POST /orders");
     if let Some(unknown) = place(orders, &order).await? {
-        section("reconcile: look the salt up, never re-send blindly");
+        section("reconcile: look the order up, never re-send blindly");
         settle(orders, &unknown, &order).await?;
     }
 
     if setup.sandbox.is_some() {
-        section("the same salt again");
-        // The sandbox refuses a salt the sub-account has used.
+        section("the same order again");
+        // The sandbox refuses a client order id the sub-account has used
+        // (409: Error::DuplicateClientOrderId).
         place(orders, &order).await?;
     }
 

@@ -85,6 +85,24 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// The API refused an order (HTTP 409) because its owner already has an
+    /// order with this client order id: **the original was accepted**.
+    /// Never send this order again as a new one; look the original up
+    /// (`order_status_batch` with
+    /// [`CancelTarget::ClientOrderId`](limitless_types::orders::CancelTarget))
+    /// or pick a new id for a new order.
+    #[error(
+        "{}: an order with client order id {client_order_id:?} was already accepted; do not send it again as a new order",
+        source.context
+    )]
+    DuplicateClientOrderId {
+        /// The client order id the refused order carried.
+        client_order_id: String,
+        /// The 409 response.
+        #[source]
+        source: Box<ApiError>,
+    },
+
     /// The request could not be exchanged with the server. For an operation
     /// that is not idempotent, a failure after the request may have been
     /// sent comes back as [`OutcomeUnknown`](Self::OutcomeUnknown) instead;
@@ -438,7 +456,7 @@ impl Error {
                 _ => Failure::Refused,
             },
             Self::Decode(_) => Failure::Unknown,
-            Self::UnexpectedStatus { .. } => Failure::Refused,
+            Self::UnexpectedStatus { .. } | Self::DuplicateClientOrderId { .. } => Failure::Refused,
             Self::OutcomeUnknown { .. } => Failure::Unknown,
             Self::InvalidInput { .. }
             | Self::AuthenticationRequired { .. }
@@ -464,7 +482,9 @@ impl Error {
     /// transport (also through [`OutcomeUnknown`](Self::OutcomeUnknown)).
     pub fn context(&self) -> Option<&RequestContext> {
         match self {
-            Self::Api(api) | Self::RateLimited { source: api, .. } => Some(&api.context),
+            Self::Api(api)
+            | Self::RateLimited { source: api, .. }
+            | Self::DuplicateClientOrderId { source: api, .. } => Some(&api.context),
             Self::Decode(decode) => Some(&decode.context),
             Self::OutcomeUnknown { context, .. } | Self::Transport { context, .. } => Some(context),
             _ => None,
@@ -476,7 +496,9 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(api) => Some(api.status),
-            Self::RateLimited { source, .. } => Some(source.status),
+            Self::RateLimited { source, .. } | Self::DuplicateClientOrderId { source, .. } => {
+                Some(source.status)
+            }
             Self::Decode(decode) => Some(decode.status),
             Self::OutcomeUnknown { source, .. } => source.status(),
             _ => None,
@@ -493,7 +515,9 @@ impl Error {
     /// [`OutcomeUnknown`](Self::OutcomeUnknown) caused by a 5xx).
     pub fn as_api_error(&self) -> Option<&ApiError> {
         match self {
-            Self::Api(api) | Self::RateLimited { source: api, .. } => Some(api),
+            Self::Api(api)
+            | Self::RateLimited { source: api, .. }
+            | Self::DuplicateClientOrderId { source: api, .. } => Some(api),
             Self::OutcomeUnknown { source, .. } => source.as_api_error(),
             _ => None,
         }
@@ -539,6 +563,12 @@ impl Error {
             Self::OutcomeUnknown { orders, .. } => orders,
             _ => &[],
         }
+    }
+
+    /// Whether this is [`DuplicateClientOrderId`](Self::DuplicateClientOrderId):
+    /// an order with the same client order id was already accepted.
+    pub fn is_duplicate_client_order_id(&self) -> bool {
+        matches!(self, Self::DuplicateClientOrderId { .. })
     }
 
     /// How long the API asked to wait before sending again, for a
@@ -598,7 +628,8 @@ pub struct SentOrder {
     /// The order's salt, unique per sub-account; the API echoes it on the
     /// order it placed.
     pub salt: u64,
-    /// The client order id given to a cancel-replace, if any.
+    /// The order's client order id, if it carried one: then
+    /// reconciliation finds it exactly, through the status batch.
     pub client_order_id: Option<String>,
     /// The sub-account the order was placed for (`ownerId`).
     pub owner_id: i64,

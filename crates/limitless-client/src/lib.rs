@@ -170,9 +170,11 @@ pub use limitless_types::markets::{
     OrderBookLevel, Venue,
 };
 pub use limitless_types::orders::{
-    CancelOutcome, CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest,
-    CancelReplaceResult, CancelTarget, CreateSignedOrderRequest, Order, OrderExecution, OrderMatch,
-    OrderResponse, OrderType, ReplacementOrder, ReplacementOutcome, Side, SignedOrder, StpPolicy,
+    BatchCancelRequest, CancelBatchResponse, CancelFailure, CancelOutcome,
+    CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest, CancelReplaceResult,
+    CancelTarget, CreateSignedOrderRequest, Order, OrderExecution, OrderLookup, OrderMatch,
+    OrderResponse, OrderStatus, OrderStatusBatch, OrderType, ReplacementOrder, ReplacementOutcome,
+    Side, SignedOrder, StpPolicy,
 };
 pub use limitless_types::packs::{
     Pack, PackBuyResponse, PackClaimResponse, PackLeg, PackPosition, PackPositionsPage, PackQuote,

@@ -90,6 +90,18 @@
 //! `?onBehalfOf={subAccountProfileId}` (which needs `delegated_signing`).
 //! `DELETE /orders/all/{slug}` works the same way.
 //!
+//! Orders by client order id: `POST /orders` keeps each `clientOrderId` in
+//! a per-owner index (a second order with the same id gets 409).
+//! `POST /orders/status/batch` (1 to 50 items, each `orderId` or
+//! `clientOrderId`) answers `found` (with the order as user-orders lists
+//! it), `not_found` or `invalid` per item, for the caller's own orders or,
+//! with `x-on-behalf-of`, a sub-account's (`delegated_signing`).
+//! `POST /orders/cancel`, `POST /orders/batch-cancel` (`orderIds` or
+//! `clientOrderIds`, at most 50) and `POST /orders/cancel-batch`
+//! (`orderIds`) take `?onBehalfOf=` as the `DELETE` cancels do; a batch
+//! answers 207 `{message, canceled, failed}` when some orders were not
+//! cancelled.
+//!
 //! # The Socket.IO API
 //!
 //! The port also serves the API's stream (Engine.IO v4, Socket.IO v5, the

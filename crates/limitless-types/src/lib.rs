@@ -31,6 +31,7 @@
 //!     owner_id: 326,
 //!     on_behalf_of: Some(326),
 //!     post_only: None,
+//!     client_order_id: None,
 //!     timestamp: None,
 //!     recv_window: None,
 //!     stp_policy: None,
@@ -79,13 +80,14 @@ pub use markets::{
     MarketVenue, OrderBook, OrderBookLevel, PriceHistory, PricePoint, PriceSeries, Venue,
 };
 pub use orders::{
-    ApiErrorDetail, CancelBatchResponse, CancelFailure, CancelOutcome, CancelReplaceBatchItem,
-    CancelReplaceBatchRequest, CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest,
-    CancelReplaceResult, CancelTarget, CreateOrderRequest, CreateSignedOrderRequest,
-    DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, ExecutionTotals, NO_EXPIRATION, Order, OrderExecution,
-    OrderMatch, OrderResponse, OrderStatus, OrderStatusBatch, OrderType, ReplacementOrder,
-    ReplacementOutcome, SIGNATURE_TYPE_EOA, SettlementStatus, Side, SignedOrder, StpPolicy,
-    UnsignedOrder, UserOrders, ZERO_ADDRESS,
+    ApiErrorDetail, BatchCancelRequest, CancelBatchResponse, CancelFailure, CancelOutcome,
+    CancelReplaceBatchItem, CancelReplaceBatchRequest, CancelReplaceBatchResponse,
+    CancelReplaceMode, CancelReplaceRequest, CancelReplaceResult, CancelTarget, CreateOrderRequest,
+    CreateSignedOrderRequest, DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, ExecutionTotals,
+    NO_EXPIRATION, Order, OrderExecution, OrderLookup, OrderMatch, OrderResponse, OrderStatus,
+    OrderStatusBatch, OrderStatusBatchRequest, OrderType, ReplacementOrder, ReplacementOutcome,
+    SIGNATURE_TYPE_EOA, SettlementStatus, Side, SignedOrder, StpPolicy, UnsignedOrder, UserOrders,
+    ZERO_ADDRESS,
 };
 pub use packs::{
     Pack, PackBuyRequest, PackBuyResponse, PackClaimConfirmRequest, PackClaimRequest,

@@ -17,6 +17,14 @@ pub const MAX_FEE_RATE_BPS: u32 = 10_000;
 /// The most operations one cancel-replace batch may hold.
 pub const MAX_CANCEL_REPLACE_BATCH: usize = 20;
 
+/// The most orders one `POST /orders/status/batch` may look up (spec
+/// `BatchOrderStatusRequestDto`: 1 to 50 items).
+pub const MAX_ORDER_STATUS_BATCH: usize = 50;
+
+/// The most ids one batch cancel may carry (docs page "batch-cancel": at
+/// most 50 `orderIds` or `clientOrderIds`).
+pub const MAX_CANCEL_BATCH: usize = 50;
+
 /// The most items one page of a paged list may hold (partner accounts,
 /// active markets).
 pub const MAX_PAGE_LIMIT: u32 = 25;

@@ -265,8 +265,8 @@ impl UnsignedOrder {
 /// Body of a delegated `POST /orders`.
 ///
 /// Wire key order: `order`, `orderType`, `marketSlug`, `ownerId`,
-/// `onBehalfOf`, `postOnly`, `timestamp`, `recvWindow`; unset options are
-/// omitted.
+/// `onBehalfOf`, `postOnly`, `clientOrderId`, `timestamp`, `recvWindow`,
+/// `stpPolicy`; unset options are omitted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateOrderRequest {
@@ -290,6 +290,12 @@ pub struct CreateOrderRequest {
     /// or leave `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_only: Option<bool>,
+    /// Your id for the order, at most 128 characters, unique per owner: a
+    /// second order with the same id is refused with 409 (the docs'
+    /// create-order page, spec `CreateOrderDto`). It finds the order again
+    /// in `POST /orders/status/batch` and cancels it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_order_id: Option<String>,
     /// Client time in Unix milliseconds, for the receive window.
     #[serde(
         default,
@@ -333,8 +339,8 @@ pub struct SignedOrder {
 /// `onBehalfOf`.
 ///
 /// Wire key order: `order`, `orderType`, `marketSlug`, `ownerId`,
-/// `postOnly`, `timestamp`, `recvWindow`, `stpPolicy`; unset options are
-/// omitted.
+/// `postOnly`, `clientOrderId`, `timestamp`, `recvWindow`, `stpPolicy`;
+/// unset options are omitted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateSignedOrderRequest {
@@ -351,6 +357,12 @@ pub struct CreateSignedOrderRequest {
     /// or leave `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_only: Option<bool>,
+    /// Your id for the order, at most 128 characters, unique per owner: a
+    /// second order with the same id is refused with 409 (the docs'
+    /// create-order page, spec `CreateOrderDto`). It finds the order again
+    /// in `POST /orders/status/batch` and cancels it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_order_id: Option<String>,
     /// Client time in Unix milliseconds, for the receive window.
     #[serde(
         default,
@@ -721,9 +733,86 @@ pub struct OrderStatus {
     /// read as strictly as a placement response.
     #[serde(default, deserialize_with = "soft_struct")]
     pub data: Option<OrderResponse>,
+    /// The requested client order id, when the item named one.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "soft"
+    )]
+    pub client_order_id: Option<String>,
+    /// Why the item is `invalid` (e.g. both or neither key given).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "soft"
+    )]
+    pub error: Option<String>,
 }
 
-/// Response of `POST /orders/cancel-batch`.
+/// What `POST /orders/status/batch` found for one item: the spec's
+/// `found` | `not_found` | `invalid`, and any status a later API adds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OrderLookup<'a> {
+    /// `found`: the order exists; its data when the API sent it.
+    Found(Option<&'a OrderResponse>),
+    /// `not_found`: the owner has no such order.
+    NotFound,
+    /// `invalid`: the item was refused, with the API's reason.
+    Invalid(Option<&'a str>),
+    /// A status this version does not know (or none), verbatim.
+    Other(Option<&'a str>),
+}
+
+impl OrderStatus {
+    /// The wire status `found`.
+    pub const FOUND: &'static str = "found";
+    /// The wire status `not_found`.
+    pub const NOT_FOUND: &'static str = "not_found";
+    /// The wire status `invalid`.
+    pub const INVALID: &'static str = "invalid";
+
+    /// The item's result, typed.
+    #[must_use]
+    pub fn lookup(&self) -> OrderLookup<'_> {
+        match self.status.as_deref() {
+            Some(Self::FOUND) => OrderLookup::Found(self.data.as_ref()),
+            Some(Self::NOT_FOUND) => OrderLookup::NotFound,
+            Some(Self::INVALID) => OrderLookup::Invalid(self.error.as_deref()),
+            other => OrderLookup::Other(other),
+        }
+    }
+}
+
+/// Body of `POST /orders/status/batch`: 1 to
+/// [`MAX_ORDER_STATUS_BATCH`](crate::limits::MAX_ORDER_STATUS_BATCH) items,
+/// each `{"orderId": …}` or `{"clientOrderId": …}` (spec
+/// `BatchOrderStatusRequestDto`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderStatusBatchRequest {
+    /// The orders to look up, by id or client order id.
+    pub items: Vec<CancelTarget>,
+}
+
+/// Body of `POST /orders/batch-cancel` (`{"orderIds": […]}` or
+/// `{"clientOrderIds": […]}`, docs page "batch-cancel") and of
+/// `POST /orders/cancel-batch` (`{"orderIds": […]}` only, spec
+/// `DeleteOrderBatchDto`); at most
+/// [`MAX_CANCEL_BATCH`](crate::limits::MAX_CANCEL_BATCH) ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum BatchCancelRequest {
+    /// The API's order ids.
+    OrderIds(Vec<String>),
+    /// The client order ids given when the orders were placed.
+    ClientOrderIds(Vec<String>),
+}
+
+/// Response of `POST /orders/cancel-batch`, `POST /orders/batch-cancel`
+/// and `DELETE /orders/all/{slug}`: HTTP 200, or **207** when some orders
+/// could not be cancelled (spec `CancelOrderBatchResponseDto`,
+/// `CancelAllOrdersResponseDto`). A 207 is a result, not an error: see
+/// [`is_partial`](Self::is_partial).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(remote = "Self")]
 pub struct CancelBatchResponse {
@@ -736,6 +825,14 @@ pub struct CancelBatchResponse {
     /// Orders that were not cancelled, and why.
     #[serde(default, deserialize_with = "soft_objects")]
     pub failed: Vec<CancelFailure>,
+}
+
+impl CancelBatchResponse {
+    /// Whether some orders were not cancelled (the API's 207).
+    #[must_use]
+    pub fn is_partial(&self) -> bool {
+        !self.failed.is_empty()
+    }
 }
 
 /// An order a batch cancel could not cancel.
@@ -751,6 +848,14 @@ pub struct CancelFailure {
     /// Human-readable message.
     #[serde(default, deserialize_with = "soft")]
     pub message: Option<String>,
+    /// The client order id, for a cancel by client order ids. No source
+    /// shows this key; read when present.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "soft"
+    )]
+    pub client_order_id: Option<String>,
 }
 
 /// A resting order that an incoming order matched. Every field is soft.

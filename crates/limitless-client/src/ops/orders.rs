@@ -12,14 +12,20 @@
 
 use std::time::SystemTime;
 
-use limitless_types::limits::MAX_CANCEL_REPLACE_BATCH;
+use http::{HeaderName, HeaderValue, StatusCode};
+use limitless_types::limits::{
+    MAX_CANCEL_BATCH, MAX_CANCEL_REPLACE_BATCH, MAX_CLIENT_ORDER_ID_LENGTH, MAX_ORDER_STATUS_BATCH,
+    client_order_id_length,
+};
 use limitless_types::orders::{
-    CancelReplaceBatchRequest, CancelReplaceBatchResponse, CancelReplaceResult, OrderResponse,
+    BatchCancelRequest, CancelBatchResponse, CancelReplaceBatchRequest, CancelReplaceBatchResponse,
+    CancelReplaceResult, CancelTarget, OrderResponse, OrderStatusBatch, OrderStatusBatchRequest,
 };
 use limitless_types::validate::validate_on_behalf_of;
 use serde::de::DeserializeOwned;
 
 use super::api_tokens::message;
+use super::packs::HEADER_ON_BEHALF_OF;
 use super::{Auth, Operation, RequestSpec, encode_segment};
 use crate::call::{ApiResponse, RawResponse};
 use crate::error::SentOrder;
@@ -48,7 +54,12 @@ pub(crate) fn create_prepared(
     now: SystemTime,
 ) -> Result<Operation<OrderResponse>, Error> {
     let body = prepared.create_request(prepared.finish(collateral_fee, now)?);
-    let sent = SentOrder::new(&body.market_slug, body.order.salt, None, body.owner_id);
+    let sent = SentOrder::new(
+        &body.market_slug,
+        body.order.salt,
+        body.client_order_id.as_deref(),
+        body.owner_id,
+    );
     Ok(
         RequestSpec::post("create_order", "/orders", Auth::Credentials)
             .orders(vec![sent])
@@ -191,6 +202,197 @@ pub fn cancel_all_on_behalf_of(
     )
 }
 
+/// `POST /orders/status/batch`: what became of 1 to
+/// [`MAX_ORDER_STATUS_BATCH`] of your orders, each named by its id or its
+/// client order id (PROTOCOL §7.4); one result per item, with its
+/// `index` in `items`. A read: retried like one.
+pub fn order_status_batch(items: &[CancelTarget]) -> Result<Operation<OrderStatusBatch>, Error> {
+    status_batch_spec("order_status_batch", items).map(RequestSpec::decode)
+}
+
+/// `POST /orders/status/batch` for the sub-account `on_behalf_of`, named
+/// in the `x-on-behalf-of` header as the partner reads of a sub-account
+/// are (PROTOCOL §7.5; the API asks for `delegated_signing`).
+pub fn order_status_batch_on_behalf_of(
+    items: &[CancelTarget],
+    on_behalf_of: i64,
+) -> Result<Operation<OrderStatusBatch>, Error> {
+    validate_on_behalf_of(on_behalf_of)?;
+    let spec = status_batch_spec("order_status_batch_on_behalf_of", items)?;
+    Ok(spec
+        .header(
+            HeaderName::from_static(HEADER_ON_BEHALF_OF),
+            HeaderValue::from(on_behalf_of),
+        )
+        .decode())
+}
+
+fn status_batch_spec(op: &'static str, items: &[CancelTarget]) -> Result<RequestSpec, Error> {
+    if items.is_empty() || items.len() > MAX_ORDER_STATUS_BATCH {
+        return Err(Error::invalid_field(
+            "items",
+            format!(
+                "a status batch looks up 1 to {MAX_ORDER_STATUS_BATCH} orders, got {}; split the list",
+                items.len()
+            ),
+        ));
+    }
+    let items = items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| checked_target(item).map_err(|e| e.within(&format!("items[{index}]"))))
+        .collect::<Result<Vec<_>, Error>>()?;
+    // POST only to carry the list: it changes nothing, so it may be retried.
+    RequestSpec::post(op, "/orders/status/batch", Auth::Credentials)
+        .idempotent(true)
+        .json(&OrderStatusBatchRequest { items })
+}
+
+/// An order named by id or client order id, trimmed; blank or over-long
+/// ids refused.
+fn checked_target(target: &CancelTarget) -> Result<CancelTarget, Error> {
+    Ok(match target {
+        CancelTarget::OrderId(id) => {
+            CancelTarget::OrderId(non_blank("order_id", id, "pass the order's id")?.to_owned())
+        }
+        CancelTarget::ClientOrderId(id) => {
+            CancelTarget::ClientOrderId(checked_client_order_id("client_order_id", id)?.to_owned())
+        }
+    })
+}
+
+fn checked_client_order_id<'a>(field: &str, id: &'a str) -> Result<&'a str, Error> {
+    let id = non_blank(
+        field,
+        id,
+        "pass the client order id the order was placed with",
+    )?;
+    let length = client_order_id_length(id);
+    if length > MAX_CLIENT_ORDER_ID_LENGTH {
+        return Err(Error::invalid_field(
+            field,
+            format!(
+                "{field} must be at most {MAX_CLIENT_ORDER_ID_LENGTH} characters, got {length}"
+            ),
+        ));
+    }
+    Ok(id)
+}
+
+/// `POST /orders/cancel`: cancels one of your orders, named by its id or
+/// its client order id (body `{"orderId"}` or `{"clientOrderId"}`);
+/// answers the API's message. Idempotent, as
+/// [`cancel`] is.
+pub fn cancel_order(target: &CancelTarget) -> Result<Operation<String>, Error> {
+    cancel_order_spec("cancel_order", target, None)
+}
+
+/// `POST /orders/cancel?onBehalfOf={id}`: cancels a sub-account's order by
+/// id or client order id; the query is part of the signed path (the API
+/// asks for `delegated_signing`). Idempotent.
+pub fn cancel_order_on_behalf_of(
+    target: &CancelTarget,
+    on_behalf_of: i64,
+) -> Result<Operation<String>, Error> {
+    cancel_order_spec("cancel_order_on_behalf_of", target, Some(on_behalf_of))
+}
+
+fn cancel_order_spec(
+    op: &'static str,
+    target: &CancelTarget,
+    on_behalf_of: Option<i64>,
+) -> Result<Operation<String>, Error> {
+    let target = checked_target(target)?;
+    let spec = RequestSpec::post(op, "/orders/cancel", Auth::Credentials)
+        // Cancelling one order twice cancels nothing more.
+        .idempotent(true);
+    Ok(with_on_behalf_of(spec, on_behalf_of)?
+        .json(&target)?
+        .finish(message))
+}
+
+/// `POST /orders/batch-cancel`: cancels up to [`MAX_CANCEL_BATCH`] of your
+/// orders, all by id or all by client order id. HTTP 207 (some were not
+/// cancelled) is a result: see
+/// [`CancelBatchResponse::is_partial`]. Idempotent: the same ids
+/// cancel nothing more the second time.
+pub fn batch_cancel(request: &BatchCancelRequest) -> Result<Operation<CancelBatchResponse>, Error> {
+    batch_cancel_spec("batch_cancel", request, None)
+}
+
+/// `POST /orders/batch-cancel?onBehalfOf={id}`: as [`batch_cancel`], for a
+/// sub-account's orders. The query is sent as on `POST /orders/cancel`;
+/// no source shows it on this route.
+pub fn batch_cancel_on_behalf_of(
+    request: &BatchCancelRequest,
+    on_behalf_of: i64,
+) -> Result<Operation<CancelBatchResponse>, Error> {
+    batch_cancel_spec("batch_cancel_on_behalf_of", request, Some(on_behalf_of))
+}
+
+fn batch_cancel_spec(
+    op: &'static str,
+    request: &BatchCancelRequest,
+    on_behalf_of: Option<i64>,
+) -> Result<Operation<CancelBatchResponse>, Error> {
+    let body =
+        match request {
+            BatchCancelRequest::OrderIds(ids) => {
+                BatchCancelRequest::OrderIds(checked_ids("order_ids", ids, |field, id| {
+                    non_blank(field, id, "pass the order's id")
+                })?)
+            }
+            BatchCancelRequest::ClientOrderIds(ids) => BatchCancelRequest::ClientOrderIds(
+                checked_ids("client_order_ids", ids, checked_client_order_id)?,
+            ),
+        };
+    let spec = RequestSpec::post(op, "/orders/batch-cancel", Auth::Credentials).idempotent(true);
+    Ok(with_on_behalf_of(spec, on_behalf_of)?.json(&body)?.decode())
+}
+
+/// `POST /orders/cancel-batch` `{"orderIds"}`: the spec's batch cancel by
+/// order ids (up to [`MAX_CANCEL_BATCH`]); 207 is a result, as for
+/// [`batch_cancel`]. Idempotent.
+pub fn cancel_batch(order_ids: &[String]) -> Result<Operation<CancelBatchResponse>, Error> {
+    let ids = checked_ids("order_ids", order_ids, |field, id| {
+        non_blank(field, id, "pass the order's id")
+    })?;
+    RequestSpec::post("cancel_batch", "/orders/cancel-batch", Auth::Credentials)
+        .idempotent(true)
+        .json(&BatchCancelRequest::OrderIds(ids))
+        .map(RequestSpec::decode)
+}
+
+fn checked_ids<'a>(
+    field: &str,
+    ids: &'a [String],
+    check: impl Fn(&str, &'a str) -> Result<&'a str, Error>,
+) -> Result<Vec<String>, Error> {
+    if ids.is_empty() || ids.len() > MAX_CANCEL_BATCH {
+        return Err(Error::invalid_field(
+            field,
+            format!(
+                "a batch cancel takes 1 to {MAX_CANCEL_BATCH} ids, got {}; split the list",
+                ids.len()
+            ),
+        ));
+    }
+    ids.iter()
+        .enumerate()
+        .map(|(index, id)| check(&format!("{field}[{index}]"), id).map(str::to_owned))
+        .collect()
+}
+
+fn with_on_behalf_of(spec: RequestSpec, on_behalf_of: Option<i64>) -> Result<RequestSpec, Error> {
+    match on_behalf_of {
+        Some(id) => {
+            validate_on_behalf_of(id)?;
+            Ok(spec.query([("onBehalfOf", id.to_string())]))
+        }
+        None => Ok(spec),
+    }
+}
+
 /// What a cancel removes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Cancels {
@@ -231,7 +433,9 @@ pub(crate) fn finish_orders<T: DeserializeOwned>(
     spec: &RequestSpec,
     outcome: Result<RawResponse, Error>,
 ) -> Result<ApiResponse<T>, Error> {
-    let result = outcome.and_then(|raw| http.decode(spec, raw));
+    let result = outcome
+        .and_then(|raw| http.decode(spec, raw))
+        .map_err(|error| duplicate_client_order_id(spec, error));
     if let Err(error) = &result
         && is_fee_rate_mismatch(error)
     {
@@ -240,6 +444,25 @@ pub(crate) fn finish_orders<T: DeserializeOwned>(
         }
     }
     result
+}
+
+/// A 409 to a request carrying one order with a client order id is the
+/// API's answer to a duplicate id (docs: create-order, "duplicate →
+/// 409"): the original was accepted. Operations that decode their 409
+/// (cancel-replace) never get here.
+fn duplicate_client_order_id(spec: &RequestSpec, error: Error) -> Error {
+    let [order] = spec.orders.as_slice() else {
+        return error;
+    };
+    match (error, &order.client_order_id) {
+        (Error::Api(api), Some(id)) if api.status == StatusCode::CONFLICT => {
+            Error::DuplicateClientOrderId {
+                client_order_id: id.clone(),
+                source: api,
+            }
+        }
+        (error, _) => error,
+    }
 }
 
 fn is_fee_rate_mismatch(error: &Error) -> bool {

@@ -27,7 +27,7 @@ pub fn create_order(body: &CreateSignedOrderRequest) -> Result<Operation<OrderRe
     let sent = SentOrder::new(
         &body.market_slug,
         body.order.order.salt,
-        None,
+        body.client_order_id.as_deref(),
         body.owner_id,
     );
     Ok(

@@ -13,6 +13,19 @@ fn amount(value: impl ToDecimal) -> Amount {
     value.to_decimal().map_err(|e| e.to_string())
 }
 
+/// Which client order id an order carries.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub(crate) enum ClientOrderIdChoice {
+    /// A fresh one, drawn when the call is made (the default): every order
+    /// can then be found again exactly.
+    #[default]
+    Generate,
+    /// The caller's.
+    Given(String),
+    /// None: the order is found again by its salt only.
+    Omit,
+}
+
 /// What kind of order, with its amounts as given.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Kind {
@@ -114,6 +127,7 @@ pub struct CreateDelegatedOrderParams {
     pub(crate) expiration: Option<u64>,
     pub(crate) nonce: Option<u64>,
     pub(crate) stp_policy: Option<StpPolicy>,
+    pub(crate) client_order_id: ClientOrderIdChoice,
 }
 
 impl From<LimitOrder> for CreateDelegatedOrderParams {
@@ -172,6 +186,7 @@ impl CreateDelegatedOrderParams {
             expiration: None,
             nonce: None,
             stp_policy: None,
+            client_order_id: ClientOrderIdChoice::Generate,
         }
     }
 
@@ -343,6 +358,25 @@ impl CreateDelegatedOrderParams {
     /// ```
     pub fn salt(mut self, salt: u64) -> Self {
         self.salt = Some(salt);
+        self
+    }
+
+    /// Your id for the order (`clientOrderId`, 1 to
+    /// [`MAX_CLIENT_ORDER_ID_LENGTH`](limitless_types::limits::MAX_CLIENT_ORDER_ID_LENGTH)
+    /// characters, unique per sub-account). Unset, each call draws a fresh
+    /// one (`lmts-` and 32 random hex digits), so that an order whose
+    /// outcome is unknown is found again exactly, by
+    /// `POST /orders/status/batch`. The API refuses a second order with the
+    /// same id ([`Error::DuplicateClientOrderId`](crate::Error::DuplicateClientOrderId)).
+    pub fn client_order_id(mut self, client_order_id: impl Into<String>) -> Self {
+        self.client_order_id = ClientOrderIdChoice::Given(client_order_id.into());
+        self
+    }
+
+    /// Sends no `clientOrderId`: the order is then found again by its salt
+    /// only (a read of the sub-account's orders on the market).
+    pub fn without_client_order_id(mut self) -> Self {
+        self.client_order_id = ClientOrderIdChoice::Omit;
         self
     }
 

@@ -18,7 +18,9 @@ use limitless_types::orders::{
 use limitless_types::validate::{validate_address, validate_on_behalf_of, validate_token_id};
 use rust_decimal::Decimal;
 
-use super::params::{Amount, CreateDelegatedOrderParams, DelegatedCancelReplaceParams, Kind};
+use super::params::{
+    Amount, ClientOrderIdChoice, CreateDelegatedOrderParams, DelegatedCancelReplaceParams, Kind,
+};
 use crate::Error;
 use crate::clock::{next_salt, unix_millis};
 use crate::error::SentOrder;
@@ -54,6 +56,12 @@ pub(crate) struct PreparedOrder {
     expiration: Option<u64>,
     nonce: u64,
     pub(crate) stp_policy: Option<StpPolicy>,
+    /// The order's client order id: the caller's, one drawn when it was
+    /// prepared, or none (opted out).
+    pub(crate) client_order_id: Option<String>,
+    /// Whether the caller chose `client_order_id` (a replacement keeps
+    /// only a chosen one).
+    client_order_id_given: bool,
 }
 
 /// The wire order with everything settled, and its receive window.
@@ -187,6 +195,19 @@ impl CreateDelegatedOrderParams {
                 ),
             ));
         }
+        let (client_order_id, client_order_id_given) = match &self.client_order_id {
+            ClientOrderIdChoice::Generate => (Some(generated_client_order_id()), false),
+            ClientOrderIdChoice::Given(id) => {
+                let id = non_blank(
+                    "client_order_id",
+                    id,
+                    "pass an id, or leave client_order_id unset for a generated one",
+                )?;
+                check_client_order_id("client_order_id", id)?;
+                (Some(id.to_owned()), true)
+            }
+            ClientOrderIdChoice::Omit => (None, false),
+        };
         Ok(PreparedOrder {
             market_slug: market_slug.to_owned(),
             token_id: self.token_id.clone(),
@@ -204,8 +225,17 @@ impl CreateDelegatedOrderParams {
             expiration: self.expiration.filter(|seconds| *seconds != 0),
             nonce: self.nonce.unwrap_or(0),
             stp_policy: self.stp_policy,
+            client_order_id,
+            client_order_id_given,
         })
     }
+}
+
+/// A fresh client order id: `lmts-` and 128 random bits in hex (37
+/// characters). The format is this client's choice; the API asks only for
+/// at most 128 characters, unique per owner.
+pub(crate) fn generated_client_order_id() -> String {
+    format!("lmts-{:032x}", rand::random::<u128>())
 }
 
 /// The fee on a market: 0 on a collateral-fee venue (`collateral_fee ==
@@ -279,10 +309,18 @@ impl PreparedOrder {
             owner_id: self.owner_id,
             on_behalf_of: Some(self.owner_id),
             post_only: self.post_only.then_some(true),
+            client_order_id: self.client_order_id.clone(),
             timestamp: finished.timestamp,
             recv_window: finished.recv_window,
             stp_policy: self.stp_policy,
         }
+    }
+
+    /// The client order id the caller chose for this order, if any.
+    pub(crate) fn given_client_order_id(&self) -> Option<&str> {
+        self.client_order_id
+            .as_deref()
+            .filter(|_| self.client_order_id_given)
     }
 }
 
@@ -329,12 +367,18 @@ impl DelegatedCancelReplaceParams {
             }
             None => None,
         };
+        let replacement = self
+            .replacement
+            .prepare_as(owner)
+            .map_err(|error| error.within("replacement"))?;
+        // The cancel-replace's own id wins; else one the replacement was
+        // given. No id is drawn for a replacement: its wire body stays as
+        // the caller described it.
+        let client_order_id =
+            client_order_id.or_else(|| replacement.given_client_order_id().map(str::to_owned));
         Ok(PreparedCancelReplace {
             cancel,
-            replacement: self
-                .replacement
-                .prepare_as(owner)
-                .map_err(|error| error.within("replacement"))?,
+            replacement,
             mode: self.mode,
             client_order_id,
             stp_policy: self.stp_policy.or(self.replacement.stp_policy),

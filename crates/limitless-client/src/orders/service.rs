@@ -3,7 +3,10 @@
 
 use std::time::SystemTime;
 
-use limitless_types::orders::{CancelReplaceBatchResponse, CancelReplaceResult, OrderResponse};
+use limitless_types::orders::{
+    BatchCancelRequest, CancelBatchResponse, CancelReplaceBatchResponse, CancelReplaceResult,
+    CancelTarget, OrderResponse, OrderStatusBatch,
+};
 
 use super::prepare::{PreparedCancelReplace, PreparedOrder};
 use super::reconcile::{Reconciliation, reconcile};
@@ -72,6 +75,46 @@ impl DelegatedOrderService {
         ))
     }
 
+    /// `POST /orders/status/batch` with `x-on-behalf-of`: what became of 1
+    /// to [`MAX_ORDER_STATUS_BATCH`](limitless_types::limits::MAX_ORDER_STATUS_BATCH)
+    /// of a sub-account's orders, each by id or client order id; one typed
+    /// result per item ([`OrderStatus::lookup`](limitless_types::orders::OrderStatus::lookup)).
+    /// A read, retried like one.
+    pub fn order_status_batch(
+        &self,
+        items: &[CancelTarget],
+        on_behalf_of: i64,
+    ) -> Call<OrderStatusBatch> {
+        self.http.call(ops::orders::order_status_batch_on_behalf_of(
+            items,
+            on_behalf_of,
+        ))
+    }
+
+    /// `POST /orders/cancel?onBehalfOf={id}`: cancels a sub-account's
+    /// order by id or client order id. Retried as
+    /// [`cancel`](Self::cancel) is.
+    pub fn cancel_order(&self, target: &CancelTarget, on_behalf_of: i64) -> Call<String> {
+        self.http
+            .call(ops::orders::cancel_order_on_behalf_of(target, on_behalf_of))
+    }
+
+    /// `POST /orders/batch-cancel?onBehalfOf={id}`: cancels up to
+    /// [`MAX_CANCEL_BATCH`](limitless_types::limits::MAX_CANCEL_BATCH) of a
+    /// sub-account's orders, all by id or all by client order id. A 207
+    /// (some not cancelled) is a result: see
+    /// [`CancelBatchResponse::is_partial`].
+    pub fn batch_cancel(
+        &self,
+        request: &BatchCancelRequest,
+        on_behalf_of: i64,
+    ) -> Call<CancelBatchResponse> {
+        self.http.call(ops::orders::batch_cancel_on_behalf_of(
+            request,
+            on_behalf_of,
+        ))
+    }
+
     /// `POST /orders/cancel-replace`: cancels an order and places a
     /// replacement for the same sub-account. An HTTP 409 carries a result
     /// (e.g. the cancel failed) and is decoded, not returned as an error.
@@ -100,9 +143,12 @@ impl DelegatedOrderService {
 
     /// What became of orders whose outcome is unknown: for each, whether it
     /// was placed (with the order), not placed, or is still unknown (the
-    /// lookup failed). It looks the orders up among their sub-accounts'
-    /// orders on their markets (`GET /markets/{slug}/user-orders`, by
-    /// salt); it never sends an order.
+    /// lookup failed). Orders with a client order id (every order, unless
+    /// its caller opted out) are looked up exactly by
+    /// `POST /orders/status/batch`, one request per sub-account and 50
+    /// orders; the others among their sub-accounts' orders on their
+    /// markets (`GET /markets/{slug}/user-orders`, by salt). It never
+    /// sends an order.
     ///
     /// ```no_run
     /// use limitless_client::{Client, CreateDelegatedOrderParams, Error, OrderResponse};

@@ -8,8 +8,9 @@ use std::time::SystemTime;
 use limitless_eip712::{OrderDomain, OrderSigner, OrderSignerExt};
 use limitless_types::markets::Venue;
 use limitless_types::orders::{
-    CancelReplaceBatchResponse, CancelReplaceRequest, CancelReplaceResult,
-    CreateSignedOrderRequest, DEFAULT_FEE_RATE_BPS, OrderResponse, ReplacementOrder, SignedOrder,
+    BatchCancelRequest, CancelBatchResponse, CancelReplaceBatchResponse, CancelReplaceRequest,
+    CancelReplaceResult, CancelTarget, CreateSignedOrderRequest, DEFAULT_FEE_RATE_BPS,
+    OrderResponse, OrderStatusBatch, ReplacementOrder, SignedOrder,
 };
 use limitless_types::portfolio::UserProfile;
 use tokio::sync::OnceCell;
@@ -99,6 +100,7 @@ impl SignedOrderService {
                     market_slug: order.market_slug.clone(),
                     owner_id,
                     post_only: order.post_only.then_some(true),
+                    client_order_id: order.client_order_id.clone(),
                     timestamp: signed.timestamp,
                     recv_window: signed.recv_window,
                     stp_policy: order.stp_policy,
@@ -127,19 +129,51 @@ impl SignedOrderService {
         })
     }
 
+    /// `POST /orders/status/batch`: what became of 1 to
+    /// [`MAX_ORDER_STATUS_BATCH`](limitless_types::limits::MAX_ORDER_STATUS_BATCH)
+    /// of the signer's orders, by id or client order id (for a
+    /// sub-account's signer, with `x-on-behalf-of` its profile id). A read.
+    pub fn order_status_batch(&self, items: &[CancelTarget]) -> Call<OrderStatusBatch> {
+        let items = items.to_vec();
+        self.on_own_orders(ops::orders::order_status_batch(&items), move |owner| {
+            ops::orders::order_status_batch_on_behalf_of(&items, owner)
+        })
+    }
+
+    /// `POST /orders/cancel`: cancels one of the signer's orders by id or
+    /// client order id (for a sub-account's signer, with `?onBehalfOf=`).
+    /// Retried like a read.
+    pub fn cancel_order(&self, target: &CancelTarget) -> Call<String> {
+        let target = target.clone();
+        self.on_own_orders(ops::orders::cancel_order(&target), move |owner| {
+            ops::orders::cancel_order_on_behalf_of(&target, owner)
+        })
+    }
+
+    /// `POST /orders/batch-cancel`: cancels up to
+    /// [`MAX_CANCEL_BATCH`](limitless_types::limits::MAX_CANCEL_BATCH) of
+    /// the signer's orders, all by id or all by client order id. A 207 is a
+    /// result: see [`CancelBatchResponse::is_partial`].
+    pub fn batch_cancel(&self, request: &BatchCancelRequest) -> Call<CancelBatchResponse> {
+        let request = request.clone();
+        self.on_own_orders(ops::orders::batch_cancel(&request), move |owner| {
+            ops::orders::batch_cancel_on_behalf_of(&request, owner)
+        })
+    }
+
     /// `own` when the credentials' owner signs; for a sub-account's signer,
     /// `on_behalf_of` its profile: the partner's plain cancel reaches only
     /// the partner's own orders. `own` is checked now either way.
-    fn on_own_orders(
+    fn on_own_orders<T: Send + 'static>(
         &self,
-        own: Result<Operation<String>, Error>,
-        on_behalf_of: impl FnOnce(i64) -> Result<Operation<String>, Error> + Send + 'static,
-    ) -> Call<String> {
+        own: Result<Operation<T>, Error>,
+        on_behalf_of: impl FnOnce(i64) -> Result<Operation<T>, Error> + Send + 'static,
+    ) -> Call<T> {
         if self.source == ProfileSource::Me || own.is_err() {
             return self.http.call(own);
         }
         let service = self.clone();
-        let resolver: Resolver<String> = Box::new(move |_http| {
+        let resolver: Resolver<T> = Box::new(move |_http| {
             Box::pin(async move { on_behalf_of(service.profile().await?.id) })
         });
         Call::deferred(self.http.clone(), Ok(resolver))
@@ -185,8 +219,10 @@ impl SignedOrderService {
         )
     }
 
-    /// What became of orders whose outcome is unknown, looked up among the
-    /// signer's orders on their markets by salt; never sends an order.
+    /// What became of orders whose outcome is unknown: by client order id
+    /// through `POST /orders/status/batch` (one request per 50 orders),
+    /// else by salt among the signer's orders on their markets; never
+    /// sends an order.
     pub async fn reconcile(&self, orders: &[SentOrder]) -> Vec<Reconciliation> {
         // The credentials' own orders are read without `onBehalfOf`.
         let own = match self.source {

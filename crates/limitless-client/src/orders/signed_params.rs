@@ -97,6 +97,7 @@ impl fmt::Debug for CreateSignedOrderParams {
             .field("fee_rate_bps", &inner.fee_rate_bps)
             .field("salt", &inner.salt)
             .field("stp_policy", &inner.stp_policy)
+            .field("client_order_id", &inner.client_order_id)
             .finish_non_exhaustive()
     }
 }
@@ -234,6 +235,17 @@ impl CreateSignedOrderParams {
         /// Self-trade prevention against the signer's own resting orders
         /// (top-level `stpPolicy`, not signed).
         stp_policy(stp_policy: StpPolicy);
+        /// Your id for the order (see
+        /// [`CreateDelegatedOrderParams::client_order_id`]); unset, each
+        /// call draws a fresh one.
+        client_order_id(client_order_id: impl Into<String>);
+    }
+
+    /// Sends no `clientOrderId`: the order is then found again by its salt
+    /// only.
+    pub fn without_client_order_id(mut self) -> Self {
+        self.inner = self.inner.without_client_order_id();
+        self
     }
 
     pub(crate) fn prepare(&self) -> Result<PreparedOrder, Error> {

@@ -19,11 +19,36 @@ use crate::support::{
 const ZERO: &str = "0x0000000000000000000000000000000000000000";
 
 /// Matches the exact body bytes after replacing every `"salt":<digits>`
-/// with `"salt":SALT` (salts come from the clock and a process-wide counter).
+/// with `"salt":SALT` (salts come from the clock and a process-wide counter)
+/// and every generated client order id with `GENERATED` (they are random).
 #[derive(Debug)]
 struct BodyLike(String);
 
+/// `body` with each generated client order id (`lmts-` and 32 hex digits)
+/// replaced by `GENERATED`.
+fn mask_generated_ids(body: &str) -> String {
+    const KEY: &str = "\"clientOrderId\":\"lmts-";
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find(KEY) {
+        let (head, tail) = rest.split_at(at + KEY.len());
+        let hex = tail.bytes().take_while(u8::is_ascii_hexdigit).count();
+        if hex == 32 && tail[hex..].starts_with('"') {
+            out.push_str(&head[..head.len() - "lmts-".len()]);
+            out.push_str("GENERATED");
+            rest = &tail[hex..];
+        } else {
+            out.push_str(head);
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn mask_salts(body: &str) -> String {
+    let body = mask_generated_ids(body);
+    let body = body.as_str();
     let mut out = String::with_capacity(body.len());
     let mut rest = body;
     while let Some(at) = rest.find("\"salt\":") {
@@ -103,7 +128,7 @@ async fn gtc_on_a_legacy_venue_matches_the_protocol_body() {
     let h = Harness::hmac().await;
     mount_market(&h, "market", None, 1).await;
     let expected = format!(
-        r#"{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326}}"#,
+        r#"{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326,"clientOrderId":"GENERATED"}}"#,
         order(500_000, 1_000_000, 300, 0, Some("0.5"))
     );
     mount_order(&h, expected, 1).await;
@@ -135,7 +160,7 @@ async fn collateral_fee_venue_orders_carry_fee_zero() {
     let h = Harness::hmac().await;
     mount_market(&h, "market", Some("COLLATERAL"), 1).await;
     let expected = format!(
-        r#"{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326}}"#,
+        r#"{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326,"clientOrderId":"GENERATED"}}"#,
         order(500_000, 1_000_000, 0, 0, Some("0.5"))
     );
     mount_order(&h, expected, 2).await;
@@ -226,7 +251,7 @@ async fn gtc_post_only_and_custom_fee_and_taker() {
         &format!(r#""taker":"{taker}""#),
     );
     let expected = format!(
-        r#"{{"order":{inner},"orderType":"GTC","marketSlug":"market","ownerId":42,"onBehalfOf":42,"postOnly":true}}"#
+        r#"{{"order":{inner},"orderType":"GTC","marketSlug":"market","ownerId":42,"onBehalfOf":42,"postOnly":true,"clientOrderId":"GENERATED"}}"#
     );
     mount_order(&h, expected, 1).await;
     let params = CreateDelegatedOrderParams::gtc("market", "123", Side::Sell, "0.55", "10", 42)
@@ -245,12 +270,12 @@ async fn fak_and_post_only_false_send_no_post_only_key() {
     let h = Harness::hmac().await;
     mount_market(&h, "market", None, 1).await;
     let expected = format!(
-        r#"{{"order":{},"orderType":"FAK","marketSlug":"market","ownerId":326,"onBehalfOf":326}}"#,
+        r#"{{"order":{},"orderType":"FAK","marketSlug":"market","ownerId":326,"onBehalfOf":326,"clientOrderId":"GENERATED"}}"#,
         order(470_154, 1_234_000, 300, 0, Some("0.381"))
     );
     mount_order(&h, expected, 1).await;
     let gtc_false = format!(
-        r#"{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326}}"#,
+        r#"{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326,"clientOrderId":"GENERATED"}}"#,
         order(470_154, 1_234_000, 300, 0, Some("0.381"))
     );
     mount_order(&h, gtc_false, 1).await;
@@ -280,7 +305,7 @@ async fn fok_has_no_price_key() {
     let h = Harness::hmac().await;
     mount_market(&h, "market", None, 1).await;
     let expected = format!(
-        r#"{{"order":{},"orderType":"FOK","marketSlug":"market","ownerId":326,"onBehalfOf":326}}"#,
+        r#"{{"order":{},"orderType":"FOK","marketSlug":"market","ownerId":326,"onBehalfOf":326,"clientOrderId":"GENERATED"}}"#,
         order(12_345_678, 1, 300, 0, None)
     );
     mount_order(&h, expected, 1).await;
@@ -299,12 +324,12 @@ async fn receive_window_uses_the_clock_for_the_timestamp() {
     let h = Harness::hmac().await;
     mount_market(&h, "market", None, 1).await;
     let expected = format!(
-        r#"{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326,"timestamp":{NOW_MS},"recvWindow":1500}}"#,
+        r#"{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326,"clientOrderId":"GENERATED","timestamp":{NOW_MS},"recvWindow":1500}}"#,
         order(500_000, 1_000_000, 300, 0, Some("0.5"))
     );
     mount_order(&h, expected, 1).await;
     let explicit = format!(
-        r#"{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326,"timestamp":1770000000000,"recvWindow":10000}}"#,
+        r#"{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326,"clientOrderId":"GENERATED","timestamp":1770000000000,"recvWindow":10000}}"#,
         order(500_000, 1_000_000, 300, 0, Some("0.5"))
     );
     mount_order(&h, explicit, 1).await;
@@ -410,7 +435,7 @@ async fn a_coarser_tick_accepts_its_own_grid() {
     let h = Harness::hmac().await;
     mount_market(&h, "market", None, 1).await;
     let expected = format!(
-        r#"{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326}}"#,
+        r#"{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326,"clientOrderId":"GENERATED"}}"#,
         order(5_000_000, 10_000_000, 300, 0, Some("0.5"))
     );
     mount_order(&h, expected, 1).await;
@@ -581,7 +606,7 @@ async fn a_fee_rate_mismatch_drops_the_cached_venue() {
     });
     hmac_mock("POST", "/orders")
         .and(BodyLike(format!(
-            r#"{{"order":{},"orderType":"GTC","marketSlug":"btc","ownerId":326,"onBehalfOf":326}}"#,
+            r#"{{"order":{},"orderType":"GTC","marketSlug":"btc","ownerId":326,"onBehalfOf":326,"clientOrderId":"GENERATED"}}"#,
             order(500_000, 1_000_000, 300, 0, Some("0.5"))
         )))
         .respond_with(ResponseTemplate::new(400).set_body_json(mismatch))
@@ -969,7 +994,7 @@ async fn a_signed_order_request_is_built_without_sending_the_order() {
     assert_eq!(
         mask_salts(body),
         format!(
-            r#"{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326}}"#,
+            r#"{{"order":{},"orderType":"GTC","marketSlug":"market","ownerId":326,"onBehalfOf":326,"clientOrderId":"GENERATED"}}"#,
             order(500_000, 1_000_000, 300, 0, Some("0.5"))
         )
     );
@@ -1019,7 +1044,10 @@ async fn a_fixed_salt_is_sent_as_is_and_named_when_the_outcome_is_unknown() {
         .mount(&h.server)
         .await;
     let salt = 9_007_199_254_740_991; // 2^53 - 1, the largest allowed
-    let params = CreateDelegatedOrderParams::gtc("btc", "123", Side::Buy, 0.5, 1, 326).salt(salt);
+    // Salt and client order id both fixed: the same bytes can go again.
+    let params = CreateDelegatedOrderParams::gtc("btc", "123", Side::Buy, 0.5, 1, 326)
+        .salt(salt)
+        .client_order_id("fixed-1");
     let error = h
         .client
         .delegated_orders

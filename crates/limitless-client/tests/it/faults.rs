@@ -204,7 +204,9 @@ async fn order_outcome_unknown_on(fault: Fault) -> Error {
                 ..
             } = &orders[0];
             assert_eq!((market_slug.as_str(), *reported), ("btc", salt));
-            assert_eq!(*client_order_id, None);
+            // The generated client order id the body carried.
+            assert!(client_order_id.is_some());
+            assert_eq!(client_order_id.as_deref(), sent["clientOrderId"].as_str());
             *source
         }
         other => panic!("expected OutcomeUnknown, got {other:?}"),

@@ -4,6 +4,7 @@
 
 mod api_tokens;
 mod calls;
+mod client_order_ids;
 mod configuration;
 mod delegated_orders;
 mod environment;

@@ -302,7 +302,10 @@ fn gtc(
     price: impl limitless_client::ToDecimal,
     size: impl limitless_client::ToDecimal,
 ) -> CreateDelegatedOrderParams {
-    CreateDelegatedOrderParams::gtc("market", "123", Side::Buy, price, size, 326).salt(SALT)
+    // No client order id: the bodies stay deterministic (rows with one fix it).
+    CreateDelegatedOrderParams::gtc("market", "123", Side::Buy, price, size, 326)
+        .salt(SALT)
+        .without_client_order_id()
 }
 
 fn proof() -> EoaOwnershipProof {
@@ -436,6 +439,20 @@ fn rows(client: &Client) -> Vec<Row> {
                     SIGNED_ORDER_JSON
                 ))
                 .order("btc", 1_742_191_300_000_000, None),
+        ),
+        row(
+            client,
+            "signed create_order with a client order id",
+            ops::signed_orders::create_order(&limitless_client::CreateSignedOrderRequest {
+                client_order_id: Some("signed-1".into()),
+                ..signed_body()
+            }),
+            expect("create_signed_order", M::POST, "/orders", Credentials, ONCE)
+                .body(format!(
+                    r#"{{"order":{},"orderType":"GTC","marketSlug":"btc","ownerId":42,"clientOrderId":"signed-1"}}"#,
+                    SIGNED_ORDER_JSON
+                ))
+                .order("btc", 1_742_191_300_000_000, Some("signed-1")),
         ),
         row(
             client,
@@ -832,7 +849,9 @@ fn rows(client: &Client) -> Vec<Row> {
             client,
             "create_order FAK",
             ops::orders::create_order(
-                &CreateDelegatedOrderParams::fak("market", "123", Side::Buy, 0.381, 1.234, 326).salt(SALT),
+                &CreateDelegatedOrderParams::fak("market", "123", Side::Buy, 0.381, 1.234, 326)
+                    .salt(SALT)
+                    .without_client_order_id(),
                 Some(false),
                 now(),
             ),
@@ -844,7 +863,9 @@ fn rows(client: &Client) -> Vec<Row> {
             client,
             "create_order FOK (no price key)",
             ops::orders::create_order(
-                &CreateDelegatedOrderParams::fok("market", "123", Side::Buy, 12.345678, 326).salt(SALT),
+                &CreateDelegatedOrderParams::fok("market", "123", Side::Buy, 12.345678, 326)
+                    .salt(SALT)
+                    .without_client_order_id(),
                 Some(false),
                 now(),
             ),
@@ -888,6 +909,7 @@ fn rows(client: &Client) -> Vec<Row> {
             ops::orders::create_order(
                 &CreateDelegatedOrderParams::gtc("market", "123", Side::Sell, "0.55", 10, 326)
                     .salt(SALT)
+                    .without_client_order_id()
                     .expiration(EXPIRATION)
                     .nonce(7),
                 Some(false),
@@ -958,6 +980,92 @@ fn rows(client: &Client) -> Vec<Row> {
                     WireOrder::buy(500_000, 1_000_000, Some("0.5")).json()
                 ))
                 .order("market", SALT, None),
+        ),
+        row(
+            client,
+            "create_order with the caller's client order id (after postOnly, as the docs place it)",
+            ops::orders::create_order(
+                &gtc(0.5, 1.0).post_only(true).client_order_id("client-order-001"),
+                Some(false),
+                now(),
+            ),
+            expect("create_order", M::POST, "/orders", Credentials, ONCE)
+                .body(create_body(
+                    &WireOrder::buy(500_000, 1_000_000, Some("0.5")),
+                    "GTC",
+                    r#","postOnly":true,"clientOrderId":"client-order-001""#,
+                ))
+                .order("market", SALT, Some("client-order-001")),
+        ),
+        row(
+            client,
+            "order_status_batch by id and by client order id",
+            ops::orders::order_status_batch(&[
+                CancelTarget::OrderId("4aa706dd-6c57-4f3c-945a-99818dfd95f1".into()),
+                CancelTarget::ClientOrderId("client-order-001".into()),
+            ]),
+            expect("order_status_batch", M::POST, "/orders/status/batch", Credentials, IDEMPOTENT)
+                .body(r#"{"items":[{"orderId":"4aa706dd-6c57-4f3c-945a-99818dfd95f1"},{"clientOrderId":"client-order-001"}]}"#),
+        ),
+        row(
+            client,
+            "order_status_batch_on_behalf_of (x-on-behalf-of header)",
+            ops::orders::order_status_batch_on_behalf_of(
+                &[CancelTarget::ClientOrderId("c-1".into())],
+                326,
+            ),
+            expect(
+                "order_status_batch_on_behalf_of",
+                M::POST,
+                "/orders/status/batch",
+                Credentials,
+                IDEMPOTENT,
+            )
+            .body(r#"{"items":[{"clientOrderId":"c-1"}]}"#)
+            .header("x-on-behalf-of", "326"),
+        ),
+        row(
+            client,
+            "cancel_order by client order id",
+            ops::orders::cancel_order(&CancelTarget::ClientOrderId("client-order-001".into())),
+            expect("cancel_order", M::POST, "/orders/cancel", Credentials, IDEMPOTENT)
+                .body(r#"{"clientOrderId":"client-order-001"}"#),
+        ),
+        row(
+            client,
+            "cancel_order_on_behalf_of by id (query in the signed path)",
+            ops::orders::cancel_order_on_behalf_of(&CancelTarget::OrderId("ord-2".into()), 42),
+            expect("cancel_order_on_behalf_of", M::POST, "/orders/cancel", Credentials, IDEMPOTENT)
+                .query("onBehalfOf=42")
+                .body(r#"{"orderId":"ord-2"}"#),
+        ),
+        row(
+            client,
+            "batch_cancel by client order ids",
+            ops::orders::batch_cancel(&limitless_client::BatchCancelRequest::ClientOrderIds(vec![
+                "c-1".into(),
+                "c-2".into(),
+            ])),
+            expect("batch_cancel", M::POST, "/orders/batch-cancel", Credentials, IDEMPOTENT)
+                .body(r#"{"clientOrderIds":["c-1","c-2"]}"#),
+        ),
+        row(
+            client,
+            "batch_cancel_on_behalf_of by order ids",
+            ops::orders::batch_cancel_on_behalf_of(
+                &limitless_client::BatchCancelRequest::OrderIds(vec!["ord-1".into()]),
+                42,
+            ),
+            expect("batch_cancel_on_behalf_of", M::POST, "/orders/batch-cancel", Credentials, IDEMPOTENT)
+                .query("onBehalfOf=42")
+                .body(r#"{"orderIds":["ord-1"]}"#),
+        ),
+        row(
+            client,
+            "cancel_batch (the spec's orderIds route)",
+            ops::orders::cancel_batch(&["ord-1".to_owned(), "ord-2".to_owned()]),
+            expect("cancel_batch", M::POST, "/orders/cancel-batch", Credentials, IDEMPOTENT)
+                .body(r#"{"orderIds":["ord-1","ord-2"]}"#),
         ),
         row(
             client,
@@ -1220,7 +1328,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
     let rows = rows(&client);
     assert_eq!(
         rows.len(),
-        74,
+        83,
         "one row per operation (update when adding rows)"
     );
     let mut labels: Vec<&str> = rows.iter().map(|row| row.label).collect();
@@ -1241,11 +1349,16 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "amm_buy",
             "amm_sell",
             "approve_amm_allowance",
+            "batch_cancel",
+            "batch_cancel_on_behalf_of",
             "buy_pack",
             "cancel",
             "cancel_all",
             "cancel_all_on_behalf_of",
+            "cancel_batch",
             "cancel_on_behalf_of",
+            "cancel_order",
+            "cancel_order_on_behalf_of",
             "cancel_replace",
             "cancel_replace_batch",
             "cancel_replace_batch_signed",
@@ -1283,6 +1396,8 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "list_packs",
             "list_tokens",
             "merge_positions",
+            "order_status_batch",
+            "order_status_batch_on_behalf_of",
             "quote_pack",
             "recover_account",
             "redeem_positions",
@@ -1511,6 +1626,7 @@ fn signed_body() -> limitless_client::CreateSignedOrderRequest {
         market_slug: "btc".into(),
         owner_id: 42,
         post_only: None,
+        client_order_id: None,
         timestamp: None,
         recv_window: None,
         stp_policy: None,

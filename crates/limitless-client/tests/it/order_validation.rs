@@ -655,7 +655,7 @@ fn the_limits_themselves_are_accepted() {
         (
             "post_only on GTC",
             Input::Order(gtc().post_only(true)),
-            r#""onBehalfOf":326,"postOnly":true}"#.to_owned(),
+            r#""onBehalfOf":326,"postOnly":true,"clientOrderId":"lmts-"#.to_owned(),
         ),
         (
             "batch of 20",
@@ -675,8 +675,13 @@ fn the_limits_themselves_are_accepted() {
 
 #[test]
 fn named_fields_and_positional_builders_send_the_same_bytes() {
-    let decorate =
-        |params: CreateDelegatedOrderParams| params.salt(42).expiration(1_770_003_600).nonce(7);
+    let decorate = |params: CreateDelegatedOrderParams| {
+        params
+            .salt(42)
+            .expiration(1_770_003_600)
+            .nonce(7)
+            .client_order_id("same-1")
+    };
     let pairs: [(&str, CreateDelegatedOrderParams, CreateDelegatedOrderParams); 3] = [
         (
             "GTC",
@@ -722,13 +727,13 @@ fn named_fields_and_positional_builders_send_the_same_bytes() {
     let zero = "0x0000000000000000000000000000000000000000";
     let expected = [
         format!(
-            r#"{{"order":{{"salt":42,"maker":"{zero}","signer":"{zero}","taker":"{zero}","tokenId":"123","makerAmount":10000000,"takerAmount":5500000,"expiration":"1770003600","nonce":7,"feeRateBps":300,"side":1,"signatureType":0,"price":0.55}},"orderType":"GTC","marketSlug":"btc","ownerId":326,"onBehalfOf":326}}"#
+            r#"{{"order":{{"salt":42,"maker":"{zero}","signer":"{zero}","taker":"{zero}","tokenId":"123","makerAmount":10000000,"takerAmount":5500000,"expiration":"1770003600","nonce":7,"feeRateBps":300,"side":1,"signatureType":0,"price":0.55}},"orderType":"GTC","marketSlug":"btc","ownerId":326,"onBehalfOf":326,"clientOrderId":"same-1"}}"#
         ),
         format!(
-            r#"{{"order":{{"salt":42,"maker":"{zero}","signer":"{zero}","taker":"{zero}","tokenId":"123","makerAmount":470154,"takerAmount":1234000,"expiration":"1770003600","nonce":7,"feeRateBps":300,"side":0,"signatureType":0,"price":0.381}},"orderType":"FAK","marketSlug":"btc","ownerId":326,"onBehalfOf":326}}"#
+            r#"{{"order":{{"salt":42,"maker":"{zero}","signer":"{zero}","taker":"{zero}","tokenId":"123","makerAmount":470154,"takerAmount":1234000,"expiration":"1770003600","nonce":7,"feeRateBps":300,"side":0,"signatureType":0,"price":0.381}},"orderType":"FAK","marketSlug":"btc","ownerId":326,"onBehalfOf":326,"clientOrderId":"same-1"}}"#
         ),
         format!(
-            r#"{{"order":{{"salt":42,"maker":"{zero}","signer":"{zero}","taker":"{zero}","tokenId":"123","makerAmount":12345678,"takerAmount":1,"expiration":"1770003600","nonce":7,"feeRateBps":300,"side":0,"signatureType":0}},"orderType":"FOK","marketSlug":"btc","ownerId":326,"onBehalfOf":326}}"#
+            r#"{{"order":{{"salt":42,"maker":"{zero}","signer":"{zero}","taker":"{zero}","tokenId":"123","makerAmount":12345678,"takerAmount":1,"expiration":"1770003600","nonce":7,"feeRateBps":300,"side":0,"signatureType":0}},"orderType":"FOK","marketSlug":"btc","ownerId":326,"onBehalfOf":326,"clientOrderId":"same-1"}}"#
         ),
     ];
     for ((what, named, positional), expected) in pairs.into_iter().zip(expected) {

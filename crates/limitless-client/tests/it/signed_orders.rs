@@ -120,8 +120,9 @@ async fn a_gtc_is_the_protocol_body_with_the_reference_signature() {
         size: Decimal::new(1234, 3),
     }
     .into();
+    // Without a client order id: the body is §2.7's, byte for byte.
     let response = orders
-        .create_order(&params.salt(1_742_191_300_000_000))
+        .create_order(&params.salt(1_742_191_300_000_000).without_client_order_id())
         .await
         .unwrap();
     assert_eq!(response.order.id, "ord-1");
@@ -290,10 +291,17 @@ async fn an_unanswered_order_is_outcome_unknown_sent_once_naming_its_owner() {
     assert_eq!((sent[0].salt, sent[0].owner_id), (99, OWNER));
     assert_eq!(sent[0].market_slug, "market");
 
-    // Reconciled among the signer's own orders: no onBehalfOf.
-    hmac_mock("GET", "/markets/market/user-orders")
-        .and(crate::support::QueryIs::none())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+    // Reconciled by its generated client order id among the signer's own
+    // orders: no x-on-behalf-of.
+    let id = sent[0].client_order_id.clone().expect("a generated id");
+    hmac_mock("POST", "/orders/status/batch")
+        .and(crate::support::HeaderAbsent("x-on-behalf-of"))
+        .and(crate::support::BodyIs(format!(
+            r#"{{"items":[{{"clientOrderId":"{id}"}}]}}"#
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"results": [
+            {"index": 0, "status": "not_found", "clientOrderId": id}
+        ]})))
         .expect(1)
         .mount(&h.server)
         .await;

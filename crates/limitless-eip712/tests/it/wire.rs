@@ -18,6 +18,7 @@ fn signed_order_serialises_in_the_api_key_order() {
         market_slug: "market".into(),
         owner_id: 42,
         post_only: None,
+        client_order_id: None,
         timestamp: None,
         recv_window: None,
         stp_policy: None,

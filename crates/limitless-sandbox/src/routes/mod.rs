@@ -100,6 +100,10 @@ pub(crate) fn router(app: App) -> Router {
         .route("/orders/{order_id}", delete(orders::cancel))
         .route("/orders/all/{slug}", delete(orders::cancel_all))
         .route("/orders/cancel-replace", post(orders::cancel_replace))
+        .route("/orders/status/batch", post(orders::status_batch))
+        .route("/orders/cancel", post(orders::cancel_by_key))
+        .route("/orders/batch-cancel", post(orders::batch_cancel))
+        .route("/orders/cancel-batch", post(orders::cancel_batch))
         .route(
             "/orders/cancel-replace/batch",
             post(orders::cancel_replace_batch),

@@ -1,16 +1,16 @@
-//! Delegated orders: `POST /orders`, cancels, cancel-replace (single and
-//! batch).
+//! Delegated orders: `POST /orders`, cancels (by id, by client order id,
+//! in batches), the status batch, cancel-replace (single and batch).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use limitless_eip712::{Address, BASE_CHAIN_ID, Eip712Error, OrderDomain, verify_signed_order};
 use limitless_types::limits::{
-    MAX_CANCEL_REPLACE_BATCH, MAX_CLIENT_ORDER_ID_LENGTH, MAX_FEE_RATE_BPS, MAX_RECV_WINDOW_MS,
-    client_order_id_length,
+    MAX_CANCEL_BATCH, MAX_CANCEL_REPLACE_BATCH, MAX_CLIENT_ORDER_ID_LENGTH, MAX_FEE_RATE_BPS,
+    MAX_ORDER_STATUS_BATCH, MAX_RECV_WINDOW_MS, client_order_id_length,
 };
 use limitless_types::{
     ApiErrorDetail, CancelOutcome, CancelReplaceBatchItem, CancelReplaceBatchResponse,
@@ -697,7 +697,7 @@ pub(super) async fn create(State(app): State<App>, signed: Signed) -> Result<Res
                 signature: request.order.signature,
             },
             post_only: request.post_only,
-            client_order_id: None,
+            client_order_id: request.client_order_id,
             timestamp: request.timestamp,
             recv_window: request.recv_window,
             stp_policy: request.stp_policy,
@@ -719,7 +719,7 @@ pub(super) async fn create(State(app): State<App>, signed: Signed) -> Result<Res
             owner_id: request.owner_id,
             authority: Authority::Delegated { on_behalf_of },
             post_only: request.post_only,
-            client_order_id: None,
+            client_order_id: request.client_order_id,
             timestamp: request.timestamp,
             recv_window: request.recv_window,
             stp_policy: request.stp_policy,
@@ -1061,4 +1061,271 @@ pub(super) async fn cancel_replace_batch(
         ApiJson(CancelReplaceBatchResponse { results }),
     )
         .into_response())
+}
+
+/// The profile whose orders a read names: the caller's own, or the
+/// sub-account of the `x-on-behalf-of` header (PROTOCOL §7.5), which needs
+/// `delegated_signing` and must be one of the caller's.
+fn read_owner(state: &SandboxState, caller: &Caller, headers: &HeaderMap) -> Result<i64, ApiError> {
+    caller.require(&[SCOPE_TRADING], "read order statuses")?;
+    let Some(value) = headers.get("x-on-behalf-of") else {
+        return Ok(caller.profile_id);
+    };
+    let text = value
+        .to_str()
+        .map_err(|_| ApiError::bad_request("x-on-behalf-of must be a sub-account's profile id"))?;
+    let profile_id = positive("x-on-behalf-of", Some(text))?.unwrap_or_default();
+    caller.require(
+        &[SCOPE_TRADING, SCOPE_DELEGATED_SIGNING],
+        "read a sub-account's order statuses",
+    )?;
+    check_sub_account(state, caller, profile_id)?;
+    Ok(profile_id)
+}
+
+/// The one key of an item naming an order: `orderId` or `clientOrderId`,
+/// a non-empty string (a client order id at most 128 characters).
+fn order_key(item: &Value) -> Result<CancelTarget, String> {
+    let text = |key: &str| item.get(key).filter(|v| !v.is_null());
+    let target = match (text("orderId"), text("clientOrderId")) {
+        (Some(Value::String(id)), None) if !id.is_empty() => CancelTarget::OrderId(id.clone()),
+        (None, Some(Value::String(id))) if !id.is_empty() => {
+            if client_order_id_length(id) > MAX_CLIENT_ORDER_ID_LENGTH {
+                return Err(format!(
+                    "clientOrderId must be at most {MAX_CLIENT_ORDER_ID_LENGTH} characters, got {}",
+                    client_order_id_length(id)
+                ));
+            }
+            CancelTarget::ClientOrderId(id.clone())
+        }
+        _ => {
+            return Err(
+                "Exactly one of orderId or clientOrderId is required, as a non-empty string"
+                    .to_owned(),
+            );
+        }
+    };
+    Ok(target)
+}
+
+/// The engine index of `owner`'s order named by `target`, if it has one.
+fn find_order(state: &SandboxState, owner: i64, target: &CancelTarget) -> Option<usize> {
+    let index = match target {
+        CancelTarget::OrderId(id) => state.order_ids.get(id).copied(),
+        CancelTarget::ClientOrderId(id) => {
+            state.client_order_ids.get(&(owner, id.clone())).copied()
+        }
+    }?;
+    state
+        .engine
+        .entry(index)
+        .is_some_and(|e| e.data.owner_id == owner)
+        .then_some(index)
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct StatusBatchBody {
+    items: Vec<Value>,
+}
+
+/// `POST /orders/status/batch`: 1 to 50 items, each by `orderId` or
+/// `clientOrderId`; one result per item (`found` with the order,
+/// `not_found`, or `invalid` with the reason).
+pub(super) async fn status_batch(
+    State(app): State<App>,
+    headers: HeaderMap,
+    signed: Signed,
+) -> Result<ApiJson<limitless_types::OrderStatusBatch>, ApiError> {
+    let body: StatusBatchBody = signed.json()?;
+    if body.items.is_empty() || body.items.len() > MAX_ORDER_STATUS_BATCH {
+        return Err(ApiError::bad_request(format!(
+            "items must hold 1 to {MAX_ORDER_STATUS_BATCH} lookups, got {}",
+            body.items.len()
+        )));
+    }
+    let state = app.lock();
+    let owner = read_owner(&state, &signed.caller, &headers)?;
+    let results = body
+        .items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let mut result = limitless_types::OrderStatus {
+                index: Some(index),
+                ..Default::default()
+            };
+            let target = match order_key(item) {
+                Ok(target) => target,
+                Err(error) => {
+                    result.status = Some(limitless_types::OrderStatus::INVALID.to_owned());
+                    result.error = Some(error);
+                    return result;
+                }
+            };
+            match &target {
+                CancelTarget::OrderId(id) => result.order_id = Some(id.clone()),
+                CancelTarget::ClientOrderId(id) => result.client_order_id = Some(id.clone()),
+            }
+            match find_order(&state, owner, &target) {
+                Some(found) => {
+                    let entry = &state.engine.entries()[found];
+                    result.status = Some(limitless_types::OrderStatus::FOUND.to_owned());
+                    result.order_id = Some(entry.data.id.clone());
+                    result
+                        .client_order_id
+                        .clone_from(&entry.data.client_order_id);
+                    // The order as user-orders lists it: its status and fill.
+                    let order = serde_json::from_value(super::portfolio::user_order_json(entry))
+                        .unwrap_or_default();
+                    result.data = Some(OrderResponse {
+                        order,
+                        maker_matches: Vec::new(),
+                        execution: None,
+                    });
+                }
+                None => {
+                    result.status = Some(limitless_types::OrderStatus::NOT_FOUND.to_owned());
+                }
+            }
+            result
+        })
+        .collect();
+    Ok(ApiJson(limitless_types::OrderStatusBatch { results }))
+}
+
+/// `POST /orders/cancel?onBehalfOf=`: cancels one order by `orderId` or
+/// `clientOrderId` (exactly one).
+pub(super) async fn cancel_by_key(
+    State(app): State<App>,
+    params: Result<Query<OnBehalfQuery>, QueryRejection>,
+    signed: Signed,
+) -> Result<ApiJson<MessageResponse>, ApiError> {
+    let params = query(params)?;
+    let on_behalf_of = positive("onBehalfOf", params.on_behalf_of.as_deref())?;
+    let body: Value = signed.json()?;
+    let target = order_key(&body).map_err(ApiError::bad_request)?;
+    let now = app.now();
+    let mut state = app.lock();
+    let owner = cancel_owner(&state, &signed.caller, on_behalf_of)?;
+    let (id, _) = cancel_one(&mut state, owner, &target, now)?;
+    Ok(ApiJson(MessageResponse {
+        message: format!("Order {id} canceled successfully"),
+    }))
+}
+
+/// The ids a batch cancel names: `orderIds` or (when `client_ids` may be
+/// given) `clientOrderIds`, exactly one, 1 to 50 non-empty strings.
+fn batch_targets(body: &Value, client_ids: bool) -> Result<Vec<CancelTarget>, ApiError> {
+    let list = |key: &str| body.get(key).filter(|v| !v.is_null());
+    let (ids, by_client) = match (
+        list("orderIds"),
+        list("clientOrderIds").filter(|_| client_ids),
+    ) {
+        (Some(ids), None) => (ids, false),
+        (None, Some(ids)) => (ids, true),
+        _ if client_ids => {
+            return Err(ApiError::bad_request(
+                "exactly one of orderIds or clientOrderIds is required",
+            ));
+        }
+        _ => return Err(ApiError::bad_request("orderIds is required")),
+    };
+    let ids = ids
+        .as_array()
+        .filter(|ids| !ids.is_empty() && ids.len() <= MAX_CANCEL_BATCH)
+        .ok_or_else(|| {
+            ApiError::bad_request(format!("a batch cancel takes 1 to {MAX_CANCEL_BATCH} ids"))
+        })?;
+    ids.iter()
+        .map(|id| match id {
+            Value::String(id) if !id.is_empty() && by_client => {
+                Ok(CancelTarget::ClientOrderId(id.clone()))
+            }
+            Value::String(id) if !id.is_empty() => Ok(CancelTarget::OrderId(id.clone())),
+            _ => Err(ApiError::bad_request("every id must be a non-empty string")),
+        })
+        .collect()
+}
+
+/// Cancels each order, in order: 200 when all were cancelled, 207 with
+/// the failures otherwise (spec `CancelOrderBatchResponseDto`).
+fn cancel_each(
+    state: &mut SandboxState,
+    owner: i64,
+    targets: &[CancelTarget],
+    now: SystemTime,
+) -> Response {
+    let mut answer = limitless_types::CancelBatchResponse::default();
+    for target in targets {
+        match cancel_one(state, owner, target, now) {
+            Ok((id, _)) => answer.canceled.push(id),
+            Err(failure) => {
+                let (order_id, client_order_id) = match target {
+                    CancelTarget::OrderId(id) => (id.clone(), None),
+                    CancelTarget::ClientOrderId(id) => (
+                        find_order(state, owner, target)
+                            .map(|i| state.engine.entries()[i].data.id.clone())
+                            .unwrap_or_default(),
+                        Some(id.clone()),
+                    ),
+                };
+                answer.failed.push(limitless_types::CancelFailure {
+                    order_id,
+                    // The spec knows ORDER_NOT_FOUND and UNKNOWN_ERROR only;
+                    // its message for both cases is "Order not found or
+                    // already canceled".
+                    reason: Some("ORDER_NOT_FOUND".to_owned()),
+                    message: Some(failure.message),
+                    client_order_id,
+                });
+            }
+        }
+    }
+    let status = if answer.is_partial() {
+        answer.message = format!(
+            "{} orders canceled, {} failed",
+            answer.canceled.len(),
+            answer.failed.len()
+        );
+        StatusCode::MULTI_STATUS
+    } else {
+        answer.message = "Orders canceled successfully".to_owned();
+        StatusCode::OK
+    };
+    (status, ApiJson(answer)).into_response()
+}
+
+/// `POST /orders/batch-cancel?onBehalfOf=`: by `orderIds` or
+/// `clientOrderIds`.
+pub(super) async fn batch_cancel(
+    State(app): State<App>,
+    params: Result<Query<OnBehalfQuery>, QueryRejection>,
+    signed: Signed,
+) -> Result<Response, ApiError> {
+    batch_cancel_with(app, params, signed, true)
+}
+
+/// `POST /orders/cancel-batch`: by `orderIds` only.
+pub(super) async fn cancel_batch(
+    State(app): State<App>,
+    params: Result<Query<OnBehalfQuery>, QueryRejection>,
+    signed: Signed,
+) -> Result<Response, ApiError> {
+    batch_cancel_with(app, params, signed, false)
+}
+
+fn batch_cancel_with(
+    app: App,
+    params: Result<Query<OnBehalfQuery>, QueryRejection>,
+    signed: Signed,
+    client_ids: bool,
+) -> Result<Response, ApiError> {
+    let params = query(params)?;
+    let on_behalf_of = positive("onBehalfOf", params.on_behalf_of.as_deref())?;
+    let body: Value = signed.json()?;
+    let targets = batch_targets(&body, client_ids)?;
+    let now = app.now();
+    let mut state = app.lock();
+    let owner = cancel_owner(&state, &signed.caller, on_behalf_of)?;
+    Ok(cancel_each(&mut state, owner, &targets, now))
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod amm;
+mod client_order_ids;
 mod eoa;
 mod faults;
 mod hardening;

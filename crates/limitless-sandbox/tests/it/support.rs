@@ -334,6 +334,7 @@ fn request(order: UnsignedOrder, order_type: OrderType, slug: &str, owner: i64) 
         owner_id: owner,
         on_behalf_of: Some(owner),
         post_only: None,
+        client_order_id: None,
         timestamp: None,
         recv_window: None,
         stp_policy: None,

@@ -50,6 +50,7 @@ fn create(order: UnsignedOrder, order_type: OrderType) -> CreateOrderRequest {
         owner_id: 326,
         on_behalf_of: Some(326),
         post_only: None,
+        client_order_id: None,
         timestamp: None,
         recv_window: None,
         stp_policy: None,
