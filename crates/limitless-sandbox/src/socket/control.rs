@@ -70,6 +70,16 @@ impl SocketControl {
         self.app.sockets().acks_subscribes()
     }
 
+    /// Whether subscribes are confirmed with the gateway's `system`
+    /// notices (default `true`). With `false` a subscribe that succeeds is
+    /// answered by nothing at all (no notice, and no ack even with
+    /// [`ack_subscribes`](Self::ack_subscribes)): a gateway whose
+    /// confirmation never comes, for tests of a client that must keep the
+    /// subscription and stream its events anyway.
+    pub fn confirm_subscribes(&self, confirm: bool) {
+        self.app.sockets().set_confirm_subscribes(confirm);
+    }
+
     /// The handshakes accepted, oldest first (the last 64): a client that
     /// re-signs on every reconnect shows a fresh `timestamp` each time.
     #[must_use]

@@ -124,6 +124,9 @@ pub(crate) struct SocketHub {
     /// Answer subscribes that carry an ack id with an ack (the gateway
     /// does not: off by default).
     ack_subscribes: AtomicBool,
+    /// Confirm subscribes with the documented `system` notices (on by
+    /// default).
+    confirm_subscribes: AtomicBool,
 }
 
 /// The queue's receiving end and socketioxide's handle: run with
@@ -162,6 +165,7 @@ impl SocketHub {
             handshakes: Mutex::default(),
             connections: watch::Sender::new(0),
             ack_subscribes: AtomicBool::new(false),
+            confirm_subscribes: AtomicBool::new(true),
         };
         (hub, Queue { io, receiver })
     }
@@ -180,6 +184,14 @@ impl SocketHub {
 
     pub(crate) fn set_ack_subscribes(&self, ack: bool) {
         self.ack_subscribes.store(ack, Ordering::Relaxed);
+    }
+
+    pub(crate) fn confirms_subscribes(&self) -> bool {
+        self.confirm_subscribes.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_confirm_subscribes(&self, confirm: bool) {
+        self.confirm_subscribes.store(confirm, Ordering::Relaxed);
     }
 
     /// Queues one thing to send. Called with the state lock held, so the

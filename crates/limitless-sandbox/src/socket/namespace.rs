@@ -257,6 +257,7 @@ fn on_event(
     let caller = caller(socket);
     let now = app.now();
     let ack_subscribes = app.sockets().acks_subscribes();
+    let confirm = app.sockets().confirms_subscribes();
     let mut state = app.lock();
     if !socket.connected() {
         return;
@@ -279,15 +280,24 @@ fn on_event(
                 &r,
             )
         }),
-        (_, Some(channel)) => {
-            request.and_then(|r| subscribe(&mut state, socket, caller.as_ref(), channel, &r, now))
-        }
+        (_, Some(channel)) => request.and_then(|r| {
+            subscribe(
+                &mut state,
+                socket,
+                caller.as_ref(),
+                channel,
+                &r,
+                now,
+                confirm,
+            )
+        }),
         (name, None) => Err(format!(
             "unknown event {name:?}; the /markets namespace takes {}, unsubscribe_market_lifecycle and unsubscribe",
             CHANNELS.map(|(n, _)| n).join(", ")
         )),
     };
-    let acked = subscribing.is_none() || ack_subscribes;
+    // A refusal is acked even when confirmations are off.
+    let acked = subscribing.is_none() || (ack_subscribes && (confirm || reply.is_err()));
     match reply {
         Ok((payload, then)) => {
             if acked {
@@ -339,6 +349,7 @@ fn subscribe(
     (name, access): (&'static str, Access),
     request: &Request,
     now: std::time::SystemTime,
+    confirm: bool,
 ) -> Reply {
     if request.has_addresses() {
         return Err(
@@ -395,7 +406,7 @@ fn subscribe(
         })),
         _ => None,
     };
-    then.extend(notice.map(|payload| Outbound::Socket {
+    then.extend(notice.filter(|_| confirm).map(|payload| Outbound::Socket {
         socket: socket.clone(),
         event: ws::event::SYSTEM,
         payload,

@@ -616,6 +616,28 @@ async fn by_default_subscribes_are_confirmed_by_notices_and_never_acked() {
     );
 }
 
+/// With confirmations off, a subscribe that succeeds is answered by
+/// nothing, even asked for an ack; its events still flow.
+#[tokio::test]
+async fn unconfirmed_subscribes_are_answered_by_nothing_and_still_served() {
+    let desk = Desk::open().await;
+    let market = desk.market(0);
+    let control = desk.fx.sandbox.socket();
+    control.confirm_subscribes(false);
+    control.ack_subscribes(true);
+    let headers = signed(&desk.token, PATH, now());
+    let mut sock = open(&desk.fx.sandbox, PATH, &headers).await.unwrap();
+    sock.join().await;
+    sock.emit(Some(1), "subscribe_order_events", &json!({}))
+        .await;
+    let placed = desk
+        .place(&desk.maker_gtc(&market, Side::Buy, "0.3", "1"))
+        .await;
+    let (event, placement) = sock.event::<OrderEvent>().await;
+    assert_eq!(event, "orderEvent");
+    assert_eq!(placement.order_id, Some(placed.order.id));
+}
+
 #[tokio::test]
 async fn order_book_and_order_events_follow_rest_orders() {
     let desk = Desk::open().await;
