@@ -148,6 +148,26 @@ async fn an_exception_naming_a_waiting_subscribe_refuses_it() {
     ws.shutdown().await;
 }
 
+/// An `exception` that names no event refuses the waiting subscribe only
+/// when exactly one waits: it cannot be about another.
+#[tokio::test]
+async fn an_exception_naming_nothing_refuses_the_only_waiting_subscribe() {
+    let server = Server::start(
+        Script::default().answer("subscribe_positions", Answer::BareException("Forbidden")),
+    )
+    .await;
+    let ws = server.signed().await;
+    let error = ws
+        .subscribe_positions(SubscribeOptions::slugs(["m"]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Refused { event: "subscribe_positions", message } if message == "Forbidden"),
+        "{error:?}"
+    );
+    ws.shutdown().await;
+}
+
 /// A gateway that neither confirms nor refuses: the subscription is kept
 /// as unconfirmed after the timeout, its events arrive, and the server is
 /// not asked to forget it.

@@ -53,6 +53,8 @@ pub(crate) enum Answer {
     /// Emit `exception` `{status: "error", message, cause: {pattern,
     /// data}}` naming the event, as NestJS's default filter does.
     Exception(&'static str),
+    /// Emit `exception` `{status: "error", message}`, naming nothing.
+    BareException(&'static str),
     /// No answer at all.
     Silent,
     /// No ack; emit `system` with this message (and the requested slugs).
@@ -443,6 +445,10 @@ fn connected(state: Arc<State>, socket: SocketRef) {
                         if let Some(notice) = confirmation(&event, &data) {
                             let _ = socket.emit("system", &notice);
                         }
+                    }
+                    Answer::BareException(message) => {
+                        let _ = socket
+                            .emit("exception", &json!({"status": "error", "message": message}));
                     }
                     Answer::Exception(message) => {
                         let _ = socket.emit(
