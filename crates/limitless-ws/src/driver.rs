@@ -4,7 +4,7 @@
 //! timeout), watches the heartbeat, and reconnects.
 //!
 //! Everything here runs on one task, so the routing table and the pending
-//! acks need no lock; handles talk to it through [`Command`]s.
+//! settlements need no lock; handles talk to it through [`Command`]s.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::pending;
