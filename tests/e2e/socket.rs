@@ -11,8 +11,8 @@ use limitless_client::{CreateDelegatedOrderParams, DerivedApiToken, HmacCredenti
 use limitless_sandbox::{MarketVenue, Sandbox, SandboxHandle};
 use limitless_types::ws::{OrderEvent, TxEvent};
 use limitless_ws::{
-    BookWatcher, Error, Event, EventStream, Level, MicroShares, ReconnectPolicy, StreamItem,
-    SubscribeOptions, WsClient, WsClientBuilder,
+    BookWatcher, Channel, Error, Event, EventStream, Level, MicroShares, ReconnectPolicy,
+    StreamItem, SubscribeOptions, Subscribed, WsClient, WsClientBuilder,
 };
 use rust_decimal::Decimal;
 
@@ -218,6 +218,126 @@ async fn rest_orders_arrive_as_order_events_and_book_updates() {
     assert_eq!(book.book().version(), Some(v0 + 4));
     assert_eq!(book.book().best_bid(), None);
     assert_eq!(book.book().asks(), [level("0.60", 3_000_000)]);
+
+    ws.shutdown().await;
+    sandbox.shutdown().await;
+}
+
+/// Every channel against the default sandbox, which, like the gateway,
+/// never acks a subscribe: the client's plain subscribes settle on the
+/// documented notices (or at once where none is documented), the events
+/// arrive with exact amounts, and each unsubscribe is acked and stops its
+/// events on the server.
+#[tokio::test]
+async fn every_channel_subscribes_without_acks_gets_its_events_and_unsubscribes() {
+    let sandbox = sandbox().await;
+    assert!(!sandbox.socket().acks_subscribes());
+    let (rest, derived) = partner(&sandbox, Backend::Reqwest).await;
+    let alice = server_wallet(&rest, "alice").await;
+    let bob = server_wallet(&rest, "bob").await;
+    let m = legacy_market(&sandbox);
+
+    let ws = ws_builder(&sandbox, &derived).connect().await.unwrap();
+    let mut streams = Vec::new();
+    for channel in Channel::ALL {
+        let options = match channel {
+            Channel::MarketPrices | Channel::Positions => SubscribeOptions::slugs([&m.slug]),
+            _ => SubscribeOptions::new(),
+        };
+        streams.push(ws.subscribe(channel, options).await.unwrap());
+    }
+    let settled: Vec<_> = streams
+        .iter()
+        .map(|s| (s.channel().unwrap(), s.subscribed().unwrap()))
+        .collect();
+    assert_eq!(
+        settled,
+        [
+            (Channel::MarketPrices, Subscribed::Confirmed),
+            (Channel::Positions, Subscribed::Confirmed),
+            (Channel::Transactions, Subscribed::Sent),
+            (Channel::OrderEvents, Subscribed::Confirmed),
+            (Channel::LiveSports, Subscribed::Sent),
+            (Channel::LiveEsports, Subscribed::Sent),
+            (Channel::MarketLifecycle, Subscribed::Sent),
+        ]
+    );
+    let [
+        mut prices,
+        mut positions,
+        mut txs,
+        mut orders,
+        sports,
+        esports,
+        lifecycle,
+    ] = <[EventStream; 7]>::try_from(streams).unwrap();
+    let StreamItem::Event(Event::OrderBook(snapshot)) = next_item(&mut prices).await else {
+        panic!("expected the book's snapshot")
+    };
+    assert_eq!(snapshot.market_slug.as_deref(), Some(m.slug.as_str()));
+
+    // Alice's bid rests (an engine event: number fields, read exactly),
+    // bob's FOK crosses 4 of it.
+    let gtc = CreateDelegatedOrderParams::gtc(
+        &m.slug,
+        &m.yes_token_id,
+        Side::Buy,
+        "0.55",
+        10,
+        alice.profile_id,
+    );
+    let resting = rest.delegated_orders.create_order(&gtc).await.unwrap();
+    let placement = next_order(&mut orders).await;
+    assert_eq!(
+        kind_and_id(&placement),
+        ("PLACEMENT", resting.order.id.as_str())
+    );
+    assert_eq!(
+        (placement.price, placement.remaining_size),
+        (Some(dec("0.55")), Some(dec("10")))
+    );
+    let fok =
+        CreateDelegatedOrderParams::fok(&m.slug, &m.yes_token_id, Side::Sell, 4, bob.profile_id);
+    let filled = rest.delegated_orders.create_order(&fok).await.unwrap();
+    let matched = next_order(&mut orders).await;
+    assert_eq!(kind_and_id(&matched), ("MATCHED", filled.order.id.as_str()));
+    assert_eq!(matched.price, Some(dec("0.55")));
+    let tx = next_tx(&mut txs).await;
+    assert_eq!(tx.amount_collateral, Some(dec("2.2")));
+    let StreamItem::Event(Event::Positions(position)) = next_item(&mut positions).await else {
+        panic!("expected a positions event")
+    };
+    assert_eq!(position["marketSlug"], m.slug.as_str());
+    let StreamItem::Event(Event::OrderBook(update)) = next_item(&mut prices).await else {
+        panic!("expected a book update")
+    };
+    assert_eq!(update.version, Some(snapshot.version.unwrap() + 1));
+
+    // Every unsubscribe is acked.
+    for stream in [orders, txs, positions, sports, esports, lifecycle] {
+        let channel = stream.channel().unwrap();
+        stream
+            .unsubscribe()
+            .await
+            .unwrap_or_else(|e| panic!("{channel}: {e}"));
+    }
+    // The server stopped sending them: another order's book update comes
+    // with nothing before it but notices.
+    let mut all = ws.events();
+    let ask = CreateDelegatedOrderParams::gtc(
+        &m.slug,
+        &m.yes_token_id,
+        Side::Sell,
+        "0.60",
+        3,
+        bob.profile_id,
+    );
+    rest.delegated_orders.create_order(&ask).await.unwrap();
+    let StreamItem::Event(event) = next_item(&mut all).await else {
+        panic!("expected an event")
+    };
+    assert_eq!(event.name(), "orderbookUpdate");
+    prices.unsubscribe().await.unwrap();
 
     ws.shutdown().await;
     sandbox.shutdown().await;

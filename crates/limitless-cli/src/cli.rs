@@ -36,7 +36,9 @@ instead of sending it; with --json: {\"dryRun\": true, \"operation\", \"method\"
 redacted; an order's dry run still reads its market (for the fee and venue).
 The socket commands (`market book --watch`, `order watch`) print NDJSON with
 --json: one object a line as events arrive, each with a \"type\" (\"book\",
-\"subscribed\", \"orderEvent\", \"tx\") and notices {\"type\": \"reconnecting\",
+\"subscribed\", \"orderEvent\", \"tx\") and notices {\"type\": \"unconfirmed\",
+\"channel\", \"timeoutMs\"}, {\"type\": \"exception\", \"message\", \"event\"},
+{\"type\": \"reconnecting\",
 \"attempt\", \"reason\"}, {\"type\": \"reconnected\"}, {\"type\": \"lagged\", \"missed\"},
 {\"type\": \"unrecognized\", \"event\", \"payload\"}; see their --help for the shapes.
 

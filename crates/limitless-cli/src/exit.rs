@@ -111,8 +111,9 @@ impl Exit {
             | StreamError::Protocol(_)
             | StreamError::ConnectionLost(_)
             | StreamError::HeartbeatTimeout(_)
-            | StreamError::AckTimeout { .. }
             | StreamError::ReconnectFailed { .. } => Self::Network,
+            // Sent, and unanswered: the server may have acted on it.
+            StreamError::AckTimeout { .. } => Self::OutcomeUnknown,
             _ => Self::Internal,
         }
     }
@@ -417,6 +418,13 @@ mod tests {
                     message: "unknown market".into(),
                 },
                 Exit::Refused,
+            ),
+            (
+                StreamError::AckTimeout {
+                    event: "unsubscribe",
+                    timeout: std::time::Duration::from_secs(5),
+                },
+                Exit::OutcomeUnknown,
             ),
             (StreamError::Closed, Exit::Internal),
         ];

@@ -19,7 +19,8 @@ use crate::common::Loose;
 use crate::markets::OrderBook;
 use crate::orders::Side;
 use crate::serde_util::{
-    opt_decimal_number, opt_decimal_string, opt_display_string, soft, soft_objects, soft_vec,
+    opt_decimal_number, opt_decimal_string, opt_display_string, soft, soft_objects,
+    soft_or_default, soft_struct, soft_value, soft_vec,
 };
 
 /// Event names the server emits on `/markets`.
@@ -46,6 +47,9 @@ pub mod event {
     pub const LIVE_ESPORTS_UPDATE: &str = "live_esports_update";
     /// A server notice ([`SystemMessage`](super::SystemMessage)).
     pub const SYSTEM: &str = "system";
+    /// An error notice ([`ExceptionNotice`](super::ExceptionNotice)), e.g.
+    /// a subscription refused for want of authentication.
+    pub const EXCEPTION: &str = "exception";
 }
 
 /// One Socket.IO event: `["<event>", <payload>]` with the `42/markets,`
@@ -473,19 +477,96 @@ pub struct MarketResolved {
 }
 
 /// `system`: a server notice (registration, subscription confirmed).
+///
+/// The gateway confirms some subscriptions with one (the docs' WebSocket
+/// events page): `Successfully subscribed to market price updates` with
+/// `markets` a list of slugs (also in live captures),
+/// `Successfully subscribed to position updates` with `markets` an object
+/// `{addresses, slugs}`, and `Successfully subscribed to order event
+/// updates` without markets.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SystemMessage {
     /// The notice text (`""` if none).
-    #[serde(default, deserialize_with = "crate::serde_util::soft_or_default")]
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub message: String,
     /// Markets a subscription now covers (left out when there are none,
-    /// as the registration notice is sent).
+    /// as the registration notice is sent). The object form
+    /// `{addresses, slugs}` of the positions notice reads as its slugs
+    /// followed by its addresses; it is sent back as a list.
     #[serde(
         default,
         skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "soft_vec"
+        deserialize_with = "notice_markets"
     )]
     pub markets: Vec<String>,
+}
+
+/// A list of markets, or `{addresses, slugs}` flattened (slugs first).
+fn notice_markets<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let list = |value: Option<serde_json::Value>| -> Vec<String> {
+        value.map_or_else(Vec::new, |v| soft_vec(v).unwrap_or_default())
+    };
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Object(mut split) => {
+            let mut markets = list(split.remove("slugs"));
+            markets.extend(list(split.remove("addresses")));
+            markets
+        }
+        other => list(Some(other)),
+    })
+}
+
+/// `exception`: the gateway's error notice.
+///
+/// The docs' WebSocket events page says authentication failures of a
+/// subscription (a missing, invalid or revoked key) arrive as a
+/// `WsException` on the `exception` event. Its shape is NestJS's
+/// `BaseWsExceptionFilter` default, `{status: "error", message, cause?:
+/// {pattern, data}}`, where `cause.pattern` names the event refused (no
+/// capture of a live one confirms the `cause`); every field is soft.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExceptionNotice {
+    /// `"error"`, as sent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "soft"
+    )]
+    pub status: Option<String>,
+    /// What went wrong (`""` if the server sent no text).
+    #[serde(default, deserialize_with = "soft_or_default")]
+    pub message: String,
+    /// The event that caused it, when the server says.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "soft_struct"
+    )]
+    pub cause: Option<ExceptionCause>,
+}
+
+impl ExceptionNotice {
+    /// The client event the notice refuses (`cause.pattern`), e.g.
+    /// `subscribe_order_events`.
+    #[must_use]
+    pub fn refused_event(&self) -> Option<&str> {
+        self.cause.as_ref()?.pattern.as_deref()
+    }
+}
+
+/// What caused an [`ExceptionNotice`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExceptionCause {
+    /// The client event, e.g. `subscribe_order_events`.
+    #[serde(default, deserialize_with = "soft")]
+    pub pattern: Option<String>,
+    /// Its payload, as sent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "soft_value"
+    )]
+    pub data: Option<serde_json::Value>,
 }
 
 /// The Engine.IO `open` packet (`0{...}`) and the namespace connect ack
@@ -495,7 +576,7 @@ pub struct SystemMessage {
 #[serde(rename_all = "camelCase")]
 pub struct Handshake {
     /// Session id.
-    #[serde(default, deserialize_with = "crate::serde_util::soft_or_default")]
+    #[serde(default, deserialize_with = "soft_or_default")]
     pub sid: String,
     /// Transport upgrades offered.
     #[serde(default, deserialize_with = "soft_vec")]
@@ -543,6 +624,59 @@ mod tests {
             (&"BUY".into(), &"0.65".into())
         );
         assert_eq!(serde_json::from_value::<TxEvent>(json).unwrap(), tx);
+    }
+
+    #[test]
+    fn engine_numbers_and_settlement_strings_decode_to_the_same_exact_values() {
+        // The official TS and Python SDKs type an engine event's price and
+        // remainingSize as numbers, a settlement event's as strings.
+        let engine: OrderEvent = serde_json::from_str(
+            r#"{"source":"OME","type":"PLACEMENT","price":0.53,"remainingSize":12.345678}"#,
+        )
+        .unwrap();
+        let settlement: OrderEvent = serde_json::from_str(
+            r#"{"source":"SETTLEMENT","type":"MATCHED","price":"0.53","remainingSize":"12.345678"}"#,
+        )
+        .unwrap();
+        assert_eq!(engine.price, Some(Decimal::new(53, 2)));
+        assert_eq!(engine.remaining_size, Some(Decimal::new(12_345_678, 6)));
+        assert_eq!(
+            (engine.price, engine.remaining_size),
+            (settlement.price, settlement.remaining_size)
+        );
+    }
+
+    #[test]
+    fn exceptions_name_the_event_they_refuse_when_the_server_says() {
+        let notice: ExceptionNotice = serde_json::from_str(
+            r#"{"status":"error","message":"Unauthorized","cause":{"pattern":"subscribe_order_events","data":{}}}"#,
+        )
+        .unwrap();
+        assert_eq!(notice.status.as_deref(), Some("error"));
+        assert_eq!(notice.message, "Unauthorized");
+        assert_eq!(notice.refused_event(), Some("subscribe_order_events"));
+        assert_eq!(
+            notice.cause.as_ref().unwrap().data,
+            Some(serde_json::json!({}))
+        );
+        // Without a cause, or with odd fields, it still decodes.
+        let bare: ExceptionNotice =
+            serde_json::from_str(r#"{"message":{"code":4},"cause":"x","extra":1}"#).unwrap();
+        assert_eq!((bare.message.as_str(), bare.refused_event()), ("", None));
+    }
+
+    #[test]
+    fn the_positions_notice_lists_its_slugs_then_addresses() {
+        let notice: SystemMessage = serde_json::from_str(
+            r#"{"message":"Successfully subscribed to position updates","markets":{"addresses":["0xA"],"slugs":["m"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(notice.markets, ["m", "0xA"]);
+        let odd: SystemMessage = serde_json::from_str(r#"{"message":"x","markets":7}"#).unwrap();
+        assert!(odd.markets.is_empty());
+        let list: SystemMessage =
+            serde_json::from_str(r#"{"message":"x","markets":["a","b"]}"#).unwrap();
+        assert_eq!(list.markets, ["a", "b"]);
     }
 
     #[test]

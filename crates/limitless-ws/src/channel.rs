@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -91,19 +92,62 @@ impl Channel {
             Event::MarketCreated(_) | Event::MarketResolved(_) => self == Self::MarketLifecycle,
             Event::LiveSports(_) => self == Self::LiveSports,
             Event::LiveEsports(_) => self == Self::LiveEsports,
-            // Notices and unknown events go to every stream.
-            Event::System(_) | Event::Unrecognized { .. } => true,
+            // A subscription's confirmation goes to its channel's streams;
+            // other notices and unknown events go to every stream.
+            Event::System(notice) => Self::confirmed_by(&notice.message).is_none_or(|c| c == self),
+            Event::Exception(_) | Event::Unrecognized { .. } => true,
         }
     }
 
-    /// The words of the `system` notice that confirms a subscription, for
-    /// the channels whose notice is documented or captured.
-    pub(crate) fn confirmation(self) -> Option<&'static str> {
+    /// The start of the `system` notice that confirms a subscription, for
+    /// the channels whose notice is documented: market prices (also in
+    /// live captures), positions and order events (the docs' WebSocket
+    /// events page). Lower case: notices are compared without regard to
+    /// case.
+    #[must_use]
+    pub const fn confirmation(self) -> Option<&'static str> {
         match self {
             Self::MarketPrices => Some("successfully subscribed to market price updates"),
             Self::Positions => Some("successfully subscribed to position updates"),
+            Self::OrderEvents => Some("successfully subscribed to order event updates"),
             _ => None,
         }
+    }
+}
+
+/// How a subscription was settled ([`EventStream::subscribed`](crate::EventStream::subscribed)).
+///
+/// In every case the subscription is kept and its events are delivered:
+/// a subscribe the server refused is an [`Error`](crate::Error) instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Subscribed {
+    /// The server confirmed it with its `system` notice.
+    Confirmed,
+    /// The server acknowledged it
+    /// ([`SubscribeMode::Ack`](crate::SubscribeMode::Ack)).
+    Acknowledged,
+    /// Emitted; the gateway documents no confirmation for this channel.
+    Sent,
+    /// Emitted; the confirmation expected (the channel's notice, or an
+    /// ack) did not come within `timeout`. Kept: events that arrive are
+    /// delivered, and an `exception` from the server reaches the stream as
+    /// [`Event::Exception`](crate::Event::Exception).
+    Unconfirmed {
+        /// How long the client waited.
+        timeout: Duration,
+    },
+}
+
+impl Channel {
+    /// The channel whose subscription a `system` notice confirms.
+    pub(crate) fn confirmed_by(message: &str) -> Option<Self> {
+        let message = message.trim_start().to_ascii_lowercase();
+        Self::ALL.into_iter().find(|channel| {
+            channel
+                .confirmation()
+                .is_some_and(|words| message.starts_with(words))
+        })
     }
 }
 
@@ -352,6 +396,38 @@ mod tests {
             SubscribeOptions::new().unsubscribe_payload(Channel::OrderEvents),
             r#"{"channel":"subscribe_order_events"}"#
         );
+    }
+
+    #[test]
+    fn the_documented_notices_name_their_channels() {
+        for (message, channel) in [
+            (
+                "Successfully subscribed to market price updates",
+                Some(Channel::MarketPrices),
+            ),
+            (
+                "Successfully subscribed to position updates",
+                Some(Channel::Positions),
+            ),
+            (
+                "Successfully subscribed to order event updates",
+                Some(Channel::OrderEvents),
+            ),
+            ("Successfully registered connection", None),
+            ("", None),
+        ] {
+            assert_eq!(Channel::confirmed_by(message), channel, "{message}");
+        }
+        let notice = |message: &str| {
+            Event::System(limitless_types::ws::SystemMessage {
+                message: message.to_owned(),
+                markets: Vec::new(),
+            })
+        };
+        let confirmation = notice("Successfully subscribed to order event updates");
+        assert!(Channel::OrderEvents.carries(&confirmation));
+        assert!(!Channel::MarketPrices.carries(&confirmation));
+        assert!(Channel::MarketPrices.carries(&notice("Successfully registered connection")));
     }
 
     #[test]

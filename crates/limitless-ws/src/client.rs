@@ -53,8 +53,11 @@ impl WsClient {
     }
 
     /// Subscribes to `channel` for `options`' markets and returns the
-    /// stream, once the server has acknowledged the subscription (or
-    /// confirmed it with a `system` notice; see the crate docs).
+    /// stream once the subscription is settled per the
+    /// [`SubscribeMode`](crate::SubscribeMode): by default at once for a
+    /// channel the gateway does not confirm, or when its `system` notice
+    /// confirms it, or after the ack timeout without one (kept; see
+    /// [`EventStream::subscribed`]).
     ///
     /// Streams of one channel share the connection's subscription: the
     /// client subscribes the union of their markets, and routes each event
@@ -67,9 +70,11 @@ impl WsClient {
     /// [positions, transactions and order events](Channel::requires_auth)
     /// without credentials; [`Error::InvalidInput`] for filters that
     /// disagree with another stream of the channel; [`Error::Refused`]
-    /// with the server's message; [`Error::AckTimeout`] when the server
-    /// does not answer within the ack timeout (the subscription is not
-    /// kept); [`Error::Closed`] after a shutdown.
+    /// with the server's message (an `exception` naming the subscribe, or
+    /// a refusing ack); in [`SubscribeMode::Ack`](crate::SubscribeMode::Ack)
+    /// only, [`Error::AckTimeout`] when the server does not answer within
+    /// the ack timeout (the subscription is not kept); [`Error::Closed`]
+    /// after a shutdown.
     pub async fn subscribe(
         &self,
         channel: Channel,
@@ -91,11 +96,12 @@ impl WsClient {
                 reply,
             })
             .map_err(|_| Error::Closed)?;
-        answer.await.unwrap_or(Err(Error::Closed))?;
+        let subscribed = answer.await.unwrap_or(Err(Error::Closed))?;
         Ok(EventStream::new(
             id,
             Some(channel),
             options,
+            Some(subscribed),
             sink,
             self.inner.commands.downgrade(),
         ))
@@ -202,6 +208,7 @@ impl WsClient {
             id,
             None,
             SubscribeOptions::new(),
+            None,
             sink,
             self.inner.commands.downgrade(),
         )

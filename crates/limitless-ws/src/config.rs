@@ -25,7 +25,8 @@ pub const SOCKET_PATH: &str = "/socket.io/?EIO=4&transport=websocket";
 /// Default time to connect: TCP, TLS, upgrade, Engine.IO open and
 /// namespace connect together.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time the server has to answer a subscribe or unsubscribe.
+/// Default time the server has to answer a subscribe or unsubscribe (5 s,
+/// the official SDKs' unsubscribe ack timeout).
 pub const DEFAULT_ACK_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default number of events each stream holds for its consumer.
 pub const DEFAULT_BUFFER_CAPACITY: usize = 1024;
@@ -145,6 +146,38 @@ impl ReconnectPolicy {
     }
 }
 
+/// How a subscribe is emitted and what settles it
+/// ([`WsClientBuilder::subscribe_mode`]). Unsubscribes always ask for an
+/// ack, as every official SDK does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SubscribeMode {
+    /// The API gateway's documented behaviour (the default): a plain emit
+    /// (`42/markets,["subscribe_…",{…}]`, no ack id), as every official
+    /// SDK and the docs subscribe. A channel the gateway confirms with a
+    /// `system` notice (market prices, positions, order events) settles
+    /// on it as [`Subscribed::Confirmed`](crate::Subscribed::Confirmed);
+    /// an `exception` naming the subscribe refuses it
+    /// ([`Error::Refused`]); neither within the
+    /// [ack timeout](WsClientBuilder::ack_timeout) settles it as
+    /// [`Subscribed::Unconfirmed`](crate::Subscribed::Unconfirmed), kept.
+    /// Any other channel is [`Subscribed::Sent`](crate::Subscribed::Sent)
+    /// at once.
+    #[default]
+    Notice,
+    /// Socket.IO acknowledgements: every subscribe carries an ack id
+    /// (`42/markets,<id>[…]`) and settles on the server's ack
+    /// ([`Subscribed::Acknowledged`](crate::Subscribed::Acknowledged); an
+    /// ack whose first argument has a non-null `error` is
+    /// [`Error::Refused`]), on a confirming notice, or on a refusing
+    /// `exception`. No answer within the ack timeout is
+    /// [`Error::AckTimeout`] and the subscription is not kept, unless
+    /// [`keep_unacknowledged`](WsClientBuilder::keep_unacknowledged). For
+    /// servers that ack subscribes (the sandbox can); the API's gateway
+    /// is not documented to.
+    Ack,
+}
+
 /// Configures and connects a [`WsClient`].
 ///
 /// ```no_run
@@ -169,6 +202,7 @@ pub struct WsClientBuilder {
     reconnect: ReconnectPolicy,
     connect_timeout: Duration,
     ack_timeout: Duration,
+    subscribe_mode: SubscribeMode,
     keep_unacknowledged: bool,
     buffer_capacity: usize,
 }
@@ -183,6 +217,7 @@ impl Default for WsClientBuilder {
             reconnect: ReconnectPolicy::new(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             ack_timeout: DEFAULT_ACK_TIMEOUT,
+            subscribe_mode: SubscribeMode::Notice,
             keep_unacknowledged: false,
             buffer_capacity: DEFAULT_BUFFER_CAPACITY,
         }
@@ -238,20 +273,28 @@ impl WsClientBuilder {
     }
 
     /// Time the server has to answer a subscribe or unsubscribe (default
-    /// [`DEFAULT_ACK_TIMEOUT`]).
+    /// [`DEFAULT_ACK_TIMEOUT`]): an unsubscribe's ack, a subscribe's ack
+    /// in [`SubscribeMode::Ack`], or the confirming `system` notice.
     pub fn ack_timeout(mut self, timeout: Duration) -> Self {
         self.ack_timeout = timeout;
         self
     }
 
-    /// For a gateway that does not acknowledge subscribes and
-    /// unsubscribes (the official SDKs never ask it to, so whether the
-    /// API's does is not documented): one the server leaves unanswered
-    /// within the [ack timeout](Self::ack_timeout) is kept as sent, with a
-    /// warning logged, instead of failing with [`Error::AckTimeout`]
-    /// (default `false`). A refusal still arrives as an ack and fails as
-    /// [`Error::Refused`]; a re-subscription after a reconnect left
-    /// unanswered no longer counts the connection as dead.
+    /// How subscribes are emitted and settled (default
+    /// [`SubscribeMode::Notice`], the gateway's documented behaviour).
+    pub fn subscribe_mode(mut self, mode: SubscribeMode) -> Self {
+        self.subscribe_mode = mode;
+        self
+    }
+
+    /// In [`SubscribeMode::Ack`], for a server that does not acknowledge
+    /// every subscribe: one left unanswered within the
+    /// [ack timeout](Self::ack_timeout) is kept as
+    /// [`Subscribed::Unconfirmed`](crate::Subscribed::Unconfirmed), with
+    /// a warning logged, instead of failing with [`Error::AckTimeout`]
+    /// (default `false`). A refusal still fails as [`Error::Refused`].
+    /// [`SubscribeMode::Notice`] always keeps an unconfirmed subscription,
+    /// and a re-subscription after a reconnect is kept in either mode.
     pub fn keep_unacknowledged(mut self, keep: bool) -> Self {
         self.keep_unacknowledged = keep;
         self
@@ -313,6 +356,7 @@ impl WsClientBuilder {
             reconnect: self.reconnect,
             connect_timeout: self.connect_timeout,
             ack_timeout: self.ack_timeout,
+            subscribe_mode: self.subscribe_mode,
             keep_unacknowledged: self.keep_unacknowledged,
             buffer_capacity: self.buffer_capacity,
         })
@@ -329,6 +373,7 @@ impl fmt::Debug for WsClientBuilder {
             .field("reconnect", &self.reconnect)
             .field("connect_timeout", &self.connect_timeout)
             .field("ack_timeout", &self.ack_timeout)
+            .field("subscribe_mode", &self.subscribe_mode)
             .field("keep_unacknowledged", &self.keep_unacknowledged)
             .field("buffer_capacity", &self.buffer_capacity)
             .finish()
@@ -396,6 +441,7 @@ pub(crate) struct Config {
     pub(crate) reconnect: ReconnectPolicy,
     pub(crate) connect_timeout: Duration,
     pub(crate) ack_timeout: Duration,
+    pub(crate) subscribe_mode: SubscribeMode,
     pub(crate) keep_unacknowledged: bool,
     pub(crate) buffer_capacity: usize,
     pub(crate) tls: Tls,
@@ -461,6 +507,7 @@ impl fmt::Debug for Config {
             .field("reconnect", &self.reconnect)
             .field("connect_timeout", &self.connect_timeout)
             .field("ack_timeout", &self.ack_timeout)
+            .field("subscribe_mode", &self.subscribe_mode)
             .field("keep_unacknowledged", &self.keep_unacknowledged)
             .field("buffer_capacity", &self.buffer_capacity)
             .finish_non_exhaustive()

@@ -1,9 +1,10 @@
 //! The task that owns the socket: reads frames, answers pings, routes
-//! events into the streams' buffers, emits subscriptions and waits for
-//! their acks, watches the heartbeat, and reconnects.
+//! events into the streams' buffers, emits subscriptions and settles them
+//! (on a confirming notice, an ack, a refusing `exception` or the
+//! timeout), watches the heartbeat, and reconnects.
 //!
 //! Everything here runs on one task, so the routing table and the pending
-//! acks need no lock; handles talk to it through [`Command`]s.
+//! settlements need no lock; handles talk to it through [`Command`]s.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::pending;
@@ -16,11 +17,11 @@ use tokio::time::{Instant, sleep_until};
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::channel::union;
-use crate::config::Config;
+use crate::config::{Config, SubscribeMode};
 use crate::connect::{Live, establish, send};
 use crate::frame::{EnginePacket, NAMESPACE, PacketKind, SocketPacket};
 use crate::stream::Sink;
-use crate::{Channel, Error, Event, StreamItem, SubscribeOptions};
+use crate::{Channel, Error, Event, StreamItem, SubscribeOptions, Subscribed};
 
 /// What a handle asks of the task.
 #[derive(Debug)]
@@ -31,7 +32,7 @@ pub(crate) enum Command {
         channel: Channel,
         options: SubscribeOptions,
         sink: Sink,
-        reply: oneshot::Sender<Result<(), Error>>,
+        reply: SubscribeReply,
     },
     /// Add a stream of every event.
     Events { id: u64, sink: Sink },
@@ -46,6 +47,7 @@ pub(crate) enum Command {
 }
 
 type Reply = oneshot::Sender<Result<(), Error>>;
+pub(crate) type SubscribeReply = oneshot::Sender<Result<Subscribed, Error>>;
 
 /// One stream in the routing table.
 #[derive(Debug)]
@@ -56,15 +58,20 @@ struct Route {
     sink: Sink,
 }
 
-/// An emitted event waiting for its ack.
+/// An emitted event waiting to be settled.
 #[derive(Debug)]
 enum Pending {
     Subscribe {
         channel: Channel,
-        /// Streams whose subscribe call waits on this ack.
-        waiters: Vec<(u64, Reply)>,
-        /// A renewal after a reconnect (its failure is the connection's).
+        /// Streams whose subscribe call waits on this subscribe.
+        waiters: Vec<(u64, SubscribeReply)>,
+        /// A renewal after a reconnect: once every renewal is settled the
+        /// streams learn the connection is back. Never a sign of a dead
+        /// connection when unanswered.
         renewal: bool,
+        /// Emitted with an ack id ([`SubscribeMode::Ack`]); otherwise
+        /// only the channel's notice or an `exception` settles it.
+        acked: bool,
         deadline: Instant,
     },
     Unsubscribe {
@@ -92,12 +99,12 @@ pub(crate) struct Driver {
     config: Arc<Config>,
     commands: mpsc::UnboundedReceiver<Command>,
     routes: BTreeMap<u64, Route>,
-    /// By ack id: the oldest first.
+    /// By emit id (the ack id when one was sent): the oldest first.
     pending: BTreeMap<u64, Pending>,
     next_ack: u64,
     /// Subscribe calls made while disconnected, answered by the renewal of
     /// their channel.
-    parked: Vec<(u64, Channel, Reply)>,
+    parked: Vec<(u64, Channel, SubscribeReply)>,
 }
 
 impl Driver {
@@ -213,7 +220,7 @@ impl Driver {
                 }
                 PacketKind::Ack => {
                     if let Some(id) = packet.ack_id {
-                        self.ack(id, ack_outcome(packet.data));
+                        self.acked(id, ack_outcome(packet.data));
                     }
                     Ok(())
                 }
@@ -231,10 +238,15 @@ impl Driver {
     }
 
     /// Routes an event to every stream it belongs to, without waiting for
-    /// any consumer.
+    /// any consumer. A notice that settles a waiting subscribe does so
+    /// first.
     fn event(&mut self, event: Event) {
-        if let Event::System(notice) = &event {
-            self.confirm(&notice.message);
+        match &event {
+            Event::System(notice) => self.confirm(&notice.message),
+            Event::Exception(notice) => {
+                self.exception(notice.refused_event(), &notice.message);
+            }
+            _ => {}
         }
         let mut sinks = self
             .routes
@@ -255,76 +267,127 @@ impl Driver {
         }
     }
 
-    /// A `system` notice that confirms a subscription answers the oldest
-    /// subscribe of its channel still waiting (the gateway may confirm with
-    /// a notice instead of an ack).
+    /// A `system` notice that confirms a subscription settles the oldest
+    /// subscribe of its channel still waiting.
     fn confirm(&mut self, message: &str) {
-        let message = message.to_ascii_lowercase();
-        let confirmed = self
-            .pending
-            .iter()
-            .find_map(|(&id, pending)| match pending {
-                Pending::Subscribe { channel, .. }
-                    if channel
-                        .confirmation()
-                        .is_some_and(|words| message.starts_with(words)) =>
-                {
-                    Some(id)
-                }
-                _ => None,
-            });
-        if let Some(id) = confirmed {
-            self.ack(id, Ok(()));
+        let Some(confirmed) = Channel::confirmed_by(message) else {
+            return;
+        };
+        if let Some(id) = self.oldest_subscribe(|channel| channel == confirmed) {
+            self.settle(id, Ok(Subscribed::Confirmed));
         }
     }
 
-    /// Settles the emitted event `id` (a late or unknown ack is ignored).
-    fn ack(&mut self, id: u64, outcome: Result<(), String>) {
-        match self.pending.remove(&id) {
-            Some(Pending::Subscribe {
-                channel,
-                waiters,
-                renewal,
-                ..
-            }) => {
-                let event = channel.subscribe_event();
-                match outcome {
-                    Ok(()) => {
-                        for (stream, reply) in waiters {
-                            if reply.send(Ok(())).is_err() {
-                                // The caller gave up waiting: nobody will
-                                // read this stream.
-                                self.forget(stream);
-                            }
-                        }
-                    }
-                    Err(message) => {
-                        let error = Error::Refused { event, message };
-                        for (stream, reply) in waiters {
-                            self.routes.remove(&stream);
-                            let _ = reply.send(Err(error.clone()));
-                        }
-                        if renewal {
-                            // The streams already handed out end here.
-                            self.close_channel(channel, &error);
-                        }
-                    }
-                }
-                if renewal {
-                    self.renewed();
+    /// An `exception` refuses the oldest waiting subscribe of the event
+    /// it names (`cause.pattern`). One that names none refuses the
+    /// waiting subscribe only when there is exactly one, so an unrelated
+    /// notice cannot fail a subscription it is not about.
+    fn exception(&mut self, refused: Option<&str>, message: &str) {
+        let id = match refused {
+            Some(event) => self.oldest_subscribe(|channel| channel.subscribe_event() == event),
+            None => {
+                let mut waiting = self
+                    .pending
+                    .iter()
+                    .filter(|(_, p)| matches!(p, Pending::Subscribe { .. }))
+                    .map(|(&id, _)| id);
+                match (waiting.next(), waiting.next()) {
+                    (Some(id), None) => Some(id),
+                    _ => None,
                 }
             }
-            Some(Pending::Unsubscribe { event, reply, .. }) => {
-                let result = outcome.map_err(|message| Error::Refused { event, message });
-                if let Some(reply) = reply {
-                    let _ = reply.send(result);
+        };
+        let Some(id) = id else { return };
+        let Some(Pending::Subscribe { channel, .. }) = self.pending.get(&id) else {
+            return;
+        };
+        let message = if message.is_empty() {
+            "the server sent an exception without a message".to_owned()
+        } else {
+            message.to_owned()
+        };
+        let error = Error::Refused {
+            event: channel.subscribe_event(),
+            message,
+        };
+        self.settle(id, Err(error));
+    }
+
+    /// The oldest waiting subscribe whose channel satisfies `wanted`.
+    fn oldest_subscribe(&self, wanted: impl Fn(Channel) -> bool) -> Option<u64> {
+        self.pending
+            .iter()
+            .find_map(|(&id, pending)| match pending {
+                Pending::Subscribe { channel, .. } if wanted(*channel) => Some(id),
+                _ => None,
+            })
+    }
+
+    /// The server's ack of the emitted event `id` (a late or unknown ack
+    /// is ignored).
+    fn acked(&mut self, id: u64, outcome: Result<(), String>) {
+        match self.pending.get(&id) {
+            Some(Pending::Subscribe { channel, .. }) => {
+                let event = channel.subscribe_event();
+                let verdict = outcome
+                    .map(|()| Subscribed::Acknowledged)
+                    .map_err(|message| Error::Refused { event, message });
+                self.settle(id, verdict);
+            }
+            Some(Pending::Unsubscribe { .. }) => {
+                if let Some(Pending::Unsubscribe { event, reply, .. }) = self.pending.remove(&id) {
+                    let result = outcome.map_err(|message| Error::Refused { event, message });
+                    if let Some(reply) = reply {
+                        let _ = reply.send(result);
+                    }
                 }
             }
             None => {}
         }
     }
 
-    /// Acks whose time ran out.
+    /// Settles the waiting subscribe `id`: its callers get `verdict`; a
+    /// refusal removes their streams (and, for a renewal, ends the streams
+    /// of the channel already handed out).
+    fn settle(&mut self, id: u64, verdict: Result<Subscribed, Error>) {
+        let Some(Pending::Subscribe {
+            channel,
+            waiters,
+            renewal,
+            ..
+        }) = self.pending.remove(&id)
+        else {
+            return;
+        };
+        match verdict {
+            Ok(subscribed) => {
+                for (stream, reply) in waiters {
+                    if reply.send(Ok(subscribed)).is_err() {
+                        // The caller gave up waiting: nobody will read
+                        // this stream.
+                        self.forget(stream);
+                    }
+                }
+            }
+            Err(error) => {
+                for (stream, reply) in waiters {
+                    self.routes.remove(&stream);
+                    let _ = reply.send(Err(error.clone()));
+                }
+                if renewal {
+                    // The streams already handed out end here.
+                    self.close_channel(channel, &error);
+                }
+            }
+        }
+        if renewal {
+            self.renewed();
+        }
+    }
+
+    /// Waits whose time ran out. A subscribe emitted plainly, or a
+    /// renewal, or one the configuration keeps, is kept as unconfirmed:
+    /// only a first subscribe that asked for an ack fails.
     async fn expire(&mut self, live: &mut Live) -> Result<(), Error> {
         let now = Instant::now();
         let expired: Vec<u64> = self
@@ -335,30 +398,31 @@ impl Driver {
             .collect();
         let timeout = self.config.ack_timeout;
         for id in expired {
-            if self.config.keep_unacknowledged {
-                tracing::warn!(id, ?timeout, "no ack within the timeout: kept as sent");
-                self.ack(id, Ok(()));
-                continue;
-            }
-            match self.pending.remove(&id) {
+            match self.pending.get(&id) {
                 Some(Pending::Subscribe {
                     channel,
-                    waiters,
                     renewal,
+                    acked,
                     ..
-                }) => {
+                }) if !*acked || *renewal || self.config.keep_unacknowledged => {
+                    tracing::warn!(
+                        channel = %channel,
+                        ?timeout,
+                        "subscription not confirmed within the timeout: kept as sent"
+                    );
+                    self.settle(id, Ok(Subscribed::Unconfirmed { timeout }));
+                }
+                Some(Pending::Subscribe { .. }) => {
+                    let Some(Pending::Subscribe {
+                        channel, waiters, ..
+                    }) = self.pending.remove(&id)
+                    else {
+                        continue;
+                    };
                     let error = Error::AckTimeout {
                         event: channel.subscribe_event(),
                         timeout,
                     };
-                    if renewal {
-                        // The server is not answering: treat the connection
-                        // as dead, and park the calls for the next one.
-                        for (stream, reply) in waiters {
-                            self.parked.push((stream, channel, reply));
-                        }
-                        return Err(error);
-                    }
                     let mut dropped = Vec::with_capacity(waiters.len());
                     for (stream, reply) in waiters {
                         let _ = reply.send(Err(error.clone()));
@@ -369,14 +433,17 @@ impl Driver {
                         self.remove(stream, None, live).await?;
                     }
                 }
-                Some(Pending::Unsubscribe {
-                    event,
-                    reply: Some(reply),
-                    ..
-                }) => {
-                    let _ = reply.send(Err(Error::AckTimeout { event, timeout }));
+                Some(Pending::Unsubscribe { .. }) => {
+                    if let Some(Pending::Unsubscribe {
+                        event,
+                        reply: Some(reply),
+                        ..
+                    }) = self.pending.remove(&id)
+                    {
+                        let _ = reply.send(Err(Error::AckTimeout { event, timeout }));
+                    }
                 }
-                Some(Pending::Unsubscribe { reply: None, .. }) | None => {}
+                None => {}
             }
         }
         Ok(())
@@ -396,16 +463,8 @@ impl Driver {
                     return Ok(());
                 }
                 match self.emit_subscribe(channel, live).await {
-                    Ok(ack) => {
-                        self.pending.insert(
-                            ack,
-                            Pending::Subscribe {
-                                channel,
-                                waiters: vec![(id, reply)],
-                                renewal: false,
-                                deadline: Instant::now() + self.config.ack_timeout,
-                            },
-                        );
+                    Ok(emitted) => {
+                        self.wait_for(emitted, channel, vec![(id, reply)], false);
                         Ok(())
                     }
                     Err(error) => {
@@ -467,7 +526,8 @@ impl Driver {
 
     /// Subscribes `channel` on the connection to the union of its
     /// streams' markets (a subscribe replaces the channel's previous one
-    /// on the server). Returns the ack id.
+    /// on the server), with an ack id in [`SubscribeMode::Ack`] only.
+    /// Returns the emit id.
     async fn emit_subscribe(&mut self, channel: Channel, live: &mut Live) -> Result<u64, Error> {
         let payload = union(
             self.routes
@@ -476,7 +536,40 @@ impl Driver {
                 .map(|r| &r.options),
         )
         .subscribe_payload();
-        self.emit(channel.subscribe_event(), &payload, live).await
+        let ack = self.config.subscribe_mode == SubscribeMode::Ack;
+        self.emit(channel.subscribe_event(), &payload, ack, live)
+            .await
+    }
+
+    /// Waits for what settles the emitted subscribe `emitted`: an ack in
+    /// [`SubscribeMode::Ack`], or the channel's confirming notice. A
+    /// channel with neither is settled now, as sent.
+    fn wait_for(
+        &mut self,
+        emitted: u64,
+        channel: Channel,
+        waiters: Vec<(u64, SubscribeReply)>,
+        renewal: bool,
+    ) {
+        let acked = self.config.subscribe_mode == SubscribeMode::Ack;
+        if !acked && channel.confirmation().is_none() {
+            for (stream, reply) in waiters {
+                if reply.send(Ok(Subscribed::Sent)).is_err() {
+                    self.forget(stream);
+                }
+            }
+            return;
+        }
+        self.pending.insert(
+            emitted,
+            Pending::Subscribe {
+                channel,
+                waiters,
+                renewal,
+                acked,
+                deadline: Instant::now() + self.config.ack_timeout,
+            },
+        );
     }
 
     /// Removes a stream and unsubscribes, on the connection, the markets
@@ -524,7 +617,7 @@ impl Driver {
             Channel::MarketLifecycle => dropped.subscribe_payload(),
             _ => dropped.unsubscribe_payload(channel),
         };
-        let ack = match self.emit(event, &payload, live).await {
+        let ack = match self.emit(event, &payload, true, live).await {
             Ok(ack) => ack,
             Err(error) => {
                 // The connection is gone, and the server's subscriptions
@@ -555,17 +648,25 @@ impl Driver {
         }
     }
 
-    /// Emits `["<event>", <payload>]` with a fresh ack id.
-    async fn emit(&mut self, event: &str, payload: &str, live: &mut Live) -> Result<u64, Error> {
+    /// Emits `["<event>", <payload>]` under a fresh id, sent as the ack
+    /// id when `ack` (else the event is a plain emit and the id only keys
+    /// what waits for it).
+    async fn emit(
+        &mut self,
+        event: &str,
+        payload: &str,
+        ack: bool,
+        live: &mut Live,
+    ) -> Result<u64, Error> {
         self.next_ack += 1;
-        let ack = self.next_ack;
+        let id = self.next_ack;
         let args = format!("[\"{event}\",{payload}]");
         send(
             &mut live.socket,
-            EnginePacket::Message(SocketPacket::event(NAMESPACE, Some(ack), &args)),
+            EnginePacket::Message(SocketPacket::event(NAMESPACE, ack.then_some(id), &args)),
         )
         .await?;
-        Ok(ack)
+        Ok(id)
     }
 
     /// The connection is gone: subscribe calls wait for the next one,
@@ -680,28 +781,29 @@ impl Driver {
         }
     }
 
-    /// Subscribes every channel that has streams again. Streams get
-    /// `Reconnected` once every renewal is acknowledged.
+    /// Subscribes every channel that has streams again, as the mode
+    /// emits subscribes (plainly by default). Streams get `Reconnected`
+    /// once every renewal is settled; one left unanswered is kept, never
+    /// taken for a dead connection.
     async fn renew(&mut self, live: &mut Live) -> Result<(), Error> {
         let channels: BTreeSet<Channel> = self.routes.values().filter_map(|r| r.channel).collect();
-        let mut parked = std::mem::take(&mut self.parked);
         for channel in channels {
-            let ack = self.emit_subscribe(channel, live).await?;
-            let (waiters, rest): (Vec<_>, Vec<_>) =
-                parked.into_iter().partition(|(_, c, _)| *c == channel);
-            parked = rest;
-            self.pending.insert(
-                ack,
-                Pending::Subscribe {
-                    channel,
-                    waiters: waiters
-                        .into_iter()
-                        .map(|(stream, _, reply)| (stream, reply))
-                        .collect(),
-                    renewal: true,
-                    deadline: Instant::now() + self.config.ack_timeout,
-                },
-            );
+            let emitted = match self.emit_subscribe(channel, live).await {
+                Ok(emitted) => emitted,
+                Err(error) => {
+                    // Calls still parked wait for the next connection.
+                    return Err(error);
+                }
+            };
+            let (waiters, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.parked)
+                .into_iter()
+                .partition(|(_, c, _)| *c == channel);
+            self.parked = rest;
+            let waiters = waiters
+                .into_iter()
+                .map(|(stream, _, reply)| (stream, reply))
+                .collect();
+            self.wait_for(emitted, channel, waiters, true);
         }
         self.renewed();
         Ok(())

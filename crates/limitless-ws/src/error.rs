@@ -74,10 +74,12 @@ pub enum Error {
     /// `pingInterval + pingTimeout`.
     #[error("no heartbeat from the server for {0:?}")]
     HeartbeatTimeout(Duration),
-    /// The server did not answer an emitted event within the ack timeout;
-    /// a subscription is not kept.
+    /// The server did not acknowledge an emitted event within the ack
+    /// timeout: an unsubscribe, or a subscribe in
+    /// [`SubscribeMode::Ack`](crate::SubscribeMode::Ack) (not kept). The
+    /// event was sent; whether the server acted on it is unknown.
     #[error(
-        "no answer to {event} within {timeout:?} (for a gateway that does not acknowledge it, see WsClientBuilder::keep_unacknowledged)"
+        "no acknowledgement of {event} within {timeout:?}: it was sent, and the server may have acted on it"
     )]
     AckTimeout {
         /// The event emitted.
@@ -85,7 +87,8 @@ pub enum Error {
         /// The ack timeout.
         timeout: Duration,
     },
-    /// The server answered an emitted event with an error.
+    /// The server refused an emitted event: an ack with an `error`, or an
+    /// `exception` naming a subscribe still waiting to be settled.
     #[error("the server refused {event}: {message}")]
     Refused {
         /// The event emitted.

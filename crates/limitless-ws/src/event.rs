@@ -9,8 +9,8 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use limitless_types::ws::{
-    MarketCreated, MarketResolved, NewPriceData, OraclePriceData, OrderBookUpdate, OrderEvent,
-    SystemMessage, TxEvent, event,
+    ExceptionNotice, MarketCreated, MarketResolved, NewPriceData, OraclePriceData, OrderBookUpdate,
+    OrderEvent, SystemMessage, TxEvent, event,
 };
 
 use crate::frame::{EnginePacket, EventArgs, FrameError, PacketKind, SocketPacket};
@@ -49,6 +49,11 @@ pub enum Event {
     LiveEsports(Value),
     /// `system`: a server notice, e.g. a subscription confirmed.
     System(SystemMessage),
+    /// `exception`: a server error notice, e.g. a subscription refused
+    /// for want of authentication. One that names a subscribe still
+    /// waiting for its confirmation fails that call with
+    /// [`Error::Refused`](crate::Error::Refused) instead.
+    Exception(ExceptionNotice),
     /// Any other event, or one whose payload did not decode as its type.
     Unrecognized {
         /// The event name.
@@ -74,6 +79,7 @@ impl Event {
             event::LIVE_SPORTS_UPDATE => typed(name, payload, Self::LiveSports),
             event::LIVE_ESPORTS_UPDATE => typed(name, payload, Self::LiveEsports),
             event::SYSTEM => typed(name, payload, Self::System),
+            event::EXCEPTION => typed(name, payload, Self::Exception),
             _ => unrecognized(name, payload),
         }
     }
@@ -132,6 +138,7 @@ impl Event {
                 event::LIVE_SPORTS_UPDATE => direct(data, Self::LiveSports),
                 event::LIVE_ESPORTS_UPDATE => direct(data, Self::LiveEsports),
                 event::SYSTEM => direct(data, Self::System),
+                event::EXCEPTION => direct(data, Self::Exception),
                 _ => None,
             };
             if let Some(event) = direct {
@@ -157,6 +164,7 @@ impl Event {
             Self::LiveSports(_) => event::LIVE_SPORTS_UPDATE,
             Self::LiveEsports(_) => event::LIVE_ESPORTS_UPDATE,
             Self::System(_) => event::SYSTEM,
+            Self::Exception(_) => event::EXCEPTION,
             Self::Unrecognized { event, .. } => event,
         }
     }
@@ -279,12 +287,26 @@ mod tests {
 
     #[test]
     fn unknown_events_are_kept_with_their_payload() {
-        let event = Event::from_frame(r#"42/markets,["exception",{"message":"bad"}]"#).unwrap();
-        assert_eq!(event.name(), "exception");
+        let event = Event::from_frame(r#"42/markets,["authenticated",{"message":"ok"}]"#).unwrap();
+        assert_eq!(event.name(), "authenticated");
         let Event::Unrecognized { payload, .. } = event else {
             panic!()
         };
-        assert_eq!(payload.get(), r#"{"message":"bad"}"#);
+        assert_eq!(payload.get(), r#"{"message":"ok"}"#);
+    }
+
+    #[test]
+    fn exceptions_are_typed() {
+        let event = Event::from_frame(
+            r#"42/markets,["exception",{"status":"error","message":"Unauthorized","cause":{"pattern":"subscribe_positions","data":{}}}]"#,
+        )
+        .unwrap();
+        assert_eq!(event.name(), "exception");
+        let Event::Exception(notice) = event else {
+            panic!("{event:?}")
+        };
+        assert_eq!(notice.message, "Unauthorized");
+        assert_eq!(notice.refused_event(), Some("subscribe_positions"));
     }
 
     #[test]

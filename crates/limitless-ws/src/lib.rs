@@ -65,20 +65,32 @@
 //! [`StreamItem::Lagged`]`(n)` where they fell: nothing is dropped
 //! silently and no buffer grows without bound.
 //!
-//! Subscribes and unsubscribes are emitted with an ack id
-//! (`42/markets,<id>[…]`) and settle on the server's ack
-//! (`43/markets,<id>[…]`) within the [ack timeout](WsClientBuilder::ack_timeout):
-//! an ack whose first argument has a non-null `error` is
-//! [`Error::Refused`]; no answer is [`Error::AckTimeout`], and the
-//! subscription is not kept. The API's gateway confirms a market price
-//! subscription with a `system` notice (captured: `Successfully subscribed
-//! to market price updates`, with the markets), and whether it also acks is
-//! not documented (the official SDKs emit subscriptions without an ack id);
-//! so such a notice, and the documented one for positions, also settles
-//! the oldest subscribe of its channel still waiting. Against a gateway
-//! that answers neither way,
-//! [`keep_unacknowledged`](WsClientBuilder::keep_unacknowledged) keeps an
-//! unanswered subscription as sent instead of failing it.
+//! # Subscribing
+//!
+//! By default ([`SubscribeMode::Notice`]) a subscribe is a plain emit
+//! (`42/markets,["subscribe_…",{…}]`), as the docs show and every official
+//! SDK sends it: the API's gateway does not acknowledge subscribes. It
+//! confirms some with a `system` notice instead (the docs' WebSocket
+//! events page: `Successfully subscribed to market price updates`, `…to
+//! position updates`, `…to order event updates`), and reports an
+//! authentication failure as an `exception` event. So a subscribe of
+//! market prices, positions or order events settles on its notice
+//! ([`Subscribed::Confirmed`]), fails with [`Error::Refused`] on an
+//! `exception` that names it, and without either within the
+//! [ack timeout](WsClientBuilder::ack_timeout) is kept as
+//! [`Subscribed::Unconfirmed`]; any other channel is [`Subscribed::Sent`]
+//! at once. [`EventStream::subscribed`] tells which. `exception` events are
+//! [`Event::Exception`] on every stream.
+//!
+//! [`SubscribeMode::Ack`] asks for Socket.IO acknowledgements instead
+//! (`42/markets,<id>[…]`, answered `43/markets,<id>[…]`), for servers that
+//! give them: an ack whose first argument has a non-null `error` is
+//! [`Error::Refused`]; no answer is [`Error::AckTimeout`] and the
+//! subscription is not kept, unless
+//! [`keep_unacknowledged`](WsClientBuilder::keep_unacknowledged).
+//!
+//! An unsubscribe always asks for an ack, as every official SDK does (5 s
+//! by default; a reply with an `error` is [`Error::Refused`]).
 //!
 //! # Reconnects
 //!
@@ -88,8 +100,10 @@
 //! [`StreamItem::Reconnecting`] for each attempt, made per the
 //! [`ReconnectPolicy`] (exponential backoff with jitter, capped, optionally
 //! limited) with a freshly signed handshake; once connected, every
-//! channel with streams is subscribed again and, when the server has
-//! acknowledged them all, every stream gets [`StreamItem::Reconnected`]:
+//! channel with streams is subscribed again (as the mode emits subscribes)
+//! and, when every renewal is settled (a renewal left unanswered is kept,
+//! never taken for a dead connection), every stream gets
+//! [`StreamItem::Reconnected`]:
 //! events may have been missed, so state built from them (an order book,
 //! open orders) should be read again. When the attempts run out, every
 //! stream ends with [`StreamItem::Closed`].
@@ -139,11 +153,11 @@ mod stream;
 mod tls;
 
 pub use book::{Applied, BookWatcher, Depth, Level, LocalOrderBook};
-pub use channel::{Channel, SubscribeOptions};
+pub use channel::{Channel, SubscribeOptions, Subscribed};
 pub use client::WsClient;
 pub use config::{
     DEFAULT_ACK_TIMEOUT, DEFAULT_BUFFER_CAPACITY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_URL,
-    ReconnectPolicy, SDK_ID, SOCKET_PATH, WsClientBuilder,
+    ReconnectPolicy, SDK_ID, SOCKET_PATH, SubscribeMode, WsClientBuilder,
 };
 pub use error::{BODY_EXCERPT_BYTES, Error};
 pub use event::Event;

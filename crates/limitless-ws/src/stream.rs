@@ -11,7 +11,7 @@ use futures_util::Stream;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::driver::Command;
-use crate::{Channel, Error, Event, SubscribeOptions};
+use crate::{Channel, Error, Event, SubscribeOptions, Subscribed};
 
 /// What a stream yields.
 #[derive(Debug, Clone)]
@@ -200,6 +200,7 @@ pub struct EventStream {
     id: u64,
     channel: Option<Channel>,
     options: SubscribeOptions,
+    subscribed: Option<Subscribed>,
     sink: Sink,
     commands: mpsc::WeakUnboundedSender<Command>,
     released: bool,
@@ -210,6 +211,7 @@ impl EventStream {
         id: u64,
         channel: Option<Channel>,
         options: SubscribeOptions,
+        subscribed: Option<Subscribed>,
         sink: Sink,
         commands: mpsc::WeakUnboundedSender<Command>,
     ) -> Self {
@@ -217,6 +219,7 @@ impl EventStream {
             id,
             channel,
             options,
+            subscribed,
             sink,
             commands,
             released: false,
@@ -233,6 +236,15 @@ impl EventStream {
     #[must_use]
     pub fn options(&self) -> &SubscribeOptions {
         &self.options
+    }
+
+    /// How the server settled the subscription (confirmed by its notice,
+    /// acknowledged, sent, or left unconfirmed); `None` for
+    /// [`WsClient::events`](crate::WsClient::events), which subscribes to
+    /// nothing.
+    #[must_use]
+    pub fn subscribed(&self) -> Option<Subscribed> {
+        self.subscribed
     }
 
     /// Stops the stream and unsubscribes it, waiting for the server's
@@ -290,6 +302,7 @@ impl fmt::Debug for EventStream {
             .field("id", &self.id)
             .field("channel", &self.channel)
             .field("options", &self.options)
+            .field("subscribed", &self.subscribed)
             .finish_non_exhaustive()
     }
 }
@@ -429,6 +442,7 @@ mod tests {
             0,
             None,
             SubscribeOptions::new(),
+            None,
             sink.clone(),
             tx.downgrade(),
         );

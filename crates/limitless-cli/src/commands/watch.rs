@@ -3,9 +3,15 @@
 //! notice, until Ctrl-C, `--count` events or `--timeout`.
 //!
 //! `--count` counts events printed (book views, order and transaction
-//! events), never notices (`subscribed`, `reconnecting`, `reconnected`,
-//! `lagged`, `unrecognized`). Ctrl-C and the end of the watch close the
-//! socket cleanly (`WsClient::shutdown`) before `lmts` exits.
+//! events), never notices (`subscribed`, `unconfirmed`, `exception`,
+//! `reconnecting`, `reconnected`, `lagged`, `unrecognized`). Ctrl-C and the
+//! end of the watch close the socket cleanly (`WsClient::shutdown`) before
+//! `lmts` exits.
+//!
+//! Subscriptions are plain emits, as the gateway expects (the stream
+//! client's default mode): a subscription the gateway does not confirm in
+//! time is announced (`unconfirmed`) and watched anyway, and one it
+//! refuses (an `exception` naming it) exits 3.
 
 use std::cell::{Cell, OnceCell, RefCell};
 use std::time::Duration;
@@ -15,7 +21,7 @@ use indicatif::ProgressBar;
 use limitless_ws::types::{OrderEvent, TxEvent};
 use limitless_ws::{
     Applied, Channel, Decimal, Event, EventStream, Level, LocalOrderBook, StreamItem,
-    SubscribeOptions, WsClient,
+    SubscribeOptions, Subscribed, WsClient,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -206,6 +212,26 @@ impl Session {
         }
     }
 
+    /// Announces a subscription the server did not confirm in time (it is
+    /// watched anyway); nothing for one it confirmed.
+    fn unconfirmed(&self, stream: &EventStream) -> Flow {
+        let (Some(channel), Some(Subscribed::Unconfirmed { timeout })) =
+            (stream.channel(), stream.subscribed())
+        else {
+            return Flow::Continue;
+        };
+        let millis = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
+        self.notice(
+            &json!({"type": "unconfirmed", "channel": channel.subscribe_event(), "timeoutMs": millis}),
+            || {
+                format!(
+                    "{}  {channel} not confirmed by the server within {timeout:?}: watching anyway",
+                    clock(None)
+                )
+            },
+        )
+    }
+
     /// Prints a connection notice, or ends the watch with the error that
     /// closed the stream; `None` for an item that is not a notice.
     fn stream_notice(&self, item: &StreamItem) -> Option<Result<Flow, CliError>> {
@@ -229,6 +255,17 @@ impl Session {
                 return Some(Err(
                     CliError::from(error.clone()).context("the stream closed")
                 ));
+            }
+            StreamItem::Event(Event::Exception(exception)) => {
+                let message = &exception.message;
+                let about = exception.refused_event();
+                self.notice(
+                    &json!({"type": "exception", "message": message, "event": about}),
+                    || match about {
+                        Some(event) => format!("{now}  the server reported on {event}: {message}"),
+                        None => format!("{now}  the server reported: {message}"),
+                    },
+                )
             }
             StreamItem::Event(Event::Unrecognized { event, payload }) => {
                 let payload: Value = serde_json::from_str(payload.get()).unwrap_or(Value::Null);
@@ -257,6 +294,9 @@ async fn follow_book(session: &Session, api: &Api, args: &BookArgs) -> Result<()
         .subscribe_market_prices(SubscribeOptions::slugs([args.slug.as_str()]))
         .await
         .map_err(|error| CliError::from(error).context(&format!("subscribing to {}", args.slug)))?;
+    if session.unconfirmed(&stream) == Flow::Done {
+        return Ok(());
+    }
     session.spin(&format!("waiting for the book of {}", args.slug));
     let mut book = LocalOrderBook::new(args.slug.as_str());
     while let Some(item) = stream.next().await {
@@ -392,6 +432,11 @@ async fn follow_orders(
     );
     if flow == Flow::Done {
         return Ok(());
+    }
+    for stream in std::iter::once(&orders).chain(transactions.as_ref()) {
+        if session.unconfirmed(stream) == Flow::Done {
+            return Ok(());
+        }
     }
     session.spin("waiting for the first event");
     loop {

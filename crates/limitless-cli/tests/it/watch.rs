@@ -116,6 +116,30 @@ fn order_watch_prints_a_placement_with_its_order_id() {
     });
 }
 
+/// A gateway that never confirms the subscription: the watch says so,
+/// keeps watching, prints the order's event and exits 0 (never the
+/// network failure "before sending" of exit 5).
+#[test]
+fn an_order_watch_left_unconfirmed_is_announced_and_still_streams() {
+    let (env, id) = Env::trading();
+    env.sandbox.socket().confirm_subscribes(false);
+    let mut watch = env.watch(true, ORDER_WATCH_ONE);
+    assert_eq!(
+        watch.line(),
+        json!({"type": "subscribed", "channels": ["orderEvent"], "markets": []})
+    );
+    // After the stream client's default wait (5 s) for the notice.
+    assert_eq!(
+        watch.line(),
+        json!({"type": "unconfirmed", "channel": "subscribe_order_events", "timeoutMs": 5000})
+    );
+    let placed = json_ok(env.authed().args(gtc_buy(&id, "0.42", "10")));
+    let line = watch.line();
+    assert_eq!(line["event"]["orderId"], placed["order"]["id"]);
+    let (code, rest, stderr) = watch.finish();
+    assert_eq!((code, rest.as_str(), stderr.as_str()), (Some(0), "", ""));
+}
+
 #[test]
 fn order_watch_for_one_sub_account_in_one_line_per_event() {
     let mut env = Env::start();

@@ -54,6 +54,32 @@ impl SocketControl {
         let _ = connections.wait_for(|n| *n == count).await;
     }
 
+    /// Whether subscribes are acknowledged: with `true`, a subscribe that
+    /// carries an ack id (`42/markets,<id>[…]`) is answered
+    /// `{"ok": true, "channel", "markets"}` or `{"error"}`, besides the
+    /// notices the gateway sends. Off by default, as the gateway documents
+    /// no subscribe ack (the official SDKs never ask for one): for tests
+    /// of a client's ack mode. Unsubscribes are acknowledged either way.
+    pub fn ack_subscribes(&self, ack: bool) {
+        self.app.sockets().set_ack_subscribes(ack);
+    }
+
+    /// Whether subscribes are acknowledged ([`ack_subscribes`](Self::ack_subscribes)).
+    #[must_use]
+    pub fn acks_subscribes(&self) -> bool {
+        self.app.sockets().acks_subscribes()
+    }
+
+    /// Whether subscribes are confirmed with the gateway's `system`
+    /// notices (default `true`). With `false` a subscribe that succeeds is
+    /// answered by nothing at all (no notice, and no ack even with
+    /// [`ack_subscribes`](Self::ack_subscribes)): a gateway whose
+    /// confirmation never comes, for tests of a client that must keep the
+    /// subscription and stream its events anyway.
+    pub fn confirm_subscribes(&self, confirm: bool) {
+        self.app.sockets().set_confirm_subscribes(confirm);
+    }
+
     /// The handshakes accepted, oldest first (the last 64): a client that
     /// re-signs on every reconnect shows a fresh `timestamp` each time.
     #[must_use]

@@ -4,7 +4,10 @@
 //!
 //! Units follow the wire: book sizes in micro-shares; `amountContracts`,
 //! `amountCollateral` and `remainingSize` of order and transaction events
-//! in shares and USDC (`"2.5"`), as settlement sends them.
+//! in shares and USDC. JSON forms follow PROTOCOL §7.2 (the official TS
+//! and Python SDKs' payload types): an engine (`OME`) order event carries
+//! `price` and `remainingSize` as numbers (`0.42`, `2.5`), settlement
+//! events and `tx` carry strings (`"0.42"`).
 //!
 //! Who hears what: `orderbookUpdate` goes to the market's room
 //! (`market:{slug}`); `orderEvent`, `tx` and `positions` about an order go
@@ -17,6 +20,7 @@ use std::time::SystemTime;
 
 use limitless_types::{Loose, OrderBookUpdate, OrderEvent, OrderType, TxEvent, ws};
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -79,6 +83,38 @@ fn to_rooms<T: Serialize>(
         event,
         payload: encode(event, payload)?,
     })
+}
+
+/// An engine (`OME`) order event for `rooms`: `OrderEvent` encodes
+/// `price` and `remainingSize` as strings (what settlement sends), the
+/// engine sends them as JSON numbers.
+fn engine_event(rooms: Vec<String>, event: &OrderEvent) -> Option<Outbound> {
+    let mut payload = encode(ws::event::ORDER_EVENT, event)?;
+    for key in ["price", "remainingSize"] {
+        if let Some(field) = payload.get_mut(key)
+            && let Some(number) = field.as_str().and_then(json_number)
+        {
+            *field = number;
+        }
+    }
+    Some(Outbound::Rooms {
+        rooms,
+        event: ws::event::ORDER_EVENT,
+        payload,
+    })
+}
+
+/// A decimal's text as a JSON number carrying exactly its value: whole
+/// values as integers, others as the `f64` whose shortest form reads back
+/// as the same decimal (`None`, and the text is kept, if there is none).
+fn json_number(text: &str) -> Option<Value> {
+    let value: Decimal = text.parse().ok()?;
+    if value.fract().is_zero() {
+        return value.to_i64().map(Value::from);
+    }
+    let float = value.to_f64()?;
+    let back: Decimal = float.to_string().parse().ok()?;
+    (back == value).then(|| Value::from(float))
 }
 
 /// The `orderbookUpdate` for a market's current book. `bump` moves the
@@ -247,9 +283,8 @@ pub(crate) fn placed(state: &mut State, placed: &Placed<'_>) {
         _ => None,
     };
     if let Some(event) = event {
-        out.extend(to_rooms(
+        out.extend(engine_event(
             recipients(state, ORDERS, owner, &slug),
-            ws::event::ORDER_EVENT,
             &event,
         ));
     }
@@ -376,10 +411,36 @@ pub(crate) fn cancelled_because(
         reason: reason.map(str::to_owned),
         ..base
     };
-    let out = to_rooms(
-        recipients(state, ORDERS, owner, &slug),
-        ws::event::ORDER_EVENT,
-        &event,
-    );
+    let out = engine_event(recipients(state, ORDERS, owner, &slug), &event);
     state.outbox.events.extend(out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_numbers_carry_the_decimal_exactly() {
+        assert_eq!(json_number("0.42"), Some(json!(0.42)));
+        assert_eq!(json_number("10"), Some(json!(10)));
+        assert_eq!(json_number("2.500000"), Some(json!(2.5)));
+        assert_eq!(json_number("0"), Some(json!(0)));
+        // No f64 reads back as this one: it stays a string.
+        assert_eq!(json_number("0.12345678901234567890123"), None);
+        assert_eq!(json_number("not a number"), None);
+        let event = OrderEvent {
+            source: Some("OME".to_owned()),
+            price: Some(Decimal::new(42, 2)),
+            remaining_size: Some(Decimal::new(10_000_000, 6)),
+            ..OrderEvent::default()
+        };
+        let Some(Outbound::Rooms { payload, .. }) = engine_event(vec!["r".to_owned()], &event)
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (&payload["price"], &payload["remainingSize"]),
+            (&json!(0.42), &json!(10))
+        );
+    }
 }

@@ -19,6 +19,7 @@ mod namespace;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -120,6 +121,12 @@ pub(crate) struct SocketHub {
     lines: Arc<SocketLines>,
     handshakes: Mutex<VecDeque<SocketHandshake>>,
     connections: watch::Sender<usize>,
+    /// Answer subscribes that carry an ack id with an ack (the gateway
+    /// does not: off by default).
+    ack_subscribes: AtomicBool,
+    /// Confirm subscribes with the documented `system` notices (on by
+    /// default).
+    confirm_subscribes: AtomicBool,
 }
 
 /// The queue's receiving end and socketioxide's handle: run with
@@ -157,6 +164,8 @@ impl SocketHub {
             lines: Arc::default(),
             handshakes: Mutex::default(),
             connections: watch::Sender::new(0),
+            ack_subscribes: AtomicBool::new(false),
+            confirm_subscribes: AtomicBool::new(true),
         };
         (hub, Queue { io, receiver })
     }
@@ -167,6 +176,22 @@ impl SocketHub {
 
     pub(crate) fn lines(&self) -> &Arc<SocketLines> {
         &self.lines
+    }
+
+    pub(crate) fn acks_subscribes(&self) -> bool {
+        self.ack_subscribes.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_ack_subscribes(&self, ack: bool) {
+        self.ack_subscribes.store(ack, Ordering::Relaxed);
+    }
+
+    pub(crate) fn confirms_subscribes(&self) -> bool {
+        self.confirm_subscribes.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_confirm_subscribes(&self, confirm: bool) {
+        self.confirm_subscribes.store(confirm, Ordering::Relaxed);
     }
 
     /// Queues one thing to send. Called with the state lock held, so the

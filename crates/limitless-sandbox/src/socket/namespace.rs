@@ -5,13 +5,23 @@
 //! subscription by channel and options, send each again after a reconnect,
 //! and unsubscribe one set of markets at a time): subscribing to more
 //! markets adds them; `unsubscribe` with markets removes those, and
-//! without markets ends the channel. Every event is answered with an ack
-//! when the client asked for one: `{"ok": true, "channel", "markets"}`
-//! (the markets the channel now covers) or `{"error": "<message>"}`.
+//! without markets ends the channel.
+//!
+//! As the docs describe the gateway (PROTOCOL §7.2), a subscribe is not
+//! acknowledged: market prices, positions and order events are confirmed
+//! with their `system` notice, and a refused subscribe is answered with an
+//! `exception` event `{status: "error", message, cause: {pattern, data}}`
+//! (NestJS's default shape for the `WsException` the docs name). With
+//! [`SocketControl::ack_subscribes`](super::SocketControl::ack_subscribes)
+//! a subscribe that carries an ack id is also acked. `unsubscribe`,
+//! `unsubscribe_market_lifecycle` and unknown events are always acked when
+//! the client asked: `{"ok": true, "channel", "markets"}` (the markets the
+//! channel now covers) or `{"error": "<message>"}`.
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 
+use limitless_types::ws::{ExceptionCause, ExceptionNotice};
 use limitless_types::{SystemMessage, ws};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -246,17 +256,22 @@ fn on_event(
 ) {
     let caller = caller(socket);
     let now = app.now();
+    let ack_subscribes = app.sockets().acks_subscribes();
+    let confirm = app.sockets().confirms_subscribes();
     let mut state = app.lock();
     if !socket.connected() {
         return;
     }
     greet(&mut state, socket);
+    // What the client sent, for the cause of an exception.
+    let sent = data.as_ref().ok().cloned().filter(|v| !v.is_null());
     let request = Request::parse(data);
-    let reply = match name {
-        "unsubscribe" => {
+    let subscribing = channel(name);
+    let reply = match (name, subscribing) {
+        ("unsubscribe", _) => {
             request.and_then(|r| unsubscribe(&mut state, socket, caller.as_ref(), None, &r))
         }
-        "unsubscribe_market_lifecycle" => request.and_then(|r| {
+        ("unsubscribe_market_lifecycle", _) => request.and_then(|r| {
             unsubscribe(
                 &mut state,
                 socket,
@@ -265,18 +280,57 @@ fn on_event(
                 &r,
             )
         }),
-        name => match channel(name) {
-            Some(channel) => request
-                .and_then(|r| subscribe(&mut state, socket, caller.as_ref(), channel, &r, now)),
-            None => Err(format!(
-                "unknown event {name:?}; the /markets namespace takes {}, unsubscribe_market_lifecycle and unsubscribe",
-                CHANNELS.map(|(n, _)| n).join(", ")
-            )),
-        },
+        (_, Some(channel)) => request.and_then(|r| {
+            subscribe(
+                &mut state,
+                socket,
+                caller.as_ref(),
+                channel,
+                &r,
+                now,
+                confirm,
+            )
+        }),
+        (name, None) => Err(format!(
+            "unknown event {name:?}; the /markets namespace takes {}, unsubscribe_market_lifecycle and unsubscribe",
+            CHANNELS.map(|(n, _)| n).join(", ")
+        )),
     };
-    let (payload, then) = reply.unwrap_or_else(|error| (json!({ "error": error }), Vec::new()));
-    state.outbox.events.push(Outbound::Ack { ack, payload });
-    state.outbox.events.extend(then);
+    // A refusal is acked even when confirmations are off.
+    let acked = subscribing.is_none() || (ack_subscribes && (confirm || reply.is_err()));
+    match reply {
+        Ok((payload, then)) => {
+            if acked {
+                state.outbox.events.push(Outbound::Ack { ack, payload });
+            }
+            state.outbox.events.extend(then);
+        }
+        Err(error) => {
+            if acked {
+                state.outbox.events.push(Outbound::Ack {
+                    ack,
+                    payload: json!({ "error": error }),
+                });
+            }
+            if let Some((event, _)) = subscribing {
+                let exception = ExceptionNotice {
+                    status: Some("error".to_owned()),
+                    message: error,
+                    cause: Some(ExceptionCause {
+                        pattern: Some(event.to_owned()),
+                        data: sent,
+                    }),
+                };
+                if let Some(payload) = events::encode(ws::event::EXCEPTION, &exception) {
+                    state.outbox.events.push(Outbound::Socket {
+                        socket: socket.clone(),
+                        event: ws::event::EXCEPTION,
+                        payload,
+                    });
+                }
+            }
+        }
+    }
 }
 
 fn unknown_market(state: &State, slugs: &[String]) -> Result<(), String> {
@@ -295,6 +349,7 @@ fn subscribe(
     (name, access): (&'static str, Access),
     request: &Request,
     now: std::time::SystemTime,
+    confirm: bool,
 ) -> Reply {
     if request.has_addresses() {
         return Err(
@@ -334,18 +389,29 @@ fn subscribe(
     socket.join(joined);
 
     let mut then = Vec::new();
+    // The confirmations the docs' WebSocket events page shows, word for
+    // word; the other channels are confirmed by nothing.
+    let notice = match name {
+        "subscribe_market_prices" => Some(json!({
+            "message": "Successfully subscribed to market price updates",
+            "markets": covered,
+        })),
+        // The sandbox serves no AMM market: no addresses.
+        "subscribe_positions" => Some(json!({
+            "message": "Successfully subscribed to position updates",
+            "markets": { "addresses": [], "slugs": covered },
+        })),
+        "subscribe_order_events" => Some(json!({
+            "message": "Successfully subscribed to order event updates",
+        })),
+        _ => None,
+    };
+    then.extend(notice.filter(|_| confirm).map(|payload| Outbound::Socket {
+        socket: socket.clone(),
+        event: ws::event::SYSTEM,
+        payload,
+    }));
     if let Access::Prices = access {
-        let notice = SystemMessage {
-            message: "Successfully subscribed to market price updates".to_owned(),
-            markets: covered.clone(),
-        };
-        then.extend(
-            events::encode(ws::event::SYSTEM, &notice).map(|payload| Outbound::Socket {
-                socket: socket.clone(),
-                event: ws::event::SYSTEM,
-                payload,
-            }),
-        );
         // A snapshot of each market asked for, even one already covered:
         // a client subscribing again after a reconnect needs it.
         for slug in &markets {

@@ -211,7 +211,10 @@ impl Desk {
             .clone()
     }
 
+    /// A signed socket, joined, on a sandbox that acks subscribes (these
+    /// tests read the acks: what each channel covers).
     async fn socket(&self) -> Sock {
+        self.fx.sandbox.socket().ack_subscribes(true);
         let headers = signed(&self.token, PATH, now());
         let mut sock = open(&self.fx.sandbox, PATH, &headers).await.unwrap();
         sock.join().await;
@@ -242,7 +245,9 @@ impl Desk {
     }
 }
 
-/// Subscribes with an ack and checks the exact ack frame.
+/// Subscribes with an ack (the sandbox acking subscribes) and checks the
+/// exact ack frame, then reads the channel's confirmation notice (market
+/// prices' is read by the caller, before its snapshot).
 async fn subscribe(sock: &mut Sock, id: u64, channel: &str, payload: Value, markets: &[&str]) {
     sock.emit(Some(id), channel, &payload).await;
     let expected = format!(
@@ -250,6 +255,16 @@ async fn subscribe(sock: &mut Sock, id: u64, channel: &str, payload: Value, mark
         json!({ "ok": true, "channel": channel, "markets": markets })
     );
     assert_eq!(sock.ack().await, expected);
+    let confirmation = match channel {
+        "subscribe_order_events" => "Successfully subscribed to order event updates",
+        "subscribe_positions" => "Successfully subscribed to position updates",
+        _ => return,
+    };
+    let (event, notice) = sock.event::<SystemMessage>().await;
+    assert_eq!(
+        (event.as_str(), notice.message.as_str()),
+        ("system", confirmation)
+    );
 }
 
 /// Subscribes (ack id 1) to `market`'s book: its snapshot, read after
@@ -294,10 +309,11 @@ fn order_events(events: &[(String, Value)], kind: &str) -> Vec<OrderEvent> {
         .collect()
 }
 
-/// Checks the JSON forms the official Rust SDK's typed handlers require
-/// (it drops an event that does not decode): `side` as `BUY`/`SELL`,
-/// `price` as a string, and for `orderEvent` a string `eventId` and
-/// `marketId`.
+/// Checks the JSON forms of PROTOCOL §7.2 and those the official Rust
+/// SDK's typed handlers require (it drops an event that does not decode):
+/// `side` as `BUY`/`SELL`; `price` (and `remainingSize`) a number in an
+/// engine (`OME`) order event, a string in settlement events and `tx`;
+/// and for `orderEvent` a string `eventId` and `marketId`.
 fn assert_official_forms(events: &[(String, Value)]) {
     for (event, payload) in events {
         if event != "orderEvent" && event != "tx" {
@@ -307,7 +323,12 @@ fn assert_official_forms(events: &[(String, Value)]) {
             payload["side"] == "BUY" || payload["side"] == "SELL",
             "{payload}"
         );
-        assert!(payload["price"].is_string(), "{payload}");
+        if payload["source"] == "OME" {
+            assert!(payload["price"].is_number(), "{payload}");
+            assert!(payload["remainingSize"].is_number(), "{payload}");
+        } else {
+            assert!(payload["price"].is_string(), "{payload}");
+        }
         assert!(payload["timestamp"].is_string(), "{payload}");
         if event == "orderEvent" {
             assert!(payload["eventId"].is_string(), "{payload}");
@@ -393,6 +414,7 @@ async fn bad_handshakes_are_refused_with_json_before_any_upgrade() {
 #[tokio::test]
 async fn anonymous_sockets_get_public_channels_and_acks() {
     let fx = Fixture::start().await;
+    fx.sandbox.socket().ack_subscribes(true);
     let market = fx.sandbox.markets()[0].clone();
     let mut sock = open(&fx.sandbox, PATH, &[]).await.unwrap();
     assert!(!sock.join().await.is_empty());
@@ -410,6 +432,10 @@ async fn anonymous_sockets_get_public_channels_and_acks() {
         sock.ack().await,
         r#"43/markets,1[{"error":"subscribe_order_events needs an authenticated connection: open the socket with the lmts-api-key, lmts-timestamp and lmts-signature headers of a scoped API token"}]"#
     );
+    // The gateway's own answer follows the ack.
+    let (event, exception) = sock.raw_event().await;
+    assert_eq!(event, "exception");
+    assert_eq!(exception["cause"]["pattern"], "subscribe_order_events");
     sock.emit(
         Some(2),
         "subscribe_market_prices",
@@ -420,6 +446,7 @@ async fn anonymous_sockets_get_public_channels_and_acks() {
         sock.ack().await,
         r#"43/markets,2[{"error":"market \"no-such-market\" not found; list markets with GET /markets/active"}]"#
     );
+    assert_eq!(sock.raw_event().await.0, "exception");
 
     subscribe(
         &mut sock,
@@ -480,6 +507,135 @@ async fn anonymous_sockets_get_public_channels_and_acks() {
             .await
             .starts_with(r#"43/markets,6[{"error":"unknown event \"subscribe_everything\""#)
     );
+}
+
+/// As the docs describe the gateway (the default): no subscribe is acked,
+/// even one that asks; market prices, positions and order events are
+/// confirmed by their `system` notices, word for word; a refused
+/// subscribe gets an `exception` naming it; unsubscribes are still acked.
+#[tokio::test]
+async fn by_default_subscribes_are_confirmed_by_notices_and_never_acked() {
+    let desk = Desk::open().await;
+    assert!(!desk.fx.sandbox.socket().acks_subscribes());
+    let market = desk.market(0);
+    let headers = signed(&desk.token, PATH, now());
+    let mut sock = open(&desk.fx.sandbox, PATH, &headers).await.unwrap();
+    sock.join().await;
+
+    sock.emit(Some(1), "subscribe_order_events", &json!({}))
+        .await;
+    assert_eq!(
+        sock.text().await,
+        r#"42/markets,["system",{"message":"Successfully subscribed to order event updates"}]"#
+    );
+    sock.emit(
+        None,
+        "subscribe_positions",
+        &json!({ "marketSlugs": [market.slug] }),
+    )
+    .await;
+    assert_eq!(
+        sock.raw_event().await,
+        (
+            "system".to_owned(),
+            json!({
+                "message": "Successfully subscribed to position updates",
+                "markets": { "addresses": [], "slugs": [market.slug] },
+            })
+        )
+    );
+    sock.emit(
+        Some(2),
+        "subscribe_market_prices",
+        &json!({ "marketSlugs": [market.slug] }),
+    )
+    .await;
+    assert_eq!(
+        sock.raw_event().await,
+        (
+            "system".to_owned(),
+            json!({
+                "message": "Successfully subscribed to market price updates",
+                "markets": [market.slug],
+            })
+        )
+    );
+    assert_eq!(sock.raw_event().await.0, "orderbookUpdate");
+
+    // Transactions have no confirmation: the next frame is the
+    // unsubscribe's ack.
+    sock.emit(Some(3), "subscribe_transactions", &json!({}))
+        .await;
+    sock.emit(
+        Some(4),
+        "unsubscribe",
+        &json!({ "channel": "subscribe_transactions" }),
+    )
+    .await;
+    assert_eq!(
+        sock.ack().await,
+        r#"43/markets,4[{"channel":"subscribe_transactions","markets":[],"ok":true}]"#
+    );
+
+    sock.emit(
+        Some(5),
+        "subscribe_market_prices",
+        &json!({ "marketSlug": "no-such-market" }),
+    )
+    .await;
+    assert_eq!(
+        sock.raw_event().await,
+        (
+            "exception".to_owned(),
+            json!({
+                "status": "error",
+                "message": "market \"no-such-market\" not found; list markets with GET /markets/active",
+                "cause": {
+                    "pattern": "subscribe_market_prices",
+                    "data": { "marketSlug": "no-such-market" },
+                },
+            })
+        )
+    );
+
+    // An anonymous socket asking for a private channel: the same.
+    let mut anonymous = open(&desk.fx.sandbox, PATH, &[]).await.unwrap();
+    anonymous.join().await;
+    anonymous
+        .emit(None, "subscribe_order_events", &json!({}))
+        .await;
+    let (event, exception) = anonymous.raw_event().await;
+    assert_eq!(event, "exception");
+    assert_eq!(exception["cause"]["pattern"], "subscribe_order_events");
+    assert!(
+        exception["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("subscribe_order_events needs an authenticated connection"),
+        "{exception}"
+    );
+}
+
+/// With confirmations off, a subscribe that succeeds is answered by
+/// nothing, even asked for an ack; its events still flow.
+#[tokio::test]
+async fn unconfirmed_subscribes_are_answered_by_nothing_and_still_served() {
+    let desk = Desk::open().await;
+    let market = desk.market(0);
+    let control = desk.fx.sandbox.socket();
+    control.confirm_subscribes(false);
+    control.ack_subscribes(true);
+    let headers = signed(&desk.token, PATH, now());
+    let mut sock = open(&desk.fx.sandbox, PATH, &headers).await.unwrap();
+    sock.join().await;
+    sock.emit(Some(1), "subscribe_order_events", &json!({}))
+        .await;
+    let placed = desk
+        .place(&desk.maker_gtc(&market, Side::Buy, "0.3", "1"))
+        .await;
+    let (event, placement) = sock.event::<OrderEvent>().await;
+    assert_eq!(event, "orderEvent");
+    assert_eq!(placement.order_id, Some(placed.order.id));
 }
 
 #[tokio::test]
@@ -860,6 +1016,7 @@ async fn stalled_sockets_go_silent_but_stay_open() {
     let token = fx.partner_token().await;
     let owner = fx.sub_account(&token, "stalled").await;
     let market = fx.sandbox.markets()[0].clone();
+    fx.sandbox.socket().ack_subscribes(true);
     let mut sock = open(&fx.sandbox, PATH, &[]).await.unwrap();
     sock.join().await;
     subscribe_book(&mut sock, &market).await;

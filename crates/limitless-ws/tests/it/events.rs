@@ -6,7 +6,7 @@ use limitless_ws::types::{MarketResolved, OrderBookUpdate};
 use limitless_ws::{Decimal, Event, StreamItem};
 use serde_json::{Value, json};
 
-use crate::support::{Script, Server, fixture_payloads, next, next_event, prices};
+use crate::support::{Script, Server, fixture_payloads, next, next_event, notice, prices};
 
 fn decimal(text: &str) -> Decimal {
     text.parse().unwrap()
@@ -18,6 +18,10 @@ async fn every_captured_event_decodes_as_its_type_through_the_socket() {
     let ws = server.signed().await;
     let mut all = ws.events();
     let mut orders = ws.subscribe_order_events().await.unwrap();
+    assert_eq!(
+        notice(&mut all).await,
+        "Successfully subscribed to order event updates"
+    );
 
     // The captures, as the server sends them, folder by folder.
     let mut sent: Vec<(&str, Value)> = Vec::new();
@@ -125,16 +129,20 @@ async fn unknown_events_and_payloads_that_do_not_fit_are_kept_as_sent() {
     let server = Server::start(Script::default()).await;
     let ws = server.client().connect().await.unwrap();
     let mut all = ws.events();
-    server.emit("exception", &json!({"message": "rate limited"}));
+    server.emit("authenticated", &json!({"message": "welcome"}));
     server.emit(
         "orderbookUpdate",
         &json!({"marketSlug": "m", "orderbook": "not a book"}),
     );
+    server.emit(
+        "exception",
+        &json!({"status": "error", "message": "rate limited"}),
+    );
     let Event::Unrecognized { event, payload } = next_event(&mut all).await else {
         panic!()
     };
-    assert_eq!(event, "exception");
-    assert_eq!(payload.get(), r#"{"message":"rate limited"}"#);
+    assert_eq!(event, "authenticated");
+    assert_eq!(payload.get(), r#"{"message":"welcome"}"#);
     let Event::Unrecognized { event, payload } = next_event(&mut all).await else {
         panic!()
     };
@@ -142,6 +150,14 @@ async fn unknown_events_and_payloads_that_do_not_fit_are_kept_as_sent() {
     assert_eq!(
         payload.get(),
         r#"{"marketSlug":"m","orderbook":"not a book"}"#
+    );
+    // An exception that names no waiting subscribe is an event like any.
+    let Event::Exception(exception) = next_event(&mut all).await else {
+        panic!()
+    };
+    assert_eq!(
+        (exception.status.as_deref(), exception.message.as_str()),
+        (Some("error"), "rate limited")
     );
     ws.shutdown().await;
 }
@@ -199,6 +215,8 @@ async fn a_slow_consumer_gets_one_lagged_count_where_its_events_fell() {
     let ws = server.client().buffer_capacity(4).connect().await.unwrap();
     let mut slow = prices(&ws, &["slow"]).await;
     let mut fast = prices(&ws, &["sentinel"]).await;
+    // The channel's second confirmation reached the first stream too.
+    notice(&mut slow).await;
 
     // Ten books for the slow stream, then one for the other: once the
     // other stream has it, the reader has routed all ten.

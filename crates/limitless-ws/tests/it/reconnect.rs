@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use limitless_ws::{
-    Error, Event, EventStream, ReconnectPolicy, StreamItem, SubscribeOptions, WsClient,
+    Error, Event, EventStream, ReconnectPolicy, StreamItem, SubscribeMode, SubscribeOptions,
+    WsClient,
 };
 use serde_json::json;
 
@@ -221,14 +222,15 @@ async fn a_renewal_the_server_refuses_closes_that_channels_streams_only() {
     let mut prices = prices(&ws, &["m"]).await;
 
     server.set_script(
-        Script::default().answer("subscribe_positions", Answer::Refuse("token revoked")),
+        Script::default().answer("subscribe_positions", Answer::Exception("token revoked")),
     );
     proxy.cut();
 
     until_reconnected(&mut prices).await;
     let closed = loop {
         match next(&mut positions).await {
-            StreamItem::Reconnecting { .. } => {}
+            // The first connection's confirmation, then the attempts.
+            StreamItem::Event(Event::System(_)) | StreamItem::Reconnecting { .. } => {}
             StreamItem::Closed(error) => break error,
             other => panic!("{other:?}"),
         }
@@ -243,4 +245,43 @@ async fn a_renewal_the_server_refuses_closes_that_channels_streams_only() {
             .is_none()
     );
     ws.shutdown().await;
+}
+
+/// A re-subscription the server leaves unanswered (in either mode) is
+/// kept: the streams learn the connection is back, and it is never taken
+/// for a dead connection.
+#[tokio::test]
+async fn a_renewal_left_unanswered_is_kept_and_never_a_dead_connection() {
+    for mode in [SubscribeMode::Notice, SubscribeMode::Ack] {
+        let server = Server::start(Script::default()).await;
+        let proxy = Proxy::start(server.addr).await;
+        let ws = server
+            .client()
+            .url(proxy.url())
+            .hmac_credentials(credentials())
+            .reconnect(quick())
+            .subscribe_mode(mode)
+            .ack_timeout(Duration::from_millis(300))
+            .connect()
+            .await
+            .unwrap();
+        let mut orders = ws.subscribe_order_events().await.unwrap();
+        server.set_script(Script::default().answer("subscribe_order_events", Answer::Silent));
+        proxy.cut();
+        let attempts = until_reconnected(&mut orders).await;
+        assert_eq!(attempts.len(), 1, "{mode:?}: {attempts:?}");
+        server.emit(
+            "orderEvent",
+            &json!({"source": "OME", "type": "PLACEMENT", "orderId": "after"}),
+        );
+        let Event::Order(order) = next_event(&mut orders).await else {
+            panic!()
+        };
+        assert_eq!(order.order_id.as_deref(), Some("after"), "{mode:?}");
+        // One reconnection only: the unanswered renewal did not drop it.
+        assert_eq!(server.read(|r| r.connections), 2, "{mode:?}");
+        let renewal = server.read(|r| r.events("subscribe_order_events")[1].asked_ack);
+        assert_eq!(renewal, mode == SubscribeMode::Ack);
+        ws.shutdown().await;
+    }
 }

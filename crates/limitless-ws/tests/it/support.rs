@@ -4,6 +4,7 @@
 //! every connection; the shared fixtures.
 
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -16,11 +17,11 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use limitless_auth::{Clock, FixedClock, HmacCredentials, Signer, VerificationRequest, Verifier};
-use limitless_ws::{StreamItem, SubscribeOptions, WsClient, WsClientBuilder};
+use limitless_ws::{StreamItem, SubscribeOptions, Subscribed, WsClient, WsClientBuilder};
 use serde_json::{Value, json};
 use socketioxide::SocketIo;
 use socketioxide::extract::{AckSender, Data, Event, SocketRef};
-use socketioxide::handler::ConnectHandler;
+use socketioxide::handler::{ConnectHandler, FromMessageParts};
 use socketioxide::socket::DisconnectReason;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -43,14 +44,42 @@ pub(crate) fn credentials() -> HmacCredentials {
 /// How the server answers one client event.
 #[derive(Debug, Clone)]
 pub(crate) enum Answer {
-    /// Ack with this value.
-    Ack(Value),
+    /// As the docs describe the gateway (the default): the channel's
+    /// `system` notice for market prices, positions and order events, and
+    /// an ack `{"ok":true}` only when the client asked for one.
+    Gateway,
     /// Ack `{"error": message}`.
     Refuse(&'static str),
+    /// Emit `exception` `{status: "error", message, cause: {pattern,
+    /// data}}` naming the event, as NestJS's default filter does.
+    Exception(&'static str),
+    /// Emit `exception` `{status: "error", message}`, naming nothing.
+    BareException(&'static str),
     /// No answer at all.
     Silent,
     /// No ack; emit `system` with this message (and the requested slugs).
     Confirm(&'static str),
+}
+
+/// The documented `system` notice confirming `event`, for the request
+/// `data`.
+fn confirmation(event: &str, data: &Value) -> Option<Value> {
+    let slugs = data.get("marketSlugs").cloned().unwrap_or(json!([]));
+    let addresses = data.get("marketAddresses").cloned().unwrap_or(json!([]));
+    match event {
+        "subscribe_market_prices" => Some(json!({
+            "message": "Successfully subscribed to market price updates",
+            "markets": slugs,
+        })),
+        "subscribe_positions" => Some(json!({
+            "message": "Successfully subscribed to position updates",
+            "markets": {"addresses": addresses, "slugs": slugs},
+        })),
+        "subscribe_order_events" => {
+            Some(json!({"message": "Successfully subscribed to order event updates"}))
+        }
+        _ => None,
+    }
 }
 
 /// One upgrade request as the server saw it.
@@ -73,6 +102,23 @@ pub(crate) struct Emitted {
     pub(crate) connection: usize,
     pub(crate) event: String,
     pub(crate) data: Value,
+    /// Whether it carried an ack id (asked for an acknowledgement).
+    pub(crate) asked_ack: bool,
+}
+
+/// Whether an event carried an ack id (socketioxide's `AckSender` keeps
+/// it to itself).
+struct AskedAck(bool);
+
+impl<A: socketioxide::adapter::Adapter> FromMessageParts<A> for AskedAck {
+    type Error = Infallible;
+    fn from_message_parts(
+        _: &Arc<socketioxide::socket::Socket<A>>,
+        _: &mut socketioxide::handler::Value,
+        ack_id: &Option<i64>,
+    ) -> Result<Self, Infallible> {
+        Ok(Self(ack_id.is_some()))
+    }
 }
 
 /// Everything the server has seen.
@@ -97,7 +143,7 @@ pub(crate) struct Script {
     pub(crate) require_auth: bool,
     /// Refuse the namespace (`44`) with this message.
     pub(crate) refuse_namespace: Option<&'static str>,
-    /// Answers by event name; others get `Ack({"ok":true})`.
+    /// Answers by event name; others get [`Answer::Gateway`].
     pub(crate) answers: HashMap<&'static str, Answer>,
 }
 
@@ -369,7 +415,11 @@ fn connected(state: Arc<State>, socket: SocketRef) {
 
     let on_event = Arc::clone(&state);
     socket.on_fallback(
-        move |socket: SocketRef, Event(event): Event, Data(data): Data<Value>, ack: AckSender| {
+        move |socket: SocketRef,
+              Event(event): Event,
+              Data(data): Data<Value>,
+              AskedAck(asked_ack): AskedAck,
+              ack: AckSender| {
             let state = Arc::clone(&on_event);
             async move {
                 let answer = state
@@ -379,17 +429,36 @@ fn connected(state: Arc<State>, socket: SocketRef) {
                     .answers
                     .get(event.as_str())
                     .cloned()
-                    .unwrap_or(Answer::Ack(json!({ "ok": true })));
+                    .unwrap_or(Answer::Gateway);
                 state.record.send_modify(|r| {
                     r.emitted.push(Emitted {
                         connection,
                         event: event.clone(),
                         data: data.clone(),
+                        asked_ack,
                     });
                 });
                 match answer {
-                    Answer::Ack(value) => {
-                        let _ = ack.send(&value);
+                    Answer::Gateway => {
+                        // Sends nothing when the client asked for no ack.
+                        let _ = ack.send(&json!({ "ok": true }));
+                        if let Some(notice) = confirmation(&event, &data) {
+                            let _ = socket.emit("system", &notice);
+                        }
+                    }
+                    Answer::BareException(message) => {
+                        let _ = socket
+                            .emit("exception", &json!({"status": "error", "message": message}));
+                    }
+                    Answer::Exception(message) => {
+                        let _ = socket.emit(
+                            "exception",
+                            &json!({
+                                "status": "error",
+                                "message": message,
+                                "cause": {"pattern": event, "data": data},
+                            }),
+                        );
                     }
                     Answer::Refuse(message) => {
                         let _ = ack.send(&json!({ "error": message }));
@@ -469,11 +538,24 @@ impl Drop for Proxy {
     }
 }
 
-/// A market-prices stream on `slugs`, once the server acked it.
+/// A market-prices stream on `slugs`, once the server confirmed it, with
+/// its confirmation notice read.
 pub(crate) async fn prices(ws: &WsClient, slugs: &[&str]) -> limitless_ws::EventStream {
-    ws.subscribe_market_prices(SubscribeOptions::slugs(slugs.iter().copied()))
+    let mut stream = ws
+        .subscribe_market_prices(SubscribeOptions::slugs(slugs.iter().copied()))
         .await
-        .unwrap()
+        .unwrap();
+    assert_eq!(stream.subscribed(), Some(Subscribed::Confirmed));
+    notice(&mut stream).await;
+    stream
+}
+
+/// The next item, which must be a `system` notice: its message.
+pub(crate) async fn notice(stream: &mut limitless_ws::EventStream) -> String {
+    match next(stream).await {
+        StreamItem::Event(limitless_ws::Event::System(notice)) => notice.message,
+        other => panic!("expected a notice, got {other:?}"),
+    }
 }
 
 /// The next item of a stream (panics if none comes).
