@@ -144,6 +144,7 @@ mod clock;
 mod engine;
 mod error;
 mod faults;
+mod funds;
 mod guard;
 mod handle;
 mod ids;

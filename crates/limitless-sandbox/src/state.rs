@@ -15,6 +15,7 @@ use socketioxide::socket::Sid;
 use crate::clock::SandboxClock;
 use crate::engine::Engine;
 use crate::faults::FaultState;
+use crate::funds::Funds;
 use crate::seed::MarketVenue;
 use crate::socket::{Outbox, SocketHub, SocketSession, events};
 
@@ -267,9 +268,8 @@ pub(crate) struct State {
     pub(crate) salts: HashSet<(i64, u64)>,
     pub(crate) withdrawal_addresses: Vec<WithdrawalAddressRecord>,
     pub(crate) fills: Vec<FillRecord>,
-    /// Outcome tokens minted by splits less those burnt by merges, in
-    /// micro-shares, per (profile id, token id).
-    pub(crate) split_shares: HashMap<(i64, String), i128>,
+    /// USDC and outcome shares per profile.
+    pub(crate) funds: Funds,
     /// AMM pools, allowances, holdings and idempotent answers.
     pub(crate) amm: crate::routes::amm::AmmState,
     /// Pack positions, idempotent buys, arrival times, the 429 fault.
@@ -304,7 +304,7 @@ impl State {
             salts: HashSet::new(),
             withdrawal_addresses: Vec::new(),
             fills: Vec::new(),
-            split_shares: HashMap::new(),
+            funds: Funds::default(),
             amm: Default::default(),
             packs: Default::default(),
             buckets: HashMap::new(),
