@@ -1265,7 +1265,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
     let rows = rows(&client);
     assert_eq!(
         rows.len(),
-        74,
+        79,
         "one row per operation (update when adding rows)"
     );
     let mut labels: Vec<&str> = rows.iter().map(|row| row.label).collect();
