@@ -345,6 +345,37 @@ async fn locked_balance_reports_what_open_buys_hold() {
     let locked = client.markets.get_locked_balance(&m.slug).await.unwrap();
     assert_eq!(locked.locked_balance, Some(limitless_client::Decimal::ZERO));
     assert_eq!(locked.order_count, Some(0));
+    // The partner bids 10 at 0.55 with an order it signs: 5.5 USDC held.
+    let own = client.signed_orders(std::sync::Arc::new(sandbox.partner_signer()));
+    own.create_order(&limitless_client::CreateSignedOrderParams::gtc(
+        &m.slug,
+        &m.yes_token_id,
+        Side::Buy,
+        "0.55",
+        10,
+    ))
+    .await
+    .unwrap();
+    let locked = client.markets.get_locked_balance(&m.slug).await.unwrap();
+    assert_eq!(
+        locked.locked_balance,
+        Some(limitless_client::Decimal::new(55, 1))
+    );
+    assert_eq!(locked.locked_balance_formatted.as_deref(), Some("5.5 USDC"));
+    assert_eq!(locked.order_count, Some(1));
+    let partner_id = sandbox.identities()[0].profile_id;
+    assert_eq!(
+        sandbox.available_usdc(partner_id),
+        sandbox.usdc_balance(partner_id) - 5_500_000
+    );
+    // Another market holds nothing.
+    let other = market(&sandbox, MarketVenue::NegRisk);
+    let none = client
+        .markets
+        .get_locked_balance(&other.slug)
+        .await
+        .unwrap();
+    assert_eq!(none.order_count, Some(0));
     let allowance = client
         .portfolio
         .get_trading_allowance(limitless_client::TradingAllowanceType::Clob, None)

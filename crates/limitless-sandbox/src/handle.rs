@@ -261,8 +261,9 @@ impl SandboxHandle {
     }
 
     /// The micro-shares of `token_id` that `profile_id` holds: what its
-    /// orders bought less what they sold, plus what its splits minted less
-    /// what its merges burnt.
+    /// orders bought less what they sold, plus what its splits minted and
+    /// [`deposit_shares`](Self::deposit_shares) moved in, less what its
+    /// merges burnt. Shares its open SELL orders offer are included.
     #[must_use]
     pub fn shares_held(&self, profile_id: i64, token_id: &str) -> i128 {
         crate::routes::holding(&self.app.lock(), profile_id, token_id)

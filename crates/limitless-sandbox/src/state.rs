@@ -239,6 +239,20 @@ pub(crate) struct FillRecord {
     pub(crate) transaction_hash: String,
 }
 
+/// A split or merge, kept for the history.
+pub(crate) struct ConversionRecord {
+    pub(crate) at: SystemTime,
+    pub(crate) profile_id: i64,
+    pub(crate) market_id: i64,
+    /// Micro-USDC in (split) or out (merge); micro-shares of each outcome.
+    pub(crate) amount: u64,
+    pub(crate) merge: bool,
+    /// How many fills there were when it happened: it is newer than those
+    /// and older than the next.
+    pub(crate) after_fills: u64,
+    pub(crate) transaction_hash: String,
+}
+
 /// A registered withdrawal destination.
 pub(crate) struct WithdrawalAddressRecord {
     pub(crate) id: String,
@@ -270,6 +284,8 @@ pub(crate) struct State {
     pub(crate) fills: Vec<FillRecord>,
     /// USDC and outcome shares per profile.
     pub(crate) funds: Funds,
+    /// Splits and merges, oldest first.
+    pub(crate) conversions: Vec<ConversionRecord>,
     /// AMM pools, allowances, holdings and idempotent answers.
     pub(crate) amm: crate::routes::amm::AmmState,
     /// Pack positions, idempotent buys, arrival times, the 429 fault.
@@ -305,6 +321,7 @@ impl State {
             withdrawal_addresses: Vec::new(),
             fills: Vec::new(),
             funds: Funds::default(),
+            conversions: Vec::new(),
             amm: Default::default(),
             packs: Default::default(),
             buckets: HashMap::new(),

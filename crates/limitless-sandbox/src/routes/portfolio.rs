@@ -33,7 +33,9 @@ use crate::auth::Signed;
 use crate::engine::{Entry, MICRO, OrderStatus, mul_micro};
 use crate::error::{ApiError, ApiJson};
 use crate::seed::USDC;
-use crate::state::{App, FillRecord, MarketRecord, OrderData, State as SandboxState, iso};
+use crate::state::{
+    App, ConversionRecord, FillRecord, MarketRecord, OrderData, State as SandboxState, iso,
+};
 
 /// History entries per page when `limit` is not given (the SDKs' default).
 const DEFAULT_HISTORY_LIMIT: i64 = 20;
@@ -472,11 +474,6 @@ struct Row<'a> {
 }
 
 impl Row<'_> {
-    /// Newest first: by fill, then taker before maker.
-    fn key(&self) -> (u64, u8) {
-        (self.fill.seq, 1 - self.role)
-    }
-
     fn outcome(&self) -> usize {
         outcome_index(self.market, &self.fill.token_id)
     }
@@ -518,11 +515,54 @@ fn rows(state: &SandboxState, profile: i64) -> Vec<Row<'_>> {
     rows
 }
 
-fn encode_cursor(key: (u64, u8)) -> String {
-    URL_SAFE_NO_PAD.encode(format!("fill:{}:{}", key.0, key.1))
+/// One history entry: a fill as one participant saw it, or a split or
+/// merge.
+enum Item<'a> {
+    Fill(Row<'a>),
+    Conversion(&'a ConversionRecord, &'a MarketRecord, u64),
 }
 
-fn decode_cursor(cursor: &str) -> Result<(u64, u8), ApiError> {
+/// Where an item stands, newest greatest: (fills before it, kind, index).
+/// A conversion made after `k` fills sorts above fill `k - 1` and below
+/// fill `k`, whose taker row comes before its maker row.
+type Key = (u64, u8, u64);
+
+impl Item<'_> {
+    fn key(&self) -> Key {
+        match self {
+            Self::Fill(row) => (row.fill.seq, 2 - row.role, 0),
+            Self::Conversion(record, _, index) => (record.after_fills, 0, *index),
+        }
+    }
+
+    fn json(&self) -> Value {
+        match self {
+            Self::Fill(row) => history_json(row),
+            Self::Conversion(record, market, _) => conversion_json(record, market),
+        }
+    }
+}
+
+/// The history of `profile`: its fills, splits and merges, newest first.
+fn history_items(state: &SandboxState, profile: i64) -> Vec<Item<'_>> {
+    let mut items: Vec<Item<'_>> = rows(state, profile).into_iter().map(Item::Fill).collect();
+    for (index, record) in (0_u64..).zip(&state.conversions) {
+        if record.profile_id != profile {
+            continue;
+        }
+        if let Some(market) = state.market_by_id(record.market_id) {
+            items.push(Item::Conversion(record, market, index));
+        }
+    }
+    items.sort_by_key(|item| std::cmp::Reverse(item.key()));
+    items
+}
+
+fn encode_cursor(key: Key) -> String {
+    URL_SAFE_NO_PAD.encode(format!("h:{}:{}:{}", key.0, key.1, key.2))
+}
+
+fn decode_cursor(cursor: &str) -> Result<Key, ApiError> {
     let invalid = || {
         ApiError::bad_request(format!(
             "cursor {cursor:?} is not one this server issued; pass the nextCursor of the previous page, or an empty cursor for the first"
@@ -530,16 +570,20 @@ fn decode_cursor(cursor: &str) -> Result<(u64, u8), ApiError> {
     };
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-    let mut parts = text.strip_prefix("fill:").ok_or_else(invalid)?.split(':');
+    let mut parts = text.strip_prefix("h:").ok_or_else(invalid)?.split(':');
     let seq = parts
         .next()
         .and_then(|s| s.parse().ok())
         .ok_or_else(invalid)?;
-    let role = parts
+    let kind = parts
         .next()
         .and_then(|s| s.parse().ok())
         .ok_or_else(invalid)?;
-    Ok((seq, role))
+    let index = parts
+        .next()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(invalid)?;
+    Ok((seq, kind, index))
 }
 
 pub(super) async fn history(
@@ -561,32 +605,42 @@ pub(super) async fn history(
     };
     let state = app.lock();
     let profile = subject(&state, &signed, &headers, params.on_behalf_of.as_deref())?;
-    let rows = rows(&state, profile);
-    let rest: Vec<&Row<'_>> = rows
+    let items = history_items(&state, profile);
+    let rest: Vec<&Item<'_>> = items
         .iter()
-        .filter(|row| after.is_none_or(|after| row.key() < after))
+        .filter(|item| after.is_none_or(|after| item.key() < after))
         .collect();
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let page = &rest[..rest.len().min(limit)];
     let next_cursor = (rest.len() > limit)
-        .then(|| page.last().map(|row| encode_cursor(row.key())))
+        .then(|| page.last().map(|item| encode_cursor(item.key())))
         .flatten();
-    let data: Vec<Value> = page.iter().map(|row| history_json(row)).collect();
+    let data: Vec<Value> = page.iter().map(|item| item.json()).collect();
     Ok(ApiJson(json!({ "data": data, "nextCursor": next_cursor })))
 }
 
-fn history_json(row: &Row<'_>) -> Value {
-    let fill = row.fill;
-    let market = row.market;
-    let outcome = row.outcome();
-    let shares = micro_text(u128::from(fill.shares));
-    let mut amounts = [Value::from("0"), Value::from("0")];
-    amounts[outcome] = Value::from(shares.clone());
+/// A split or merge as a history entry. The spec lists "splits/merges"
+/// among the entries of `GET /portfolio/history` without their shape; the
+/// sandbox sends a fill's fields with `strategy` `"Split"` or `"Merge"`,
+/// both outcomes' amounts, and no outcome index or price. Unconfirmed.
+fn conversion_json(record: &ConversionRecord, market: &MarketRecord) -> Value {
+    let amount = micro_text(u128::from(record.amount));
     json!({
-        "blockTimestamp": unix_seconds(fill.at),
-        // Human units here, as the API sends them on this route.
-        "collateralAmount": micro_text(u128::from(fill.collateral)),
-        "market": {
+        "blockTimestamp": unix_seconds(record.at),
+        "collateralAmount": amount,
+        "market": history_market_json(market),
+        "outcomeTokenAmount": amount,
+        "outcomeTokenAmounts": [amount, amount],
+        "outcomeIndex": null,
+        "outcomeTokenPrice": null,
+        "strategy": if record.merge { "Merge" } else { "Split" },
+        "transactionHash": record.transaction_hash,
+    })
+}
+
+/// The `market` of a history entry.
+fn history_market_json(market: &MarketRecord) -> Value {
+    json!({
             "closed": false,
             "collateral": { "symbol": "USDC", "id": USDC_TOKEN_ID.to_string(), "decimals": 6 },
             "group": null,
@@ -601,7 +655,20 @@ fn history_json(row: &Row<'_>) -> Value {
             "slug": market.slug,
             "title": market.title,
             "expirationDate": iso(UNIX_EPOCH + std::time::Duration::from_millis(market.expiration_ms.unsigned_abs())),
-        },
+    })
+}
+
+fn history_json(row: &Row<'_>) -> Value {
+    let fill = row.fill;
+    let outcome = row.outcome();
+    let shares = micro_text(u128::from(fill.shares));
+    let mut amounts = [Value::from("0"), Value::from("0")];
+    amounts[outcome] = Value::from(shares.clone());
+    json!({
+        "blockTimestamp": unix_seconds(fill.at),
+        // Human units here, as the API sends them on this route.
+        "collateralAmount": micro_text(u128::from(fill.collateral)),
+        "market": history_market_json(row.market),
         "outcomeTokenAmount": shares,
         "outcomeTokenAmounts": amounts,
         "outcomeIndex": outcome,

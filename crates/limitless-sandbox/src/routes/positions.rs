@@ -22,7 +22,7 @@ use crate::error::{ApiError, ApiJson};
 use crate::funds::{available_shares, available_usdc, insufficient_shares, insufficient_usdc};
 use crate::ids;
 use crate::seed::MarketVenue;
-use crate::state::{App, OrderData, State as SandboxState};
+use crate::state::{App, ConversionRecord, OrderData, State as SandboxState};
 
 /// Which way the conversion goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,9 +208,20 @@ fn convert(
     for token in &tokens {
         state.funds.move_shares(owner, token, delta);
     }
+    let user_operation_hash = ids::hash32();
+    let record = ConversionRecord {
+        at: app.now(),
+        profile_id: owner,
+        market_id,
+        amount,
+        merge: conversion == Conversion::Merge,
+        after_fills: u64::try_from(state.fills.len()).unwrap_or(u64::MAX),
+        transaction_hash: user_operation_hash.clone(),
+    };
+    state.conversions.push(record);
     Ok(ApiJson(SplitMergeResponse {
         hash: String::new(),
-        user_operation_hash: ids::hash32(),
+        user_operation_hash,
         transaction_id: ids::uuid(),
         wallet_address: wallet,
         condition_id: request.condition_id,

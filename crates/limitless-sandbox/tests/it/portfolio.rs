@@ -395,7 +395,7 @@ async fn history_pages_newest_first_with_an_opaque_cursor() {
     }
 
     let first = desk
-        .get_for(&format!("/portfolio/history?cursor=&limit=2"), taker)
+        .get_for("/portfolio/history?cursor=&limit=2", taker)
         .await;
     let data = first["data"].as_array().unwrap();
     assert_eq!(data.len(), 2);
@@ -613,6 +613,31 @@ async fn the_ledger_refuses_what_exceeds_a_balance() {
         .await
         .expect(200);
     assert_eq!(sandbox.usdc_balance(taker), 0);
+
+    // The history lists the split beside the fill, newest first.
+    let history = desk.get_for("/portfolio/history?limit=25", taker).await;
+    let entries = history["data"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{history}");
+    assert_eq!(entries[0]["strategy"], "Split");
+    assert_eq!(entries[0]["collateralAmount"], "0.000001");
+    assert_eq!(
+        entries[0]["outcomeTokenAmounts"],
+        json!(["0.000001", "0.000001"])
+    );
+    assert_eq!(entries[0]["market"]["slug"], market.slug.as_str());
+    assert_eq!(entries[1]["strategy"], "Market Buy");
+    // One per page: the cursor steps from the split to the fill.
+    let first = desk.get_for("/portfolio/history?limit=1", taker).await;
+    assert_eq!(first["data"][0]["strategy"], "Split");
+    let cursor = first["nextCursor"].as_str().unwrap().to_owned();
+    let second = desk
+        .get_for(
+            &format!("/portfolio/history?limit=1&cursor={cursor}"),
+            taker,
+        )
+        .await;
+    assert_eq!(second["data"][0]["strategy"], "Market Buy");
+    assert_eq!(second["nextCursor"], Value::Null);
 
     // Positions count the split share beside the traded ones.
     let position = &desk.get_for("/portfolio/positions", taker).await["clob"][0];
