@@ -4,6 +4,7 @@
 //! an over-split, an over-merge and an over-withdrawal refused, positions
 //! consistent after fills, splits and merges).
 
+use futures_util::TryStreamExt as _;
 use limitless_client::{CreateDelegatedOrderParams, Error, Side, SplitMergeParams, WithdrawParams};
 use limitless_sandbox::{MarketVenue, SeededMarket};
 use serde_json::json;
@@ -299,6 +300,24 @@ async fn funds_are_enforced_and_positions_follow_them() {
         ),
         (Some(0), Some(5_000_000)),
         "10 split, 5 sold, 5 merged: 0 YES and 5 NO"
+    );
+
+    // The history has the split and the merge around the sale.
+    let history: Vec<_> = client
+        .portfolio
+        .history(Some(alice.profile_id))
+        .try_collect()
+        .await
+        .unwrap();
+    let strategies: Vec<_> = history.iter().map(|h| h.strategy.as_deref()).collect();
+    assert_eq!(
+        strategies,
+        [Some("Merge"), Some("Limit Sell"), Some("Split")],
+        "newest first"
+    );
+    assert_eq!(
+        history[0].collateral_amount,
+        Some(limitless_client::Decimal::from(5))
     );
 
     // An over-split and an over-withdrawal are refused once drained.
