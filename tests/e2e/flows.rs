@@ -246,6 +246,9 @@ async fn delegated_orders_rest_match_and_cancel() {
             (dec("0.55"), dec("10"))
         );
 
+        // Bob sells shares he holds (the sandbox refuses a sale of shares
+        // not held): 4, then at most 8 at once.
+        sandbox.deposit_shares(bob.profile_id, &m.yes_token_id, 12_000_000);
         // FOK SELL 4 shares fills entirely against it.
         let fok = CreateDelegatedOrderParams::fok(
             &m.slug,
@@ -488,6 +491,7 @@ async fn fok_buy_spends_a_budget_or_is_killed() {
         let orders = &scoped.delegated_orders;
 
         // Alice offers 10 YES at 0.40 (SELL: maker = shares, taker = collateral).
+        sandbox.deposit_shares(alice.profile_id, &m.yes_token_id, 10_000_000);
         let ask = CreateDelegatedOrderParams::gtc(
             &m.slug,
             &m.yes_token_id,

@@ -125,6 +125,8 @@ async fn positions_and_history_follow_a_fill() {
         alice.profile_id,
     );
     orders.create_order(&bid).await.unwrap();
+    // Bob sells 4 shares he holds.
+    sandbox.deposit_shares(bob.profile_id, &market.yes_token_id, 4_000_000);
     let sell = CreateDelegatedOrderParams::fok(
         &market.slug,
         &market.yes_token_id,

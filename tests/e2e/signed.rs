@@ -52,7 +52,9 @@ async fn an_eoa_sub_account_signs_an_order_that_fills_a_delegated_one() {
             };
             assert_eq!(resting.order.fee_rate_bps, Some(fee), "{venue:?}");
 
-            // alice's delegated FOK SELL 4 fills against it.
+            // alice's delegated FOK SELL 4 (of shares she holds) fills
+            // against it.
+            sandbox.deposit_shares(alice.profile_id, &m.yes_token_id, 4_000_000);
             let sell = CreateDelegatedOrderParams::fok(
                 &m.slug,
                 &m.yes_token_id,
@@ -100,6 +102,7 @@ async fn the_partner_signs_its_own_orders() {
 
         // alice rests a delegated GTC SELL 10 @ 0.6; the partner's FAK BUY 4
         // @ 0.6 takes 4 of it.
+        sandbox.deposit_shares(alice.profile_id, &m.yes_token_id, 10_000_000);
         let sell = CreateDelegatedOrderParams::gtc(
             &m.slug,
             &m.yes_token_id,

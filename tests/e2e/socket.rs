@@ -131,6 +131,8 @@ async fn rest_orders_arrive_as_order_events_and_book_updates() {
 
     // Bob's FOK SELL 4 crosses it: MATCHED for each side (taker first),
     // bob's EXECUTION, a tx per side; 6 shares stay on the bid.
+    // (Bob holds the 4 shares, and the 3 he offers later.)
+    sandbox.deposit_shares(bob.profile_id, &m.yes_token_id, 7_000_000);
     let fok =
         CreateDelegatedOrderParams::fok(&m.slug, &m.yes_token_id, Side::Sell, 4, bob.profile_id);
     let filled = rest.delegated_orders.create_order(&fok).await.unwrap();
@@ -601,6 +603,7 @@ async fn the_rest_clients_corrected_clock_signs_the_handshake() {
     assert_eq!(sandbox.socket().connections(), 1);
     let alice = server_wallet(&rest, "alice").await;
     let m = legacy_market(&sandbox);
+    sandbox.deposit_shares(alice.profile_id, &m.yes_token_id, 1_000_000);
     let gtc = CreateDelegatedOrderParams::gtc(
         &m.slug,
         &m.yes_token_id,

@@ -33,6 +33,9 @@ async fn run(policy: Option<StpPolicy>) -> Case {
     let alice = server_wallet(&client, "alice").await.profile_id;
     let bob = server_wallet(&client, "bob").await.profile_id;
     let m = legacy_market(&sandbox);
+    // The asks offer shares their owners hold.
+    sandbox.deposit_shares(alice, &m.yes_token_id, 5_000_000);
+    sandbox.deposit_shares(bob, &m.yes_token_id, 10_000_000);
     let ask = |price: &str, owner: i64| {
         CreateDelegatedOrderParams::gtc(&m.slug, &m.yes_token_id, Side::Sell, price, 5, owner)
     };
@@ -158,6 +161,7 @@ async fn a_cancel_replace_carries_its_policy() {
     let (client, _) = partner(&sandbox, Backend::Reqwest).await;
     let alice = server_wallet(&client, "alice").await.profile_id;
     let m = legacy_market(&sandbox);
+    sandbox.deposit_shares(alice, &m.yes_token_id, 5_000_000);
     let orders = &client.delegated_orders;
     let ask = orders
         .create_order(&CreateDelegatedOrderParams::gtc(
@@ -215,6 +219,11 @@ async fn a_self_signed_order_carries_its_policy() {
     let (client, _) = partner(&sandbox, Backend::Reqwest).await;
     let orders = client.signed_orders(std::sync::Arc::new(sandbox.partner_signer()));
     let m = legacy_market(&sandbox);
+    sandbox.deposit_shares(
+        sandbox.identities()[0].profile_id,
+        &m.yes_token_id,
+        2_000_000,
+    );
     let ask = orders
         .create_order(&CreateSignedOrderParams::gtc(
             &m.slug,

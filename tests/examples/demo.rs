@@ -215,6 +215,21 @@ async fn flow() -> DemoResult {
         9,
         "Bob sells 4 shares with a FOK order that fills against it",
     );
+    // Bob holds what he sells: he splits 9 USDC into 9 YES and 9 NO
+    // first (the sandbox refuses a sale of shares not held).
+    let split = scoped
+        .server_wallets
+        .split_positions(&limitless_client::SplitMergeParams {
+            market_slug: market.slug.clone(),
+            condition_id: market.condition_id.clone(),
+            amount: "9000000".into(),
+            on_behalf_of: Some(bob.profile_id),
+        })
+        .await?;
+    detail(
+        "split",
+        format!("{} 9 USDC → 9 YES + 9 NO", split.operation),
+    );
     let fok = CreateDelegatedOrderParams::fok(
         &market.slug,
         &market.yes_token_id,

@@ -85,6 +85,8 @@ async fn ten_thousand_updates_to_a_slow_consumer_keep_memory_bounded_and_all_acc
         .await
         .unwrap()
         .profile_id;
+    // The ten asks offer shares the maker holds.
+    sandbox.deposit_shares(maker, &market.yes_token_id, 10_000_000);
     for cents in (31..=40).chain(61..=70) {
         let side = if cents < 50 { Side::Buy } else { Side::Sell };
         let price = format!("0.{cents:02}");

@@ -99,6 +99,11 @@ async fn trade_once(setup: &Setup) -> Outcome {
     let market = setup.market().await?;
     let (slug, token) = (market.slug.as_str(), market.yes_token.as_str());
     let seller = setup.sub_account().await?;
+    // A sale needs the shares: the sandbox moves them in (live, the
+    // sub-account would have to buy or split them first).
+    if let Some(sandbox) = &setup.sandbox {
+        sandbox.deposit_shares(seller, token, 10_000_000);
+    }
     let ask = CreateDelegatedOrderParams::gtc(slug, token, Side::Sell, "0.40", 10, seller);
     setup.client.delegated_orders.create_order(&ask).await?;
     let own_orders = setup.client.signed_orders(setup.signer()?);

@@ -186,6 +186,7 @@ pub use limitless_types::partner_accounts::{
     WithdrawalAddress,
 };
 pub use limitless_types::portfolio::{HistoryEntry, HistoryPage, PortfolioPositions, UserProfile};
+pub use limitless_types::portfolio::{LockedBalance, TradingAllowance, TradingAllowanceType};
 pub use limitless_types::scope::{
     SCOPE_ACCOUNT_CREATION, SCOPE_ADMIN, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, SCOPE_WITHDRAWAL,
     Scope,

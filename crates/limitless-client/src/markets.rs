@@ -3,6 +3,7 @@
 use limitless_types::limits::MAX_PAGE_LIMIT;
 use limitless_types::markets::{ActiveMarketsPage, ActiveMarketsParams, Market, OrderBook};
 use limitless_types::orders::Order;
+use limitless_types::portfolio::LockedBalance;
 
 use crate::pager::{Fetched, Pager, Position};
 use crate::{Call, HttpClient, ops};
@@ -77,6 +78,12 @@ impl MarketService {
     pub fn get_user_orders(&self, slug: &str, on_behalf_of: Option<i64>) -> Call<Vec<Order>> {
         self.http
             .call(ops::markets::get_user_orders(slug, on_behalf_of))
+    }
+
+    /// `GET /markets/{slug}/locked-balance`: the USDC your open orders on
+    /// a market hold back. Needs credentials.
+    pub fn get_locked_balance(&self, slug: &str) -> Call<LockedBalance> {
+        self.http.call(ops::markets::get_locked_balance(slug))
     }
 
     /// `GET /markets/{slug}/orderbook`: the market's order book.

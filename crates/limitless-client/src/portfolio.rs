@@ -1,6 +1,9 @@
 //! Profiles and the portfolio: positions, trades, history.
 
-use limitless_types::portfolio::{HistoryEntry, HistoryPage, PortfolioPositions, UserProfile};
+use limitless_types::portfolio::{
+    HistoryEntry, HistoryPage, PortfolioPositions, TradingAllowance, TradingAllowanceType,
+    UserProfile,
+};
 
 use crate::ops::portfolio::MAX_HISTORY_LIMIT;
 use crate::pager::{Fetched, Pager, Position};
@@ -8,7 +11,8 @@ use crate::{Call, HttpClient, ops};
 
 /// Profiles and what they hold (`client.portfolio`). Needs credentials.
 /// Each method sends the operation of the same name in [`ops::portfolio`];
-/// `on_behalf_of` reads a sub-account's instead of the caller's.
+/// `on_behalf_of` reads a sub-account's instead of the caller's (sent as
+/// the `x-on-behalf-of` header).
 #[derive(Clone, Debug)]
 pub struct PortfolioService {
     http: HttpClient,
@@ -49,6 +53,19 @@ impl PortfolioService {
     ) -> Call<HistoryPage> {
         self.http
             .call(ops::portfolio::get_history(cursor, limit, on_behalf_of))
+    }
+
+    /// `GET /portfolio/trading/allowance`: the USDC allowance your wallet
+    /// granted the CLOB or neg-risk contracts (or `spender`).
+    pub fn get_trading_allowance(
+        &self,
+        allowance_type: TradingAllowanceType,
+        spender: Option<&str>,
+    ) -> Call<TradingAllowance> {
+        self.http.call(ops::portfolio::get_trading_allowance(
+            allowance_type,
+            spender,
+        ))
     }
 
     /// The whole history, newest first, page after page following each

@@ -19,8 +19,9 @@ pub struct ServerWalletService {
     http: HttpClient,
 }
 
-/// A split or merge of a market's positions for a server-wallet
-/// sub-account (see [`ServerWalletService::split_positions`]).
+/// A split or merge of a market's positions held by a server wallet: a
+/// partner's sub-account, or the caller's own (see
+/// [`ServerWalletService::split_positions`]).
 ///
 /// `amount` is an exact integer: micro-USDC for a split (`"2500000"` =
 /// 2.5 USDC in, 2.5 YES + 2.5 NO out), micro-shares of each outcome for a
@@ -34,7 +35,7 @@ pub struct ServerWalletService {
 ///     market_slug: "btc-above-100k".into(),
 ///     condition_id: format!("0x{}", "ab".repeat(32)),
 ///     amount: "2500000".into(),
-///     on_behalf_of: 326,
+///     on_behalf_of: Some(326),
 /// };
 /// # let _ = split;
 /// ```
@@ -47,8 +48,9 @@ pub struct SplitMergeParams {
     /// Micro-USDC (split) or micro-shares of each outcome (merge), as
     /// digits; not zero.
     pub amount: String,
-    /// The server-wallet sub-account's profile id.
-    pub on_behalf_of: i64,
+    /// The server-wallet sub-account's profile id; `None` for the
+    /// caller's own server wallet (`onBehalfOf` is then left out).
+    pub on_behalf_of: Option<i64>,
 }
 
 impl SplitMergeParams {
@@ -57,7 +59,9 @@ impl SplitMergeParams {
         non_blank("market_slug", &self.market_slug, "pass the market's slug")?;
         validate_condition_id(&self.condition_id)?;
         validate_amount(&self.amount)?;
-        validate_on_behalf_of(self.on_behalf_of)?;
+        if let Some(id) = self.on_behalf_of {
+            validate_on_behalf_of(id)?;
+        }
         Ok(())
     }
 }
@@ -87,10 +91,12 @@ impl ServerWalletService {
         self.http.call(ops::server_wallets::withdraw(params))
     }
 
-    /// `POST /portfolio/split`: turns `amount` micro-USDC of the
-    /// sub-account's server wallet into `amount` micro-shares of YES and of
-    /// NO. The market's venue is read first when the client does not know
-    /// it yet. Invalid input fails before any I/O. Not idempotent.
+    /// `POST /portfolio/split`: turns `amount` micro-USDC of the server
+    /// wallet into `amount` micro-shares of YES and of NO, the market's
+    /// contracts nested under `venue`. The market's venue is read first
+    /// when the client does not know it yet. Invalid input fails before
+    /// any I/O. The response is read tolerantly (its shape is not final);
+    /// `.with_raw()` keeps the exact bytes. Not idempotent.
     pub fn split_positions(&self, params: &SplitMergeParams) -> Call<SplitMergeResponse> {
         self.split_merge(
             "split_positions",

@@ -272,11 +272,57 @@ impl SandboxHandle {
     }
 
     /// The micro-shares of `token_id` that `profile_id` holds: what its
-    /// orders bought less what they sold, plus what its splits minted less
-    /// what its merges burnt.
+    /// orders bought less what they sold, plus what its splits minted and
+    /// [`deposit_shares`](Self::deposit_shares) moved in, less what its
+    /// merges burnt. Shares its open SELL orders offer are included.
     #[must_use]
     pub fn shares_held(&self, profile_id: i64, token_id: &str) -> i128 {
         crate::routes::holding(&self.app.lock(), profile_id, token_id)
+    }
+
+    /// The micro-USDC `profile_id` holds, including what its open BUY
+    /// orders hold back. Every profile starts with 1 000 000 USDC
+    /// (`1_000_000_000_000`), the sandbox's grant.
+    #[must_use]
+    pub fn usdc_balance(&self, profile_id: i64) -> i128 {
+        self.app.lock().funds.usdc(profile_id)
+    }
+
+    /// The micro-USDC `profile_id` may still spend: its balance less what
+    /// its open BUY orders hold back.
+    #[must_use]
+    pub fn available_usdc(&self, profile_id: i64) -> i128 {
+        let state = self.app.lock();
+        crate::funds::available_usdc(
+            &state.funds,
+            state.engine.entries(),
+            |data: &crate::state::OrderData| data.owner_id,
+            profile_id,
+        )
+    }
+
+    /// Adds `micro_usdc` to `profile_id`'s USDC, as a deposit would.
+    pub fn fund(&self, profile_id: i64, micro_usdc: u64) {
+        self.app
+            .lock()
+            .funds
+            .add_usdc(profile_id, i128::from(micro_usdc));
+    }
+
+    /// Empties `profile_id`'s USDC, so its next buy, split or withdrawal
+    /// is refused for funds. Open orders stay on the book.
+    pub fn drain(&self, profile_id: i64) {
+        self.app.lock().funds.set_usdc(profile_id, 0);
+    }
+
+    /// Moves `micro_shares` of `token_id` into `profile_id`'s wallet from
+    /// outside, as an on-chain transfer would (positions show them at no
+    /// cost), so it can sell shares it did not buy here.
+    pub fn deposit_shares(&self, profile_id: i64, token_id: &str, micro_shares: u64) {
+        self.app
+            .lock()
+            .funds
+            .move_shares(profile_id, token_id, i128::from(micro_shares));
     }
 
     /// How many AMM trades (buys and sells) were carried out; a request

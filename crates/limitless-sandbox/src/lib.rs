@@ -5,7 +5,8 @@
 //! tokens (derive with a one-time base64 secret, list, revoke), real HMAC
 //! verification with the API's 30 s window, scope enforcement, partner
 //! sub-accounts (server-wallet and EOA modes) with allowance progression,
-//! server-wallet redeem and withdraw, public market reads, and delegated
+//! server-wallet redeem, withdraw, split and merge against a balance
+//! ledger, public market reads, and delegated
 //! GTC / FAK / FOK orders matched with price-time priority in exact integer
 //! micro-units. Errors have the API's shape:
 //! `{"message", "error", "statusCode"}`.
@@ -47,8 +48,9 @@
 //! # }
 //! ```
 //!
-//! Partner reads (HMAC unless noted; `?onBehalfOf={id}` reads one of the
-//! caller's sub-accounts): `GET /markets/{slug}/user-orders` (bare array,
+//! Partner reads (HMAC unless noted; the header `x-on-behalf-of: {id}`
+//! reads one of the caller's sub-accounts, with `delegated_signing`):
+//! `GET /markets/{slug}/user-orders` (bare array,
 //! newest first), `GET /portfolio/positions` (CLOB positions folded from
 //! the sandbox's own fills: average cost, realised and unrealised P&L in
 //! micro-USDC), `GET /portfolio/history?cursor=&limit=` (fills newest
@@ -67,6 +69,16 @@
 //! [`SandboxBuilder::header_read_timeout`] (30 s) are closed. Requests
 //! hyper refuses before routing, oversized bodies (413) and headers (431),
 //! and credential headers sent twice (400) all get JSON error bodies.
+//!
+//! Funds: every profile (seeded or created) starts with 1 000 000 USDC and
+//! no shares. A BUY needs its `makerAmount` in USDC its open orders do not
+//! hold back, a SELL the shares; `POST /portfolio/split` spends USDC and
+//! mints both outcomes, `/portfolio/merge` burns both and pays USDC back
+//! (the contracts nested under `venue`; the old top-level shape is a 400
+//! naming the field), a withdrawal spends USDC. Beyond the balance: 400
+//! `INSUFFICIENT_FUNDS`. `GET /markets/{slug}/locked-balance` reports what
+//! open BUYs hold; [`SandboxHandle::fund`], [`SandboxHandle::drain`] and
+//! [`SandboxHandle::deposit_shares`] change balances.
 //!
 //! Withdrawals: `POST /portfolio/withdraw` without a `destination` pays
 //! the partner's smart wallet ([`SeededIdentity::smart_wallet`]); an
@@ -156,6 +168,7 @@ mod clock;
 mod engine;
 mod error;
 mod faults;
+mod funds;
 mod guard;
 mod handle;
 mod ids;

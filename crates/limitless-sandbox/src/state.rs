@@ -15,6 +15,7 @@ use socketioxide::socket::Sid;
 use crate::clock::SandboxClock;
 use crate::engine::Engine;
 use crate::faults::FaultState;
+use crate::funds::Funds;
 use crate::seed::MarketVenue;
 use crate::socket::{Outbox, SocketHub, SocketSession, events};
 
@@ -238,6 +239,20 @@ pub(crate) struct FillRecord {
     pub(crate) transaction_hash: String,
 }
 
+/// A split or merge, kept for the history.
+pub(crate) struct ConversionRecord {
+    pub(crate) at: SystemTime,
+    pub(crate) profile_id: i64,
+    pub(crate) market_id: i64,
+    /// Micro-USDC in (split) or out (merge); micro-shares of each outcome.
+    pub(crate) amount: u64,
+    pub(crate) merge: bool,
+    /// How many fills there were when it happened: it is newer than those
+    /// and older than the next.
+    pub(crate) after_fills: u64,
+    pub(crate) transaction_hash: String,
+}
+
 /// A registered withdrawal destination.
 pub(crate) struct WithdrawalAddressRecord {
     pub(crate) id: String,
@@ -267,9 +282,10 @@ pub(crate) struct State {
     pub(crate) salts: HashSet<(i64, u64)>,
     pub(crate) withdrawal_addresses: Vec<WithdrawalAddressRecord>,
     pub(crate) fills: Vec<FillRecord>,
-    /// Outcome tokens minted by splits less those burnt by merges, in
-    /// micro-shares, per (profile id, token id).
-    pub(crate) split_shares: HashMap<(i64, String), i128>,
+    /// USDC and outcome shares per profile.
+    pub(crate) funds: Funds,
+    /// Splits and merges, oldest first.
+    pub(crate) conversions: Vec<ConversionRecord>,
     /// AMM pools, allowances, holdings and idempotent answers.
     pub(crate) amm: crate::routes::amm::AmmState,
     /// Pack positions, idempotent buys, arrival times, the 429 fault.
@@ -304,7 +320,8 @@ impl State {
             salts: HashSet::new(),
             withdrawal_addresses: Vec::new(),
             fills: Vec::new(),
-            split_shares: HashMap::new(),
+            funds: Funds::default(),
+            conversions: Vec::new(),
             amm: Default::default(),
             packs: Default::default(),
             buckets: HashMap::new(),

@@ -102,8 +102,9 @@ pub use partner_accounts::{
     PartnerAccountsPage, WithdrawalAddress,
 };
 pub use portfolio::{
-    AmmPosition, ClobPosition, HistoryEntry, HistoryPage, OutcomeBalances, OutcomePositions,
-    PortfolioMarket, PortfolioPositions, PositionSide, ProfileRank, UserProfile,
+    AmmPosition, ClobPosition, HistoryEntry, HistoryPage, LockedBalance, OutcomeBalances,
+    OutcomePositions, PortfolioMarket, PortfolioPositions, PositionSide, ProfileRank,
+    TradingAllowance, TradingAllowanceType, UserProfile,
 };
 pub use scope::{
     DEFAULT_SCOPES, SCOPE_ACCOUNT_CREATION, SCOPE_ADMIN, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING,
@@ -111,8 +112,8 @@ pub use scope::{
     validate_self_service,
 };
 pub use server_wallets::{
-    RedeemParams, RedeemResponse, SplitMergeRequest, SplitMergeResponse, WithdrawParams,
-    WithdrawResponse,
+    RedeemParams, RedeemResponse, SplitMergeRequest, SplitMergeResponse, SplitMergeVenue,
+    WithdrawParams, WithdrawResponse,
 };
 pub use validate::{
     is_hex_string, validate_address, validate_amount, validate_condition_id, validate_display_name,

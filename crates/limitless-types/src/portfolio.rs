@@ -16,8 +16,8 @@ use serde_json::Value;
 use crate::common::Loose;
 use crate::markets::Venue;
 use crate::serde_util::{
-    lenient, opt_decimal_string, soft, soft_objects, soft_or_default, soft_struct, soft_value,
-    soft_vec,
+    lenient, lenient_opt, opt_decimal_string, soft, soft_objects, soft_or_default, soft_struct,
+    soft_value, soft_vec,
 };
 
 /// A user's profile (`GET /profiles/me`, `GET /profiles/{address}`).
@@ -415,3 +415,80 @@ pub struct HistoryEntry {
 }
 
 crate::macros::object_only!(PortfolioPositions, HistoryPage);
+
+/// Response of `GET /markets/{slug}/locked-balance`: the collateral the
+/// caller's (or, with `x-on-behalf-of`, a sub-account's) open orders on one
+/// market hold back.
+///
+/// Shape from the official OpenAPI spec (2026-04-30) and its docs page,
+/// whose example is `{"lockedBalance":"250.50","lockedBalanceFormatted":
+/// "250.50 USDC","currency":"USDC","orderCount":3}`: the amount is in USDC,
+/// not micro-USDC. No real capture confirms the unit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LockedBalance {
+    /// USDC locked in open orders (a decimal string on the wire; a number
+    /// is read too). `None` when the API sends none.
+    #[serde(
+        default,
+        serialize_with = "opt_decimal_string",
+        deserialize_with = "lenient_opt"
+    )]
+    pub locked_balance: Option<Decimal>,
+    /// The same amount for display (`"250.50 USDC"`).
+    #[serde(default, deserialize_with = "soft")]
+    pub locked_balance_formatted: Option<String>,
+    /// The currency (`"USDC"`).
+    #[serde(default, deserialize_with = "soft")]
+    pub currency: Option<String>,
+    /// How many open orders hold the amount.
+    #[serde(default, deserialize_with = "soft")]
+    pub order_count: Option<u64>,
+}
+
+/// Which trading contracts `GET /portfolio/trading/allowance` checks the
+/// USDC allowance of (its required `type` query parameter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TradingAllowanceType {
+    /// The CLOB exchange (`clob`).
+    #[serde(rename = "clob")]
+    Clob,
+    /// The negative-risk exchange and adapter (`negrisk`).
+    #[serde(rename = "negrisk")]
+    NegRisk,
+}
+
+impl TradingAllowanceType {
+    /// The wire value: `clob` or `negrisk`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Clob => "clob",
+            Self::NegRisk => "negrisk",
+        }
+    }
+}
+
+/// Response of `GET /portfolio/trading/allowance`: the USDC allowance the
+/// profile's wallet granted a trading contract (shape from the official
+/// OpenAPI spec, 2026-04-30, and its docs page).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TradingAllowance {
+    /// The allowance in micro-USDC, as digits. Kept as text: an unlimited
+    /// approval is 2^256 − 1, beyond any integer type here.
+    #[serde(default, deserialize_with = "lenient_opt")]
+    pub allowance: Option<String>,
+    /// Whether the allowance covers the API's minimum for trading.
+    #[serde(default, deserialize_with = "soft")]
+    pub has_minimum_allowance: Option<bool>,
+    /// The contracts checked (`clob` or `negrisk`), as sent.
+    #[serde(default, rename = "type", deserialize_with = "soft")]
+    pub allowance_type: Option<String>,
+    /// The spender whose allowance was read.
+    #[serde(default, deserialize_with = "soft")]
+    pub spender: Option<String>,
+    /// The wallet whose allowance was read.
+    #[serde(default, deserialize_with = "soft")]
+    pub checked_address: Option<String>,
+}

@@ -144,6 +144,15 @@ async fn against_sandbox() -> Outcome {
         let bid = CreateDelegatedOrderParams::gtc(slug, token, Side::Buy, "0.42", 10, alice);
         let resting = rest.delegated_orders.create_order(&bid).await?;
         println!("REST: alice bids 10 @ 0.42 ({})", resting.order.id);
+        // Bob sells shares he holds: he splits 4 USDC into 4 YES + 4 NO.
+        rest.server_wallets
+            .split_positions(&limitless_client::SplitMergeParams {
+                market_slug: slug.clone(),
+                condition_id: market.condition_id.clone(),
+                amount: "4000000".into(),
+                on_behalf_of: Some(bob),
+            })
+            .await?;
         let sell = CreateDelegatedOrderParams::fok(slug, token, Side::Sell, 4, bob);
         rest.delegated_orders.create_order(&sell).await?;
         println!("REST: bob sells 4 (FOK)");

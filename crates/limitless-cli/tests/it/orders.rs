@@ -42,6 +42,9 @@ fn place_fak_and_fok_and_human_output() {
     // A resting sell for the FAK and FOK buys to take, from another
     // account: the engine never matches an owner's orders with each other.
     let seller = env.sub_account_named("bob").to_string();
+    // Bob holds the 20 shares he offers.
+    env.sandbox
+        .deposit_shares(seller.parse().unwrap(), &yes, 20_000_000);
     json_ok(env.authed().args([
         "--json", "order", "place", "gtc", "--market", MARKET, "--token", &yes, "--side", "sell",
         "--price", "0.5", "--size", "20", "--for", &seller,

@@ -5,9 +5,9 @@ use limitless_types::markets::{
     ActiveMarketsPage, ActiveMarketsParams, Market, MarketVenue, OrderBook, Venue,
 };
 use limitless_types::orders::{Order, UserOrders};
-use limitless_types::validate::validate_on_behalf_of;
+use limitless_types::portfolio::LockedBalance;
 
-use super::{Auth, Operation, RequestSpec, encode_segment};
+use super::{Auth, Operation, RequestSpec, encode_segment, on_behalf_of_header};
 use crate::call::{ApiResponse, RawResponse};
 use crate::validate::non_blank;
 use crate::{Error, HttpClient};
@@ -93,8 +93,10 @@ pub fn get_active_markets(
     Ok(spec.decode())
 }
 
-/// `GET /markets/{slug}/user-orders[?onBehalfOf=]`: the caller's orders on
-/// a market (a sub-account's with `on_behalf_of`). Needs credentials.
+/// `GET /markets/{slug}/user-orders`: the caller's orders on a market (a
+/// sub-account's with `on_behalf_of`, sent as the
+/// [`x-on-behalf-of`](super::HEADER_ON_BEHALF_OF) header). Needs
+/// credentials.
 pub fn get_user_orders(
     slug: &str,
     on_behalf_of: Option<i64>,
@@ -104,12 +106,21 @@ pub fn get_user_orders(
         "/markets/{}/user-orders",
         encode_segment("market_slug", slug)?
     );
-    let mut spec = RequestSpec::get("get_user_orders", path, Auth::Credentials);
-    if let Some(id) = on_behalf_of {
-        validate_on_behalf_of(id)?;
-        spec = spec.query([("onBehalfOf", id.to_string())]);
-    }
-    Ok(spec.finish(user_orders))
+    let spec = RequestSpec::get("get_user_orders", path, Auth::Credentials);
+    Ok(on_behalf_of_header(spec, on_behalf_of)?.finish(user_orders))
+}
+
+/// `GET /markets/{slug}/locked-balance`: the USDC the caller's open orders
+/// on a market hold back. Needs credentials (the spec lists none, but the
+/// route reads "the authenticated user"). The docs name no sub-account
+/// form for this route, so none is offered.
+pub fn get_locked_balance(slug: &str) -> Result<Operation<LockedBalance>, Error> {
+    let slug = non_blank("market_slug", slug, "pass the market's slug")?;
+    let path = format!(
+        "/markets/{}/locked-balance",
+        encode_segment("market_slug", slug)?
+    );
+    Ok(RequestSpec::get("get_locked_balance", path, Auth::Credentials).decode())
 }
 
 /// The listed orders, as a bare array or wrapped in `{"orders": …}`.

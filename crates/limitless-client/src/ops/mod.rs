@@ -50,6 +50,30 @@ use serde::de::DeserializeOwned;
 use crate::call::{ApiResponse, RawResponse};
 use crate::error::SentOrder;
 use crate::{Error, HttpClient};
+/// The header naming the sub-account a partner read is for: the docs use
+/// it on the Packs position reads and, for a partner token with
+/// `delegated_signing`, on `GET /portfolio/history` (spec 2026-04-30), and
+/// PROTOCOL §7.5 extends it to positions, trades and user orders.
+pub const HEADER_ON_BEHALF_OF: &str = "x-on-behalf-of";
+
+/// Adds the [`HEADER_ON_BEHALF_OF`] header for `on_behalf_of`, checked;
+/// nothing for the caller's own read.
+pub(crate) fn on_behalf_of_header(
+    spec: RequestSpec,
+    on_behalf_of: Option<i64>,
+) -> Result<RequestSpec, Error> {
+    match on_behalf_of {
+        Some(id) => {
+            limitless_types::validate_on_behalf_of(id)?;
+            Ok(spec.header(
+                HeaderName::from_static(HEADER_ON_BEHALF_OF),
+                HeaderValue::from(id),
+            ))
+        }
+        None => Ok(spec),
+    }
+}
+
 /// Characters left as they are in a path segment: RFC 3986 unreserved.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')

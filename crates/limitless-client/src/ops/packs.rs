@@ -32,8 +32,7 @@ use crate::{Error, HttpClient, PackBuyParams, PackErrorKind};
 pub(crate) const REQUIRES_HMAC: &str =
     "partner Packs require HMAC credentials with trading and delegated_signing scopes";
 
-/// The header naming the sub-account a positions read is for.
-pub const HEADER_ON_BEHALF_OF: &str = "x-on-behalf-of";
+pub use super::HEADER_ON_BEHALF_OF;
 
 /// The most positions one page holds; larger limits are clamped.
 pub const MAX_POSITIONS_LIMIT: u32 = 50;

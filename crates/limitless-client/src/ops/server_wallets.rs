@@ -3,8 +3,8 @@
 
 use limitless_types::markets::Venue;
 use limitless_types::server_wallets::{
-    RedeemParams, RedeemResponse, SplitMergeRequest, SplitMergeResponse, WithdrawParams,
-    WithdrawResponse,
+    RedeemParams, RedeemResponse, SplitMergeRequest, SplitMergeResponse, SplitMergeVenue,
+    WithdrawParams, WithdrawResponse,
 };
 
 use super::{Auth, Operation, RequestSpec};
@@ -39,10 +39,12 @@ pub fn withdraw(params: &WithdrawParams) -> Result<Operation<WithdrawResponse>, 
     )
 }
 
-/// `POST /portfolio/split`: turns `amount` micro-USDC of the sub-account's
-/// server wallet into `amount` micro-shares of each outcome, through the
-/// market's `venue` (its exchange, and its adapter on a neg-risk venue).
-/// Not idempotent.
+/// `POST /portfolio/split`: turns `amount` micro-USDC of a server wallet
+/// (the sub-account `on_behalf_of`, or the caller's own when `None`) into
+/// `amount` micro-shares of each outcome, through the market's `venue`:
+/// `{"conditionId","amount","venue":{"exchange"[,"adapter"]}[,"onBehalfOf"]}`,
+/// the adapter sent only on a neg-risk venue (PROTOCOL §7.1, the official
+/// Go SDK 1.1.0). Not idempotent.
 pub fn split_positions(
     params: &SplitMergeParams,
     venue: &Venue,
@@ -79,8 +81,10 @@ fn split_merge(
     let body = SplitMergeRequest {
         condition_id: params.condition_id.clone(),
         amount: params.amount.clone(),
-        exchange: venue.exchange.clone(),
-        adapter: venue.adapter.clone().filter(|adapter| !adapter.is_empty()),
+        venue: SplitMergeVenue {
+            exchange: venue.exchange.clone(),
+            adapter: venue.adapter.clone().filter(|adapter| !adapter.is_empty()),
+        },
         on_behalf_of: params.on_behalf_of,
     };
     body.validate()?;

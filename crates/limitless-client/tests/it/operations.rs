@@ -286,7 +286,7 @@ fn split_merge(amount: &str) -> limitless_client::SplitMergeParams {
         market_slug: "btc".into(),
         condition_id: CONDITION.to_owned(),
         amount: amount.to_owned(),
-        on_behalf_of: 326,
+        on_behalf_of: Some(326),
     }
 }
 
@@ -426,7 +426,13 @@ fn rows(client: &Client) -> Vec<Row> {
             "get_user_orders",
             ops::markets::get_user_orders("btc-above-100k", Some(326)),
             expect("get_user_orders", M::GET, "/markets/btc-above-100k/user-orders", Credentials, IDEMPOTENT)
-                .query("onBehalfOf=326"),
+                .header("x-on-behalf-of", "326"),
+        ),
+        row(
+            client,
+            "get_locked_balance (slug percent-encoded)",
+            ops::markets::get_locked_balance("btc above"),
+            expect("get_locked_balance", M::GET, "/markets/btc%20above/locked-balance", Credentials, IDEMPOTENT),
         ),
         // --- self-signed orders (the signature inside the order, own ownerId)
         row(
@@ -508,13 +514,37 @@ fn rows(client: &Client) -> Vec<Row> {
             "get_positions",
             ops::portfolio::get_positions(Some(326)),
             expect("get_positions", M::GET, "/portfolio/positions", Credentials, IDEMPOTENT)
-                .query("onBehalfOf=326"),
+                .header("x-on-behalf-of", "326"),
         ),
         row(
             client,
             "get_trades",
             ops::portfolio::get_trades(None),
             expect("get_trades", M::GET, "/portfolio/trades", Credentials, IDEMPOTENT),
+        ),
+        row(
+            client,
+            "get_trades of a sub-account",
+            ops::portfolio::get_trades(Some(326)),
+            expect("get_trades", M::GET, "/portfolio/trades", Credentials, IDEMPOTENT)
+                .header("x-on-behalf-of", "326"),
+        ),
+        row(
+            client,
+            "get_trading_allowance (clob)",
+            ops::portfolio::get_trading_allowance(limitless_client::TradingAllowanceType::Clob, None),
+            expect("get_trading_allowance", M::GET, "/portfolio/trading/allowance", Credentials, IDEMPOTENT)
+                .query("type=clob"),
+        ),
+        row(
+            client,
+            "get_trading_allowance (negrisk, a spender trimmed)",
+            ops::portfolio::get_trading_allowance(
+                limitless_client::TradingAllowanceType::NegRisk,
+                Some(&format!(" {EXCHANGE} ")),
+            ),
+            expect("get_trading_allowance", M::GET, "/portfolio/trading/allowance", Credentials, IDEMPOTENT)
+                .query(format!("type=negrisk&spender={EXCHANGE}")),
         ),
         row(
             client,
@@ -528,7 +558,8 @@ fn rows(client: &Client) -> Vec<Row> {
             "get_history (next page)",
             ops::portfolio::get_history(Some("b64/cur+sor="), Some(25), Some(326)),
             expect("get_history", M::GET, "/portfolio/history", Credentials, IDEMPOTENT)
-                .query("cursor=b64%2Fcur%2Bsor%3D&limit=25&onBehalfOf=326"),
+                .query("cursor=b64%2Fcur%2Bsor%3D&limit=25")
+                .header("x-on-behalf-of", "326"),
         ),
         // --- market pages (public)
         row(
@@ -698,7 +729,21 @@ fn rows(client: &Client) -> Vec<Row> {
                 &venue_with(None),
             ),
             expect("split_positions", M::POST, "/portfolio/split", Hmac, ONCE).body(format!(
-                r#"{{"conditionId":"{CONDITION}","amount":"2500001","exchange":"{EXCHANGE}","onBehalfOf":326}}"#
+                r#"{{"conditionId":"{CONDITION}","amount":"2500001","venue":{{"exchange":"{EXCHANGE}"}},"onBehalfOf":326}}"#
+            )),
+        ),
+        row(
+            client,
+            "split_positions of the caller's own server wallet (no onBehalfOf)",
+            ops::server_wallets::split_positions(
+                &limitless_client::SplitMergeParams {
+                    on_behalf_of: None,
+                    ..split_merge("1")
+                },
+                &venue_with(None),
+            ),
+            expect("split_positions", M::POST, "/portfolio/split", Hmac, ONCE).body(format!(
+                r#"{{"conditionId":"{CONDITION}","amount":"1","venue":{{"exchange":"{EXCHANGE}"}}}}"#
             )),
         ),
         row(
@@ -709,7 +754,7 @@ fn rows(client: &Client) -> Vec<Row> {
                 &venue_with(Some(ADAPTER)),
             ),
             expect("merge_positions", M::POST, "/portfolio/merge", Hmac, ONCE).body(format!(
-                r#"{{"conditionId":"{CONDITION}","amount":"1000000","exchange":"{EXCHANGE}","adapter":"{ADAPTER}","onBehalfOf":326}}"#
+                r#"{{"conditionId":"{CONDITION}","amount":"1000000","venue":{{"exchange":"{EXCHANGE}","adapter":"{ADAPTER}"}},"onBehalfOf":326}}"#
             )),
         ),
         // --- AMM
@@ -1328,7 +1373,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
     let rows = rows(&client);
     assert_eq!(
         rows.len(),
-        83,
+        88,
         "one row per operation (update when adding rows)"
     );
     let mut labels: Vec<&str> = rows.iter().map(|row| row.label).collect();
@@ -1376,6 +1421,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "get_capabilities",
             "get_current_profile",
             "get_history",
+            "get_locked_balance",
             "get_market",
             "get_market_page_by_path",
             "get_market_venue",
@@ -1390,6 +1436,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "get_property_keys",
             "get_property_options",
             "get_trades",
+            "get_trading_allowance",
             "get_user_orders",
             "list_accounts",
             "list_pack_positions",

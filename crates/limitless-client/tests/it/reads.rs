@@ -176,11 +176,17 @@ async fn reconciling_looks_each_order_up_by_salt_and_never_sends_one() {
     assert_eq!(
         sent(&mock),
         [
-            "GET /markets/btc/user-orders?onBehalfOf=326",
-            "GET /markets/eth/user-orders?onBehalfOf=326",
+            "GET /markets/btc/user-orders",
+            "GET /markets/eth/user-orders",
         ],
         "one read per market and owner, no order sent"
     );
+    for request in mock.requests() {
+        assert_eq!(
+            request.headers["x-on-behalf-of"], "326",
+            "the owner travels in the header"
+        );
+    }
     assert_eq!(found.len(), 3);
     assert_eq!(found[0].placed().unwrap().id, "ord-7");
     assert!(found[1].is_not_placed());

@@ -103,6 +103,13 @@ fn number(d: Decimal) -> Value {
     serde_json::from_str(&d.normalize().to_string()).unwrap_or(Value::Null)
 }
 
+/// A stable `0x` + 64 hex id for a neg-risk market: its condition id's
+/// digits reversed, so it differs from the condition id.
+fn neg_risk_request_id(condition_id: &str) -> String {
+    let digits = condition_id.trim_start_matches("0x");
+    format!("0x{}", digits.chars().rev().collect::<String>())
+}
+
 /// The full `Market` JSON the API would send for a seeded market.
 pub(crate) fn market_json(id: i64, seed: &MarketSeed, condition_id: &str, rank: i64) -> Value {
     let yes = seed.yes_price;
@@ -154,6 +161,9 @@ pub(crate) fn market_json(id: i64, seed: &MarketSeed, condition_id: &str, rank: 
             "c": 1.5,
         },
         "venue": venue_json(seed.venue),
+        // A neg-risk market carries its request id (0x + 64 hex in real
+        // payloads); the sandbox derives one from the condition id.
+        "negRiskRequestId": seed.venue.adapter().map(|_| neg_risk_request_id(condition_id)),
         "logo": null,
     })
 }

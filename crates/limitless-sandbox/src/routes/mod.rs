@@ -90,6 +90,14 @@ pub(crate) fn router(app: App) -> Router {
         .route("/markets/{slug}", get(markets::market))
         .route("/markets/{slug}/orderbook", get(markets::orderbook))
         .route("/markets/{slug}/user-orders", get(portfolio::user_orders))
+        .route(
+            "/markets/{slug}/locked-balance",
+            get(portfolio::locked_balance),
+        )
+        .route(
+            "/portfolio/trading/allowance",
+            get(portfolio::trading_allowance),
+        )
         .route("/navigation", get(pages::navigation))
         .route("/market-pages/by-path", get(pages::by_path))
         .route("/market-pages/{page_id}/markets", get(pages::page_markets))

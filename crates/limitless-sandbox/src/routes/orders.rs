@@ -484,6 +484,13 @@ fn place(
         ))
         .with_code("DUPLICATE_ORDER"));
     }
+    crate::funds::check_order(
+        &state.funds,
+        state.engine.entries(),
+        |data: &OrderData| data.owner_id,
+        owner,
+        &placement.order,
+    )?;
     if placement.post_only == Some(true)
         && let Instruction::Limit { side, price, .. } = instruction
         && let Some(cross) = state
@@ -514,6 +521,7 @@ fn place(
         },
     };
     let token_id = data.order.token_id.clone();
+    let placement_side = data.order.side;
     // Without a policy the API's engine applies `cancel_maker`.
     let policy = placement.stp_policy.unwrap_or(StpPolicy::CancelMaker);
     let (execution, self_trade) =
@@ -553,6 +561,18 @@ fn place(
             maker: fill.maker,
             trade_event_id: trade_event_id.clone().unwrap_or_default(),
             transaction_hash: transaction_hash.clone(),
+        });
+        let maker_owner = state
+            .engine
+            .entry(fill.maker)
+            .map_or(owner, |maker| maker.data.owner_id);
+        state.funds.record_fill(&crate::funds::FillParties {
+            token: &token_id,
+            taker: owner,
+            taker_side: placement_side,
+            maker: maker_owner,
+            shares: fill.shares,
+            collateral: fill.collateral,
         });
     }
     events::placed(

@@ -1,25 +1,43 @@
-//! `/portfolio/split` and `/portfolio/merge` for server-wallet
-//! sub-accounts: collateral into one share of each outcome, and back.
+//! `/portfolio/split` and `/portfolio/merge` for server wallets:
+//! collateral into one share of each outcome, and back.
 //!
-//! Holdings are the shares a profile traded (folded from the engine's
-//! fills) plus those its splits minted less those its merges burnt.
-//! Collateral is not tracked, so a split is never refused for funds.
+//! The body is the one the official Go SDK 1.1.0 sends (PROTOCOL §7.1):
+//! `{conditionId, amount, venue: {exchange, adapter?}, onBehalfOf?}`. The
+//! contracts travel nested under `venue`; a body with them as top-level
+//! keys is refused with a 400 naming the field. A neg-risk market needs its
+//! adapter (its exchange may be sent too); any other market its exchange
+//! and no adapter. Without `onBehalfOf` the caller's own wallet converts.
+//!
+//! Both go through the balance ledger: a split spends USDC the profile
+//! does not hold back in open orders, a merge burns shares of both
+//! outcomes the same way.
 
 use axum::extract::State;
 use limitless_types::{SCOPE_TRADING, SplitMergeRequest, SplitMergeResponse};
+use serde_json::Value;
 
 use super::accounts::{invalid, own_account};
 use crate::auth::Signed;
 use crate::error::{ApiError, ApiJson};
+use crate::funds::{available_shares, available_usdc, insufficient_shares, insufficient_usdc};
 use crate::ids;
-use crate::state::{App, State as SandboxState};
-use limitless_types::Side;
+use crate::seed::MarketVenue;
+use crate::state::{App, ConversionRecord, OrderData, State as SandboxState};
 
 /// Which way the conversion goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Conversion {
     Split,
     Merge,
+}
+
+impl Conversion {
+    fn verb(self) -> &'static str {
+        match self {
+            Self::Split => "split",
+            Self::Merge => "merge",
+        }
+    }
 }
 
 pub(super) async fn split(
@@ -36,27 +54,65 @@ pub(super) async fn merge(
     convert(&app, &signed, Conversion::Merge)
 }
 
-/// Shares of `token_id` that `profile_id` holds, in micro-shares.
+/// Shares of `token_id` that `profile_id` holds, in micro-shares: what it
+/// bought less what it sold, plus what splits and deposits brought less
+/// what merges took.
 pub(crate) fn holding(state: &SandboxState, profile_id: i64, token_id: &str) -> i128 {
-    let traded: i128 = state
-        .fills
-        .iter()
-        .filter(|fill| fill.token_id == token_id)
-        .flat_map(|fill| [fill.taker, fill.maker].map(|index| (index, fill.shares)))
-        .filter_map(|(index, shares)| {
-            let entry = state.engine.entry(index)?;
-            (entry.data.owner_id == profile_id).then(|| match entry.side {
-                Side::Buy => i128::from(shares),
-                Side::Sell => -i128::from(shares),
-            })
-        })
-        .sum();
-    let split = state
-        .split_shares
-        .get(&(profile_id, token_id.to_owned()))
-        .copied()
-        .unwrap_or_default();
-    traded + split
+    state.funds.shares(profile_id, token_id)
+}
+
+/// Refuses the shape with the contracts as top-level keys, naming the
+/// field, before the body is decoded.
+fn check_shape(body: &Value) -> Result<(), ApiError> {
+    for field in ["exchange", "adapter"] {
+        if body.get(field).is_some() {
+            return Err(ApiError::bad_request(format!(
+                "{field} must be nested under venue: send venue.{field} (the market's venue contracts), not a top-level {field}"
+            ))
+            .with_code("VALIDATION_ERROR"));
+        }
+    }
+    if body.get("venue").is_none_or(Value::is_null) {
+        return Err(ApiError::bad_request(
+            "venue is required: send venue.exchange (and venue.adapter on a neg-risk market) from GET /markets/{slug}",
+        )
+        .with_code("VALIDATION_ERROR"));
+    }
+    Ok(())
+}
+
+/// Checks the sent venue against the market's.
+fn check_venue(
+    request: &SplitMergeRequest,
+    slug: &str,
+    venue: MarketVenue,
+) -> Result<(), ApiError> {
+    let exchange = venue.exchange();
+    let sent = &request.venue;
+    let mismatch = |message: String| ApiError::bad_request(message).with_code("VENUE_MISMATCH");
+    match (venue.adapter(), &sent.adapter) {
+        (Some(adapter), Some(given)) if given.eq_ignore_ascii_case(adapter) => {}
+        (Some(adapter), _) => {
+            return Err(mismatch(format!(
+                "market {slug} is a neg-risk market: send venue.adapter {adapter} (and venue.exchange {exchange})"
+            )));
+        }
+        (None, Some(_)) => {
+            return Err(mismatch(format!(
+                "market {slug} has no adapter: send venue.exchange {exchange} only, without venue.adapter"
+            )));
+        }
+        (None, None) => {}
+    }
+    let exchange_ok = sent.exchange.eq_ignore_ascii_case(exchange)
+        || (sent.exchange.is_empty() && venue.adapter().is_some());
+    if !exchange_ok {
+        return Err(mismatch(format!(
+            "market {slug} trades on exchange {exchange}, not {}; send the market's venue contracts",
+            sent.exchange
+        )));
+    }
+    Ok(())
 }
 
 fn convert(
@@ -64,12 +120,14 @@ fn convert(
     signed: &Signed,
     conversion: Conversion,
 ) -> Result<ApiJson<SplitMergeResponse>, ApiError> {
-    let action = match conversion {
-        Conversion::Split => "split positions",
-        Conversion::Merge => "merge positions",
-    };
-    signed.caller.require(&[SCOPE_TRADING], action)?;
-    let request: SplitMergeRequest = signed.json()?;
+    signed.caller.require(
+        &[SCOPE_TRADING],
+        &format!("{} positions", conversion.verb()),
+    )?;
+    let body: Value = signed.json()?;
+    check_shape(&body)?;
+    let request: SplitMergeRequest = serde_json::from_value(body)
+        .map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))?;
     request.validate().map_err(invalid)?;
     // Amounts are digits here; one beyond what the sandbox counts is refused.
     let amount: u64 = request.amount.parse().map_err(|_| {
@@ -80,7 +138,7 @@ fn convert(
         ))
     })?;
     let mut state = app.lock();
-    let market = state
+    let (market_id, slug, venue, tokens) = state
         .markets
         .iter()
         .find(|m| m.condition_id.eq_ignore_ascii_case(&request.condition_id))
@@ -98,65 +156,89 @@ fn convert(
                 request.condition_id
             ))
         })?;
-    let (market_id, slug, venue, tokens) = market;
-    let exchange = venue.exchange();
-    let adapter = venue.adapter();
-    let venue_matches = request.exchange.eq_ignore_ascii_case(exchange)
-        && match (&request.adapter, adapter) {
-            (Some(sent), Some(expected)) => sent.eq_ignore_ascii_case(expected),
-            (None, None) => true,
-            _ => false,
-        };
-    if !venue_matches {
-        return Err(ApiError::bad_request(format!(
-            "market {} trades on exchange {exchange}{}; send the market's venue contracts",
-            slug,
-            adapter.map_or_else(
-                || " without an adapter".to_owned(),
-                |a| format!(" with adapter {a}")
-            ),
-        ))
-        .with_code("VENUE_MISMATCH"));
-    }
+    check_venue(&request, &slug, venue)?;
     let partner = signed.caller.profile_id;
-    let account = own_account(&mut state, partner, request.on_behalf_of)?;
-    if !account.server_wallet {
-        return Err(ApiError::bad_request(format!(
-            "profile {} is an EOA sub-account; only server wallets {} through the API",
-            request.on_behalf_of,
-            match conversion {
-                Conversion::Split => "split",
-                Conversion::Merge => "merge",
-            }
-        )));
-    }
-    let wallet = account.account.clone();
-    let owner = request.on_behalf_of;
-    if conversion == Conversion::Merge {
-        for token in &tokens {
-            let held = holding(&state, owner, token);
-            if held < i128::from(amount) {
+    let (owner, wallet) = match request.on_behalf_of {
+        Some(profile_id) => {
+            let account = own_account(&mut state, partner, profile_id)?;
+            if !account.server_wallet {
                 return Err(ApiError::bad_request(format!(
-                    "profile {owner} holds {held} micro-shares of token {token}, less than the {amount} to merge; merge at most the smaller of its YES and NO holdings"
-                ))
-                .with_code("INSUFFICIENT_POSITIONS"));
+                    "profile {profile_id} is an EOA sub-account; only server wallets {} through the API",
+                    conversion.verb()
+                )));
+            }
+            (profile_id, account.account.clone())
+        }
+        // The caller's own server wallet: the seeded identity's smart
+        // wallet.
+        None => (
+            partner,
+            state
+                .identity_by_profile(partner)
+                .map(|i| i.smart_wallet.clone())
+                .unwrap_or_default(),
+        ),
+    };
+    let needed = i128::from(amount);
+    let owner_of = |data: &OrderData| data.owner_id;
+    match conversion {
+        Conversion::Split => {
+            let available = available_usdc(&state.funds, state.engine.entries(), owner_of, owner);
+            if needed > available {
+                return Err(insufficient_usdc(owner, needed, available, "split"));
+            }
+        }
+        Conversion::Merge => {
+            for token in &tokens {
+                let available =
+                    available_shares(&state.funds, state.engine.entries(), owner_of, owner, token);
+                if needed > available {
+                    return Err(insufficient_shares(
+                        owner, token, needed, available, "merge",
+                    ));
+                }
             }
         }
     }
     let delta = match conversion {
-        Conversion::Split => i128::from(amount),
-        Conversion::Merge => -i128::from(amount),
+        Conversion::Split => needed,
+        Conversion::Merge => -needed,
     };
-    for token in tokens {
-        *state.split_shares.entry((owner, token)).or_default() += delta;
+    state.funds.add_usdc(owner, -delta);
+    for token in &tokens {
+        state.funds.move_shares(owner, token, delta);
     }
+    let user_operation_hash = ids::hash32();
+    let record = ConversionRecord {
+        at: app.now(),
+        profile_id: owner,
+        market_id,
+        amount,
+        merge: conversion == Conversion::Merge,
+        after_fills: u64::try_from(state.fills.len()).unwrap_or(u64::MAX),
+        transaction_hash: user_operation_hash.clone(),
+    };
+    state.conversions.push(record);
     Ok(ApiJson(SplitMergeResponse {
         hash: String::new(),
-        user_operation_hash: ids::hash32(),
+        user_operation_hash,
         transaction_id: ids::uuid(),
         wallet_address: wallet,
         condition_id: request.condition_id,
         amount: request.amount,
         market_id: Some(market_id),
+        operation: match conversion {
+            Conversion::Split => "SPLIT",
+            Conversion::Merge => "MERGE",
+        }
+        .to_owned(),
+        // The Go SDK reads `route` as a string without naming its values;
+        // the sandbox says which contracts it went through. Unconfirmed.
+        route: if venue.adapter().is_some() {
+            "negrisk"
+        } else {
+            "ctf"
+        }
+        .to_owned(),
     }))
 }

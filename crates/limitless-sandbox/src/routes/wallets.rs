@@ -1,5 +1,6 @@
 //! `/portfolio/redeem` and `/portfolio/withdraw` for server-wallet
-//! sub-accounts.
+//! sub-accounts. A USDC withdrawal spends the paying profile's USDC that
+//! open orders do not hold back (see `funds`), and is refused beyond it.
 
 use axum::extract::State;
 use limitless_types::{
@@ -11,7 +12,7 @@ use crate::auth::Signed;
 use crate::error::{ApiError, ApiJson};
 use crate::ids;
 use crate::seed::USDC;
-use crate::state::App;
+use crate::state::{App, OrderData};
 
 pub(super) async fn redeem(
     State(app): State<App>,
@@ -65,7 +66,7 @@ pub(super) async fn withdraw(
         .identity_by_profile(signed.caller.profile_id)
         .map(|i| (i.account.clone(), i.smart_wallet.clone()))
         .unwrap_or_default();
-    let wallet = match params.on_behalf_of {
+    let (payer, wallet) = match params.on_behalf_of {
         Some(profile_id) => {
             let account = own_account(&mut state, signed.caller.profile_id, profile_id)?;
             if !account.server_wallet {
@@ -73,9 +74,9 @@ pub(super) async fn withdraw(
                     "profile {profile_id} is an EOA sub-account; only server wallets withdraw through the API"
                 )));
             }
-            account.account.clone()
+            (profile_id, account.account.clone())
         }
-        None => partner_wallet.clone(),
+        None => (signed.caller.profile_id, partner_wallet.clone()),
     };
     if let Some(destination) = &params.destination {
         let allowed = [&partner_account, &partner_wallet]
@@ -91,6 +92,31 @@ pub(super) async fn withdraw(
             ))
             .with_code("DESTINATION_NOT_ALLOWED"));
         }
+    }
+    // Only USDC is on the ledger; another token is passed through unchecked.
+    let usdc = params
+        .token
+        .as_deref()
+        .is_none_or(|token| token.eq_ignore_ascii_case(USDC));
+    if usdc {
+        // Digits, checked above; more than the sandbox counts is more than
+        // any balance.
+        let amount = params.amount.parse::<i128>().unwrap_or(i128::MAX);
+        let available = crate::funds::available_usdc(
+            &state.funds,
+            state.engine.entries(),
+            |data: &OrderData| data.owner_id,
+            payer,
+        );
+        if amount > available {
+            return Err(crate::funds::insufficient_usdc(
+                payer,
+                amount,
+                available,
+                "withdrawal",
+            ));
+        }
+        state.funds.add_usdc(payer, -amount);
     }
     Ok(ApiJson(WithdrawResponse {
         hash: String::new(),

@@ -190,6 +190,9 @@ async fn signed_orders_are_verified_and_matched() {
     // The partner itself rests a sell; an EOA sub-account buys into it.
     let partner = fx.sandbox.partner_signer();
     let partner_id = fx.sandbox.identities()[0].profile_id;
+    // Shares to sell: the sandbox refuses a sale of shares not held.
+    fx.sandbox
+        .deposit_shares(partner_id, &legacy.yes_token_id, 5_000_000);
     let sell = partner
         .sign_order(
             &wallet_order(&legacy, &partner, Side::Sell, "0.4", "5"),
@@ -397,6 +400,8 @@ async fn a_plain_cancel_reaches_only_the_partners_own_orders() {
     let domain = domain_of(&fx, &legacy).await;
     let partner = fx.sandbox.partner_signer();
     let partner_id = fx.sandbox.identities()[0].profile_id;
+    fx.sandbox
+        .deposit_shares(partner_id, &legacy.yes_token_id, 1_000_000);
     let sell = partner
         .sign_order(
             &wallet_order(&legacy, &partner, Side::Sell, "0.7", "1"),

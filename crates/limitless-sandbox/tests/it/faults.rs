@@ -45,12 +45,15 @@ async fn a_dropped_placement_closes_the_socket_without_a_response() {
     assert_eq!(orders[0].owner_id, owner);
     assert_eq!(orders[0].status, OrderStatus::Live);
     assert_eq!(orders[0].salt, body["order"]["salt"].as_u64().unwrap());
+    let owner_id = owner.to_string();
     let mine = fx
-        .signed(
-            &token,
+        .signed_at(
+            &token.signer,
+            crate::support::now(),
             Method::GET,
-            &format!("/markets/{}/user-orders?onBehalfOf={owner}", market.slug),
+            &format!("/markets/{}/user-orders", market.slug),
             None,
+            &[("x-on-behalf-of", &owner_id)],
         )
         .await
         .expect(200);
@@ -107,6 +110,9 @@ async fn every_placement_drops_while_switched_on() {
     let token = fx.partner_token().await;
     let owner = fx.sub_account(&token, "always").await;
     let market = fx.sandbox.markets()[0].clone();
+    // The sells need shares to offer: 1 + 2 + 3 + 4.
+    fx.sandbox
+        .deposit_shares(owner, &market.yes_token_id, 10_000_000);
     fx.sandbox.faults().drop_every_placement(true);
     for size in ["1", "2", "3"] {
         let body = limit_order(OrderType::Gtc, &market, Side::Sell, "0.9", size, owner, 300);

@@ -338,7 +338,9 @@ async fn amounts_above_the_wire_maximum_are_refused() {
     assert_eq!(book["bids"], json!([]));
 
     // The largest amounts on the step grid rest, and the book stays exact.
+    // Two such bids hold about 18 million USDC: more than the grant.
     let largest = MAX / 1_000 * 1_000;
+    desk.fx.sandbox.fund(owner, 2 * (largest / 1_000));
     for _ in 0..2 {
         desk.post(&gtc(Side::Buy, largest / 1_000, largest))
             .await
@@ -905,6 +907,11 @@ async fn cancel_replace_single_and_batch() {
 async fn a_thousand_concurrent_orders_conserve_shares() {
     let desk = Arc::new(Desk::open().await);
     let market = desk.legacy().clone();
+    // The maker holds the 500 shares it offers (deposited once: the
+    // desk's per-order top-up would race between concurrent posts).
+    let sandbox = &desk.fx.sandbox;
+    sandbox.deposit_shares(desk.maker, &market.yes_token_id, 500_000_000);
+    let usdc = sandbox.usdc_balance(desk.taker);
     let permits = Arc::new(tokio::sync::Semaphore::new(64));
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..1000 {
@@ -918,7 +925,7 @@ async fn a_thousand_concurrent_orders_conserve_shares() {
         let body = limit_order(OrderType::Gtc, &market, side, "0.5", "1", owner, 300);
         tasks.spawn(async move {
             let _permit = permits.acquire().await.unwrap();
-            let reply = desk.post(&body).await.expect(200);
+            let reply = desk.post_as_is(&body).await.expect(200);
             let response: OrderResponse = serde_json::from_value(reply.body).unwrap();
             response
                 .maker_matches
@@ -950,4 +957,10 @@ async fn a_thousand_concurrent_orders_conserve_shares() {
         (json!([]), json!([]))
     );
     assert!(desk.fx.sandbox.request_count() >= 1000);
+    // The ledger moved each share and each half-dollar exactly once.
+    let token = &market.yes_token_id;
+    assert_eq!(sandbox.shares_held(desk.maker, token), 0);
+    assert_eq!(sandbox.shares_held(desk.taker, token), 500_000_000);
+    assert_eq!(sandbox.usdc_balance(desk.taker), usdc - 250_000_000);
+    assert_eq!(sandbox.usdc_balance(desk.maker), usdc + 250_000_000);
 }

@@ -84,8 +84,45 @@ impl Desk {
         }
     }
 
-    /// Posts an order body to `/orders` as the partner.
+    /// Posts an order body to `/orders` as the partner. The sandbox
+    /// refuses a SELL of shares not held, so what a SELL offers beyond
+    /// the owner's free shares is deposited to it first (what the desk's
+    /// order-book tests assume); [`post_as_is`](Self::post_as_is)
+    /// deposits nothing.
     pub(crate) async fn post(&self, body: &Value) -> Reply {
+        let order = &body["order"];
+        if order["side"] == 1
+            && let (Some(owner), Some(token), Some(shares)) = (
+                body["ownerId"].as_i64(),
+                order["tokenId"].as_str(),
+                order["makerAmount"].as_u64(),
+            )
+        {
+            let sandbox = &self.fx.sandbox;
+            let offered: i128 = sandbox
+                .orders()
+                .iter()
+                .filter(|o| {
+                    o.owner_id == owner
+                        && o.token_id == token
+                        && o.side == limitless_types::Side::Sell
+                        && o.status == limitless_sandbox::OrderStatus::Live
+                })
+                .map(|o| i128::from(o.remaining_shares))
+                .sum();
+            let free = sandbox.shares_held(owner, token) - offered;
+            let short = i128::from(shares) - free;
+            if let Ok(short) = u64::try_from(short)
+                && short > 0
+            {
+                sandbox.deposit_shares(owner, token, short);
+            }
+        }
+        self.post_as_is(body).await
+    }
+
+    /// Posts an order body to `/orders` as the partner, nothing deposited.
+    pub(crate) async fn post_as_is(&self, body: &Value) -> Reply {
         self.post_to("/orders", body).await
     }
 
