@@ -78,7 +78,11 @@ impl Exit {
             ClientError::AuthenticationRequired { .. }
             | ClientError::Credentials { .. }
             | ClientError::Config { .. } => Self::Credentials,
-            ClientError::RateLimited { .. } => Self::Refused,
+            // Maintenance and 425 refusals: the API refused, nothing was
+            // carried out (a 503 maintenance answer is not "outcome unknown").
+            ClientError::RateLimited { .. }
+            | ClientError::Maintenance { .. }
+            | ClientError::TooEarly { .. } => Self::Refused,
             // A 5xx says nothing about whether the request took effect.
             ClientError::Api(api) if api.status.is_server_error() => Self::OutcomeUnknown,
             ClientError::Api(_) => Self::Refused,

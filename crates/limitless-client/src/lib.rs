@@ -112,6 +112,7 @@ pub use http_client::HttpClient;
 pub use limitless_auth::{Clock, ClockOffset, FixedClock, SystemClock};
 pub use ops::pages::PageByPath;
 pub use ops::{AuthRequirement, Operation};
+pub use pacer::RateLimit;
 pub use pager::Pager;
 pub use retry::{Attempt, NoRetry, RetryConfig, RetryDecision, RetryPolicy};
 
