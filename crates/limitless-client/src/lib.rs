@@ -82,6 +82,7 @@ mod credentials;
 mod error;
 mod escape;
 mod http_client;
+mod maintenance;
 mod markets;
 mod onboarding;
 pub mod ops;
@@ -119,6 +120,7 @@ pub use retry::{Attempt, NoRetry, RetryConfig, RetryDecision, RetryPolicy};
 // The services and their parameters.
 pub use amm::{AmmBuyParams, AmmSellParams, AmmService};
 pub use api_tokens::ApiTokenService;
+pub use maintenance::MaintenanceService;
 pub use markets::MarketService;
 pub use onboarding::WaitForAllowances;
 pub use orders::params::{
@@ -159,6 +161,9 @@ pub use limitless_types::api_tokens::{
     ApiToken, DeriveApiTokenInput, DerivedApiToken, PartnerCapabilities, TokenProfile,
 };
 pub use limitless_types::limits;
+pub use limitless_types::maintenance::{
+    MaintenanceEffect, MaintenanceMode, MaintenanceStatus, MaintenanceTarget, MaintenanceWindow,
+};
 pub use limitless_types::market_pages::{
     MarketPage, NavigationNode, PageMarkets, PageMarketsParams, PropertyKey, PropertyOption,
 };

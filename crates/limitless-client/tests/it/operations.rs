@@ -587,6 +587,20 @@ fn rows(client: &Client) -> Vec<Row> {
             ops::markets::get_order_book("btc above"),
             expect("get_order_book", M::GET, "/markets/btc%20above/orderbook", Public, IDEMPOTENT),
         ),
+        // --- maintenance
+        row(
+            client,
+            "get_maintenance_status",
+            ops::maintenance::get_status(None),
+            expect("get_maintenance_status", M::GET, "/maintenance/status", Public, IDEMPOTENT),
+        ),
+        row(
+            client,
+            "get_maintenance_status for trading",
+            ops::maintenance::get_status(Some(&limitless_client::MaintenanceTarget::Trading)),
+            expect("get_maintenance_status", M::GET, "/maintenance/status", Public, IDEMPOTENT)
+                .query("target=trading"),
+        ),
         // --- partner accounts
         row(
             client,
@@ -1220,7 +1234,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
     let rows = rows(&client);
     assert_eq!(
         rows.len(),
-        74,
+        76,
         "one row per operation (update when adding rows)"
     );
     let mut labels: Vec<&str> = rows.iter().map(|row| row.label).collect();
@@ -1263,6 +1277,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "get_capabilities",
             "get_current_profile",
             "get_history",
+            "get_maintenance_status",
             "get_market",
             "get_market_page_by_path",
             "get_market_venue",
