@@ -56,6 +56,9 @@ pub(crate) struct ApiError {
     pub(crate) message: String,
     pub(crate) code: Option<&'static str>,
     pub(crate) retry_after_seconds: Option<u64>,
+    /// For a refusal during maintenance: the mode and when it ends
+    /// (`resumeAt`, `null` when open-ended).
+    pub(crate) maintenance: Option<(String, Option<String>)>,
 }
 
 impl ApiError {
@@ -65,6 +68,7 @@ impl ApiError {
             message: message.into(),
             code: None,
             retry_after_seconds: None,
+            maintenance: None,
         }
     }
 
@@ -114,6 +118,8 @@ impl ApiError {
             status_code: self.status.as_u16(),
             code: self.code,
             retry_after_seconds: self.retry_after_seconds,
+            mode: self.maintenance.as_ref().map(|(mode, _)| mode.as_str()),
+            resume_at: self.maintenance.as_ref().map(|(_, at)| at.as_deref()),
         }
     }
 }
@@ -129,6 +135,11 @@ pub(crate) struct ErrorBody<'a> {
     code: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     retry_after_seconds: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mode: Option<&'a str>,
+    /// Present (maybe `null`) with `mode`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resume_at: Option<Option<&'a str>>,
 }
 
 /// A JSON response body that never turns into a plain-text error: a value
