@@ -4,6 +4,7 @@
 mod amm;
 mod failures;
 mod flows;
+mod limits;
 mod packs;
 mod reads;
 mod reference;

@@ -159,7 +159,7 @@ impl Default for ClientBuilder {
             clock: None,
             skew_correction: None,
             retry: Arc::new(RetryConfig::default()),
-            rate_limit: Some(RateLimit::documented()),
+            rate_limit: Some(RateLimit::default()),
         }
     }
 }
@@ -307,8 +307,9 @@ impl ClientBuilder {
         self.retry_policy(NoRetry)
     }
 
-    /// The client-side rate limit (default [`RateLimit::documented`]: the
-    /// API's 2 requests in flight and 300 ms between calls, per API token).
+    /// The client-side rate limit (default [`RateLimit::default`]: the
+    /// API's 2 requests in flight and 300 ms between calls, per API token,
+    /// with a 10 ms margin on the spacing).
     /// Every clone of the built client shares it; every attempt, retries
     /// included, waits for its turn.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {

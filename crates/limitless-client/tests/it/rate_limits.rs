@@ -125,7 +125,11 @@ const fn ms(millis: u64) -> Duration {
 async fn the_documented_limits_are_on_by_default_and_shared_by_clones() {
     let server = HoldingServer::default();
     let client = builder(&server).build_client().unwrap();
-    assert_eq!(client.http().rate_limit(), Some(RateLimit::documented()));
+    assert_eq!(client.http().rate_limit(), Some(RateLimit::default()));
+    assert_eq!(
+        RateLimit::default(),
+        RateLimit::documented().with_min_spacing(ms(300) + RateLimit::SPACING_MARGIN)
+    );
     let clone = client.clone();
     let start = Instant::now();
     // Six calls at once, from a client and its clone.
@@ -141,11 +145,12 @@ async fn the_documented_limits_are_on_by_default_and_shared_by_clones() {
         call.await.unwrap().unwrap();
     }
     assert_eq!(server.max_in_flight(), 2);
-    // Two start 300 ms apart; each later one waits for a place (a call
-    // takes HOLD), which is also at least 300 ms after the one before.
+    // Two start 310 ms apart (300 ms and the margin); each later one waits
+    // for a place (a call takes HOLD), which is also at least that long
+    // after the one before.
     assert_eq!(
         server.arrivals_of("tok_test_1", start),
-        [0, 300, 1000, 1300, 2000, 2300].map(ms)
+        [0, 310, 1000, 1310, 2000, 2310].map(ms)
     );
 }
 
