@@ -68,7 +68,11 @@ async fn an_order_refused_in_cancel_only_is_accepted_after_the_window() {
     assert_eq!(status.trading_mode(), Some(MaintenanceMode::CancelOnly));
     let resume_text = status.active[0].ends_at.clone().unwrap();
 
-    let error = client.delegated_orders.create_order(&order).await.unwrap_err();
+    let error = client
+        .delegated_orders
+        .create_order(&order)
+        .await
+        .unwrap_err();
     let Error::Maintenance {
         mode, resume_at, ..
     } = &error

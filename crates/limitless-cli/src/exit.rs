@@ -275,6 +275,11 @@ impl From<ClientError> for CliError {
         if exit == Exit::OutcomeUnknown && error.sent_orders().is_empty() {
             cli = cli.hint("the request may have been carried out: check before sending it again");
         }
+        if error.is_maintenance() {
+            cli = cli.hint(
+                "the API is in maintenance: `lmts maintenance` shows when trading resumes; send the request again then",
+            );
+        }
         cli.0.client = Some(error);
         cli
     }

@@ -7,8 +7,8 @@ use limitless_eip712::OrderSigner;
 
 use crate::{
     AmmService, ApiTokenService, ClientBuilder, DelegatedOrderService, Error, HttpClient,
-    MaintenanceService, MarketPageService, MarketService, PacksService, PartnerAccountService, PortfolioService,
-    ServerWalletService, SignedOrderService,
+    MaintenanceService, MarketPageService, MarketService, PacksService, PartnerAccountService,
+    PortfolioService, ServerWalletService, SignedOrderService,
 };
 
 /// The Limitless Exchange API client.

@@ -24,8 +24,7 @@ use crate::clock::SkewCorrectedClock;
 use crate::credentials::{CredentialStore, Credentials, api_key_value, hmac_for};
 use crate::error::{
     ApiError, DecodeError, Error, RequestContext, ResponseBody, classify_refusal, excerpt,
-    parse_api_error_message,
-    withheld_decode_error,
+    parse_api_error_message, withheld_decode_error,
 };
 use crate::ops::{Auth, Operation, RequestSpec};
 use crate::pacer::{Pacers, RateLimit};

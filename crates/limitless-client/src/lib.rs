@@ -68,6 +68,11 @@
 //! corrected time ([`HttpClient::clock_offset`]). Every attempt has a
 //! deadline the client enforces on any transport ([`DEFAULT_TIMEOUT`]); the
 //! default transport also connects within [`DEFAULT_CONNECT_TIMEOUT`].
+//! Every attempt waits for its token's turn under the API's documented rate
+//! limits ([`RateLimit`]: 2 in flight, 300 ms apart, on by default and
+//! shared by clones). A refusal during maintenance is
+//! [`Error::Maintenance`] and `425 Too Early` is [`Error::TooEarly`]:
+//! refused, never repeated by the client, never "outcome unknown".
 //!
 //! Features: `reqwest` (default) or `hyper` pick the default transport;
 //! `test-util` re-exports the transport test doubles.

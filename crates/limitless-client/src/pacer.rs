@@ -65,7 +65,8 @@ impl Default for RateLimit {
     /// The documented limits, spaced [`SPACING_MARGIN`](Self::SPACING_MARGIN)
     /// wider.
     fn default() -> Self {
-        Self::documented().with_min_spacing(MIN_REQUEST_SPACING.saturating_add(Self::SPACING_MARGIN))
+        Self::documented()
+            .with_min_spacing(MIN_REQUEST_SPACING.saturating_add(Self::SPACING_MARGIN))
     }
 }
 
@@ -336,6 +337,11 @@ mod tests {
             RateLimit::documented().min_spacing(),
             Duration::from_millis(300)
         );
-        assert_eq!(RateLimit::documented().with_max_in_flight(0).max_in_flight(), 1);
+        assert_eq!(
+            RateLimit::documented()
+                .with_max_in_flight(0)
+                .max_in_flight(),
+            1
+        );
     }
 }

@@ -90,6 +90,18 @@
 //! `?onBehalfOf={subAccountProfileId}` (which needs `delegated_signing`).
 //! `DELETE /orders/all/{slug}` works the same way.
 //!
+//! Maintenance: [`SandboxHandle::maintenance`] puts trading into
+//! `post_only`, `cancel_only` or `disabled` now or schedules a window on
+//! the sandbox clock; `GET /maintenance/status` lists the active and
+//! scheduled windows, and the order routes refuse what the mode blocks
+//! (503 `{code, message, mode, resumeAt}`; 400 with the same fields for a
+//! non-post-only order in `post_only`).
+//!
+//! Rate limits: besides [`SandboxBuilder::rate_limit`] (requests per
+//! second), [`SandboxBuilder::documented_rate_limits`] enforces the API's
+//! documented per-token limits (2 in flight, 300 ms between calls; 429
+//! `{message, retryAfterSeconds}`), also switchable while running.
+//!
 //! # The Socket.IO API
 //!
 //! The port also serves the API's stream (Engine.IO v4, Socket.IO v5, the

@@ -88,7 +88,12 @@ impl MaintenanceState {
     }
 
     /// Adds a window of `mode` on trading; returns its id.
-    pub(crate) fn add(&self, mode: MaintenanceMode, starts_at: SystemTime, ends_at: Option<SystemTime>) -> String {
+    pub(crate) fn add(
+        &self,
+        mode: MaintenanceMode,
+        starts_at: SystemTime,
+        ends_at: Option<SystemTime>,
+    ) -> String {
         let id = format!("mw-{}", self.next_id.fetch_add(1, Ordering::Relaxed) + 1);
         let message = match mode {
             MaintenanceMode::PostOnly => "Trading is in post-only mode for maintenance",
@@ -106,7 +111,11 @@ impl MaintenanceState {
     }
 
     /// `GET /maintenance/status`, at `now`, for `target` (all when `None`).
-    pub(crate) fn status(&self, now: SystemTime, target: Option<&MaintenanceTarget>) -> MaintenanceStatus {
+    pub(crate) fn status(
+        &self,
+        now: SystemTime,
+        target: Option<&MaintenanceTarget>,
+    ) -> MaintenanceStatus {
         let windows = self.windows();
         let listed = |keep: &dyn Fn(&Window) -> bool| {
             windows
@@ -143,9 +152,10 @@ impl MaintenanceState {
             return Ok(());
         }
         let resume = ends_at.map(iso);
-        let until = resume
-            .as_deref()
-            .map_or_else(|| "until further notice".to_owned(), |at| format!("until {at}"));
+        let until = resume.as_deref().map_or_else(
+            || "until further notice".to_owned(),
+            |at| format!("until {at}"),
+        );
         let (status, message) = match (&mode, action) {
             (MaintenanceMode::PostOnly, _) => (
                 StatusCode::BAD_REQUEST,
@@ -155,7 +165,9 @@ impl MaintenanceState {
             ),
             (_, Action::Place { .. }) => (
                 StatusCode::SERVICE_UNAVAILABLE,
-                format!("trading is in {mode} maintenance mode {until}: new orders are not accepted"),
+                format!(
+                    "trading is in {mode} maintenance mode {until}: new orders are not accepted"
+                ),
             ),
             (_, Action::Cancel) => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -226,7 +238,10 @@ mod tests {
             state.trading(t(10)),
             Some((MaintenanceMode::CancelOnly, Some(t(20))))
         );
-        assert_eq!(state.trading(t(20)), Some((MaintenanceMode::PostOnly, None)));
+        assert_eq!(
+            state.trading(t(20)),
+            Some((MaintenanceMode::PostOnly, None))
+        );
         let status = state.status(t(5), Some(&MaintenanceTarget::Trading));
         assert_eq!(status.active.len(), 1);
         assert_eq!(status.scheduled.len(), 1);

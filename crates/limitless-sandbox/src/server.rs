@@ -177,7 +177,11 @@ pub(crate) async fn enforce_documented_limits(
     use axum::response::IntoResponse;
 
     let limits = app.documented_limits();
-    if !limits.is_enabled() || !request.headers().contains_key(limitless_auth::HEADER_API_KEY) {
+    if !limits.is_enabled()
+        || !request
+            .headers()
+            .contains_key(limitless_auth::HEADER_API_KEY)
+    {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();

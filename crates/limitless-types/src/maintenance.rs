@@ -134,7 +134,9 @@ impl MaintenanceStatus {
     /// The mode in force on `target` now (the first active window that
     /// restricts it); `None` when it runs normally.
     pub fn active_mode(&self, target: &MaintenanceTarget) -> Option<MaintenanceMode> {
-        self.active.iter().find_map(|window| window.mode_for(target))
+        self.active
+            .iter()
+            .find_map(|window| window.mode_for(target))
     }
 
     /// The mode in force on trading now, `None` when trading is normal.

@@ -24,8 +24,14 @@ use crate::Error;
 /// # Errors
 ///
 /// [`Error::InvalidInput`] for an unknown target that is blank.
-pub fn get_status(target: Option<&MaintenanceTarget>) -> Result<Operation<MaintenanceStatus>, Error> {
-    let mut spec = RequestSpec::get("get_maintenance_status", "/maintenance/status", Auth::Public);
+pub fn get_status(
+    target: Option<&MaintenanceTarget>,
+) -> Result<Operation<MaintenanceStatus>, Error> {
+    let mut spec = RequestSpec::get(
+        "get_maintenance_status",
+        "/maintenance/status",
+        Auth::Public,
+    );
     if let Some(target) = target {
         let target = target.as_str().trim();
         if target.is_empty() {

@@ -111,10 +111,7 @@ fn builder(server: &HoldingServer) -> ClientBuilder {
 }
 
 async fn ping(client: &Client) -> Result<serde_json::Value, Error> {
-    client
-        .request(Method::GET, "/ping")
-        .call_json()
-        .await
+    client.request(Method::GET, "/ping").call_json().await
 }
 
 const fn ms(millis: u64) -> Duration {

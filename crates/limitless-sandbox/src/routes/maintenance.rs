@@ -33,5 +33,7 @@ pub(super) async fn status(
             )));
         }
     };
-    Ok(ApiJson(app.maintenance().status(app.now(), target.as_ref())))
+    Ok(ApiJson(
+        app.maintenance().status(app.now(), target.as_ref()),
+    ))
 }

@@ -1,8 +1,8 @@
 //! The HTTP routes, one module per API area.
 
 mod accounts;
-mod maintenance;
 pub(crate) mod amm;
+mod maintenance;
 mod markets;
 mod orders;
 pub(crate) mod packs;

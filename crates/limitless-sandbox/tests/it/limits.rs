@@ -37,7 +37,11 @@ async fn calls_closer_than_300_ms_get_429_with_retry_after_seconds() {
         .await
         .expect(429);
     assert_eq!(limited.body["retryAfterSeconds"], 1);
-    assert!(limited.message().contains("300 ms"), "{}", limited.message());
+    assert!(
+        limited.message().contains("300 ms"),
+        "{}",
+        limited.message()
+    );
     assert_eq!(limited.headers["retry-after"], "1");
     assert_eq!(fx.sandbox.rate_limited_count(), 1);
 

@@ -36,7 +36,11 @@ fn legacy_order(desk: &Desk, post_only: bool) -> Value {
 async fn status(desk: &Desk, query: &str) -> MaintenanceStatus {
     let reply = desk
         .fx
-        .send(desk.fx.http.get(desk.fx.url(&format!("/maintenance/status{query}"))))
+        .send(
+            desk.fx
+                .http
+                .get(desk.fx.url(&format!("/maintenance/status{query}"))),
+        )
         .await
         .expect(200);
     serde_json::from_value(reply.body).unwrap()
@@ -66,10 +70,18 @@ async fn the_status_is_public_and_lists_active_and_scheduled_windows() {
 
     let refused = desk
         .fx
-        .send(desk.fx.http.get(desk.fx.url("/maintenance/status?target=wallets")))
+        .send(
+            desk.fx
+                .http
+                .get(desk.fx.url("/maintenance/status?target=wallets")),
+        )
         .await
         .expect(400);
-    assert!(refused.message().contains("target"), "{}", refused.message());
+    assert!(
+        refused.message().contains("target"),
+        "{}",
+        refused.message()
+    );
 }
 
 #[tokio::test]
@@ -131,7 +143,9 @@ async fn post_only_accepts_only_post_only_orders() {
     let refused = desk.post(&legacy_order(&desk, false)).await.expect(400);
     assert_eq!(refused.body["mode"], "post_only");
     assert!(
-        refused.message().contains("only orders with postOnly: true"),
+        refused
+            .message()
+            .contains("only orders with postOnly: true"),
         "{}",
         refused.message()
     );
