@@ -58,7 +58,8 @@ pub(crate) struct ApiError {
     pub(crate) retry_after_seconds: Option<u64>,
     /// For a refusal during maintenance: the mode and when it ends
     /// (`resumeAt`, `null` when open-ended).
-    pub(crate) maintenance: Option<(String, Option<String>)>,
+    /// Boxed: most errors carry none, and every handler's `Result` holds one.
+    pub(crate) maintenance: Option<Box<(String, Option<String>)>>,
 }
 
 impl ApiError {
@@ -118,8 +119,8 @@ impl ApiError {
             status_code: self.status.as_u16(),
             code: self.code,
             retry_after_seconds: self.retry_after_seconds,
-            mode: self.maintenance.as_ref().map(|(mode, _)| mode.as_str()),
-            resume_at: self.maintenance.as_ref().map(|(_, at)| at.as_deref()),
+            mode: self.maintenance.as_ref().map(|m| m.0.as_str()),
+            resume_at: self.maintenance.as_ref().map(|m| m.1.as_deref()),
         }
     }
 }

@@ -68,11 +68,16 @@ impl DocumentedLimits {
     }
 
     /// Admits a request of `token` arriving `now` (its place is given
-    /// back when the returned guard drops), or answers the 429 to send.
-    pub(crate) fn admit_or_refuse(&self, token: &str, now: Instant) -> Result<InFlight, Response> {
+    /// back when the returned guard drops), or answers the 429 to send
+    /// (boxed: a response is large).
+    pub(crate) fn admit_or_refuse(
+        &self,
+        token: &str,
+        now: Instant,
+    ) -> Result<InFlight, Box<Response>> {
         self.admit(token, now).map_err(|wait| {
             self.refused.fetch_add(1, Ordering::SeqCst);
-            too_many_requests(wait)
+            Box::new(too_many_requests(wait))
         })
     }
 

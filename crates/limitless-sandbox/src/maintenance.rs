@@ -175,7 +175,7 @@ impl MaintenanceState {
             ),
         };
         let mut error = ApiError::new(status, message).with_code(MAINTENANCE_CODE);
-        error.maintenance = Some((mode.to_string(), resume));
+        error.maintenance = Some(Box::new((mode.to_string(), resume)));
         Err(error)
     }
 

@@ -208,6 +208,6 @@ pub(crate) async fn enforce_documented_limits(
             drop(in_flight);
             response
         }
-        Err(refusal) => refusal,
+        Err(refusal) => *refusal,
     }
 }

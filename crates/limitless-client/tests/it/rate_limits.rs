@@ -23,6 +23,9 @@ use crate::support::{credentials, market_json};
 /// How long the test server takes to answer each request.
 const HOLD: Duration = Duration::from_secs(1);
 
+/// A scripted answer: status, headers, body.
+type Answer = (u16, Vec<(&'static str, String)>, String);
+
 /// What the server saw.
 #[derive(Debug, Default)]
 struct Seen {
@@ -31,7 +34,7 @@ struct Seen {
     /// Arrival time, token id and path of every request.
     arrivals: Vec<(Instant, String, String)>,
     /// Scripted answers, in order; then 200 `{}`.
-    script: VecDeque<(u16, Vec<(&'static str, String)>, String)>,
+    script: VecDeque<Answer>,
 }
 
 /// A transport that holds each request for [`HOLD`] and records it.
