@@ -162,6 +162,8 @@ fn limitless_client(server: SocketAddr) -> Client {
     let http = Client::builder()
         .base_url(format!("http://{server}"))
         .hmac_credentials(credentials())
+        // The official SDKs have no rate limiter: compare the send paths.
+        .no_rate_limit()
         .build()
         .unwrap();
     Client::from_http_client(http).unwrap()

@@ -5,6 +5,7 @@ mod amm;
 mod client_order_ids;
 mod failures;
 mod flows;
+mod limits;
 mod packs;
 mod reads;
 mod reference;

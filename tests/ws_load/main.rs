@@ -77,6 +77,8 @@ async fn ten_thousand_updates_to_a_slow_consumer_keep_memory_bounded_and_all_acc
     let rest = Client::builder()
         .base_url(sandbox.base_url())
         .hmac_credentials(HmacCredentials::from(&derived))
+        // Orders placed back to back to load the stream, not paced.
+        .no_rate_limit()
         .build_client()
         .unwrap();
     let maker = rest

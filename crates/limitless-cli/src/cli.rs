@@ -148,6 +148,17 @@ JSON (on start): {\"url\", \"configDir\", \"env\": {NAME: value}, \"partner\":
 {\"profileId\", \"account\"}, \"markets\": [{\"slug\", \"title\", \"yesTokenId\",
 \"noTokenId\"}]}; --print-env --json: {\"env\": {NAME: value}, \"unset\": [NAME]}")]
     Sandbox(SandboxArgs),
+    /// The API's maintenance windows: whether trading is restricted now, and what is scheduled.
+    #[command(after_help = "\
+Examples:
+  lmts maintenance
+  lmts maintenance --trading --json
+
+Public: no credentials needed. A request refused during maintenance exits
+with code 3 (the API refused it; nothing was carried out).
+JSON: {\"active\": [window], \"scheduled\": [window]}, window = {\"id\"?,
+\"message\"?, \"startsAt\"?, \"endsAt\"?, \"effects\": [{\"target\", \"mode\"}]}")]
+    Maintenance(MaintenanceArgs),
     /// Print a shell completion script.
     #[command(after_help = "\
 Examples:
@@ -756,6 +767,13 @@ pub(crate) struct BookArgs {
     pub(crate) depth: usize,
     #[command(flatten)]
     pub(crate) stream: StreamArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MaintenanceArgs {
+    /// Only the effects on trading (`?target=trading`).
+    #[arg(long)]
+    pub(crate) trading: bool,
 }
 
 #[derive(Debug, Args)]

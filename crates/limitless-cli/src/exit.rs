@@ -78,7 +78,11 @@ impl Exit {
             ClientError::AuthenticationRequired { .. }
             | ClientError::Credentials { .. }
             | ClientError::Config { .. } => Self::Credentials,
-            ClientError::RateLimited { .. } => Self::Refused,
+            // Maintenance and 425 refusals: the API refused, nothing was
+            // carried out (a 503 maintenance answer is not "outcome unknown").
+            ClientError::RateLimited { .. }
+            | ClientError::Maintenance { .. }
+            | ClientError::TooEarly { .. } => Self::Refused,
             // A 5xx says nothing about whether the request took effect.
             ClientError::Api(api) if api.status.is_server_error() => Self::OutcomeUnknown,
             ClientError::Api(_) => Self::Refused,
@@ -271,6 +275,11 @@ impl From<ClientError> for CliError {
         let mut cli = Self::new(exit, message);
         if exit == Exit::OutcomeUnknown && error.sent_orders().is_empty() {
             cli = cli.hint("the request may have been carried out: check before sending it again");
+        }
+        if error.is_maintenance() {
+            cli = cli.hint(
+                "the API is in maintenance: `lmts maintenance` shows when trading resumes; send the request again then",
+            );
         }
         cli.0.client = Some(error);
         cli

@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::http_client::{
     DateCache, HEADER_IDENTITY, HEADER_X_API_KEY, HttpClient, Inner, Timeouts,
 };
+use crate::pacer::{Pace, Pacers, RateLimit};
 use crate::retry::{NoRetry, RetryConfig, RetryPolicy};
 use crate::venues::VenueCache;
 use limitless_auth::{Clock, SystemClock};
@@ -195,6 +196,8 @@ pub struct ClientBuilder {
     /// `None`: on for the system clock, off for a clock you set.
     skew_correction: Option<bool>,
     retry: Arc<dyn RetryPolicy>,
+    /// `None`: no client-side rate limit.
+    rate_limit: Option<RateLimit>,
 }
 
 impl Default for ClientBuilder {
@@ -210,6 +213,7 @@ impl Default for ClientBuilder {
             clock: None,
             skew_correction: None,
             retry: Arc::new(RetryConfig::default()),
+            rate_limit: Some(RateLimit::default()),
         }
     }
 }
@@ -234,6 +238,7 @@ impl fmt::Debug for ClientBuilder {
             .field("clock", &self.clock)
             .field("skew_correction", &self.skew_correction)
             .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }
@@ -387,6 +392,25 @@ impl ClientBuilder {
         self.retry_policy(NoRetry)
     }
 
+    /// The client-side rate limit (default [`RateLimit::default`]: the
+    /// API's 2 requests in flight and 300 ms between calls, per API token,
+    /// with a 10 ms margin on the spacing).
+    /// Every clone of the built client shares it; every attempt, retries
+    /// included, waits for its turn.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// No client-side rate limit: requests start as soon as they are made.
+    /// For a client whose calls something else paces, or a server without
+    /// the API's limits (a test double). The API still answers 429 beyond
+    /// its limits.
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limit = None;
+        self
+    }
+
     /// Validates the configuration and builds the [`Client`](crate::Client)
     /// with its services: `Client::from_http_client(builder.build()?)` in
     /// one step.
@@ -455,7 +479,10 @@ impl ClientBuilder {
             skew,
             retry: self.retry,
             venues: VenueCache::default(),
-            pacers: crate::pacer::Pacers::default(),
+            pacers: Pacers::new(Pace::PACKS),
+            limiter: self
+                .rate_limit
+                .map(|limit| (limit, Pacers::new(Pace::rate_limit(limit)))),
             dates: DateCache::default(),
             timeout,
             connect_timeout,

@@ -7,8 +7,8 @@ use limitless_eip712::OrderSigner;
 
 use crate::{
     AmmService, ApiTokenService, ClientBuilder, DelegatedOrderService, Error, HttpClient,
-    MarketPageService, MarketService, PacksService, PartnerAccountService, PortfolioService,
-    ServerWalletService, SignedOrderService,
+    MaintenanceService, MarketPageService, MarketService, PacksService, PartnerAccountService,
+    PortfolioService, ServerWalletService, SignedOrderService,
 };
 
 /// The Limitless Exchange API client.
@@ -47,6 +47,8 @@ pub struct Client {
     pub portfolio: PortfolioService,
     /// Market pages: navigation, pages by path, their markets, property keys.
     pub pages: MarketPageService,
+    /// Maintenance windows: the status, active and scheduled.
+    pub maintenance: MaintenanceService,
     http: HttpClient,
 }
 
@@ -93,6 +95,7 @@ impl Client {
             packs: PacksService::new(http.clone()),
             portfolio: PortfolioService::new(http.clone()),
             pages: MarketPageService::new(http.clone()),
+            maintenance: MaintenanceService::new(http.clone()),
             http,
         })
     }

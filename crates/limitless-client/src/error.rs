@@ -1,11 +1,12 @@
 //! The one error type of the client, and the API error-message rules.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
 use limitless_transport::{TransportError, TransportErrorKind};
+use limitless_types::maintenance::{MaintenanceMode, MaintenanceRefusal};
 use serde_json::Value;
 
 /// Everything that can go wrong when building a client or making a call.
@@ -190,6 +191,37 @@ pub enum Error {
     Internal {
         /// Which rule.
         message: String,
+    },
+
+    /// The API refused the request because of a maintenance window (see
+    /// `GET /maintenance/status`): an HTTP 503 whose body names the
+    /// window's `mode` or `resumeAt`, or any refusal whose body names a
+    /// maintenance mode (a non-post-only order in `post_only` mode). The
+    /// request was not carried out (an order was not placed), and the
+    /// client never repeats it by itself: check the status, and send it
+    /// again once trading resumes.
+    #[error("refused during maintenance{}{}", ModeText(mode.as_ref()), ResumeText(*resume_at))]
+    Maintenance {
+        /// The mode in force (`post_only`, `cancel_only`, `disabled`), when
+        /// the API named it.
+        mode: Option<MaintenanceMode>,
+        /// When the API expects to accept the action again (`resumeAt`),
+        /// when it said so in a form this client reads (ISO-8601).
+        resume_at: Option<SystemTime>,
+        /// The refusal.
+        #[source]
+        source: Box<ApiError>,
+    },
+
+    /// The API answered `425 Too Early`: it will not process this request
+    /// yet. The request was not carried out; the client never sends the
+    /// same payload again (for an order: build a new one, with a new salt,
+    /// when you want to try again).
+    #[error("the API answered 425 Too Early; do not send the same payload again")]
+    TooEarly {
+        /// The refusal.
+        #[source]
+        source: Box<ApiError>,
     },
 }
 
@@ -456,7 +488,12 @@ impl Error {
                 _ => Failure::Refused,
             },
             Self::Decode(_) => Failure::Unknown,
-            Self::UnexpectedStatus { .. } | Self::DuplicateClientOrderId { .. } => Failure::Refused,
+            // Refused outright: nothing was carried out, and repeating at
+            // once gets the same answer.
+            Self::UnexpectedStatus { .. }
+            | Self::DuplicateClientOrderId { .. }
+            | Self::Maintenance { .. }
+            | Self::TooEarly { .. } => Failure::Refused,
             Self::OutcomeUnknown { .. } => Failure::Unknown,
             Self::InvalidInput { .. }
             | Self::AuthenticationRequired { .. }
@@ -484,7 +521,9 @@ impl Error {
         match self {
             Self::Api(api)
             | Self::RateLimited { source: api, .. }
-            | Self::DuplicateClientOrderId { source: api, .. } => Some(&api.context),
+            | Self::DuplicateClientOrderId { source: api, .. }
+            | Self::Maintenance { source: api, .. }
+            | Self::TooEarly { source: api } => Some(&api.context),
             Self::Decode(decode) => Some(&decode.context),
             Self::OutcomeUnknown { context, .. } | Self::Transport { context, .. } => Some(context),
             _ => None,
@@ -496,9 +535,10 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(api) => Some(api.status),
-            Self::RateLimited { source, .. } | Self::DuplicateClientOrderId { source, .. } => {
-                Some(source.status)
-            }
+            Self::RateLimited { source, .. }
+            | Self::DuplicateClientOrderId { source, .. }
+            | Self::Maintenance { source, .. }
+            | Self::TooEarly { source } => Some(source.status),
             Self::Decode(decode) => Some(decode.status),
             Self::OutcomeUnknown { source, .. } => source.status(),
             _ => None,
@@ -517,7 +557,9 @@ impl Error {
         match self {
             Self::Api(api)
             | Self::RateLimited { source: api, .. }
-            | Self::DuplicateClientOrderId { source: api, .. } => Some(api),
+            | Self::DuplicateClientOrderId { source: api, .. }
+            | Self::Maintenance { source: api, .. }
+            | Self::TooEarly { source: api } => Some(api),
             Self::OutcomeUnknown { source, .. } => source.as_api_error(),
             _ => None,
         }
@@ -580,6 +622,30 @@ impl Error {
         }
     }
 
+    /// The maintenance mode that refused the request, for a
+    /// [`Maintenance`](Self::Maintenance) error that named one.
+    pub fn maintenance_mode(&self) -> Option<&MaintenanceMode> {
+        match self {
+            Self::Maintenance { mode, .. } => mode.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// When trading is expected to resume, for a
+    /// [`Maintenance`](Self::Maintenance) error that said so.
+    pub fn resume_at(&self) -> Option<SystemTime> {
+        match self {
+            Self::Maintenance { resume_at, .. } => *resume_at,
+            _ => None,
+        }
+    }
+
+    /// Whether the API refused the request because of maintenance
+    /// ([`Maintenance`](Self::Maintenance)).
+    pub fn is_maintenance(&self) -> bool {
+        matches!(self, Self::Maintenance { .. })
+    }
+
     /// Whether the failure is transient: a transport failure (other than a
     /// request the transport refused as invalid, or a response refused for
     /// its size), a rate limit (HTTP 429), or HTTP 502, 503 or 504.
@@ -600,6 +666,81 @@ impl Error {
     pub fn may_have_been_sent(&self) -> bool {
         self.failure().may_have_been_sent()
     }
+}
+
+/// `Display` of a maintenance mode: ` (cancel_only)`, or nothing.
+struct ModeText<'a>(Option<&'a MaintenanceMode>);
+
+impl fmt::Display for ModeText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(mode) => write!(f, " ({mode})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `Display` of a maintenance's end: `; resumes at 2026-12-07T18:00:00Z`,
+/// or nothing.
+struct ResumeText(Option<SystemTime>);
+
+impl fmt::Display for ResumeText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(at) = self.0 else {
+            return Ok(());
+        };
+        let at = time::OffsetDateTime::from(at);
+        match at.format(&time::format_description::well_known::Rfc3339) {
+            Ok(text) => write!(f, "; resumes at {text}"),
+            Err(_) => Ok(()),
+        }
+    }
+}
+
+/// The typed form of an API refusal: a maintenance refusal or a
+/// `425 Too Early` become their own variants, anything else stays
+/// [`Error::Api`]. (A 429 is typed by the send path, which reads its wait.)
+pub(crate) fn classify_refusal(api: ApiError) -> Error {
+    if api.status == StatusCode::TOO_EARLY {
+        return Error::TooEarly {
+            source: Box::new(api),
+        };
+    }
+    match maintenance_refusal(&api) {
+        Some((mode, resume_at)) => Error::Maintenance {
+            mode,
+            resume_at,
+            source: Box::new(api),
+        },
+        None => api.into(),
+    }
+}
+
+/// The mode and end a refusal names when it is a maintenance refusal: a
+/// 503 whose JSON body carries `mode` or `resumeAt` (the body a
+/// third-party client reports, `{code, message, mode, resumeAt}`;
+/// unconfirmed by the docs), or any refusal whose body's `mode` is one of
+/// the documented maintenance modes. A bare 503 stays a transient failure.
+fn maintenance_refusal(api: &ApiError) -> Option<(Option<MaintenanceMode>, Option<SystemTime>)> {
+    if !api.status.is_client_error() && api.status != StatusCode::SERVICE_UNAVAILABLE {
+        return None;
+    }
+    let body: MaintenanceRefusal = serde_json::from_slice(api.body.bytes()).ok()?;
+    let mode = body.mode.as_deref().map(MaintenanceMode::parse);
+    let known_mode = mode
+        .as_ref()
+        .is_some_and(|mode| !matches!(mode, MaintenanceMode::Other(_)));
+    let unavailable = api.status == StatusCode::SERVICE_UNAVAILABLE
+        && (body.mode.is_some() || body.resume_at.is_some());
+    if !(unavailable || known_mode) {
+        return None;
+    }
+    let resume_at = body.resume_at.as_deref().and_then(|text| {
+        time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)
+            .ok()
+            .map(SystemTime::from)
+    });
+    Some((mode, resume_at))
 }
 
 /// `Display` of a rate limit's wait: `; retry after 2 s`, or nothing.

@@ -23,11 +23,11 @@ use crate::call::{ApiResponse, Call, RawResponse};
 use crate::clock::SkewCorrectedClock;
 use crate::credentials::{CredentialStore, Credentials, api_key_value, hmac_for};
 use crate::error::{
-    ApiError, DecodeError, Error, RequestContext, ResponseBody, excerpt, parse_api_error_message,
-    withheld_decode_error,
+    ApiError, DecodeError, Error, RequestContext, ResponseBody, classify_refusal, excerpt,
+    parse_api_error_message, withheld_decode_error,
 };
 use crate::ops::{Auth, Operation, RequestSpec};
-use crate::pacer::Pacers;
+use crate::pacer::{Pacers, RateLimit};
 use crate::retry::{
     Attempt, RetryDecision, RetryPolicy, effective_decision, response_date, retry_after,
 };
@@ -88,6 +88,9 @@ pub(crate) struct Inner {
     pub(crate) connect_timeout: Option<Duration>,
     /// Packs pacing, per credential, shared by every clone.
     pub(crate) pacers: Pacers,
+    /// The rate limit of every request, per credential, shared by every
+    /// clone; `None` when switched off.
+    pub(crate) limiter: Option<(RateLimit, Pacers)>,
 }
 
 /// `Debug` of a header map by names only: values may be private.
@@ -135,6 +138,7 @@ impl fmt::Debug for HttpClient {
             .field("retry", &inner.retry)
             .field("timeout", &inner.timeout)
             .field("connect_timeout", &inner.connect_timeout)
+            .field("rate_limit", &self.rate_limit())
             .finish_non_exhaustive()
     }
 }
@@ -243,6 +247,12 @@ impl HttpClient {
     /// you passed (its own settings apply).
     pub fn connect_timeout(&self) -> Option<Duration> {
         self.inner.connect_timeout
+    }
+
+    /// The client-side rate limit, `None` when switched off (see
+    /// [`ClientBuilder::rate_limit`](crate::ClientBuilder::rate_limit)).
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.inner.limiter.as_ref().map(|(limit, _)| *limit)
     }
 
     pub(crate) fn venues(&self) -> &VenueCache {
@@ -419,20 +429,37 @@ impl HttpClient {
                 } else {
                     started
                 };
-                // Packs calls wait for their credential's turn, per attempt.
-                let pacer = spec.paced.then(|| {
-                    let credential = credentials.signer().map_or("", |s| s.token_id());
-                    self.inner.pacers.get(credential)
-                });
+                // Every attempt waits for its credential's turn: Packs calls
+                // for the Packs spacing, then every call for the rate limit.
+                // The token the request is signed with is the credential;
+                // requests that carry none share one entry.
+                let credential = match spec.auth {
+                    Auth::Identity(_) => "",
+                    _ => credentials.signer().map_or("", |s| s.token_id()),
+                };
+                let pacer = spec.paced.then(|| self.inner.pacers.get(credential));
                 if let Some(pacer) = &pacer {
-                    pacer.acquire().await;
+                    // The Packs pace bounds no calls in flight: no turn to keep.
+                    let _ = pacer.acquire().await;
                 }
+                let limiter = self
+                    .inner
+                    .limiter
+                    .as_ref()
+                    .map(|(_, pacers)| pacers.get(credential));
+                let turn = match &limiter {
+                    Some(limiter) => Some(limiter.acquire().await),
+                    None => None,
+                };
                 let exchange = self.attempt(spec, &target, &credentials, &path).await;
-                if let Some(pacer) = &pacer {
-                    let rate_limited = matches!(
-                        &exchange.outcome,
-                        Err(error) if error.status() == Some(StatusCode::TOO_MANY_REQUESTS)
-                    );
+                drop(turn);
+                let rate_limited = match &exchange.outcome {
+                    Err(error) if error.status() == Some(StatusCode::TOO_MANY_REQUESTS) => {
+                        Some(error.retry_after())
+                    }
+                    _ => None,
+                };
+                for pacer in [&pacer, &limiter].into_iter().flatten() {
                     pacer.finished(rate_limited);
                 }
                 if traced {
@@ -561,7 +588,7 @@ impl HttpClient {
                     retry_after,
                     source: Box::new(api),
                 },
-                None => api.into(),
+                None => classify_refusal(api),
             })
         };
         Exchange {

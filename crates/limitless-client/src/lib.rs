@@ -68,6 +68,11 @@
 //! corrected time ([`HttpClient::clock_offset`]). Every attempt has a
 //! deadline the client enforces on any transport ([`DEFAULT_TIMEOUT`]); the
 //! default transport also connects within [`DEFAULT_CONNECT_TIMEOUT`].
+//! Every attempt waits for its token's turn under the API's documented rate
+//! limits ([`RateLimit`]: 2 in flight, 300 ms apart, on by default and
+//! shared by clones). A refusal during maintenance is
+//! [`Error::Maintenance`] and `425 Too Early` is [`Error::TooEarly`]:
+//! refused, never repeated by the client, never "outcome unknown".
 //!
 //! Features: `reqwest` (default) or `hyper` pick the default transport;
 //! `test-util` re-exports the transport test doubles.
@@ -82,6 +87,7 @@ mod credentials;
 mod error;
 mod escape;
 mod http_client;
+mod maintenance;
 mod markets;
 mod onboarding;
 pub mod ops;
@@ -116,12 +122,14 @@ pub use http_client::HttpClient;
 pub use limitless_auth::{Clock, ClockOffset, FixedClock, SystemClock};
 pub use ops::pages::PageByPath;
 pub use ops::{AuthRequirement, Operation};
+pub use pacer::RateLimit;
 pub use pager::Pager;
 pub use retry::{Attempt, NoRetry, RetryConfig, RetryDecision, RetryPolicy};
 
 // The services and their parameters.
 pub use amm::{AmmBuyParams, AmmSellParams, AmmService};
 pub use api_tokens::ApiTokenService;
+pub use maintenance::MaintenanceService;
 pub use markets::MarketService;
 pub use onboarding::WaitForAllowances;
 pub use orders::params::{
@@ -162,6 +170,9 @@ pub use limitless_types::api_tokens::{
     ApiToken, DeriveApiTokenInput, DerivedApiToken, PartnerCapabilities, TokenProfile,
 };
 pub use limitless_types::limits;
+pub use limitless_types::maintenance::{
+    MaintenanceEffect, MaintenanceMode, MaintenanceStatus, MaintenanceTarget, MaintenanceWindow,
+};
 pub use limitless_types::market_pages::{
     MarketPage, NavigationNode, PageMarkets, PageMarketsParams, PropertyKey, PropertyOption,
 };

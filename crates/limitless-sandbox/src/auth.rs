@@ -28,7 +28,7 @@ use crate::error::ApiError;
 use crate::state::{App, TokenRecord};
 
 /// The largest request body the sandbox reads.
-const BODY_LIMIT: usize = 1 << 20;
+pub(crate) const BODY_LIMIT: usize = 1 << 20;
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
@@ -167,7 +167,7 @@ fn refuse(app: &App, error: ApiError) -> ApiError {
 }
 
 /// Verifies the HMAC headers of a request with `body`; returns the token id.
-fn verify_hmac(app: &App, parts: &Parts, body: &[u8]) -> Result<String, ApiError> {
+pub(crate) fn verify_hmac(app: &App, parts: &Parts, body: &[u8]) -> Result<String, ApiError> {
     let method = parts.method.as_str();
     let path = parts
         .uri

@@ -56,6 +56,10 @@ pub(crate) struct ApiError {
     pub(crate) message: String,
     pub(crate) code: Option<&'static str>,
     pub(crate) retry_after_seconds: Option<u64>,
+    /// For a refusal during maintenance: the mode and when it ends
+    /// (`resumeAt`, `null` when open-ended).
+    /// Boxed: most errors carry none, and every handler's `Result` holds one.
+    pub(crate) maintenance: Option<Box<(String, Option<String>)>>,
 }
 
 impl ApiError {
@@ -65,6 +69,7 @@ impl ApiError {
             message: message.into(),
             code: None,
             retry_after_seconds: None,
+            maintenance: None,
         }
     }
 
@@ -114,6 +119,8 @@ impl ApiError {
             status_code: self.status.as_u16(),
             code: self.code,
             retry_after_seconds: self.retry_after_seconds,
+            mode: self.maintenance.as_ref().map(|m| m.0.as_str()),
+            resume_at: self.maintenance.as_ref().map(|m| m.1.as_deref()),
         }
     }
 }
@@ -129,6 +136,11 @@ pub(crate) struct ErrorBody<'a> {
     code: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     retry_after_seconds: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mode: Option<&'a str>,
+    /// Present (maybe `null`) with `mode`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resume_at: Option<Option<&'a str>>,
 }
 
 /// A JSON response body that never turns into a plain-text error: a value

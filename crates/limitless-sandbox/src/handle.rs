@@ -3,8 +3,10 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use limitless_eip712::LocalSigner;
+use limitless_types::maintenance::{MaintenanceMode, MaintenanceStatus};
 use limitless_types::{Decimal, OrderType, Side};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -387,6 +389,31 @@ impl SandboxHandle {
         Faults::new(self.app.clone())
     }
 
+    /// Maintenance windows on this sandbox: for example
+    /// `sandbox.maintenance().set_mode(MaintenanceMode::CancelOnly)` makes
+    /// new orders answer 503 until `clear()`, and `schedule(..)` announces
+    /// a window that starts and ends on the sandbox clock.
+    #[must_use]
+    pub fn maintenance(&self) -> Maintenance {
+        Maintenance {
+            app: self.app.clone(),
+        }
+    }
+
+    /// Switches the API's documented per-token rate limits on or off while
+    /// running (see
+    /// [`SandboxBuilder::documented_rate_limits`](crate::SandboxBuilder::documented_rate_limits)).
+    pub fn set_documented_rate_limits(&self, enabled: bool) {
+        self.app.documented_limits().set_enabled(enabled);
+    }
+
+    /// How many requests the documented per-token rate limits answered
+    /// with 429.
+    #[must_use]
+    pub fn rate_limited_count(&self) -> u64 {
+        self.app.documented_limits().refused()
+    }
+
     /// The base URL of the Socket.IO API, e.g. `ws://127.0.0.1:41234`:
     /// the same port as REST. Clients append
     /// `/socket.io/?EIO=4&transport=websocket` and join the `/markets`
@@ -437,5 +464,45 @@ impl fmt::Debug for SandboxHandle {
             .field("identities", &self.identities)
             .field("markets", &self.markets)
             .finish_non_exhaustive()
+    }
+}
+
+/// Maintenance windows of a running sandbox, from
+/// [`SandboxHandle::maintenance`]. Cheap to clone; every clone drives the
+/// same sandbox. Windows restrict trading (orders, cancels and
+/// cancel-replaces) and follow the sandbox clock; `GET /maintenance/status`
+/// lists them.
+#[derive(Debug, Clone)]
+pub struct Maintenance {
+    app: App,
+}
+
+impl Maintenance {
+    /// Puts trading into `mode` from now until [`clear`](Self::clear);
+    /// returns the window's id.
+    pub fn set_mode(&self, mode: MaintenanceMode) -> String {
+        self.app.maintenance().add(mode, self.app.now(), None)
+    }
+
+    /// Schedules a window of `mode` on trading that starts `starts_in` from
+    /// now and lasts `lasts`; returns its id. It is listed under
+    /// `scheduled` until it starts, under `active` while it runs, and not
+    /// at all once it ended.
+    pub fn schedule(&self, mode: MaintenanceMode, starts_in: Duration, lasts: Duration) -> String {
+        let starts_at = self.app.now() + starts_in;
+        self.app
+            .maintenance()
+            .add(mode, starts_at, Some(starts_at + lasts))
+    }
+
+    /// Ends every window, active or scheduled.
+    pub fn clear(&self) {
+        self.app.maintenance().clear();
+    }
+
+    /// What `GET /maintenance/status` answers now.
+    #[must_use]
+    pub fn status(&self) -> MaintenanceStatus {
+        self.app.maintenance().status(self.app.now(), None)
     }
 }

@@ -113,6 +113,17 @@
 //! (`orderIds`) take `?onBehalfOf=` as the `DELETE` cancels do; a batch
 //! answers 207 `{message, canceled, failed}` when some orders were not
 //! cancelled.
+//! Maintenance: [`SandboxHandle::maintenance`] puts trading into
+//! `post_only`, `cancel_only` or `disabled` now or schedules a window on
+//! the sandbox clock; `GET /maintenance/status` lists the active and
+//! scheduled windows, and the order routes refuse what the mode blocks
+//! (503 `{code, message, mode, resumeAt}`; 400 with the same fields for a
+//! non-post-only order in `post_only`).
+//!
+//! Rate limits: besides [`SandboxBuilder::rate_limit`] (requests per
+//! second), [`SandboxBuilder::documented_rate_limits`] enforces the API's
+//! documented per-token limits (2 in flight, 300 ms between calls; 429
+//! `{message, retryAfterSeconds}`), also switchable while running.
 //!
 //! # The Socket.IO API
 //!
@@ -172,6 +183,8 @@ mod funds;
 mod guard;
 mod handle;
 mod ids;
+mod limits;
+mod maintenance;
 mod routes;
 mod sandbox;
 mod seed;
@@ -183,7 +196,7 @@ pub use clock::ClockOffset;
 pub use engine::OrderStatus;
 pub use error::SandboxError;
 pub use faults::Faults;
-pub use handle::{OrderSnapshot, SandboxHandle, SeededIdentity, SeededMarket};
+pub use handle::{Maintenance, OrderSnapshot, SandboxHandle, SeededIdentity, SeededMarket};
 pub use sandbox::{Sandbox, SandboxBuilder};
 pub use seed::{IdentitySeed, MarketSeed, MarketVenue};
 pub use socket::{SocketControl, SocketHandshake};

@@ -16,6 +16,10 @@ struct Args {
     /// Limit each credential to this many requests per second.
     #[arg(long)]
     rate_limit: Option<u32>,
+    /// Enforce the API's documented per-token limits: 2 requests in flight
+    /// and 300 ms between calls (429 with `retryAfterSeconds` beyond them).
+    #[arg(long)]
+    rate_limits: bool,
 }
 
 #[tokio::main]
@@ -23,7 +27,8 @@ async fn main() -> Result<(), SandboxError> {
     let args = Args::parse();
     let mut builder = Sandbox::builder()
         .port(args.port)
-        .clock_offset(ClockOffset::from_millis(args.clock_offset_ms));
+        .clock_offset(ClockOffset::from_millis(args.clock_offset_ms))
+        .documented_rate_limits(args.rate_limits);
     if let Some(limit) = args.rate_limit {
         builder = builder.rate_limit(limit);
     }

@@ -127,6 +127,8 @@ impl Sandbox {
             sockets,
         );
         app.faults().set_drop_next(config.drop_after_placing);
+        app.documented_limits()
+            .set_enabled(config.documented_rate_limits);
         let requested = SocketAddr::from((Ipv4Addr::LOCALHOST, config.port));
         let listener = TcpListener::bind(requested)
             .await
@@ -175,6 +177,7 @@ pub struct SandboxBuilder {
     port: u16,
     clock_offset: ClockOffset,
     rate_limit: Option<u32>,
+    documented_rate_limits: bool,
     drop_after_placing: u64,
     header_read_timeout: Duration,
     socket: SocketConfig,
@@ -194,6 +197,7 @@ impl Default for SandboxBuilder {
             port: 0,
             clock_offset: ClockOffset::ZERO,
             rate_limit: None,
+            documented_rate_limits: false,
             drop_after_placing: 0,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             socket: SocketConfig::default(),
@@ -259,6 +263,18 @@ impl SandboxBuilder {
     /// anonymous budget. Forged headers cannot spend a real token's budget.
     pub fn rate_limit(mut self, requests_per_second: u32) -> Self {
         self.rate_limit = Some(requests_per_second);
+        self
+    }
+
+    /// Enforces the API's documented per-token rate limits (off by
+    /// default): at most 2 requests of one API token in flight and at
+    /// least 300 ms between their arrivals; beyond them the server answers
+    /// 429 with `{message, retryAfterSeconds}` and `Retry-After`. Only
+    /// requests whose signature verifies count. Independent of
+    /// [`rate_limit`](Self::rate_limit); switch it while running with
+    /// [`SandboxHandle::set_documented_rate_limits`](crate::SandboxHandle::set_documented_rate_limits).
+    pub fn documented_rate_limits(mut self, enabled: bool) -> Self {
+        self.documented_rate_limits = enabled;
         self
     }
 

@@ -16,6 +16,8 @@ use crate::clock::SandboxClock;
 use crate::engine::Engine;
 use crate::faults::FaultState;
 use crate::funds::Funds;
+use crate::limits::DocumentedLimits;
+use crate::maintenance::MaintenanceState;
 use crate::seed::MarketVenue;
 use crate::socket::{Outbox, SocketHub, SocketSession, events};
 
@@ -31,6 +33,10 @@ pub(crate) struct Shared {
     requests: AtomicU64,
     faults: FaultState,
     sockets: SocketHub,
+    /// Maintenance windows (their own lock: read on every order route).
+    maintenance: MaintenanceState,
+    /// The API's documented per-token limits, when switched on.
+    documented_limits: DocumentedLimits,
 }
 
 /// An [`App`] that does not keep the server alive: for socketioxide's
@@ -100,6 +106,8 @@ impl App {
             requests: AtomicU64::new(0),
             faults: FaultState::default(),
             sockets,
+            maintenance: MaintenanceState::default(),
+            documented_limits: DocumentedLimits::default(),
         }))
     }
 
@@ -122,6 +130,14 @@ impl App {
 
     pub(crate) fn faults(&self) -> &FaultState {
         &self.0.faults
+    }
+
+    pub(crate) fn maintenance(&self) -> &MaintenanceState {
+        &self.0.maintenance
+    }
+
+    pub(crate) fn documented_limits(&self) -> &DocumentedLimits {
+        &self.0.documented_limits
     }
 
     pub(crate) fn verifier(&self) -> &Verifier {

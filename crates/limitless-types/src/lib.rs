@@ -50,6 +50,7 @@ pub mod api_tokens;
 pub mod common;
 pub mod error;
 pub mod limits;
+pub mod maintenance;
 pub mod market_pages;
 pub mod markets;
 pub mod orders;
@@ -70,6 +71,10 @@ pub use api_tokens::{
 };
 pub use common::{ErrorBody, Loose, MessageResponse};
 pub use error::ValidationError;
+pub use maintenance::{
+    MaintenanceEffect, MaintenanceMode, MaintenanceRefusal, MaintenanceStatus, MaintenanceTarget,
+    MaintenanceWindow,
+};
 pub use market_pages::{
     Breadcrumb, FilterGroup, FilterOption, MarketPage, NavigationNode, PageCursor, PageMarkets,
     PageMarketsParams, PageMarketsSort, Pagination, PropertyKey, PropertyOption,

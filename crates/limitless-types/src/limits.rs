@@ -49,3 +49,11 @@ pub const MAX_DISPLAY_NAME_LENGTH: usize = 44;
 pub fn client_order_id_length(id: &str) -> usize {
     id.chars().count()
 }
+
+/// The most requests one API token may have in flight at once (the docs'
+/// API introduction: "Max concurrent requests: 2", applied per API token).
+pub const MAX_CONCURRENT_REQUESTS: usize = 2;
+
+/// The least time between the starts of two requests of one API token
+/// (the docs' API introduction: "Min delay between calls: 300ms").
+pub const MIN_REQUEST_SPACING: std::time::Duration = std::time::Duration::from_millis(300);

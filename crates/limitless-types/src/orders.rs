@@ -891,8 +891,11 @@ open_enum! {
         Retrying => "RETRYING",
         /// Settlement failed.
         Failed => "FAILED",
-        /// Matching deferred until `eligibleAt`.
+        /// Matching deferred until `eligibleAt` (a taker order accepted
+        /// during a taker delay; it may fill after that time).
         Delayed => "DELAYED",
+        /// Canceled, e.g. by self-trade prevention (see `reason`).
+        Canceled => "CANCELED",
     }
 }
 

@@ -86,6 +86,8 @@ impl Rig {
         let rest = Client::builder()
             .base_url(sandbox.base_url())
             .hmac_credentials(HmacCredentials::from(&derived))
+            // Orders placed back to back to drive the stream, not paced.
+            .no_rate_limit()
             .build_client()
             .expect("client");
         let ws = WsClient::builder()

@@ -2,6 +2,7 @@
 //! call (or a few reads and one write), and prints the result.
 
 mod account;
+mod maintenance;
 mod market;
 mod order;
 mod sandbox;
@@ -43,6 +44,7 @@ pub(crate) async fn run(cli: Cli, out: Output) -> Result<(), CliError> {
         Command::Order(command) => order::run(&api()?, command).await,
         Command::Market(command) => market::run(&api()?, command).await,
         Command::Wallet(command) => wallet::run(&api()?, command).await,
+        Command::Maintenance(args) => maintenance::run(&api()?, args).await,
         Command::Sign(args) => {
             local_only("sign")?;
             sign::sign(&api()?, &args).await

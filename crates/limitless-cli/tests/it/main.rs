@@ -3,6 +3,7 @@
 
 mod accounts;
 mod cli;
+mod maintenance;
 mod markets;
 mod orders;
 mod sandbox;

@@ -28,6 +28,7 @@
 
 pub mod amm;
 pub mod api_tokens;
+pub mod maintenance;
 pub mod markets;
 pub mod orders;
 pub mod packs;

@@ -104,6 +104,8 @@ fn client_with(transport: impl limitless_client::Transport, base_url: &str) -> C
         .hmac_credentials(credentials())
         .clock(FixedClock::from_unix_millis(1_795_000_000_000))
         .transport(transport)
+        // Calls back to back: the rate limit's spacing would dominate.
+        .no_rate_limit()
         .build()
         .unwrap();
     Client::from_http_client(http).unwrap()

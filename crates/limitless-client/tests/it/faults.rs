@@ -48,6 +48,8 @@ pub(crate) fn client_for(url: &str, retry: RetryConfig) -> Client {
         .hmac_credentials(credentials())
         .clock(TickingClock::new())
         .retry_config(retry)
+        // The fault server has no rate limits; retries are paced by the policy.
+        .no_rate_limit()
         .build()
         .unwrap();
     Client::from_http_client(http).unwrap()
@@ -427,7 +429,7 @@ async fn order_malformed_json_is_outcome_unknown_with_the_body() {
 async fn read_425_is_not_retried() {
     let error = read_fails_at_once_on(Fault::status(425)).await;
     assert_eq!(error.status(), Some(StatusCode::TOO_EARLY));
-    assert!(matches!(error, Error::Api(_)));
+    assert!(matches!(error, Error::TooEarly { .. }), "{error:?}");
 }
 
 #[tokio::test]
@@ -435,7 +437,7 @@ async fn order_425_is_not_resent() {
     let (error, _) = order_meets(Fault::status(425)).await;
     // A refusal: known, not placed.
     assert!(
-        matches!(&error, Error::Api(api) if api.status == StatusCode::TOO_EARLY),
+        matches!(&error, Error::TooEarly { source } if source.status == StatusCode::TOO_EARLY),
         "{error:?}"
     );
 }

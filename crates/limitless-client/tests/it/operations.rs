@@ -635,6 +635,20 @@ fn rows(client: &Client) -> Vec<Row> {
             ops::markets::get_order_book("btc above"),
             expect("get_order_book", M::GET, "/markets/btc%20above/orderbook", Public, IDEMPOTENT),
         ),
+        // --- maintenance
+        row(
+            client,
+            "get_maintenance_status",
+            ops::maintenance::get_status(None),
+            expect("get_maintenance_status", M::GET, "/maintenance/status", Public, IDEMPOTENT),
+        ),
+        row(
+            client,
+            "get_maintenance_status for trading",
+            ops::maintenance::get_status(Some(&limitless_client::MaintenanceTarget::Trading)),
+            expect("get_maintenance_status", M::GET, "/maintenance/status", Public, IDEMPOTENT)
+                .query("target=trading"),
+        ),
         // --- partner accounts
         row(
             client,
@@ -1373,7 +1387,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
     let rows = rows(&client);
     assert_eq!(
         rows.len(),
-        88,
+        90,
         "one row per operation (update when adding rows)"
     );
     let mut labels: Vec<&str> = rows.iter().map(|row| row.label).collect();
@@ -1422,6 +1436,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "get_current_profile",
             "get_history",
             "get_locked_balance",
+            "get_maintenance_status",
             "get_market",
             "get_market_page_by_path",
             "get_market_venue",

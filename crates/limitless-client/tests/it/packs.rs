@@ -361,6 +361,8 @@ fn paced_client(recorder: &Recorder) -> Client {
         .hmac_credentials(credentials())
         .clock_skew_correction(false)
         .retry_policy(NoRetry)
+        // The Packs pacing alone: the rate limit has its own tests.
+        .no_rate_limit()
         .build_client()
         .unwrap()
 }

@@ -99,6 +99,8 @@ async fn rotating_while_requests_are_in_flight_switches_exactly_at_the_rotation(
         .base_url(server.uri())
         .hmac_credentials(HmacCredentials::new(OLD_ID, OLD_SECRET))
         .no_retries()
+        // Many requests in flight at once, on purpose.
+        .no_rate_limit()
         .build_client()
         .unwrap();
     // A clone made before the rotation, as a service or a task would hold.

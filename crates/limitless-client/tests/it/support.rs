@@ -219,12 +219,15 @@ pub(crate) async fn harness(auth: Auth) -> Harness {
 
 /// Endpoint tests count exactly one request per call, so the harness does not
 /// retry; the retry behaviour has its own tests (`retries.rs`, `faults.rs`).
+/// The mock server has no rate limits, so neither has the harness (the
+/// limiter has its own tests, `rate_limits.rs`).
 pub(crate) fn http_client(base_url: &str, auth: Auth, clock: Arc<FixedClock>) -> HttpClient {
     let builder = Client::builder()
         .base_url(base_url)
         .transport(ReqwestTransport::new().unwrap())
         .clock(clock)
-        .no_retries();
+        .no_retries()
+        .no_rate_limit();
     let builder = match auth {
         Auth::Hmac => builder.hmac_credentials(credentials()),
         Auth::ApiKey => builder.api_key(API_KEY),

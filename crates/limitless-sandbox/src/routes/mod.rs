@@ -2,6 +2,7 @@
 
 mod accounts;
 pub(crate) mod amm;
+mod maintenance;
 mod markets;
 mod orders;
 pub(crate) mod packs;
@@ -86,6 +87,7 @@ pub(crate) fn router(app: App) -> Router {
             "/parlay/partner/positions/{position_id}/claim/confirm",
             post(packs::claim::<PackClaimConfirmRequest>),
         )
+        .route("/maintenance/status", get(maintenance::status))
         .route("/markets/active", get(markets::active))
         .route("/markets/{slug}", get(markets::market))
         .route("/markets/{slug}/orderbook", get(markets::orderbook))
@@ -122,6 +124,11 @@ pub(crate) fn router(app: App) -> Router {
         .route("/socket.io/", any(crate::socket::handshake))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        // Inside the common layer: refused requests are counted too.
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::server::enforce_documented_limits,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             common_layer,

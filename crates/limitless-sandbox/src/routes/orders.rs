@@ -31,6 +31,7 @@ use crate::auth::{Caller, Signed};
 use crate::engine::{Execution, Instruction, MICRO, OrderStatus, SelfTrade, mul_micro};
 use crate::error::{ApiError, ApiJson};
 use crate::ids;
+use crate::maintenance::Action;
 use crate::server::DropConnection;
 use crate::socket::events;
 use crate::state::{App, FillRecord, MarketRecord, OrderData, State as SandboxState, iso};
@@ -746,6 +747,12 @@ pub(super) async fn create(State(app): State<App>, signed: Signed) -> Result<Res
         }
     };
     let now = app.now();
+    app.maintenance().gate(
+        now,
+        Action::Place {
+            post_only: placement.post_only == Some(true),
+        },
+    )?;
     let placed = {
         let mut state = app.lock();
         place(&mut state, &signed.caller, placement, now)?
@@ -855,6 +862,7 @@ pub(super) async fn cancel(
     let params = query(params)?;
     let on_behalf_of = positive("onBehalfOf", params.on_behalf_of.as_deref())?;
     let now = app.now();
+    app.maintenance().gate(now, Action::Cancel)?;
     let mut state = app.lock();
     let owner = cancel_owner(&state, &signed.caller, on_behalf_of)?;
     let (id, _) = cancel_one(&mut state, owner, &CancelTarget::OrderId(order_id), now)?;
@@ -873,6 +881,7 @@ pub(super) async fn cancel_all(
     let params = query(params)?;
     let on_behalf_of = positive("onBehalfOf", params.on_behalf_of.as_deref())?;
     let now = app.now();
+    app.maintenance().gate(now, Action::Cancel)?;
     let mut state = app.lock();
     let owner = cancel_owner(&state, &signed.caller, on_behalf_of)?;
     if state.market(&slug).is_none() {
@@ -1027,6 +1036,12 @@ pub(super) async fn cancel_replace(
 ) -> Result<Response, ApiError> {
     let value: Value = signed.json()?;
     let now = app.now();
+    app.maintenance().gate(
+        now,
+        Action::Place {
+            post_only: replacement_post_only(&value),
+        },
+    )?;
     let result = {
         let mut state = app.lock();
         cancel_replace_one(&mut state, &signed.caller, value, now)?
@@ -1037,6 +1052,12 @@ pub(super) async fn cancel_replace(
         StatusCode::OK
     };
     Ok((status, ApiJson(result)).into_response())
+}
+
+/// Whether a cancel-replace's replacement is post-only (what maintenance
+/// in `post_only` mode asks of it).
+fn replacement_post_only(operation: &Value) -> bool {
+    operation.pointer("/replacement/postOnly") == Some(&Value::Bool(true))
 }
 
 #[derive(Debug, Deserialize)]
@@ -1056,6 +1077,12 @@ pub(super) async fn cancel_replace_batch(
         )));
     }
     let now = app.now();
+    app.maintenance().gate(
+        now,
+        Action::Place {
+            post_only: body.operations.iter().all(replacement_post_only),
+        },
+    )?;
     let mut results = Vec::with_capacity(body.operations.len());
     let mut state = app.lock();
     for (index, operation) in body.operations.into_iter().enumerate() {

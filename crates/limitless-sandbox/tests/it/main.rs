@@ -8,6 +8,8 @@ mod eoa;
 mod faults;
 mod hardening;
 mod hmac;
+mod limits;
+mod maintenance;
 mod markets;
 mod orders;
 mod pages;
