@@ -7,7 +7,7 @@ use std::sync::Arc;
 use limitless_client::{
     ActiveMarketsParams, CreateDelegatedOrderParams, CreatePartnerAccountInput,
     CreateSignedOrderParams, DeriveApiTokenInput, LocalSigner, MarketSort, OrderSigner,
-    PageMarketsParams, SCOPE_TRADING, Side, StpPolicy, ops,
+    PageMarketsParams, SCOPE_TRADING, Side, StpPolicy, TradingAllowanceType, ops,
 };
 
 use crate::world::{Built, World};
@@ -112,9 +112,11 @@ pub(crate) fn rows() -> Vec<Row> {
                 w.ready(ops::markets::get_order_book(&w.market.slug))
             })],
         ),
-        not_implemented(
+        implemented(
             "GET /markets/{slug}/locked-balance",
-            "not yet in the client",
+            vec![case("markets.get_locked_balance(slug)", |w| {
+                w.ready(ops::markets::get_locked_balance(&w.market.slug))
+            })],
         ),
         implemented(
             "GET /markets/{slug}/user-orders",
@@ -153,7 +155,24 @@ pub(crate) fn rows() -> Vec<Row> {
         not_implemented("GET /portfolio/{account}/traded-volume", NO_SDK_READ),
         not_implemented("GET /portfolio/{account}/positions", NO_SDK_READ),
         not_implemented("GET /portfolio/{account}/pnl-chart", NO_SDK_READ),
-        not_implemented("GET /portfolio/trading/allowance", "not yet in the client"),
+        implemented(
+            "GET /portfolio/trading/allowance",
+            vec![
+                case("portfolio.get_trading_allowance(clob, None)", |w| {
+                    w.ready(ops::portfolio::get_trading_allowance(
+                        TradingAllowanceType::Clob,
+                        None,
+                    ))
+                }),
+                case("portfolio.get_trading_allowance(negrisk, spender)", |w| {
+                    w.ready(ops::portfolio::get_trading_allowance(
+                        TradingAllowanceType::NegRisk,
+                        // Any contract address: the spender is optional.
+                        Some("0x00000000000000000000000000000000000000a1"),
+                    ))
+                }),
+            ],
+        ),
         implemented(
             "GET /navigation",
             vec![case("pages.get_navigation()", |w| {

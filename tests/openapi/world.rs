@@ -95,6 +95,9 @@ impl World {
             .await
             .expect("carol");
         let market = seeded(&sandbox, MarketVenue::Legacy);
+        // The FOK sell case sells shares alice holds: the sandbox refuses a
+        // sale beyond a holding.
+        sandbox.deposit_shares(alice.profile_id, &market.yes_token_id, 10_000_000);
         let other_market = seeded(&sandbox, MarketVenue::CollateralFee);
         // The orders to cancel rest on a market the order cases leave alone
         // (their fills would cancel alice's makers by self-trade prevention).

@@ -53,7 +53,9 @@ pub(crate) trait Lenient: Sized {
     }
 }
 
-/// Largest integer an `f64` holds exactly (2^53).
+/// 2^53: below it every integer has its own `f64`; from it up, a float may
+/// stand for a neighbour (`9007199254740993.0` parses to 2^53), so a whole
+/// number sent as a float is taken only below it.
 const F64_EXACT_INT: f64 = 9_007_199_254_740_992.0;
 
 /// The map key under which `serde_json` with its `arbitrary_precision`
@@ -85,7 +87,7 @@ macro_rules! lenient_int {
             }
             fn from_f64(v: f64) -> Option<Self> {
                 // Only whole numbers small enough to be exact in an f64.
-                if v.fract() != 0.0 || v.abs() > F64_EXACT_INT {
+                if v.fract() != 0.0 || v.abs() >= F64_EXACT_INT {
                     return None;
                 }
                 if v >= 0.0 {

@@ -408,7 +408,8 @@ async fn reconciliation_asks_the_status_batch_once_per_50_orders_and_is_exact() 
         .await;
     // The two orders without a client order id: one salt lookup.
     hmac_mock("GET", "/markets/market/user-orders")
-        .and(QueryIs::some("onBehalfOf=326"))
+        .and(QueryIs::none())
+        .and(wiremock::matchers::header("x-on-behalf-of", "326"))
         .respond_with(
             ResponseTemplate::new(200).set_body_json(json!([{"id": "s-1", "salt": 5001}])),
         )

@@ -196,11 +196,20 @@ fn numeric_strings_are_exact_or_refused() {
 fn json_numbers_past_15_significant_digits_are_what_the_f64_holds() {
     // Documented limit: serde_json has already parsed the number into an
     // f64, so the text sent is gone. The string form stays exact.
+    // Which f64 that is depends on serde_json's parser (its default one, or
+    // `float_roundtrip`, which a workspace build may enable): the price is
+    // that f64, in its shortest form, whichever it is.
     let as_number: OrderBookLevel =
         serde_json::from_str(r#"{"price":0.12345678901234567,"size":1}"#).unwrap();
+    let parsed: f64 = serde_json::from_str("0.12345678901234567").unwrap();
     assert_eq!(
         as_number.price,
-        "0.12345678901234568".parse::<Decimal>().unwrap()
+        parsed.to_string().parse::<Decimal>().unwrap()
+    );
+    assert_ne!(
+        as_number.price,
+        "0.12345678901234567".parse::<Decimal>().unwrap(),
+        "17 significant digits do not survive an f64"
     );
     let as_string: OrderBookLevel =
         serde_json::from_str(r#"{"price":"0.12345678901234567","size":1}"#).unwrap();
