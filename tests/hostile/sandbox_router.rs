@@ -8,12 +8,10 @@
 //!
 //! Mirrors the `sandbox_router` cargo-fuzz target.
 
-use std::time::SystemTime;
-
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
-use limitless_auth::{HmacCredentials, Signer, SigningInput, Timestamp};
+use limitless_auth::{Clock as _, HmacCredentials, Signer, SigningInput, SystemClock, Timestamp};
 use limitless_sandbox::{IdentitySeed, Sandbox};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use proptest::prelude::*;
@@ -413,7 +411,7 @@ fn assemble(target: &Target, input: &Hostile) -> Option<Request<Body>> {
             builder = builder.header("identity", HeaderValue::from_str(value).ok()?)
         }
         Auth::Signed => {
-            let stamp = Timestamp::from_system_time(SystemTime::now()).ok()?;
+            let stamp = Timestamp::from_system_time(SystemClock.now()).ok()?;
             let signed = target.signer.sign(&SigningInput {
                 timestamp: &stamp,
                 method: &input.method,
