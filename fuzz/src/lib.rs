@@ -12,9 +12,9 @@ use std::fmt::Debug;
 
 use limitless_types::{
     ActiveMarketsPage, AllowancesResponse, ApiToken, CancelReplaceBatchResponse,
-    CancelReplaceResult, DerivedApiToken, Market, MessageResponse, OrderBook, OrderResponse,
-    PartnerAccount, PartnerAccountsPage, PartnerCapabilities, RedeemResponse, Order,
-    WithdrawResponse, WithdrawalAddress,
+    CancelReplaceResult, DerivedApiToken, Market, MessageResponse, Order, OrderBook, OrderResponse,
+    PartnerAccount, PartnerAccountsPage, PartnerCapabilities, RedeemResponse, WithdrawResponse,
+    WithdrawalAddress,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;

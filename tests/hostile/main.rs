@@ -10,6 +10,17 @@
 //!   parsed message.
 //!
 //! The same decoders are fuzzed by the cargo-fuzz targets in `fuzz/`.
+//!
+//! Each other cargo-fuzz target runs here too, as a bounded, fixed-seed
+//! property test: socket frames and events (`ws`), the sandbox's router
+//! (`sandbox_router`), the HMAC verifier's headers (`verifier`) and the
+//! command line's prices, sizes and amounts (`amounts`).
+
+mod amounts;
+mod sandbox_router;
+mod support;
+mod verifier;
+mod ws;
 
 use std::fmt::Debug;
 use std::future::Future;

@@ -4,9 +4,11 @@ use std::collections::HashSet;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use limitless_eip712::LocalSigner;
 use limitless_types::{Decimal, is_hex_string, validate_token_id};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use zeroize::Zeroizing;
 
 use crate::clock::{ClockOffset, SandboxClock};
 use crate::error::SandboxError;
@@ -15,7 +17,7 @@ use crate::ids;
 use crate::routes;
 use crate::seed::{IdentitySeed, MarketSeed, default_markets};
 use crate::server;
-use crate::socket::{self, SocketConfig, SocketHub};
+use crate::socket::{self, Queue, SocketConfig, SocketHub};
 use crate::state::{App, Identity, MarketRecord, State};
 
 /// Profile id of the first seeded identity; the rest follow.
@@ -56,6 +58,67 @@ impl Sandbox {
     ///
     /// [`SandboxError::Bind`] if the port cannot be bound.
     pub async fn listen(self) -> Result<SandboxHandle, SandboxError> {
+        let header_read_timeout = self.config.header_read_timeout;
+        let port = self.config.port;
+        let Assembled {
+            app,
+            partner_key,
+            seeded_identities,
+            seeded_markets,
+            socket_queue,
+        } = self.assemble();
+        let requested = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let listener = TcpListener::bind(requested)
+            .await
+            .map_err(|source| SandboxError::Bind {
+                addr: requested,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
+            addr: requested,
+            source,
+        })?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let router = routes::router(app.clone());
+        socket::register(&app);
+        tokio::spawn(SocketHub::send_queued(socket_queue));
+        let task = tokio::spawn(server::serve(
+            listener,
+            router,
+            app.clone(),
+            header_read_timeout,
+            stopped,
+        ));
+        tracing::info!(%addr, "sandbox listening");
+        Ok(SandboxHandle::new(
+            addr,
+            app,
+            partner_key,
+            seeded_identities,
+            seeded_markets,
+            stop,
+            task,
+        ))
+    }
+
+    /// The sandbox's HTTP API as an in-process [`axum::Router`], seeded as
+    /// configured and bound to no port: requests go straight through the
+    /// same routes, middleware and verification a listening sandbox runs,
+    /// e.g. with `tower::ServiceExt::oneshot` (what the fuzz targets and
+    /// the hostile-input tests do).
+    ///
+    /// Nothing listens, so the Socket.IO handshake route cannot upgrade
+    /// (it still authenticates and answers) and socket events are
+    /// discarded; the port, header-read timeout and socket settings do
+    /// not apply.
+    pub fn into_router(self) -> axum::Router {
+        let Assembled { app, .. } = self.assemble();
+        socket::register(&app);
+        routes::router(app)
+    }
+
+    /// Builds the seeded state the sandbox serves.
+    fn assemble(self) -> Assembled {
         let config = self.config;
         let partner_key = ids::private_key();
         let partner_account = partner_key.1.address().to_checksum();
@@ -129,39 +192,23 @@ impl Sandbox {
         app.faults().set_drop_next(config.drop_after_placing);
         app.documented_limits()
             .set_enabled(config.documented_rate_limits);
-        let requested = SocketAddr::from((Ipv4Addr::LOCALHOST, config.port));
-        let listener = TcpListener::bind(requested)
-            .await
-            .map_err(|source| SandboxError::Bind {
-                addr: requested,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
-            addr: requested,
-            source,
-        })?;
-        let (stop, stopped) = oneshot::channel::<()>();
-        let router = routes::router(app.clone());
-        socket::register(&app);
-        tokio::spawn(SocketHub::send_queued(socket_queue));
-        let task = tokio::spawn(server::serve(
-            listener,
-            router,
-            app.clone(),
-            config.header_read_timeout,
-            stopped,
-        ));
-        tracing::info!(%addr, "sandbox listening");
-        Ok(SandboxHandle::new(
-            addr,
+        Assembled {
             app,
             partner_key,
             seeded_identities,
             seeded_markets,
-            stop,
-            task,
-        ))
+            socket_queue,
+        }
     }
+}
+
+/// A sandbox's state before it serves: the app and what its handle keeps.
+struct Assembled {
+    app: App,
+    partner_key: (Zeroizing<String>, LocalSigner),
+    seeded_identities: Vec<SeededIdentity>,
+    seeded_markets: Vec<SeededMarket>,
+    socket_queue: Queue,
 }
 
 /// Configures a [`Sandbox`]. Starts from the default seeds: a partner

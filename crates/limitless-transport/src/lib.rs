@@ -41,7 +41,16 @@
 //! # }
 //! ```
 
-#[cfg(any(feature = "reqwest", feature = "hyper"))]
+// Always compiled: the default timeouts are public (the client re-exports
+// them) even when no bundled backend is, e.g. for a transport of one's own.
+#[cfg_attr(
+    not(any(feature = "reqwest", feature = "hyper")),
+    allow(
+        dead_code,
+        unused_macros,
+        reason = "the builders' settings need a bundled backend"
+    )
+)]
 mod config;
 mod error;
 #[cfg(feature = "hyper")]
