@@ -434,7 +434,10 @@ impl OrderBook {
     /// [`AmountError::PriceOutOfRange`](crate::AmountError::PriceOutOfRange)
     /// for the first level out of range, bids first.
     pub fn validate(&self) -> Result<(), crate::AmountError> {
-        self.bids.iter().chain(&self.asks).try_for_each(OrderBookLevel::validate)
+        self.bids
+            .iter()
+            .chain(&self.asks)
+            .try_for_each(OrderBookLevel::validate)
     }
 }
 
@@ -597,8 +600,14 @@ mod book_tests {
             ("0", "0"),
             ("-0.5", "-0.5"),
             ("1.000001", "1.000001"),
-            ("50000000000000000000000000000", "50000000000000000000000000000"),
-            ("-50000000000000000000000000000", "-50000000000000000000000000000"),
+            (
+                "50000000000000000000000000000",
+                "50000000000000000000000000000",
+            ),
+            (
+                "-50000000000000000000000000000",
+                "-50000000000000000000000000000",
+            ),
         ] {
             let bad = book(&format!(
                 r#"{{"bids":[{{"price":0.4,"size":1}}],"asks":[{{"price":0.6,"size":1}},{{"price":{price},"size":1}}]}}"#

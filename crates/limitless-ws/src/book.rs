@@ -2,8 +2,8 @@
 //! snapshots, and [`BookWatcher`], which keeps one from a stream.
 
 use futures_util::StreamExt;
-use limitless_types::{AmountError, MicroShares};
 use limitless_types::ws::OrderBookUpdate;
+use limitless_types::{AmountError, MicroShares};
 use rust_decimal::Decimal;
 
 use crate::{Error, Event, EventStream, StreamItem};
@@ -421,7 +421,10 @@ mod tests {
         );
         assert_eq!(book.apply(&good), Applied::Updated);
         for (bid, ask) in [
-            ("-50000000000000000000000000000", "50000000000000000000000000000"),
+            (
+                "-50000000000000000000000000000",
+                "50000000000000000000000000000",
+            ),
             ("0.4", "50000000000000000000000000000"),
             ("0", "0.6"),
             ("0.4", "1.5"),

@@ -658,6 +658,11 @@ fn is_credential(name: &str) -> bool {
 pub(crate) struct Secret(Vec<u8>);
 
 impl Secret {
+    #[cfg(test)]
+    pub(crate) fn from_lines(lines: Vec<u8>) -> Self {
+        Self(lines)
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -823,6 +828,28 @@ mod tests {
             "2026-03-23T12:35:03.789Z"
         );
         assert_eq!(verify(&again), Ok("tok".to_owned()));
+    }
+
+    #[test]
+    fn the_request_given_to_tungstenite_carries_no_credential() {
+        let config = WsClientBuilder::default()
+            .hmac_credentials(HmacCredentials::new("tok", "c2VjcmV0"))
+            .build()
+            .unwrap();
+        let (request, secret) = config.handshake().unwrap();
+        let names: Vec<&str> = request.headers().keys().map(|n| n.as_str()).collect();
+        assert!(!names.iter().any(|n| n.starts_with("lmts-")), "{names:?}");
+        assert!(names.contains(&"user-agent"));
+        let lines = String::from_utf8(secret.expose().to_vec()).unwrap();
+        assert!(lines.contains("lmts-api-key: tok\r\n"), "{lines}");
+        assert!(lines.contains("lmts-signature: "));
+        assert!(lines.contains("lmts-timestamp: "));
+        assert_eq!(format!("{secret:?}"), "<redacted>");
+
+        let config = WsClientBuilder::default().api_key("k-1").build().unwrap();
+        let (request, secret) = config.handshake().unwrap();
+        assert!(request.headers().get(HEADER_X_API_KEY).is_none());
+        assert_eq!(secret.expose(), b"x-api-key: k-1\r\n");
     }
 
     #[test]

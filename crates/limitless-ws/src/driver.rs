@@ -725,7 +725,11 @@ impl Driver {
     /// going on from `attempts` (those made since the last healthy
     /// connection). `Ok` with a new connection whose subscriptions are
     /// being renewed.
-    async fn reconnect(&mut self, mut reason: Error, attempts: &mut Attempts) -> Result<Live, Exit> {
+    async fn reconnect(
+        &mut self,
+        mut reason: Error,
+        attempts: &mut Attempts,
+    ) -> Result<Live, Exit> {
         loop {
             let Some(delay) = attempts.delays.next() else {
                 return Err(Exit::Lost(Error::ReconnectFailed {
@@ -772,7 +776,13 @@ impl Driver {
                 },
                 Err(error) => {
                     tracing::debug!(attempt, %error, "reconnect attempt failed");
-                    if matches!(error, Error::HandshakeRefused { status: 401 | 403, .. }) {
+                    if matches!(
+                        error,
+                        Error::HandshakeRefused {
+                            status: 401 | 403,
+                            ..
+                        }
+                    ) {
                         // Credentials refused: retried while a rotation may
                         // be under way (each attempt signs afresh), then
                         // the streams end with the refusal.

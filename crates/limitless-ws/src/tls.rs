@@ -345,3 +345,47 @@ impl std::fmt::Debug for Tls {
         f.debug_struct("Tls").finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn credentials_are_added_before_the_blank_line_of_the_first_request_only() {
+        let (client, mut server) = tokio::io::duplex(4096);
+        let secret = Secret::from_lines(b"lmts-api-key: k\r\nlmts-signature: s\r\n".to_vec());
+        let mut stream = Credentialed::new(client, secret);
+        // The head arrives in pieces, its blank line split between two.
+        for piece in [
+            &b"GET /socket.io/ HTTP/1.1\r\nHost: h\r"[..],
+            b"\n\r",
+            b"\n",
+        ] {
+            stream.write_all(piece).await.unwrap();
+        }
+        stream.flush().await.unwrap();
+        stream.write_all(b"frame\r\n\r\n").await.unwrap();
+        stream.flush().await.unwrap();
+        drop(stream);
+        let mut wire = String::new();
+        server.read_to_string(&mut wire).await.unwrap();
+        assert_eq!(
+            wire,
+            "GET /socket.io/ HTTP/1.1\r\nHost: h\r\nlmts-api-key: k\r\nlmts-signature: s\r\n\r\nframe\r\n\r\n"
+        );
+    }
+
+    #[tokio::test]
+    async fn without_credentials_bytes_pass_unchanged() {
+        let (client, mut server) = tokio::io::duplex(4096);
+        let mut stream = Credentialed::new(client, Secret::default());
+        stream.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+        stream.flush().await.unwrap();
+        drop(stream);
+        let mut wire = String::new();
+        server.read_to_string(&mut wire).await.unwrap();
+        assert_eq!(wire, "GET / HTTP/1.1\r\n\r\n");
+    }
+}

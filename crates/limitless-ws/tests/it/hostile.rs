@@ -246,7 +246,13 @@ impl log::Log for Capture {
             return;
         }
         let mut out = self.0.lock().unwrap();
-        let _ = writeln!(out, "{} {}: {}", record.level(), record.target(), record.args());
+        let _ = writeln!(
+            out,
+            "{} {}: {}",
+            record.level(),
+            record.target(),
+            record.args()
+        );
     }
 
     fn flush(&self) {}
@@ -308,7 +314,9 @@ fn no_credential_header_reaches_any_log() {
     assert!(text.contains("Request:"), "{text}");
     for secret in [TOKEN_ID, API_KEY, "lmts-", "x-api-key"] {
         assert!(
-            !text.to_ascii_lowercase().contains(&secret.to_ascii_lowercase()),
+            !text
+                .to_ascii_lowercase()
+                .contains(&secret.to_ascii_lowercase()),
             "{secret} logged:\n{text}"
         );
     }
