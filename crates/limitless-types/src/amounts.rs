@@ -245,10 +245,10 @@ impl AmountError {
     }
 }
 
-/// Checks that `price` is a probability price: greater than 0 and at most
-/// 1. Order prices are checked with it before anything is sent, and order
-/// book levels (REST and socket) when they are read, so a level a server
-/// sends outside the range is reported instead of being used.
+/// Checks that `price` is a probability price, in (0, 1]. Order prices
+/// are checked with it before anything is sent, and order book levels
+/// (REST and socket) when they are read, so a level a server sends outside
+/// the range is reported instead of being used.
 ///
 /// ```
 /// use limitless_types::{AmountError, Decimal, validate_price};
