@@ -136,8 +136,9 @@ impl ReconnectPolicy {
         self
     }
 
-    /// At most this many attempts per lost connection; then every stream
-    /// gets [`StreamItem::Closed`](crate::StreamItem::Closed) and ends.
+    /// At most this many attempts since the last healthy connection (see
+    /// [`healthy_after`](Self::healthy_after)); then every stream gets
+    /// [`StreamItem::Closed`](crate::StreamItem::Closed) and ends.
     #[must_use]
     pub const fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = Some(attempts);

@@ -26,7 +26,9 @@ pub enum StreamItem {
     /// attempt failed (with why); the client is about to try again. Events
     /// may have been missed until [`Reconnected`](Self::Reconnected).
     Reconnecting {
-        /// The attempt about to be made, from 1.
+        /// The attempt about to be made, from 1, counted since the last
+        /// connection that stayed up long enough to be healthy
+        /// ([`ReconnectPolicy::healthy_after`](crate::ReconnectPolicy::healthy_after)).
         attempt: u32,
         /// Why the connection or the last attempt failed.
         reason: Error,
