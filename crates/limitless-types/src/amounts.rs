@@ -245,6 +245,33 @@ impl AmountError {
     }
 }
 
+/// Checks that `price` is a probability price, in (0, 1]. Order prices
+/// are checked with it before anything is sent, and order book levels
+/// (REST and socket) when they are read, so a level a server sends outside
+/// the range is reported instead of being used.
+///
+/// ```
+/// use limitless_types::{AmountError, Decimal, validate_price};
+///
+/// assert!(validate_price(Decimal::ONE).is_ok());
+/// assert!(matches!(
+///     validate_price(Decimal::ZERO),
+///     Err(AmountError::PriceOutOfRange { .. })
+/// ));
+/// ```
+///
+/// # Errors
+///
+/// [`AmountError::PriceOutOfRange`] with the price, normalised.
+pub fn validate_price(price: Decimal) -> Result<(), AmountError> {
+    if price <= Decimal::ZERO || price > Decimal::ONE {
+        return Err(AmountError::PriceOutOfRange {
+            price: price.normalize(),
+        });
+    }
+    Ok(())
+}
+
 /// A quantity of outcome shares in micro-shares (shares × 1e6), as order
 /// book levels carry it (`size` of `GET /markets/{slug}/orderbook` and of
 /// the socket's `orderbookUpdate`: `10` shares arrive as `10000000`).
@@ -451,11 +478,7 @@ pub fn limit_order_amounts(
     tick: Decimal,
 ) -> Result<OrderAmounts, AmountError> {
     let tick_int = tick_micro(tick)?;
-    if price <= Decimal::ZERO || price > Decimal::ONE {
-        return Err(AmountError::PriceOutOfRange {
-            price: price.normalize(),
-        });
-    }
+    validate_price(price)?;
     if !(price % tick).is_zero() {
         let (lower, upper) = neighbours(price, tick);
         return Err(AmountError::PriceOffTick {

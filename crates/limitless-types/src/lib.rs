@@ -65,6 +65,7 @@ pub mod ws;
 pub use amounts::{
     AmountError, FOK_TAKER_AMOUNT, MAX_AMOUNT_DECIMALS, MAX_WIRE_AMOUNT, MICRO_UNITS, MicroShares,
     OrderAmounts, ToDecimal, fok_maker_amount, fok_order_amounts, limit_order_amounts,
+    validate_price,
 };
 pub use api_tokens::{
     ApiToken, DeriveApiTokenInput, DerivedApiToken, PartnerCapabilities, TokenProfile,

@@ -423,6 +423,36 @@ pub struct OrderBookLevel {
     pub side: String,
 }
 
+impl OrderBook {
+    /// Checks every level's price ([`validate_price`](crate::validate_price)):
+    /// a server's book with a level outside (0, 1] is refused rather than
+    /// read, so arithmetic on it (spread, midpoint) always stays in range.
+    /// Sizes need no check: [`MicroShares`] is never negative.
+    ///
+    /// # Errors
+    ///
+    /// [`AmountError::PriceOutOfRange`](crate::AmountError::PriceOutOfRange)
+    /// for the first level out of range, bids first.
+    pub fn validate(&self) -> Result<(), crate::AmountError> {
+        self.bids
+            .iter()
+            .chain(&self.asks)
+            .try_for_each(OrderBookLevel::validate)
+    }
+}
+
+impl OrderBookLevel {
+    /// Checks the level's price is in (0, 1]
+    /// ([`validate_price`](crate::validate_price)).
+    ///
+    /// # Errors
+    ///
+    /// [`AmountError::PriceOutOfRange`](crate::AmountError::PriceOutOfRange).
+    pub fn validate(&self) -> Result<(), crate::AmountError> {
+        crate::validate_price(self.price)
+    }
+}
+
 /// Response of `GET /markets/{slug}/events`: trades on a market, a page
 /// at a time.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -550,3 +580,45 @@ pub struct PricePoint {
 }
 
 crate::macros::object_only!(ActiveMarketsPage, MarketSearchPage, MarketEventsPage);
+
+#[cfg(test)]
+mod book_tests {
+    use super::*;
+    use crate::AmountError;
+
+    fn book(json: &str) -> OrderBook {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn levels_outside_zero_to_one_are_refused() {
+        assert_eq!(
+            book(r#"{"bids":[{"price":0.4,"size":1}],"asks":[{"price":1,"size":2}]}"#).validate(),
+            Ok(())
+        );
+        for (price, shown) in [
+            ("0", "0"),
+            ("-0.5", "-0.5"),
+            ("1.000001", "1.000001"),
+            (
+                "50000000000000000000000000000",
+                "50000000000000000000000000000",
+            ),
+            (
+                "-50000000000000000000000000000",
+                "-50000000000000000000000000000",
+            ),
+        ] {
+            let bad = book(&format!(
+                r#"{{"bids":[{{"price":0.4,"size":1}}],"asks":[{{"price":0.6,"size":1}},{{"price":{price},"size":1}}]}}"#
+            ));
+            assert_eq!(
+                bad.validate(),
+                Err(AmountError::PriceOutOfRange {
+                    price: shown.parse().unwrap()
+                }),
+                "{price}"
+            );
+        }
+    }
+}

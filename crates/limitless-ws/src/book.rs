@@ -2,8 +2,8 @@
 //! snapshots, and [`BookWatcher`], which keeps one from a stream.
 
 use futures_util::StreamExt;
-use limitless_types::MicroShares;
 use limitless_types::ws::OrderBookUpdate;
+use limitless_types::{AmountError, MicroShares};
 use rust_decimal::Decimal;
 
 use crate::{Error, Event, EventStream, StreamItem};
@@ -41,6 +41,14 @@ pub enum Applied {
     },
     /// Ignored: the update is about another market.
     OtherMarket,
+    /// Refused: a level's price is outside (0, 1] (as REST books are
+    /// checked, [`OrderBook::validate`](limitless_types::OrderBook::validate)).
+    /// The book keeps its previous state, so nothing computed from it can
+    /// be thrown off by a hostile or broken server.
+    Invalid {
+        /// The first price out of range, bids first.
+        price: Decimal,
+    },
 }
 
 /// A market's order book, replaced by each `orderbookUpdate` (the socket
@@ -49,7 +57,9 @@ pub enum Applied {
 /// Levels are sorted whatever order they arrive in (bids highest first,
 /// asks lowest first), levels of one price are summed, empty ones dropped.
 /// An update whose `version` is older than the book's is ignored; an
-/// update without a version always applies.
+/// update without a version always applies. An update with a price
+/// outside (0, 1] is refused as [`Applied::Invalid`] and leaves the book
+/// as it was, so the spread and midpoint always stay in range.
 ///
 /// ```
 /// use limitless_types::ws::OrderBookUpdate;
@@ -100,10 +110,18 @@ impl LocalOrderBook {
         {
             return Applied::Stale { current, received };
         }
+        let book = &update.orderbook;
+        if let Err(error) = book.validate() {
+            let price = match error {
+                AmountError::PriceOutOfRange { price } => price,
+                // `validate` only refuses prices; keep whatever it names.
+                _ => Decimal::ZERO,
+            };
+            return Applied::Invalid { price };
+        }
         if self.market_slug.is_none() {
             self.market_slug.clone_from(&update.market_slug);
         }
-        let book = &update.orderbook;
         self.bids = side(&book.bids, true);
         self.asks = side(&book.asks, false);
         self.token_id.clone_from(&book.token_id);
@@ -153,15 +171,22 @@ impl LocalOrderBook {
     }
 
     /// Best ask minus best bid, when both sides have a level.
+    ///
+    /// Prices are checked into (0, 1] when applied; the arithmetic is
+    /// checked all the same, so no state of the book can make it panic.
     #[must_use]
     pub fn spread(&self) -> Option<Decimal> {
-        Some(self.best_ask()?.price - self.best_bid()?.price)
+        self.best_ask()?.price.checked_sub(self.best_bid()?.price)
     }
 
-    /// Halfway between the best bid and ask, exactly.
+    /// Halfway between the best bid and ask, exactly (checked as
+    /// [`spread`](Self::spread) is).
     #[must_use]
     pub fn midpoint(&self) -> Option<Decimal> {
-        Some((self.best_ask()?.price + self.best_bid()?.price) / Decimal::TWO)
+        self.best_ask()?
+            .price
+            .checked_add(self.best_bid()?.price)?
+            .checked_div(Decimal::TWO)
     }
 
     /// The market.
@@ -231,6 +256,7 @@ pub struct BookWatcher {
     stream: EventStream,
     book: LocalOrderBook,
     stale: bool,
+    invalid: u64,
 }
 
 impl BookWatcher {
@@ -239,6 +265,7 @@ impl BookWatcher {
             stream,
             book: LocalOrderBook::new(slug),
             stale: true,
+            invalid: 0,
         }
     }
 
@@ -251,12 +278,22 @@ impl BookWatcher {
     pub async fn changed(&mut self) -> Result<(), Error> {
         loop {
             match self.stream.next().await {
-                Some(StreamItem::Event(Event::OrderBook(update))) => {
-                    if self.book.apply(&update) == Applied::Updated {
+                Some(StreamItem::Event(Event::OrderBook(update))) => match self.book.apply(&update)
+                {
+                    Applied::Updated => {
                         self.stale = false;
                         return Ok(());
                     }
-                }
+                    Applied::Invalid { price } => {
+                        self.invalid = self.invalid.saturating_add(1);
+                        tracing::warn!(
+                            market = self.book.market_slug(),
+                            %price,
+                            "order book update with a price outside (0, 1] refused"
+                        );
+                    }
+                    _ => {}
+                },
                 Some(StreamItem::Reconnecting { .. }) => {
                     self.stale = true;
                     self.book.forget_version();
@@ -279,6 +316,13 @@ impl BookWatcher {
     #[must_use]
     pub fn is_stale(&self) -> bool {
         self.stale
+    }
+
+    /// How many updates were refused for a price outside (0, 1]
+    /// ([`Applied::Invalid`]); each is also logged as a warning.
+    #[must_use]
+    pub fn invalid_updates(&self) -> u64 {
+        self.invalid
     }
 
     /// Stops watching and unsubscribes (see [`EventStream::unsubscribe`]).
@@ -367,5 +411,59 @@ mod tests {
         assert_eq!(book.spread(), None);
         book.forget_version();
         assert_eq!(book.apply(&v4), Applied::Updated);
+    }
+
+    #[test]
+    fn levels_out_of_range_are_refused_and_the_book_kept() {
+        let mut book = LocalOrderBook::new("m");
+        let good = update(
+            r#"{"marketSlug":"m","version":1,"orderbook":{"bids":[{"price":0.4,"size":1}],"asks":[{"price":0.6,"size":1}]}}"#,
+        );
+        assert_eq!(book.apply(&good), Applied::Updated);
+        for (bid, ask) in [
+            (
+                "-50000000000000000000000000000",
+                "50000000000000000000000000000",
+            ),
+            ("0.4", "50000000000000000000000000000"),
+            ("0", "0.6"),
+            ("0.4", "1.5"),
+        ] {
+            let hostile = update(&format!(
+                r#"{{"marketSlug":"m","version":2,"orderbook":{{"bids":[{{"price":{bid},"size":1}}],"asks":[{{"price":{ask},"size":1}}]}}}}"#
+            ));
+            let expected: Decimal = if bid.parse::<Decimal>().unwrap() <= Decimal::ZERO {
+                bid.parse().unwrap()
+            } else {
+                ask.parse().unwrap()
+            };
+            assert_eq!(
+                book.apply(&hostile),
+                Applied::Invalid { price: expected },
+                "{bid} / {ask}"
+            );
+            assert_eq!(book.version(), Some(1));
+            assert_eq!(book.best_bid(), Some(level("0.4", 1)));
+            assert_eq!(book.spread(), Some("0.2".parse().unwrap()));
+            assert_eq!(book.midpoint(), Some("0.5".parse().unwrap()));
+        }
+    }
+
+    #[test]
+    fn spread_and_midpoint_never_panic() {
+        // A book built directly (not through `apply`) at the extremes of
+        // `Decimal`: the arithmetic reports `None` instead of overflowing.
+        let book = LocalOrderBook {
+            bids: vec![level("-79228162514264337593543950335", 1)],
+            asks: vec![level("79228162514264337593543950335", 1)],
+            ..LocalOrderBook::default()
+        };
+        assert_eq!(book.spread(), None);
+        let book = LocalOrderBook {
+            bids: vec![level("79228162514264337593543950335", 1)],
+            asks: vec![level("79228162514264337593543950335", 1)],
+            ..LocalOrderBook::default()
+        };
+        assert_eq!(book.midpoint(), None);
     }
 }

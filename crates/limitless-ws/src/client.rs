@@ -84,7 +84,10 @@ impl WsClient {
             return Err(Error::AuthenticationRequired { channel });
         }
         let id = self.next_id();
-        let sink = Sink::new(self.inner.config.buffer_capacity);
+        let sink = Sink::new(
+            self.inner.config.buffer_capacity,
+            self.inner.config.buffer_bytes,
+        );
         let (reply, answer) = oneshot::channel();
         self.inner
             .commands
@@ -192,7 +195,10 @@ impl WsClient {
     /// nothing by itself. After a shutdown the stream is empty.
     pub fn events(&self) -> EventStream {
         let id = self.next_id();
-        let sink = Sink::new(self.inner.config.buffer_capacity);
+        let sink = Sink::new(
+            self.inner.config.buffer_capacity,
+            self.inner.config.buffer_bytes,
+        );
         if self
             .inner
             .commands

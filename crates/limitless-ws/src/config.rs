@@ -13,6 +13,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::handshake::client::Request;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::http::header::USER_AGENT;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::tls::Tls;
 use crate::{Error, WsClient};
@@ -30,6 +31,28 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_ACK_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default number of events each stream holds for its consumer.
 pub const DEFAULT_BUFFER_CAPACITY: usize = 1024;
+/// Default largest WebSocket message accepted: 1 MiB. The API's largest
+/// socket payloads are order books of a few hundred levels (tens of KiB);
+/// its gateway announces `maxPayload` 1,000,000 bytes in the Engine.IO
+/// open packet (captured handshakes), and 1 MiB covers it. A larger
+/// message ends the connection with [`Error::WebSocket`] (capacity).
+pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 1 << 20;
+/// Default largest WebSocket frame accepted: as large as a message (the
+/// gateway does not fragment).
+pub const DEFAULT_MAX_FRAME_SIZE: usize = DEFAULT_MAX_MESSAGE_SIZE;
+/// Default bytes of events each stream holds for its consumer, counted as
+/// the size of the frames they arrived in: 16 MiB, sixteen messages of
+/// the largest size, so a burst of full books cannot hold more memory per
+/// stream than that however many events fit
+/// [`DEFAULT_BUFFER_CAPACITY`].
+pub const DEFAULT_BUFFER_BYTES: usize = 16 << 20;
+/// Default time a connection must stay up before the reconnect backoff
+/// starts again from its first wait.
+pub const DEFAULT_HEALTHY_AFTER: Duration = Duration::from_secs(30);
+/// Default number of reconnect handshakes refused for their credentials
+/// (HTTP 401 or 403) in a row before the streams end: enough to ride out a
+/// credential rotation, bounded so revoked credentials end the streams.
+pub const DEFAULT_MAX_AUTH_REFUSALS: u32 = 3;
 /// `user-agent` and `x-sdk-version` of the handshake.
 pub const SDK_ID: &str = concat!("limitless-ws/", env!("CARGO_PKG_VERSION"));
 
@@ -42,6 +65,16 @@ use limitless_auth::HEADER_X_API_KEY;
 /// with jitter (the default) each wait is drawn from that step to twice
 /// it (backon's jitter), still at most `max_delay`. The defaults: 1 s,
 /// doubling, 60 s at most, jitter, no limit on attempts.
+///
+/// Attempts are counted from the loss of a healthy connection: one that
+/// comes back but drops again before it stayed up
+/// [`healthy_after`](Self::healthy_after) (default 30 s) goes on with the
+/// next, longer wait, so a gateway that accepts and drops connections is
+/// not hit every second. Handshakes refused for their credentials (HTTP
+/// 401 or 403) are counted apart: after
+/// [`max_auth_refusals`](Self::max_auth_refusals) in a row (default 3)
+/// every stream ends with [`Error::HandshakeRefused`] as its
+/// [`StreamItem::Closed`](crate::StreamItem::Closed).
 ///
 /// ```
 /// use std::time::Duration;
@@ -59,6 +92,8 @@ pub struct ReconnectPolicy {
     max_delay: Duration,
     max_attempts: Option<u32>,
     jitter: bool,
+    healthy_after: Duration,
+    max_auth_refusals: u32,
 }
 
 impl Default for ReconnectPolicy {
@@ -76,6 +111,8 @@ impl ReconnectPolicy {
             max_delay: Duration::from_secs(60),
             max_attempts: None,
             jitter: true,
+            healthy_after: DEFAULT_HEALTHY_AFTER,
+            max_auth_refusals: DEFAULT_MAX_AUTH_REFUSALS,
         }
     }
 
@@ -99,8 +136,9 @@ impl ReconnectPolicy {
         self
     }
 
-    /// At most this many attempts per lost connection; then every stream
-    /// gets [`StreamItem::Closed`](crate::StreamItem::Closed) and ends.
+    /// At most this many attempts since the last healthy connection (see
+    /// [`healthy_after`](Self::healthy_after)); then every stream gets
+    /// [`StreamItem::Closed`](crate::StreamItem::Closed) and ends.
     #[must_use]
     pub const fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = Some(attempts);
@@ -119,6 +157,39 @@ impl ReconnectPolicy {
     pub const fn jitter(mut self, jitter: bool) -> Self {
         self.jitter = jitter;
         self
+    }
+
+    /// How long a connection must stay up before the attempts (and the
+    /// waits) count from the start again (default
+    /// [`DEFAULT_HEALTHY_AFTER`]). A connection lost sooner goes on with
+    /// the next attempt of the same reconnection.
+    #[must_use]
+    pub const fn healthy_after(mut self, period: Duration) -> Self {
+        self.healthy_after = period;
+        self
+    }
+
+    /// How many reconnect handshakes in a row the server may refuse for
+    /// their credentials (HTTP 401 or 403) before every stream ends with
+    /// that refusal (default [`DEFAULT_MAX_AUTH_REFUSALS`]; at least 1).
+    /// Each attempt signs afresh, so a rotation that completes within
+    /// these attempts is ridden out.
+    #[must_use]
+    pub const fn max_auth_refusals(mut self, refusals: u32) -> Self {
+        self.max_auth_refusals = if refusals == 0 { 1 } else { refusals };
+        self
+    }
+
+    /// The period after which a connection counts as healthy.
+    #[must_use]
+    pub const fn healthy_period(&self) -> Duration {
+        self.healthy_after
+    }
+
+    /// The credential refusals in a row that end the streams.
+    #[must_use]
+    pub const fn auth_refusals_limit(&self) -> u32 {
+        self.max_auth_refusals
     }
 
     /// The attempt limit, `None` for none.
@@ -205,6 +276,9 @@ pub struct WsClientBuilder {
     subscribe_mode: SubscribeMode,
     keep_unacknowledged: bool,
     buffer_capacity: usize,
+    buffer_bytes: usize,
+    max_message_size: usize,
+    max_frame_size: usize,
 }
 
 impl Default for WsClientBuilder {
@@ -220,6 +294,9 @@ impl Default for WsClientBuilder {
             subscribe_mode: SubscribeMode::Notice,
             keep_unacknowledged: false,
             buffer_capacity: DEFAULT_BUFFER_CAPACITY,
+            buffer_bytes: DEFAULT_BUFFER_BYTES,
+            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            max_frame_size: DEFAULT_MAX_FRAME_SIZE,
         }
     }
 }
@@ -308,6 +385,32 @@ impl WsClientBuilder {
         self
     }
 
+    /// Bytes of events each stream holds until its consumer reads them
+    /// (default [`DEFAULT_BUFFER_BYTES`]), each event counted as the size of
+    /// the frame it arrived in. Beyond it, as beyond the
+    /// [capacity](Self::buffer_capacity), events are counted and reported
+    /// as [`StreamItem::Lagged`](crate::StreamItem::Lagged); an empty
+    /// buffer always takes one event, so a stream never stalls.
+    pub fn buffer_bytes(mut self, bytes: usize) -> Self {
+        self.buffer_bytes = bytes;
+        self
+    }
+
+    /// The largest WebSocket message the client accepts (default
+    /// [`DEFAULT_MAX_MESSAGE_SIZE`]); a larger one ends the connection
+    /// (and the client reconnects).
+    pub fn max_message_size(mut self, bytes: usize) -> Self {
+        self.max_message_size = bytes;
+        self
+    }
+
+    /// The largest WebSocket frame the client accepts (default
+    /// [`DEFAULT_MAX_FRAME_SIZE`]), at most the message size.
+    pub fn max_frame_size(mut self, bytes: usize) -> Self {
+        self.max_frame_size = bytes;
+        self
+    }
+
     /// Connects once: a failure (the server unreachable, the handshake
     /// refused with its HTTP status, the namespace refused, the connect
     /// timeout) is returned as it is, never retried. Then spawns the task
@@ -348,6 +451,16 @@ impl WsClientBuilder {
                 "the buffer capacity must be at least 1".into(),
             ));
         }
+        if self.buffer_bytes == 0 || self.max_message_size == 0 || self.max_frame_size == 0 {
+            return Err(Error::Config(
+                "byte limits (buffer, message, frame) must be at least 1".into(),
+            ));
+        }
+        if self.max_frame_size > self.max_message_size {
+            return Err(Error::Config(
+                "the frame size limit cannot exceed the message size limit".into(),
+            ));
+        }
         Ok(Config {
             tls: Tls::new(endpoint.secure)?,
             endpoint,
@@ -359,6 +472,9 @@ impl WsClientBuilder {
             subscribe_mode: self.subscribe_mode,
             keep_unacknowledged: self.keep_unacknowledged,
             buffer_capacity: self.buffer_capacity,
+            buffer_bytes: self.buffer_bytes,
+            max_message_size: self.max_message_size,
+            max_frame_size: self.max_frame_size,
         })
     }
 }
@@ -376,6 +492,9 @@ impl fmt::Debug for WsClientBuilder {
             .field("subscribe_mode", &self.subscribe_mode)
             .field("keep_unacknowledged", &self.keep_unacknowledged)
             .field("buffer_capacity", &self.buffer_capacity)
+            .field("buffer_bytes", &self.buffer_bytes)
+            .field("max_message_size", &self.max_message_size)
+            .field("max_frame_size", &self.max_frame_size)
             .finish()
     }
 }
@@ -444,6 +563,9 @@ pub(crate) struct Config {
     pub(crate) subscribe_mode: SubscribeMode,
     pub(crate) keep_unacknowledged: bool,
     pub(crate) buffer_capacity: usize,
+    pub(crate) buffer_bytes: usize,
+    pub(crate) max_message_size: usize,
+    pub(crate) max_frame_size: usize,
     pub(crate) tls: Tls,
 }
 
@@ -491,6 +613,74 @@ impl Config {
         }
         Ok(request)
     }
+
+    /// The upgrade request without its credential headers (`lmts-*`,
+    /// `x-api-key`), and those headers apart, as the raw header lines the
+    /// socket adds on the wire: tungstenite logs the request it writes at
+    /// trace level, so it must never see them.
+    pub(crate) fn handshake(&self) -> Result<(Request, Secret), Error> {
+        let mut request = self.handshake_request()?;
+        let headers = request.headers_mut();
+        let names: Vec<_> = headers
+            .keys()
+            .filter(|name| is_credential(name.as_str()))
+            .cloned()
+            .collect();
+        let mut lines = Vec::new();
+        for name in names {
+            let values: Vec<HeaderValue> = headers.get_all(&name).iter().cloned().collect();
+            headers.remove(&name);
+            for value in values {
+                lines.extend_from_slice(name.as_str().as_bytes());
+                lines.extend_from_slice(b": ");
+                lines.extend_from_slice(value.as_bytes());
+                lines.extend_from_slice(b"\r\n");
+            }
+        }
+        Ok((request, Secret(lines)))
+    }
+
+    /// The frame and message limits of the WebSocket.
+    pub(crate) fn limits(&self) -> WebSocketConfig {
+        WebSocketConfig::default()
+            .max_frame_size(Some(self.max_frame_size))
+            .max_message_size(Some(self.max_message_size))
+    }
+}
+
+/// Whether a handshake header carries a credential: the HMAC headers
+/// (`lmts-api-key`, `lmts-timestamp`, `lmts-signature`) or a legacy API key.
+fn is_credential(name: &str) -> bool {
+    name.starts_with("lmts-") || name.eq_ignore_ascii_case(HEADER_X_API_KEY)
+}
+
+/// Credential header lines, kept out of every `Debug` and log.
+#[derive(Clone, Default)]
+pub(crate) struct Secret(Vec<u8>);
+
+impl Secret {
+    #[cfg(test)]
+    pub(crate) fn from_lines(lines: Vec<u8>) -> Self {
+        Self(lines)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub(crate) fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 impl fmt::Debug for Config {
@@ -510,6 +700,9 @@ impl fmt::Debug for Config {
             .field("subscribe_mode", &self.subscribe_mode)
             .field("keep_unacknowledged", &self.keep_unacknowledged)
             .field("buffer_capacity", &self.buffer_capacity)
+            .field("buffer_bytes", &self.buffer_bytes)
+            .field("max_message_size", &self.max_message_size)
+            .field("max_frame_size", &self.max_frame_size)
             .finish_non_exhaustive()
     }
 }
@@ -636,6 +829,28 @@ mod tests {
             "2026-03-23T12:35:03.789Z"
         );
         assert_eq!(verify(&again), Ok("tok".to_owned()));
+    }
+
+    #[test]
+    fn the_request_given_to_tungstenite_carries_no_credential() {
+        let config = WsClientBuilder::default()
+            .hmac_credentials(HmacCredentials::new("tok", "c2VjcmV0"))
+            .build()
+            .unwrap();
+        let (request, secret) = config.handshake().unwrap();
+        let names: Vec<&str> = request.headers().keys().map(|n| n.as_str()).collect();
+        assert!(!names.iter().any(|n| n.starts_with("lmts-")), "{names:?}");
+        assert!(names.contains(&"user-agent"));
+        let lines = String::from_utf8(secret.expose().to_vec()).unwrap();
+        assert!(lines.contains("lmts-api-key: tok\r\n"), "{lines}");
+        assert!(lines.contains("lmts-signature: "));
+        assert!(lines.contains("lmts-timestamp: "));
+        assert_eq!(format!("{secret:?}"), "<redacted>");
+
+        let config = WsClientBuilder::default().api_key("k-1").build().unwrap();
+        let (request, secret) = config.handshake().unwrap();
+        assert!(request.headers().get(HEADER_X_API_KEY).is_none());
+        assert_eq!(secret.expose(), b"x-api-key: k-1\r\n");
     }
 
     #[test]

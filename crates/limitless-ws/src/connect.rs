@@ -45,8 +45,11 @@ pub(crate) async fn establish(config: &Config) -> Result<Live, Error> {
 }
 
 async fn open(config: &Config) -> Result<Live, Error> {
-    let request = config.handshake_request()?;
-    let mut socket = config.tls.connect(request).await?;
+    let (request, credentials) = config.handshake()?;
+    let mut socket = config
+        .tls
+        .connect(request, credentials, config.limits())
+        .await?;
 
     let handshake = loop {
         let text = next_text(&mut socket).await?;

@@ -89,6 +89,25 @@ impl Pending {
     }
 }
 
+/// The reconnect attempts made since the last healthy connection.
+struct Attempts {
+    /// The waits still allowed, in order.
+    delays: Box<dyn Iterator<Item = std::time::Duration> + Send>,
+    made: u32,
+    /// Handshakes refused for their credentials (HTTP 401 or 403).
+    refused: u32,
+}
+
+impl Attempts {
+    fn new(config: &Config) -> Self {
+        Self {
+            delays: Box::new(config.reconnect.delays()),
+            made: 0,
+            refused: 0,
+        }
+    }
+}
+
 /// Why the connected loop returned.
 enum Exit {
     Shutdown(Option<oneshot::Sender<()>>),
@@ -122,6 +141,11 @@ impl Driver {
     /// Runs until shut down, every handle dropped, or reconnects
     /// exhausted.
     pub(crate) async fn run(mut self, mut live: Live) {
+        // Kept across connections that do not stay up long enough to be
+        // healthy, so the waits keep growing against a gateway that
+        // accepts and drops.
+        let mut attempts: Option<Attempts> = None;
+        let mut since = Instant::now();
         loop {
             let reason = match self.connected(&mut live).await {
                 Exit::Shutdown(reply) => {
@@ -137,7 +161,13 @@ impl Driver {
             tracing::info!(error = %reason, "socket connection lost");
             drop(live);
             self.disconnected();
-            live = match self.reconnect(reason).await {
+            if since.elapsed() >= self.config.reconnect.healthy_period() {
+                attempts = None;
+            }
+            let attempts = attempts.get_or_insert_with(|| Attempts::new(&self.config));
+            let reconnected = self.reconnect(reason, attempts).await;
+            since = Instant::now();
+            live = match reconnected {
                 Ok(live) => live,
                 Err(Exit::Shutdown(reply)) => {
                     self.finish(None);
@@ -213,7 +243,7 @@ impl Driver {
             EnginePacket::Message(packet) if packet.namespace == NAMESPACE => match packet.kind {
                 PacketKind::Event => {
                     match Event::from_data(packet.data.unwrap_or_default()) {
-                        Ok(event) => self.event(event),
+                        Ok(event) => self.event(event, text.len()),
                         Err(error) => tracing::warn!(%error, "unreadable event ignored"),
                     }
                     Ok(())
@@ -239,8 +269,9 @@ impl Driver {
 
     /// Routes an event to every stream it belongs to, without waiting for
     /// any consumer. A notice that settles a waiting subscribe does so
-    /// first.
-    fn event(&mut self, event: Event) {
+    /// first. `size`: the bytes of the frame it came in, what the streams'
+    /// byte bounds count.
+    fn event(&mut self, event: Event, size: usize) {
         match &event {
             Event::System(notice) => self.confirm(&notice.message),
             Event::Exception(notice) => {
@@ -259,9 +290,9 @@ impl Driver {
             .peekable();
         while let Some(sink) = sinks.next() {
             if sinks.peek().is_some() {
-                sink.event(event.clone());
+                sink.event(event.clone(), size);
             } else {
-                sink.event(event);
+                sink.event(event, size);
                 break;
             }
         }
@@ -690,19 +721,24 @@ impl Driver {
         }
     }
 
-    /// Waits and retries per the policy, serving commands meanwhile.
-    /// `Ok` with a new connection whose subscriptions are being renewed.
-    async fn reconnect(&mut self, mut reason: Error) -> Result<Live, Exit> {
-        let mut delays = self.config.reconnect.delays();
-        let mut attempt: u32 = 0;
+    /// Waits and retries per the policy, serving commands meanwhile,
+    /// going on from `attempts` (those made since the last healthy
+    /// connection). `Ok` with a new connection whose subscriptions are
+    /// being renewed.
+    async fn reconnect(
+        &mut self,
+        mut reason: Error,
+        attempts: &mut Attempts,
+    ) -> Result<Live, Exit> {
         loop {
-            let Some(delay) = delays.next() else {
+            let Some(delay) = attempts.delays.next() else {
                 return Err(Exit::Lost(Error::ReconnectFailed {
-                    attempts: attempt,
+                    attempts: attempts.made,
                     last: Box::new(reason),
                 }));
             };
-            attempt += 1;
+            attempts.made = attempts.made.saturating_add(1);
+            let attempt = attempts.made;
             self.broadcast(&StreamItem::Reconnecting {
                 attempt,
                 reason: reason.clone(),
@@ -740,6 +776,26 @@ impl Driver {
                 },
                 Err(error) => {
                     tracing::debug!(attempt, %error, "reconnect attempt failed");
+                    if matches!(
+                        error,
+                        Error::HandshakeRefused {
+                            status: 401 | 403,
+                            ..
+                        }
+                    ) {
+                        // Credentials refused: retried while a rotation may
+                        // be under way (each attempt signs afresh), then
+                        // the streams end with the refusal.
+                        attempts.refused = attempts.refused.saturating_add(1);
+                        if attempts.refused >= self.config.reconnect.auth_refusals_limit() {
+                            tracing::warn!(
+                                refusals = attempts.refused,
+                                %error,
+                                "the server refuses the credentials: streams closed"
+                            );
+                            return Err(Exit::Lost(error));
+                        }
+                    }
                     reason = error;
                 }
             }

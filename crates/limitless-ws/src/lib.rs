@@ -156,8 +156,10 @@ pub use book::{Applied, BookWatcher, Depth, Level, LocalOrderBook};
 pub use channel::{Channel, SubscribeOptions, Subscribed};
 pub use client::WsClient;
 pub use config::{
-    DEFAULT_ACK_TIMEOUT, DEFAULT_BUFFER_CAPACITY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_URL,
-    ReconnectPolicy, SDK_ID, SOCKET_PATH, SubscribeMode, WsClientBuilder,
+    DEFAULT_ACK_TIMEOUT, DEFAULT_BUFFER_BYTES, DEFAULT_BUFFER_CAPACITY, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_HEALTHY_AFTER, DEFAULT_MAX_AUTH_REFUSALS, DEFAULT_MAX_FRAME_SIZE,
+    DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_URL, ReconnectPolicy, SDK_ID, SOCKET_PATH, SubscribeMode,
+    WsClientBuilder,
 };
 pub use error::{BODY_EXCERPT_BYTES, Error};
 pub use event::Event;

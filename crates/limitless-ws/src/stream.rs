@@ -26,7 +26,9 @@ pub enum StreamItem {
     /// attempt failed (with why); the client is about to try again. Events
     /// may have been missed until [`Reconnected`](Self::Reconnected).
     Reconnecting {
-        /// The attempt about to be made, from 1.
+        /// The attempt about to be made, from 1, counted since the last
+        /// connection that stayed up long enough to be healthy
+        /// ([`ReconnectPolicy::healthy_after`](crate::ReconnectPolicy::healthy_after)).
         attempt: u32,
         /// Why the connection or the last attempt failed.
         reason: Error,
@@ -42,7 +44,9 @@ pub enum StreamItem {
 
 /// The items waiting for one consumer, and how many events did not fit.
 ///
-/// At most `capacity` events are held. A full buffer counts the events it
+/// At most `capacity` events, and at most `byte_capacity` bytes of them
+/// (each counted as the frame it arrived in), are held; an empty buffer
+/// takes any one event, so a stream never stalls. A full buffer counts the events it
 /// refuses, and the count is delivered as one [`StreamItem::Lagged`] at the
 /// position of the gap. Connection notices are never refused; a run of
 /// them with no event between collapses to its last state, so the buffer
@@ -53,6 +57,11 @@ struct Buffer {
     /// Events in `items`.
     events: usize,
     capacity: usize,
+    /// The size of each event in `items`, oldest first.
+    sizes: VecDeque<usize>,
+    /// Sum of `sizes`.
+    bytes: usize,
+    byte_capacity: usize,
     /// Events refused since the last one kept.
     refused: u64,
     closed: bool,
@@ -67,17 +76,20 @@ impl Buffer {
         }
     }
 
-    fn push_event(&mut self, event: Event) {
+    fn push_event(&mut self, event: Event, size: usize) {
         if self.closed {
             return;
         }
-        if self.events >= self.capacity {
+        let too_big = self.events > 0 && self.bytes.saturating_add(size) > self.byte_capacity;
+        if self.events >= self.capacity || too_big {
             self.refused += 1;
             return;
         }
         self.push_lag();
         self.items.push_back(StreamItem::Event(event));
         self.events += 1;
+        self.sizes.push_back(size);
+        self.bytes += size;
         self.wake();
     }
 
@@ -125,6 +137,7 @@ impl Buffer {
         if let Some(item) = self.items.pop_front() {
             if matches!(item, StreamItem::Event(_)) {
                 self.events -= 1;
+                self.bytes -= self.sizes.pop_front().unwrap_or(0);
             }
             return Poll::Ready(Some(item));
         }
@@ -146,11 +159,14 @@ impl Buffer {
 pub(crate) struct Sink(Arc<Mutex<Buffer>>);
 
 impl Sink {
-    pub(crate) fn new(capacity: usize) -> Self {
+    pub(crate) fn new(capacity: usize, byte_capacity: usize) -> Self {
         Self(Arc::new(Mutex::new(Buffer {
             items: VecDeque::new(),
             events: 0,
             capacity,
+            sizes: VecDeque::new(),
+            bytes: 0,
+            byte_capacity,
             refused: 0,
             closed: false,
             waker: None,
@@ -164,10 +180,10 @@ impl Sink {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Queues an event, or counts it if the buffer is full. Never waits
-    /// for the consumer.
-    pub(crate) fn event(&self, event: Event) {
-        self.lock().push_event(event);
+    /// Queues an event of `size` bytes (its frame's), or counts it if the
+    /// buffer is full. Never waits for the consumer.
+    pub(crate) fn event(&self, event: Event, size: usize) {
+        self.lock().push_event(event, size);
     }
 
     /// Queues a connection notice.
@@ -358,9 +374,9 @@ mod tests {
 
     #[test]
     fn a_full_buffer_counts_and_reports_one_gap_where_it_fell() {
-        let sink = Sink::new(3);
+        let sink = Sink::new(3, usize::MAX);
         for n in 1..=10 {
-            sink.event(system(n));
+            sink.event(system(n), 1);
         }
         // Read two: room for two more, but the gap comes first.
         let Poll::Ready(Some(first)) = next(&sink) else {
@@ -371,27 +387,44 @@ mod tests {
         };
         assert_eq!(words(&[first, second]), ["1", "2"]);
         for n in 11..=13 {
-            sink.event(system(n));
+            sink.event(system(n), 1);
         }
         // 13 did not fit either: reported after 12, once.
         assert_eq!(drain(&sink), ["3", "lag 7", "11", "12", "lag 1"]);
         assert_eq!(drain(&sink), [] as [&str; 0]);
-        let sink = Sink::new(1);
-        sink.event(system(1));
-        sink.event(system(2));
+        let sink = Sink::new(1, usize::MAX);
+        sink.event(system(1), 1);
+        sink.event(system(2), 1);
         assert_eq!(drain(&sink), ["1", "lag 1"]);
         assert_eq!(drain(&sink), [] as [&str; 0]);
     }
 
     #[test]
+    fn the_bytes_held_are_bounded_too() {
+        let sink = Sink::new(100, 10);
+        sink.event(system(1), 4);
+        sink.event(system(2), 6);
+        sink.event(system(3), 1); // 11 bytes: refused
+        assert_eq!(sink.lock().bytes, 10);
+        assert_eq!(drain(&sink), ["1", "2", "lag 1"]);
+        assert_eq!(sink.lock().bytes, 0);
+        // An empty buffer takes an event larger than the bound, alone.
+        sink.event(system(4), 50);
+        sink.event(system(5), 1); // refused
+        assert_eq!(drain(&sink), ["4", "lag 1"]);
+        sink.event(system(6), 10);
+        assert_eq!(drain(&sink), ["6"]);
+    }
+
+    #[test]
     fn notices_are_never_refused_and_runs_of_them_collapse() {
-        let sink = Sink::new(2);
-        sink.event(system(1));
-        sink.event(system(2));
-        sink.event(system(3)); // refused
+        let sink = Sink::new(2, usize::MAX);
+        sink.event(system(1), 1);
+        sink.event(system(2), 1);
+        sink.event(system(3), 1); // refused
         sink.notice(reconnecting(1));
         sink.notice(StreamItem::Reconnected);
-        sink.event(system(4)); // refused
+        sink.event(system(4), 1); // refused
         sink.notice(reconnecting(1));
         sink.notice(reconnecting(2));
         assert_eq!(drain(&sink), ["1", "2", "lag 2", "reconnecting 2"]);
@@ -399,7 +432,7 @@ mod tests {
         for attempt in 1..1000 {
             sink.notice(reconnecting(attempt));
             sink.notice(StreamItem::Reconnected);
-            sink.event(system(attempt));
+            sink.event(system(attempt), 1);
         }
         assert!(sink.lock().items.len() <= 10, "{}", sink.lock().items.len());
         assert_eq!(
@@ -421,14 +454,14 @@ mod tests {
 
     #[test]
     fn closed_ends_the_stream_after_what_it_holds() {
-        let sink = Sink::new(4);
-        sink.event(system(1));
+        let sink = Sink::new(4, usize::MAX);
+        sink.event(system(1), 1);
         sink.notice(StreamItem::Closed(Error::Closed));
-        sink.event(system(2));
+        sink.event(system(2), 1);
         assert_eq!(drain(&sink), ["1", "closed: the stream client is closed"]);
         assert!(matches!(next(&sink), Poll::Ready(None)));
-        let plain = Sink::new(4);
-        plain.event(system(1));
+        let plain = Sink::new(4, usize::MAX);
+        plain.event(system(1), 1);
         plain.close();
         assert_eq!(drain(&plain), ["1"]);
         assert!(matches!(next(&plain), Poll::Ready(None)));
@@ -436,7 +469,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_waiting_consumer_is_woken() {
-        let sink = Sink::new(4);
+        let sink = Sink::new(4, usize::MAX);
         let (tx, _rx) = mpsc::unbounded_channel::<Command>();
         let mut stream = EventStream::new(
             0,
@@ -448,7 +481,7 @@ mod tests {
         );
         let reader = tokio::spawn(async move { stream.next().await });
         tokio::task::yield_now().await;
-        sink.event(system(9));
+        sink.event(system(9), 1);
         let item = reader.await.unwrap().unwrap();
         assert_eq!(words(&[item]), ["9"]);
     }

@@ -301,12 +301,30 @@ async fn follow_book(session: &Session, api: &Api, args: &BookArgs) -> Result<()
     let mut book = LocalOrderBook::new(args.slug.as_str());
     while let Some(item) = stream.next().await {
         let flow = match &item {
-            StreamItem::Event(Event::OrderBook(update)) => {
-                if book.apply(update) != Applied::Updated {
-                    continue;
+            StreamItem::Event(Event::OrderBook(update)) => match book.apply(update) {
+                Applied::Updated => {
+                    session.event(&book_json(&book), || book_text(&book, args.depth))
                 }
-                session.event(&book_json(&book), || book_text(&book, args.depth))
-            }
+                // A server's level out of range is reported and the book
+                // kept as it was: the watch goes on.
+                Applied::Invalid { price } => {
+                    let now = clock(None);
+                    session.notice(
+                        &json!({
+                            "type": "invalid",
+                            "marketSlug": args.slug,
+                            "reason": "price outside (0, 1]",
+                            "price": price.to_string(),
+                        }),
+                        || {
+                            format!(
+                                "{now}  update refused: a level's price {price} is outside (0, 1]"
+                            )
+                        },
+                    )
+                }
+                _ => continue,
+            },
             StreamItem::Reconnecting { .. } => {
                 // The server may count versions afresh after a reconnect.
                 book.forget_version();
@@ -595,6 +613,28 @@ mod tests {
         );
         assert!(book_text(&book(), 5).contains("\n1.5         0.4   -     -\n"));
         assert!(book_text(&LocalOrderBook::new("m"), 5).ends_with("(the book is empty)\n"));
+    }
+
+    #[test]
+    fn a_book_update_out_of_range_is_refused_and_the_view_kept() {
+        // The update a hostile gateway sent: prices of ±5e28, whose
+        // midpoint once overflowed and ended the watch with a panic.
+        let hostile: OrderBookUpdate = serde_json::from_str(
+            r#"{"marketSlug":"m","version":8,"orderbook":{"tokenId":"t",
+                "bids":[{"price":-50000000000000000000000000000,"size":1}],
+                "asks":[{"price":50000000000000000000000000000,"size":1}]}}"#,
+        )
+        .unwrap();
+        let mut book = book();
+        let before = book_json(&book);
+        assert_eq!(
+            book.apply(&hostile),
+            Applied::Invalid {
+                price: "-50000000000000000000000000000".parse().unwrap()
+            }
+        );
+        assert_eq!(book_json(&book), before);
+        assert!(book_text(&book, 5).contains("spread 0.03"));
     }
 
     #[test]

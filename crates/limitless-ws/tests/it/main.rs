@@ -6,6 +6,7 @@
 mod book;
 mod events;
 mod handshake;
+mod hostile;
 mod lifecycle;
 mod raw;
 mod reconnect;

@@ -145,6 +145,12 @@ pub(crate) struct Script {
     pub(crate) refuse_namespace: Option<&'static str>,
     /// Answers by event name; others get [`Answer::Gateway`].
     pub(crate) answers: HashMap<&'static str, Answer>,
+    /// Refuse this many of the next upgrades with 401, whatever their
+    /// credentials (revoked or rotating keys); `usize::MAX` for all.
+    pub(crate) refuse_upgrades: usize,
+    /// Leave every namespace connection as soon as it is made: a gateway
+    /// that accepts and drops.
+    pub(crate) drop_on_connect: bool,
 }
 
 impl Script {
@@ -380,7 +386,22 @@ fn check(state: &State, request: &Request) -> Option<Response> {
         verified: verified.clone(),
     };
     state.record.send_modify(|r| r.handshakes.push(seen));
-    let require = state.script.lock().unwrap().require_auth;
+    let require = {
+        let mut script = state.script.lock().unwrap();
+        if script.refuse_upgrades > 0 {
+            if script.refuse_upgrades != usize::MAX {
+                script.refuse_upgrades -= 1;
+            }
+            return Some(
+                (
+                    StatusCode::UNAUTHORIZED,
+                    axum::Json(json!({ "message": "Invalid API key" })),
+                )
+                    .into_response(),
+            );
+        }
+        script.require_auth
+    };
     let refusal = match verified {
         Some(Err(reason)) => reason,
         None if require => "Authentication required".to_owned(),
@@ -412,6 +433,13 @@ fn connected(state: Arc<State>, socket: SocketRef) {
         connection = r.connections;
     });
     state.sockets.lock().unwrap().push(socket.clone());
+    if state.script.lock().unwrap().drop_on_connect {
+        // Once the connect packet is out.
+        let socket = socket.clone();
+        tokio::spawn(async move {
+            let _ = socket.disconnect();
+        });
+    }
 
     let on_event = Arc::clone(&state);
     socket.on_fallback(
