@@ -173,4 +173,4 @@ pub use faults::Faults;
 pub use handle::{OrderSnapshot, SandboxHandle, SeededIdentity, SeededMarket};
 pub use sandbox::{Sandbox, SandboxBuilder};
 pub use seed::{IdentitySeed, MarketSeed, MarketVenue};
-pub use socket::{SocketControl, SocketHandshake};
+pub use socket::{SocketControl, SocketHandshake, SocketStats};
