@@ -14,5 +14,6 @@ mod pages;
 mod portfolio;
 mod robustness;
 mod socket;
+mod socket_limits;
 mod support;
 mod tokens;
