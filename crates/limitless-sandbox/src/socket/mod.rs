@@ -68,7 +68,8 @@ impl Default for SocketConfig {
 pub(crate) const MAX_PAYLOAD: u64 = 1_000_000;
 
 /// Packets a socket may have waiting to be written before further events
-/// for it are dropped: room for a burst of a few hundred book updates.
+/// for it are dropped (counted in [`SocketStats`] and logged): room for a
+/// burst of a few hundred book updates.
 const MAX_BUFFERED_PACKETS: usize = 1024;
 
 /// One thing to send, queued under the state lock.
