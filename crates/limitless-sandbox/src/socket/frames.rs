@@ -7,8 +7,11 @@
 //! [`MessageLimit`] follows the frame headers of what a client sends, as
 //! the bytes arrive and before tungstenite buffers a payload, and reports a
 //! message over [`MAX_PAYLOAD`](super::MAX_PAYLOAD) from its header alone.
-//! The connection is then closed, as an Engine.IO server does (the `ws`
-//! server under Node's engine.io closes with 1009 "message too big").
+//! The connection is then closed, as an Engine.IO server closes it (with
+//! RFC 6455's 1009 "message too big" close frame, in the `ws` library under
+//! Node's engine.io; no source confirms what the API's gateway sends). The
+//! sandbox closes it without a close frame: a frame of its own could land
+//! in the middle of one socketioxide is writing.
 
 use std::io::Cursor;
 
