@@ -169,6 +169,12 @@
 //! tests; [`Faults::drop_sockets`] and [`Faults::stall_sockets`] break
 //! connections; [`SandboxBuilder::socket_ping`] sets the heartbeat.
 //!
+//! Hostile clients meet the limits the API announces: a message over
+//! `maxPayload` (1 000 000 bytes) closes its connection, errors quote at
+//! most 256 bytes of the input, a socket has at most one snapshot per
+//! market waiting, and what a full send buffer cannot take is counted in
+//! [`SocketControl::stats`] and logged.
+//!
 //! Units on the wire: prices are decimals (`0.55`); order amounts,
 //! `matchedSize`, `totalsRaw` and order book `size` are integer micro-units
 //! (1 USDC or 1 share = 1 000 000), as the API sends them. Order book levels
@@ -199,4 +205,4 @@ pub use faults::Faults;
 pub use handle::{Maintenance, OrderSnapshot, SandboxHandle, SeededIdentity, SeededMarket};
 pub use sandbox::{Sandbox, SandboxBuilder};
 pub use seed::{IdentitySeed, MarketSeed, MarketVenue};
-pub use socket::{SocketControl, SocketHandshake};
+pub use socket::{SocketControl, SocketHandshake, SocketStats};

@@ -12,14 +12,16 @@
 use std::io;
 use std::mem;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::task::{Context, Poll, Waker};
 
-use hyper::rt::{Read, ReadBufCursor, Write};
+use hyper::rt::{Read, ReadBuf, ReadBufCursor, Write};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
+use super::MAX_PAYLOAD;
+use super::frames::{MessageLimit, Refusal};
 use crate::guard::JsonRefusals;
 
 const OPEN: u8 = 0;
@@ -76,6 +78,8 @@ pub(crate) struct SocketLines {
     taps: Mutex<Vec<Weak<Tap>>>,
     /// Stalled connections the server has finished with, kept open.
     held: Mutex<Vec<TcpStream>>,
+    /// Connections closed for a message over the announced `maxPayload`.
+    oversized: AtomicU64,
 }
 
 impl SocketLines {
@@ -121,6 +125,11 @@ impl SocketLines {
         self.release_held();
     }
 
+    /// How many connections were closed for an oversized message.
+    pub(crate) fn oversized(&self) -> u64 {
+        self.oversized.load(Ordering::Relaxed)
+    }
+
     /// Closes the held connections.
     fn release_held(&self) {
         drop(mem::take(&mut *lock(&self.held)));
@@ -129,6 +138,9 @@ impl SocketLines {
 
 type Inner = JsonRefusals<TokioIo<TcpStream>>;
 
+/// The most a socket connection reads at once through its limit.
+const SOCKET_READ: usize = 16 * 1024;
+
 /// A connection's I/O behind its [`Tap`].
 #[derive(Debug)]
 pub(crate) struct TappedIo {
@@ -136,6 +148,8 @@ pub(crate) struct TappedIo {
     inner: Option<Inner>,
     tap: Arc<Tap>,
     lines: Arc<SocketLines>,
+    /// The frames the client sends, once the connection is a socket.
+    limit: Option<MessageLimit>,
 }
 
 impl TappedIo {
@@ -144,7 +158,54 @@ impl TappedIo {
             inner: Some(inner),
             tap,
             lines,
+            limit: None,
         }
+    }
+
+    /// Reads a socket connection's bytes through its [`MessageLimit`]; a
+    /// message over the limit cuts the connection (the client's stream
+    /// ends, and socketioxide closes the session) before its payload is
+    /// read, leaving the other connections alone.
+    ///
+    /// The limit follows the stream from the first byte read after the
+    /// upgrade; a client that sends frames before its `101` arrives gets
+    /// them read with the HTTP request, unguarded.
+    fn poll_read_socket(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut buf: ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        let mut scratch = [0u8; SOCKET_READ];
+        let wanted = buf.remaining().min(SOCKET_READ);
+        let mut read = ReadBuf::new(&mut scratch[..wanted]);
+        let inner = match self.inner() {
+            Ok(inner) => inner,
+            Err(e) => return Poll::Ready(Err(e)),
+        };
+        std::task::ready!(inner.poll_read(cx, read.unfilled()))?;
+        let bytes = read.filled();
+        let limit = self
+            .limit
+            .get_or_insert_with(|| MessageLimit::new(MAX_PAYLOAD));
+        if let Err(refusal) = limit.feed(bytes) {
+            if self.tap.switch(CUT) {
+                self.lines.oversized.fetch_add(1, Ordering::Relaxed);
+                match refusal {
+                    Refusal::Oversized { size } => tracing::warn!(
+                        size,
+                        max_payload = MAX_PAYLOAD,
+                        "socket message over maxPayload: connection closed"
+                    ),
+                    Refusal::Malformed => {
+                        tracing::warn!("unreadable WebSocket frame: connection closed");
+                    }
+                }
+            }
+            // End of stream, as for a cut connection.
+            return Poll::Ready(Ok(()));
+        }
+        buf.put_slice(bytes);
+        Poll::Ready(Ok(()))
     }
 
     fn inner(&mut self) -> io::Result<Pin<&mut Inner>> {
@@ -162,7 +223,8 @@ impl Read for TappedIo {
         buf: ReadBufCursor<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        if this.tap.socket.load(Ordering::SeqCst) {
+        let socket = this.tap.socket.load(Ordering::SeqCst);
+        if socket {
             // Registered before the state is read, so a switch in between
             // still wakes this read.
             let mut reader = lock(&this.tap.reader);
@@ -173,6 +235,7 @@ impl Read for TappedIo {
         match this.tap.state() {
             CUT => Poll::Ready(Ok(())),
             STALLED => Poll::Pending,
+            _ if socket => this.poll_read_socket(cx, buf),
             _ => match this.inner() {
                 Ok(inner) => inner.poll_read(cx, buf),
                 Err(e) => Poll::Ready(Err(e)),

@@ -23,6 +23,25 @@ pub struct SocketHandshake {
     pub profile_id: Option<i64>,
 }
 
+/// What the socket server refused or could not deliver since it started,
+/// from [`SocketControl::stats`]: none of it is ever dropped silently.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SocketStats {
+    /// Connections closed because the client sent a message over the
+    /// announced `maxPayload` (1 000 000 bytes), or a frame that cannot be
+    /// read.
+    pub oversized_closed: u64,
+    /// Acknowledgements not delivered because the socket's send buffer was
+    /// full (a client that does not read).
+    pub acks_dropped: u64,
+    /// Events not delivered to a socket because its send buffer was full.
+    pub events_dropped: u64,
+    /// Book snapshots a subscribe did not queue because the same socket
+    /// already had one of that market waiting to be sent.
+    pub snapshots_coalesced: u64,
+}
+
 /// The Socket.IO side of a running sandbox, from
 /// [`SandboxHandle::socket`](crate::SandboxHandle::socket): connection
 /// counts, the handshakes verified, and synthetic load. Cheap to clone.
@@ -78,6 +97,12 @@ impl SocketControl {
     /// subscription and stream its events anyway.
     pub fn confirm_subscribes(&self, confirm: bool) {
         self.app.sockets().set_confirm_subscribes(confirm);
+    }
+
+    /// What the socket server refused or could not deliver so far.
+    #[must_use]
+    pub fn stats(&self) -> SocketStats {
+        self.app.sockets().stats()
     }
 
     /// The handshakes accepted, oldest first (the last 64): a client that

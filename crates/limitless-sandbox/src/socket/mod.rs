@@ -13,25 +13,28 @@
 mod conn;
 mod control;
 pub(crate) mod events;
+mod frames;
 mod handshake;
 mod namespace;
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, Response};
+use limitless_types::ws;
 use serde_json::Value;
 use socketioxide::extract::{AckSender, SocketRef};
-use socketioxide::{SocketIo, TransportType};
+use socketioxide::socket::Sid;
+use socketioxide::{BroadcastError, SendError, SocketError, SocketIo, TransportType};
 use tokio::sync::{mpsc, watch};
 
 pub(crate) use conn::{SocketLines, Tap, TappedIo};
-pub use control::{SocketControl, SocketHandshake};
+pub use control::{SocketControl, SocketHandshake, SocketStats};
 pub(crate) use handshake::handshake;
 pub(crate) use namespace::{SocketSession, register};
 
@@ -58,11 +61,15 @@ impl Default for SocketConfig {
     }
 }
 
-/// The largest Engine.IO payload accepted, as the API announces it.
-const MAX_PAYLOAD: u64 = 1_000_000;
+/// The largest Engine.IO payload accepted, as the API announces it (the
+/// `maxPayload` of its open packet). socketioxide 0.18 enforces it on
+/// long-polling only; on the WebSocket transport [`frames::MessageLimit`]
+/// enforces it below Engine.IO.
+pub(crate) const MAX_PAYLOAD: u64 = 1_000_000;
 
 /// Packets a socket may have waiting to be written before further events
-/// for it are dropped: room for a burst of a few hundred book updates.
+/// for it are dropped (counted in [`SocketStats`] and logged): room for a
+/// burst of a few hundred book updates.
 const MAX_BUFFERED_PACKETS: usize = 1024;
 
 /// One thing to send, queued under the state lock.
@@ -83,6 +90,55 @@ pub(crate) enum Outbound {
     /// The answer to an event the client sent with an ack id (nothing is
     /// sent when it had none).
     Ack { ack: AckSender, payload: Value },
+    /// An `orderbookUpdate` snapshot of market `slug` for one subscriber,
+    /// marked pending in [`Snapshots`] until it is sent.
+    Snapshot {
+        socket: SocketRef,
+        slug: String,
+        payload: Value,
+    },
+}
+
+/// The snapshots queued and not yet sent, by socket and market: a socket
+/// has at most one pending per market, so a subscribe storm queues at most
+/// one snapshot per market it names, however often it names it.
+///
+/// A snapshot already pending answers a later subscribe as well: the
+/// socket has been in the market's room since that snapshot was taken, so
+/// every change after it is queued behind it.
+#[derive(Debug, Default)]
+pub(crate) struct Snapshots {
+    pending: Mutex<HashSet<(Sid, String)>>,
+}
+
+impl Snapshots {
+    fn pending(&self) -> std::sync::MutexGuard<'_, HashSet<(Sid, String)>> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Marks a snapshot of `slug` for `socket` pending; false if one
+    /// already is.
+    pub(crate) fn reserve(&self, socket: Sid, slug: &str) -> bool {
+        let mut pending = self.pending();
+        if pending.contains(&(socket, slug.to_owned())) {
+            return false;
+        }
+        pending.insert((socket, slug.to_owned()))
+    }
+
+    /// Forgets the pending snapshot of `slug` for `socket` (sent, or the
+    /// socket left the market: a later subscribe needs a fresh one).
+    pub(crate) fn release(&self, socket: Sid, slug: &str) {
+        self.pending().remove(&(socket, slug.to_owned()));
+    }
+}
+
+/// What the socket server refused or could not deliver, counted.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub(crate) acks_dropped: AtomicU64,
+    pub(crate) events_dropped: AtomicU64,
+    pub(crate) snapshots_coalesced: AtomicU64,
 }
 
 /// Events waiting for the state lock to be released, and the markets whose
@@ -107,6 +163,27 @@ impl Outbox {
     }
 }
 
+/// Sends one event to one socket, counting it if its buffer is full.
+fn emit(counters: &Counters, socket: &SocketRef, event: &'static str, payload: &Value) {
+    if let Err(SendError::Socket(SocketError::InternalChannelFull)) = socket.emit(event, payload) {
+        dropped_events(counters, 1, event);
+    }
+}
+
+fn dropped_events(counters: &Counters, count: usize, event: &'static str) {
+    if count == 0 {
+        return;
+    }
+    let count = u64::try_from(count).unwrap_or(u64::MAX);
+    let total = counters.events_dropped.fetch_add(count, Ordering::Relaxed) + count;
+    tracing::warn!(
+        event,
+        count,
+        total,
+        "socket send buffer full: event dropped (slow consumer)"
+    );
+}
+
 /// socketioxide's service, behind a closure so its type need not be named.
 type Service = Arc<
     dyn Fn(Request<Body>) -> Pin<Box<dyn Future<Output = Response<Body>> + Send>> + Send + Sync,
@@ -127,6 +204,8 @@ pub(crate) struct SocketHub {
     /// Confirm subscribes with the documented `system` notices (on by
     /// default).
     confirm_subscribes: AtomicBool,
+    snapshots: Arc<Snapshots>,
+    counters: Arc<Counters>,
 }
 
 /// The queue's receiving end and socketioxide's handle: run with
@@ -134,6 +213,8 @@ pub(crate) struct SocketHub {
 pub(crate) struct Queue {
     io: SocketIo,
     receiver: mpsc::UnboundedReceiver<Outbound>,
+    snapshots: Arc<Snapshots>,
+    counters: Arc<Counters>,
 }
 
 impl SocketHub {
@@ -157,6 +238,8 @@ impl SocketHub {
             })
         });
         let (outbound, receiver) = mpsc::unbounded_channel();
+        let snapshots = Arc::<Snapshots>::default();
+        let counters = Arc::<Counters>::default();
         let hub = Self {
             io: io.clone(),
             service,
@@ -166,8 +249,37 @@ impl SocketHub {
             connections: watch::Sender::new(0),
             ack_subscribes: AtomicBool::new(false),
             confirm_subscribes: AtomicBool::new(true),
+            snapshots: Arc::clone(&snapshots),
+            counters: Arc::clone(&counters),
         };
-        (hub, Queue { io, receiver })
+        let queue = Queue {
+            io,
+            receiver,
+            snapshots,
+            counters,
+        };
+        (hub, queue)
+    }
+
+    pub(crate) fn snapshots(&self) -> &Snapshots {
+        &self.snapshots
+    }
+
+    pub(crate) fn stats(&self) -> SocketStats {
+        let load = |n: &AtomicU64| n.load(Ordering::Relaxed);
+        SocketStats {
+            oversized_closed: self.lines.oversized(),
+            acks_dropped: load(&self.counters.acks_dropped),
+            events_dropped: load(&self.counters.events_dropped),
+            snapshots_coalesced: load(&self.counters.snapshots_coalesced),
+        }
+    }
+
+    /// Counts a snapshot a subscribe did not queue because one was pending.
+    pub(crate) fn count_coalesced(&self) {
+        self.counters
+            .snapshots_coalesced
+            .fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn io(&self) -> &SocketIo {
@@ -203,29 +315,56 @@ impl SocketHub {
 
     /// Sends what is queued, in order, until the hub is dropped.
     pub(crate) async fn send_queued(queue: Queue) {
-        let Queue { io, mut receiver } = queue;
+        let Queue {
+            io,
+            mut receiver,
+            snapshots,
+            counters,
+        } = queue;
         while let Some(outbound) = receiver.recv().await {
-            // A socket that went away or whose buffer is full misses the
-            // event, as on the real API; the rest still get it.
+            // A socket that went away misses the event; one whose buffer
+            // is full (a client not reading) misses it too, counted and
+            // logged. The rest still get it.
             match outbound {
                 Outbound::Rooms {
                     rooms,
                     event,
                     payload,
                 } => {
-                    if let Some(ns) = io.of(NAMESPACE) {
-                        let _ = ns.to(rooms).emit(event, &payload).await;
+                    if let Some(ns) = io.of(NAMESPACE)
+                        && let Err(BroadcastError::Socket(errors)) =
+                            ns.to(rooms).emit(event, &payload).await
+                    {
+                        let full = errors
+                            .iter()
+                            .filter(|e| matches!(e, SocketError::InternalChannelFull))
+                            .count();
+                        dropped_events(&counters, full, event);
                     }
                 }
                 Outbound::Socket {
                     socket,
                     event,
                     payload,
+                } => emit(&counters, &socket, event, &payload),
+                Outbound::Snapshot {
+                    socket,
+                    slug,
+                    payload,
                 } => {
-                    let _ = socket.emit(event, &payload);
+                    snapshots.release(socket.id, &slug);
+                    emit(&counters, &socket, ws::event::ORDERBOOK_UPDATE, &payload);
                 }
                 Outbound::Ack { ack, payload } => {
-                    let _ = ack.send(&payload);
+                    if let Err(SendError::Socket(SocketError::InternalChannelFull)) =
+                        ack.send(&payload)
+                    {
+                        let total = counters.acks_dropped.fetch_add(1, Ordering::Relaxed) + 1;
+                        tracing::warn!(
+                            total,
+                            "socket send buffer full: acknowledgement dropped (slow consumer)"
+                        );
+                    }
                 }
             }
         }
@@ -274,5 +413,23 @@ impl SocketHub {
     pub(crate) async fn close(&self) {
         self.lines.end_stalls();
         self.io.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_socket_has_one_pending_snapshot_per_market() {
+        let snapshots = Snapshots::default();
+        let (a, b) = (Sid::new(), Sid::new());
+        assert!(snapshots.reserve(a, "m1"));
+        assert!(!snapshots.reserve(a, "m1"));
+        assert!(snapshots.reserve(a, "m2"));
+        assert!(snapshots.reserve(b, "m1"));
+        snapshots.release(a, "m1");
+        assert!(snapshots.reserve(a, "m1"));
+        assert_eq!(snapshots.pending().len(), 3);
     }
 }

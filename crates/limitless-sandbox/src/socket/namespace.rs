@@ -29,7 +29,7 @@ use socketioxide::extract::{AckSender, Event, SocketRef, TryData};
 use socketioxide::handler::ConnectHandler as _;
 
 use super::events::{self, POSITIONS, TRANSACTIONS, market_room, private_room};
-use super::{NAMESPACE, Outbound};
+use super::{NAMESPACE, Outbound, SocketHub};
 use crate::auth::SocketCaller;
 use crate::state::{App, State, WeakApp};
 
@@ -109,7 +109,8 @@ impl Request {
                 )
             }),
             Ok(other) => Err(format!(
-                "invalid payload {other}: send an object {{marketSlug?, marketSlugs?, marketAddress?, marketAddresses?, filters?}}"
+                "invalid payload {}: send an object {{marketSlug?, marketSlugs?, marketAddress?, marketAddresses?, filters?}}",
+                excerpt(&other.to_string())
             )),
         }
     }
@@ -135,6 +136,34 @@ impl Request {
                 .market_addresses
                 .as_ref()
                 .is_some_and(|a| !a.is_empty())
+    }
+}
+
+/// The most of a client's input an error quotes, in bytes.
+const EXCERPT: usize = 256;
+
+/// `text` as an error quotes it: whole up to [`EXCERPT`] bytes, else its
+/// start, marked truncated with the full size. An error never echoes a
+/// large input back (a megabyte in, a megabyte out per refusal).
+fn excerpt(text: &str) -> String {
+    if text.len() <= EXCERPT {
+        return text.to_owned();
+    }
+    let mut end = EXCERPT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… (truncated, {} bytes)", &text[..end], text.len())
+}
+
+/// The client's data as an exception's `cause.data` quotes it: as sent
+/// when it is small, else an [`excerpt`] of its JSON, as a string.
+fn quoted_data(data: Value) -> Value {
+    let text = data.to_string();
+    if text.len() <= EXCERPT {
+        data
+    } else {
+        Value::String(excerpt(&text))
     }
 }
 
@@ -263,17 +292,23 @@ fn on_event(
         return;
     }
     greet(&mut state, socket);
-    // What the client sent, for the cause of an exception.
-    let sent = data.as_ref().ok().cloned().filter(|v| !v.is_null());
+    // What the client sent, for the cause of an exception (bounded).
+    let sent = data
+        .as_ref()
+        .ok()
+        .filter(|v| !v.is_null())
+        .cloned()
+        .map(quoted_data);
     let request = Request::parse(data);
     let subscribing = channel(name);
     let reply = match (name, subscribing) {
-        ("unsubscribe", _) => {
-            request.and_then(|r| unsubscribe(&mut state, socket, caller.as_ref(), None, &r))
-        }
+        ("unsubscribe", _) => request.and_then(|r| {
+            unsubscribe(&mut state, app.sockets(), socket, caller.as_ref(), None, &r)
+        }),
         ("unsubscribe_market_lifecycle", _) => request.and_then(|r| {
             unsubscribe(
                 &mut state,
+                app.sockets(),
                 socket,
                 caller.as_ref(),
                 Some("subscribe_market_lifecycle"),
@@ -283,6 +318,7 @@ fn on_event(
         (_, Some(channel)) => request.and_then(|r| {
             subscribe(
                 &mut state,
+                app.sockets(),
                 socket,
                 caller.as_ref(),
                 channel,
@@ -292,7 +328,8 @@ fn on_event(
             )
         }),
         (name, None) => Err(format!(
-            "unknown event {name:?}; the /markets namespace takes {}, unsubscribe_market_lifecycle and unsubscribe",
+            "unknown event {:?}; the /markets namespace takes {}, unsubscribe_market_lifecycle and unsubscribe",
+            excerpt(name),
             CHANNELS.map(|(n, _)| n).join(", ")
         )),
     };
@@ -336,14 +373,17 @@ fn on_event(
 fn unknown_market(state: &State, slugs: &[String]) -> Result<(), String> {
     match slugs.iter().find(|slug| state.market(slug).is_none()) {
         Some(slug) => Err(format!(
-            "market {slug:?} not found; list markets with GET /markets/active"
+            "market {:?} not found; list markets with GET /markets/active",
+            excerpt(slug)
         )),
         None => Ok(()),
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn subscribe(
     state: &mut State,
+    hub: &SocketHub,
     socket: &SocketRef,
     caller: Option<&SocketCaller>,
     (name, access): (&'static str, Access),
@@ -413,14 +453,22 @@ fn subscribe(
     }));
     if let Access::Prices = access {
         // A snapshot of each market asked for, even one already covered:
-        // a client subscribing again after a reconnect needs it.
+        // a client subscribing again after a reconnect needs it. One
+        // already waiting to be sent serves (the socket has been in the
+        // room since it was taken), so a subscribe storm queues at most
+        // one per market.
         for slug in &markets {
-            if let Some(payload) = events::book_update(state, slug, now, false) {
-                then.push(Outbound::Socket {
+            if !hub.snapshots().reserve(socket.id, slug) {
+                hub.count_coalesced();
+                continue;
+            }
+            match events::book_update(state, slug, now, false) {
+                Some(payload) => then.push(Outbound::Snapshot {
                     socket: socket.clone(),
-                    event: ws::event::ORDERBOOK_UPDATE,
+                    slug: slug.clone(),
                     payload,
-                });
+                }),
+                None => hub.snapshots().release(socket.id, slug),
             }
         }
     }
@@ -432,6 +480,7 @@ fn subscribe(
 
 fn unsubscribe(
     state: &mut State,
+    hub: &SocketHub,
     socket: &SocketRef,
     caller: Option<&SocketCaller>,
     fixed: Option<&'static str>,
@@ -464,6 +513,9 @@ fn unsubscribe(
         }
         for slug in &current.markets {
             left.extend(room(access, caller, Some(slug)));
+            if let Access::Prices = access {
+                hub.snapshots().release(socket.id, slug);
+            }
         }
         Vec::new()
     } else {
@@ -480,6 +532,9 @@ fn unsubscribe(
             .collect();
         for slug in markets.iter().filter(|slug| current.markets.contains(slug)) {
             left.extend(room(access, caller, Some(slug)));
+            if let Access::Prices = access {
+                hub.snapshots().release(socket.id, slug);
+            }
         }
         if remaining.is_empty() {
             session.channels.remove(name);
@@ -495,4 +550,35 @@ fn unsubscribe(
         json!({ "ok": true, "channel": name, "markets": remaining }),
         Vec::new(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_quote_small_inputs_whole_and_large_ones_truncated() {
+        assert_eq!(excerpt("no-such-market"), "no-such-market");
+        let exact = "x".repeat(EXCERPT);
+        assert_eq!(excerpt(&exact), exact);
+        let large = "y".repeat(60 << 20);
+        assert_eq!(
+            excerpt(&large),
+            format!("{}… (truncated, {} bytes)", "y".repeat(EXCERPT), 60 << 20)
+        );
+        // Cut on a character boundary: `é` is two bytes.
+        let accents = "é".repeat(EXCERPT);
+        let quoted = excerpt(&accents);
+        assert!(quoted.starts_with(&"é".repeat(EXCERPT / 2)));
+        assert!(quoted.ends_with(&format!("(truncated, {} bytes)", EXCERPT * 2)));
+
+        let small = json!({ "marketSlug": "a" });
+        assert_eq!(quoted_data(small.clone()), small);
+        let big = json!({ "marketSlug": "z".repeat(1_000) });
+        let Value::String(text) = quoted_data(big) else {
+            panic!("a large payload is quoted as a string");
+        };
+        assert!(text.starts_with(r#"{"marketSlug":"zzz"#), "{text}");
+        assert!(text.ends_with("(truncated, 1017 bytes)"), "{text}");
+    }
 }

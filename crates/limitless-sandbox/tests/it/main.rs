@@ -16,5 +16,6 @@ mod pages;
 mod portfolio;
 mod robustness;
 mod socket;
+mod socket_limits;
 mod support;
 mod tokens;
