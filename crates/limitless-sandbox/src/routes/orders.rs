@@ -843,12 +843,16 @@ pub(super) async fn cancel(
     }))
 }
 
+/// `DELETE /orders/all/{slug}`: 200 `{message, canceled}` when every live
+/// order was cancelled, 207 with `failed` when some could not be (spec
+/// `CancelAllOrdersResponseDto`, PROTOCOL §7.4); here only through
+/// [`Faults::fail_next_cancels`](crate::Faults::fail_next_cancels).
 pub(super) async fn cancel_all(
     State(app): State<App>,
     path: Result<Path<String>, PathRejection>,
     params: Result<Query<OnBehalfQuery>, QueryRejection>,
     signed: Signed,
-) -> Result<ApiJson<MessageResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let slug = super::path(path)?;
     let params = query(params)?;
     let on_behalf_of = positive("onBehalfOf", params.on_behalf_of.as_deref())?;
@@ -870,15 +874,36 @@ pub(super) async fn cancel_all(
         })
         .map(|(i, _)| i)
         .collect();
-    for index in &live {
-        // Every index is live and the lock is held, so this cannot fail.
-        if state.engine.cancel(*index).is_ok() {
-            events::cancelled(&mut state, *index, now);
+    let mut answer = limitless_types::CancelBatchResponse::default();
+    for index in live {
+        let order_id = state.engine.entries()[index].data.id.clone();
+        // Every index is live and the lock is held, so only the fault
+        // keeps an order from being cancelled.
+        if !app.faults().take_cancel_failure() && state.engine.cancel(index).is_ok() {
+            events::cancelled(&mut state, index, now);
+            answer.canceled.push(order_id);
+        } else {
+            answer.failed.push(limitless_types::CancelFailure {
+                order_id,
+                reason: Some("UNKNOWN_ERROR".to_owned()),
+                message: Some("Failed to cancel order".to_owned()),
+                client_order_id: None,
+            });
         }
     }
-    Ok(ApiJson(MessageResponse {
-        message: format!("Canceled {} orders in market {slug}", live.len()),
-    }))
+    let status = if answer.is_partial() {
+        answer.message = format!(
+            "{} orders canceled, {} failed in market {slug}",
+            answer.canceled.len(),
+            answer.failed.len()
+        );
+        StatusCode::MULTI_STATUS
+    } else {
+        // The published wording (ccxt's capture of this endpoint).
+        answer.message = "Orders canceled successfully".to_owned();
+        StatusCode::OK
+    };
+    Ok((status, ApiJson(answer)).into_response())
 }
 
 /// Error code for a replacement that could not be placed.

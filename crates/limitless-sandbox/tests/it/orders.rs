@@ -701,8 +701,9 @@ async fn cancel_and_cancel_all() {
         .expect(404);
 
     let slug = desk.legacy().slug.clone();
+    let mut mine = Vec::new();
     for price in ["0.41", "0.42", "0.43"] {
-        desk.gtc(maker, Side::Buy, price, "1").await;
+        mine.push(desk.gtc(maker, Side::Buy, price, "1").await.order.id);
     }
     let theirs = desk.gtc(desk.taker, Side::Buy, "0.44", "1").await;
     let other_market = desk.collateral().clone();
@@ -728,10 +729,9 @@ async fn cancel_and_cancel_all() {
         )
         .await
         .expect(200);
-    assert!(
-        all.body["message"].as_str().unwrap().contains("Canceled 3"),
-        "{}",
-        all.body
+    assert_eq!(
+        all.body,
+        json!({ "message": "Orders canceled successfully", "canceled": mine, "failed": [] })
     );
     assert_eq!(
         desk.book().await["bids"],
@@ -749,6 +749,50 @@ async fn cancel_and_cancel_all() {
         )
         .await
         .expect(404);
+}
+
+#[tokio::test]
+async fn cancel_all_answers_207_with_the_orders_it_could_not_cancel() {
+    let desk = Desk::open().await;
+    let maker = desk.maker;
+    let slug = desk.legacy().slug.clone();
+    let mut mine = Vec::new();
+    for price in ["0.41", "0.42", "0.43"] {
+        mine.push(desk.gtc(maker, Side::Buy, price, "1").await.order.id);
+    }
+    desk.fx.sandbox.faults().fail_next_cancels(2);
+    let path = format!("/orders/all/{slug}?onBehalfOf={maker}");
+    let partial = desk
+        .fx
+        .signed(&desk.token, Method::DELETE, &path, None)
+        .await
+        .expect(207);
+    let failure = |id: &str| json!({ "orderId": id, "reason": "UNKNOWN_ERROR", "message": "Failed to cancel order" });
+    assert_eq!(partial.body["canceled"], json!([mine[2]]));
+    assert_eq!(
+        partial.body["failed"],
+        json!([failure(&mine[0]), failure(&mine[1])])
+    );
+    assert!(
+        partial.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 orders canceled, 2 failed"),
+        "{}",
+        partial.body
+    );
+    assert_eq!(desk.status(&mine[0]).0, OrderStatus::Live);
+    assert_eq!(desk.status(&mine[1]).0, OrderStatus::Live);
+    assert_eq!(desk.status(&mine[2]).0, OrderStatus::Cancelled);
+
+    // The fault is used up: the orders left are cancelled by the next call.
+    let rest = desk
+        .fx
+        .signed(&desk.token, Method::DELETE, &path, None)
+        .await
+        .expect(200);
+    assert_eq!(rest.body["canceled"], json!([mine[0], mine[1]]));
+    assert_eq!(rest.body["failed"], json!([]));
 }
 
 fn replacement(desk: &Desk, price: &str, client_order_id: Option<&str>) -> ReplacementOrder {
