@@ -60,7 +60,9 @@ const API_KEY_OPERATIONS: &[&str] = &[
     "GET /portfolio/positions",
     "GET /portfolio/history",
     "POST /orders",
+    "POST /orders/status/batch",
     "DELETE /orders/{orderId}",
+    "POST /orders/cancel-batch",
     "DELETE /orders/all/{slug}",
     "GET /profiles/{account}",
 ];
@@ -149,7 +151,30 @@ pub(crate) fn deviations() -> Vec<Deviation> {
                 json!("FAK"),
             )],
         },
+        Deviation {
+            operations: &["POST /orders/cancel-batch"],
+            what: "orderIds is a list of order id strings, not a list of arrays",
+            reason: SpecDefect,
+            source: "DeleteOrderBatchDto types orderIds' items as arrays while its own example is a flat list of UUID strings (reference/openapi/README.md); the docs page cancel-batch sends strings (PROTOCOL §7.4)",
+            patches: vec![set(
+                schema("DeleteOrderBatchDto", "/properties/orderIds/items"),
+                json!({ "type": "string" }),
+            )],
+        },
         // Answers.
+        Deviation {
+            operations: &["POST /orders/status/batch"],
+            what: "a found order's data.order is the order itself, not a second {order, execution} wrapper",
+            reason: SpecDefect,
+            source: "BatchOrderStatusResultDto's data is already {order, makerMatches, execution} yet refs OrderResponseDto for its order; the production capture (fixtures/responses/orders-status-batch/ccxt-comment-1.json) has the order entity there",
+            patches: vec![set(
+                schema(
+                    "BatchOrderStatusResultDto",
+                    "/properties/data/properties/order",
+                ),
+                json!({ "$ref": "#/components/schemas/Order" }),
+            )],
+        },
         Deviation {
             operations: &["GET /markets/{addressOrSlug}"],
             what: "the market detail's schemas are undefined (dangling $refs); the fields the client relies on are checked instead",

@@ -1205,7 +1205,7 @@ pub(super) async fn status_batch(
                     result.data = Some(OrderResponse {
                         order,
                         maker_matches: Vec::new(),
-                        execution: None,
+                        execution: Some(execution_summary(&state, found)),
                     });
                 }
                 None => {
@@ -1216,6 +1216,53 @@ pub(super) async fn status_batch(
         })
         .collect();
     Ok(ApiJson(limitless_types::OrderStatusBatch { results }))
+}
+
+/// The execution summary the status batch gives a found order (spec
+/// `OrderExecutionSummary`; the real answer in
+/// `fixtures/responses/orders-status-batch` carries one): its fills as
+/// taker or maker so far, with the fee cut as `POST /orders` reports it.
+fn execution_summary(state: &SandboxState, index: usize) -> OrderExecution {
+    let entry = &state.engine.entries()[index];
+    let fee = entry.data.order.fee_rate_bps;
+    let fills: Vec<&FillRecord> = state
+        .fills
+        .iter()
+        .filter(|fill| fill.taker == index || fill.maker == index)
+        .collect();
+    let matched = !fills.is_empty();
+    let contracts: u128 = fills.iter().map(|fill| u128::from(fill.shares)).sum();
+    let usd: u128 = fills.iter().map(|fill| u128::from(fill.collateral)).sum();
+    let effective = if matched { fee } else { 0 };
+    let cut = |amount: u128| amount.saturating_mul(u128::from(effective)) / 10_000;
+    let (contracts_fee, usd_fee) = match entry.side {
+        Side::Buy => (cut(contracts), 0),
+        Side::Sell => (0, cut(usd)),
+    };
+    OrderExecution {
+        matched,
+        settlement_status: if matched {
+            SettlementStatus::Matched
+        } else {
+            SettlementStatus::Unmatched
+        },
+        trade_event_id: fills.last().map(|fill| fill.trade_event_id.clone()),
+        tx_hash: None,
+        client_order_id: entry.data.client_order_id.clone(),
+        eligible_at: None,
+        reason: None,
+        stp_maker_cancels: Vec::new(),
+        fee_rate_bps: Some(fee),
+        effective_fee_bps: Some(Decimal::from(effective)),
+        totals_raw: Some(ExecutionTotals {
+            contracts_gross: contracts.to_string(),
+            contracts_fee: contracts_fee.to_string(),
+            contracts_net: (contracts - contracts_fee).to_string(),
+            usd_gross: usd.to_string(),
+            usd_fee: usd_fee.to_string(),
+            usd_net: (usd - usd_fee).to_string(),
+        }),
+    }
 }
 
 /// `POST /orders/cancel?onBehalfOf=`: cancels one order by `orderId` or
