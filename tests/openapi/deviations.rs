@@ -19,9 +19,6 @@ pub(crate) enum Reason {
     /// A fact of PROTOCOL §7 (published docs and official SDKs, newer than
     /// the spec), which wins over the spec.
     ProtocolSection7,
-    /// The sandbox answers differently from the API and the fix is larger
-    /// than this test: listed so it stays visible until fixed.
-    SandboxGap,
 }
 
 /// One known difference from the spec.
@@ -314,27 +311,6 @@ pub(crate) fn deviations() -> Vec<Deviation> {
                 ),
                 json!("withdrawal"),
             )],
-        },
-        Deviation {
-            operations: &[
-                "POST /orders",
-                "POST /auth/api-tokens/derive",
-                "POST /profiles/partner-accounts",
-            ],
-            what: "the sandbox answers a creation with 200, where the API (NestJS) answers 201",
-            reason: SandboxGap,
-            source: "the spec declares only 201 for these (NestJS's default for a POST; the backend's own export says the same of POST /orders); the sandbox's own tests expect 200 throughout, so moving it is a change of its own",
-            patches: [
-                "POST /orders",
-                "POST /auth/api-tokens/derive",
-                "POST /profiles/partner-accounts",
-            ]
-            .into_iter()
-            .map(|operation| Patch::Copy {
-                from: at(operation, "/responses/201"),
-                to: at(operation, "/responses/200"),
-            })
-            .collect(),
         },
     ]
 }

@@ -730,7 +730,9 @@ pub(super) async fn create(State(app): State<App>, signed: Signed) -> Result<Res
         let mut state = app.lock();
         place(&mut state, &signed.caller, placement, now)?
     };
-    let mut response = ApiJson(placed).into_response();
+    // 201 Created: the only success the spec documents for POST /orders
+    // (NestJS's default for a POST).
+    let mut response = (StatusCode::CREATED, ApiJson(placed)).into_response();
     if app.faults().take_placement_drop() {
         response.extensions_mut().insert(DropConnection);
     }

@@ -46,7 +46,7 @@ impl Desk {
     async fn gtc(&self, owner: i64, side: Side, price: &str, size: &str) -> OrderResponse {
         let market = self.legacy();
         let body = limit_order(OrderType::Gtc, market, side, price, size, owner, 300);
-        let reply = self.post(&body).await.expect(200);
+        let reply = self.post(&body).await.expect(201);
         serde_json::from_value(reply.body).unwrap()
     }
 
@@ -123,7 +123,7 @@ async fn fok_fills_against_resting_liquidity_or_is_killed() {
     // 2 USDC at 0.40 buys 5 shares.
     let body = fok_order(&market, Side::Buy, "2", desk.taker, 300);
     let filled: OrderResponse =
-        serde_json::from_value(desk.post(&body).await.expect(200).body).unwrap();
+        serde_json::from_value(desk.post(&body).await.expect(201).body).unwrap();
     assert_eq!(filled.maker_matches.len(), 1);
     assert_eq!(filled.maker_matches[0].order_id, ask.order.id);
     assert_eq!(filled.maker_matches[0].matched_size, "5000000");
@@ -142,7 +142,7 @@ async fn fok_fills_against_resting_liquidity_or_is_killed() {
     // 3 USDC needs 7.5 shares; only 5 rest: killed, nothing changes.
     let body = fok_order(&market, Side::Buy, "3", desk.taker, 300);
     let killed: OrderResponse =
-        serde_json::from_value(desk.post(&body).await.expect(200).body).unwrap();
+        serde_json::from_value(desk.post(&body).await.expect(201).body).unwrap();
     assert!(killed.maker_matches.is_empty());
     let execution = killed.execution.unwrap();
     assert!(!execution.matched);
@@ -155,11 +155,11 @@ async fn fok_fills_against_resting_liquidity_or_is_killed() {
     let bid = desk.gtc(desk.maker, Side::Buy, "0.3", "2").await;
     let body = fok_order(&market, Side::Sell, "3", desk.taker, 300);
     let short: OrderResponse =
-        serde_json::from_value(desk.post(&body).await.expect(200).body).unwrap();
+        serde_json::from_value(desk.post(&body).await.expect(201).body).unwrap();
     assert!(short.maker_matches.is_empty());
     let body = fok_order(&market, Side::Sell, "2", desk.taker, 300);
     let sold: OrderResponse =
-        serde_json::from_value(desk.post(&body).await.expect(200).body).unwrap();
+        serde_json::from_value(desk.post(&body).await.expect(201).body).unwrap();
     let totals = sold.execution.unwrap().totals_raw.unwrap();
     assert_eq!(totals.usd_gross, "600000");
     assert_eq!(totals.usd_fee, "18000");
@@ -182,7 +182,7 @@ async fn fak_fills_what_it_can_and_kills_the_rest() {
         300,
     );
     let fak: OrderResponse =
-        serde_json::from_value(desk.post(&body).await.expect(200).body).unwrap();
+        serde_json::from_value(desk.post(&body).await.expect(201).body).unwrap();
     let matched: Vec<_> = fak
         .maker_matches
         .iter()
@@ -233,7 +233,7 @@ async fn collateral_fee_venues_require_a_zero_fee_rate() {
         desk.maker,
         0,
     );
-    desk.post(&body).await.expect(200);
+    desk.post(&body).await.expect(201);
     // The legacy venue takes the SDKs' default 300.
     desk.gtc(desk.maker, Side::Buy, "0.3", "1").await;
 }
@@ -272,7 +272,7 @@ async fn base_fee_venues_require_at_least_the_base_fee() {
                 desk.maker,
                 fee,
             );
-            desk.post(&body).await.expect(200);
+            desk.post(&body).await.expect(201);
         }
     }
     assert_eq!(desk.fx.sandbox.order_count(), 4);
@@ -342,7 +342,7 @@ async fn amounts_above_the_wire_maximum_are_refused() {
     for _ in 0..2 {
         desk.post(&gtc(Side::Buy, largest / 1_000, largest))
             .await
-            .expect(200);
+            .expect(201);
     }
     let book = desk.book().await;
     assert_eq!(
@@ -364,7 +364,7 @@ async fn amounts_above_the_wire_maximum_are_refused() {
         desk.taker,
     );
     let sold: OrderResponse =
-        serde_json::from_value(desk.post(&fok).await.expect(200).body).unwrap();
+        serde_json::from_value(desk.post(&fok).await.expect(201).body).unwrap();
     assert_eq!(
         sold.execution.unwrap().totals_raw.unwrap().contracts_gross,
         MAX.to_string()
@@ -542,7 +542,7 @@ async fn orders_are_validated_like_the_api() {
     )
     .await;
 
-    desk.post(&base).await.expect(200);
+    desk.post(&base).await.expect(201);
     let duplicate = desk.post(&base).await.expect(409);
     assert!(
         duplicate.message().contains("salt"),
@@ -717,7 +717,7 @@ async fn cancel_and_cancel_all() {
         0,
     );
     let elsewhere: OrderResponse =
-        serde_json::from_value(desk.post(&elsewhere).await.expect(200).body).unwrap();
+        serde_json::from_value(desk.post(&elsewhere).await.expect(201).body).unwrap();
 
     let all = desk
         .fx
@@ -962,7 +962,7 @@ async fn a_thousand_concurrent_orders_conserve_shares() {
         let body = limit_order(OrderType::Gtc, &market, side, "0.5", "1", owner, 300);
         tasks.spawn(async move {
             let _permit = permits.acquire().await.unwrap();
-            let reply = desk.post(&body).await.expect(200);
+            let reply = desk.post(&body).await.expect(201);
             let response: OrderResponse = serde_json::from_value(reply.body).unwrap();
             response
                 .maker_matches

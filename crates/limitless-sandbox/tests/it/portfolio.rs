@@ -18,7 +18,7 @@ impl Desk {
 
     /// Posts an order that must be accepted: the reply's body.
     async fn placed(&self, body: &Value) -> Value {
-        self.post(body).await.expect(200).body
+        self.post(body).await.expect(201).body
     }
 }
 
