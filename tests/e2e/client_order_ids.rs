@@ -170,8 +170,15 @@ async fn a_cancel_all_that_cannot_cancel_every_order_is_a_207_result() {
             1,
             carol.profile_id,
         );
-        let placed = scoped.delegated_orders.create_order(&order).await.unwrap();
-        ids.push(placed.order.id);
+        // The sandbox answers 201 Created, as the spec documents.
+        let placed = scoped
+            .delegated_orders
+            .create_order(&order)
+            .with_raw()
+            .await
+            .unwrap();
+        assert_eq!(placed.raw.status.as_u16(), 201);
+        ids.push(placed.data.order.id);
     }
 
     sandbox.faults().fail_next_cancels(1);
