@@ -155,11 +155,15 @@ async fn identity_variants_trade_for_the_identitys_own_profile() {
         .await
         .unwrap();
     assert_eq!(missing.status, "missing");
-    client
+    // A submitted approval is a 202 (TS SDK 1.1.0), a success like any 2xx.
+    let submitted = client
         .amm
         .approve_allowance_with_identity(&identity, &request)
+        .with_raw()
         .await
         .unwrap();
+    assert_eq!(submitted.raw.status.as_u16(), 202);
+    assert_eq!(submitted.data.status, "submitted");
     let confirmed = client
         .amm
         .check_allowance_with_identity(&identity, &request)

@@ -153,3 +153,56 @@ async fn orders_are_read_and_cancelled_by_their_client_order_ids() {
     assert_eq!(partial.failed[0].client_order_id.as_deref(), Some("b-1"));
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_cancel_all_that_cannot_cancel_every_order_is_a_207_result() {
+    let sandbox = sandbox().await;
+    let (scoped, _) = partner(&sandbox, Backend::Reqwest).await;
+    let carol = server_wallet(&scoped, "carol").await;
+    let market = &sandbox.markets()[0];
+    let mut ids = Vec::new();
+    for price in ["0.2", "0.21", "0.22"] {
+        let order = CreateDelegatedOrderParams::gtc(
+            &market.slug,
+            &market.yes_token_id,
+            Side::Buy,
+            price,
+            1,
+            carol.profile_id,
+        );
+        // The sandbox answers 201 Created, as the spec documents.
+        let placed = scoped
+            .delegated_orders
+            .create_order(&order)
+            .with_raw()
+            .await
+            .unwrap();
+        assert_eq!(placed.raw.status.as_u16(), 201);
+        ids.push(placed.data.order.id);
+    }
+
+    sandbox.faults().fail_next_cancels(1);
+    let before = sandbox.request_count();
+    let partial = scoped
+        .delegated_orders
+        .cancel_all_on_behalf_of(&market.slug, carol.profile_id)
+        .await
+        .expect("a 207 is a result");
+    assert_eq!(sandbox.request_count() - before, 1, "sent once");
+    assert!(partial.is_partial());
+    assert_eq!(partial.canceled, ids[1..]);
+    assert_eq!(partial.failed.len(), 1);
+    assert_eq!(partial.failed[0].order_id, ids[0]);
+    assert_eq!(partial.failed[0].reason.as_deref(), Some("UNKNOWN_ERROR"));
+
+    // The order left live is cancelled by the next call: a plain 200.
+    let rest = scoped
+        .delegated_orders
+        .cancel_all_on_behalf_of(&market.slug, carol.profile_id)
+        .await
+        .unwrap();
+    assert!(!rest.is_partial());
+    assert_eq!(rest.canceled, ids[..1]);
+    assert_eq!(rest.message, "Orders canceled successfully");
+    sandbox.shutdown().await;
+}

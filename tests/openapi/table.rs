@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use limitless_client::{
-    ActiveMarketsParams, CreateDelegatedOrderParams, CreatePartnerAccountInput,
+    ActiveMarketsParams, CancelTarget, CreateDelegatedOrderParams, CreatePartnerAccountInput,
     CreateSignedOrderParams, DeriveApiTokenInput, LocalSigner, MarketSort, OrderSigner,
     PageMarketsParams, SCOPE_TRADING, Side, StpPolicy, TradingAllowanceType, ops,
 };
@@ -308,7 +308,26 @@ pub(crate) fn rows() -> Vec<Row> {
                 }),
             ],
         ),
-        not_implemented("POST /orders/status/batch", "not yet in the client"),
+        implemented(
+            "POST /orders/status/batch",
+            vec![
+                case("delegated_orders.order_status_batch(id, client id)", |w| {
+                    w.ready(ops::orders::order_status_batch(&[
+                        CancelTarget::OrderId(w.to_cancel.clone()),
+                        CancelTarget::ClientOrderId("openapi-never-placed".to_owned()),
+                    ]))
+                }),
+                case(
+                    "delegated_orders.order_status_batch_on_behalf_of(id, profile)",
+                    |w| {
+                        w.ready(ops::orders::order_status_batch_on_behalf_of(
+                            &[CancelTarget::OrderId(w.to_cancel_on_behalf.clone())],
+                            w.alice.profile_id,
+                        ))
+                    },
+                ),
+            ],
+        ),
         implemented(
             "DELETE /orders/{orderId}",
             vec![
@@ -323,7 +342,25 @@ pub(crate) fn rows() -> Vec<Row> {
                 }),
             ],
         ),
-        not_implemented("POST /orders/cancel-batch", "not yet in the client"),
+        implemented(
+            "POST /orders/cancel-batch",
+            vec![
+                case("delegated_orders.cancel_batch(ids) (200)", |w| {
+                    w.ready(ops::orders::cancel_batch(
+                        &[w.to_cancel_in_batch[0].clone()],
+                    ))
+                }),
+                case(
+                    "delegated_orders.cancel_batch(ids, unknown id) (207)",
+                    |w| {
+                        w.ready(ops::orders::cancel_batch(&[
+                            w.to_cancel_in_batch[1].clone(),
+                            "00000000-0000-4000-8000-000000000000".to_owned(),
+                        ]))
+                    },
+                ),
+            ],
+        ),
         implemented(
             "DELETE /orders/all/{slug}",
             vec![

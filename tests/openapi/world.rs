@@ -44,6 +44,9 @@ pub(crate) struct World {
     /// her behalf.
     pub(crate) to_cancel: String,
     pub(crate) to_cancel_on_behalf: String,
+    /// Two more of the partner's own resting orders, for the batch
+    /// cancels.
+    pub(crate) to_cancel_in_batch: [String; 2],
     /// A token of the partner's that a case revokes.
     pub(crate) spare_token: String,
 }
@@ -102,17 +105,21 @@ impl World {
         // The orders to cancel rest on a market the order cases leave alone
         // (their fills would cancel alice's makers by self-trade prevention).
         let quiet = seeded(&sandbox, MarketVenue::NegRisk);
-        let own = client
-            .signed_orders(Arc::new(sandbox.partner_signer()))
-            .create_order(&CreateSignedOrderParams::gtc(
-                &quiet.slug,
-                &quiet.yes_token_id,
-                Side::Buy,
-                "0.2",
-                5,
-            ))
-            .await
-            .expect("the partner's own resting order");
+        let partner_orders = client.signed_orders(Arc::new(sandbox.partner_signer()));
+        let mut own = Vec::new();
+        for price in ["0.2", "0.19", "0.18"] {
+            let order = partner_orders
+                .create_order(&CreateSignedOrderParams::gtc(
+                    &quiet.slug,
+                    &quiet.yes_token_id,
+                    Side::Buy,
+                    price,
+                    5,
+                ))
+                .await
+                .expect("the partner's own resting order");
+            own.push(order.order.id);
+        }
         let mut resting = Vec::new();
         for (m, price) in [(&quiet, "0.21"), (&other_market, "0.3")] {
             let order = client
@@ -137,8 +144,9 @@ impl World {
             quiet,
             carol,
             carol_key,
-            to_cancel: own.order.id,
+            to_cancel: own[0].clone(),
             to_cancel_on_behalf: resting[0].clone(),
+            to_cancel_in_batch: [own[1].clone(), own[2].clone()],
             spare_token: spare.token_id,
             alice,
             sandbox,

@@ -371,7 +371,8 @@ JSON: {\"orderId\", \"message\"}")]
     #[command(after_help = "\
 Example:
   lmts order cancel-all --market btc-above-120k-dec-31-2026 --for 2001
-JSON: {\"marketSlug\", \"message\"}")]
+JSON: {\"marketSlug\", \"message\", \"canceled\": [id], \"failed\": [{\"orderId\", \"reason\", \"message\"}]}
+Orders the API could not cancel (its 207) are listed in \"failed\" and stay live; the exit is still 0.")]
     CancelAll(CancelAllArgs),
     /// Cancel an order and place a replacement in one request.
     #[command(after_help = "\

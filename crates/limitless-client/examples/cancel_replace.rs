@@ -74,7 +74,10 @@ async fn example(setup: &Setup) -> Outcome {
     }
 
     section("clean up");
-    println!("{}", orders.cancel_all_on_behalf_of(slug, alice).await?);
+    println!(
+        "{}",
+        orders.cancel_all_on_behalf_of(slug, alice).await?.message
+    );
     Ok(())
 }
 

@@ -80,7 +80,14 @@ async fn example(setup: &Setup) -> Outcome {
     let cancelled = orders.cancel_on_behalf_of(&resting.order.id, alice).await?;
     println!("{cancelled}");
     // Never re-sent by the client: a late repeat could cancel newer orders.
-    println!("{}", orders.cancel_all_on_behalf_of(slug, alice).await?);
+    // A 207 (some orders not cancelled) is a result: `failed` lists them.
+    let all = orders.cancel_all_on_behalf_of(slug, alice).await?;
+    println!(
+        "{}: {} cancelled, {} left",
+        all.message,
+        all.canceled.len(),
+        all.failed.len()
+    );
     Ok(())
 }
 

@@ -65,7 +65,13 @@ async fn example(setup: &Setup) -> Outcome {
 
     section("DELETE /orders/all/{slug} for the sub-account");
     let cancelled = orders.cancel_all_on_behalf_of(slug, alice).await?;
-    println!("{cancelled}");
+    println!(
+        "{} (cancelled: {:?})",
+        cancelled.message, cancelled.canceled
+    );
+    for failure in &cancelled.failed {
+        println!("still live: {} ({:?})", failure.order_id, failure.reason);
+    }
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! Fault injection: failures a client must survive, switched on from the
-//! builder or from a running sandbox's handle: lost order answers, and
-//! socket connections cut or stalled.
+//! builder or from a running sandbox's handle: lost order answers, orders
+//! a cancel-all cannot cancel, and socket connections cut or stalled.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -14,6 +14,8 @@ pub(crate) struct FaultState {
     drop_next: AtomicU64,
     /// Drop the connection after every accepted placement.
     drop_all: AtomicBool,
+    /// Orders `DELETE /orders/all/{slug}` still has to fail to cancel.
+    cancel_failures: AtomicU64,
 }
 
 impl FaultState {
@@ -29,6 +31,14 @@ impl FaultState {
 
     pub(crate) fn set_drop_next(&self, n: u64) {
         self.drop_next.store(n, Ordering::SeqCst);
+    }
+
+    /// Whether the order a cancel-all is about to cancel must stay live;
+    /// uses up one of the counted failures.
+    pub(crate) fn take_cancel_failure(&self) -> bool {
+        self.cancel_failures
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
     }
 }
 
@@ -76,6 +86,16 @@ impl Faults {
         self
     }
 
+    /// Makes `DELETE /orders/all/{slug}` fail to cancel the next `n` live
+    /// orders it reaches (replacing any count still pending; 0 cancels
+    /// it), as the exchange does when its engine cannot cancel an order:
+    /// they stay live and the answer is a 207 listing them in `failed`
+    /// with reason `UNKNOWN_ERROR` (PROTOCOL §7.4).
+    pub fn fail_next_cancels(&self, n: u64) -> &Self {
+        self.app.faults().cancel_failures.store(n, Ordering::SeqCst);
+        self
+    }
+
     /// How many counted drops are still pending.
     #[must_use]
     pub fn pending_placement_drops(&self) -> u64 {
@@ -116,6 +136,8 @@ impl Faults {
     /// connections, held or not, are closed.
     pub fn clear(&self) -> &Self {
         self.app.sockets().lines().end_stalls();
-        self.drop_after_placing(0).drop_every_placement(false)
+        self.drop_after_placing(0)
+            .drop_every_placement(false)
+            .fail_next_cancels(0)
     }
 }

@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use limitless_client::{
-    Call, CancelReplaceResult, CancelTarget, CreateDelegatedOrderParams, CreateSignedOrderParams,
-    DelegatedCancelReplaceParams, MicroShares, Order, OrderResponse, OrderType, Side,
-    SignedCancelReplaceParams, SignedOrderService,
+    Call, CancelBatchResponse, CancelReplaceResult, CancelTarget, CreateDelegatedOrderParams,
+    CreateSignedOrderParams, DelegatedCancelReplaceParams, MicroShares, Order, OrderResponse,
+    OrderType, Side, SignedCancelReplaceParams, SignedOrderService,
 };
 use serde_json::json;
 
@@ -34,8 +34,7 @@ pub(super) async fn run(api: &Api, command: OrderCommand) -> Result<(), CliError
                 Some(id) => orders.cancel_all_on_behalf_of(&args.market, id),
                 None => orders.cancel_all(&args.market),
             };
-            let what = format!("cancelled on {}", args.market);
-            cancelled(api, call, "marketSlug", &args.market, what).await
+            cancelled_all(api, call, &args.market).await
         }
         OrderCommand::Replace(args) => replace(api, args).await,
         OrderCommand::Watch(_) => Err(CliError::internal(
@@ -98,6 +97,45 @@ async fn cancelled(
         .emit(&json!({ key: value, "message": message }), || {
             format!("{what}: {message}")
         })
+}
+
+/// Prints a cancel-all's result. Orders the API could not cancel (its
+/// 207) are listed, and the exit is still 0: the request was carried out
+/// and its answer says exactly which orders stay live, so there is
+/// nothing unknown to report; scripts read `failed` in the JSON.
+async fn cancelled_all(
+    api: &Api,
+    call: Call<CancelBatchResponse>,
+    market: &str,
+) -> Result<(), CliError> {
+    let Some(result) = api.send(call).await? else {
+        return Ok(());
+    };
+    let value = json!({
+        "marketSlug": market,
+        "message": result.message,
+        "canceled": result.canceled,
+        "failed": result.failed,
+    });
+    api.out.emit(&value, || {
+        let mut text = format!(
+            "cancelled {} on {market}: {}",
+            result.canceled.len(),
+            result.message
+        );
+        for id in &result.canceled {
+            text.push_str(&format!("\n  cancelled {id}"));
+        }
+        for failure in &result.failed {
+            text.push_str(&format!(
+                "\n  NOT cancelled {}: {} {}",
+                failure.order_id,
+                or_dash(failure.reason.as_deref()),
+                failure.message.as_deref().unwrap_or_default()
+            ));
+        }
+        text
+    })
 }
 
 /// What an order is: a limit order at a price, or an FOK amount.

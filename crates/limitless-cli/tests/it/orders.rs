@@ -315,6 +315,11 @@ fn cancel_and_cancel_all_for_a_sub_account() {
         &id,
     ]));
     assert_eq!(all["marketSlug"], MARKET);
+    assert_eq!(
+        all["canceled"],
+        serde_json::json!([env.sandbox.orders()[1].id])
+    );
+    assert_eq!(all["failed"], serde_json::json!([]));
     assert_eq!(env.sandbox.orders()[1].status, OrderStatus::Cancelled);
 
     // A sub-account's order is not the partner's own: without --for it is not found.
@@ -323,6 +328,42 @@ fn cancel_and_cancel_all_for_a_sub_account() {
         3,
     );
     assert_eq!(error["status"], 404);
+}
+
+#[test]
+fn a_partial_cancel_all_lists_the_orders_left_and_exits_0() {
+    let (env, id) = Env::trading();
+    json_ok(env.authed().args(gtc_buy(&id, "0.40", "1")));
+    json_ok(env.authed().args(gtc_buy(&id, "0.39", "1")));
+    json_ok(env.authed().args(gtc_buy(&id, "0.38", "1")));
+    let ids: Vec<String> = env.sandbox.orders().into_iter().map(|o| o.id).collect();
+    let cancel_all = ["order", "cancel-all", "--market", MARKET, "--for", &id];
+
+    // The API's 207: the first order cannot be cancelled.
+    env.sandbox.faults().fail_next_cancels(1);
+    let all = json_ok(env.authed().arg("--json").args(cancel_all));
+    assert_eq!(all["canceled"], serde_json::json!([ids[1], ids[2]]));
+    assert_eq!(all["failed"][0]["orderId"], ids[0].as_str());
+    assert_eq!(all["failed"][0]["reason"], "UNKNOWN_ERROR");
+    assert_eq!(all["failed"].as_array().unwrap().len(), 1);
+    assert_eq!(env.sandbox.orders()[0].status, OrderStatus::Live);
+
+    // The text names the order left live.
+    json_ok(env.authed().args(gtc_buy(&id, "0.37", "1")));
+    env.sandbox.faults().fail_next_cancels(1);
+    let output = run(env.authed().args(cancel_all));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with(&format!("cancelled 1 on {MARKET}: ")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("NOT cancelled {}: UNKNOWN_ERROR", ids[0])),
+        "{text}"
+    );
+    assert_eq!(env.sandbox.orders()[0].status, OrderStatus::Live);
+    assert_eq!(env.sandbox.orders()[3].status, OrderStatus::Cancelled);
 }
 
 /// `order replace order_id` with a YES buy on [`MARKET`] for sub-account

@@ -60,7 +60,7 @@ fn a_curl_post_sends_the_exact_body_bytes() {
     ]));
     assert!(output.status.success(), "{}", stderr(&output));
     let (status, answer) = shell(stdout(&output).trim_end());
-    assert_eq!(status, 200, "{answer}");
+    assert_eq!(status, 201, "{answer}");
     let created: Value = serde_json::from_str(&answer).unwrap();
     let id = created["profileId"].as_i64().unwrap();
 

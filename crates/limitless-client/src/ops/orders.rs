@@ -166,7 +166,7 @@ pub(crate) fn cancel_replace_batch_prepared(
 /// API's message. Idempotent: cancelling one order twice cancels nothing
 /// more.
 pub fn cancel(order_id: &str) -> Result<Operation<String>, Error> {
-    cancel_spec("cancel", Cancels::Order, order_id, None)
+    cancel_spec("cancel", Cancels::Order, order_id, None).map(|spec| spec.finish(message))
 }
 
 /// `DELETE /orders/{orderId}?onBehalfOf={id}`: cancels a sub-account's
@@ -178,13 +178,19 @@ pub fn cancel_on_behalf_of(order_id: &str, on_behalf_of: i64) -> Result<Operatio
         order_id,
         Some(on_behalf_of),
     )
+    .map(|spec| spec.finish(message))
 }
 
 /// `DELETE /orders/all/{marketSlug}`: cancels all your orders on a market.
+/// Answers what was cancelled: HTTP 200, or **207** when some orders could
+/// not be (PROTOCOL §7.4, spec `CancelAllOrdersResponseDto`), a result
+/// rather than an error: see [`CancelBatchResponse::is_partial`]. The
+/// published answer is `{"message": …}` alone (ccxt's capture), so
+/// `canceled` and `failed` may both be empty on full success.
 /// Not idempotent: a late repeat would also cancel orders placed in the
 /// meantime.
-pub fn cancel_all(market_slug: &str) -> Result<Operation<String>, Error> {
-    cancel_spec("cancel_all", Cancels::Market, market_slug, None)
+pub fn cancel_all(market_slug: &str) -> Result<Operation<CancelBatchResponse>, Error> {
+    cancel_spec("cancel_all", Cancels::Market, market_slug, None).map(RequestSpec::decode)
 }
 
 /// `DELETE /orders/all/{marketSlug}?onBehalfOf={id}`: cancels all of a
@@ -193,13 +199,14 @@ pub fn cancel_all(market_slug: &str) -> Result<Operation<String>, Error> {
 pub fn cancel_all_on_behalf_of(
     market_slug: &str,
     on_behalf_of: i64,
-) -> Result<Operation<String>, Error> {
+) -> Result<Operation<CancelBatchResponse>, Error> {
     cancel_spec(
         "cancel_all_on_behalf_of",
         Cancels::Market,
         market_slug,
         Some(on_behalf_of),
     )
+    .map(RequestSpec::decode)
 }
 
 /// `POST /orders/status/batch`: what became of 1 to
@@ -407,7 +414,7 @@ fn cancel_spec(
     cancels: Cancels,
     target: &str,
     on_behalf_of: Option<i64>,
-) -> Result<Operation<String>, Error> {
+) -> Result<RequestSpec, Error> {
     let (field, hint, prefix) = match cancels {
         Cancels::Order => ("order_id", "pass the id of the order to cancel", "/orders/"),
         Cancels::Market => ("market_slug", "pass the market's slug", "/orders/all/"),
@@ -421,7 +428,7 @@ fn cancel_spec(
         validate_on_behalf_of(id)?;
         spec = spec.query([("onBehalfOf", id.to_string())]);
     }
-    Ok(spec.finish(message))
+    Ok(spec)
 }
 
 /// Decodes an order-carrying answer. A refusal of the fee rate

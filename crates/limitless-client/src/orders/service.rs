@@ -60,15 +60,21 @@ impl DelegatedOrderService {
     /// `DELETE /orders/all/{marketSlug}`: cancels all your orders on a
     /// market. Never sent again once it may have reached the server (a late
     /// repeat would also cancel orders placed in the meantime): such a
-    /// failure is [`Error::OutcomeUnknown`].
-    pub fn cancel_all(&self, market_slug: &str) -> Call<String> {
+    /// failure is [`Error::OutcomeUnknown`]. Orders it could not cancel
+    /// (the API's 207) are listed in the result, not an error: see
+    /// [`CancelBatchResponse::is_partial`].
+    pub fn cancel_all(&self, market_slug: &str) -> Call<CancelBatchResponse> {
         self.http.call(ops::orders::cancel_all(market_slug))
     }
 
     /// `DELETE /orders/all/{marketSlug}?onBehalfOf={id}`: cancels all of a
     /// sub-account's orders on a market; never sent again once it may have
     /// reached the server, as [`cancel_all`](Self::cancel_all).
-    pub fn cancel_all_on_behalf_of(&self, market_slug: &str, on_behalf_of: i64) -> Call<String> {
+    pub fn cancel_all_on_behalf_of(
+        &self,
+        market_slug: &str,
+        on_behalf_of: i64,
+    ) -> Call<CancelBatchResponse> {
         self.http.call(ops::orders::cancel_all_on_behalf_of(
             market_slug,
             on_behalf_of,

@@ -122,7 +122,9 @@ impl SignedOrderService {
     /// `DELETE /orders/all/{marketSlug}`: cancels all the signer's orders
     /// on a market (for a sub-account's signer, with `?onBehalfOf=` its
     /// profile id). Never sent again once it may have reached the server.
-    pub fn cancel_all(&self, market_slug: &str) -> Call<String> {
+    /// Orders it could not cancel (the API's 207) are listed in the
+    /// result: see [`CancelBatchResponse::is_partial`].
+    pub fn cancel_all(&self, market_slug: &str) -> Call<CancelBatchResponse> {
         let market_slug = market_slug.to_owned();
         self.on_own_orders(ops::orders::cancel_all(&market_slug), move |owner| {
             ops::orders::cancel_all_on_behalf_of(&market_slug, owner)

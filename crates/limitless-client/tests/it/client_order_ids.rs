@@ -1,7 +1,7 @@
 //! Orders by client order id (PROTOCOL §7.4): the generated id on every
 //! order, the 409 for a duplicate, `POST /orders/status/batch`,
-//! `POST /orders/cancel`, `POST /orders/batch-cancel` (207 as a result)
-//! and reconciliation through the status batch, one request per 50
+//! `POST /orders/cancel`, `POST /orders/batch-cancel` and
+//! `DELETE /orders/all/{slug}` (207 as a result) and reconciliation through the status batch, one request per 50
 //! orders.
 
 use std::path::PathBuf;
@@ -364,6 +364,58 @@ async fn a_207_batch_cancel_is_a_partial_result_not_an_error() {
         "b53f0e4b-1529-45cc-ad39-e27f4c6eab5a"
     );
     assert_eq!(answer.failed[0].reason.as_deref(), Some("ORDER_NOT_FOUND"));
+}
+
+#[tokio::test]
+async fn cancel_all_reads_the_bare_message_and_a_207_as_a_partial_result() {
+    let h = Harness::hmac().await;
+    // The published full-success answer: `{"message"}` alone.
+    hmac_mock("DELETE", "/orders/all/btc")
+        .and(QueryIs::none())
+        .and(BodyIs(String::new()))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(fixture("orders-cancel-all/ccxt-comment-1.json"))
+                .insert_header("content-type", "application/json"),
+        )
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    // PROTOCOL §7.4's 207, with a key the client does not read.
+    hmac_mock("DELETE", "/orders/all/eth")
+        .and(QueryIs::some("onBehalfOf=326"))
+        .and(BodyIs(String::new()))
+        .respond_with(ResponseTemplate::new(207).set_body_json(json!({
+            "message": "1 canceled, 1 failed",
+            "canceled": ["o-1"],
+            "failed": [{"orderId": "o-2", "reason": "UNKNOWN_ERROR", "message": "Failed"}],
+            "market": {"slug": "eth"}
+        })))
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    let orders = &h.client.delegated_orders;
+
+    let all = orders.cancel_all("btc").await.unwrap();
+    assert_eq!(all.message, "Orders canceled successfully");
+    assert!(all.canceled.is_empty() && !all.is_partial());
+
+    let partial = orders
+        .cancel_all_on_behalf_of("eth", 326)
+        .await
+        .expect("a 207 is a result");
+    assert!(partial.is_partial());
+    assert_eq!(partial.message, "1 canceled, 1 failed");
+    assert_eq!(partial.canceled, ["o-1"]);
+    assert_eq!(
+        partial.failed,
+        [limitless_client::CancelFailure {
+            order_id: "o-2".into(),
+            reason: Some("UNKNOWN_ERROR".into()),
+            message: Some("Failed".into()),
+            client_order_id: None,
+        }]
+    );
 }
 
 /// Answers a status batch: `found` for client order ids whose number is

@@ -697,11 +697,15 @@ async fn cancels() {
         "Order cancelled for 42"
     );
     assert_eq!(
-        orders.cancel_all("btc market").await.unwrap(),
+        orders.cancel_all("btc market").await.unwrap().message,
         "All orders cancelled"
     );
     assert_eq!(
-        orders.cancel_all_on_behalf_of("btc", 42).await.unwrap(),
+        orders
+            .cancel_all_on_behalf_of("btc", 42)
+            .await
+            .unwrap()
+            .message,
         "All orders cancelled for 42"
     );
 

@@ -394,8 +394,8 @@ async fn cancel_all_is_never_sent_twice_once_it_may_have_arrived() {
     mock.push_error(refused());
     mock.push_json(200, &json!({"message": "All orders cancelled"}));
     let client = client_with(mock.clone(), fast_retries());
-    let message = client.delegated_orders.cancel_all("btc").await.unwrap();
-    assert_eq!(message, "All orders cancelled");
+    let all = client.delegated_orders.cancel_all("btc").await.unwrap();
+    assert_eq!(all.message, "All orders cancelled");
     assert_eq!(mock.request_count(), 2);
 }
 

@@ -384,7 +384,10 @@ async fn cancels_are_the_plain_cancel_requests() {
         .await;
     let orders = h.client.signed_orders(signer());
     assert_eq!(orders.cancel("ord-1").await.unwrap(), "cancelled");
-    assert_eq!(orders.cancel_all("market").await.unwrap(), "all cancelled");
+    assert_eq!(
+        orders.cancel_all("market").await.unwrap().message,
+        "all cancelled"
+    );
 }
 
 #[tokio::test]
@@ -410,7 +413,10 @@ async fn a_sub_account_signers_cancels_act_on_its_behalf() {
         .await;
     let orders = h.client.sub_account_signed_orders(signer());
     assert_eq!(orders.cancel("ord-1").await.unwrap(), "cancelled");
-    assert_eq!(orders.cancel_all("market").await.unwrap(), "all cancelled");
+    assert_eq!(
+        orders.cancel_all("market").await.unwrap().message,
+        "all cancelled"
+    );
 
     // An invalid id is refused before anything is read or sent.
     let error = orders.cancel(" ").await.unwrap_err();

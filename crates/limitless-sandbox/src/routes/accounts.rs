@@ -4,7 +4,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use limitless_eip712::{ErrorKind, verify_ownership_proof};
 use limitless_types::{
     AddWithdrawalAddressInput, AllowanceStatus, AllowanceSummary, AllowanceTarget,
@@ -184,7 +184,7 @@ pub(super) async fn create(
     State(app): State<App>,
     headers: HeaderMap,
     signed: Signed,
-) -> Result<ApiJson<PartnerAccount>, ApiError> {
+) -> Result<(StatusCode, ApiJson<PartnerAccount>), ApiError> {
     signed
         .caller
         .require(&[SCOPE_ACCOUNT_CREATION], "create sub-accounts")?;
@@ -231,10 +231,14 @@ pub(super) async fn create(
             },
         },
     );
-    Ok(ApiJson(PartnerAccount {
-        profile_id,
-        account,
-    }))
+    // 201 Created, the only success the spec documents for this POST.
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(PartnerAccount {
+            profile_id,
+            account,
+        }),
+    ))
 }
 
 #[derive(Debug, Deserialize)]

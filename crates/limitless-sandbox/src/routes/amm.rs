@@ -217,7 +217,7 @@ pub(super) async fn check_allowance(
 pub(super) async fn approve_allowance(
     State(app): State<App>,
     signed: SignedOrIdentity,
-) -> Result<ApiJson<AmmAllowanceResponse>, ApiError> {
+) -> Result<(StatusCode, ApiJson<AmmAllowanceResponse>), ApiError> {
     let request = allowance_request(&signed)?;
     let mut state = app.lock();
     let (slug, _) = state.amm.pool(request.market.trim())?;
@@ -227,10 +227,19 @@ pub(super) async fn approve_allowance(
         .allowances
         .entry((profile, slug.to_owned(), request.side))
         .or_insert(false);
-    let status = if confirmed { "confirmed" } else { "submitted" };
-    Ok(ApiJson(allowance_answer(
-        slug, &request, wallet, status, !confirmed,
-    )))
+    // A submitted approval answers 202 Accepted (TS SDK 1.1.0: README's
+    // AMM notes and `approveAllowance`'s doc, "a `submitted` response (HTTP
+    // 202) is not confirmation"). 200 for an approval already confirmed is
+    // an assumption no source confirms.
+    let (code, status) = if confirmed {
+        (StatusCode::OK, "confirmed")
+    } else {
+        (StatusCode::ACCEPTED, "submitted")
+    };
+    Ok((
+        code,
+        ApiJson(allowance_answer(slug, &request, wallet, status, !confirmed)),
+    ))
 }
 
 /// One trade, as both routes describe it.

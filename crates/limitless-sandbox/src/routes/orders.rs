@@ -757,7 +757,9 @@ pub(super) async fn create(State(app): State<App>, signed: Signed) -> Result<Res
         let mut state = app.lock();
         place(&mut state, &signed.caller, placement, now)?
     };
-    let mut response = ApiJson(placed).into_response();
+    // 201 Created: the only success the spec documents for POST /orders
+    // (NestJS's default for a POST).
+    let mut response = (StatusCode::CREATED, ApiJson(placed)).into_response();
     if app.faults().take_placement_drop() {
         response.extensions_mut().insert(DropConnection);
     }
@@ -871,12 +873,16 @@ pub(super) async fn cancel(
     }))
 }
 
+/// `DELETE /orders/all/{slug}`: 200 `{message, canceled}` when every live
+/// order was cancelled, 207 with `failed` when some could not be (spec
+/// `CancelAllOrdersResponseDto`, PROTOCOL §7.4); here only through
+/// [`Faults::fail_next_cancels`](crate::Faults::fail_next_cancels).
 pub(super) async fn cancel_all(
     State(app): State<App>,
     path: Result<Path<String>, PathRejection>,
     params: Result<Query<OnBehalfQuery>, QueryRejection>,
     signed: Signed,
-) -> Result<ApiJson<MessageResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let slug = super::path(path)?;
     let params = query(params)?;
     let on_behalf_of = positive("onBehalfOf", params.on_behalf_of.as_deref())?;
@@ -899,15 +905,36 @@ pub(super) async fn cancel_all(
         })
         .map(|(i, _)| i)
         .collect();
-    for index in &live {
-        // Every index is live and the lock is held, so this cannot fail.
-        if state.engine.cancel(*index).is_ok() {
-            events::cancelled(&mut state, *index, now);
+    let mut answer = limitless_types::CancelBatchResponse::default();
+    for index in live {
+        let order_id = state.engine.entries()[index].data.id.clone();
+        // Every index is live and the lock is held, so only the fault
+        // keeps an order from being cancelled.
+        if !app.faults().take_cancel_failure() && state.engine.cancel(index).is_ok() {
+            events::cancelled(&mut state, index, now);
+            answer.canceled.push(order_id);
+        } else {
+            answer.failed.push(limitless_types::CancelFailure {
+                order_id,
+                reason: Some("UNKNOWN_ERROR".to_owned()),
+                message: Some("Failed to cancel order".to_owned()),
+                client_order_id: None,
+            });
         }
     }
-    Ok(ApiJson(MessageResponse {
-        message: format!("Canceled {} orders in market {slug}", live.len()),
-    }))
+    let status = if answer.is_partial() {
+        answer.message = format!(
+            "{} orders canceled, {} failed in market {slug}",
+            answer.canceled.len(),
+            answer.failed.len()
+        );
+        StatusCode::MULTI_STATUS
+    } else {
+        // The published wording (ccxt's capture of this endpoint).
+        answer.message = "Orders canceled successfully".to_owned();
+        StatusCode::OK
+    };
+    Ok((status, ApiJson(answer)).into_response())
 }
 
 /// Error code for a replacement that could not be placed.
@@ -1227,7 +1254,7 @@ pub(super) async fn status_batch(
                     result.data = Some(OrderResponse {
                         order,
                         maker_matches: Vec::new(),
-                        execution: None,
+                        execution: Some(execution_summary(&state, found)),
                     });
                 }
                 None => {
@@ -1238,6 +1265,53 @@ pub(super) async fn status_batch(
         })
         .collect();
     Ok(ApiJson(limitless_types::OrderStatusBatch { results }))
+}
+
+/// The execution summary the status batch gives a found order (spec
+/// `OrderExecutionSummary`; the real answer in
+/// `fixtures/responses/orders-status-batch` carries one): its fills as
+/// taker or maker so far, with the fee cut as `POST /orders` reports it.
+fn execution_summary(state: &SandboxState, index: usize) -> OrderExecution {
+    let entry = &state.engine.entries()[index];
+    let fee = entry.data.order.fee_rate_bps;
+    let fills: Vec<&FillRecord> = state
+        .fills
+        .iter()
+        .filter(|fill| fill.taker == index || fill.maker == index)
+        .collect();
+    let matched = !fills.is_empty();
+    let contracts: u128 = fills.iter().map(|fill| u128::from(fill.shares)).sum();
+    let usd: u128 = fills.iter().map(|fill| u128::from(fill.collateral)).sum();
+    let effective = if matched { fee } else { 0 };
+    let cut = |amount: u128| amount.saturating_mul(u128::from(effective)) / 10_000;
+    let (contracts_fee, usd_fee) = match entry.side {
+        Side::Buy => (cut(contracts), 0),
+        Side::Sell => (0, cut(usd)),
+    };
+    OrderExecution {
+        matched,
+        settlement_status: if matched {
+            SettlementStatus::Matched
+        } else {
+            SettlementStatus::Unmatched
+        },
+        trade_event_id: fills.last().map(|fill| fill.trade_event_id.clone()),
+        tx_hash: None,
+        client_order_id: entry.data.client_order_id.clone(),
+        eligible_at: None,
+        reason: None,
+        stp_maker_cancels: Vec::new(),
+        fee_rate_bps: Some(fee),
+        effective_fee_bps: Some(Decimal::from(effective)),
+        totals_raw: Some(ExecutionTotals {
+            contracts_gross: contracts.to_string(),
+            contracts_fee: contracts_fee.to_string(),
+            contracts_net: (contracts - contracts_fee).to_string(),
+            usd_gross: usd.to_string(),
+            usd_fee: usd_fee.to_string(),
+            usd_net: (usd - usd_fee).to_string(),
+        }),
+    }
 }
 
 /// `POST /orders/cancel?onBehalfOf=`: cancels one order by `orderId` or

@@ -3,6 +3,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use limitless_auth::{HmacCredentials, Signer};
 use limitless_types::{
     ApiToken, DeriveApiTokenInput, DerivedApiToken, MessageResponse, PartnerCapabilities,
@@ -46,7 +47,7 @@ pub(super) async fn derive(
     State(app): State<App>,
     caller: IdentityCaller,
     body: Result<Bytes, BytesRejection>,
-) -> Result<ApiJson<DerivedApiToken>, ApiError> {
+) -> Result<(StatusCode, ApiJson<DerivedApiToken>), ApiError> {
     let input: DeriveApiTokenInput = parse_json(&super::body(body)?)?;
     validate_self_service(&input.scopes).map_err(scope_error)?;
     let scopes: Vec<String> = effective_scopes(&input.scopes)
@@ -94,14 +95,18 @@ pub(super) async fn derive(
             revoked: false,
         },
     );
-    Ok(ApiJson(DerivedApiToken {
-        api_key: token_id.clone(),
-        secret,
-        token_id,
-        created_at,
-        scopes,
-        profile,
-    }))
+    // 201 Created, the only success the spec documents for derive.
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(DerivedApiToken {
+            api_key: token_id.clone(),
+            secret,
+            token_id,
+            created_at,
+            scopes,
+            profile,
+        }),
+    ))
 }
 
 pub(super) async fn list(State(app): State<App>, signed: Signed) -> ApiJson<Vec<ApiToken>> {

@@ -51,7 +51,7 @@ async fn server_wallet_and_eoa_modes() {
             Some(&json!({ "displayName": "wallet one", "createServerWallet": true })),
         )
         .await
-        .expect(200);
+        .expect(201);
     let wallet = created.body["account"].as_str().unwrap();
     assert!(wallet.starts_with("0x") && wallet.len() == 42, "{wallet}");
     assert!(created.body["profileId"].as_i64().unwrap() > 0);
@@ -106,7 +106,7 @@ async fn server_wallet_and_eoa_modes() {
             .contains("x-signature")
     );
 
-    let eoa = create_eoa(full(), "eoa").await.expect(200);
+    let eoa = create_eoa(full(), "eoa").await.expect(201);
     let address = wallet.address().to_string();
     assert_eq!(eoa.body["account"], address.as_str());
     let duplicate = create_eoa(full(), "again").await.expect(409);
@@ -139,7 +139,7 @@ async fn server_wallet_and_eoa_modes() {
         Some(&json!({ "displayName": "n".repeat(44), "createServerWallet": true })),
     )
     .await
-    .expect(200);
+    .expect(201);
 }
 
 #[tokio::test]
@@ -674,7 +674,7 @@ async fn optional_strings_are_empty_never_null() {
         Some(&json!({ "createServerWallet": true })),
     )
     .await
-    .expect(200);
+    .expect(201);
     let listing = fx
         .signed(&token, Method::GET, "/profiles/partner-accounts", None)
         .await

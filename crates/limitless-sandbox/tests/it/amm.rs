@@ -34,18 +34,29 @@ async fn identity_tokens_check_approve_buy_and_sell_for_their_own_profile() {
             Some(allowance.clone()),
         )
         .await
-        .expect(200);
+        .expect(202);
     assert_eq!(submitted.body["status"], "submitted");
     let confirmed = fx
         .identity(
             &identity,
             Method::POST,
             "/amm/allowances/check",
-            Some(allowance),
+            Some(allowance.clone()),
         )
         .await
         .expect(200);
     assert_eq!(confirmed.body["confirmed"], true);
+    // Approving a confirmed allowance submits nothing: a plain 200.
+    let again = fx
+        .identity(
+            &identity,
+            Method::POST,
+            "/amm/allowances/approve",
+            Some(allowance),
+        )
+        .await
+        .expect(200);
+    assert_eq!(again.body["status"], "confirmed");
 
     let buy = json!({
         "market": MARKET,

@@ -72,7 +72,7 @@ fn status(desk: &Desk, id: &str) -> OrderStatus {
 #[tokio::test]
 async fn a_client_order_id_is_unique_per_owner_and_echoed() {
     let desk = Desk::open().await;
-    let placed = place(&desk, desk.maker, "c-1").await.expect(200);
+    let placed = place(&desk, desk.maker, "c-1").await.expect(201);
     assert_eq!(placed.body["execution"]["clientOrderId"], "c-1");
     let duplicate = place(&desk, desk.maker, "c-1").await.expect(409);
     assert!(
@@ -81,7 +81,7 @@ async fn a_client_order_id_is_unique_per_owner_and_echoed() {
         duplicate.message()
     );
     // Another owner may use the same id.
-    place(&desk, desk.taker, "c-1").await.expect(200);
+    place(&desk, desk.taker, "c-1").await.expect(201);
     // Over 128 characters is refused.
     place(&desk, desk.maker, &"x".repeat(129)).await.expect(400);
     assert_eq!(desk.fx.sandbox.order_count(), 2);
@@ -90,7 +90,7 @@ async fn a_client_order_id_is_unique_per_owner_and_echoed() {
 #[tokio::test]
 async fn the_status_batch_finds_orders_by_id_or_client_order_id() {
     let desk = Desk::open().await;
-    let placed = place(&desk, desk.maker, "c-1").await.expect(200);
+    let placed = place(&desk, desk.maker, "c-1").await.expect(201);
     let id = placed.body["order"]["id"].as_str().unwrap().to_owned();
     let body = json!({"items": [
         {"clientOrderId": "c-1"},
@@ -201,7 +201,7 @@ async fn the_status_batch_checks_size_scopes_and_ownership() {
 #[tokio::test]
 async fn cancel_by_client_order_id_for_a_sub_account() {
     let desk = Desk::open().await;
-    let placed = place(&desk, desk.maker, "c-1").await.expect(200);
+    let placed = place(&desk, desk.maker, "c-1").await.expect(201);
     let id = placed.body["order"]["id"].as_str().unwrap().to_owned();
     let path = format!("/orders/cancel?onBehalfOf={}", desk.maker);
 
@@ -241,9 +241,9 @@ async fn cancel_by_client_order_id_for_a_sub_account() {
 #[tokio::test]
 async fn a_batch_cancel_answers_207_when_some_orders_were_not_cancelled() {
     let desk = Desk::open().await;
-    let first = place(&desk, desk.maker, "c-1").await.expect(200);
+    let first = place(&desk, desk.maker, "c-1").await.expect(201);
     let first = first.body["order"]["id"].as_str().unwrap().to_owned();
-    place(&desk, desk.maker, "c-2").await.expect(200);
+    place(&desk, desk.maker, "c-2").await.expect(201);
     let path = format!("/orders/batch-cancel?onBehalfOf={}", desk.maker);
 
     let partial = desk

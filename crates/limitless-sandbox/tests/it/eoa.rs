@@ -81,7 +81,7 @@ async fn create_eoa(
 
 async fn eoa_account(fx: &Fixture, token: &Token, wallet: &LocalSigner) -> i64 {
     let proof = wallet.ownership_proof(None).await.unwrap();
-    let reply = create_eoa(fx, token, &proof).await.expect(200);
+    let reply = create_eoa(fx, token, &proof).await.expect(201);
     assert_eq!(reply.body["account"], wallet.address().to_string().as_str());
     reply.body["profileId"].as_i64().unwrap()
 }
@@ -143,7 +143,7 @@ async fn a_proof_signed_by_another_key_is_refused() {
     };
     create_eoa(&fx, &token, &other_message).await.expect(401);
     // Nothing was created by the refused attempts.
-    create_eoa(&fx, &token, &good).await.expect(200);
+    create_eoa(&fx, &token, &good).await.expect(201);
 }
 
 #[tokio::test]
@@ -208,7 +208,7 @@ async fn signed_orders_are_verified_and_matched() {
             Some(&signed_body(&sell, &legacy, partner_id)),
         )
         .await
-        .expect(200)
+        .expect(201)
         .body,
     )
     .unwrap();
@@ -238,7 +238,7 @@ async fn signed_orders_are_verified_and_matched() {
             Some(&signed_body(&buy, &legacy, eoa_id)),
         )
         .await
-        .expect(200)
+        .expect(201)
         .body,
     )
     .unwrap();
@@ -343,7 +343,7 @@ async fn tampered_or_misdirected_signatures_are_refused() {
     // The untampered order goes through.
     post(signed_body(&signed, &legacy, partner_id))
         .await
-        .expect(200);
+        .expect(201);
 }
 
 #[tokio::test]
@@ -417,14 +417,14 @@ async fn a_plain_cancel_reaches_only_the_partners_own_orders() {
             Some(&signed_body(&sell, &legacy, partner_id)),
         )
         .await
-        .expect(200);
+        .expect(201);
     let own_id = own.body["order"]["id"].as_str().unwrap().to_owned();
     let sub = fx.sub_account(&token, "delegated").await;
     let body = limit_order(OrderType::Gtc, &legacy, Side::Buy, "0.2", "1", sub, 300);
     let theirs = fx
         .signed(&token, Method::POST, "/orders", Some(&body))
         .await
-        .expect(200);
+        .expect(201);
     let their_id = theirs.body["order"]["id"].as_str().unwrap().to_owned();
 
     // Without onBehalfOf the sub-account's order is not the caller's.
@@ -494,7 +494,7 @@ async fn an_eoa_sub_account_cancel_replaces_with_a_self_signed_order() {
             Some(&signed_body(&first, &legacy, eoa_id)),
         )
         .await
-        .expect(200);
+        .expect(201);
     let first_id = placed.body["order"]["id"].as_str().unwrap().to_owned();
 
     // The same kind of signed order `POST /orders` takes replaces it.
@@ -573,7 +573,7 @@ async fn self_signed_replacements_are_verified_like_orders() {
             Some(&signed_body(&first, &legacy, eoa_id)),
         )
         .await
-        .expect(200);
+        .expect(201);
     let first_id = placed.body["order"]["id"].as_str().unwrap().to_owned();
     let replacement = wallet_order(&legacy, &wallet, Side::Buy, "0.31", "2");
 
@@ -612,7 +612,7 @@ async fn self_signed_replacements_are_verified_like_orders() {
             Some(&signed_body(&second, &legacy, eoa_id)),
         )
         .await
-        .expect(200);
+        .expect(201);
     let second_id = placed.body["order"]["id"].as_str().unwrap().to_owned();
     let third = wallet
         .sign_order(

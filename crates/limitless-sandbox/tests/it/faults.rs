@@ -65,7 +65,7 @@ async fn a_dropped_placement_closes_the_socket_without_a_response() {
     let body = limit_order(OrderType::Gtc, &market, Side::Buy, "0.3", "1", owner, 300);
     fx.signed(&token, Method::POST, "/orders", Some(&body))
         .await
-        .expect(200);
+        .expect(201);
     assert_eq!(fx.sandbox.order_count(), 2);
 }
 
@@ -135,6 +135,6 @@ async fn every_placement_drops_while_switched_on() {
     let body = limit_order(OrderType::Gtc, &market, Side::Sell, "0.9", "4", owner, 300);
     fx.signed(&token, Method::POST, "/orders", Some(&body))
         .await
-        .expect(200);
+        .expect(201);
     assert_eq!(fx.sandbox.order_count(), 4);
 }

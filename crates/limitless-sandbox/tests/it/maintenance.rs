@@ -87,7 +87,7 @@ async fn the_status_is_public_and_lists_active_and_scheduled_windows() {
 #[tokio::test]
 async fn cancel_only_refuses_new_orders_with_503_and_accepts_cancels() {
     let desk = Desk::open().await;
-    let placed = desk.post(&legacy_order(&desk, false)).await.expect(200);
+    let placed = desk.post(&legacy_order(&desk, false)).await.expect(201);
     let order_id = placed.body["order"]["id"].as_str().unwrap().to_owned();
     let maintenance = desk.fx.sandbox.maintenance();
     maintenance.schedule(
@@ -110,13 +110,13 @@ async fn cancel_only_refuses_new_orders_with_503_and_accepts_cancels() {
         .expect(200);
 
     maintenance.clear();
-    desk.post(&legacy_order(&desk, false)).await.expect(200);
+    desk.post(&legacy_order(&desk, false)).await.expect(201);
 }
 
 #[tokio::test]
 async fn disabled_refuses_cancels_too() {
     let desk = Desk::open().await;
-    let placed = desk.post(&legacy_order(&desk, false)).await.expect(200);
+    let placed = desk.post(&legacy_order(&desk, false)).await.expect(201);
     let order_id = placed.body["order"]["id"].as_str().unwrap().to_owned();
     desk.fx
         .sandbox
@@ -149,6 +149,6 @@ async fn post_only_accepts_only_post_only_orders() {
         "{}",
         refused.message()
     );
-    desk.post(&legacy_order(&desk, true)).await.expect(200);
+    desk.post(&legacy_order(&desk, true)).await.expect(201);
     assert_eq!(desk.fx.sandbox.order_count(), 1);
 }

@@ -46,7 +46,7 @@ impl Desk {
     async fn gtc(&self, owner: i64, side: Side, price: &str, size: &str) -> OrderResponse {
         let market = self.legacy();
         let body = limit_order(OrderType::Gtc, market, side, price, size, owner, 300);
-        let reply = self.post(&body).await.expect(200);
+        let reply = self.post(&body).await.expect(201);
         serde_json::from_value(reply.body).unwrap()
     }
 
@@ -123,7 +123,7 @@ async fn fok_fills_against_resting_liquidity_or_is_killed() {
     // 2 USDC at 0.40 buys 5 shares.
     let body = fok_order(&market, Side::Buy, "2", desk.taker, 300);
     let filled: OrderResponse =
-        serde_json::from_value(desk.post(&body).await.expect(200).body).unwrap();
+        serde_json::from_value(desk.post(&body).await.expect(201).body).unwrap();
     assert_eq!(filled.maker_matches.len(), 1);
     assert_eq!(filled.maker_matches[0].order_id, ask.order.id);
     assert_eq!(filled.maker_matches[0].matched_size, "5000000");
@@ -142,7 +142,7 @@ async fn fok_fills_against_resting_liquidity_or_is_killed() {
     // 3 USDC needs 7.5 shares; only 5 rest: killed, nothing changes.
     let body = fok_order(&market, Side::Buy, "3", desk.taker, 300);
     let killed: OrderResponse =
-        serde_json::from_value(desk.post(&body).await.expect(200).body).unwrap();
+        serde_json::from_value(desk.post(&body).await.expect(201).body).unwrap();
     assert!(killed.maker_matches.is_empty());
     let execution = killed.execution.unwrap();
     assert!(!execution.matched);
@@ -155,11 +155,11 @@ async fn fok_fills_against_resting_liquidity_or_is_killed() {
     let bid = desk.gtc(desk.maker, Side::Buy, "0.3", "2").await;
     let body = fok_order(&market, Side::Sell, "3", desk.taker, 300);
     let short: OrderResponse =
-        serde_json::from_value(desk.post(&body).await.expect(200).body).unwrap();
+        serde_json::from_value(desk.post(&body).await.expect(201).body).unwrap();
     assert!(short.maker_matches.is_empty());
     let body = fok_order(&market, Side::Sell, "2", desk.taker, 300);
     let sold: OrderResponse =
-        serde_json::from_value(desk.post(&body).await.expect(200).body).unwrap();
+        serde_json::from_value(desk.post(&body).await.expect(201).body).unwrap();
     let totals = sold.execution.unwrap().totals_raw.unwrap();
     assert_eq!(totals.usd_gross, "600000");
     assert_eq!(totals.usd_fee, "18000");
@@ -182,7 +182,7 @@ async fn fak_fills_what_it_can_and_kills_the_rest() {
         300,
     );
     let fak: OrderResponse =
-        serde_json::from_value(desk.post(&body).await.expect(200).body).unwrap();
+        serde_json::from_value(desk.post(&body).await.expect(201).body).unwrap();
     let matched: Vec<_> = fak
         .maker_matches
         .iter()
@@ -233,7 +233,7 @@ async fn collateral_fee_venues_require_a_zero_fee_rate() {
         desk.maker,
         0,
     );
-    desk.post(&body).await.expect(200);
+    desk.post(&body).await.expect(201);
     // The legacy venue takes the SDKs' default 300.
     desk.gtc(desk.maker, Side::Buy, "0.3", "1").await;
 }
@@ -272,7 +272,7 @@ async fn base_fee_venues_require_at_least_the_base_fee() {
                 desk.maker,
                 fee,
             );
-            desk.post(&body).await.expect(200);
+            desk.post(&body).await.expect(201);
         }
     }
     assert_eq!(desk.fx.sandbox.order_count(), 4);
@@ -344,7 +344,7 @@ async fn amounts_above_the_wire_maximum_are_refused() {
     for _ in 0..2 {
         desk.post(&gtc(Side::Buy, largest / 1_000, largest))
             .await
-            .expect(200);
+            .expect(201);
     }
     let book = desk.book().await;
     assert_eq!(
@@ -366,7 +366,7 @@ async fn amounts_above_the_wire_maximum_are_refused() {
         desk.taker,
     );
     let sold: OrderResponse =
-        serde_json::from_value(desk.post(&fok).await.expect(200).body).unwrap();
+        serde_json::from_value(desk.post(&fok).await.expect(201).body).unwrap();
     assert_eq!(
         sold.execution.unwrap().totals_raw.unwrap().contracts_gross,
         MAX.to_string()
@@ -544,7 +544,7 @@ async fn orders_are_validated_like_the_api() {
     )
     .await;
 
-    desk.post(&base).await.expect(200);
+    desk.post(&base).await.expect(201);
     let duplicate = desk.post(&base).await.expect(409);
     assert!(
         duplicate.message().contains("salt"),
@@ -703,8 +703,9 @@ async fn cancel_and_cancel_all() {
         .expect(404);
 
     let slug = desk.legacy().slug.clone();
+    let mut mine = Vec::new();
     for price in ["0.41", "0.42", "0.43"] {
-        desk.gtc(maker, Side::Buy, price, "1").await;
+        mine.push(desk.gtc(maker, Side::Buy, price, "1").await.order.id);
     }
     let theirs = desk.gtc(desk.taker, Side::Buy, "0.44", "1").await;
     let other_market = desk.collateral().clone();
@@ -718,7 +719,7 @@ async fn cancel_and_cancel_all() {
         0,
     );
     let elsewhere: OrderResponse =
-        serde_json::from_value(desk.post(&elsewhere).await.expect(200).body).unwrap();
+        serde_json::from_value(desk.post(&elsewhere).await.expect(201).body).unwrap();
 
     let all = desk
         .fx
@@ -730,10 +731,9 @@ async fn cancel_and_cancel_all() {
         )
         .await
         .expect(200);
-    assert!(
-        all.body["message"].as_str().unwrap().contains("Canceled 3"),
-        "{}",
-        all.body
+    assert_eq!(
+        all.body,
+        json!({ "message": "Orders canceled successfully", "canceled": mine, "failed": [] })
     );
     assert_eq!(
         desk.book().await["bids"],
@@ -751,6 +751,50 @@ async fn cancel_and_cancel_all() {
         )
         .await
         .expect(404);
+}
+
+#[tokio::test]
+async fn cancel_all_answers_207_with_the_orders_it_could_not_cancel() {
+    let desk = Desk::open().await;
+    let maker = desk.maker;
+    let slug = desk.legacy().slug.clone();
+    let mut mine = Vec::new();
+    for price in ["0.41", "0.42", "0.43"] {
+        mine.push(desk.gtc(maker, Side::Buy, price, "1").await.order.id);
+    }
+    desk.fx.sandbox.faults().fail_next_cancels(2);
+    let path = format!("/orders/all/{slug}?onBehalfOf={maker}");
+    let partial = desk
+        .fx
+        .signed(&desk.token, Method::DELETE, &path, None)
+        .await
+        .expect(207);
+    let failure = |id: &str| json!({ "orderId": id, "reason": "UNKNOWN_ERROR", "message": "Failed to cancel order" });
+    assert_eq!(partial.body["canceled"], json!([mine[2]]));
+    assert_eq!(
+        partial.body["failed"],
+        json!([failure(&mine[0]), failure(&mine[1])])
+    );
+    assert!(
+        partial.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 orders canceled, 2 failed"),
+        "{}",
+        partial.body
+    );
+    assert_eq!(desk.status(&mine[0]).0, OrderStatus::Live);
+    assert_eq!(desk.status(&mine[1]).0, OrderStatus::Live);
+    assert_eq!(desk.status(&mine[2]).0, OrderStatus::Cancelled);
+
+    // The fault is used up: the orders left are cancelled by the next call.
+    let rest = desk
+        .fx
+        .signed(&desk.token, Method::DELETE, &path, None)
+        .await
+        .expect(200);
+    assert_eq!(rest.body["canceled"], json!([mine[0], mine[1]]));
+    assert_eq!(rest.body["failed"], json!([]));
 }
 
 fn replacement(desk: &Desk, price: &str, client_order_id: Option<&str>) -> ReplacementOrder {
@@ -925,7 +969,7 @@ async fn a_thousand_concurrent_orders_conserve_shares() {
         let body = limit_order(OrderType::Gtc, &market, side, "0.5", "1", owner, 300);
         tasks.spawn(async move {
             let _permit = permits.acquire().await.unwrap();
-            let reply = desk.post_as_is(&body).await.expect(200);
+            let reply = desk.post_as_is(&body).await.expect(201);
             let response: OrderResponse = serde_json::from_value(reply.body).unwrap();
             response
                 .maker_matches

@@ -35,7 +35,7 @@ impl Desk {
 
     /// Posts an order that must be accepted: the reply's body.
     async fn placed(&self, body: &Value) -> Value {
-        self.post(body).await.expect(200).body
+        self.post(body).await.expect(201).body
     }
 }
 
@@ -521,7 +521,7 @@ async fn the_ledger_refuses_what_exceeds_a_balance() {
     // Nor can shares already offered: 5 deposited, 5 resting, 1 more is
     // refused.
     sandbox.deposit_shares(maker, &market.yes_token_id, 5_000_000);
-    desk.post_as_is(&sell).await.expect(200);
+    desk.post_as_is(&sell).await.expect(201);
     let one = limit_order(OrderType::Gtc, &market, Side::Sell, "0.6", "1", maker, 300);
     assert_eq!(
         desk.post_as_is(&one).await.expect(400).body["code"],

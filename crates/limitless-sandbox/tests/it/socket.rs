@@ -236,7 +236,7 @@ impl Desk {
     }
 
     async fn place(&self, body: &Value) -> OrderResponse {
-        serde_json::from_value(self.post(body).await.expect(200).body).unwrap()
+        serde_json::from_value(self.post(body).await.expect(201).body).unwrap()
     }
 
     async fn rest_book(&self, slug: &str) -> Value {
@@ -1038,7 +1038,7 @@ async fn stalled_sockets_go_silent_but_stay_open() {
         )),
     )
     .await
-    .expect(200);
+    .expect(201);
     // The client's pongs no longer reach the server, which gives up on the
     // session and holds the TCP connection open.
     let control = fx.sandbox.socket();

@@ -204,7 +204,7 @@ impl Fixture {
                 Some(json!({ "label": "test", "scopes": scopes })),
             )
             .await
-            .expect(200);
+            .expect(201);
         let token_id = reply.body["tokenId"].as_str().unwrap().to_owned();
         let secret = reply.body["secret"].as_str().unwrap().to_owned();
         let signer = Signer::new(&HmacCredentials::new(token_id.clone(), secret.clone())).unwrap();
@@ -312,7 +312,7 @@ impl Fixture {
                 Some(&json!({ "displayName": name, "createServerWallet": true })),
             )
             .await
-            .expect(200);
+            .expect(201);
         reply.body["profileId"].as_i64().unwrap()
     }
 }

@@ -77,7 +77,7 @@ async fn derive_defaults_to_trading_and_returns_a_one_time_secret() {
             Some(json!({})),
         )
         .await
-        .expect(200);
+        .expect(201);
     let body = &reply.body;
     assert_eq!(body["scopes"], json!(["trading"]));
     assert_eq!(body["apiKey"], body["tokenId"]);
@@ -99,7 +99,7 @@ async fn derive_defaults_to_trading_and_returns_a_one_time_secret() {
             Some(json!({})),
         )
         .await
-        .expect(200);
+        .expect(201);
     assert_ne!(again.body["tokenId"], body["tokenId"]);
     assert_ne!(again.body["secret"], body["secret"]);
 
@@ -107,7 +107,7 @@ async fn derive_defaults_to_trading_and_returns_a_one_time_secret() {
     let empty = fx
         .identity(partner, Method::POST, "/auth/api-tokens/derive", None)
         .await
-        .expect(200);
+        .expect(201);
     assert_eq!(empty.body["scopes"], json!(["trading"]));
 }
 
@@ -161,7 +161,7 @@ async fn derive_enforces_the_scope_rules() {
         "{}",
         not_allowed.message()
     );
-    derive(user, json!(["trading"])).await.expect(200);
+    derive(user, json!(["trading"])).await.expect(201);
 
     let locked = derive("locked-partner".to_owned(), json!(["trading"]))
         .await
@@ -192,7 +192,7 @@ async fn derive_enforces_the_scope_rules() {
         ]),
     )
     .await
-    .expect(200);
+    .expect(201);
     assert_eq!(
         all.body["scopes"],
         json!([
