@@ -386,11 +386,21 @@ proptest! {
                 prop_assert!(full.starts_with(kept));
                 prop_assert_eq!(rest, format!(" ({} bytes in all)", full.len()));
             }
+            let too_early = status.as_u16() == 425;
+            // An order carries a generated client order id, so a 409 to it
+            // names that id: the original was accepted.
+            let duplicate = call.places_an_order() && status == StatusCode::CONFLICT;
             let variant_fits = match &error {
                 Error::RateLimited { .. } => status == StatusCode::TOO_MANY_REQUESTS,
+                Error::TooEarly { .. } => too_early,
+                Error::DuplicateClientOrderId { .. } => duplicate,
+                // A refusal whose body names a maintenance mode.
+                Error::Maintenance { .. } => !status.is_success(),
                 Error::OutcomeUnknown { .. } => call.places_an_order() && status.is_server_error(),
                 Error::Api(_) => {
                     status != StatusCode::TOO_MANY_REQUESTS
+                        && !too_early
+                        && !duplicate
                         && !(call.places_an_order() && status.is_server_error())
                 }
                 _ => false,
