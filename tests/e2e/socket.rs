@@ -298,8 +298,9 @@ async fn every_channel_subscribes_without_acks_gets_its_events_and_unsubscribes(
         (placement.price, placement.remaining_size),
         (Some(dec("0.55")), Some(dec("10")))
     );
-    // Bob sells shares he holds: the sandbox refuses a sale beyond them.
-    sandbox.deposit_shares(bob.profile_id, &m.yes_token_id, 4_000_000);
+    // Bob sells shares he holds (4 now, 3 resting later): the sandbox
+    // refuses a sale beyond them.
+    sandbox.deposit_shares(bob.profile_id, &m.yes_token_id, 7_000_000);
     let fok =
         CreateDelegatedOrderParams::fok(&m.slug, &m.yes_token_id, Side::Sell, 4, bob.profile_id);
     let filled = rest.delegated_orders.create_order(&fok).await.unwrap();

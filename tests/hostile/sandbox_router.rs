@@ -138,7 +138,7 @@ impl Target {
             ))
             .expect("a valid request");
         let (status, _, body) = target.send(derive);
-        assert_eq!(status, StatusCode::OK, "{body:?}");
+        assert_eq!(status, StatusCode::CREATED, "{body:?}");
         let token: Value = serde_json::from_slice(&body).expect("JSON");
         target.signer = Signer::new(&HmacCredentials::new(
             token["tokenId"].as_str().expect("a token id").to_owned(),

@@ -123,7 +123,7 @@ async fn a_json_body_is_signed_as_sent() {
         .await
         .unwrap();
 
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
     let attempts = attempts.lock().unwrap().clone();
     assert_eq!(attempts.len(), 1);
     assert_eq!(attempts[0].method, "POST");

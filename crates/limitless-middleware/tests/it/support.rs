@@ -30,7 +30,7 @@ impl Fixture {
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), 200);
+        assert_eq!(response.status(), 201);
         let body: Value = response.json().await.unwrap();
         let credentials = HmacCredentials::new(
             body["tokenId"].as_str().unwrap(),

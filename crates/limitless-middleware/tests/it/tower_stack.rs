@@ -146,7 +146,7 @@ async fn a_json_body_is_signed_as_sent() {
 
     let response = call(&fixture, &clock, &attempts, 0, request).await;
 
-    assert_eq!(response.status(), 200, "{:?}", response.body());
+    assert_eq!(response.status(), 201, "{:?}", response.body());
     let attempts = attempts.lock().unwrap().clone();
     assert_eq!(attempts.len(), 1);
     assert_eq!(attempts[0].method, "POST");
