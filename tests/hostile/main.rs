@@ -398,10 +398,11 @@ proptest! {
                 Error::Maintenance { .. } => !status.is_success(),
                 Error::OutcomeUnknown { .. } => call.places_an_order() && status.is_server_error(),
                 Error::Api(_) => {
-                    status != StatusCode::TOO_MANY_REQUESTS
-                        && !too_early
-                        && !duplicate
-                        && !(call.places_an_order() && status.is_server_error())
+                    let has_its_own_kind = status == StatusCode::TOO_MANY_REQUESTS
+                        || too_early
+                        || duplicate
+                        || (call.places_an_order() && status.is_server_error());
+                    !has_its_own_kind
                 }
                 _ => false,
             };
