@@ -143,9 +143,11 @@ fn ci_steps(steps: &mut Steps) -> Result {
     steps.run("docs", docs)?;
     fixtures_notice();
     steps.run("tests", test_command(&[]))?;
-    // `cargo test` built every example with the tests' features: this
-    // build finds nothing left to do, and the binaries are run directly.
-    let mut examples = cargo(&["build", "--quiet", "--examples"]);
+    // The examples build with the tests' features and profile, so every
+    // dependency the test build compiled is reused (the `dev` profile
+    // would compile them all again); the binaries land in `target/debug`
+    // and are run directly.
+    let mut examples = cargo(&["build", "--quiet", "--profile", "test", "--examples"]);
     examples.args(ALL);
     steps.run("examples (build)", examples)?;
     let binaries = target_dir().join("debug/examples");
