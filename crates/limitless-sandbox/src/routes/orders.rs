@@ -922,19 +922,26 @@ pub(super) async fn cancel_all(
             });
         }
     }
+    Ok(cancel_answer(answer, &format!(" in market {slug}")))
+}
+
+/// A cancel of several orders answered as the API does (PROTOCOL §7.4):
+/// 200 with the published wording when every order was cancelled (ccxt's
+/// capture of cancel-all), 207 listing what failed otherwise. `scope` ends
+/// the partial message (` in market {slug}` for cancel-all).
+fn cancel_answer(mut answer: limitless_types::CancelBatchResponse, scope: &str) -> Response {
     let status = if answer.is_partial() {
         answer.message = format!(
-            "{} orders canceled, {} failed in market {slug}",
+            "{} orders canceled, {} failed{scope}",
             answer.canceled.len(),
             answer.failed.len()
         );
         StatusCode::MULTI_STATUS
     } else {
-        // The published wording (ccxt's capture of this endpoint).
         answer.message = "Orders canceled successfully".to_owned();
         StatusCode::OK
     };
-    Ok((status, ApiJson(answer)).into_response())
+    (status, ApiJson(answer)).into_response()
 }
 
 /// Error code for a replacement that could not be placed.
@@ -1402,18 +1409,7 @@ fn cancel_each(
             }
         }
     }
-    let status = if answer.is_partial() {
-        answer.message = format!(
-            "{} orders canceled, {} failed",
-            answer.canceled.len(),
-            answer.failed.len()
-        );
-        StatusCode::MULTI_STATUS
-    } else {
-        answer.message = "Orders canceled successfully".to_owned();
-        StatusCode::OK
-    };
-    (status, ApiJson(answer)).into_response()
+    cancel_answer(answer, "")
 }
 
 /// `POST /orders/batch-cancel?onBehalfOf=`: by `orderIds` or
