@@ -3,6 +3,7 @@
 
 mod accounts;
 mod cli;
+mod docs_session;
 mod maintenance;
 mod markets;
 mod orders;
