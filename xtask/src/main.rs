@@ -120,6 +120,12 @@ const SHARED_FIXTURES: &str = "../shared/fixtures/responses";
 const ALL: &[&str] = &["--workspace", "--all-features"];
 
 fn ci() -> Result {
+    // On a cold target nothing is gained by incremental compilation's
+    // bookkeeping, which costs time in every workspace crate's build; a
+    // warm target keeps whatever the contributor uses.
+    if !target_dir().join("debug").exists() && std::env::var_os("CARGO_INCREMENTAL").is_none() {
+        COLD.set(true).ok();
+    }
     let mut steps = Steps::default();
     let result = ci_steps(&mut steps);
     steps.report();
@@ -310,7 +316,8 @@ fn auth_tree_size() -> Result {
 /// verification, unpacked under `target/package-check`, and built as one
 /// workspace whose `[patch]` points each crate's dependencies on the others
 /// at their packaged sources — into the main target directory, with the
-/// tests' lock file and feature set, so only the packaged crates compile.
+/// tests' lock file, feature set and profile, so only the packaged crates
+/// compile.
 /// Nothing outside the repository and its target is written.
 fn package() -> Result {
     let mut command = cargo(&["package", "--locked", "--no-verify", "--quiet"]);
@@ -352,7 +359,9 @@ fn package() -> Result {
         .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
     let absolute_target =
         std::path::absolute(&target).map_err(|e| format!("no target directory: {e}"))?;
-    let mut build = cargo(&["build", "--offline", "--quiet"]);
+    // The tests' profile, as the examples build: with `dev`, every
+    // dependency would compile a second time on a cold target.
+    let mut build = cargo(&["build", "--offline", "--quiet", "--profile", "test"]);
     build
         .args(ALL)
         .current_dir(&check)
@@ -528,9 +537,15 @@ fn normal_dependencies(krate: &str) -> Result<Vec<String>> {
         .collect())
 }
 
+/// Set by `ci` when it starts on an empty target directory.
+static COLD: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
 fn cargo(args: &[&str]) -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command.args(args);
+    if COLD.get().copied().unwrap_or(false) {
+        command.env("CARGO_INCREMENTAL", "0");
+    }
     command
 }
 
