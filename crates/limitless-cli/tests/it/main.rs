@@ -3,6 +3,7 @@
 
 mod accounts;
 mod cli;
+mod exits;
 mod maintenance;
 mod markets;
 mod orders;
