@@ -115,7 +115,7 @@ impl Exit {
                 "a wait ran out of time (`account allowances --wait`; a watch's `--count` not reached within `--timeout`)"
             }
             Self::Failed => {
-                "failed without changing anything: a read (or a write that is harmless to repeat, such as cancelling one order) got no usable answer (HTTP 5xx, a lost connection, an unreadable body); send it again"
+                "failed without changing anything: a read (or a write that is harmless to repeat, such as cancelling one order) got no usable answer (HTTP 5xx, a lost connection, an unreadable body; socket commands: a subscription never acknowledged); send it again"
             }
             Self::Interrupted => {
                 "interrupted (Ctrl-C; the socket commands close the socket first): a write in flight may or may not have been carried out"
@@ -148,7 +148,8 @@ impl Exit {
     /// accept) or a refused namespace or subscription is 3, as a REST 4xx
     /// is; credentials that cannot sign or a URL that cannot work are 6;
     /// a server that cannot be reached, or a connection lost for good, is
-    /// 5.
+    /// 5; a subscription sent and never acknowledged is 9, as a REST read
+    /// with no usable answer is (subscribing again is harmless).
     pub(crate) fn of_stream(error: &StreamError) -> Self {
         match error {
             StreamError::InvalidInput(_) => Self::Usage,
@@ -164,8 +165,9 @@ impl Exit {
             | StreamError::ConnectionLost(_)
             | StreamError::HeartbeatTimeout(_)
             | StreamError::ReconnectFailed { .. } => Self::Network,
-            // Sent, and unanswered: the server may have acted on it.
-            StreamError::AckTimeout { .. } => Self::OutcomeUnknown,
+            // Sent, and unanswered: the server may have subscribed, which
+            // changes nothing on the exchange and is harmless to repeat.
+            StreamError::AckTimeout { .. } => Self::Failed,
             _ => Self::Internal,
         }
     }
@@ -555,7 +557,7 @@ mod tests {
                     event: "unsubscribe",
                     timeout: std::time::Duration::from_secs(5),
                 },
-                Exit::OutcomeUnknown,
+                Exit::Failed,
             ),
             (StreamError::Closed, Exit::Internal),
         ];
