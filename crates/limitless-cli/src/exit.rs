@@ -136,8 +136,8 @@ impl Exit {
             Outcome::Failed => Self::Failed,
             Outcome::Unknown => Self::OutcomeUnknown,
             Outcome::TimedOut => Self::TimedOut,
-            // A kind added to the client after this build: a defect to
-            // report rather than a guess.
+            // `Outcome::Internal`, a defect of the client; or a kind added
+            // to the client after this build: reported, not guessed.
             _ => Self::Internal,
         }
     }
@@ -508,6 +508,10 @@ mod tests {
             waited: std::time::Duration::from_secs(1),
         };
         assert_eq!(Exit::of(&waited), Exit::TimedOut);
+        let defect = ClientError::Internal {
+            message: "a rule".into(),
+        };
+        assert_eq!(Exit::of(&defect), Exit::Internal);
 
         let error = CliError::from(invalid);
         assert_eq!(error.exit(), Exit::Usage);
