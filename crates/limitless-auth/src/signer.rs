@@ -194,8 +194,10 @@ fn describe_base64_error(error: base64::DecodeError) -> AuthError {
 
 /// The three headers that authenticate one request.
 ///
-/// Iterate it for `(name, value)` pairs. `Debug` redacts the signature, which
-/// is a bearer credential for as long as the timestamp is inside the window.
+/// Iterate it for `(name, value)` pairs; [`is_sensitive`](Self::is_sensitive)
+/// says which values to keep out of logs (the signature, a bearer
+/// credential for as long as the timestamp is inside the window), and
+/// `Debug` redacts those.
 #[must_use]
 #[derive(Clone, Copy)]
 pub struct SignedHeaders<'a> {
@@ -205,6 +207,34 @@ pub struct SignedHeaders<'a> {
 }
 
 impl<'a> SignedHeaders<'a> {
+    /// The three header names, in the order [`iter`](Self::iter) yields
+    /// them.
+    pub const NAMES: [&'static str; 3] = [HEADER_API_KEY, HEADER_TIMESTAMP, HEADER_SIGNATURE];
+
+    /// Whether the value of the signed header `name` is a secret to keep
+    /// out of logs (`http::HeaderValue::set_sensitive`), matched
+    /// case-insensitively: only `lmts-signature`, which authenticates any
+    /// request carrying it for as long as its timestamp is inside the
+    /// API's window. The token id (`lmts-api-key`) names the token without
+    /// authenticating anything, and the timestamp is public; any other name
+    /// is not a signed header and gets `false`.
+    ///
+    /// The one place this SDK decides it: the REST client, the stream
+    /// client, the middleware and the CLI all ask here.
+    ///
+    /// ```
+    /// use limitless_auth::SignedHeaders;
+    ///
+    /// let sensitive: Vec<bool> = SignedHeaders::NAMES
+    ///     .iter()
+    ///     .map(|name| SignedHeaders::is_sensitive(name))
+    ///     .collect();
+    /// assert_eq!(sensitive, [false, false, true]);
+    /// ```
+    pub fn is_sensitive(name: &str) -> bool {
+        name.eq_ignore_ascii_case(HEADER_SIGNATURE)
+    }
+
     /// The `lmts-api-key` value: the token id.
     pub fn api_key(&self) -> &'a str {
         self.api_key
@@ -232,11 +262,16 @@ impl<'a> SignedHeaders<'a> {
 
 impl fmt::Debug for SignedHeaders<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SignedHeaders")
-            .field(HEADER_API_KEY, &self.api_key)
-            .field(HEADER_TIMESTAMP, &self.timestamp.as_str())
-            .field(HEADER_SIGNATURE, &"<redacted>")
-            .finish()
+        let mut debug = f.debug_struct("SignedHeaders");
+        for (name, value) in self {
+            let shown: &dyn fmt::Debug = if Self::is_sensitive(name) {
+                &"<redacted>"
+            } else {
+                &value
+            };
+            debug.field(name, shown);
+        }
+        debug.finish()
     }
 }
 

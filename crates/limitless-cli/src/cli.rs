@@ -7,8 +7,10 @@ use std::path::PathBuf;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use limitless_client::{CancelReplaceMode, MarketSort, Side, StpPolicy};
 
-/// What `lmts --help` prints after the commands.
-const AFTER_LONG_HELP: &str = "\
+use crate::exit;
+
+/// What `lmts --help` prints after the commands, before the exit codes.
+const HELP_BEFORE_EXITS: &str = "\
 Credentials (the environment first, value by value, then the profile):
   LIMITLESS_API_URL         API base URL (default https://api.limitless.exchange)
   LIMITLESS_API_TOKEN_ID    scoped API token id      } one pair: when either is set,
@@ -41,27 +43,24 @@ The socket commands (`market book --watch`, `order watch`) print NDJSON with
 {\"type\": \"reconnecting\",
 \"attempt\", \"reason\"}, {\"type\": \"reconnected\"}, {\"type\": \"lagged\", \"missed\"},
 {\"type\": \"unrecognized\", \"event\", \"payload\"}; see their --help for the shapes.
+";
 
-Exit codes:
-  0    success
-  1    internal error
-  2    usage: bad arguments, refused before sending (nothing was sent)
-  3    the API refused the request (HTTP 4xx/429), the socket's handshake (401)
-       or a subscription: not carried out
-  4    outcome unknown: it may have been carried out (an order may have been
-       placed); check before sending it again (--json: error.sentOrders)
-  5    network failure before the request reached the server: not carried out
-       (socket commands: the socket cannot be reached, or was lost for good)
-  6    credentials or configuration missing or unusable (nothing was sent)
-  7    verify: the signature is not valid
-  8    a wait ran out of time (account allowances --wait; a watch's --count not
-       reached within --timeout)
-  130  interrupted (Ctrl-C; the socket commands close the socket first)
-
+/// What `lmts --help` prints after the exit codes.
+const HELP_AFTER_EXITS: &str = "\
 Quick start against a local sandbox:
   lmts sandbox                           # in one terminal
   eval \"$(lmts sandbox --print-env)\"     # in another
   lmts token derive --scopes trading,account_creation,delegated_signing --save sandbox";
+
+/// What `lmts --help` prints after the commands: the credentials, the
+/// output, the exit table (rendered from [`Exit`](crate::exit::Exit)) and
+/// a quick start.
+fn after_long_help() -> String {
+    format!(
+        "{HELP_BEFORE_EXITS}\n{}\n{HELP_AFTER_EXITS}",
+        exit::table_text()
+    )
+}
 
 /// `lmts`: the Limitless Exchange programmatic API from the command line.
 #[derive(Debug, Parser)]
@@ -72,7 +71,7 @@ Quick start against a local sandbox:
     long_about = "The Limitless Exchange programmatic API from the command line: scoped API \
 tokens, partner sub-accounts, delegated and self-signed orders, market reads, live order \
 books and order events, request signing for curl, signature checks, and a local sandbox.",
-    after_long_help = AFTER_LONG_HELP,
+    after_long_help = after_long_help(),
     propagate_version = true
 )]
 pub(crate) struct Cli {

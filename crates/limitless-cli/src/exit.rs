@@ -5,14 +5,13 @@
 use std::error::Error as _;
 use std::fmt;
 
-use limitless_client::Error as ClientError;
+use limitless_client::{Error as ClientError, Outcome};
 use limitless_ws::Error as StreamError;
 use serde_json::{Map, Value, json};
 
-use crate::config::ENV_WS_URL;
-
-/// How `lmts` ends. The codes are a contract with scripts: see the
-/// table in `lmts --help` and `docs/cli.md`.
+/// How `lmts` ends. The codes are a contract with scripts; their table,
+/// in `lmts --help` and `docs/cli.md`, is rendered from [`Exit::ALL`] and
+/// [`Exit::meaning`] (a test keeps the page equal to it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Exit {
     /// A defect, or a failure no other code describes.
@@ -22,8 +21,9 @@ pub(crate) enum Exit {
     Usage,
     /// The API answered and refused (HTTP 3xx, 4xx, 429): not carried out.
     Refused,
-    /// The request may have reached the server and no usable answer says
-    /// whether it was carried out (an order may have been placed).
+    /// A write that is not idempotent may have reached the server and no
+    /// usable answer says whether it was carried out (an order may have
+    /// been placed).
     OutcomeUnknown,
     /// The network failed before the request reached the server: nothing
     /// was carried out.
@@ -38,6 +38,10 @@ pub(crate) enum Exit {
     /// Interrupted (Ctrl-C). A write in flight may or may not have been
     /// carried out.
     Interrupted,
+    /// The request got no usable answer (a 5xx, a lost connection, an
+    /// unreadable body), but it changed nothing or is harmless to repeat:
+    /// a read, or an idempotent write.
+    Failed,
 }
 
 impl Exit {
@@ -52,6 +56,7 @@ impl Exit {
             Self::Credentials => 6,
             Self::InvalidSignature => 7,
             Self::TimedOut => 8,
+            Self::Failed => 9,
             Self::Interrupted => 130,
         }
     }
@@ -67,29 +72,72 @@ impl Exit {
             Self::Credentials => "credentials",
             Self::InvalidSignature => "invalid_signature",
             Self::TimedOut => "timed_out",
+            Self::Failed => "failed",
             Self::Interrupted => "interrupted",
         }
     }
 
-    /// What a client error means for the caller.
+    /// Every exit code but success, in the order of the table.
+    pub(crate) const ALL: [Self; 10] = [
+        Self::Internal,
+        Self::Usage,
+        Self::Refused,
+        Self::OutcomeUnknown,
+        Self::Network,
+        Self::Credentials,
+        Self::InvalidSignature,
+        Self::TimedOut,
+        Self::Failed,
+        Self::Interrupted,
+    ];
+
+    /// What the code tells a script: its line in the exit table.
+    pub(crate) fn meaning(self) -> &'static str {
+        match self {
+            Self::Internal => "internal error (a defect: please report it)",
+            Self::Usage => {
+                "usage: bad arguments, or refused by the client's checks; nothing was sent"
+            }
+            Self::Refused => {
+                "the API refused the request (HTTP 3xx, 4xx, 429, maintenance, 425, a duplicate client order id), or the socket's handshake (401) or a subscription: not carried out"
+            }
+            Self::OutcomeUnknown => {
+                "outcome unknown: a write that may have been carried out (an order may have been placed) got no usable answer; check before sending it again (`--json`: `error.sentOrders`)"
+            }
+            Self::Network => {
+                "network failure before the request reached the server (socket commands: the socket cannot be reached, or was lost for good): not carried out"
+            }
+            Self::Credentials => {
+                "credentials or configuration missing or unusable; nothing was sent"
+            }
+            Self::InvalidSignature => "`verify`: the signature is not valid",
+            Self::TimedOut => {
+                "a wait ran out of time (`account allowances --wait`; a watch's `--count` not reached within `--timeout`)"
+            }
+            Self::Failed => {
+                "failed without changing anything: a read (or a write that is harmless to repeat, such as cancelling one order) got no usable answer (HTTP 5xx, a lost connection, an unreadable body; socket commands: a subscription never acknowledged); send it again"
+            }
+            Self::Interrupted => {
+                "interrupted (Ctrl-C; the socket commands close the socket first): a write in flight may or may not have been carried out"
+            }
+        }
+    }
+
+    /// The exit code of a client error: the client's own classification
+    /// ([`ClientError::outcome`]), one code each. Only a write that is not
+    /// idempotent ends "outcome unknown"; a read that gets a 5xx or an
+    /// unreadable answer is [`Exit::Failed`].
     pub(crate) fn of(error: &ClientError) -> Self {
-        match error {
-            ClientError::InvalidInput { .. } => Self::Usage,
-            ClientError::AuthenticationRequired { .. }
-            | ClientError::Credentials { .. }
-            | ClientError::Config { .. } => Self::Credentials,
-            // Maintenance and 425 refusals: the API refused, nothing was
-            // carried out (a 503 maintenance answer is not "outcome unknown").
-            ClientError::RateLimited { .. }
-            | ClientError::Maintenance { .. }
-            | ClientError::TooEarly { .. } => Self::Refused,
-            // A 5xx says nothing about whether the request took effect.
-            ClientError::Api(api) if api.status.is_server_error() => Self::OutcomeUnknown,
-            ClientError::Api(_) => Self::Refused,
-            ClientError::OutcomeUnknown { .. } | ClientError::Decode(_) => Self::OutcomeUnknown,
-            ClientError::Transport { .. } if error.may_have_been_sent() => Self::OutcomeUnknown,
-            ClientError::Transport { .. } => Self::Network,
-            ClientError::DeadlineExceeded { .. } => Self::TimedOut,
+        match error.outcome() {
+            Outcome::Invalid => Self::Usage,
+            Outcome::Misconfigured => Self::Credentials,
+            Outcome::NotSent => Self::Network,
+            Outcome::Refused => Self::Refused,
+            Outcome::Failed => Self::Failed,
+            Outcome::Unknown => Self::OutcomeUnknown,
+            Outcome::TimedOut => Self::TimedOut,
+            // `Outcome::Internal`, a defect of the client; or a kind added
+            // to the client after this build: reported, not guessed.
             _ => Self::Internal,
         }
     }
@@ -100,7 +148,8 @@ impl Exit {
     /// accept) or a refused namespace or subscription is 3, as a REST 4xx
     /// is; credentials that cannot sign or a URL that cannot work are 6;
     /// a server that cannot be reached, or a connection lost for good, is
-    /// 5.
+    /// 5; a subscription sent and never acknowledged is 9, as a REST read
+    /// with no usable answer is (subscribing again is harmless).
     pub(crate) fn of_stream(error: &StreamError) -> Self {
         match error {
             StreamError::InvalidInput(_) => Self::Usage,
@@ -116,8 +165,9 @@ impl Exit {
             | StreamError::ConnectionLost(_)
             | StreamError::HeartbeatTimeout(_)
             | StreamError::ReconnectFailed { .. } => Self::Network,
-            // Sent, and unanswered: the server may have acted on it.
-            StreamError::AckTimeout { .. } => Self::OutcomeUnknown,
+            // Sent, and unanswered: the server may have subscribed, which
+            // changes nothing on the exchange and is harmless to repeat.
+            StreamError::AckTimeout { .. } => Self::Failed,
             _ => Self::Internal,
         }
     }
@@ -289,24 +339,58 @@ impl From<ClientError> for CliError {
 impl From<StreamError> for CliError {
     fn from(error: StreamError) -> Self {
         let mut cli = Self::new(Exit::of_stream(&error), stream_chain(&error));
-        match &error {
-            StreamError::HandshakeRefused { status, .. } => {
-                cli.0.status = Some(*status);
-                if matches!(status, 401 | 403) {
-                    cli = cli.hint(
-                        "the API did not accept the token: check it with `lmts token list` (a revoked token, or a secret that is not its own)",
-                    );
-                }
+        if let StreamError::HandshakeRefused { status, .. } = &error {
+            cli.0.status = Some(*status);
+            if matches!(status, 401 | 403) {
+                cli = cli.hint(
+                    "the API did not accept the token: check it with `lmts token list` (a revoked token, or a secret that is not its own)",
+                );
             }
-            StreamError::WebSocket(_) | StreamError::ConnectTimeout(_) => {
-                cli = cli.hint(format!(
-                    "the socket URL comes from --ws-url, {ENV_WS_URL}, or the API URL"
-                ));
-            }
-            _ => {}
         }
         cli
     }
+}
+
+/// The exit table as Markdown, for `docs/cli.md`: code, `--json` kind,
+/// meaning. The page is checked against it, not written by the build.
+#[cfg(test)]
+pub(crate) fn table_markdown() -> String {
+    let mut table =
+        String::from("| exit code | `--json` kind | meaning |\n|---|---|---|\n| 0 | | success |\n");
+    for exit in Exit::ALL {
+        table.push_str(&format!(
+            "| {} | `{}` | {} |\n",
+            exit.code(),
+            exit.kind(),
+            exit.meaning()
+        ));
+    }
+    table
+}
+
+/// The exit table as text, for `lmts --help`: the code, then the meaning
+/// wrapped under itself. (clap rewraps help text only past the terminal's
+/// width and keeps only a line's leading indentation, so the hanging indent
+/// is made here.)
+pub(crate) fn table_text() -> String {
+    const WIDTH: usize = 80;
+    const INDENT: &str = "       ";
+    let mut text = String::from("Exit codes:\n  0    success\n");
+    for exit in Exit::ALL {
+        let mut line = format!("  {:<4} ", exit.code());
+        for word in exit.meaning().replace('`', "").split(' ') {
+            if line.len() + word.len() > WIDTH && line.len() > INDENT.len() {
+                text.push_str(line.trim_end());
+                text.push('\n');
+                line = INDENT.to_owned();
+            }
+            line.push_str(word);
+            line.push(' ');
+        }
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
 }
 
 /// A stream error's message followed by its sources' (the socket's
@@ -361,11 +445,51 @@ mod tests {
             (Exit::Credentials, 6, "credentials"),
             (Exit::InvalidSignature, 7, "invalid_signature"),
             (Exit::TimedOut, 8, "timed_out"),
+            (Exit::Failed, 9, "failed"),
             (Exit::Interrupted, 130, "interrupted"),
         ];
         for (exit, code, kind) in table {
             assert_eq!((exit.code(), exit.kind()), (code, kind));
         }
+        assert_eq!(Exit::ALL.map(Exit::code), table.map(|(_, code, _)| code));
+    }
+
+    /// The exit table is written once, in [`Exit`]: `docs/cli.md` carries
+    /// it verbatim, and the README carries no copy of its own (it links the
+    /// page). On a change, paste the table printed here into the page.
+    #[test]
+    fn the_docs_carry_the_exit_table_verbatim() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+        let table = table_markdown();
+        let page = std::fs::read_to_string(format!("{root}/docs/cli.md")).expect("docs/cli.md");
+        assert!(
+            page.contains(&table),
+            "docs/cli.md must carry the exit table exactly as Exit renders it:\n\n{table}"
+        );
+        let readme = std::fs::read_to_string(format!("{root}/README.md")).expect("README.md");
+        assert!(
+            readme.contains("docs/cli.md")
+                && !readme.lines().any(|line| line.starts_with("| 130 ")),
+            "the README links docs/cli.md for the exit codes instead of copying them"
+        );
+    }
+
+    #[test]
+    fn the_help_table_wraps_under_each_code() {
+        let text = table_text();
+        assert!(text.starts_with("Exit codes"), "{text}");
+        for line in text.lines() {
+            assert!(line.len() <= 80, "{line:?}");
+            assert!(!line.contains('`'), "{line:?}");
+        }
+        assert!(
+            text.contains("\n  0    success\n  1    internal error"),
+            "{text}"
+        );
+        assert!(text.contains("\n  4    outcome unknown: a write"), "{text}");
+        assert!(text.contains("\n  130  interrupted"), "{text}");
+        // A meaning's following lines sit under its first word.
+        assert!(text.contains("\n       "), "{text}");
     }
 
     #[test]
@@ -384,6 +508,10 @@ mod tests {
             waited: std::time::Duration::from_secs(1),
         };
         assert_eq!(Exit::of(&waited), Exit::TimedOut);
+        let defect = ClientError::Internal {
+            message: "a rule".into(),
+        };
+        assert_eq!(Exit::of(&defect), Exit::Internal);
 
         let error = CliError::from(invalid);
         assert_eq!(error.exit(), Exit::Usage);
@@ -433,7 +561,7 @@ mod tests {
                     event: "unsubscribe",
                     timeout: std::time::Duration::from_secs(5),
                 },
-                Exit::OutcomeUnknown,
+                Exit::Failed,
             ),
             (StreamError::Closed, Exit::Internal),
         ];

@@ -39,18 +39,10 @@
 //!
 //! # Exit codes
 //!
-//! | code | meaning |
-//! |---|---|
-//! | 0 | success |
-//! | 1 | internal error |
-//! | 2 | usage: bad arguments, or refused by the client's checks; nothing was sent |
-//! | 3 | the API refused the request (HTTP 3xx, 4xx, 429), or the socket's handshake (401 for a token it does not accept) or subscription: not carried out |
-//! | 4 | outcome unknown: it may have been carried out (an order may have been placed) |
-//! | 5 | network failure before the request reached the server (or the socket cannot be reached or kept): not carried out |
-//! | 6 | credentials or configuration missing or unusable; nothing was sent |
-//! | 7 | `verify`: the signature is not valid |
-//! | 8 | a wait ran out of time (`account allowances --wait`; a watch's `--count` not reached within `--timeout`) |
-//! | 130 | interrupted (Ctrl-C) |
+//! One table, rendered from `exit::Exit`: `lmts --help` prints it and
+//! `docs/cli.md` carries it (a test keeps the page equal to it). The codes
+//! come from the client's own classification of its errors
+//! (`limitless_client::Error::outcome`).
 //!
 //! # Output
 //!
@@ -99,9 +91,7 @@
 //! or with `--json` one object: `{"error": {"kind", "exitCode", "message",
 //! "hints"?, "status"?, "apiMessage"?, "request"?: {"operation", "method",
 //! "path"}, "sentOrders"?: [{"marketSlug", "salt", "ownerId",
-//! "clientOrderId"}]}}`, `kind` being one of `internal`, `usage`,
-//! `refused`, `outcome_unknown`, `network`, `credentials`, `timed_out`,
-//! `interrupted`. Some commands print their result and still exit non-zero:
+//! "clientOrderId"}]}}`, `kind` and `exitCode` as in the exit table. Some commands print their result and still exit non-zero:
 //! `verify` (7, the verdict is the result), `order replace` (3 or 4 when
 //! the replacement was not placed), and the socket commands (the lines
 //! printed before Ctrl-C, 130, a `--timeout`, 8, or a stream that closed).

@@ -6,18 +6,25 @@ use std::time::Duration;
 
 use comfy_table::{Cell, Table, presets};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
-use limitless_auth::HEADER_X_API_KEY;
+use limitless_auth::SignedHeaders;
 use limitless_client::SignedRequest;
+use limitless_client::http::{HeaderName, HeaderValue};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::exit::CliError;
 
-/// Header names whose values are credentials: shown as `<redacted>` by a
-/// dry run. The HMAC headers are not among them: a signature is bound to
-/// one request and expires with its 30 s window, and it is what `lmts
-/// sign` is for.
-const REDACTED_HEADERS: &[&str] = &["identity", HEADER_X_API_KEY, "authorization", "cookie"];
+/// Whether a dry run shows a header's value. Which values are secrets is
+/// decided once, where the client builds the request: it marks them
+/// sensitive (an identity token, an API key, an ownership proof's
+/// signature, the HMAC signature as [`SignedHeaders::is_sensitive`] says),
+/// and a dry run redacts those. The signed `lmts-*` headers are shown all
+/// the same: their signature is bound to this one request and expires
+/// with its 30 s window, and showing it is what a dry run (and `lmts
+/// sign`) is for.
+fn shown(name: &HeaderName, value: &HeaderValue) -> bool {
+    !value.is_sensitive() || SignedHeaders::NAMES.contains(&name.as_str())
+}
 
 /// Where results go, and in which form.
 #[derive(Debug, Clone, Copy)]
@@ -63,10 +70,10 @@ impl Output {
             .headers()
             .iter()
             .map(|(name, value)| {
-                let value = if REDACTED_HEADERS.contains(&name.as_str()) {
-                    redacted(value.to_str().unwrap_or_default())
-                } else {
+                let value = if shown(name, value) {
                     String::from_utf8_lossy(value.as_bytes()).into_owned()
+                } else {
+                    redacted(value.to_str().unwrap_or_default())
                 };
                 (name.as_str().to_owned(), value)
             })
@@ -238,5 +245,21 @@ mod tests {
     fn credentials_in_headers_are_redacted() {
         assert_eq!(redacted("Bearer tok"), "Bearer <redacted>");
         assert_eq!(redacted("key"), "<redacted>");
+    }
+
+    #[test]
+    fn a_dry_run_redacts_what_the_client_marked_sensitive_but_the_signature() {
+        let mut identity = HeaderValue::from_static("Bearer tok");
+        identity.set_sensitive(true);
+        assert!(!shown(&HeaderName::from_static("identity"), &identity));
+        let mut signature = HeaderValue::from_static("c2lnbmF0dXJl");
+        signature.set_sensitive(SignedHeaders::is_sensitive("lmts-signature"));
+        assert!(signature.is_sensitive());
+        assert!(shown(
+            &HeaderName::from_static("lmts-signature"),
+            &signature
+        ));
+        let accept = HeaderValue::from_static("application/json");
+        assert!(shown(&HeaderName::from_static("accept"), &accept));
     }
 }

@@ -52,7 +52,7 @@ use criterion::{Criterion, criterion_group};
 use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
 use http_body_util::{BodyExt, Full};
-use limitless_auth::{HmacCredentials, Signer, SigningInput, Timestamp};
+use limitless_auth::{HmacCredentials, SignedHeaders, Signer, SigningInput, Timestamp};
 use limitless_client::types::orders::{CreateOrderRequest, UnsignedOrder};
 use limitless_client::types::{DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, limit_order_amounts};
 use limitless_client::{
@@ -300,7 +300,7 @@ fn build_by_hand(
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     for (name, value) in &signed {
         let mut value = HeaderValue::from_str(value).unwrap();
-        value.set_sensitive(name == "lmts-signature");
+        value.set_sensitive(SignedHeaders::is_sensitive(name));
         headers.insert(HeaderName::from_static(name), value);
     }
     request

@@ -7,7 +7,7 @@ use std::time::Duration;
 use http::uri::{Authority, Scheme};
 use http::{HeaderMap, HeaderName, HeaderValue, Uri};
 use limitless_auth::{HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HmacCredentials};
-use limitless_transport::{SharedTransport, Transport};
+use limitless_transport::{SharedTransport, Transport, default_connect_timeout};
 use url::Url;
 
 use crate::clock::SkewCorrectedClock;
@@ -457,7 +457,7 @@ impl ClientBuilder {
                 let timeouts = Timeouts {
                     connect: self
                         .connect_timeout
-                        .unwrap_or_else(|| DEFAULT_CONNECT_TIMEOUT.min(timeout / 2)),
+                        .unwrap_or_else(|| default_connect_timeout(timeout)),
                     total: timeout,
                 };
                 (default_transport(timeouts)?, Some(timeouts.connect))

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use http::HeaderValue;
-use limitless_auth::{HmacCredentials, Signer};
+use limitless_auth::{HEADER_API_KEY, HmacCredentials, SignedHeaders, Signer};
 
 use crate::Error;
 
@@ -77,11 +77,13 @@ pub(crate) fn hmac_for(credentials: &HmacCredentials) -> Result<(Signer, HeaderV
             "hmac_credentials.token_id is blank; use the tokenId returned by derive_token",
         ));
     }
-    let token_id = HeaderValue::from_str(&credentials.token_id).map_err(|_| {
+    let mut token_id = HeaderValue::from_str(&credentials.token_id).map_err(|_| {
         Error::config(
             "hmac_credentials.token_id contains characters that are not allowed in an HTTP header; use the tokenId returned by derive_token",
         )
     })?;
+    // Built once and reused for every request, so marked here.
+    token_id.set_sensitive(SignedHeaders::is_sensitive(HEADER_API_KEY));
     let signer = Signer::new(credentials).map_err(|source| Error::Credentials { source })?;
     Ok((signer, token_id))
 }

@@ -666,6 +666,98 @@ impl Error {
     pub fn may_have_been_sent(&self) -> bool {
         self.failure().may_have_been_sent()
     }
+
+    /// What the failure means for the request: whether it was sent, and
+    /// whether it may have taken effect (see [`Outcome`] for the table).
+    ///
+    /// ```
+    /// use limitless_client::{Error, Outcome};
+    ///
+    /// fn next_step(error: &Error) -> &'static str {
+    ///     match error.outcome() {
+    ///         Outcome::Unknown => "look the effect up before sending it again",
+    ///         Outcome::Failed | Outcome::NotSent => "send it again later",
+    ///         Outcome::Refused => "read the API's message; do not repeat as is",
+    ///         _ => "fix the call or the configuration",
+    ///     }
+    /// }
+    /// # assert_eq!(next_step(&Error::AuthenticationRequired { operation: "list_tokens" }),
+    /// #     "fix the call or the configuration");
+    /// ```
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            Self::InvalidInput { .. } => Outcome::Invalid,
+            Self::AuthenticationRequired { .. }
+            | Self::Config { .. }
+            | Self::Credentials { .. }
+            | Self::Signing { .. }
+            | Self::OrderSigning { .. } => Outcome::Misconfigured,
+            Self::Internal { .. } => Outcome::Internal,
+            Self::DeadlineExceeded { .. } => Outcome::TimedOut,
+            Self::OutcomeUnknown { .. } => Outcome::Unknown,
+            // The rest reached the transport: the one classification says
+            // what happened. The send path wraps every failure of a
+            // request that is not idempotent and may have been carried out
+            // in `OutcomeUnknown` (above), so a 5xx, an unreadable answer
+            // or a lost one seen here is about an idempotent request.
+            _ => match self.failure() {
+                Failure::Local => Outcome::Internal,
+                Failure::NotSent | Failure::Unsendable => Outcome::NotSent,
+                Failure::RateLimited(_) | Failure::Refused => Outcome::Refused,
+                Failure::Transient | Failure::Unknown => Outcome::Failed,
+            },
+        }
+    }
+}
+
+/// What a failed call means for its request, from [`Error::outcome`]: was
+/// it sent, may it have taken effect, what to do next. One view of the
+/// same classification as [`Error::is_retryable`] and
+/// [`Error::may_have_been_sent`].
+///
+/// | outcome | sent? | took effect? | the errors | what to do |
+/// |---|---|---|---|---|
+/// | [`Invalid`](Self::Invalid) | no | no | [`Error::InvalidInput`] | fix the argument the error names |
+/// | [`Misconfigured`](Self::Misconfigured) | no | no | [`Error::AuthenticationRequired`], [`Error::Credentials`], [`Error::Config`], [`Error::Signing`], [`Error::OrderSigning`] | fix the credentials, the signer or the client's configuration |
+/// | [`NotSent`](Self::NotSent) | no | no | [`Error::Transport`] before sending (connection refused, connect timeout, a request the transport refused) | send it again later |
+/// | [`Refused`](Self::Refused) | yes | no | [`Error::Api`] 3xx/4xx, [`Error::RateLimited`], [`Error::Maintenance`], [`Error::TooEarly`], [`Error::DuplicateClientOrderId`], [`Error::UnexpectedStatus`] | read the API's answer; a rate limit or maintenance passes |
+/// | [`Failed`](Self::Failed) | maybe | a read: no; an idempotent write: maybe, and repeating it is harmless | [`Error::Api`] 5xx, [`Error::Decode`], [`Error::Transport`] after sending, all of an idempotent request | send it again |
+/// | [`Unknown`](Self::Unknown) | maybe | maybe | [`Error::OutcomeUnknown`]: a request that is not idempotent (an order, an account creation…) | look the effect up ([`Error::sent_orders`]) before sending it again |
+/// | [`TimedOut`](Self::TimedOut) | yes | — | [`Error::DeadlineExceeded`]: a wait for a state ran out of time | wait longer; the state may still come |
+/// | [`Internal`](Self::Internal) | no | no | [`Error::Internal`]: a defect of the client | report it |
+///
+/// A failure of a read is never [`Unknown`](Self::Unknown): a read changes
+/// nothing, so whatever its answer it is [`Failed`](Self::Failed) at
+/// worst. A call that reads before it writes (an order reads its market
+/// first) is [`Failed`](Self::Failed) when the read fails: the write was
+/// never sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// An argument was refused by the client's checks; nothing was sent.
+    Invalid,
+    /// Credentials or configuration missing or unusable (no credentials
+    /// for an operation that needs them, a secret that is not base64, an
+    /// invalid base URL, a signer that could not sign); nothing was sent.
+    Misconfigured,
+    /// The request never reached the server (the connection was refused
+    /// or timed out, or the transport refused the request itself).
+    NotSent,
+    /// The server answered and refused: not carried out.
+    Refused,
+    /// The request may have reached the server and no usable answer came
+    /// back (a 5xx, a timeout or broken connection after sending, an
+    /// unreadable success), but it is idempotent: a read changed nothing,
+    /// and an idempotent write (cancelling one order) may be sent again
+    /// without acting twice.
+    Failed,
+    /// A request that is not idempotent may have been carried out and no
+    /// usable answer says whether it was ([`Error::OutcomeUnknown`]).
+    Unknown,
+    /// A wait for a state ran past its deadline; the state may still come.
+    TimedOut,
+    /// The client broke one of its own rules; nothing was sent.
+    Internal,
 }
 
 /// `Display` of a maintenance mode: ` (cancel_only)`, or nothing.
@@ -1302,5 +1394,60 @@ mod tests {
             redirect.contains("the request reached the server"),
             "{redirect}"
         );
+    }
+
+    #[test]
+    fn outcomes_of_the_errors_raised_without_an_answer() {
+        let api = |status: u16| ApiError {
+            context: RequestContext::new("list_tokens", Method::GET, "/auth/api-tokens"),
+            status: StatusCode::from_u16(status).unwrap(),
+            message: String::new(),
+            headers: HeaderMap::new(),
+            body: ResponseBody::new(Bytes::new(), false),
+        };
+        let cases = [
+            (
+                Error::DeadlineExceeded {
+                    operation: "wait_until_ready",
+                    waited: Duration::from_secs(1),
+                },
+                Outcome::TimedOut,
+            ),
+            (
+                Error::UnexpectedStatus {
+                    operation: "wait_for_position",
+                    id: "p-1".into(),
+                    status: "VAULT_REVERTED".into(),
+                },
+                Outcome::Refused,
+            ),
+            (Error::internal("x"), Outcome::Internal),
+            (Error::config("x"), Outcome::Misconfigured),
+            (
+                Error::Signing {
+                    source: limitless_auth::AuthError::EmptyTokenId,
+                },
+                Outcome::Misconfigured,
+            ),
+            (
+                Error::TooEarly {
+                    source: Box::new(api(425)),
+                },
+                Outcome::Refused,
+            ),
+            (
+                Error::OutcomeUnknown {
+                    context: RequestContext::new("create_order", Method::POST, "/orders"),
+                    orders: Vec::new(),
+                    source: Box::new(api(500).into()),
+                },
+                Outcome::Unknown,
+            ),
+            (api(302).into(), Outcome::Refused),
+            (api(504).into(), Outcome::Failed),
+        ];
+        for (error, outcome) in cases {
+            assert_eq!(error.outcome(), outcome, "{error:?}");
+        }
     }
 }

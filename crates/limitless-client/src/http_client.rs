@@ -12,7 +12,7 @@ use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use limitless_auth::{
     DEFAULT_MAX_SKEW, HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HmacCredentials,
-    SigningInput, Timestamp,
+    SignedHeaders, SigningInput, Timestamp,
 };
 use limitless_transport::{SharedTransport, Transport, TransportError};
 use serde::de::DeserializeOwned;
@@ -374,8 +374,8 @@ impl HttpClient {
                         path_and_query,
                         body: &body,
                     });
-                    let timestamp = header_value(signed.timestamp(), false)?;
-                    let signature = header_value(signed.signature(), true)?;
+                    let timestamp = header_value(HEADER_TIMESTAMP, signed.timestamp())?;
+                    let signature = header_value(HEADER_SIGNATURE, signed.signature())?;
                     headers.insert(API_KEY, token_id.clone());
                     headers.insert(TIMESTAMP, timestamp);
                     headers.insert(SIGNATURE, signature);
@@ -814,11 +814,12 @@ fn decode_error(
     }))
 }
 
-/// A signed header value: base64 or the timestamp, so always valid.
-fn header_value(value: &str, sensitive: bool) -> Result<HeaderValue, Error> {
+/// The value of the signed header `name`: base64 or the timestamp, so
+/// always valid; sensitive as [`SignedHeaders::is_sensitive`] says.
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
     let mut value = HeaderValue::from_str(value)
         .map_err(|_| Error::internal("the signed headers are not valid HTTP header values"))?;
-    value.set_sensitive(sensitive);
+    value.set_sensitive(SignedHeaders::is_sensitive(name));
     Ok(value)
 }
 

@@ -113,6 +113,7 @@ pub use builder::{
 };
 pub use call::{ApiResponse, Call, RawResponse, SignedRequest, WithRaw};
 pub use client::Client;
+pub use error::Outcome;
 pub use error::{
     ApiError, BODY_EXCERPT_BYTES, DecodeError, Error, PackError, PackErrorKind, RequestContext,
     ResponseBody, SentOrder, parse_api_error_message,

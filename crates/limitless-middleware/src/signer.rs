@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Uri};
-use limitless_auth::{HEADER_SIGNATURE, Signer, SigningInput, Timestamp};
+use limitless_auth::{SignedHeaders, Signer, SigningInput, Timestamp};
 
 use crate::{Clock, SignError, SystemClock};
 
@@ -91,7 +91,7 @@ impl RequestSigner {
             let Ok(mut value) = HeaderValue::from_str(value) else {
                 unreachable!("lmts header values are visible ASCII");
             };
-            value.set_sensitive(name == HEADER_SIGNATURE);
+            value.set_sensitive(SignedHeaders::is_sensitive(name));
             headers.insert(HeaderName::from_static(name), value);
         }
         Ok(())

@@ -11,6 +11,15 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a whole exchange may take by default, body included. The REST
 /// client's default attempt deadline too.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The connect timeout when none is set, for a `total` timeout: 10 s
+/// ([`DEFAULT_CONNECT_TIMEOUT`]), or half the total when that is shorter,
+/// so setting only a short total keeps a connect timeout that can fire.
+/// The bundled backends and the REST client's default transport both
+/// apply it.
+pub fn default_connect_timeout(total: Duration) -> Duration {
+    DEFAULT_CONNECT_TIMEOUT.min(total / 2)
+}
+
 /// How long an idle pooled connection is kept by default.
 pub(crate) const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 /// How many idle connections per host are kept by default.
@@ -43,12 +52,11 @@ impl Default for Config {
 }
 
 impl Config {
-    /// The connect timeout in effect: the one set, else 10 s, or half the
-    /// total timeout when that is shorter (so setting only a short `timeout`
-    /// keeps a connect timeout that can fire).
+    /// The connect timeout in effect: the one set, else
+    /// [`default_connect_timeout`] of the total.
     pub(crate) fn connect_timeout(&self) -> Duration {
         self.connect_timeout
-            .unwrap_or_else(|| DEFAULT_CONNECT_TIMEOUT.min(self.timeout / 2))
+            .unwrap_or_else(|| default_connect_timeout(self.timeout))
     }
 
     /// Rejects settings that would fail every request, or that cannot all

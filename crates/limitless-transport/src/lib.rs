@@ -61,7 +61,7 @@ mod reqwest_transport;
 pub mod test_util;
 mod transport;
 
-pub use config::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use config::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, default_connect_timeout};
 pub use error::{BoxError, TransportError, TransportErrorKind};
 #[cfg(feature = "hyper")]
 pub use hyper_transport::{HyperTransport, HyperTransportBuilder};

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 use limitless_auth::{
-    Clock, HEADER_SIGNATURE, HmacCredentials, Signer, SigningInput, SystemClock, Timestamp,
+    Clock, HmacCredentials, SignedHeaders, Signer, SigningInput, SystemClock, Timestamp,
 };
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::handshake::client::Request;
@@ -602,7 +602,7 @@ impl Config {
                     // timestamps and base64 signatures are too.
                     let mut value = HeaderValue::from_str(value)
                         .map_err(|_| Error::Config(format!("{name} is not a header value")))?;
-                    value.set_sensitive(name == HEADER_SIGNATURE);
+                    value.set_sensitive(SignedHeaders::is_sensitive(name));
                     headers.insert(name, value);
                 }
             }

@@ -2,7 +2,9 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use limitless_auth::{HmacCredentials, Signer, SigningInput, Timestamp, VerificationRequest};
+use limitless_auth::{
+    HmacCredentials, SignedHeaders, Signer, SigningInput, Timestamp, VerificationRequest,
+};
 
 const SENTINEL: &str = "SENTINEL-SECRET-4f1c";
 
@@ -51,8 +53,33 @@ fn signer_and_signed_headers_are_redacted() {
         !debug.contains(headers.signature()),
         "signature leaked: {debug}"
     );
-    assert!(debug.contains("tok_debug") && debug.contains("2026-11-22T00:00:00.000Z"));
+    assert_eq!(
+        debug,
+        r#"SignedHeaders { lmts-api-key: "tok_debug", lmts-timestamp: "2026-11-22T00:00:00.000Z", lmts-signature: "<redacted>" }"#
+    );
     assert_clean(&format!("{:?}", headers.iter()));
+    let names: Vec<&str> = headers.iter().map(|(name, _)| name).collect();
+    assert_eq!(names, SignedHeaders::NAMES);
+}
+
+/// One answer to "which signed header is a secret", for every stack that
+/// applies the headers: the signature, by name in any case.
+#[test]
+fn only_the_signature_is_sensitive() {
+    assert_eq!(
+        SignedHeaders::NAMES,
+        ["lmts-api-key", "lmts-timestamp", "lmts-signature"]
+    );
+    for (name, sensitive) in [
+        ("lmts-api-key", false),
+        ("lmts-timestamp", false),
+        ("lmts-signature", true),
+        ("LMTS-Signature", true),
+        ("x-api-key", false),
+        ("signature", false),
+    ] {
+        assert_eq!(SignedHeaders::is_sensitive(name), sensitive, "{name}");
+    }
 }
 
 #[test]

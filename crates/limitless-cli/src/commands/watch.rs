@@ -31,6 +31,7 @@ use time::macros::format_description;
 
 use super::Api;
 use crate::cli::{BookArgs, OrderWatchArgs, StreamArgs};
+use crate::config::ENV_WS_URL;
 use crate::exit::{CliError, Exit, stream_chain};
 use crate::output::{Output, table, write_stdout};
 
@@ -152,10 +153,20 @@ impl Session {
         if authenticated && let Some(hmac) = api.settings.hmac() {
             builder = builder.hmac_credentials(hmac.clone());
         }
-        let ws = builder
-            .connect()
-            .await
-            .map_err(|error| CliError::from(error).context(&format!("connecting to {url}")))?;
+        let ws = builder.connect().await.map_err(|error| {
+            let unreachable = matches!(
+                error,
+                limitless_ws::Error::WebSocket(_) | limitless_ws::Error::ConnectTimeout(_)
+            );
+            let error = CliError::from(error).context(&format!("connecting to {url}"));
+            if unreachable {
+                error.hint(format!(
+                    "the socket URL comes from --ws-url, {ENV_WS_URL}, or the API URL"
+                ))
+            } else {
+                error
+            }
+        })?;
         Ok(self.ws.get_or_init(|| ws))
     }
 

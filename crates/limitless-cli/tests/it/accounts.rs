@@ -135,6 +135,39 @@ fn create_dry_run_shows_the_body_and_sends_nothing() {
     assert_eq!(env.sandbox.request_count(), before);
 }
 
+/// A dry run shows what the client marked sensitive as `<redacted>` (the
+/// EOA's ownership signature) and the rest as sent, the request's own
+/// `lmts-signature` included.
+#[test]
+fn an_eoa_dry_run_redacts_the_ownership_signature() {
+    let mut env = Env::start();
+    env.derive();
+    let key = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
+    let before = env.sandbox.request_count();
+    let dry = json_ok(env.authed().env("EOA_KEY", key).args([
+        "--json",
+        "--dry-run",
+        "account",
+        "create",
+        "--eoa-key-env",
+        "EOA_KEY",
+    ]));
+    let headers = &dry["headers"];
+    assert_eq!(headers["x-signature"], "<redacted>", "{dry}");
+    let address = LocalSigner::from_hex(key).unwrap().address().to_checksum();
+    assert!(
+        headers["x-account"]
+            .as_str()
+            .unwrap()
+            .eq_ignore_ascii_case(&address),
+        "{dry}"
+    );
+    assert!(headers["x-signing-message"].is_string(), "{dry}");
+    let signature = headers["lmts-signature"].as_str().unwrap();
+    assert_eq!(signature.len(), 44, "{dry}");
+    assert_eq!(env.sandbox.request_count(), before);
+}
+
 #[test]
 fn allowances_check_retry_and_wait() {
     let mut env = Env::start();

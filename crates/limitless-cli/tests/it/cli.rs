@@ -15,6 +15,7 @@ fn help_documents_exit_codes_credentials_and_json() {
     let text = stdout(&output);
     for needle in [
         "Exit codes:",
+        "9    failed without changing anything",
         "3    the API refused the request",
         "4    outcome unknown",
         "5    network failure before the request reached the server",

@@ -4,6 +4,7 @@
 mod accounts;
 mod cli;
 mod docs_session;
+mod exits;
 mod maintenance;
 mod markets;
 mod orders;

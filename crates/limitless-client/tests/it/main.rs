@@ -17,6 +17,7 @@ mod maintenance;
 mod markets;
 mod operations;
 mod order_validation;
+mod outcomes;
 mod packs;
 mod partner_accounts;
 mod rate_limits;
