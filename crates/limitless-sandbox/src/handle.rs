@@ -235,10 +235,7 @@ impl SandboxHandle {
     /// `GET /markets/{slug}` reads.
     #[must_use]
     pub fn amm_market_slugs(&self) -> Vec<&'static str> {
-        crate::routes::amm::AMM_MARKETS
-            .iter()
-            .map(|m| m.0)
-            .collect()
+        crate::amm::AMM_MARKETS.iter().map(|m| m.0).collect()
     }
 
     /// The seeded market with `slug`.

@@ -180,6 +180,7 @@
 //! (1 USDC or 1 share = 1 000 000), as the API sends them. Order book levels
 //! are for the market's YES token; each outcome token has its own book.
 
+mod amm;
 mod auth;
 mod clock;
 mod engine;
@@ -191,6 +192,7 @@ mod handle;
 mod ids;
 mod limits;
 mod maintenance;
+mod packs;
 mod routes;
 mod sandbox;
 mod seed;

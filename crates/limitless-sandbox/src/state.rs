@@ -303,9 +303,9 @@ pub(crate) struct State {
     /// Splits and merges, oldest first.
     pub(crate) conversions: Vec<ConversionRecord>,
     /// AMM pools, allowances, holdings and idempotent answers.
-    pub(crate) amm: crate::routes::amm::AmmState,
+    pub(crate) amm: crate::amm::AmmState,
     /// Pack positions, idempotent buys, arrival times, the 429 fault.
-    pub(crate) packs: crate::routes::packs::PackState,
+    pub(crate) packs: crate::packs::PackState,
     buckets: HashMap<String, Bucket>,
     /// What to send on the sockets once the lock is released.
     pub(crate) outbox: Outbox,

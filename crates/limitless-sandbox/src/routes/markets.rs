@@ -12,9 +12,9 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 use super::{positive, query};
+use crate::amm::AMM_MARKETS;
 use crate::auth::Metered;
 use crate::error::{ApiError, ApiJson};
-use crate::routes::amm::AMM_MARKETS;
 use crate::seed::{MarketSeed, MarketVenue, USDC};
 use crate::state::{App, MarketRecord, State as SandboxState};
 

@@ -127,7 +127,7 @@ pub(crate) fn router(app: App) -> Router {
         // Inside the common layer: refused requests are counted too.
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
-            crate::server::enforce_documented_limits,
+            crate::auth::enforce_documented_limits,
         ))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),

@@ -1,0 +1,98 @@
+//! The AMM markets' state: binary fixed-product market makers held in
+//! exact integer micro-units, with the allowances, shares and idempotent
+//! answers of the partners trading them. The `/amm/*` routes and the market
+//! reads call it; the trade rules are described in `routes::amm`.
+
+use std::collections::HashMap;
+
+use limitless_types::amm::{AmmSide, AmmTradeResponse};
+
+use crate::error::ApiError;
+
+/// The seeded AMM markets: slug, FPMM address, YES and NO reserves in
+/// micro-units (YES starts at 0.40: price of YES = NO reserve / total),
+/// and the title the market reads show.
+pub(crate) const AMM_MARKETS: &[(&str, &str, u64, u64, &str)] = &[
+    (
+        "amm-eth-above-4k",
+        "0x1a2B3c4D5e6F708192A3b4C5d6E7f8091a2B3c4D",
+        600_000_000,
+        400_000_000,
+        "ETH above $4,000 on June 30, 2027?",
+    ),
+    (
+        "amm-btc-above-150k",
+        "0x2b3C4d5E6f708192a3B4c5D6e7F8091A2b3C4d5E",
+        500_000_000,
+        500_000_000,
+        "BTC above $150,000 on June 30, 2027?",
+    ),
+];
+
+/// The AMM side of the sandbox's state.
+#[derive(Debug, Default)]
+pub(crate) struct AmmState {
+    /// Reserves `[yes, no]` per market slug, created on first use.
+    pub(crate) pools: HashMap<String, [u128; 2]>,
+    /// Confirmed (`true`) or submitted allowances per (profile, market, side).
+    pub(crate) allowances: HashMap<(i64, String, AmmSide), bool>,
+    /// Outcome shares held per (profile, market, outcome), micro-shares.
+    pub(crate) shares: HashMap<(i64, String, u8), u128>,
+    /// First answers per (caller, key), with the body they answered.
+    pub(crate) trades: HashMap<(i64, String), (String, AmmTradeResponse)>,
+    /// Trades carried out.
+    pub(crate) trade_count: usize,
+}
+
+impl AmmState {
+    pub(crate) fn pool(
+        &mut self,
+        market: &str,
+    ) -> Result<(&'static str, &mut [u128; 2]), ApiError> {
+        let (slug, address, yes, no, _) = AMM_MARKETS
+            .iter()
+            .find(|(slug, address, ..)| *slug == market || address.eq_ignore_ascii_case(market))
+            .ok_or_else(|| {
+                ApiError::not_found(format!(
+                    "no AMM market {market:?}; the sandbox's AMM markets are {}",
+                    AMM_MARKETS
+                        .iter()
+                        .map(|m| m.0)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+        let _ = address;
+        let pool = self
+            .pools
+            .entry((*slug).to_owned())
+            .or_insert([u128::from(*yes), u128::from(*no)]);
+        Ok((slug, pool))
+    }
+
+    /// The price of outcome `index` in micro-USDC.
+    pub(crate) fn price(&mut self, market: &str, index: u8) -> Option<u128> {
+        let (_, pool) = self.pool(market).ok()?;
+        let other = pool[1 - usize::from(index)];
+        Some(other * 1_000_000 / (pool[0] + pool[1]))
+    }
+
+    /// The pool's reserves together, in micro-units: the market's
+    /// `liquidity`.
+    pub(crate) fn liquidity(&mut self, market: &str) -> Option<u128> {
+        let (_, pool) = self.pool(market).ok()?;
+        Some(pool[0] + pool[1])
+    }
+
+    /// Micro-shares of outcome `index` that `profile` holds.
+    pub(crate) fn shares(&self, profile: i64, market: &str, index: u8) -> u128 {
+        self.shares
+            .get(&(profile, market.to_owned(), index))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+pub(crate) fn address_of(slug: &str) -> &'static str {
+    AMM_MARKETS.iter().find(|m| m.0 == slug).map_or("", |m| m.1)
+}
