@@ -199,6 +199,7 @@ mod seed;
 mod server;
 mod socket;
 mod state;
+mod views;
 
 pub use clock::ClockOffset;
 pub use engine::OrderStatus;

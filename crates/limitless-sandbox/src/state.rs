@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Instant, SystemTime};
 
@@ -14,7 +14,6 @@ use socketioxide::socket::Sid;
 
 use crate::clock::SandboxClock;
 use crate::engine::Engine;
-use crate::faults::FaultState;
 use crate::funds::Funds;
 use crate::limits::DocumentedLimits;
 use crate::maintenance::MaintenanceState;
@@ -163,6 +162,56 @@ impl App {
 
     pub(crate) fn request_count(&self) -> u64 {
         self.0.requests.load(Ordering::Relaxed)
+    }
+}
+
+/// The fault switches, shared by the handle ([`Faults`](crate::faults::Faults))
+/// and the request handlers; here, below both.
+#[derive(Debug, Default)]
+pub(crate) struct FaultState {
+    /// Accepted `POST /orders` placements still to answer with a dropped
+    /// connection.
+    drop_next: AtomicU64,
+    /// Drop the connection after every accepted placement.
+    drop_all: AtomicBool,
+    /// Orders `DELETE /orders/all/{slug}` still has to fail to cancel.
+    cancel_failures: AtomicU64,
+}
+
+impl FaultState {
+    /// Whether the placement just made must lose its answer; uses up one
+    /// of the counted drops.
+    pub(crate) fn take_placement_drop(&self) -> bool {
+        self.drop_all.load(Ordering::SeqCst)
+            || self
+                .drop_next
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok()
+    }
+
+    pub(crate) fn set_drop_next(&self, n: u64) {
+        self.drop_next.store(n, Ordering::SeqCst);
+    }
+
+    /// The counted drops not used yet.
+    pub(crate) fn pending_drops(&self) -> u64 {
+        self.drop_next.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn set_drop_all(&self, on: bool) {
+        self.drop_all.store(on, Ordering::SeqCst);
+    }
+
+    pub(crate) fn set_cancel_failures(&self, n: u64) {
+        self.cancel_failures.store(n, Ordering::SeqCst);
+    }
+
+    /// Whether the order a cancel-all is about to cancel must stay live;
+    /// uses up one of the counted failures.
+    pub(crate) fn take_cancel_failure(&self) -> bool {
+        self.cancel_failures
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
     }
 }
 

@@ -25,8 +25,7 @@ use crate::auth::{Metered, common_layer};
 use crate::error::ApiError;
 use crate::state::App;
 
-pub(crate) use markets::{market_json, micro_decimal, socket_book};
-pub(crate) use portfolio::market_position;
+pub(crate) use markets::market_json;
 pub(crate) use positions::holding;
 
 /// The sandbox's full API.
