@@ -537,7 +537,7 @@ pub(crate) async fn enforce_documented_limits(
 mod tests {
     use super::*;
     use crate::clock::{ClockOffset, SandboxClock};
-    use crate::socket::{SocketConfig, SocketHub};
+    use crate::feed::{SocketConfig, SocketHub};
     use crate::state::State;
 
     #[tokio::test]
@@ -547,6 +547,7 @@ mod tests {
             SandboxClock::new(ClockOffset::ZERO),
             Some(1_000_000),
             SocketHub::new(SocketConfig::default()).0,
+            crate::socket::events::flush,
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

@@ -19,8 +19,8 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot, watch};
 
+use crate::feed::{SocketLines, Tap, TappedIo};
 use crate::guard::JsonRefusals;
-use crate::socket::{SocketLines, Tap, TappedIo};
 use crate::state::App;
 
 /// Marks a response the client must never see: the connection that carries

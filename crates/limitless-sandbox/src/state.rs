@@ -14,11 +14,17 @@ use socketioxide::socket::Sid;
 
 use crate::clock::SandboxClock;
 use crate::engine::Engine;
+use crate::feed::{Outbox, SocketHub, SocketSession};
 use crate::funds::Funds;
 use crate::limits::DocumentedLimits;
 use crate::maintenance::MaintenanceState;
 use crate::seed::MarketVenue;
-use crate::socket::{Outbox, SocketHub, SocketSession, events};
+
+/// Turns the state's [`Outbox`] into socket messages on the hub, when the
+/// lock is released. The socket's events (`socket::events::flush`) read
+/// the state through views above it, so the state holds the function it is
+/// given rather than naming the code above it.
+pub(crate) type Flush = fn(&mut State, SystemTime, &SocketHub);
 
 /// Shared server state, cheap to clone.
 #[derive(Clone)]
@@ -32,6 +38,8 @@ pub(crate) struct Shared {
     requests: AtomicU64,
     faults: FaultState,
     sockets: SocketHub,
+    /// Hands the outbox to the sockets when the lock is released.
+    flush: Flush,
     /// Maintenance windows (their own lock: read on every order route).
     maintenance: MaintenanceState,
     /// The API's documented per-token limits, when switched on.
@@ -76,7 +84,7 @@ impl Drop for StateGuard<'_> {
             return;
         }
         let now = self.shared.clock.now();
-        events::flush(&mut self.state, now, &self.shared.sockets);
+        (self.shared.flush)(&mut self.state, now, &self.shared.sockets);
     }
 }
 
@@ -96,6 +104,7 @@ impl App {
         clock: SandboxClock,
         rate_limit: Option<u32>,
         sockets: SocketHub,
+        flush: Flush,
     ) -> Self {
         Self(Arc::new(Shared {
             state: Mutex::new(state),
@@ -105,6 +114,7 @@ impl App {
             requests: AtomicU64::new(0),
             faults: FaultState::default(),
             sockets,
+            flush,
             maintenance: MaintenanceState::default(),
             documented_limits: DocumentedLimits::default(),
         }))

@@ -24,8 +24,8 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Outbound, SocketHub};
 use crate::engine::{Fill, OrderStatus};
+use crate::feed::{Outbound, SocketHub};
 use crate::state::{State, iso};
 use crate::views::{market_position, micro_decimal, socket_book};
 
