@@ -276,7 +276,7 @@ impl SandboxHandle {
     /// merges burnt. Shares its open SELL orders offer are included.
     #[must_use]
     pub fn shares_held(&self, profile_id: i64, token_id: &str) -> i128 {
-        crate::routes::holding(&self.app.lock(), profile_id, token_id)
+        self.app.lock().funds.shares(profile_id, token_id)
     }
 
     /// The micro-USDC `profile_id` holds, including what its open BUY

@@ -179,6 +179,15 @@
 //! `matchedSize`, `totalsRaw` and order book `size` are integer micro-units
 //! (1 USDC or 1 share = 1 000 000), as the API sends them. Order book levels
 //! are for the market's YES token; each outcome token has its own book.
+//!
+//! Modules import downward only, bottom to top (`cargo xtask circles`
+//! checks it): `clock`, `ids`, `error`, `guard`, `limits`, `seed` → the
+//! domain (`engine`, `funds`, `amm`, `packs`, `maintenance`) and `feed`
+//! (what the sockets are sent) → `state` → `auth`, `faults`, `server`,
+//! `views` (books and positions read from the state) → `socket` (the
+//! Socket.IO server) → `routes` (the HTTP handlers) → `handle` →
+//! `sandbox`. The state's guard flushes the outbox through a function the
+//! builder hands it, so the state never names the socket code above it.
 
 mod amm;
 mod auth;

@@ -26,7 +26,6 @@ use crate::error::ApiError;
 use crate::state::App;
 
 pub(crate) use markets::market_json;
-pub(crate) use positions::holding;
 
 /// The sandbox's full API.
 pub(crate) fn router(app: App) -> Router {
