@@ -185,7 +185,7 @@
 //! domain (`engine`, `funds`, `amm`, `packs`, `maintenance`) and `feed`
 //! (what the sockets are sent) → `state` → `auth`, `faults`, `server`,
 //! `views` (books and positions read from the state) → `socket` (the
-//! Socket.IO server) → `routes` (the HTTP handlers) → `handle` →
+//! Socket.IO server) → `routes` (the HTTP handlers), `handle` →
 //! `sandbox`. The state's guard flushes the outbox through a function the
 //! builder hands it, so the state never names the socket code above it.
 
