@@ -249,7 +249,7 @@ pub enum SubscribeMode {
     Ack,
 }
 
-/// Configures and connects a [`WsClient`].
+/// Configures and connects a [`WsClient`](crate::WsClient).
 ///
 /// ```no_run
 /// use std::time::Duration;
