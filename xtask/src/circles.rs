@@ -779,27 +779,71 @@ fn is_test_cfg(attribute: &[(Token, usize)]) -> bool {
 }
 
 /// Skips the item starting at `start` (after its attributes): up to a `;`
-/// outside brackets, or through its braced body.
+/// outside brackets, or through its braced body. A field, variant, match
+/// arm or argument (anything not opened by an item keyword) also ends at a
+/// `,` outside brackets and generics; a closing bracket of the enclosing
+/// body ends anything.
 fn skip_item(tokens: &[(Token, usize)], mut i: usize) -> usize {
     // Further attributes belong to the same item.
     while is_punct(tokens.get(i), '#') && is_punct(tokens.get(i + 1), '[') {
         i = matching(tokens, i + 1) + 1;
     }
-    let mut depth = 0usize;
+    let mut first = i;
+    if is_ident(tokens.get(first), "pub") {
+        first += 1;
+        if is_punct(tokens.get(first), '(') {
+            first = matching(tokens, first) + 1;
+        }
+    }
+    let item = matches!(
+        tokens.get(first),
+        Some((Token::Ident(word), _)) if ITEM_KEYWORDS.contains(&word.as_str())
+    );
+    let (mut depth, mut angle) = (0usize, 0usize);
     while let Some((token, _)) = tokens.get(i) {
         match token {
             Token::Punct(';') if depth == 0 => return i + 1,
-            Token::Punct('(' | '[') => depth += 1,
-            Token::Punct(')' | ']') => depth = depth.saturating_sub(1),
+            Token::Punct(',') if depth == 0 && angle == 0 && !item => return i + 1,
+            Token::Punct(')' | ']' | '}') if depth == 0 => return i,
             Token::Punct('{') if depth == 0 => return matching(tokens, i) + 1,
-            Token::Punct('{') => depth += 1,
-            Token::Punct('}') => depth = depth.saturating_sub(1),
+            Token::Punct('(' | '[' | '{') => depth += 1,
+            Token::Punct(')' | ']' | '}') => depth -= 1,
+            Token::Punct('-') if is_punct(tokens.get(i + 1), '>') => i += 1,
+            Token::Punct('<')
+                if matches!(
+                    tokens.get(i.wrapping_sub(1)),
+                    Some((Token::Ident(_) | Token::PathSep, _))
+                ) =>
+            {
+                angle += 1;
+            }
+            Token::Punct('>') => angle = angle.saturating_sub(1),
             _ => {}
         }
         i += 1;
     }
     i
 }
+
+/// Words that open an item (whose body, not a `,`, ends it).
+const ITEM_KEYWORDS: &[&str] = &[
+    "fn",
+    "struct",
+    "enum",
+    "union",
+    "impl",
+    "mod",
+    "use",
+    "const",
+    "static",
+    "type",
+    "trait",
+    "macro_rules",
+    "let",
+    "extern",
+    "unsafe",
+    "async",
+];
 
 /// Reads one use tree at `i` (after `use` or inside a group) into `leaves`
 /// as (full path, the name it binds); returns the index after the tree (at
@@ -992,6 +1036,20 @@ mod tests {
                 ("src/tests.rs", "use crate::a::A;\nuse crate::b::B;\n"),
             ]),
             vec![]
+        );
+        // A test-only field or argument ends at its comma: what follows is
+        // read.
+        assert_eq!(
+            circles(&[
+                ("src/lib.rs", "mod a;\nmod b;\n"),
+                ("src/a.rs", "use crate::b::B;\n"),
+                (
+                    "src/b.rs",
+                    "pub struct B {\n    #[cfg(test)]\n    seen: HashMap<u8, Vec<u8>>,\n    a: crate::a::A,\n}\n",
+                ),
+            ])
+            .len(),
+            2
         );
         // Code under another cfg is compiled outside the tests: it counts.
         assert_eq!(
