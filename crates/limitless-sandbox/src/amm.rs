@@ -7,6 +7,8 @@ use std::collections::HashMap;
 
 use limitless_types::amm::{AmmSide, AmmTradeResponse};
 
+use axum::http::StatusCode;
+
 use crate::error::ApiError;
 
 /// The seeded AMM markets: slug, FPMM address, YES and NO reserves in
@@ -91,8 +93,77 @@ impl AmmState {
             .copied()
             .unwrap_or_default()
     }
+
+    /// Trades `amount` micro-USDC of outcome `outcome` for `profile`
+    /// against the pool of `slug` (a buy pays it in, a sell takes it out)
+    /// and books the shares; returns the micro-shares bought or sold.
+    /// Rounding favours the pool.
+    pub(crate) fn swap(
+        &mut self,
+        profile: i64,
+        slug: &str,
+        outcome: u8,
+        side: AmmSide,
+        amount: u128,
+    ) -> Result<u128, ApiError> {
+        let index = usize::from(outcome);
+        let held = self.shares(profile, slug, outcome);
+        let (_, pool) = self.pool(slug)?;
+        let product = pool[0] * pool[1];
+        let shares = match side {
+            AmmSide::Buy => {
+                // Both reserves grow by the collateral; the bought side pays
+                // out what keeps the product, rounded against the buyer.
+                let grown = [pool[0] + amount, pool[1] + amount];
+                let kept = product.div_ceil(grown[1 - index]);
+                let out = grown[index] - kept;
+                let mut next = grown;
+                next[index] = kept;
+                *pool = next;
+                out
+            }
+            AmmSide::Sell => {
+                if amount >= pool[0].min(pool[1]) {
+                    return Err(unprocessable(
+                        format!("the pool cannot pay {amount} micro-USDC"),
+                        "INSUFFICIENT_LIQUIDITY",
+                    ));
+                }
+                let shrunk = [pool[0] - amount, pool[1] - amount];
+                let needed = product.div_ceil(shrunk[1 - index]);
+                let shares_in = needed - shrunk[index];
+                if shares_in > held {
+                    return Err(unprocessable(
+                        format!(
+                            "selling for {amount} micro-USDC takes {shares_in} micro-shares; profile {profile} holds {held}"
+                        ),
+                        "INSUFFICIENT_SHARES",
+                    ));
+                }
+                let mut next = shrunk;
+                next[index] = needed;
+                *pool = next;
+                shares_in
+            }
+        };
+        let entry = self
+            .shares
+            .entry((profile, slug.to_owned(), outcome))
+            .or_default();
+        match side {
+            AmmSide::Buy => *entry += shares,
+            AmmSide::Sell => *entry -= shares,
+        }
+        self.trade_count += 1;
+        Ok(shares)
+    }
 }
 
 pub(crate) fn address_of(slug: &str) -> &'static str {
     AMM_MARKETS.iter().find(|m| m.0 == slug).map_or("", |m| m.1)
+}
+
+/// A 422 refusal with the API's code.
+pub(crate) fn unprocessable(message: String, code: &'static str) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message).with_code(code)
 }

@@ -29,7 +29,7 @@ use limitless_types::amm::{
 use limitless_types::{SCOPE_DELEGATED_SIGNING, SCOPE_TRADING};
 
 use super::accounts::{invalid, own_account};
-use crate::amm::address_of;
+use crate::amm::{address_of, unprocessable};
 use crate::auth::SignedOrIdentity;
 use crate::error::{ApiError, ApiJson};
 use crate::ids;
@@ -207,10 +207,6 @@ pub(super) async fn sell(
     )
 }
 
-fn unprocessable(message: String, code: &'static str) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message).with_code(code)
-}
-
 fn trade(
     app: &App,
     signed: &SignedOrIdentity,
@@ -274,56 +270,10 @@ fn trade(
         ))
         .with_code("ALLOWANCE_REQUIRED"));
     }
-    let index = usize::from(input.outcome_index);
-    let held = state.amm.shares(profile, slug, input.outcome_index);
-    let (_, pool) = state.amm.pool(slug)?;
-    let product = pool[0] * pool[1];
-    let (shares, answer_shares) = match input.side {
-        AmmSide::Buy => {
-            // Both reserves grow by the collateral; the bought side pays
-            // out what keeps the product, rounded against the buyer.
-            let grown = [pool[0] + amount, pool[1] + amount];
-            let kept = product.div_ceil(grown[1 - index]);
-            let out = grown[index] - kept;
-            let mut next = grown;
-            next[index] = kept;
-            *pool = next;
-            (out, out)
-        }
-        AmmSide::Sell => {
-            if amount >= pool[0].min(pool[1]) {
-                return Err(unprocessable(
-                    format!("the pool cannot pay {amount} micro-USDC"),
-                    "INSUFFICIENT_LIQUIDITY",
-                ));
-            }
-            let shrunk = [pool[0] - amount, pool[1] - amount];
-            let needed = product.div_ceil(shrunk[1 - index]);
-            let shares_in = needed - shrunk[index];
-            if shares_in > held {
-                return Err(unprocessable(
-                    format!(
-                        "selling for {amount} micro-USDC takes {shares_in} micro-shares; profile {profile} holds {held}"
-                    ),
-                    "INSUFFICIENT_SHARES",
-                ));
-            }
-            let mut next = shrunk;
-            next[index] = needed;
-            *pool = next;
-            (shares_in, shares_in)
-        }
-    };
-    let entry = state
+    let slug = slug.to_owned();
+    let answer_shares = state
         .amm
-        .shares
-        .entry((profile, slug.to_owned(), input.outcome_index))
-        .or_default();
-    match input.side {
-        AmmSide::Buy => *entry += shares,
-        AmmSide::Sell => *entry -= shares,
-    }
-    state.amm.trade_count += 1;
+        .swap(profile, &slug, input.outcome_index, input.side, amount)?;
     let bound = |up: bool| {
         let scaled = answer_shares
             * u128::from(if up {
