@@ -35,13 +35,13 @@ pub(crate) const AMM_MARKETS: &[(&str, &str, u64, u64, &str)] = &[
 #[derive(Debug, Default)]
 pub(crate) struct AmmState {
     /// Reserves `[yes, no]` per market slug, created on first use.
-    pub(crate) pools: HashMap<String, [u128; 2]>,
+    pools: HashMap<String, [u128; 2]>,
     /// Confirmed (`true`) or submitted allowances per (profile, market, side).
-    pub(crate) allowances: HashMap<(i64, String, AmmSide), bool>,
+    allowances: HashMap<(i64, String, AmmSide), bool>,
     /// Outcome shares held per (profile, market, outcome), micro-shares.
-    pub(crate) shares: HashMap<(i64, String, u8), u128>,
+    shares: HashMap<(i64, String, u8), u128>,
     /// First answers per (caller, key), with the body they answered.
-    pub(crate) trades: HashMap<(i64, String), (String, AmmTradeResponse)>,
+    trades: HashMap<(i64, String), (String, AmmTradeResponse)>,
     /// Trades carried out.
     pub(crate) trade_count: usize,
 }
@@ -92,6 +92,48 @@ impl AmmState {
             .get(&(profile, market.to_owned(), index))
             .copied()
             .unwrap_or_default()
+    }
+
+    /// Confirms a submitted allowance; `false` when none was submitted.
+    pub(crate) fn confirm_allowance(&mut self, profile: i64, slug: &str, side: AmmSide) -> bool {
+        match self.allowances.get_mut(&(profile, slug.to_owned(), side)) {
+            None => false,
+            Some(confirmed) => {
+                *confirmed = true;
+                true
+            }
+        }
+    }
+
+    /// Submits an allowance (kept as it is when already submitted);
+    /// whether it is confirmed.
+    pub(crate) fn submit_allowance(&mut self, profile: i64, slug: &str, side: AmmSide) -> bool {
+        *self
+            .allowances
+            .entry((profile, slug.to_owned(), side))
+            .or_insert(false)
+    }
+
+    /// Whether `profile`'s allowance for `side` on `slug` is confirmed.
+    pub(crate) fn allowance_confirmed(&self, profile: i64, slug: &str, side: AmmSide) -> bool {
+        self.allowances.get(&(profile, slug.to_owned(), side)) == Some(&true)
+    }
+
+    /// The first answer to `caller`'s idempotency `key`, with the request
+    /// it answered.
+    pub(crate) fn answered(&self, caller: i64, key: &str) -> Option<&(String, AmmTradeResponse)> {
+        self.trades.get(&(caller, key.to_owned()))
+    }
+
+    /// Keeps the answer to `caller`'s idempotency `key`.
+    pub(crate) fn remember(
+        &mut self,
+        caller: i64,
+        key: String,
+        request: String,
+        answer: AmmTradeResponse,
+    ) {
+        self.trades.insert((caller, key), (request, answer));
     }
 
     /// Trades `amount` micro-USDC of outcome `outcome` for `profile`

@@ -77,16 +77,62 @@ pub(crate) struct PositionRecord {
 /// The Packs side of the sandbox's state.
 #[derive(Debug, Default)]
 pub(crate) struct PackState {
-    pub(crate) positions: Vec<PositionRecord>,
+    positions: Vec<PositionRecord>,
     /// First answers per (caller, key), with the body they answered.
-    pub(crate) buys: HashMap<(i64, String), (String, PackBuyResponse)>,
+    buys: HashMap<(i64, String), (String, PackBuyResponse)>,
     /// Arrival times of Packs requests per credential.
-    pub(crate) arrivals: HashMap<String, Vec<Instant>>,
+    arrivals: HashMap<String, Vec<Instant>>,
     /// Packs requests still to answer with 429.
-    pub(crate) rate_limit_next: u64,
+    rate_limit_next: u64,
 }
 
 impl PackState {
+    /// Records a request's arrival under its credential; `true` when the
+    /// rate-limit fault refuses it (using one up).
+    pub(crate) fn arrive(&mut self, credential: String, now: Instant) -> bool {
+        self.arrivals.entry(credential).or_default().push(now);
+        if self.rate_limit_next > 0 {
+            self.rate_limit_next -= 1;
+            return true;
+        }
+        false
+    }
+
+    /// The first answer to `caller`'s idempotency `key`, with the request
+    /// it answered.
+    pub(crate) fn answered(&self, caller: i64, key: &str) -> Option<&(String, PackBuyResponse)> {
+        self.buys.get(&(caller, key.to_owned()))
+    }
+
+    /// Keeps a bought position and the answer to its idempotency key.
+    pub(crate) fn record_buy(
+        &mut self,
+        position: PositionRecord,
+        caller: i64,
+        key: String,
+        request: String,
+        answer: PackBuyResponse,
+    ) {
+        self.positions.push(position);
+        self.buys.insert((caller, key), (request, answer));
+    }
+
+    /// `owner`'s positions, newest first.
+    pub(crate) fn owned_by(&self, owner: i64) -> Vec<&PositionRecord> {
+        self.positions
+            .iter()
+            .rev()
+            .filter(|p| p.owner == owner)
+            .collect()
+    }
+
+    /// `owner`'s position `id` (any case).
+    pub(crate) fn position_mut(&mut self, id: &str, owner: i64) -> Option<&mut PositionRecord> {
+        self.positions
+            .iter_mut()
+            .find(|p| p.id.eq_ignore_ascii_case(id) && p.owner == owner)
+    }
+
     /// Arrival times of `credential`'s Packs requests, oldest first.
     pub(crate) fn arrivals(&self, credential: &str) -> Vec<Instant> {
         self.arrivals.get(credential).cloned().unwrap_or_default()

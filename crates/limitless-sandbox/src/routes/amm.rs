@@ -114,13 +114,10 @@ pub(super) async fn check_allowance(
     let mut state = app.lock();
     let (slug, _) = state.amm.pool(request.market.trim())?;
     let (profile, wallet) = trader(&mut state, signed.profile_id, request.on_behalf_of)?;
-    let key = (profile, slug.to_owned(), request.side);
-    let status = match state.amm.allowances.get_mut(&key) {
-        None => "missing",
-        Some(confirmed) => {
-            *confirmed = true;
-            "confirmed"
-        }
+    let status = if state.amm.confirm_allowance(profile, slug, request.side) {
+        "confirmed"
+    } else {
+        "missing"
     };
     Ok(ApiJson(allowance_answer(
         slug, &request, wallet, status, false,
@@ -136,11 +133,7 @@ pub(super) async fn approve_allowance(
     let mut state = app.lock();
     let (slug, _) = state.amm.pool(request.market.trim())?;
     let (profile, wallet) = trader(&mut state, signed.profile_id, request.on_behalf_of)?;
-    let confirmed = *state
-        .amm
-        .allowances
-        .entry((profile, slug.to_owned(), request.side))
-        .or_insert(false);
+    let confirmed = state.amm.submit_allowance(profile, slug, request.side);
     // A submitted approval answers 202 Accepted (TS SDK 1.1.0: README's
     // AMM notes and `approveAllowance`'s doc, "a `submitted` response (HTTP
     // 202) is not confirmation"). 200 for an approval already confirmed is
@@ -243,7 +236,7 @@ fn trade(
     );
     let caller = signed.profile_id;
     let mut state = app.lock();
-    if let Some((seen, answer)) = state.amm.trades.get(&(caller, input.key.clone())) {
+    if let Some((seen, answer)) = state.amm.answered(caller, &input.key) {
         if *seen == fingerprint {
             return Ok(ApiJson(answer.clone()));
         }
@@ -255,12 +248,7 @@ fn trade(
     }
     let (profile, _) = trader(&mut state, caller, input.on_behalf_of)?;
     let (slug, _) = state.amm.pool(&market)?;
-    if state
-        .amm
-        .allowances
-        .get(&(profile, slug.to_owned(), input.side))
-        != Some(&true)
-    {
+    if !state.amm.allowance_confirmed(profile, slug, input.side) {
         return Err(ApiError::forbidden(format!(
             "the {} allowance for {slug} is not confirmed; check and approve it with /amm/allowances first",
             match input.side {
@@ -303,7 +291,6 @@ fn trade(
     };
     state
         .amm
-        .trades
-        .insert((caller, input.key), (fingerprint, answer.clone()));
+        .remember(caller, input.key, fingerprint, answer.clone());
     Ok(ApiJson(answer))
 }

@@ -61,11 +61,7 @@ fn arrive(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("anonymous")
         .to_owned();
-    let mut state = app.lock();
-    let packs = &mut state.packs;
-    packs.arrivals.entry(credential).or_default().push(now);
-    if packs.rate_limit_next > 0 {
-        packs.rate_limit_next -= 1;
+    if app.lock().packs.arrive(credential, now) {
         return Err(ApiError::too_many_requests(10));
     }
     Ok(())
@@ -343,11 +339,7 @@ fn buy_inner(app: &App, headers: &HeaderMap, signed: &Signed) -> Result<PackBuyR
     let now = app.now();
     let created_at = app.now_iso();
     let mut state = app.lock();
-    if let Some((seen, answer)) = state
-        .packs
-        .buys
-        .get(&(caller, request.idempotency_key.clone()))
-    {
+    if let Some((seen, answer)) = state.packs.answered(caller, &request.idempotency_key) {
         if *seen == fingerprint {
             return Ok(answer.clone());
         }
@@ -447,10 +439,12 @@ fn buy_inner(app: &App, headers: &HeaderMap, signed: &Signed) -> Result<PackBuyR
         status: "PENDING".to_owned(),
         position: position_json(&record),
     };
-    state.packs.positions.push(record);
-    state.packs.buys.insert(
-        (caller, request.idempotency_key),
-        (fingerprint, answer.clone()),
+    state.packs.record_buy(
+        record,
+        caller,
+        request.idempotency_key,
+        fingerprint,
+        answer.clone(),
     );
     Ok(answer)
 }
@@ -501,13 +495,7 @@ pub(super) async fn list_positions(
     };
     let mut state = app.lock();
     let owner = on_behalf_of(&mut state, &headers, signed.caller.profile_id)?;
-    let owned: Vec<&PositionRecord> = state
-        .packs
-        .positions
-        .iter()
-        .rev()
-        .filter(|p| p.owner == owner)
-        .collect();
+    let owned = state.packs.owned_by(owner);
     let data = owned
         .iter()
         .skip(offset as usize)
@@ -530,9 +518,7 @@ fn position_mut<'a>(
     validate_pack_id("position_id", id).map_err(invalid)?;
     state
         .packs
-        .positions
-        .iter_mut()
-        .find(|p| p.id.eq_ignore_ascii_case(id) && p.owner == owner)
+        .position_mut(id, owner)
         .ok_or_else(|| {
             ApiError::not_found(format!(
                 "no Pack position {id} for profile {owner}; list them with GET /parlay/partner/positions"
