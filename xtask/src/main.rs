@@ -1,11 +1,13 @@
 //! Project automation: `cargo xtask <command>`.
 //!
-//! * `ci` — everything CI checks: formatting, clippy, tests, the demo, the
+//! * `ci` — everything CI checks: formatting, module circles, clippy, tests, the demo, the
 //!   examples of the client and the stream client, docs, the
 //!   dependency-direction rules between layers, the size of the signing
 //!   crate's tree, `cargo package` of the library crates (their packaged
 //!   sources built together), and the Python bindings' tests; then each
 //!   step's time.
+//! * `circles` — `ci`'s module-circle check alone: in every crate, no
+//!   module imports from a module that depends on it (see `circles.rs`).
 //! * `test` — the tests alone, as `ci` runs them, for the inner loop.
 //! * `demo` — the SDK's main job against an embedded sandbox, step by step.
 //! * `package` — `ci`'s packaging check alone.
@@ -24,6 +26,8 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
+mod circles;
+
 #[derive(Debug, Parser)]
 #[command(name = "xtask", about = "limitless-rs project automation")]
 struct Cli {
@@ -33,8 +37,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Every CI check: format, clippy, tests, the demo, examples, docs, layering, packaging, Python.
+    /// Every CI check: format, module circles, clippy, tests, the demo, examples, docs, layering, packaging, Python.
     Ci,
+    /// No import circle between the modules of any crate (a check of the sources alone).
+    Circles,
     /// The workspace's tests, as CI runs them (pass test-name filters after `--`).
     Test {
         /// Arguments passed through to `cargo test` (after its own `--`).
@@ -56,6 +62,7 @@ enum Task {
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Task::Ci => ci(),
+        Task::Circles => module_circles(),
         Task::Test { args } => test(&args),
         Task::Demo => run(
             "demo",
@@ -136,6 +143,8 @@ fn ci() -> Result {
 
 fn ci_steps(steps: &mut Steps) -> Result {
     steps.run("format", cargo(&["fmt", "--all", "--", "--check"]))?;
+    // Reads the sources only: cheap, so it fails before any build.
+    steps.timed("module circles", module_circles)?;
     let python_manifest = format!("{PYTHON_CRATE}/Cargo.toml");
     steps.run(
         "format (python bindings)",
@@ -265,6 +274,30 @@ fn dependency_direction() -> Result {
         "    ok: auth, types and eip712 pull no tokio/hyper/reqwest/http; ws does not use the client; sandbox uses neither client; no library uses the CLI"
     );
     Ok(())
+}
+
+/// No crate's modules import each other in a circle, between files or
+/// between top-level modules (DESIGN.md: a module never imports from a
+/// module that depends on it).
+fn module_circles() -> Result {
+    println!("==> module circles");
+    let report = circles::check_workspace(Path::new("."))?;
+    if report.circles.is_empty() {
+        println!(
+            "    ok: {} modules in {} crates, no circle",
+            report.modules, report.crates
+        );
+        return Ok(());
+    }
+    for circle in &report.circles {
+        print!("    {circle}");
+    }
+    Err(format!(
+        "{} import circle(s) among {} modules in {} crates",
+        report.circles.len(),
+        report.modules,
+        report.crates
+    ))
 }
 
 /// `limitless-auth`'s normal tree stays small (see [`MAX_AUTH_CRATES`]).

@@ -10,7 +10,7 @@
 
 use std::time::Instant;
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -484,11 +484,60 @@ pub(crate) async fn common_layer(State(app): State<App>, request: Request, next:
     response
 }
 
+// The routes' rate-limit layer: it verifies the token before it counts,
+// so it lives with the verification rather than with the server above.
+/// The documented per-token rate limits (see [`crate::limits`]): admits or
+/// refuses a request under its token's limits. A request counts against a
+/// token only once its signature verifies, so the body is read (as the
+/// routes would) and handed on unchanged.
+pub(crate) async fn enforce_documented_limits(
+    axum::extract::State(app): axum::extract::State<App>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response<Body> {
+    use axum::response::IntoResponse;
+
+    let limits = app.documented_limits();
+    if !limits.is_enabled()
+        || !request
+            .headers()
+            .contains_key(limitless_auth::HEADER_API_KEY)
+    {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return crate::error::ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "request body is larger than the {} bytes accepted, or could not be read",
+                BODY_LIMIT
+            ),
+        )
+        .into_response();
+    };
+    let token = verify_hmac(&app, &parts, &bytes).ok();
+    let request = Request::from_parts(parts, Body::from(bytes));
+    let Some(token) = token else {
+        // Not a verified token: the route refuses it (or serves it as
+        // public) on its own terms.
+        return next.run(request).await;
+    };
+    match limits.admit_or_refuse(&token, std::time::Instant::now()) {
+        Ok(in_flight) => {
+            let response = next.run(request).await;
+            drop(in_flight);
+            response
+        }
+        Err(refusal) => *refusal,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::clock::{ClockOffset, SandboxClock};
-    use crate::socket::{SocketConfig, SocketHub};
+    use crate::feed::{SocketConfig, SocketHub};
     use crate::state::State;
 
     #[tokio::test]
@@ -498,6 +547,7 @@ mod tests {
             SandboxClock::new(ClockOffset::ZERO),
             Some(1_000_000),
             SocketHub::new(SocketConfig::default()).0,
+            crate::socket::events::flush,
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

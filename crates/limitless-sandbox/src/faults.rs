@@ -2,45 +2,7 @@
 //! builder or from a running sandbox's handle: lost order answers, orders
 //! a cancel-all cannot cancel, and socket connections cut or stalled.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-
 use crate::state::App;
-
-/// The switches, shared by the handle and the request handlers.
-#[derive(Debug, Default)]
-pub(crate) struct FaultState {
-    /// Accepted `POST /orders` placements still to answer with a dropped
-    /// connection.
-    drop_next: AtomicU64,
-    /// Drop the connection after every accepted placement.
-    drop_all: AtomicBool,
-    /// Orders `DELETE /orders/all/{slug}` still has to fail to cancel.
-    cancel_failures: AtomicU64,
-}
-
-impl FaultState {
-    /// Whether the placement just made must lose its answer; uses up one
-    /// of the counted drops.
-    pub(crate) fn take_placement_drop(&self) -> bool {
-        self.drop_all.load(Ordering::SeqCst)
-            || self
-                .drop_next
-                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                .is_ok()
-    }
-
-    pub(crate) fn set_drop_next(&self, n: u64) {
-        self.drop_next.store(n, Ordering::SeqCst);
-    }
-
-    /// Whether the order a cancel-all is about to cancel must stay live;
-    /// uses up one of the counted failures.
-    pub(crate) fn take_cancel_failure(&self) -> bool {
-        self.cancel_failures
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-            .is_ok()
-    }
-}
 
 /// Fault injection on a running sandbox, from
 /// [`SandboxHandle::faults`](crate::SandboxHandle::faults). Cheap to clone;
@@ -74,7 +36,7 @@ impl Faults {
     /// Drops the connection after every accepted `POST /orders` placement
     /// while `on`, regardless of the count.
     pub fn drop_every_placement(&self, on: bool) -> &Self {
-        self.app.faults().drop_all.store(on, Ordering::SeqCst);
+        self.app.faults().set_drop_all(on);
         self
     }
 
@@ -92,14 +54,14 @@ impl Faults {
     /// they stay live and the answer is a 207 listing them in `failed`
     /// with reason `UNKNOWN_ERROR` (PROTOCOL §7.4).
     pub fn fail_next_cancels(&self, n: u64) -> &Self {
-        self.app.faults().cancel_failures.store(n, Ordering::SeqCst);
+        self.app.faults().set_cancel_failures(n);
         self
     }
 
     /// How many counted drops are still pending.
     #[must_use]
     pub fn pending_placement_drops(&self) -> u64 {
-        self.app.faults().drop_next.load(Ordering::SeqCst)
+        self.app.faults().pending_drops()
     }
 
     /// Cuts every open Socket.IO connection at once, as a network failure

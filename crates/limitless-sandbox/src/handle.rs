@@ -235,10 +235,7 @@ impl SandboxHandle {
     /// `GET /markets/{slug}` reads.
     #[must_use]
     pub fn amm_market_slugs(&self) -> Vec<&'static str> {
-        crate::routes::amm::AMM_MARKETS
-            .iter()
-            .map(|m| m.0)
-            .collect()
+        crate::amm::AMM_MARKETS.iter().map(|m| m.0).collect()
     }
 
     /// The seeded market with `slug`.
@@ -279,7 +276,7 @@ impl SandboxHandle {
     /// merges burnt. Shares its open SELL orders offer are included.
     #[must_use]
     pub fn shares_held(&self, profile_id: i64, token_id: &str) -> i128 {
-        crate::routes::holding(&self.app.lock(), profile_id, token_id)
+        self.app.lock().funds.shares(profile_id, token_id)
     }
 
     /// The micro-USDC `profile_id` holds, including what its open BUY

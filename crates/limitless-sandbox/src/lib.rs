@@ -179,30 +179,44 @@
 //! `matchedSize`, `totalsRaw` and order book `size` are integer micro-units
 //! (1 USDC or 1 share = 1 000 000), as the API sends them. Order book levels
 //! are for the market's YES token; each outcome token has its own book.
+//!
+//! Modules import downward only, bottom to top (`cargo xtask circles`
+//! checks it): `clock`, `ids`, `error`, `guard`, `limits`, `seed` → the
+//! domain (`engine`, `funds`, `amm`, `packs`, `maintenance`) and `feed`
+//! (what the sockets are sent) → `state` → `auth`, `faults`, `server`,
+//! `views` (books and positions read from the state) → `socket` (the
+//! Socket.IO server) → `routes` (the HTTP handlers), `handle` →
+//! `sandbox`. The state's guard flushes the outbox through a function the
+//! builder hands it, so the state never names the socket code above it.
 
+mod amm;
 mod auth;
 mod clock;
 mod engine;
 mod error;
 mod faults;
+mod feed;
 mod funds;
 mod guard;
 mod handle;
 mod ids;
 mod limits;
 mod maintenance;
+mod packs;
 mod routes;
 mod sandbox;
 mod seed;
 mod server;
 mod socket;
 mod state;
+mod views;
 
 pub use clock::ClockOffset;
 pub use engine::OrderStatus;
 pub use error::SandboxError;
 pub use faults::Faults;
+pub use feed::{SocketHandshake, SocketStats};
 pub use handle::{Maintenance, OrderSnapshot, SandboxHandle, SeededIdentity, SeededMarket};
 pub use sandbox::{Sandbox, SandboxBuilder};
 pub use seed::{IdentitySeed, MarketSeed, MarketVenue};
-pub use socket::{SocketControl, SocketHandshake, SocketStats};
+pub use socket::SocketControl;

@@ -12,12 +12,13 @@ use zeroize::Zeroizing;
 
 use crate::clock::{ClockOffset, SandboxClock};
 use crate::error::SandboxError;
+use crate::feed::{Queue, SocketConfig, SocketHub};
 use crate::handle::{SandboxHandle, SeededIdentity, SeededMarket};
 use crate::ids;
 use crate::routes;
 use crate::seed::{IdentitySeed, MarketSeed, default_markets};
 use crate::server;
-use crate::socket::{self, Queue, SocketConfig, SocketHub};
+use crate::socket;
 use crate::state::{App, Identity, MarketRecord, State};
 
 /// Profile id of the first seeded identity; the rest follow.
@@ -188,6 +189,7 @@ impl Sandbox {
             SandboxClock::new(config.clock_offset),
             config.rate_limit,
             sockets,
+            socket::events::flush,
         );
         app.faults().set_drop_next(config.drop_after_placing);
         app.documented_limits()

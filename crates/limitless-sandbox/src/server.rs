@@ -19,8 +19,8 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot, watch};
 
+use crate::feed::{SocketLines, Tap, TappedIo};
 use crate::guard::JsonRefusals;
-use crate::socket::{SocketLines, Tap, TappedIo};
 use crate::state::App;
 
 /// Marks a response the client must never see: the connection that carries
@@ -162,52 +162,5 @@ impl hyper::service::Service<Request<Incoming>> for ConnectionService {
             }
             Ok(response)
         })
-    }
-}
-
-/// The documented per-token rate limits (see [`crate::limits`]): admits or
-/// refuses a request under its token's limits. A request counts against a
-/// token only once its signature verifies, so the body is read (as the
-/// routes would) and handed on unchanged.
-pub(crate) async fn enforce_documented_limits(
-    axum::extract::State(app): axum::extract::State<App>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response<Body> {
-    use axum::response::IntoResponse;
-
-    let limits = app.documented_limits();
-    if !limits.is_enabled()
-        || !request
-            .headers()
-            .contains_key(limitless_auth::HEADER_API_KEY)
-    {
-        return next.run(request).await;
-    }
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, crate::auth::BODY_LIMIT).await else {
-        return crate::error::ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "request body is larger than the {} bytes accepted, or could not be read",
-                crate::auth::BODY_LIMIT
-            ),
-        )
-        .into_response();
-    };
-    let token = crate::auth::verify_hmac(&app, &parts, &bytes).ok();
-    let request = Request::from_parts(parts, Body::from(bytes));
-    let Some(token) = token else {
-        // Not a verified token: the route refuses it (or serves it as
-        // public) on its own terms.
-        return next.run(request).await;
-    };
-    match limits.admit_or_refuse(&token, std::time::Instant::now()) {
-        Ok(in_flight) => {
-            let response = next.run(request).await;
-            drop(in_flight);
-            response
-        }
-        Err(refusal) => *refusal,
     }
 }

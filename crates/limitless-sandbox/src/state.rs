@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Instant, SystemTime};
 
@@ -14,12 +14,17 @@ use socketioxide::socket::Sid;
 
 use crate::clock::SandboxClock;
 use crate::engine::Engine;
-use crate::faults::FaultState;
+use crate::feed::{Outbox, SocketHub, SocketSession};
 use crate::funds::Funds;
 use crate::limits::DocumentedLimits;
 use crate::maintenance::MaintenanceState;
 use crate::seed::MarketVenue;
-use crate::socket::{Outbox, SocketHub, SocketSession, events};
+
+/// Turns the state's [`Outbox`] into socket messages on the hub, when the
+/// lock is released. The socket's events (`socket::events::flush`) read
+/// the state through views above it, so the state holds the function it is
+/// given rather than naming the code above it.
+pub(crate) type Flush = fn(&mut State, SystemTime, &SocketHub);
 
 /// Shared server state, cheap to clone.
 #[derive(Clone)]
@@ -33,6 +38,8 @@ pub(crate) struct Shared {
     requests: AtomicU64,
     faults: FaultState,
     sockets: SocketHub,
+    /// Hands the outbox to the sockets when the lock is released.
+    flush: Flush,
     /// Maintenance windows (their own lock: read on every order route).
     maintenance: MaintenanceState,
     /// The API's documented per-token limits, when switched on.
@@ -77,7 +84,7 @@ impl Drop for StateGuard<'_> {
             return;
         }
         let now = self.shared.clock.now();
-        events::flush(&mut self.state, now, &self.shared.sockets);
+        (self.shared.flush)(&mut self.state, now, &self.shared.sockets);
     }
 }
 
@@ -97,6 +104,7 @@ impl App {
         clock: SandboxClock,
         rate_limit: Option<u32>,
         sockets: SocketHub,
+        flush: Flush,
     ) -> Self {
         Self(Arc::new(Shared {
             state: Mutex::new(state),
@@ -106,6 +114,7 @@ impl App {
             requests: AtomicU64::new(0),
             faults: FaultState::default(),
             sockets,
+            flush,
             maintenance: MaintenanceState::default(),
             documented_limits: DocumentedLimits::default(),
         }))
@@ -163,6 +172,56 @@ impl App {
 
     pub(crate) fn request_count(&self) -> u64 {
         self.0.requests.load(Ordering::Relaxed)
+    }
+}
+
+/// The fault switches, shared by the handle ([`Faults`](crate::faults::Faults))
+/// and the request handlers; here, below both.
+#[derive(Debug, Default)]
+pub(crate) struct FaultState {
+    /// Accepted `POST /orders` placements still to answer with a dropped
+    /// connection.
+    drop_next: AtomicU64,
+    /// Drop the connection after every accepted placement.
+    drop_all: AtomicBool,
+    /// Orders `DELETE /orders/all/{slug}` still has to fail to cancel.
+    cancel_failures: AtomicU64,
+}
+
+impl FaultState {
+    /// Whether the placement just made must lose its answer; uses up one
+    /// of the counted drops.
+    pub(crate) fn take_placement_drop(&self) -> bool {
+        self.drop_all.load(Ordering::SeqCst)
+            || self
+                .drop_next
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok()
+    }
+
+    pub(crate) fn set_drop_next(&self, n: u64) {
+        self.drop_next.store(n, Ordering::SeqCst);
+    }
+
+    /// The counted drops not used yet.
+    pub(crate) fn pending_drops(&self) -> u64 {
+        self.drop_next.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn set_drop_all(&self, on: bool) {
+        self.drop_all.store(on, Ordering::SeqCst);
+    }
+
+    pub(crate) fn set_cancel_failures(&self, n: u64) {
+        self.cancel_failures.store(n, Ordering::SeqCst);
+    }
+
+    /// Whether the order a cancel-all is about to cancel must stay live;
+    /// uses up one of the counted failures.
+    pub(crate) fn take_cancel_failure(&self) -> bool {
+        self.cancel_failures
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
     }
 }
 
@@ -303,9 +362,9 @@ pub(crate) struct State {
     /// Splits and merges, oldest first.
     pub(crate) conversions: Vec<ConversionRecord>,
     /// AMM pools, allowances, holdings and idempotent answers.
-    pub(crate) amm: crate::routes::amm::AmmState,
+    pub(crate) amm: crate::amm::AmmState,
     /// Pack positions, idempotent buys, arrival times, the 429 fault.
-    pub(crate) packs: crate::routes::packs::PackState,
+    pub(crate) packs: crate::packs::PackState,
     buckets: HashMap<String, Bucket>,
     /// What to send on the sockets once the lock is released.
     pub(crate) outbox: Outbox,

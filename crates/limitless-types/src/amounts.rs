@@ -21,8 +21,8 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use thiserror::Error;
 
-use crate::orders::Side;
 use crate::serde_util::{decimal_from_f64_shortest, parse_decimal_text};
+use crate::side::Side;
 
 /// Micro-units per unit: amounts are integers scaled by 1e6.
 pub const MICRO_UNITS: u64 = 1_000_000;

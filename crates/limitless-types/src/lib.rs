@@ -14,6 +14,13 @@
 //! - money is exact: [`Decimal`] and integer
 //!   arithmetic, and a user's price or size is never rounded.
 //!
+//! Modules import downward only, bottom to top (`cargo xtask circles`
+//! checks it): `error`, `serde_util`, `macros` → `side`, `common`, `scope`
+//! and the self-contained wire types (`amm`, `packs`, `api_tokens`,
+//! `maintenance`) → `amounts` → `limits`, `orders` → `markets`, `validate`
+//! → `partner_accounts`, `portfolio`, `market_pages`, `server_wallets`,
+//! `ws`.
+//!
 //! ```
 //! use limitless_types::{
 //!     CreateOrderRequest, OrderType, Side, UnsignedOrder, DEFAULT_FEE_RATE_BPS,
@@ -43,6 +50,7 @@
 
 mod macros;
 mod serde_util;
+mod side;
 
 pub mod amm;
 pub mod amounts;

@@ -3,7 +3,7 @@
 //! the expected shape. Hand-written; no regular expressions.
 
 use crate::error::ValidationError;
-use crate::partner_accounts::PARTNER_ACCOUNT_DISPLAY_NAME_MAX_LENGTH;
+use crate::limits::MAX_DISPLAY_NAME_LENGTH;
 
 /// Whether `value` is `0x` followed by exactly `hex_len` hex digits (either
 /// case): the shape of addresses (40), hashes and condition ids (64) and
@@ -136,7 +136,7 @@ pub fn validate_on_behalf_of(on_behalf_of: i64) -> Result<(), ValidationError> {
 }
 
 /// Checks a sub-account display name: at most
-/// [`PARTNER_ACCOUNT_DISPLAY_NAME_MAX_LENGTH`] characters (Unicode scalar
+/// [`MAX_DISPLAY_NAME_LENGTH`] characters (Unicode scalar
 /// values).
 ///
 /// # Errors
@@ -144,14 +144,14 @@ pub fn validate_on_behalf_of(on_behalf_of: i64) -> Result<(), ValidationError> {
 /// A [`ValidationError`] for `display_name` with its length.
 pub fn validate_display_name(display_name: &str) -> Result<(), ValidationError> {
     let len = display_name.chars().count();
-    if len <= PARTNER_ACCOUNT_DISPLAY_NAME_MAX_LENGTH {
+    if len <= MAX_DISPLAY_NAME_LENGTH {
         Ok(())
     } else {
         Err(ValidationError::new(
             "display_name",
             format!(
-                "must be at most {PARTNER_ACCOUNT_DISPLAY_NAME_MAX_LENGTH} characters, got {len}; shorten it by {}",
-                len - PARTNER_ACCOUNT_DISPLAY_NAME_MAX_LENGTH
+                "must be at most {MAX_DISPLAY_NAME_LENGTH} characters, got {len}; shorten it by {}",
+                len - MAX_DISPLAY_NAME_LENGTH
             ),
         ))
     }

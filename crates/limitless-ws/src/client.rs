@@ -8,8 +8,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::config::Config;
 use crate::connect::establish;
-use crate::driver::{Command, Driver};
-use crate::stream::Sink;
+use crate::driver::Driver;
+use crate::stream::{Command, Sink};
 use crate::{BookWatcher, Channel, Error, EventStream, SubscribeOptions, WsClientBuilder};
 
 /// A connection to the `/markets` namespace, shared by every stream.
@@ -261,6 +261,24 @@ impl WsClient {
     #[must_use]
     pub fn has_credentials(&self) -> bool {
         self.inner.config.has_credentials()
+    }
+}
+
+// The builder's last step lives with the client it makes, so the
+// configuration stays below the client (`config` never names `WsClient`).
+impl WsClientBuilder {
+    /// Connects once: a failure (the server unreachable, the handshake
+    /// refused with its HTTP status, the namespace refused, the connect
+    /// timeout) is returned as it is, never retried. Then spawns the task
+    /// that owns the socket (a tokio runtime is needed).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] or [`Error::Credentials`] for settings that
+    /// cannot work, and any error of connecting.
+    pub async fn connect(self) -> Result<WsClient, Error> {
+        let config = Arc::new(self.build()?);
+        WsClient::connect(config).await
     }
 }
 

@@ -15,8 +15,8 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::http::header::USER_AGENT;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
-use crate::tls::Tls;
-use crate::{Error, WsClient};
+use crate::Error;
+use crate::tls::{Secret, Tls};
 
 /// The API's socket server.
 pub const DEFAULT_URL: &str = "wss://ws.limitless.exchange";
@@ -249,7 +249,7 @@ pub enum SubscribeMode {
     Ack,
 }
 
-/// Configures and connects a [`WsClient`].
+/// Configures and connects a [`WsClient`](crate::WsClient).
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -411,21 +411,7 @@ impl WsClientBuilder {
         self
     }
 
-    /// Connects once: a failure (the server unreachable, the handshake
-    /// refused with its HTTP status, the namespace refused, the connect
-    /// timeout) is returned as it is, never retried. Then spawns the task
-    /// that owns the socket (a tokio runtime is needed).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Config`] or [`Error::Credentials`] for settings that
-    /// cannot work, and any error of connecting.
-    pub async fn connect(self) -> Result<WsClient, Error> {
-        let config = Arc::new(self.build()?);
-        WsClient::connect(config).await
-    }
-
-    fn build(self) -> Result<Config, Error> {
+    pub(crate) fn build(self) -> Result<Config, Error> {
         let endpoint = Endpoint::parse(&self.url)?;
         let auth = match (self.hmac, self.api_key) {
             (Some(credentials), _) => {
@@ -637,7 +623,7 @@ impl Config {
                 lines.extend_from_slice(b"\r\n");
             }
         }
-        Ok((request, Secret(lines)))
+        Ok((request, Secret::from_lines(lines)))
     }
 
     /// The frame and message limits of the WebSocket.
@@ -652,35 +638,6 @@ impl Config {
 /// (`lmts-api-key`, `lmts-timestamp`, `lmts-signature`) or a legacy API key.
 fn is_credential(name: &str) -> bool {
     name.starts_with("lmts-") || name.eq_ignore_ascii_case(HEADER_X_API_KEY)
-}
-
-/// Credential header lines, kept out of every `Debug` and log.
-#[derive(Clone, Default)]
-pub(crate) struct Secret(Vec<u8>);
-
-impl Secret {
-    #[cfg(test)]
-    pub(crate) fn from_lines(lines: Vec<u8>) -> Self {
-        Self(lines)
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub(crate) fn expose(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
 }
 
 impl fmt::Debug for Config {

@@ -20,34 +20,10 @@ use crate::channel::union;
 use crate::config::{Config, SubscribeMode};
 use crate::connect::{Live, establish, send};
 use crate::frame::{EnginePacket, NAMESPACE, PacketKind, SocketPacket};
-use crate::stream::Sink;
+use crate::stream::{Command, Sink, SubscribeReply};
 use crate::{Channel, Error, Event, StreamItem, SubscribeOptions, Subscribed};
 
-/// What a handle asks of the task.
-#[derive(Debug)]
-pub(crate) enum Command {
-    /// Add a stream of `channel` and (re)subscribe the channel.
-    Subscribe {
-        id: u64,
-        channel: Channel,
-        options: SubscribeOptions,
-        sink: Sink,
-        reply: SubscribeReply,
-    },
-    /// Add a stream of every event.
-    Events { id: u64, sink: Sink },
-    /// Remove a stream, and unsubscribe what no other stream wants. No
-    /// reply for a dropped stream.
-    Unsubscribe {
-        id: u64,
-        reply: Option<oneshot::Sender<Result<(), Error>>>,
-    },
-    /// Leave the namespace, close the socket, end every stream.
-    Shutdown { reply: oneshot::Sender<()> },
-}
-
 type Reply = oneshot::Sender<Result<(), Error>>;
-pub(crate) type SubscribeReply = oneshot::Sender<Result<Subscribed, Error>>;
 
 /// One stream in the routing table.
 #[derive(Debug)]

@@ -29,6 +29,12 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Modules import downward only, bottom to top (`cargo xtask circles`
+//! checks it): `frame` → `event` → `channel` → `error` → `tls` (the
+//! credential-carrying socket), `stream` (streams and the commands they
+//! send) → `config`, `book` → `connect` → `driver` (the connection's task)
+//! → `client` (which also holds the builder's `connect`).
+//!
 //! # Connection
 //!
 //! One WebSocket (Engine.IO v4, Socket.IO v5, no HTTP polling) to

@@ -10,8 +10,34 @@ use std::task::{Context, Poll, Waker};
 use futures_util::Stream;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::driver::Command;
 use crate::{Channel, Error, Event, SubscribeOptions, Subscribed};
+
+/// What a handle (the client or a stream) asks of the connection's task;
+/// beside the streams that send it, below the driver that obeys.
+#[derive(Debug)]
+pub(crate) enum Command {
+    /// Add a stream of `channel` and (re)subscribe the channel.
+    Subscribe {
+        id: u64,
+        channel: Channel,
+        options: SubscribeOptions,
+        sink: Sink,
+        reply: SubscribeReply,
+    },
+    /// Add a stream of every event.
+    Events { id: u64, sink: Sink },
+    /// Remove a stream, and unsubscribe what no other stream wants. No
+    /// reply for a dropped stream.
+    Unsubscribe {
+        id: u64,
+        reply: Option<oneshot::Sender<Result<(), Error>>>,
+    },
+    /// Leave the namespace, close the socket, end every stream.
+    Shutdown { reply: oneshot::Sender<()> },
+}
+
+/// The answer to a subscribe.
+pub(crate) type SubscribeReply = oneshot::Sender<Result<Subscribed, Error>>;
 
 /// What a stream yields.
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@
 //! never given to it. The stream adds them to the request's bytes on their
 //! way to the server.
 
+use std::fmt;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
@@ -18,7 +19,36 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::Error;
-use crate::config::Secret;
+
+/// Credential header lines, kept out of every `Debug` and log (written by
+/// the config's handshake, read only here, on their way to the server).
+#[derive(Clone, Default)]
+pub(crate) struct Secret(Vec<u8>);
+
+impl Secret {
+    /// Wraps header lines (`name: value\r\n` each) that carry credentials.
+    pub(crate) fn from_lines(lines: Vec<u8>) -> Self {
+        Self(lines)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub(crate) fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
 
 /// The socket the client speaks over.
 pub(crate) type Socket = WebSocketStream<Credentialed<MaybeTlsStream<TcpStream>>>;

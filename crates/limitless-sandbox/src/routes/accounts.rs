@@ -151,8 +151,8 @@ fn allowance_targets() -> Vec<AllowanceTarget> {
         target(
             AllowanceTargetType::UsdcAllowance,
             USDC,
-            super::packs::VAULT,
-            super::packs::VAULT_LABEL,
+            crate::packs::VAULT,
+            crate::packs::VAULT_LABEL,
             "BUY",
         ),
     ]

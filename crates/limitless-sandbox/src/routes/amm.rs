@@ -19,8 +19,6 @@
 //! SDKs' per-call identity variants (PROTOCOL §1.4, §2.8). The markets are
 //! listed by `GET /markets/active` and read by `GET /markets/{slug}`.
 
-use std::collections::HashMap;
-
 use axum::extract::State;
 use axum::http::StatusCode;
 use limitless_types::amm::{
@@ -31,99 +29,15 @@ use limitless_types::amm::{
 use limitless_types::{SCOPE_DELEGATED_SIGNING, SCOPE_TRADING};
 
 use super::accounts::{invalid, own_account};
+use crate::amm::{address_of, unprocessable};
 use crate::auth::SignedOrIdentity;
 use crate::error::{ApiError, ApiJson};
 use crate::ids;
 use crate::seed::{CTF, USDC};
 use crate::state::{App, State as SandboxState};
 
-/// The seeded AMM markets: slug, FPMM address, YES and NO reserves in
-/// micro-units (YES starts at 0.40: price of YES = NO reserve / total),
-/// and the title the market reads show.
-pub(crate) const AMM_MARKETS: &[(&str, &str, u64, u64, &str)] = &[
-    (
-        "amm-eth-above-4k",
-        "0x1a2B3c4D5e6F708192A3b4C5d6E7f8091a2B3c4D",
-        600_000_000,
-        400_000_000,
-        "ETH above $4,000 on June 30, 2027?",
-    ),
-    (
-        "amm-btc-above-150k",
-        "0x2b3C4d5E6f708192a3B4c5D6e7F8091A2b3C4d5E",
-        500_000_000,
-        500_000_000,
-        "BTC above $150,000 on June 30, 2027?",
-    ),
-];
-
 /// Slippage when the request sets none, in basis points.
 const DEFAULT_SLIPPAGE_BPS: u32 = 100;
-
-/// The AMM side of the sandbox's state.
-#[derive(Debug, Default)]
-pub(crate) struct AmmState {
-    /// Reserves `[yes, no]` per market slug, created on first use.
-    pools: HashMap<String, [u128; 2]>,
-    /// Confirmed (`true`) or submitted allowances per (profile, market, side).
-    allowances: HashMap<(i64, String, AmmSide), bool>,
-    /// Outcome shares held per (profile, market, outcome), micro-shares.
-    shares: HashMap<(i64, String, u8), u128>,
-    /// First answers per (caller, key), with the body they answered.
-    trades: HashMap<(i64, String), (String, AmmTradeResponse)>,
-    /// Trades carried out.
-    pub(crate) trade_count: usize,
-}
-
-impl AmmState {
-    fn pool(&mut self, market: &str) -> Result<(&'static str, &mut [u128; 2]), ApiError> {
-        let (slug, address, yes, no, _) = AMM_MARKETS
-            .iter()
-            .find(|(slug, address, ..)| *slug == market || address.eq_ignore_ascii_case(market))
-            .ok_or_else(|| {
-                ApiError::not_found(format!(
-                    "no AMM market {market:?}; the sandbox's AMM markets are {}",
-                    AMM_MARKETS
-                        .iter()
-                        .map(|m| m.0)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
-        let _ = address;
-        let pool = self
-            .pools
-            .entry((*slug).to_owned())
-            .or_insert([u128::from(*yes), u128::from(*no)]);
-        Ok((slug, pool))
-    }
-
-    /// The price of outcome `index` in micro-USDC.
-    pub(crate) fn price(&mut self, market: &str, index: u8) -> Option<u128> {
-        let (_, pool) = self.pool(market).ok()?;
-        let other = pool[1 - usize::from(index)];
-        Some(other * 1_000_000 / (pool[0] + pool[1]))
-    }
-
-    /// The pool's reserves together, in micro-units: the market's
-    /// `liquidity`.
-    pub(crate) fn liquidity(&mut self, market: &str) -> Option<u128> {
-        let (_, pool) = self.pool(market).ok()?;
-        Some(pool[0] + pool[1])
-    }
-
-    /// Micro-shares of outcome `index` that `profile` holds.
-    pub(crate) fn shares(&self, profile: i64, market: &str, index: u8) -> u128 {
-        self.shares
-            .get(&(profile, market.to_owned(), index))
-            .copied()
-            .unwrap_or_default()
-    }
-}
-
-fn address_of(slug: &str) -> &'static str {
-    AMM_MARKETS.iter().find(|m| m.0 == slug).map_or("", |m| m.1)
-}
 
 /// The trading profile: the sub-account acted for, else the caller.
 fn trader(
@@ -200,13 +114,10 @@ pub(super) async fn check_allowance(
     let mut state = app.lock();
     let (slug, _) = state.amm.pool(request.market.trim())?;
     let (profile, wallet) = trader(&mut state, signed.profile_id, request.on_behalf_of)?;
-    let key = (profile, slug.to_owned(), request.side);
-    let status = match state.amm.allowances.get_mut(&key) {
-        None => "missing",
-        Some(confirmed) => {
-            *confirmed = true;
-            "confirmed"
-        }
+    let status = if state.amm.confirm_allowance(profile, slug, request.side) {
+        "confirmed"
+    } else {
+        "missing"
     };
     Ok(ApiJson(allowance_answer(
         slug, &request, wallet, status, false,
@@ -222,11 +133,7 @@ pub(super) async fn approve_allowance(
     let mut state = app.lock();
     let (slug, _) = state.amm.pool(request.market.trim())?;
     let (profile, wallet) = trader(&mut state, signed.profile_id, request.on_behalf_of)?;
-    let confirmed = *state
-        .amm
-        .allowances
-        .entry((profile, slug.to_owned(), request.side))
-        .or_insert(false);
+    let confirmed = state.amm.submit_allowance(profile, slug, request.side);
     // A submitted approval answers 202 Accepted (TS SDK 1.1.0: README's
     // AMM notes and `approveAllowance`'s doc, "a `submitted` response (HTTP
     // 202) is not confirmation"). 200 for an approval already confirmed is
@@ -293,10 +200,6 @@ pub(super) async fn sell(
     )
 }
 
-fn unprocessable(message: String, code: &'static str) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message).with_code(code)
-}
-
 fn trade(
     app: &App,
     signed: &SignedOrIdentity,
@@ -333,7 +236,7 @@ fn trade(
     );
     let caller = signed.profile_id;
     let mut state = app.lock();
-    if let Some((seen, answer)) = state.amm.trades.get(&(caller, input.key.clone())) {
+    if let Some((seen, answer)) = state.amm.answered(caller, &input.key) {
         if *seen == fingerprint {
             return Ok(ApiJson(answer.clone()));
         }
@@ -345,12 +248,7 @@ fn trade(
     }
     let (profile, _) = trader(&mut state, caller, input.on_behalf_of)?;
     let (slug, _) = state.amm.pool(&market)?;
-    if state
-        .amm
-        .allowances
-        .get(&(profile, slug.to_owned(), input.side))
-        != Some(&true)
-    {
+    if !state.amm.allowance_confirmed(profile, slug, input.side) {
         return Err(ApiError::forbidden(format!(
             "the {} allowance for {slug} is not confirmed; check and approve it with /amm/allowances first",
             match input.side {
@@ -360,56 +258,10 @@ fn trade(
         ))
         .with_code("ALLOWANCE_REQUIRED"));
     }
-    let index = usize::from(input.outcome_index);
-    let held = state.amm.shares(profile, slug, input.outcome_index);
-    let (_, pool) = state.amm.pool(slug)?;
-    let product = pool[0] * pool[1];
-    let (shares, answer_shares) = match input.side {
-        AmmSide::Buy => {
-            // Both reserves grow by the collateral; the bought side pays
-            // out what keeps the product, rounded against the buyer.
-            let grown = [pool[0] + amount, pool[1] + amount];
-            let kept = product.div_ceil(grown[1 - index]);
-            let out = grown[index] - kept;
-            let mut next = grown;
-            next[index] = kept;
-            *pool = next;
-            (out, out)
-        }
-        AmmSide::Sell => {
-            if amount >= pool[0].min(pool[1]) {
-                return Err(unprocessable(
-                    format!("the pool cannot pay {amount} micro-USDC"),
-                    "INSUFFICIENT_LIQUIDITY",
-                ));
-            }
-            let shrunk = [pool[0] - amount, pool[1] - amount];
-            let needed = product.div_ceil(shrunk[1 - index]);
-            let shares_in = needed - shrunk[index];
-            if shares_in > held {
-                return Err(unprocessable(
-                    format!(
-                        "selling for {amount} micro-USDC takes {shares_in} micro-shares; profile {profile} holds {held}"
-                    ),
-                    "INSUFFICIENT_SHARES",
-                ));
-            }
-            let mut next = shrunk;
-            next[index] = needed;
-            *pool = next;
-            (shares_in, shares_in)
-        }
-    };
-    let entry = state
+    let slug = slug.to_owned();
+    let answer_shares = state
         .amm
-        .shares
-        .entry((profile, slug.to_owned(), input.outcome_index))
-        .or_default();
-    match input.side {
-        AmmSide::Buy => *entry += shares,
-        AmmSide::Sell => *entry -= shares,
-    }
-    state.amm.trade_count += 1;
+        .swap(profile, &slug, input.outcome_index, input.side, amount)?;
     let bound = |up: bool| {
         let scaled = answer_shares
             * u128::from(if up {
@@ -439,7 +291,6 @@ fn trade(
     };
     state
         .amm
-        .trades
-        .insert((caller, input.key), (fingerprint, answer.clone()));
+        .remember(caller, input.key, fingerprint, answer.clone());
     Ok(ApiJson(answer))
 }

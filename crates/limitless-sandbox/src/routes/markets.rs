@@ -5,18 +5,21 @@ use std::cmp::Reverse;
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use limitless_types::{Decimal, MAX_WIRE_AMOUNT, MicroShares, OrderBook, OrderBookLevel, Side};
+use limitless_types::{Decimal, Side};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
 use super::{positive, query};
+use crate::amm::AMM_MARKETS;
 use crate::auth::Metered;
 use crate::error::{ApiError, ApiJson};
-use crate::routes::amm::AMM_MARKETS;
 use crate::seed::{MarketSeed, MarketVenue, USDC};
-use crate::state::{App, MarketRecord, State as SandboxState};
+use crate::state::{App, State as SandboxState};
+use crate::views::{
+    BOOK_MAX_SPREAD, BOOK_MIN_SIZE, exact_number, micro_decimal, micro_text, midpoint,
+};
 
 const DEFAULT_PAGE_LIMIT: i64 = 10;
 /// The API returns at most 25 markets per page.
@@ -28,43 +31,6 @@ const SORTS: &[&str] = &[
     "high_value",
     "liquidity",
 ];
-
-/// Micro-units to a decimal (`550_000` → `0.55`).
-pub(crate) fn micro_decimal(micro: u64) -> Decimal {
-    Decimal::from_i128_with_scale(i128::from(micro), 6).normalize()
-}
-
-/// Micro-units as exact decimal text, for any `u128` (`4_500_000` →
-/// `4.5`, `7_000_000` → `7`).
-pub(crate) fn micro_text(micro: u128) -> String {
-    let micro_per_unit = u128::from(crate::engine::MICRO);
-    let (whole, fraction) = (micro / micro_per_unit, micro % micro_per_unit);
-    if fraction == 0 {
-        whole.to_string()
-    } else {
-        let digits = format!("{fraction:06}");
-        format!("{whole}.{}", digits.trim_end_matches('0'))
-    }
-}
-
-/// A non-negative decimal, given as its normalized text, as a JSON number
-/// that carries exactly that value; if no JSON number does (a whole number
-/// above [`MAX_WIRE_AMOUNT`], or more significant digits than an `f64`
-/// holds), as a numeric string instead. Clients decode both forms, so the
-/// value always arrives exactly and the response can always be encoded.
-pub(crate) fn exact_number(text: &str) -> Value {
-    if !text.contains('.') {
-        return match text.parse::<u64>() {
-            Ok(whole) if whole <= MAX_WIRE_AMOUNT => Value::from(whole),
-            _ => Value::String(text.to_owned()),
-        };
-    }
-    text.parse::<f64>()
-        .ok()
-        .filter(|f| f.to_string() == text)
-        .and_then(serde_json::Number::from_f64)
-        .map_or_else(|| Value::String(text.to_owned()), Value::Number)
-}
 
 fn venue_json(venue: MarketVenue) -> Value {
     let mut value = json!({ "exchange": venue.exchange(), "adapter": venue.adapter() });
@@ -318,57 +284,6 @@ pub(super) async fn market(
         })
         .ok_or_else(|| unknown_market(&slug))?;
     Ok(ApiJson(amm_markets_json(&mut state).swap_remove(amm)))
-}
-
-/// Rewards settings every seeded book carries: the maximum spread, and the
-/// minimum size in micro-shares (one 0.001-share step).
-const BOOK_MAX_SPREAD: Decimal = Decimal::from_parts(5, 0, 0, false, 2);
-const BOOK_MIN_SIZE: u64 = 1000;
-
-/// The midpoint of a market's YES book: between the best bid and ask, the
-/// one side's best, or the seeded price while the book is empty.
-fn midpoint(state: &SandboxState, market: &MarketRecord) -> Decimal {
-    let token = &market.yes_token_id;
-    let best = |side: Side| state.engine.levels(token, side).first().map(|l| l.0);
-    // Prices are at most 1 000 000 micro-units: the sum cannot overflow.
-    match (best(Side::Buy), best(Side::Sell)) {
-        (Some(bid), Some(ask)) => micro_decimal(bid + ask) / Decimal::TWO,
-        (Some(only), None) | (None, Some(only)) => micro_decimal(only),
-        (None, None) => market.yes_price,
-    }
-    .normalize()
-}
-
-/// A market's YES book as the socket's `orderbookUpdate` carries it: the
-/// levels, midpoint and settings of `GET /markets/{slug}/orderbook`, sizes
-/// in micro-shares.
-pub(crate) fn socket_book(state: &SandboxState, market: &MarketRecord) -> OrderBook {
-    let token = &market.yes_token_id;
-    let levels = |side: Side, name: &str| -> Vec<OrderBookLevel> {
-        state
-            .engine
-            .levels(token, side)
-            .into_iter()
-            .map(|(price, size)| OrderBookLevel {
-                price: micro_decimal(price),
-                // A level past u64::MAX micro-shares would take thousands
-                // of maximum-size orders at one price; it reads as full.
-                size: MicroShares::from_micro(u64::try_from(size).unwrap_or(u64::MAX)),
-                side: name.to_owned(),
-            })
-            .collect()
-    };
-    let midpoint = midpoint(state, market);
-    OrderBook {
-        bids: levels(Side::Buy, "BUY"),
-        asks: levels(Side::Sell, "SELL"),
-        token_id: token.clone(),
-        adjusted_midpoint: Some(midpoint),
-        midpoint: Some(midpoint),
-        max_spread: Some(BOOK_MAX_SPREAD),
-        min_size: Some(Decimal::from(BOOK_MIN_SIZE)),
-        last_trade_price: state.engine.last_trade(token).map(micro_decimal),
-    }
 }
 
 pub(super) async fn orderbook(

@@ -25,9 +25,7 @@ use crate::auth::{Metered, common_layer};
 use crate::error::ApiError;
 use crate::state::App;
 
-pub(crate) use markets::{market_json, micro_decimal, socket_book};
-pub(crate) use portfolio::market_position;
-pub(crate) use positions::holding;
+pub(crate) use markets::market_json;
 
 /// The sandbox's full API.
 pub(crate) fn router(app: App) -> Router {
@@ -127,7 +125,7 @@ pub(crate) fn router(app: App) -> Router {
         // Inside the common layer: refused requests are counted too.
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
-            crate::server::enforce_documented_limits,
+            crate::auth::enforce_documented_limits,
         ))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),

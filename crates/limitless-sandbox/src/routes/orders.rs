@@ -25,7 +25,6 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::accounts::not_own_account;
-use super::markets::micro_decimal;
 use super::{positive, query};
 use crate::auth::{Caller, Signed};
 use crate::engine::{Execution, Instruction, MICRO, OrderStatus, SelfTrade, mul_micro};
@@ -35,6 +34,7 @@ use crate::maintenance::Action;
 use crate::server::DropConnection;
 use crate::socket::events;
 use crate::state::{App, FillRecord, MarketRecord, OrderData, State as SandboxState, iso};
+use crate::views::micro_decimal;
 
 /// The price grid in micro-units: the SDKs' default tick (0.001 → 1000).
 const TICK: u64 = tick_micro(DEFAULT_TICK_SIZE);
@@ -1256,7 +1256,7 @@ pub(super) async fn status_batch(
                         .client_order_id
                         .clone_from(&entry.data.client_order_id);
                     // The order as user-orders lists it: its status and fill.
-                    let order = serde_json::from_value(super::portfolio::user_order_json(entry))
+                    let order = serde_json::from_value(crate::views::user_order_json(entry))
                         .unwrap_or_default();
                     result.data = Some(OrderResponse {
                         order,

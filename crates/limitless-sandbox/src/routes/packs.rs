@@ -28,7 +28,6 @@
 //! [`Faults::rate_limit_next_pack_calls`](crate::Faults::rate_limit_next_pack_calls)
 //! answers the next ones with 429.
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
@@ -50,118 +49,9 @@ use super::accounts::{invalid, own_account};
 use crate::auth::{Metered, Signed};
 use crate::error::{ApiError, ApiJson};
 use crate::ids;
+use crate::packs::{PositionRecord, SEEDED_PACKS, SeedPack, VAULT, VAULT_LABEL, VIG_PERCENT};
 use crate::seed::USDC;
 use crate::state::{App, State as SandboxState};
-
-/// The label of the allowance target a pack buy needs.
-pub(crate) const VAULT_LABEL: &str = "parlay-treasury-vault";
-/// The sandbox's treasury vault (not a deployed contract).
-pub(crate) const VAULT: &str = "0x7a11e7000000000000000000000000000000bea7";
-/// The vig every quote keeps, in percent.
-pub(crate) const VIG_PERCENT: i64 = 10;
-
-/// A seeded pack: id, name, whether it can be bought, legs (market slug,
-/// outcome).
-pub(crate) struct SeedPack(
-    &'static str,
-    &'static str,
-    bool,
-    &'static [(&'static str, &'static str)],
-);
-
-/// The seeded packs.
-pub(crate) const SEEDED_PACKS: &[SeedPack] = &[
-    SeedPack(
-        "5eed0001-7c1d-4a8e-9f00-000000000001",
-        "Crypto highs 2026",
-        true,
-        &[
-            ("btc-above-120k-dec-31-2026", "YES"),
-            ("eth-above-6k-dec-31-2026", "NO"),
-        ],
-    ),
-    SeedPack(
-        "5eed0002-7c1d-4a8e-9f00-000000000002",
-        "Macro mix",
-        true,
-        &[
-            ("fed-rate-cut-june-2026", "YES"),
-            ("btc-above-120k-dec-31-2026", "NO"),
-            ("eth-above-6k-dec-31-2026", "YES"),
-        ],
-    ),
-    SeedPack(
-        "5eed0003-7c1d-4a8e-9f00-000000000003",
-        "Closed pack",
-        false,
-        &[("fed-rate-cut-june-2026", "NO")],
-    ),
-];
-
-/// One position, as the sandbox holds it.
-#[derive(Debug, Clone)]
-pub(super) struct PositionRecord {
-    id: String,
-    owner: i64,
-    pack_id: String,
-    pack_name: String,
-    status: &'static str,
-    /// Whether a read has confirmed the mint (the next read shows it).
-    mint_seen: bool,
-    stake: u128,
-    payout: u128,
-    multiplier: Decimal,
-    legs: Vec<PackLeg>,
-    wallet: String,
-    created_at: String,
-    tx_hash: String,
-    claim: Option<&'static str>,
-    claim_tx_hash: Option<String>,
-}
-
-/// The Packs side of the sandbox's state.
-#[derive(Debug, Default)]
-pub(crate) struct PackState {
-    positions: Vec<PositionRecord>,
-    /// First answers per (caller, key), with the body they answered.
-    buys: HashMap<(i64, String), (String, PackBuyResponse)>,
-    /// Arrival times of Packs requests per credential.
-    arrivals: HashMap<String, Vec<Instant>>,
-    /// Packs requests still to answer with 429.
-    rate_limit_next: u64,
-}
-
-impl PackState {
-    /// Arrival times of `credential`'s Packs requests, oldest first.
-    pub(crate) fn arrivals(&self, credential: &str) -> Vec<Instant> {
-        self.arrivals.get(credential).cloned().unwrap_or_default()
-    }
-
-    pub(crate) fn set_rate_limit_next(&mut self, n: u64) {
-        self.rate_limit_next = n;
-    }
-
-    pub(crate) fn position_count(&self) -> usize {
-        self.positions.len()
-    }
-
-    /// Settles a position's markets: every leg won, or the first lost.
-    /// `false` when there is no such position or it is not minted.
-    pub(crate) fn resolve(&mut self, position_id: &str, won: bool, at: &str) -> bool {
-        let Some(position) = self.positions.iter_mut().find(|p| p.id == position_id) else {
-            return false;
-        };
-        if !matches!(position.status, "PENDING" | "ACTIVE") {
-            return false;
-        }
-        position.status = if won { "WON" } else { "LOST" };
-        for (i, leg) in position.legs.iter_mut().enumerate() {
-            leg.resolution_status = Some(if won || i > 0 { "WON" } else { "LOST" }.to_owned());
-            leg.resolved_at = Some(at.to_owned());
-        }
-        true
-    }
-}
 
 /// Records a Packs request's arrival and answers 429 when the fault says so.
 fn arrive(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
@@ -171,11 +61,7 @@ fn arrive(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("anonymous")
         .to_owned();
-    let mut state = app.lock();
-    let packs = &mut state.packs;
-    packs.arrivals.entry(credential).or_default().push(now);
-    if packs.rate_limit_next > 0 {
-        packs.rate_limit_next -= 1;
+    if app.lock().packs.arrive(credential, now) {
         return Err(ApiError::too_many_requests(10));
     }
     Ok(())
@@ -453,11 +339,7 @@ fn buy_inner(app: &App, headers: &HeaderMap, signed: &Signed) -> Result<PackBuyR
     let now = app.now();
     let created_at = app.now_iso();
     let mut state = app.lock();
-    if let Some((seen, answer)) = state
-        .packs
-        .buys
-        .get(&(caller, request.idempotency_key.clone()))
-    {
+    if let Some((seen, answer)) = state.packs.answered(caller, &request.idempotency_key) {
         if *seen == fingerprint {
             return Ok(answer.clone());
         }
@@ -557,10 +439,12 @@ fn buy_inner(app: &App, headers: &HeaderMap, signed: &Signed) -> Result<PackBuyR
         status: "PENDING".to_owned(),
         position: position_json(&record),
     };
-    state.packs.positions.push(record);
-    state.packs.buys.insert(
-        (caller, request.idempotency_key),
-        (fingerprint, answer.clone()),
+    state.packs.record_buy(
+        record,
+        caller,
+        request.idempotency_key,
+        fingerprint,
+        answer.clone(),
     );
     Ok(answer)
 }
@@ -611,13 +495,7 @@ pub(super) async fn list_positions(
     };
     let mut state = app.lock();
     let owner = on_behalf_of(&mut state, &headers, signed.caller.profile_id)?;
-    let owned: Vec<&PositionRecord> = state
-        .packs
-        .positions
-        .iter()
-        .rev()
-        .filter(|p| p.owner == owner)
-        .collect();
+    let owned = state.packs.owned_by(owner);
     let data = owned
         .iter()
         .skip(offset as usize)
@@ -640,9 +518,7 @@ fn position_mut<'a>(
     validate_pack_id("position_id", id).map_err(invalid)?;
     state
         .packs
-        .positions
-        .iter_mut()
-        .find(|p| p.id.eq_ignore_ascii_case(id) && p.owner == owner)
+        .position_mut(id, owner)
         .ok_or_else(|| {
             ApiError::not_found(format!(
                 "no Pack position {id} for profile {owner}; list them with GET /parlay/partner/positions"

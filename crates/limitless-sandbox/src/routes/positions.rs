@@ -22,7 +22,7 @@ use crate::error::{ApiError, ApiJson};
 use crate::funds::{available_shares, available_usdc, insufficient_shares, insufficient_usdc};
 use crate::ids;
 use crate::seed::MarketVenue;
-use crate::state::{App, ConversionRecord, OrderData, State as SandboxState};
+use crate::state::{App, ConversionRecord, OrderData};
 
 /// Which way the conversion goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,13 +52,6 @@ pub(super) async fn merge(
     signed: Signed,
 ) -> Result<ApiJson<SplitMergeResponse>, ApiError> {
     convert(&app, &signed, Conversion::Merge)
-}
-
-/// Shares of `token_id` that `profile_id` holds, in micro-shares: what it
-/// bought less what it sold, plus what splits and deposits brought less
-/// what merges took.
-pub(crate) fn holding(state: &SandboxState, profile_id: i64, token_id: &str) -> i128 {
-    state.funds.shares(profile_id, token_id)
 }
 
 /// Refuses the shape with the contracts as top-level keys, naming the

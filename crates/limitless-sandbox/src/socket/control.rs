@@ -5,42 +5,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::error::SandboxError;
+use crate::feed::{SocketHandshake, SocketStats};
 use crate::state::App;
-
-/// One socket handshake the server accepted (answered `101`), as
-/// [`SocketControl::handshakes`] lists them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct SocketHandshake {
-    /// The path and query the client requested and signed, e.g.
-    /// `/socket.io/?EIO=4&transport=websocket`.
-    pub path_and_query: String,
-    /// The API token id (`lmts-api-key`); `None` for an anonymous socket.
-    pub api_key: Option<String>,
-    /// The signed `lmts-timestamp`, as sent; `None` for an anonymous socket.
-    pub timestamp: Option<String>,
-    /// The token's profile; `None` for an anonymous socket.
-    pub profile_id: Option<i64>,
-}
-
-/// What the socket server refused or could not deliver since it started,
-/// from [`SocketControl::stats`]: none of it is ever dropped silently.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct SocketStats {
-    /// Connections closed because the client sent a message over the
-    /// announced `maxPayload` (1 000 000 bytes), or a frame that cannot be
-    /// read.
-    pub oversized_closed: u64,
-    /// Acknowledgements not delivered because the socket's send buffer was
-    /// full (a client that does not read).
-    pub acks_dropped: u64,
-    /// Events not delivered to a socket because its send buffer was full.
-    pub events_dropped: u64,
-    /// Book snapshots a subscribe did not queue because the same socket
-    /// already had one of that market waiting to be sent.
-    pub snapshots_coalesced: u64,
-}
 
 /// The Socket.IO side of a running sandbox, from
 /// [`SandboxHandle::socket`](crate::SandboxHandle::socket): connection

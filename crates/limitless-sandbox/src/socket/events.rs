@@ -24,10 +24,10 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Outbound, SocketHub};
 use crate::engine::{Fill, OrderStatus};
-use crate::routes::{market_position, micro_decimal, socket_book};
+use crate::feed::{Outbound, SocketHub};
 use crate::state::{State, iso};
+use crate::views::{market_position, micro_decimal, socket_book};
 
 /// Room prefix of `subscribe_order_events`.
 pub(crate) const ORDERS: &str = "orders";

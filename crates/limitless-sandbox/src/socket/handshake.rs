@@ -6,9 +6,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse as _, Response};
 use limitless_auth::{HEADER_API_KEY, HEADER_TIMESTAMP};
 
-use super::SocketHandshake;
 use crate::auth::socket_caller;
 use crate::error::ApiError;
+use crate::feed::SocketHandshake;
 use crate::state::App;
 
 /// Verifies the handshake's credentials (if any), hands the request to

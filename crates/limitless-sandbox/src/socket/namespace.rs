@@ -18,7 +18,6 @@
 //! the client asked: `{"ok": true, "channel", "markets"}` (the markets the
 //! channel now covers) or `{"error": "<message>"}`.
 
-use std::collections::BTreeMap;
 use std::convert::Infallible;
 
 use limitless_types::ws::{ExceptionCause, ExceptionNotice};
@@ -29,29 +28,9 @@ use socketioxide::extract::{AckSender, Event, SocketRef, TryData};
 use socketioxide::handler::ConnectHandler as _;
 
 use super::events::{self, POSITIONS, TRANSACTIONS, market_room, private_room};
-use super::{NAMESPACE, Outbound, SocketHub};
 use crate::auth::SocketCaller;
+use crate::feed::{NAMESPACE, Outbound, SocketHub, SocketSession};
 use crate::state::{App, State, WeakApp};
-
-/// What the server keeps about one connected socket.
-#[derive(Debug, Default)]
-pub(crate) struct SocketSession {
-    /// The registration notice has been queued.
-    greeted: bool,
-    /// Counted in the connection count.
-    counted: bool,
-    /// What each subscribed channel covers.
-    channels: BTreeMap<&'static str, Coverage>,
-}
-
-/// What one channel of a socket covers.
-#[derive(Debug, Default, Clone)]
-struct Coverage {
-    /// Every market (a private channel subscribed without markets).
-    all: bool,
-    /// These markets, in the order they were added.
-    markets: Vec<String>,
-}
 
 /// How a channel is delivered.
 #[derive(Debug, Clone, Copy)]
