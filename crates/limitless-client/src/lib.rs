@@ -132,15 +132,13 @@ pub use api_tokens::ApiTokenService;
 pub use maintenance::MaintenanceService;
 pub use markets::MarketService;
 pub use onboarding::WaitForAllowances;
-pub use orders::params::{
-    CreateDelegatedOrderParams, DelegatedCancelReplaceParams, FokOrder, LimitOrder,
+pub use ops::orders::{
+    CancelReplaceParams, CreateDelegatedOrderParams, CreateOrderParams, CreateSignedOrderParams,
+    DelegatedCancelReplaceParams, FokOrder, LimitOrder, OrderOwner, SignedCancelReplaceParams,
+    SignedFokOrder, SignedLimitOrder, SignerProfile, SubAccount,
 };
 pub use orders::reconcile::{OrderOutcome, Reconciliation};
-pub use orders::service::DelegatedOrderService;
-pub use orders::signed::SignedOrderService;
-pub use orders::signed_params::{
-    CreateSignedOrderParams, SignedCancelReplaceParams, SignedFokOrder, SignedLimitOrder,
-};
+pub use orders::service::{DelegatedOrderService, OrderService, SignedOrderService};
 pub use packs::{MIN_PACK_POLL_INTERVAL, PackBuyParams, PacksService};
 pub use pages::{MAX_PAGE_REDIRECTS, MarketPageService};
 pub use partner_accounts::PartnerAccountService;
