@@ -98,8 +98,10 @@ mod pager;
 mod pages;
 mod partner_accounts;
 mod portfolio;
+mod response;
 mod retry;
 mod server_wallets;
+mod util;
 mod validate;
 mod venues;
 
@@ -111,11 +113,11 @@ pub use builder::{
     ENV_LMTS_TOKEN_ID, ENV_LMTS_TOKEN_SECRET, ENV_TOKEN_ID, ENV_TOKEN_PAIRS, ENV_TOKEN_SECRET,
     hmac_credentials_from_vars,
 };
-pub use call::{ApiResponse, Call, RawResponse, SignedRequest, WithRaw};
+pub use call::{Call, SignedRequest, WithRaw};
 pub use client::Client;
 pub use error::{
-    ApiError, BODY_EXCERPT_BYTES, DecodeError, Error, PackError, PackErrorKind, RequestContext,
-    ResponseBody, SentOrder, parse_api_error_message,
+    ApiError, BODY_EXCERPT_BYTES, DecodeError, Error, RequestContext, ResponseBody, SentOrder,
+    parse_api_error_message,
 };
 pub use escape::RequestBuilder;
 pub use http_client::HttpClient;
@@ -124,26 +126,30 @@ pub use ops::pages::PageByPath;
 pub use ops::{AuthRequirement, Operation};
 pub use pacer::RateLimit;
 pub use pager::Pager;
+pub use response::{ApiResponse, RawResponse};
 pub use retry::{Attempt, NoRetry, RetryConfig, RetryDecision, RetryPolicy};
 
 // The services and their parameters.
-pub use amm::{AmmBuyParams, AmmSellParams, AmmService};
+pub use amm::AmmService;
 pub use api_tokens::ApiTokenService;
 pub use maintenance::MaintenanceService;
 pub use markets::MarketService;
 pub use onboarding::WaitForAllowances;
+pub use ops::amm::{AmmBuyParams, AmmSellParams};
 pub use ops::orders::{
     CancelReplaceParams, CreateDelegatedOrderParams, CreateOrderParams, CreateSignedOrderParams,
     DelegatedCancelReplaceParams, FokOrder, LimitOrder, OrderOwner, SignedCancelReplaceParams,
     SignedFokOrder, SignedLimitOrder, SignerProfile, SubAccount,
 };
+pub use ops::packs::{PackBuyParams, PackError, PackErrorKind};
+pub use ops::server_wallets::SplitMergeParams;
 pub use orders::reconcile::{OrderOutcome, Reconciliation};
 pub use orders::service::{DelegatedOrderService, OrderService, SignedOrderService};
-pub use packs::{MIN_PACK_POLL_INTERVAL, PackBuyParams, PacksService};
+pub use packs::{MIN_PACK_POLL_INTERVAL, PacksService};
 pub use pages::{MAX_PAGE_REDIRECTS, MarketPageService};
 pub use partner_accounts::PartnerAccountService;
 pub use portfolio::PortfolioService;
-pub use server_wallets::{ServerWalletService, SplitMergeParams};
+pub use server_wallets::ServerWalletService;
 
 // Credentials and the transport seam.
 pub use bytes::Bytes;

@@ -42,8 +42,8 @@ pub use params::{
 };
 pub(crate) use prepare::{Finished, PreparedCancelReplace, PreparedOrder, Settled, SignerAccount};
 
-use crate::call::{ApiResponse, RawResponse};
 use crate::error::SentOrder;
+use crate::response::{ApiResponse, RawResponse};
 use crate::validate::non_blank;
 use crate::{Error, HttpClient};
 use prepare::sent_replacement;
