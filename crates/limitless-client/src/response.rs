@@ -46,7 +46,7 @@ impl fmt::Debug for BodyLength {
 /// A decoded value together with the response it came from.
 ///
 /// `Debug` shows the value's own `Debug` (which redacts secrets such as
-/// [`DerivedApiToken::secret`](crate::DerivedApiToken::secret)) and the raw
+/// [`DerivedApiToken::secret`](crate::types::api_tokens::DerivedApiToken::secret)) and the raw
 /// response with the body's length only.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

@@ -1,6 +1,6 @@
 //! `lmts maintenance`: the API's maintenance windows, active and scheduled.
 
-use limitless_client::{MaintenanceTarget, MaintenanceWindow};
+use limitless_client::types::maintenance::{MaintenanceTarget, MaintenanceWindow};
 
 use super::Api;
 use crate::cli::MaintenanceArgs;
