@@ -131,23 +131,25 @@ fn ops_names(files: &[(PathBuf, syn::File)]) -> BTreeSet<String> {
 }
 
 /// The public type names declared anywhere in the wire types crate,
-/// nameable as `limitless_client::types::…`.
+/// nameable as `limitless_client::types::…`. Read as text, not with
+/// `syn`: some of its enums are declared inside a macro.
 fn types_names() -> BTreeSet<String> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../limitless-types/src");
     let mut paths = Vec::new();
     source_files(&src, &mut paths);
     let mut names = BTreeSet::new();
     for path in paths {
-        let file = syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        for item in &file.items {
-            let (vis, ident) = match item {
-                syn::Item::Struct(item) => (&item.vis, &item.ident),
-                syn::Item::Enum(item) => (&item.vis, &item.ident),
-                syn::Item::Type(item) => (&item.vis, &item.ident),
-                _ => continue,
-            };
-            if matches!(vis, syn::Visibility::Public(_)) {
-                names.insert(ident.to_string());
+        let text = std::fs::read_to_string(&path).unwrap();
+        for line in text.lines() {
+            let line = line.trim_start();
+            for keyword in ["pub struct ", "pub enum ", "pub type "] {
+                if let Some(rest) = line.strip_prefix(keyword) {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    names.insert(name);
+                }
             }
         }
     }
@@ -396,9 +398,12 @@ fn the_root_holds_the_client_services_errors_and_inputs_not_answers() {
         "wire types at the root that a caller does not write: {not_inputs:?}; \
          leave answers under `types` (or, for a new input, add it to ROOT_INPUTS)"
     );
+    // Nor by another path: a root name that is a wire type is an input.
+    let wire_types = types_names();
+    assert!(wire_types.contains("OrderResponse"), "{wire_types:?}");
     let answers: Vec<_> = root_names(&lib)
         .into_iter()
-        .filter(|name| name.ends_with("Response") || name.ends_with("Page"))
+        .filter(|name| wire_types.contains(name) && !ROOT_INPUTS.contains(&name.as_str()))
         .collect();
-    assert!(answers.is_empty(), "answers at the root: {answers:?}");
+    assert!(answers.is_empty(), "wire answers at the root: {answers:?}");
 }
