@@ -91,7 +91,7 @@ pub struct PackBuyParams {
     /// whose outcome is unknown, on the retries its
     /// [`RetryConfig`](crate::RetryConfig) allows. `None`: a fresh uuid v4
     /// per send, and the buy is never sent twice — a lost answer is
-    /// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) and cannot be recovered by a replay.
+    /// [`Error::OutcomeUnknown`] and cannot be recovered by a replay.
     pub idempotency_key: Option<String>,
 }
 
