@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use limitless_client::types::maintenance::{MaintenanceMode, MaintenanceTarget};
+use limitless_client::MaintenanceTarget;
+use limitless_client::types::maintenance::MaintenanceMode;
 use limitless_client::{
     Client, CreateDelegatedOrderParams, Error, HmacCredentials, RateLimit, Side,
 };

@@ -397,10 +397,7 @@ async fn locked_balance_reports_what_open_buys_hold() {
     assert_eq!(none.order_count, Some(0));
     let allowance = client
         .portfolio
-        .get_trading_allowance(
-            limitless_client::types::portfolio::TradingAllowanceType::Clob,
-            None,
-        )
+        .get_trading_allowance(limitless_client::TradingAllowanceType::Clob, None)
         .await
         .unwrap();
     assert_eq!(allowance.has_minimum_allowance, Some(true));

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use limitless_client::types::portfolio::TradingAllowanceType;
+use limitless_client::TradingAllowanceType;
 use limitless_client::{
     ActiveMarketsParams, CancelTarget, CreateDelegatedOrderParams, CreatePartnerAccountInput,
     CreateSignedOrderParams, DeriveApiTokenInput, LocalSigner, MarketSort, OrderSigner,

@@ -171,6 +171,7 @@ pub use limitless_types::partner_accounts::{
     AddWithdrawalAddressInput, CreatePartnerAccountInput, EoaOwnershipProof,
     ListPartnerAccountsParams,
 };
+pub use limitless_types::portfolio::TradingAllowanceType;
 pub use limitless_types::scope::{
     SCOPE_ACCOUNT_CREATION, SCOPE_ADMIN, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, SCOPE_WITHDRAWAL,
     Scope,

@@ -532,7 +532,7 @@ fn rows(client: &Client) -> Vec<Row> {
         row(
             client,
             "get_trading_allowance (clob)",
-            ops::portfolio::get_trading_allowance(limitless_client::types::portfolio::TradingAllowanceType::Clob, None),
+            ops::portfolio::get_trading_allowance(limitless_client::TradingAllowanceType::Clob, None),
             expect("get_trading_allowance", M::GET, "/portfolio/trading/allowance", Credentials, IDEMPOTENT)
                 .query("type=clob"),
         ),
@@ -540,7 +540,7 @@ fn rows(client: &Client) -> Vec<Row> {
             client,
             "get_trading_allowance (negrisk, a spender trimmed)",
             ops::portfolio::get_trading_allowance(
-                limitless_client::types::portfolio::TradingAllowanceType::NegRisk,
+                limitless_client::TradingAllowanceType::NegRisk,
                 Some(&format!(" {EXCHANGE} ")),
             ),
             expect("get_trading_allowance", M::GET, "/portfolio/trading/allowance", Credentials, IDEMPOTENT)
@@ -645,7 +645,7 @@ fn rows(client: &Client) -> Vec<Row> {
         row(
             client,
             "get_maintenance_status for trading",
-            ops::maintenance::get_status(Some(&limitless_client::types::maintenance::MaintenanceTarget::Trading)),
+            ops::maintenance::get_status(Some(&limitless_client::MaintenanceTarget::Trading)),
             expect("get_maintenance_status", M::GET, "/maintenance/status", Public, IDEMPOTENT)
                 .query("target=trading"),
         ),

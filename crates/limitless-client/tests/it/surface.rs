@@ -340,6 +340,7 @@ const ROOT_INPUTS: &[&str] = &[
     "Side",
     "StpPolicy",
     "ToDecimal",
+    "TradingAllowanceType",
     "WithdrawParams",
     "limits",
     "pack_min_payout",
