@@ -7,14 +7,14 @@
 //! - `limitless-client`: `client.api_tokens.list_tokens()` on a client built
 //!   with `Client::builder().base_url(..).hmac_credentials(..).build()`, so the
 //!   default reqwest 0.13 transport with its default settings. It reads the
-//!   clock, signs, sends and decodes into `limitless_client::ApiToken`.
+//!   clock, signs, sends and decodes into `limitless_client::types::api_tokens::ApiToken`.
 //! - `bare`: the floor. The same `reqwest::Client` settings (built by the same
 //!   `ReqwestTransport` builder with the client's default timeouts), the same
 //!   headers (`user-agent`, `x-sdk-version`, `accept` and the three `lmts-*`),
 //!   signed by hand with `limitless_auth::Signer` on every call over a
 //!   timestamp made once beforehand (signing costs the same whatever the
 //!   timestamp, so this is the cost of a timestamp precomputed per call),
-//!   the body read and decoded into the same `limitless_client::ApiToken`.
+//!   the body read and decoded into the same `limitless_client::types::api_tokens::ApiToken`.
 //! - `official`: crates.io `limitless-exchange-rust-sdk` 1.3.0 through its
 //!   public API only: `Client::builder().base_url(..).hmac_credentials(..)
 //!   .build()`, `Client::from_http_client`, then
@@ -70,7 +70,8 @@ use limitless_auth::{
     HmacCredentials, Signer, SigningInput, Timestamp, VerificationRequest, Verifier,
 };
 use limitless_client::transport::ReqwestTransport;
-use limitless_client::{ApiToken, Client};
+use limitless_client::Client;
+use limitless_client::types::api_tokens::ApiToken;
 use limitless_exchange_rust_sdk as official;
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;

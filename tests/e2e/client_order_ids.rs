@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use limitless_client::types::orders::OrderLookup;
 use limitless_client::{
-    BatchCancelRequest, CancelTarget, CreateDelegatedOrderParams, OrderLookup, OrderOutcome,
-    SentOrder, Side,
+    BatchCancelRequest, CancelTarget, CreateDelegatedOrderParams, OrderOutcome, SentOrder, Side,
 };
 
 use crate::support::{Backend, partner, sandbox, server_wallet};

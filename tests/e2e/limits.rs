@@ -4,9 +4,10 @@
 
 use std::time::Duration;
 
+use limitless_client::MaintenanceTarget;
+use limitless_client::types::maintenance::MaintenanceMode;
 use limitless_client::{
-    Client, CreateDelegatedOrderParams, Error, HmacCredentials, MaintenanceMode, MaintenanceTarget,
-    RateLimit, Side,
+    Client, CreateDelegatedOrderParams, Error, HmacCredentials, RateLimit, Side,
 };
 use limitless_sandbox::{MarketVenue, Sandbox};
 use limitless_transport::ReqwestTransport;

@@ -197,7 +197,7 @@ async fn market_pages_follow_moves_and_page_their_markets() {
         .await
         .unwrap();
     assert!(by_page.len() > 10, "{}", by_page.len());
-    let slugs = |markets: &[limitless_client::Market]| {
+    let slugs = |markets: &[limitless_client::types::markets::Market]| {
         let mut slugs: Vec<String> = markets.iter().map(|m| m.slug.clone()).collect();
         slugs.sort();
         slugs

@@ -7,7 +7,8 @@ use std::time::{Duration, SystemTime};
 
 use futures_util::StreamExt;
 use limitless_auth::{Clock, SystemClock};
-use limitless_client::{CreateDelegatedOrderParams, DerivedApiToken, HmacCredentials, Side};
+use limitless_client::types::api_tokens::DerivedApiToken;
+use limitless_client::{CreateDelegatedOrderParams, HmacCredentials, Side};
 use limitless_sandbox::{MarketVenue, Sandbox, SandboxHandle};
 use limitless_types::ws::{OrderEvent, TxEvent};
 use limitless_ws::{

@@ -1,10 +1,11 @@
 //! Self-trade prevention: each policy against the sandbox's engine, on
 //! delegated orders, a self-signed order and a cancel-replace.
 
+use limitless_client::types::orders::OrderResponse;
 use limitless_client::types::orders::ReplacementOutcome;
 use limitless_client::{
     CancelTarget, Client, CreateDelegatedOrderParams, CreateSignedOrderParams,
-    DelegatedCancelReplaceParams, OrderResponse, Side, StpPolicy,
+    DelegatedCancelReplaceParams, Side, StpPolicy,
 };
 use limitless_sandbox::{OrderStatus, SandboxHandle};
 

@@ -1,9 +1,10 @@
 //! Shared setup: a sandbox, clients on either transport, derived tokens.
 
+use limitless_client::types::api_tokens::DerivedApiToken;
+use limitless_client::types::partner_accounts::PartnerAccount;
 use limitless_client::{
-    Client, CreatePartnerAccountInput, DeriveApiTokenInput, DerivedApiToken, HmacCredentials,
-    PartnerAccount, SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING,
-    SCOPE_WITHDRAWAL,
+    Client, CreatePartnerAccountInput, DeriveApiTokenInput, HmacCredentials,
+    SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, SCOPE_WITHDRAWAL,
 };
 use limitless_sandbox::{IdentitySeed, MarketVenue, Sandbox, SandboxHandle, SeededMarket};
 use limitless_transport::{HyperTransport, ReqwestTransport};

@@ -7,9 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use limitless_client::types::markets::OrderBook;
 use limitless_client::{
     Client, CreateDelegatedOrderParams, CreatePartnerAccountInput, CreateSignedOrderParams,
-    DeriveApiTokenInput, EoaOwnershipProof, HmacCredentials, OrderBook, SCOPE_ACCOUNT_CREATION,
+    DeriveApiTokenInput, EoaOwnershipProof, HmacCredentials, SCOPE_ACCOUNT_CREATION,
     SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, Side,
 };
 use limitless_eip712::{LocalSigner, OrderSignerExt};
@@ -395,7 +396,7 @@ fn side_text(levels: impl Iterator<Item = String>) -> String {
 }
 
 fn print_book(book: &OrderBook) {
-    let side = |levels: &[limitless_client::OrderBookLevel]| {
+    let side = |levels: &[limitless_client::types::markets::OrderBookLevel]| {
         side_text(
             levels
                 .iter()

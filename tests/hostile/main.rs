@@ -27,9 +27,11 @@ use std::future::Future;
 
 use limitless_client::http::StatusCode;
 use limitless_client::test_util::MockTransport;
+use limitless_client::types::api_tokens::ApiToken;
+use limitless_client::types::markets::{Market, OrderBook};
+use limitless_client::types::orders::OrderResponse;
 use limitless_client::{
-    ApiToken, Client, CreateDelegatedOrderParams, Error, HmacCredentials, Market, OrderBook,
-    OrderResponse, Side, parse_api_error_message,
+    Client, CreateDelegatedOrderParams, Error, HmacCredentials, Side, parse_api_error_message,
 };
 use proptest::prelude::*;
 use proptest::sample::{Index, select};

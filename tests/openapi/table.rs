@@ -4,10 +4,11 @@
 
 use std::sync::Arc;
 
+use limitless_client::TradingAllowanceType;
 use limitless_client::{
     ActiveMarketsParams, CancelTarget, CreateDelegatedOrderParams, CreatePartnerAccountInput,
     CreateSignedOrderParams, DeriveApiTokenInput, LocalSigner, MarketSort, OrderSigner,
-    PageMarketsParams, SCOPE_TRADING, Side, StpPolicy, TradingAllowanceType, ops,
+    PageMarketsParams, SCOPE_TRADING, Side, StpPolicy, ops,
 };
 
 use crate::world::{Built, World};

@@ -7,11 +7,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use limitless_client::http::Request;
+use limitless_client::types::partner_accounts::PartnerAccount;
 use limitless_client::{
     Bytes, Client, CreateDelegatedOrderParams, CreatePartnerAccountInput, CreateSignedOrderParams,
     DeriveApiTokenInput, Error, HmacCredentials, LocalSigner, Operation, OrderSigner,
-    PartnerAccount, SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING,
-    SCOPE_WITHDRAWAL, Side,
+    SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, SCOPE_WITHDRAWAL, Side,
 };
 use limitless_sandbox::{MarketVenue, Sandbox, SandboxHandle, SeededMarket};
 use limitless_transport::ReqwestTransport;

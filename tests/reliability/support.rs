@@ -1,8 +1,9 @@
 //! Shared setup: a sandbox, a partner token and clients signing with it.
 
+use limitless_client::types::api_tokens::DerivedApiToken;
 use limitless_client::{
-    Client, ClientBuilder, CreatePartnerAccountInput, DeriveApiTokenInput, DerivedApiToken,
-    HmacCredentials, SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING,
+    Client, ClientBuilder, CreatePartnerAccountInput, DeriveApiTokenInput, HmacCredentials,
+    SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING,
 };
 use limitless_sandbox::{MarketVenue, SandboxHandle, SeededMarket};
 

@@ -53,11 +53,10 @@ use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
 use http_body_util::{BodyExt, Full};
 use limitless_auth::{HmacCredentials, SignedHeaders, Signer, SigningInput, Timestamp};
+use limitless_client::types::api_tokens::ApiToken;
 use limitless_client::types::orders::{CreateOrderRequest, UnsignedOrder};
 use limitless_client::types::{DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, limit_order_amounts};
-use limitless_client::{
-    ApiToken, Client, CreateDelegatedOrderParams, OrderType, Side, ToDecimal, ops,
-};
+use limitless_client::{Client, CreateDelegatedOrderParams, OrderType, Side, ToDecimal, ops};
 use limitless_transport::{HyperTransport, ReqwestTransport};
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;

@@ -19,9 +19,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use common::{Failure, Outcome, Setup, section};
-use limitless_client::{
-    AmmAllowanceRequest, AmmBuyParams, AmmSellParams, AmmSide, AmmTradeResponse,
-};
+use limitless_client::types::amm::AmmTradeResponse;
+use limitless_client::{AmmAllowanceRequest, AmmBuyParams, AmmSellParams, AmmSide};
 
 const YES: u8 = 0;
 /// 1 % price movement accepted.

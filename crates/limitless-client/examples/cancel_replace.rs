@@ -17,9 +17,9 @@ mod common;
 use std::process::ExitCode;
 
 use common::{Outcome, Setup, or_dash, section};
+use limitless_client::types::orders::{CancelOutcome, ReplacementOutcome};
 use limitless_client::{
-    CancelOutcome, CancelReplaceMode, CancelTarget, CreateDelegatedOrderParams,
-    DelegatedCancelReplaceParams, ReplacementOutcome, Side,
+    CancelReplaceMode, CancelTarget, CreateDelegatedOrderParams, DelegatedCancelReplaceParams, Side,
 };
 
 fn main() -> ExitCode {

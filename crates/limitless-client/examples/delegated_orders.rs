@@ -17,8 +17,9 @@ mod common;
 use std::process::ExitCode;
 
 use common::{Outcome, Setup, or_dash, section};
+use limitless_client::types::orders::OrderResponse;
 use limitless_client::{
-    CreateDelegatedOrderParams, Decimal, FokOrder, LimitOrder, OrderResponse, OrderType, Side,
+    CreateDelegatedOrderParams, Decimal, FokOrder, LimitOrder, OrderType, Side,
 };
 
 fn main() -> ExitCode {

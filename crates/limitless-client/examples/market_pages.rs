@@ -15,7 +15,8 @@ use std::process::ExitCode;
 
 use common::{Outcome, Setup, section, var};
 use futures_util::TryStreamExt;
-use limitless_client::{NavigationNode, PageMarketsParams};
+use limitless_client::PageMarketsParams;
+use limitless_client::types::market_pages::NavigationNode;
 
 fn main() -> ExitCode {
     common::run(example)

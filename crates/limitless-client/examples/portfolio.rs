@@ -14,7 +14,8 @@ use std::process::ExitCode;
 
 use common::{Outcome, Setup, or_dash, section, var};
 use futures_util::TryStreamExt;
-use limitless_client::{CreateDelegatedOrderParams, CreateSignedOrderParams, HistoryEntry, Side};
+use limitless_client::types::portfolio::HistoryEntry;
+use limitless_client::{CreateDelegatedOrderParams, CreateSignedOrderParams, Side};
 
 fn main() -> ExitCode {
     common::run(example)

@@ -19,7 +19,8 @@ mod common;
 use std::process::ExitCode;
 
 use common::{Outcome, Setup, or_dash, section};
-use limitless_client::{CreateSignedOrderParams, CreateSignedOrderRequest, Side};
+use limitless_client::types::orders::CreateSignedOrderRequest;
+use limitless_client::{CreateSignedOrderParams, Side};
 use limitless_eip712::{OrderDomain, typed_data_v4, verify_signed_order};
 
 fn main() -> ExitCode {

@@ -258,6 +258,9 @@ pub struct RequestContext {
     /// The request path below the host (the base URL's path included),
     /// without the query string.
     pub path: String,
+    /// The `code`s with which a 409 says the operation's outcome is
+    /// unknown, as the operation declared them (the Packs writes').
+    pub(crate) unknown_codes: &'static [&'static str],
 }
 
 impl RequestContext {
@@ -267,6 +270,7 @@ impl RequestContext {
             operation,
             method,
             path: path.into(),
+            unknown_codes: &[],
         }
     }
 }
@@ -478,10 +482,8 @@ impl Error {
                 _ => Failure::Transient,
             },
             Self::RateLimited { retry_after, .. } => Failure::RateLimited(*retry_after),
-            // The API says it cannot tell whether the Pack write went out.
-            Self::Api(api) if api.pack_error_kind() == Some(PackErrorKind::SubmissionUnknown) => {
-                Failure::Unknown
-            }
+            // The API says it cannot tell whether the write went out.
+            Self::Api(api) if api.is_submission_unknown() => Failure::Unknown,
             Self::Api(api) => match api.status.as_u16() {
                 502..=504 => Failure::Transient,
                 500..=599 => Failure::Unknown,
@@ -563,31 +565,6 @@ impl Error {
             Self::OutcomeUnknown { source, .. } => source.as_api_error(),
             _ => None,
         }
-    }
-
-    /// What a refusal of a Packs operation means, with the recovery
-    /// details the API sent (PROTOCOL §2.9); `None` for every other error.
-    /// Also reached through [`OutcomeUnknown`](Self::OutcomeUnknown) and
-    /// [`RateLimited`](Self::RateLimited).
-    ///
-    /// ```
-    /// # fn demo(error: limitless_client::Error) {
-    /// use limitless_client::PackErrorKind;
-    ///
-    /// match error.pack_error_kind() {
-    ///     Some(PackErrorKind::PriceDrifted) => { /* quote again */ }
-    ///     Some(PackErrorKind::NotSubmitted) => { /* definitely not placed */ }
-    ///     _ => {}
-    /// }
-    /// # }
-    /// ```
-    pub fn pack_error(&self) -> Option<PackError> {
-        self.as_api_error().and_then(ApiError::pack_error)
-    }
-
-    /// The kind of [`pack_error`](Self::pack_error), for matching.
-    pub fn pack_error_kind(&self) -> Option<PackErrorKind> {
-        self.as_api_error().and_then(ApiError::pack_error_kind)
     }
 
     /// Whether this is [`OutcomeUnknown`](Self::OutcomeUnknown): a request
@@ -930,139 +907,18 @@ impl ApiError {
         matches!(self.status.as_u16(), 401 | 403)
     }
 
-    /// What this refusal of a Packs operation means (see
-    /// [`Error::pack_error`]); `None` for other operations.
-    pub fn pack_error(&self) -> Option<PackError> {
-        if !crate::ops::packs::OPERATIONS.contains(&self.context.operation) {
-            return None;
-        }
-        let data = self.data();
-        let text = |key: &str| {
-            data.as_ref()
-                .and_then(|data| data.get(key))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        };
-        let code = text("code");
-        let submission_state = text("submissionState");
-        let status = self.status.as_u16();
-        // The official classification's order: an unknown submission first,
-        // then an explicit "not submitted", then the codes and messages.
-        let kind = match (status, code.as_deref()) {
-            (409, Some(PACK_SUBMISSION_UNKNOWN)) => PackErrorKind::SubmissionUnknown,
-            (400..=499, _)
-                if status != 429 && submission_state.as_deref() == Some(NOT_SUBMITTED) =>
-            {
-                PackErrorKind::NotSubmitted
-            }
-            (409, Some(PACK_ALLOWANCE_REQUIRED)) => PackErrorKind::AllowanceRequired,
-            (409, Some(PRICE_DRIFTED)) => PackErrorKind::PriceDrifted,
-            (401, _) if self.message == PACK_INTENT_EXPIRED => PackErrorKind::IntentExpired,
-            (409, _) if self.message == PACK_OPERATION_IN_PROGRESS => {
-                PackErrorKind::OperationInProgress
-            }
-            (429, _) => PackErrorKind::RateLimited,
-            (409, Some(PACK_TRANSACTION_REVERTED)) => PackErrorKind::TransactionReverted,
-            _ => PackErrorKind::Other,
-        };
-        Some(PackError {
-            kind,
-            code,
-            submission_state,
-            parlay_id: text("parlayId"),
-            recovery: text("recovery"),
-            token_address: text("tokenAddress"),
-            spender: text("spender"),
-            required_allowance: text("requiredAllowance"),
-        })
-    }
-
-    /// The kind of [`pack_error`](Self::pack_error).
-    pub fn pack_error_kind(&self) -> Option<PackErrorKind> {
-        self.pack_error().map(|error| error.kind)
-    }
-}
-
-/// `code` of a Pack write the API cannot tell went out or not.
-const PACK_SUBMISSION_UNKNOWN: &str = "PACK_SUBMISSION_UNKNOWN";
-/// `code` of a buy refused for a missing treasury-vault allowance.
-const PACK_ALLOWANCE_REQUIRED: &str = "PACK_ALLOWANCE_REQUIRED";
-/// `code` of a buy whose minimum payout is above the current payout.
-const PRICE_DRIFTED: &str = "PRICE_DRIFTED";
-/// `code` of a write whose transaction reverted.
-const PACK_TRANSACTION_REVERTED: &str = "PACK_TRANSACTION_REVERTED";
-/// `submissionState` of a write that was certainly not submitted.
-const NOT_SUBMITTED: &str = "NOT_SUBMITTED";
-/// The exact 401 message of an expired buy intent.
-const PACK_INTENT_EXPIRED: &str = "Intent expired — please retry";
-/// The exact 409 message of a wallet busy with another Pack operation.
-const PACK_OPERATION_IN_PROGRESS: &str =
-    "Another Pack operation is in progress for this wallet; retry the same request";
-
-/// What a refusal of a Packs operation means (PROTOCOL §2.9).
-///
-/// Classification never retries anything and never changes a purchase's
-/// idempotency key: recover by sending the same saved request again, or
-/// not, as each kind says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PackErrorKind {
-    /// 409 `PACK_ALLOWANCE_REQUIRED`: the sub-account's USDC allowance for
-    /// the treasury vault is missing; see
-    /// [`PackError::token_address`], [`spender`](PackError::spender) and
-    /// [`required_allowance`](PackError::required_allowance). Nothing was
-    /// bought.
-    AllowanceRequired,
-    /// A 4xx with `submissionState: NOT_SUBMITTED`: definitely not placed.
-    NotSubmitted,
-    /// 409 `PRICE_DRIFTED`: the payout fell below `minPayoutAmount`; quote
-    /// again.
-    PriceDrifted,
-    /// 401 `Intent expired — please retry`.
-    IntentExpired,
-    /// 409 `Another Pack operation is in progress for this wallet; retry
-    /// the same request`: wait, then send the same request again.
-    OperationInProgress,
-    /// 429: back off at least 10 s (the client's Packs pacing does).
-    RateLimited,
-    /// 409 `PACK_SUBMISSION_UNKNOWN`: the write may or may not have gone
-    /// out. Always surfaced as [`Error::OutcomeUnknown`]; never send it
-    /// again blindly (for a claim: confirm it with the mined transaction
-    /// hash).
-    SubmissionUnknown,
-    /// 409 `PACK_TRANSACTION_REVERTED`: the transaction reverted.
-    TransactionReverted,
-    /// Another refusal of a Packs operation.
-    Other,
-}
-
-/// A refusal of a Packs operation, classified, with the recovery details
-/// the API sent (from [`Error::pack_error`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct PackError {
-    /// What it means.
-    pub kind: PackErrorKind,
-    /// The body's `code`.
-    pub code: Option<String>,
-    /// The body's `submissionState` (`NOT_SUBMITTED`…).
-    pub submission_state: Option<String>,
-    /// The position the refusal is about (`parlayId`).
-    pub parlay_id: Option<String>,
-    /// What the API advises (`recovery`).
-    pub recovery: Option<String>,
-    /// The token to approve (allowance required).
-    pub token_address: Option<String>,
-    /// The spender to approve it to (allowance required).
-    pub spender: Option<String>,
-    /// The allowance needed, micro-USDC as digits (allowance required).
-    pub required_allowance: Option<String>,
-}
-
-impl PackError {
-    /// Whether the API said the write was certainly not submitted.
-    pub fn is_not_submitted(&self) -> bool {
-        self.submission_state.as_deref() == Some(NOT_SUBMITTED)
+    /// Whether the API says it cannot tell whether the request was carried
+    /// out: a 409 with one of the codes its operation declared for that
+    /// (PROTOCOL §2.9's `PACK_SUBMISSION_UNKNOWN` for the Packs writes).
+    pub(crate) fn is_submission_unknown(&self) -> bool {
+        let codes = self.context.unknown_codes;
+        self.status == StatusCode::CONFLICT
+            && !codes.is_empty()
+            && self.data().is_some_and(|data| {
+                data.get("code")
+                    .and_then(Value::as_str)
+                    .is_some_and(|code| codes.contains(&code))
+            })
     }
 }
 
@@ -1300,6 +1156,7 @@ mod tests {
                 operation: "get_active_markets",
                 method: Method::GET,
                 path: "/markets/active".into(),
+                unknown_codes: &[],
             },
             status: StatusCode::SERVICE_UNAVAILABLE,
             message: "down".into(),
@@ -1343,6 +1200,7 @@ mod tests {
             operation: "create_order",
             method: Method::POST,
             path: "/orders".into(),
+            unknown_codes: &[],
         };
         let api = |status: u16| {
             Error::from(ApiError {

@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use crate::call::{ApiResponse, Call, RawResponse};
+use crate::call::Call;
 use crate::clock::SkewCorrectedClock;
 use crate::credentials::{CredentialStore, Credentials, api_key_value, hmac_for};
 use crate::error::{
@@ -28,6 +28,7 @@ use crate::error::{
 };
 use crate::ops::{Auth, Operation, RequestSpec};
 use crate::pacer::{Pacers, RateLimit};
+use crate::response::{ApiResponse, RawResponse};
 use crate::retry::{
     Attempt, RetryDecision, RetryPolicy, effective_decision, response_date, retry_after,
 };
@@ -764,6 +765,7 @@ fn context(spec: &RequestSpec, path: &FullPath<'_>) -> RequestContext {
         operation: spec.operation,
         method: spec.method.clone(),
         path: path.to_string(),
+        unknown_codes: spec.unknown_codes,
     }
 }
 

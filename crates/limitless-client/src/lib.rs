@@ -12,9 +12,16 @@
 //! it. [`Client::request`] reaches endpoints the SDK does not wrap through
 //! the same path.
 //!
-//! Names: the client's own types and the wire types its methods take or
-//! return are at the crate root; operations are in [`ops`]; every other
-//! wire type is in [`types`], the transport crate in [`transport`].
+//! Names: the root is a door, not a warehouse. It holds what a caller
+//! needs to write code: the client and its builder, the services, the
+//! calls and retry policies, the errors, credentials and signers, and the
+//! inputs a caller fills in — the params of [`ops`] (orders, AMM trades,
+//! Pack buys, splits and merges) and the wire types that are inputs
+//! (request bodies, query parameters, [`Side`], the scopes). What the API
+//! answers stays under its module, [`types`] (`types::orders::OrderResponse`,
+//! `types::markets::Market`…), so the root does not grow with the API;
+//! operations are in [`ops`], the transport crate in [`transport`]. A test
+//! keeps the rule.
 //!
 //! ```no_run
 //! use limitless_client::{
@@ -98,8 +105,10 @@ mod pager;
 mod pages;
 mod partner_accounts;
 mod portfolio;
+mod response;
 mod retry;
 mod server_wallets;
+mod util;
 mod validate;
 mod venues;
 
@@ -111,102 +120,86 @@ pub use builder::{
     ENV_LMTS_TOKEN_ID, ENV_LMTS_TOKEN_SECRET, ENV_TOKEN_ID, ENV_TOKEN_PAIRS, ENV_TOKEN_SECRET,
     hmac_credentials_from_vars,
 };
-pub use call::{ApiResponse, Call, RawResponse, SignedRequest, WithRaw};
+pub use call::{Call, SignedRequest, WithRaw};
 pub use client::Client;
-pub use error::Outcome;
-pub use error::{
-    ApiError, BODY_EXCERPT_BYTES, DecodeError, Error, PackError, PackErrorKind, RequestContext,
-    ResponseBody, SentOrder, parse_api_error_message,
-};
 pub use escape::RequestBuilder;
 pub use http_client::HttpClient;
 pub use limitless_auth::{Clock, ClockOffset, FixedClock, SystemClock};
-pub use ops::pages::PageByPath;
 pub use ops::{AuthRequirement, Operation};
 pub use pacer::RateLimit;
 pub use pager::Pager;
+pub use response::{ApiResponse, RawResponse};
 pub use retry::{Attempt, NoRetry, RetryConfig, RetryDecision, RetryPolicy};
 
-// The services and their parameters.
-pub use amm::{AmmBuyParams, AmmSellParams, AmmService};
+// The services, and what they hand back that is the client's own.
+pub use amm::AmmService;
 pub use api_tokens::ApiTokenService;
 pub use maintenance::MaintenanceService;
 pub use markets::MarketService;
-pub use onboarding::WaitForAllowances;
-pub use orders::params::{
-    CreateDelegatedOrderParams, DelegatedCancelReplaceParams, FokOrder, LimitOrder,
-};
 pub use orders::reconcile::{OrderOutcome, Reconciliation};
-pub use orders::service::DelegatedOrderService;
-pub use orders::signed::SignedOrderService;
-pub use orders::signed_params::{
-    CreateSignedOrderParams, SignedCancelReplaceParams, SignedFokOrder, SignedLimitOrder,
-};
-pub use packs::{MIN_PACK_POLL_INTERVAL, PackBuyParams, PacksService};
+pub use orders::service::{DelegatedOrderService, OrderService, SignedOrderService};
+pub use packs::{MIN_PACK_POLL_INTERVAL, PacksService};
 pub use pages::{MAX_PAGE_REDIRECTS, MarketPageService};
 pub use partner_accounts::PartnerAccountService;
 pub use portfolio::PortfolioService;
-pub use server_wallets::{ServerWalletService, SplitMergeParams};
+pub use server_wallets::ServerWalletService;
 
-// Credentials and the transport seam.
+// What a caller writes: the inputs of the services, from `ops`…
+pub use onboarding::WaitForAllowances;
+pub use ops::amm::{AmmBuyParams, AmmSellParams};
+pub use ops::orders::{
+    CancelReplaceParams, CreateDelegatedOrderParams, CreateOrderParams, CreateSignedOrderParams,
+    DelegatedCancelReplaceParams, FokOrder, LimitOrder, OrderOwner, SignedCancelReplaceParams,
+    SignedFokOrder, SignedLimitOrder, SignerProfile, SubAccount,
+};
+pub use ops::packs::PackBuyParams;
+pub use ops::server_wallets::SplitMergeParams;
+// … and from the wire types: request bodies, query parameters, the enums
+// and scopes they are made of, exact amounts.
+pub use limitless_types::amm::{AmmAllowanceRequest, AmmSide};
+pub use limitless_types::amounts::{MicroShares, ToDecimal};
+pub use limitless_types::api_tokens::DeriveApiTokenInput;
+pub use limitless_types::limits;
+pub use limitless_types::maintenance::MaintenanceTarget;
+pub use limitless_types::market_pages::PageMarketsParams;
+pub use limitless_types::markets::{ActiveMarketsParams, MarketSort};
+pub use limitless_types::orders::{
+    BatchCancelRequest, CancelReplaceMode, CancelTarget, OrderType, Side, StpPolicy,
+};
+pub use limitless_types::packs::pack_min_payout;
+pub use limitless_types::partner_accounts::{
+    AddWithdrawalAddressInput, CreatePartnerAccountInput, EoaOwnershipProof,
+    ListPartnerAccountsParams,
+};
+pub use limitless_types::portfolio::TradingAllowanceType;
+pub use limitless_types::scope::{
+    SCOPE_ACCOUNT_CREATION, SCOPE_ADMIN, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, SCOPE_WITHDRAWAL,
+    Scope,
+};
+pub use limitless_types::server_wallets::{RedeemParams, WithdrawParams};
+pub use rust_decimal::Decimal;
+
+// Errors.
+pub use error::{
+    ApiError, BODY_EXCERPT_BYTES, DecodeError, Error, Outcome, RequestContext, ResponseBody,
+    SentOrder, parse_api_error_message,
+};
+pub use limitless_auth::AuthError;
+pub use limitless_eip712::Eip712Error;
+pub use limitless_transport::{TransportError, TransportErrorKind};
+pub use ops::packs::{PackError, PackErrorKind};
+
+// Credentials, signers and the transport seam.
 pub use bytes::Bytes;
-pub use limitless_auth::{AuthError, HmacCredentials};
-// Signing orders and ownership proofs.
-pub use limitless_eip712::{Eip712Error, LocalSigner, OrderSigner};
+pub use limitless_auth::HmacCredentials;
+pub use limitless_eip712::{LocalSigner, OrderSigner};
 /// The transport crate: its backends (`ReqwestTransport`, `HyperTransport`)
 /// and their builders, and the backend crates themselves, so versions match.
 pub use limitless_transport as transport;
 #[cfg(feature = "test-util")]
 pub use limitless_transport::test_util;
-pub use limitless_transport::{
-    SharedTransport, Transport, TransportError, TransportErrorKind, http,
-};
+pub use limitless_transport::{SharedTransport, Transport, http};
 
-// Wire types users pass or receive; every other one is in `types`.
-pub use limitless_types::amm::{
-    AmmAllowanceRequest, AmmAllowanceResponse, AmmSide, AmmTradeResponse,
-};
-pub use limitless_types::amounts::{MicroShares, ToDecimal};
-pub use limitless_types::api_tokens::{
-    ApiToken, DeriveApiTokenInput, DerivedApiToken, PartnerCapabilities, TokenProfile,
-};
-pub use limitless_types::limits;
-pub use limitless_types::maintenance::{
-    MaintenanceEffect, MaintenanceMode, MaintenanceStatus, MaintenanceTarget, MaintenanceWindow,
-};
-pub use limitless_types::market_pages::{
-    MarketPage, NavigationNode, PageMarkets, PageMarketsParams, PropertyKey, PropertyOption,
-};
-pub use limitless_types::markets::{
-    ActiveMarketsPage, ActiveMarketsParams, Market, MarketSort, MarketVenue, OrderBook,
-    OrderBookLevel, Venue,
-};
-pub use limitless_types::orders::{
-    BatchCancelRequest, CancelBatchResponse, CancelFailure, CancelOutcome,
-    CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest, CancelReplaceResult,
-    CancelTarget, CreateSignedOrderRequest, Order, OrderExecution, OrderLookup, OrderMatch,
-    OrderResponse, OrderStatus, OrderStatusBatch, OrderType, ReplacementOrder, ReplacementOutcome,
-    Side, SignedOrder, StpPolicy,
-};
-pub use limitless_types::packs::{
-    Pack, PackBuyResponse, PackClaimResponse, PackLeg, PackPosition, PackPositionsPage, PackQuote,
-    pack_min_payout,
-};
-pub use limitless_types::partner_accounts::{
-    AddWithdrawalAddressInput, AllowancesResponse, CreatePartnerAccountInput, EoaOwnershipProof,
-    ListPartnerAccountsParams, PartnerAccount, PartnerAccountSummary, PartnerAccountsPage,
-    WithdrawalAddress,
-};
-pub use limitless_types::portfolio::{HistoryEntry, HistoryPage, PortfolioPositions, UserProfile};
-pub use limitless_types::portfolio::{LockedBalance, TradingAllowance, TradingAllowanceType};
-pub use limitless_types::scope::{
-    SCOPE_ACCOUNT_CREATION, SCOPE_ADMIN, SCOPE_DELEGATED_SIGNING, SCOPE_TRADING, SCOPE_WITHDRAWAL,
-    Scope,
-};
-pub use limitless_types::server_wallets::{
-    RedeemParams, RedeemResponse, SplitMergeResponse, WithdrawParams, WithdrawResponse,
-};
-pub use rust_decimal::Decimal;
-
-/// Every wire type, for what the re-exports above leave out.
+/// Every wire type: the answers of the API (`types::orders::OrderResponse`,
+/// `types::markets::Market`…) and every request body.
 pub use limitless_types as types;

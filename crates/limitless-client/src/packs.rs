@@ -7,59 +7,11 @@ use limitless_types::packs::{
     Pack, PackBuyResponse, PackClaimResponse, PackPosition, PackPositionsPage, PackQuote,
 };
 
+use crate::ops::packs::PackBuyParams;
 use crate::{Call, Error, HttpClient, ops};
 
 /// The shortest poll interval the waits accept.
 pub const MIN_PACK_POLL_INTERVAL: Duration = Duration::from_secs(1);
-
-/// A pack purchase for a sub-account (see [`PacksService::buy`]).
-///
-/// Persist it before sending, with a fixed
-/// [`idempotency_key`](Self::idempotency_key): a buy whose outcome is
-/// unknown is recovered by sending the same params again — same deadline
-/// (even once it has passed), same key — never by a new purchase.
-///
-/// ```
-/// use limitless_client::PackBuyParams;
-/// use limitless_client::types::packs::pack_min_payout;
-///
-/// let buy = PackBuyParams {
-///     on_behalf_of: 2001,
-///     pack_id: "22222222-2222-4222-8222-222222222222".into(),
-///     stake_amount: "1000000".into(),
-///     // The quote's potentialPayout less 1 %.
-///     min_payout_amount: pack_min_payout("1800000", 100)?,
-///     deadline: "1790000000".into(),
-///     idempotency_key: Some("pack-order-7f3a".into()),
-/// };
-/// # let _ = buy;
-/// # Ok::<(), limitless_client::types::ValidationError>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PackBuyParams {
-    /// The server-wallet sub-account buying (1 to 2^31 − 1).
-    pub on_behalf_of: i64,
-    /// The pack (a UUID).
-    pub pack_id: String,
-    /// Micro-USDC to stake, as digits (`"1000000"` = 1 USDC).
-    pub stake_amount: String,
-    /// The least payout accepted, micro-USDC as digits
-    /// ([`pack_min_payout`](limitless_types::packs::pack_min_payout) of a
-    /// quote); the API refuses the buy with
-    /// [`PackErrorKind::PriceDrifted`](crate::PackErrorKind::PriceDrifted)
-    /// when the payout is lower.
-    pub min_payout_amount: String,
-    /// The intent's deadline, Unix seconds as digits (at most 12).
-    pub deadline: String,
-    /// The key that makes repeated requests one purchase: 1 to 128
-    /// printable ASCII characters. With a key you fixed the buy is
-    /// idempotent, and the client itself sends it again after an attempt
-    /// whose outcome is unknown, on the retries its
-    /// [`RetryConfig`](crate::RetryConfig) allows. `None`: a fresh uuid v4
-    /// per send, and the buy is never sent twice — a lost answer is
-    /// [`Error::OutcomeUnknown`] and cannot be recovered by a replay.
-    pub idempotency_key: Option<String>,
-}
 
 /// Partner curated Packs (`client.packs`). Each method sends the operation
 /// of the same name in [`ops::packs`].

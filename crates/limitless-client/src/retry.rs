@@ -331,6 +331,7 @@ mod tests {
             operation: "get_market",
             method: Method::GET,
             path: "/x".into(),
+            unknown_codes: &[],
         }
     }
 

@@ -1,15 +1,12 @@
 //! Server-wallet redeem, withdraw, split and merge.
 
+use crate::call::Resolver;
+use crate::ops::Auth;
+use crate::ops::server_wallets::{SPLIT_MERGE_REQUIRES_HMAC, SplitMergeParams};
+use crate::{Call, Error, HttpClient, ops};
 use limitless_types::server_wallets::{
     RedeemParams, RedeemResponse, SplitMergeResponse, WithdrawParams, WithdrawResponse,
 };
-use limitless_types::validate::{validate_amount, validate_condition_id, validate_on_behalf_of};
-
-use crate::call::Resolver;
-use crate::ops::Auth;
-use crate::ops::server_wallets::SPLIT_MERGE_REQUIRES_HMAC;
-use crate::validate::non_blank;
-use crate::{Call, Error, HttpClient, ops};
 
 /// Funds held by sub-accounts' server wallets (`client.server_wallets`).
 /// Every call requires HMAC credentials. Each method sends the operation
@@ -17,53 +14,6 @@ use crate::{Call, Error, HttpClient, ops};
 #[derive(Clone, Debug)]
 pub struct ServerWalletService {
     http: HttpClient,
-}
-
-/// A split or merge of a market's positions held by a server wallet: a
-/// partner's sub-account, or the caller's own (see
-/// [`ServerWalletService::split_positions`]).
-///
-/// `amount` is an exact integer: micro-USDC for a split (`"2500000"` =
-/// 2.5 USDC in, 2.5 YES + 2.5 NO out), micro-shares of each outcome for a
-/// merge. The market's venue (exchange, and adapter on a neg-risk venue)
-/// is looked up from `market_slug` by the client, once per market.
-///
-/// ```
-/// use limitless_client::SplitMergeParams;
-///
-/// let split = SplitMergeParams {
-///     market_slug: "btc-above-100k".into(),
-///     condition_id: format!("0x{}", "ab".repeat(32)),
-///     amount: "2500000".into(),
-///     on_behalf_of: Some(326),
-/// };
-/// # let _ = split;
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SplitMergeParams {
-    /// The market's slug, for its venue.
-    pub market_slug: String,
-    /// The market's condition id (`0x` + 64 hex).
-    pub condition_id: String,
-    /// Micro-USDC (split) or micro-shares of each outcome (merge), as
-    /// digits; not zero.
-    pub amount: String,
-    /// The server-wallet sub-account's profile id; `None` for the
-    /// caller's own server wallet (`onBehalfOf` is then left out).
-    pub on_behalf_of: Option<i64>,
-}
-
-impl SplitMergeParams {
-    /// Checks everything that needs no network.
-    pub(crate) fn validate(&self) -> Result<(), Error> {
-        non_blank("market_slug", &self.market_slug, "pass the market's slug")?;
-        validate_condition_id(&self.condition_id)?;
-        validate_amount(&self.amount)?;
-        if let Some(id) = self.on_behalf_of {
-            validate_on_behalf_of(id)?;
-        }
-        Ok(())
-    }
 }
 
 /// Which conversion a split-or-merge call makes.

@@ -47,6 +47,7 @@ impl VenueCache {
     /// one). Concurrent callers for one slug share a single lookup; a failed
     /// lookup, or one that found no venue, leaves the slug uncached so the
     /// next caller looks again. `Ok(None)`: the market has no venue.
+    #[cfg(test)]
     pub(crate) async fn collateral_fee_or_lookup<F, Fut>(
         &self,
         slug: &str,
@@ -62,10 +63,12 @@ impl VenueCache {
             .map(|venue| venue.is_collateral_fee()))
     }
 
-    /// `slug`'s venue, from the cache or else from `lookup`, as
-    /// [`collateral_fee_or_lookup`](Self::collateral_fee_or_lookup) (a
-    /// self-signed order needs the whole venue: its exchange is the
-    /// signing domain).
+    /// `slug`'s venue, from the cache or else from `lookup` (the market's
+    /// venue; `None` for a market without one). Concurrent callers for one
+    /// slug share a single lookup; a failed lookup, or one that found no
+    /// venue, leaves the slug uncached so the next caller looks again. A
+    /// delegated order needs the venue's fee model, a self-signed one the
+    /// whole venue: its exchange is the signing domain.
     pub(crate) async fn venue_or_lookup<F, Fut>(
         &self,
         slug: &str,

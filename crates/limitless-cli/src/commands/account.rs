@@ -3,9 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use limitless_client::types::partner_accounts::AllowancesResponse;
 use limitless_client::{
-    AddWithdrawalAddressInput, AllowancesResponse, CreatePartnerAccountInput,
-    ListPartnerAccountsParams, WaitForAllowances,
+    AddWithdrawalAddressInput, CreatePartnerAccountInput, ListPartnerAccountsParams,
+    WaitForAllowances,
 };
 use serde_json::json;
 

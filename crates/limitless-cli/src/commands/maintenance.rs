@@ -1,6 +1,7 @@
 //! `lmts maintenance`: the API's maintenance windows, active and scheduled.
 
-use limitless_client::{MaintenanceTarget, MaintenanceWindow};
+use limitless_client::MaintenanceTarget;
+use limitless_client::types::maintenance::MaintenanceWindow;
 
 use super::Api;
 use crate::cli::MaintenanceArgs;

@@ -1,6 +1,7 @@
 //! `lmts market`: one market, the active ones, an order book.
 
-use limitless_client::{ActiveMarketsParams, Market, OrderBookLevel};
+use limitless_client::ActiveMarketsParams;
+use limitless_client::types::markets::{Market, OrderBookLevel};
 
 use super::Api;
 use crate::cli::MarketCommand;

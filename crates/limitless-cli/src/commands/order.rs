@@ -3,10 +3,13 @@
 
 use std::sync::Arc;
 
+use limitless_client::types::orders::{
+    CancelBatchResponse, CancelReplaceResult, Order, OrderResponse,
+};
 use limitless_client::{
-    Call, CancelBatchResponse, CancelReplaceResult, CancelTarget, CreateDelegatedOrderParams,
-    CreateSignedOrderParams, DelegatedCancelReplaceParams, MicroShares, Order, OrderResponse,
-    OrderType, Side, SignedCancelReplaceParams, SignedOrderService,
+    Call, CancelTarget, CreateDelegatedOrderParams, CreateSignedOrderParams,
+    DelegatedCancelReplaceParams, MicroShares, OrderType, Side, SignedCancelReplaceParams,
+    SignedOrderService,
 };
 use serde_json::json;
 

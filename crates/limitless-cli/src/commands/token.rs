@@ -1,6 +1,7 @@
 //! `lmts token`: capabilities, derive, list, revoke.
 
-use limitless_client::{DeriveApiTokenInput, DerivedApiToken, TokenProfile};
+use limitless_client::DeriveApiTokenInput;
+use limitless_client::types::api_tokens::{DerivedApiToken, TokenProfile};
 use serde::Serialize;
 use serde_json::json;
 use zeroize::Zeroizing;

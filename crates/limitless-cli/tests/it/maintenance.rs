@@ -1,7 +1,7 @@
 //! `lmts maintenance`, and a maintenance refusal's exit code: 3, the API
 //! refused (not 4, outcome unknown).
 
-use limitless_client::MaintenanceMode;
+use limitless_client::types::maintenance::MaintenanceMode;
 
 use crate::support::{Env, gtc_buy, json_error, json_ok, run, stdout};
 

@@ -8,7 +8,7 @@ use limitless_types::scope::validate_self_service;
 
 use super::{Auth, Operation, RequestSpec, decode_json, encode_segment};
 use crate::Error;
-use crate::call::ApiResponse;
+use crate::response::ApiResponse;
 use crate::validate::non_blank;
 
 /// `GET /auth/api-tokens/capabilities`, with the partner's Privy identity

@@ -8,7 +8,7 @@ use limitless_types::orders::{Order, UserOrders};
 use limitless_types::portfolio::LockedBalance;
 
 use super::{Auth, Operation, RequestSpec, encode_segment, on_behalf_of_header};
-use crate::call::{ApiResponse, RawResponse};
+use crate::response::{ApiResponse, RawResponse};
 use crate::validate::non_blank;
 use crate::{Error, HttpClient};
 
@@ -18,9 +18,21 @@ use crate::{Error, HttpClient};
 pub fn get_market(slug: &str) -> Result<Operation<Market>, Error> {
     let slug = non_blank("market_slug", slug, "pass the market's slug")?;
     let path = format!("/markets/{}", encode_segment("market_slug", slug)?);
-    let mut spec = RequestSpec::get("get_market", path, Auth::Public);
-    spec.subject = Some(slug.to_owned());
-    Ok(spec.finish(record_venue))
+    let asked = slug.to_owned();
+    Ok(
+        RequestSpec::get("get_market", path, Auth::Public).finish_with(
+            move |http, spec, outcome| {
+                let response = http.decode::<Market>(spec, outcome?)?;
+                record(
+                    http,
+                    &asked,
+                    &response.data.slug,
+                    response.data.venue.as_ref(),
+                );
+                Ok(response)
+            },
+        ),
+    )
 }
 
 /// `GET /markets/{slug}`, reading only the market's slug and venue (see
@@ -30,53 +42,31 @@ pub fn get_market(slug: &str) -> Result<Operation<Market>, Error> {
 pub fn get_market_venue(slug: &str) -> Result<Operation<MarketVenue>, Error> {
     let slug = non_blank("market_slug", slug, "pass the market's slug")?;
     let path = format!("/markets/{}", encode_segment("market_slug", slug)?);
-    let mut spec = RequestSpec::get("get_market_venue", path, Auth::Public);
-    spec.subject = Some(slug.to_owned());
-    Ok(spec.finish(record_market_venue))
+    let asked = slug.to_owned();
+    Ok(
+        RequestSpec::get("get_market_venue", path, Auth::Public).finish_with(
+            move |http, spec, outcome| {
+                let response = http.decode::<MarketVenue>(spec, outcome?)?;
+                record(
+                    http,
+                    &asked,
+                    &response.data.slug,
+                    response.data.venue.as_ref(),
+                );
+                Ok(response)
+            },
+        ),
+    )
 }
 
-/// Decodes a market's venue and records it.
-fn record_market_venue(
-    http: &HttpClient,
-    spec: &RequestSpec,
-    outcome: Result<RawResponse, Error>,
-) -> Result<ApiResponse<MarketVenue>, Error> {
-    let response = http.decode::<MarketVenue>(spec, outcome?)?;
-    record(
-        http,
-        spec,
-        &response.data.slug,
-        response.data.venue.as_ref(),
-    );
-    Ok(response)
-}
-
-/// Records `venue` under the slug asked for and the one the API returned
-/// (a market without a venue drops what was cached).
-fn record(http: &HttpClient, spec: &RequestSpec, returned: &str, venue: Option<&Venue>) {
-    if let Some(asked) = &spec.subject {
-        http.venues().record(asked, venue);
-        if returned != asked && !returned.is_empty() {
-            http.venues().record(returned, venue);
-        }
+/// Records `venue` under the slug `asked` for and the one the API
+/// `returned` (a market without a venue drops what was cached): the
+/// finish step of the market reads, capturing the slug asked for.
+fn record(http: &HttpClient, asked: &str, returned: &str, venue: Option<&Venue>) {
+    http.venues().record(asked, venue);
+    if returned != asked && !returned.is_empty() {
+        http.venues().record(returned, venue);
     }
-}
-
-/// Decodes a market and records its venue (a market without one drops
-/// what was cached).
-fn record_venue(
-    http: &HttpClient,
-    spec: &RequestSpec,
-    outcome: Result<RawResponse, Error>,
-) -> Result<ApiResponse<Market>, Error> {
-    let response = http.decode::<Market>(spec, outcome?)?;
-    record(
-        http,
-        spec,
-        &response.data.slug,
-        response.data.venue.as_ref(),
-    );
-    Ok(response)
 }
 
 /// `GET /markets/active`: a page of active markets. `limit` must be 1 to

@@ -48,8 +48,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::call::{ApiResponse, RawResponse};
 use crate::error::SentOrder;
+use crate::response::{ApiResponse, RawResponse};
 use crate::{Error, HttpClient};
 /// The header naming the sub-account a partner read is for: the docs use
 /// it on the Packs position reads and, for a partner token with
@@ -239,12 +239,10 @@ pub(crate) struct RequestSpec {
     /// Whether the response body may carry a secret (a derived token's
     /// one-time secret): errors then never show it.
     pub(crate) sensitive: bool,
-    /// What the operation is about, as the caller named it, for its finish
-    /// step: the market slug a market read caches the venue under, the
-    /// address `recover_account` looks for in the page.
-    pub(crate) subject: Option<String>,
     /// Whether the call waits for its credential's Packs pacing.
     pub(crate) paced: bool,
+    /// The `code`s with which a 409 leaves the outcome unknown.
+    pub(crate) unknown_codes: &'static [&'static str],
 }
 
 impl RequestSpec {
@@ -269,8 +267,8 @@ impl RequestSpec {
             accept: &[],
             orders: Vec::new(),
             sensitive: false,
-            subject: None,
             paced: false,
+            unknown_codes: &[],
         }
     }
 
@@ -345,6 +343,13 @@ impl RequestSpec {
         self
     }
 
+    /// Declares the `code`s with which a 409 says the outcome is unknown:
+    /// such an answer is never taken for a refusal.
+    pub(crate) fn unknown_on_conflict(mut self, codes: &'static [&'static str]) -> Self {
+        self.unknown_codes = codes;
+        self
+    }
+
     pub(crate) fn accept(mut self, statuses: &'static [StatusCode]) -> Self {
         self.accept = statuses;
         self
@@ -374,6 +379,22 @@ impl RequestSpec {
     /// Typed by its response, finished by `finish`.
     pub(crate) fn finish<T>(self, finish: FinishFn<T>) -> Operation<T> {
         Operation::new(self, Finish::Fn(finish))
+    }
+
+    /// Typed by its response, finished by a step that captures what it
+    /// needs of the caller's arguments (the slug a market read records its
+    /// venue under, the address an account lookup looks for).
+    pub(crate) fn finish_with<T>(
+        self,
+        finish: impl FnOnce(
+            &HttpClient,
+            &RequestSpec,
+            Result<RawResponse, Error>,
+        ) -> Result<ApiResponse<T>, Error>
+        + Send
+        + 'static,
+    ) -> Operation<T> {
+        Operation::new(self, Finish::Boxed(Box::new(finish)))
     }
 }
 
@@ -515,6 +536,16 @@ impl<T> Operation<T> {
     /// The orders the request carries (market, salt, client order id).
     pub fn orders(&self) -> &[SentOrder] {
         &self.spec.orders
+    }
+}
+
+impl<T> Operation<T> {
+    /// The same request, its value mapped by `f`.
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U + Send + 'static) -> Operation<U>
+    where
+        T: 'static,
+    {
+        Operation::new(self.spec, self.finish.map(f))
     }
 }
 

@@ -8,7 +8,7 @@ use limitless_types::market_pages::{
 
 use super::markets::{page_limit, page_number};
 use super::{Auth, Operation, RequestSpec, encode_segment};
-use crate::call::{ApiResponse, RawResponse};
+use crate::response::{ApiResponse, RawResponse};
 use crate::validate::non_blank;
 use crate::{Error, HttpClient};
 

@@ -11,7 +11,7 @@ use limitless_types::validate::validate_address;
 
 use super::markets::{page_limit, page_number};
 use super::{Auth, Operation, RequestSpec, encode_segment};
-use crate::call::{ApiResponse, RawResponse};
+use crate::response::{ApiResponse, RawResponse};
 use crate::validate::{non_blank, positive_profile_id};
 use crate::{Error, HttpClient};
 
@@ -74,17 +74,20 @@ pub fn recover_account(account: &str) -> Result<Operation<Option<PartnerAccountS
         limit: None,
         page: None,
     };
-    Ok(list_spec("recover_account", &params)?.finish(find_account))
+    let spec = list_spec("recover_account", &params)?;
+    // The address as sent (trimmed), for the finish step to look for.
+    let wanted = account.trim().to_owned();
+    Ok(spec.finish_with(move |http, spec, outcome| find_account(http, spec, outcome, &wanted)))
 }
 
-/// The listed sub-account whose address the request filtered on.
+/// The listed sub-account whose address is `wanted`.
 fn find_account(
     http: &HttpClient,
     spec: &RequestSpec,
     outcome: Result<RawResponse, Error>,
+    wanted: &str,
 ) -> Result<ApiResponse<Option<PartnerAccountSummary>>, Error> {
     let response = http.decode::<PartnerAccountsPage>(spec, outcome?)?;
-    let wanted = spec.subject.as_deref().unwrap_or_default();
     let found = response
         .data
         .data
@@ -98,7 +101,6 @@ fn find_account(
 
 fn list_spec(op: &'static str, params: &ListPartnerAccountsParams) -> Result<RequestSpec, Error> {
     let mut pairs = Vec::with_capacity(3);
-    let mut account = None;
     if let Some(given) = &params.account {
         let given = non_blank(
             "account",
@@ -106,7 +108,6 @@ fn list_spec(op: &'static str, params: &ListPartnerAccountsParams) -> Result<Req
             "pass a wallet address, or None to list all",
         )?;
         pairs.push(("account", given.to_owned()));
-        account = Some(given.to_owned());
     }
     page_limit(params.limit)?;
     if let Some(limit) = params.limit {
@@ -116,14 +117,12 @@ fn list_spec(op: &'static str, params: &ListPartnerAccountsParams) -> Result<Req
     if let Some(page) = params.page {
         pairs.push(("page", page.to_string()));
     }
-    let mut spec = RequestSpec::get(
+    Ok(RequestSpec::get(
         op,
         "/profiles/partner-accounts",
         Auth::Hmac(LIST_REQUIRES_HMAC),
     )
-    .query(pairs);
-    spec.subject = account;
-    Ok(spec)
+    .query(pairs))
 }
 
 /// `GET /profiles/partner-accounts/{profileId}/allowances`: the

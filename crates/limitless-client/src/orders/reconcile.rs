@@ -59,12 +59,7 @@ type Listed = Result<Vec<Order>, Arc<Error>>;
 
 /// Looks each order up: by client order id through the status batch when
 /// it carries one (exact), else by salt among its owner's orders on its
-/// market.
-pub(crate) async fn reconcile(http: &HttpClient, orders: &[SentOrder]) -> Vec<Reconciliation> {
-    reconcile_owned(http, orders, None).await
-}
-
-/// As [`reconcile`]; the orders of `own` (the credentials' own profile)
+/// market. The orders of `own` (the credentials' own profile)
 /// are read without naming a sub-account (`onBehalfOf`,
 /// `x-on-behalf-of`), which names only sub-accounts.
 ///

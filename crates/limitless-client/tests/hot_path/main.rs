@@ -33,8 +33,9 @@ use http::header::{ACCEPT, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Uri};
 use http_body_util::{BodyExt, Full};
 use limitless_auth::{Signer, SigningInput, Timestamp};
+use limitless_client::types::api_tokens::ApiToken;
 use limitless_client::{
-    ApiToken, Client, CreateDelegatedOrderParams, FixedClock, HmacCredentials, Side, TransportError,
+    Client, CreateDelegatedOrderParams, FixedClock, HmacCredentials, Side, TransportError,
 };
 use limitless_transport::{HyperTransport, ReqwestTransport, transport_fn};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};

@@ -6,9 +6,10 @@
 
 use std::path::PathBuf;
 
+use limitless_client::types::orders::OrderLookup;
 use limitless_client::{
-    BatchCancelRequest, CancelTarget, CreateDelegatedOrderParams, Error, OrderLookup, SentOrder,
-    Side, limits::MAX_ORDER_STATUS_BATCH, ops,
+    BatchCancelRequest, CancelTarget, CreateDelegatedOrderParams, Error, SentOrder, Side,
+    limits::MAX_ORDER_STATUS_BATCH, ops,
 };
 use serde_json::{Value, json};
 use wiremock::{Request, Respond, ResponseTemplate};
@@ -27,7 +28,9 @@ fn gtc() -> CreateDelegatedOrderParams {
     CreateDelegatedOrderParams::gtc("market", "123", Side::Buy, "0.5", 1, 326)
 }
 
-fn body_json(operation: &limitless_client::Operation<limitless_client::OrderResponse>) -> Value {
+fn body_json(
+    operation: &limitless_client::Operation<limitless_client::types::orders::OrderResponse>,
+) -> Value {
     serde_json::from_slice(operation.body().expect("a body")).expect("JSON")
 }
 
@@ -295,7 +298,7 @@ async fn the_status_batch_sends_its_items_and_x_on_behalf_of_and_types_each_resu
 
 #[test]
 fn the_captured_status_batch_decodes_as_found_with_its_order() {
-    let batch: limitless_client::OrderStatusBatch =
+    let batch: limitless_client::types::orders::OrderStatusBatch =
         serde_json::from_str(&fixture("orders-status-batch/ccxt-comment-1.json")).unwrap();
     let OrderLookup::Found(Some(data)) = batch.results[0].lookup() else {
         panic!("{:?}", batch.results[0]);
@@ -409,7 +412,7 @@ async fn cancel_all_reads_the_bare_message_and_a_207_as_a_partial_result() {
     assert_eq!(partial.canceled, ["o-1"]);
     assert_eq!(
         partial.failed,
-        [limitless_client::CancelFailure {
+        [limitless_client::types::orders::CancelFailure {
             order_id: "o-2".into(),
             reason: Some("UNKNOWN_ERROR".into()),
             message: Some("Failed".into()),

@@ -1,10 +1,12 @@
 //! `client.delegated_orders`: create (GTC/FAK/FOK), venue fee lookup and
 //! cache, cancels, cancel-replace (409) and batch (207).
 
+use limitless_client::types::orders::{
+    CancelOutcome, Order, OrderExecution, OrderMatch, ReplacementOutcome,
+};
 use limitless_client::{
-    CancelOutcome, CancelReplaceMode, CancelTarget, CreateDelegatedOrderParams,
-    DelegatedCancelReplaceParams, Error, Order, OrderExecution, OrderMatch, ReplacementOutcome,
-    Side, StpPolicy,
+    CancelReplaceMode, CancelTarget, CreateDelegatedOrderParams, DelegatedCancelReplaceParams,
+    Error, Side, StpPolicy,
 };
 use serde_json::{Value, json};
 use wiremock::{Match, Request, ResponseTemplate};

@@ -4,10 +4,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use limitless_client::{
-    Client, CreateDelegatedOrderParams, Error, FixedClock, MaintenanceMode, MaintenanceTarget,
-    RetryConfig, Side,
-};
+use limitless_client::MaintenanceTarget;
+use limitless_client::types::maintenance::MaintenanceMode;
+use limitless_client::{Client, CreateDelegatedOrderParams, Error, FixedClock, RetryConfig, Side};
 use serde_json::json;
 use wiremock::{MockServer, ResponseTemplate};
 

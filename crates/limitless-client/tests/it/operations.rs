@@ -290,11 +290,11 @@ fn split_merge(amount: &str) -> limitless_client::SplitMergeParams {
     }
 }
 
-fn venue_with(adapter: Option<&str>) -> limitless_client::Venue {
-    limitless_client::Venue {
+fn venue_with(adapter: Option<&str>) -> limitless_client::types::markets::Venue {
+    limitless_client::types::markets::Venue {
         exchange: EXCHANGE.to_owned(),
         adapter: adapter.map(str::to_owned),
-        ..limitless_client::Venue::default()
+        ..limitless_client::types::markets::Venue::default()
     }
 }
 
@@ -449,7 +449,7 @@ fn rows(client: &Client) -> Vec<Row> {
         row(
             client,
             "signed create_order with a client order id",
-            ops::signed_orders::create_order(&limitless_client::CreateSignedOrderRequest {
+            ops::signed_orders::create_order(&limitless_client::types::orders::CreateSignedOrderRequest {
                 client_order_id: Some("signed-1".into()),
                 ..signed_body()
             }),
@@ -463,7 +463,7 @@ fn rows(client: &Client) -> Vec<Row> {
         row(
             client,
             "signed create_order with a self-trade prevention policy (not signed)",
-            ops::signed_orders::create_order(&limitless_client::CreateSignedOrderRequest {
+            ops::signed_orders::create_order(&limitless_client::types::orders::CreateSignedOrderRequest {
                 stp_policy: Some(StpPolicy::CancelMaker),
                 ..signed_body()
             }),
@@ -1677,12 +1677,12 @@ fn signs<T: 'static>(name: &str, operation: Result<Operation<T>, Error>) -> Sign
 /// The order of PROTOCOL §2.7's signing vector, with its reference signature.
 const SIGNED_ORDER_JSON: &str = r#"{"salt":1742191300000000,"maker":"0xa00BCB04073B243E8A55f3B5899AefF596bF17C6","signer":"0xa00BCB04073B243E8A55f3B5899AefF596bF17C6","taker":"0x0000000000000000000000000000000000000000","tokenId":"12345","makerAmount":470154,"takerAmount":1234000,"expiration":"0","nonce":0,"feeRateBps":300,"side":0,"signatureType":0,"price":0.381,"signature":"0x0cd29c83ce6390a8adba01ae3d49a0dbf875bd8d06902f6381676a11159afbcf22c35f5acaea3aca85152f254851e548946fe56f68f793ced0b08c2626729adc1c"}"#;
 
-fn signed_order() -> limitless_client::SignedOrder {
+fn signed_order() -> limitless_client::types::orders::SignedOrder {
     serde_json::from_str(SIGNED_ORDER_JSON).unwrap()
 }
 
-fn signed_body() -> limitless_client::CreateSignedOrderRequest {
-    limitless_client::CreateSignedOrderRequest {
+fn signed_body() -> limitless_client::types::orders::CreateSignedOrderRequest {
+    limitless_client::types::orders::CreateSignedOrderRequest {
         order: signed_order(),
         order_type: limitless_client::OrderType::Gtc,
         market_slug: "btc".into(),
@@ -1695,10 +1695,12 @@ fn signed_body() -> limitless_client::CreateSignedOrderRequest {
     }
 }
 
-fn signed_replace() -> limitless_client::CancelReplaceRequest<limitless_client::SignedOrder> {
-    limitless_client::CancelReplaceRequest {
+fn signed_replace() -> limitless_client::types::orders::CancelReplaceRequest<
+    limitless_client::types::orders::SignedOrder,
+> {
+    limitless_client::types::orders::CancelReplaceRequest {
         cancel: CancelTarget::OrderId("ord-1".into()),
-        replacement: limitless_client::ReplacementOrder {
+        replacement: limitless_client::types::orders::ReplacementOrder {
             order: signed_order(),
             order_type: limitless_client::OrderType::Gtc,
             market_slug: "btc".into(),
@@ -1716,7 +1718,7 @@ fn signed_replace() -> limitless_client::CancelReplaceRequest<limitless_client::
 
 #[test]
 fn an_amm_trade_is_idempotent_only_with_a_key_the_caller_fixed() {
-    let key_of = |operation: &Operation<limitless_client::AmmTradeResponse>| {
+    let key_of = |operation: &Operation<limitless_client::types::amm::AmmTradeResponse>| {
         let body: serde_json::Value = serde_json::from_slice(operation.body().unwrap()).unwrap();
         body["idempotencyKey"].as_str().unwrap().to_owned()
     };

@@ -1,9 +1,8 @@
 //! `client.server_wallets`: redeem, withdraw, split and merge; and the
 //! funds reads beside them (locked balance, trading allowance).
 
-use limitless_client::{
-    Error, RedeemParams, SplitMergeParams, TradingAllowanceType, WithdrawParams,
-};
+use limitless_client::TradingAllowanceType;
+use limitless_client::{Error, RedeemParams, SplitMergeParams, WithdrawParams};
 use serde_json::json;
 use wiremock::ResponseTemplate;
 

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use futures_util::future::join_all;
 use limitless_auth::{Signer, VerificationRequest, Verifier};
+use limitless_client::types::orders::{CreateSignedOrderRequest, ReplacementOutcome};
 use limitless_client::{
-    CancelTarget, CreatePartnerAccountInput, CreateSignedOrderParams, CreateSignedOrderRequest,
-    Decimal, Error, LocalSigner, OrderSigner, OrderType, ReplacementOutcome, Side,
-    SignedCancelReplaceParams, SignedLimitOrder,
+    CancelTarget, CreatePartnerAccountInput, CreateSignedOrderParams, Decimal, Error, LocalSigner,
+    OrderSigner, OrderType, Side, SignedCancelReplaceParams, SignedLimitOrder,
 };
 use limitless_eip712::{OrderDomain, verify_ownership_proof, verify_signed_order};
 use limitless_types::partner_accounts::EoaOwnershipProof;

@@ -1,14 +1,20 @@
-//! The public surface a newcomer navigates, checked by one rule:
+//! The public surface a newcomer navigates, checked by two rules:
 //!
 //! > Every type named in a public signature of `limitless-client` (a `pub`
 //! > function's arguments and result, a `pub` field) can be named from the
-//! > crate root, `limitless_client::X`, or from the `ops` module of
-//! > operations. Standard library types and the `http` crate (re-exported
-//! > as `limitless_client::http`) are exempt; every other wire type is also
-//! > under `limitless_client::types`.
+//! > crate root, `limitless_client::X`, from the `ops` module of
+//! > operations, or from `limitless_client::types` (the wire types).
+//! > Standard library types and the `http` crate (re-exported as
+//! > `limitless_client::http`) are exempt.
 //!
-//! The test reads the crate's own source with `syn`: a new public method
-//! whose signature names a type the root does not re-export fails here.
+//! > The root is a door, not a warehouse: it holds the client, its
+//! > services, errors and the inputs a caller writes. Of the wire types it
+//! > re-exports only inputs (request bodies, query parameters, the enums
+//! > and scopes they are made of); answers stay under `types`.
+//!
+//! The tests read the crate's own source with `syn`: a new public method
+//! whose signature names a type nothing re-exports, or an answer added to
+//! the root, fails here.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -118,6 +124,32 @@ fn ops_names(files: &[(PathBuf, syn::File)]) -> BTreeSet<String> {
             };
             if matches!(vis, syn::Visibility::Public(_)) {
                 names.insert(ident.to_string());
+            }
+        }
+    }
+    names
+}
+
+/// The public type names declared anywhere in the wire types crate,
+/// nameable as `limitless_client::types::…`. Read as text, not with
+/// `syn`: some of its enums are declared inside a macro.
+fn types_names() -> BTreeSet<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../limitless-types/src");
+    let mut paths = Vec::new();
+    source_files(&src, &mut paths);
+    let mut names = BTreeSet::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for line in text.lines() {
+            let line = line.trim_start();
+            for keyword in ["pub struct ", "pub enum ", "pub type "] {
+                if let Some(rest) = line.strip_prefix(keyword) {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    names.insert(name);
+                }
             }
         }
     }
@@ -236,7 +268,7 @@ impl<'ast> Visit<'ast> for Named {
 }
 
 #[test]
-fn every_type_in_a_public_signature_is_nameable_from_the_root_or_ops() {
+fn every_type_in_a_public_signature_is_nameable_from_the_root_ops_or_types() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut paths = Vec::new();
     source_files(&src, &mut paths);
@@ -255,6 +287,7 @@ fn every_type_in_a_public_signature_is_nameable_from_the_root_or_ops() {
         .1;
     let mut nameable = root_names(lib);
     nameable.extend(ops_names(&files));
+    nameable.extend(types_names());
     nameable.extend(EXEMPT.iter().map(|name| (*name).to_owned()));
 
     let mut named = Named::default();
@@ -270,9 +303,108 @@ fn every_type_in_a_public_signature_is_nameable_from_the_root_or_ops() {
         .collect();
     assert!(
         missing.is_empty(),
-        "types named in public signatures but not nameable from the root or ops \
+        "types named in public signatures but not nameable from the root, ops or types \
          (re-export them in lib.rs): {missing:?}"
     );
     // The rule is checked against something: the surface is not empty.
     assert!(named.seen.len() > 50, "{}", named.seen.len());
+}
+
+/// The wire types a caller writes, the only ones the root re-exports:
+/// request bodies and query parameters, the enums and scopes they are made
+/// of, exact amounts, the API's limits.
+const ROOT_INPUTS: &[&str] = &[
+    "AddWithdrawalAddressInput",
+    "AmmAllowanceRequest",
+    "AmmSide",
+    "ActiveMarketsParams",
+    "BatchCancelRequest",
+    "CancelReplaceMode",
+    "CancelTarget",
+    "CreatePartnerAccountInput",
+    "DeriveApiTokenInput",
+    "EoaOwnershipProof",
+    "ListPartnerAccountsParams",
+    "MaintenanceTarget",
+    "MarketSort",
+    "MicroShares",
+    "OrderType",
+    "PageMarketsParams",
+    "RedeemParams",
+    "SCOPE_ACCOUNT_CREATION",
+    "SCOPE_ADMIN",
+    "SCOPE_DELEGATED_SIGNING",
+    "SCOPE_TRADING",
+    "SCOPE_WITHDRAWAL",
+    "Scope",
+    "Side",
+    "StpPolicy",
+    "ToDecimal",
+    "TradingAllowanceType",
+    "WithdrawParams",
+    "limits",
+    "pack_min_payout",
+    // The whole crate, under its own name.
+    "types",
+];
+
+/// The root names `lib.rs` re-exports from `crate_name`.
+fn root_names_from(lib: &syn::File, crate_name: &str) -> BTreeSet<String> {
+    fn walk(tree: &syn::UseTree, from: bool, crate_name: &str, names: &mut BTreeSet<String>) {
+        match tree {
+            syn::UseTree::Path(path) => {
+                let from = from || path.ident == crate_name;
+                walk(&path.tree, from, crate_name, names);
+            }
+            syn::UseTree::Name(name) if from || name.ident == crate_name => {
+                names.insert(name.ident.to_string());
+            }
+            syn::UseTree::Rename(rename) if from || rename.ident == crate_name => {
+                names.insert(rename.rename.to_string());
+            }
+            syn::UseTree::Group(group) => group
+                .items
+                .iter()
+                .for_each(|tree| walk(tree, from, crate_name, names)),
+            _ => {}
+        }
+    }
+    let mut names = BTreeSet::new();
+    for item in &lib.items {
+        if let syn::Item::Use(item) = item
+            && matches!(item.vis, syn::Visibility::Public(_))
+        {
+            walk(&item.tree, false, crate_name, &mut names);
+        }
+    }
+    names
+}
+
+#[test]
+fn the_root_holds_the_client_services_errors_and_inputs_not_answers() {
+    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
+    let lib = syn::parse_file(&std::fs::read_to_string(lib).unwrap()).unwrap();
+    let wire = root_names_from(&lib, "limitless_types");
+    // The rule is checked against something: the inputs are there.
+    assert!(
+        wire.contains("Side") && wire.contains("DeriveApiTokenInput"),
+        "{wire:?}"
+    );
+    let not_inputs: Vec<_> = wire
+        .iter()
+        .filter(|name| !ROOT_INPUTS.contains(&name.as_str()))
+        .collect();
+    assert!(
+        not_inputs.is_empty(),
+        "wire types at the root that a caller does not write: {not_inputs:?}; \
+         leave answers under `types` (or, for a new input, add it to ROOT_INPUTS)"
+    );
+    // Nor by another path: a root name that is a wire type is an input.
+    let wire_types = types_names();
+    assert!(wire_types.contains("OrderResponse"), "{wire_types:?}");
+    let answers: Vec<_> = root_names(&lib)
+        .into_iter()
+        .filter(|name| wire_types.contains(name) && !ROOT_INPUTS.contains(&name.as_str()))
+        .collect();
+    assert!(answers.is_empty(), "wire answers at the root: {answers:?}");
 }

@@ -24,9 +24,15 @@ use limitless_types::packs::{
 };
 use serde::de::DeserializeOwned;
 
+mod error;
+
+use error::SUBMISSION_UNKNOWN;
+pub use error::{PackError, PackErrorKind};
+
 use super::{Auth, Operation, RequestSpec, encode_segment};
-use crate::call::{ApiResponse, RawResponse};
-use crate::{Error, HttpClient, PackBuyParams, PackErrorKind};
+use crate::response::{ApiResponse, RawResponse};
+use crate::util::uuid_v4;
+use crate::{Error, HttpClient};
 
 /// The error for a client with only a legacy API key.
 pub(crate) const REQUIRES_HMAC: &str =
@@ -38,6 +44,56 @@ pub use super::HEADER_ON_BEHALF_OF;
 pub const MAX_POSITIONS_LIMIT: u32 = 50;
 /// The largest positions offset; larger offsets are clamped.
 pub const MAX_POSITIONS_OFFSET: u32 = 5_000;
+
+/// A pack purchase for a sub-account (see
+/// [`PacksService::buy`](crate::PacksService::buy)).
+///
+/// Persist it before sending, with a fixed
+/// [`idempotency_key`](Self::idempotency_key): a buy whose outcome is
+/// unknown is recovered by sending the same params again — same deadline
+/// (even once it has passed), same key — never by a new purchase.
+///
+/// ```
+/// use limitless_client::PackBuyParams;
+/// use limitless_client::types::packs::pack_min_payout;
+///
+/// let buy = PackBuyParams {
+///     on_behalf_of: 2001,
+///     pack_id: "22222222-2222-4222-8222-222222222222".into(),
+///     stake_amount: "1000000".into(),
+///     // The quote's potentialPayout less 1 %.
+///     min_payout_amount: pack_min_payout("1800000", 100)?,
+///     deadline: "1790000000".into(),
+///     idempotency_key: Some("pack-order-7f3a".into()),
+/// };
+/// # let _ = buy;
+/// # Ok::<(), limitless_client::types::ValidationError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PackBuyParams {
+    /// The server-wallet sub-account buying (1 to 2^31 − 1).
+    pub on_behalf_of: i64,
+    /// The pack (a UUID).
+    pub pack_id: String,
+    /// Micro-USDC to stake, as digits (`"1000000"` = 1 USDC).
+    pub stake_amount: String,
+    /// The least payout accepted, micro-USDC as digits
+    /// ([`pack_min_payout`](limitless_types::packs::pack_min_payout) of a
+    /// quote); the API refuses the buy with
+    /// [`PackErrorKind::PriceDrifted`]
+    /// when the payout is lower.
+    pub min_payout_amount: String,
+    /// The intent's deadline, Unix seconds as digits (at most 12).
+    pub deadline: String,
+    /// The key that makes repeated requests one purchase: 1 to 128
+    /// printable ASCII characters. With a key you fixed the buy is
+    /// idempotent, and the client itself sends it again after an attempt
+    /// whose outcome is unknown, on the retries its
+    /// [`RetryConfig`](crate::RetryConfig) allows. `None`: a fresh uuid v4
+    /// per send, and the buy is never sent twice — a lost answer is
+    /// [`Error::OutcomeUnknown`] and cannot be recovered by a replay.
+    pub idempotency_key: Option<String>,
+}
 
 /// The names of the Packs operations, whose refusals
 /// [`Error::pack_error`] classifies.
@@ -85,7 +141,9 @@ fn read(
     path: impl Into<std::borrow::Cow<'static, str>>,
     auth: Auth,
 ) -> RequestSpec {
-    RequestSpec::get(operation, path, auth).paced()
+    RequestSpec::get(operation, path, auth)
+        .paced()
+        .unknown_on_conflict(&[SUBMISSION_UNKNOWN])
 }
 
 /// `GET /parlay/packs`: the catalogue.
@@ -123,6 +181,7 @@ pub fn quote(pack_id: &str, stake_amount: &str) -> Result<Operation<PackQuote>, 
     )
     .idempotent(true)
     .paced()
+    .unknown_on_conflict(&[SUBMISSION_UNKNOWN])
     .json(&body)?
     .finish(finish_pack))
 }
@@ -135,6 +194,7 @@ pub fn buy(params: &PackBuyParams) -> Result<Operation<PackBuyResponse>, Error> 
         RequestSpec::post("buy_pack", "/parlay/partner/buy", Auth::Hmac(REQUIRES_HMAC))
             .idempotent(key_fixed)
             .paced()
+            .unknown_on_conflict(&[SUBMISSION_UNKNOWN])
             .json(&body)?
             .finish(finish_pack),
     )
@@ -199,6 +259,7 @@ pub fn claim(position_id: &str, on_behalf_of: i64) -> Result<Operation<PackClaim
     Ok(
         RequestSpec::post("claim_pack_position", path, Auth::Hmac(REQUIRES_HMAC))
             .paced()
+            .unknown_on_conflict(&[SUBMISSION_UNKNOWN])
             .json(&PackClaimRequest { on_behalf_of })?
             .finish(finish_pack),
     )
@@ -227,6 +288,7 @@ pub fn confirm_claim(
     Ok(
         RequestSpec::post("confirm_pack_claim", path, Auth::Hmac(REQUIRES_HMAC))
             .paced()
+            .unknown_on_conflict(&[SUBMISSION_UNKNOWN])
             .json(&PackClaimConfirmRequest {
                 on_behalf_of,
                 tx_hash: tx_hash.to_owned(),
@@ -247,7 +309,7 @@ pub(crate) fn buy_request(params: &PackBuyParams) -> Result<(PackBuyRequest, boo
             validate_pack_idempotency_key(key)?;
             (key.clone(), true)
         }
-        None => (crate::amm::uuid_v4(), false),
+        None => (uuid_v4(), false),
     };
     Ok((
         PackBuyRequest {

@@ -1,9 +1,17 @@
-//! Validation and exact pricing of what a caller described: everything
-//! that needs neither the network nor the clock. What remains — the fee
-//! (from the market's venue), the salt and the times — is settled by
-//! [`PreparedOrder::finish`] at a given instant.
+//! The order pipeline below the services: validation and exact pricing of
+//! what a caller described (everything that needs neither the network nor
+//! the clock), then, once the call runs and the market's venue (and, for a
+//! self-signed order, the signer's profile) is known, the fee, the salt and
+//! the times ([`PreparedOrder::settle`]), and the EIP-712 signature of a
+//! self-signed order. The requests themselves are built from the result by
+//! the operations of [`ops::orders`](super) and
+//! [`ops::signed_orders`](super::super::signed_orders).
 
+use std::sync::Arc;
 use std::time::SystemTime;
+
+use limitless_eip712::{OrderDomain, OrderSigner, OrderSignerExt};
+use limitless_types::markets::Venue;
 
 use limitless_types::amounts::{AmountError, OrderAmounts, fok_order_amounts, limit_order_amounts};
 use limitless_types::limits::{
@@ -12,28 +20,20 @@ use limitless_types::limits::{
 };
 use limitless_types::orders::{
     CancelReplaceMode, CancelReplaceRequest, CancelTarget, CreateOrderRequest,
-    DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, NO_EXPIRATION, OrderType, ReplacementOrder, Side,
-    StpPolicy, UnsignedOrder, ZERO_ADDRESS,
+    CreateSignedOrderRequest, DEFAULT_FEE_RATE_BPS, DEFAULT_TICK_SIZE, NO_EXPIRATION, OrderType,
+    ReplacementOrder, Side, SignedOrder, StpPolicy, UnsignedOrder, ZERO_ADDRESS,
 };
 use limitless_types::validate::{validate_address, validate_on_behalf_of, validate_token_id};
 use rust_decimal::Decimal;
 
 use super::params::{
-    Amount, ClientOrderIdChoice, CreateDelegatedOrderParams, DelegatedCancelReplaceParams, Kind,
+    Amount, CancelReplaceParams, ClientOrderIdChoice, CreateOrderParams, Kind, OrderOwner, Owner,
+    sealed_owner,
 };
 use crate::Error;
 use crate::clock::{next_salt, unix_millis};
 use crate::error::SentOrder;
 use crate::validate::non_blank;
-
-/// Whose order is being prepared.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Owner {
-    /// A sub-account's, named by `on_behalf_of`.
-    Delegated,
-    /// The signer's own; the owner id comes from its profile when sent.
-    SelfSigned,
-}
 
 /// An order validated and priced; only the fee, salt and times remain.
 #[derive(Clone, Debug)]
@@ -41,7 +41,7 @@ pub(crate) struct PreparedOrder {
     pub(crate) market_slug: String,
     token_id: String,
     side: Side,
-    pub(crate) owner_id: i64,
+    owner: Owner,
     pub(crate) order_type: OrderType,
     pub(crate) amounts: OrderAmounts,
     pub(crate) price: Option<Decimal>,
@@ -64,13 +64,51 @@ pub(crate) struct PreparedOrder {
     client_order_id_given: bool,
 }
 
-/// The wire order with everything settled, and its receive window.
+/// The wire order with everything settled (`UnsignedOrder` for a
+/// delegated order, `SignedOrder` once a self-signed one is signed), its
+/// owner and its receive window.
 #[derive(Clone, Debug)]
-pub(crate) struct FinishedOrder {
-    pub(crate) order: UnsignedOrder,
+pub(crate) struct Finished<T = UnsignedOrder> {
+    pub(crate) order: T,
+    /// The owner's profile id (`ownerId`).
+    pub(crate) owner_id: i64,
+    /// Whether the owner is a sub-account, named by `onBehalfOf`.
+    pub(crate) on_behalf: bool,
     /// Unix milliseconds, sent with a receive window.
     pub(crate) timestamp: Option<u64>,
     pub(crate) recv_window: Option<u64>,
+}
+
+impl<T> Finished<T> {
+    fn with<U>(self, order: U) -> Finished<U> {
+        Finished {
+            order,
+            owner_id: self.owner_id,
+            on_behalf: self.on_behalf,
+            timestamp: self.timestamp,
+            recv_window: self.recv_window,
+        }
+    }
+}
+
+/// An order settled, ready to be put into a request.
+#[derive(Clone, Debug)]
+pub(crate) enum Settled {
+    /// For a sub-account: the exchange signs it.
+    Delegated(Finished<UnsignedOrder>),
+    /// Signed here, for the signer's profile.
+    Signed(Finished<SignedOrder>),
+}
+
+/// The signer of self-signed orders and what its profile says, learned
+/// when a call runs.
+#[derive(Clone, Debug)]
+pub(crate) struct SignerAccount {
+    pub(crate) signer: Arc<dyn OrderSigner>,
+    /// The profile's id: the orders' `ownerId`.
+    pub(crate) profile_id: i64,
+    /// The profile rank's fee, the default for the signer's orders.
+    pub(crate) rank_fee: Option<u32>,
 }
 
 fn given(field: &str, value: &Amount) -> Result<Decimal, Error> {
@@ -90,20 +128,15 @@ fn order_error(error: AmountError) -> Error {
     }
 }
 
-impl CreateDelegatedOrderParams {
+impl<O: OrderOwner> CreateOrderParams<O> {
     /// Validates everything that does not need the network or the clock
     /// and computes the integer amounts.
     pub(crate) fn prepare(&self) -> Result<PreparedOrder, Error> {
-        self.prepare_as(Owner::Delegated)
-    }
-
-    /// As [`prepare`](Self::prepare), for a delegated order or a
-    /// self-signed one (whose owner is learned later, from its profile).
-    pub(crate) fn prepare_as(&self, owner: Owner) -> Result<PreparedOrder, Error> {
         let market_slug = non_blank("market_slug", &self.market_slug, "pass the market's slug")?;
         validate_token_id(&self.token_id)?;
-        if owner == Owner::Delegated {
-            validate_on_behalf_of(self.on_behalf_of)?;
+        let owner = sealed_owner(&self.owner);
+        if let Owner::SubAccount(on_behalf_of) = owner {
+            validate_on_behalf_of(on_behalf_of)?;
         }
         let taker = match &self.taker {
             Some(taker) => {
@@ -212,7 +245,7 @@ impl CreateDelegatedOrderParams {
             market_slug: market_slug.to_owned(),
             token_id: self.token_id.clone(),
             side: self.side,
-            owner_id: self.on_behalf_of,
+            owner,
             order_type,
             amounts,
             price,
@@ -265,15 +298,19 @@ impl PreparedOrder {
         }
     }
 
-    /// The wire order on a market whose venue is `collateral_fee`, at
-    /// `now`: the fee settled, the salt (the caller's, else a fresh one),
-    /// the expiration checked against `now`, the receive window's
-    /// timestamp defaulted to `now`.
-    pub(crate) fn finish(
+    /// The wire order, unsigned, owned by `owner_id`, on a market whose
+    /// venue is `collateral_fee`, at `now`: the fee settled (0 on a
+    /// collateral-fee venue, else the order's, else `default_fee`, else
+    /// 300), the salt (the caller's, else a fresh one), the expiration
+    /// checked against `now`, the receive window's timestamp defaulted to
+    /// `now`.
+    fn finish(
         &self,
+        owner_id: i64,
+        default_fee: Option<u32>,
         collateral_fee: Option<bool>,
         now: SystemTime,
-    ) -> Result<FinishedOrder, Error> {
+    ) -> Result<Finished, Error> {
         let now_ms = unix_millis(now);
         let expiration = self.expiration_at(now)?;
         let salt = self.salt.unwrap_or_else(|| next_salt(now));
@@ -282,7 +319,7 @@ impl PreparedOrder {
             self.token_id.clone(),
             self.side,
             self.amounts,
-            fee_for(collateral_fee, self.fee_rate_bps),
+            fee_for(collateral_fee, self.fee_rate_bps.or(default_fee)),
             self.price,
         );
         order.taker.clone_from(&self.taker);
@@ -293,21 +330,107 @@ impl PreparedOrder {
             (None, Some(_)) => Some(now_ms),
             (None, None) => None,
         };
-        Ok(FinishedOrder {
+        Ok(Finished {
             order,
+            owner_id,
+            on_behalf: matches!(self.owner, Owner::SubAccount(_)),
             timestamp,
             recv_window: self.recv_window,
         })
     }
 
-    /// The body of `POST /orders` for the finished order.
-    pub(crate) fn create_request(&self, finished: FinishedOrder) -> CreateOrderRequest {
+    /// The order of a sub-account, settled on a market whose venue is
+    /// `collateral_fee` ([`Venue::is_collateral_fee`]; `None` for a market
+    /// without a venue) at `now`: the exchange signs it.
+    pub(crate) fn settle_delegated(
+        &self,
+        collateral_fee: Option<bool>,
+        now: SystemTime,
+    ) -> Result<Finished, Error> {
+        let Owner::SubAccount(owner_id) = self.owner else {
+            return Err(Error::internal(
+                "a self-signed order reached the delegated order path",
+            ));
+        };
+        self.finish(owner_id, None, collateral_fee, now)
+    }
+
+    /// The order settled on its market's `venue` at `now`, and signed when
+    /// it is the signer's own: a sub-account's order needs no `signer`
+    /// (the exchange signs it); a self-signed one is owned by the signer's
+    /// profile, made by its address and signed with EIP-712 under the
+    /// venue's exchange, so its market must have a venue.
+    pub(crate) async fn settle(
+        &self,
+        signer: Option<&SignerAccount>,
+        venue: Option<&Venue>,
+        now: SystemTime,
+    ) -> Result<Settled, Error> {
+        let account = match (self.owner, signer) {
+            (Owner::SubAccount(_), None) => {
+                let collateral_fee = venue.map(Venue::is_collateral_fee);
+                return Ok(Settled::Delegated(
+                    self.settle_delegated(collateral_fee, now)?,
+                ));
+            }
+            (Owner::Signer, Some(account)) => account,
+            // The owner is the params' type parameter, and each service
+            // takes only its own: a mismatch is a defect.
+            _ => {
+                return Err(Error::internal(
+                    "an order's owner does not match the service sending it",
+                ));
+            }
+        };
+        let Some(venue) = venue else {
+            return Err(Error::invalid_field(
+                "market_slug",
+                format!(
+                    "market {} has no venue exchange to sign its orders for; check the slug (only CLOB markets take orders)",
+                    self.market_slug
+                ),
+            ));
+        };
+        let mut finished = self.finish(
+            account.profile_id,
+            account.rank_fee,
+            Some(venue.is_collateral_fee()),
+            now,
+        )?;
+        let address = account.signer.address().to_checksum();
+        finished.order.maker.clone_from(&address);
+        finished.order.signer = address;
+        let domain = OrderDomain::for_venue(venue)?;
+        let signed = account.signer.sign_order(&finished.order, &domain).await?;
+        Ok(Settled::Signed(finished.with(signed)))
+    }
+
+    /// The body of `POST /orders` for a sub-account's order.
+    pub(crate) fn create_request(&self, finished: Finished) -> CreateOrderRequest {
         CreateOrderRequest {
             order: finished.order,
             order_type: self.order_type,
             market_slug: self.market_slug.clone(),
-            owner_id: self.owner_id,
-            on_behalf_of: Some(self.owner_id),
+            owner_id: finished.owner_id,
+            on_behalf_of: Some(finished.owner_id),
+            post_only: self.post_only.then_some(true),
+            client_order_id: self.client_order_id.clone(),
+            timestamp: finished.timestamp,
+            recv_window: finished.recv_window,
+            stp_policy: self.stp_policy,
+        }
+    }
+
+    /// The body of `POST /orders` for a self-signed order.
+    pub(crate) fn signed_request(
+        &self,
+        finished: Finished<SignedOrder>,
+    ) -> CreateSignedOrderRequest {
+        CreateSignedOrderRequest {
+            order: finished.order,
+            order_type: self.order_type,
+            market_slug: self.market_slug.clone(),
+            owner_id: finished.owner_id,
             post_only: self.post_only.then_some(true),
             client_order_id: self.client_order_id.clone(),
             timestamp: finished.timestamp,
@@ -334,12 +457,9 @@ pub(crate) struct PreparedCancelReplace {
     pub(crate) stp_policy: Option<StpPolicy>,
 }
 
-impl DelegatedCancelReplaceParams {
+impl<O: OrderOwner> CancelReplaceParams<O> {
+    /// Validates the cancel-replace and prepares its replacement.
     pub(crate) fn prepare(&self) -> Result<PreparedCancelReplace, Error> {
-        self.prepare_as(Owner::Delegated)
-    }
-
-    pub(crate) fn prepare_as(&self, owner: Owner) -> Result<PreparedCancelReplace, Error> {
         let cancel = match &self.cancel {
             CancelTarget::OrderId(id) => {
                 let id = non_blank("cancel.order_id", id, "pass the id of the order to cancel")?;
@@ -369,7 +489,7 @@ impl DelegatedCancelReplaceParams {
         };
         let replacement = self
             .replacement
-            .prepare_as(owner)
+            .prepare()
             .map_err(|error| error.within("replacement"))?;
         // The cancel-replace's own id wins; else one the replacement was
         // given. No id is drawn for a replacement: its wire body stays as
@@ -400,24 +520,18 @@ fn check_client_order_id(field: &str, id: &str) -> Result<(), Error> {
 }
 
 impl PreparedCancelReplace {
-    /// The request body, the replacement finished on a venue that is
-    /// `collateral_fee`, at `now`.
-    pub(crate) fn request(
-        &self,
-        collateral_fee: Option<bool>,
-        now: SystemTime,
-    ) -> Result<CancelReplaceRequest, Error> {
+    /// The request body, with the replacement `finished` (unsigned for a
+    /// sub-account, signed for the signer's own): a sub-account is named
+    /// by `onBehalfOf`, the signer's own order is not.
+    pub(crate) fn request<T>(&self, finished: Finished<T>) -> CancelReplaceRequest<T> {
         let replacement = &self.replacement;
-        let finished = replacement
-            .finish(collateral_fee, now)
-            .map_err(|error| error.within("replacement"))?;
-        Ok(CancelReplaceRequest {
+        CancelReplaceRequest {
             cancel: self.cancel.clone(),
             replacement: ReplacementOrder {
                 order: finished.order,
                 order_type: replacement.order_type,
                 market_slug: replacement.market_slug.clone(),
-                owner_id: replacement.owner_id,
+                owner_id: finished.owner_id,
                 post_only: replacement.post_only.then_some(true),
                 client_order_id: self.client_order_id.clone(),
                 timestamp: finished.timestamp,
@@ -425,8 +539,8 @@ impl PreparedCancelReplace {
                 stp_policy: self.stp_policy,
             },
             mode: self.mode,
-            on_behalf_of: Some(replacement.owner_id),
-        })
+            on_behalf_of: finished.on_behalf.then_some(finished.owner_id),
+        }
     }
 }
 

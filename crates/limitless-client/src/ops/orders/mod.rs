@@ -1,5 +1,10 @@
-//! `/orders`: delegated orders placed, cancelled and replaced for a
-//! partner's sub-accounts.
+//! `/orders`: orders placed, cancelled and replaced, and the order
+//! pipeline every order goes through: the inputs a caller writes
+//! ([`CreateOrderParams`], owned by a [`SubAccount`] or the
+//! [`SignerProfile`]; [`CancelReplaceParams`]), their validation and exact
+//! pricing, and their settling (fee, salt, times; the EIP-712 signature of
+//! a self-signed order). Self-signed bodies are sent by
+//! [`ops::signed_orders`](super::signed_orders).
 //!
 //! An order's fee depends on its market's venue (0 on a collateral-fee
 //! venue), and its salt and receive window on the time, so the functions
@@ -9,6 +14,9 @@
 //! to settle the salt and timestamps at. The service
 //! ([`DelegatedOrderService`](crate::DelegatedOrderService)) finds the venue
 //! itself, once per market, and uses the client's clock.
+
+mod params;
+mod prepare;
 
 use std::time::SystemTime;
 
@@ -27,11 +35,18 @@ use serde::de::DeserializeOwned;
 use super::api_tokens::message;
 use super::packs::HEADER_ON_BEHALF_OF;
 use super::{Auth, Operation, RequestSpec, encode_segment};
-use crate::call::{ApiResponse, RawResponse};
+pub use params::{
+    CancelReplaceParams, CreateDelegatedOrderParams, CreateOrderParams, CreateSignedOrderParams,
+    DelegatedCancelReplaceParams, FokOrder, LimitOrder, OrderOwner, SignedCancelReplaceParams,
+    SignedFokOrder, SignedLimitOrder, SignerProfile, SubAccount,
+};
+pub(crate) use prepare::{Finished, PreparedCancelReplace, PreparedOrder, Settled, SignerAccount};
+
 use crate::error::SentOrder;
-use crate::orders::prepare::{PreparedCancelReplace, PreparedOrder, sent_replacement};
+use crate::response::{ApiResponse, RawResponse};
 use crate::validate::non_blank;
-use crate::{CreateDelegatedOrderParams, DelegatedCancelReplaceParams, Error, HttpClient};
+use crate::{Error, HttpClient};
+use prepare::sent_replacement;
 
 /// The API's code for an order whose fee rate does not match its market.
 const FEE_RATE_MISMATCH: &str = "FEE_RATE_MISMATCH";
@@ -45,15 +60,17 @@ pub fn create_order(
     collateral_fee: Option<bool>,
     now: SystemTime,
 ) -> Result<Operation<OrderResponse>, Error> {
-    create_prepared(&params.prepare()?, collateral_fee, now)
+    let prepared = params.prepare()?;
+    let finished = prepared.settle_delegated(collateral_fee, now)?;
+    create_finished(&prepared, finished)
 }
 
-pub(crate) fn create_prepared(
+/// `POST /orders` for a sub-account's order settled by the pipeline.
+pub(crate) fn create_finished(
     prepared: &PreparedOrder,
-    collateral_fee: Option<bool>,
-    now: SystemTime,
+    finished: Finished,
 ) -> Result<Operation<OrderResponse>, Error> {
-    let body = prepared.create_request(prepared.finish(collateral_fee, now)?);
+    let body = prepared.create_request(finished);
     let sent = SentOrder::new(
         &body.market_slug,
         body.order.salt,
@@ -76,15 +93,30 @@ pub fn cancel_replace(
     collateral_fee: Option<bool>,
     now: SystemTime,
 ) -> Result<Operation<CancelReplaceResult>, Error> {
-    cancel_replace_prepared(&params.prepare()?, collateral_fee, now)
+    let prepared = params.prepare()?;
+    let finished = replacement_finished(&prepared, collateral_fee, now)?;
+    cancel_replace_finished(&prepared, finished)
 }
 
-pub(crate) fn cancel_replace_prepared(
+/// A cancel-replace's replacement settled for its sub-account.
+fn replacement_finished(
     prepared: &PreparedCancelReplace,
     collateral_fee: Option<bool>,
     now: SystemTime,
+) -> Result<Finished, Error> {
+    prepared
+        .replacement
+        .settle_delegated(collateral_fee, now)
+        .map_err(|error| error.within("replacement"))
+}
+
+/// `POST /orders/cancel-replace` for a sub-account's replacement settled
+/// by the pipeline.
+pub(crate) fn cancel_replace_finished(
+    prepared: &PreparedCancelReplace,
+    finished: Finished,
 ) -> Result<Operation<CancelReplaceResult>, Error> {
-    let body = prepared.request(collateral_fee, now)?;
+    let body = prepared.request(finished);
     Ok(RequestSpec::post(
         "cancel_replace",
         "/orders/cancel-replace",
@@ -105,18 +137,26 @@ pub fn cancel_replace_batch(
     collateral_fee: &dyn Fn(&str) -> Option<bool>,
     now: SystemTime,
 ) -> Result<Operation<CancelReplaceBatchResponse>, Error> {
-    cancel_replace_batch_prepared(
-        &prepare_batch(operations, DelegatedCancelReplaceParams::prepare)?,
-        collateral_fee,
-        now,
-    )
+    let prepared = prepare_batch(operations)?;
+    let finished = prepared
+        .iter()
+        .enumerate()
+        .map(|(index, operation)| {
+            replacement_finished(
+                operation,
+                collateral_fee(&operation.replacement.market_slug),
+                now,
+            )
+            .map_err(|error| error.within(&format!("operations[{index}]")))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    cancel_replace_batch_finished(&prepared, finished)
 }
 
-/// Checks a batch's size and, with `prepare`, each of its operations
-/// (delegated or signed).
-pub(crate) fn prepare_batch<T>(
-    operations: &[T],
-    prepare: impl Fn(&T) -> Result<PreparedCancelReplace, Error>,
+/// Checks a batch's size and each of its operations (for a sub-account
+/// or self-signed).
+pub(crate) fn prepare_batch<O: OrderOwner>(
+    operations: &[CancelReplaceParams<O>],
 ) -> Result<Vec<PreparedCancelReplace>, Error> {
     if operations.is_empty() || operations.len() > MAX_CANCEL_REPLACE_BATCH {
         return Err(Error::invalid_field(
@@ -131,25 +171,24 @@ pub(crate) fn prepare_batch<T>(
         .iter()
         .enumerate()
         .map(|(index, operation)| {
-            prepare(operation).map_err(|error| error.within(&format!("operations[{index}]")))
+            operation
+                .prepare()
+                .map_err(|error| error.within(&format!("operations[{index}]")))
         })
         .collect()
 }
 
-pub(crate) fn cancel_replace_batch_prepared(
+/// `POST /orders/cancel-replace/batch` for sub-accounts' replacements
+/// settled by the pipeline, one per operation.
+pub(crate) fn cancel_replace_batch_finished(
     prepared: &[PreparedCancelReplace],
-    collateral_fee: &dyn Fn(&str) -> Option<bool>,
-    now: SystemTime,
+    finished: Vec<Finished>,
 ) -> Result<Operation<CancelReplaceBatchResponse>, Error> {
-    let operations = prepared
+    let operations: Vec<_> = prepared
         .iter()
-        .enumerate()
-        .map(|(index, operation)| {
-            operation
-                .request(collateral_fee(&operation.replacement.market_slug), now)
-                .map_err(|error| error.within(&format!("operations[{index}]")))
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
+        .zip(finished)
+        .map(|(operation, finished)| operation.request(finished))
+        .collect();
     let sent = operations.iter().map(sent_replacement).collect();
     let body = CancelReplaceBatchRequest { operations };
     Ok(RequestSpec::post(

@@ -1,9 +1,94 @@
-//! What a caller describes: an order placed for a sub-account, and a
-//! cancel-replace.
+//! What a caller describes: an order, whose owner is a sub-account the
+//! exchange signs for ([`SubAccount`]) or the signer's own profile
+//! ([`SignerProfile`]), and a cancel-replace. One type for both owners,
+//! [`CreateOrderParams`]: the owner is its type parameter, so an order
+//! meant for the partner's sub-account cannot reach the self-signed
+//! service, nor the other way round.
+
+use std::fmt;
 
 use limitless_types::amounts::ToDecimal;
 use limitless_types::orders::{CancelReplaceMode, CancelTarget, OrderType, Side, StpPolicy};
 use rust_decimal::Decimal;
+
+mod sealed {
+    /// Closes [`OrderOwner`](super::OrderOwner) to the two owners below,
+    /// and tells the preparation which one an order has.
+    pub trait Sealed {
+        /// The sub-account's profile id; `None` for the signer's own.
+        fn sub_account(&self) -> Option<i64>;
+    }
+}
+
+/// Whose order it is, as the preparation sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Owner {
+    /// A partner's sub-account, by profile id: the exchange signs
+    /// (delegated signing) and the order carries `onBehalfOf`.
+    SubAccount(i64),
+    /// The signer's own profile, learned when the call runs: the order is
+    /// signed client-side (EIP-712).
+    Signer,
+}
+
+/// The owner of an order: [`SubAccount`] (delegated: the exchange signs
+/// for a partner's sub-account) or [`SignerProfile`] (self-signed: the
+/// [`OrderSigner`](crate::OrderSigner) of
+/// [`Client::signed_orders`](crate::Client::signed_orders) signs for its
+/// own profile). Sealed: these two are the owners the API knows.
+pub trait OrderOwner:
+    sealed::Sealed + Clone + fmt::Debug + PartialEq + Send + Sync + 'static
+{
+}
+
+/// A partner's sub-account, by profile id (1 to 2^31 − 1): the owner of a
+/// delegated order, which the exchange signs
+/// ([`DelegatedOrderService`](crate::DelegatedOrderService)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SubAccount(pub i64);
+
+/// The signer's own profile: the owner of a self-signed order
+/// ([`SignedOrderService`](crate::SignedOrderService)). Its id is read
+/// from the API when the first order runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct SignerProfile;
+
+impl sealed::Sealed for SubAccount {
+    fn sub_account(&self) -> Option<i64> {
+        Some(self.0)
+    }
+}
+
+impl sealed::Sealed for SignerProfile {
+    fn sub_account(&self) -> Option<i64> {
+        None
+    }
+}
+
+impl OrderOwner for SubAccount {}
+impl OrderOwner for SignerProfile {}
+
+/// Which owner `owner` is.
+pub(crate) fn sealed_owner<O: OrderOwner>(owner: &O) -> Owner {
+    match sealed::Sealed::sub_account(owner) {
+        Some(profile_id) => Owner::SubAccount(profile_id),
+        None => Owner::Signer,
+    }
+}
+
+/// An order placed on behalf of a sub-account: [`CreateOrderParams`]
+/// owned by a [`SubAccount`].
+pub type CreateDelegatedOrderParams = CreateOrderParams<SubAccount>;
+
+/// An order the signer places for itself: [`CreateOrderParams`] owned by
+/// the [`SignerProfile`].
+pub type CreateSignedOrderParams = CreateOrderParams<SignerProfile>;
+
+/// A cancel-replace for a sub-account's order.
+pub type DelegatedCancelReplaceParams = CancelReplaceParams<SubAccount>;
+
+/// A cancel-replace of one of the signer's own orders.
+pub type SignedCancelReplaceParams = CancelReplaceParams<SignerProfile>;
 
 /// A value the caller gave as `f64`, `&str`, `Decimal`…, converted once;
 /// a value that is no number keeps its error until the order is checked.
@@ -92,30 +177,82 @@ pub struct FokOrder {
     pub on_behalf_of: i64,
 }
 
-/// An order placed on behalf of a sub-account (see
-/// [`DelegatedOrderService::create_order`](crate::DelegatedOrderService::create_order)).
+/// A self-signed limit order described field by field, so that price and
+/// size cannot trade places unnoticed. Becomes [`CreateSignedOrderParams`]
+/// with `.into()`.
+///
+/// ```
+/// use limitless_client::{CreateSignedOrderParams, Decimal, OrderType, Side, SignedLimitOrder};
+///
+/// let order: CreateSignedOrderParams = SignedLimitOrder {
+///     order_type: OrderType::Gtc,
+///     market_slug: "btc-above-100k".into(),
+///     token_id: "123".into(),
+///     side: Side::Buy,
+///     price: Decimal::new(55, 2),
+///     size: Decimal::from(10),
+/// }
+/// .into();
+/// # let _ = order;
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedLimitOrder {
+    /// GTC or FAK (FOK orders are [`SignedFokOrder`]s).
+    pub order_type: OrderType,
+    /// The market's slug.
+    pub market_slug: String,
+    /// The outcome token to trade.
+    pub token_id: String,
+    /// Buy or sell.
+    pub side: Side,
+    /// The limit price, 0 < price ≤ 1, on the market's tick.
+    pub price: Decimal,
+    /// The number of shares, on the tick's share step.
+    pub size: Decimal,
+}
+
+/// A self-signed fill-or-kill order described field by field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedFokOrder {
+    /// The market's slug.
+    pub market_slug: String,
+    /// The outcome token to trade.
+    pub token_id: String,
+    /// Buy or sell.
+    pub side: Side,
+    /// USDC to spend (BUY) or shares to sell (SELL), at most 6 decimals.
+    pub amount: Decimal,
+}
+
+/// An order: for a sub-account ([`CreateDelegatedOrderParams`], sent by
+/// [`DelegatedOrderService::create_order`](crate::DelegatedOrderService::create_order))
+/// or for the signer itself ([`CreateSignedOrderParams`], sent by
+/// [`SignedOrderService::create_order`](crate::SignedOrderService::create_order)).
 ///
 /// Prices, sizes and amounts may be given as `f64`, `&str`, `String`,
 /// [`Decimal`] or integers; they are used exactly as given and never rounded:
 /// a price off the tick or a size off the share step is rejected with the
-/// nearest valid values. [`LimitOrder`] and [`FokOrder`] name every field.
+/// nearest valid values. [`LimitOrder`] and [`FokOrder`] (and their
+/// self-signed forms) name every field.
 ///
 /// ```
-/// use limitless_client::{CreateDelegatedOrderParams, Side};
+/// use limitless_client::{CreateDelegatedOrderParams, CreateSignedOrderParams, Side};
 ///
 /// let buy = CreateDelegatedOrderParams::gtc("btc-above-100k", "123", Side::Buy, 0.55, 10, 326)
 ///     .post_only(true);
 /// let fok = CreateDelegatedOrderParams::fok("btc-above-100k", "123", Side::Buy, "12.5", 326)
 ///     .recv_window(1_500);
-/// # let _ = (buy, fok);
+/// // The same order, signed by the caller for its own profile.
+/// let own = CreateSignedOrderParams::gtc("btc-above-100k", "123", Side::Buy, 0.55, 10);
+/// # let _ = (buy, fok, own);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
-pub struct CreateDelegatedOrderParams {
+pub struct CreateOrderParams<O: OrderOwner> {
     pub(crate) market_slug: String,
     pub(crate) token_id: String,
     pub(crate) side: Side,
-    pub(crate) on_behalf_of: i64,
+    pub(crate) owner: O,
     pub(crate) kind: Kind,
     pub(crate) post_only: bool,
     pub(crate) fee_rate_bps: Option<u32>,
@@ -141,7 +278,7 @@ impl From<LimitOrder> for CreateDelegatedOrderParams {
             order.market_slug,
             order.token_id,
             order.side,
-            order.on_behalf_of,
+            SubAccount(order.on_behalf_of),
             kind,
         )
     }
@@ -156,25 +293,152 @@ impl From<FokOrder> for CreateDelegatedOrderParams {
             order.market_slug,
             order.token_id,
             order.side,
-            order.on_behalf_of,
+            SubAccount(order.on_behalf_of),
             kind,
         )
     }
 }
 
+impl From<SignedLimitOrder> for CreateSignedOrderParams {
+    fn from(order: SignedLimitOrder) -> Self {
+        let kind = Kind::Limit {
+            order_type: order.order_type,
+            price: Ok(order.price),
+            size: Ok(order.size),
+        };
+        Self::new(
+            order.market_slug,
+            order.token_id,
+            order.side,
+            SignerProfile,
+            kind,
+        )
+    }
+}
+
+impl From<SignedFokOrder> for CreateSignedOrderParams {
+    fn from(order: SignedFokOrder) -> Self {
+        let kind = Kind::Fok {
+            amount: Ok(order.amount),
+        };
+        Self::new(
+            order.market_slug,
+            order.token_id,
+            order.side,
+            SignerProfile,
+            kind,
+        )
+    }
+}
+
+/// A limit order's kind, with its amounts as given.
+fn limit(order_type: OrderType, price: impl ToDecimal, size: impl ToDecimal) -> Kind {
+    Kind::Limit {
+        order_type,
+        price: amount(price),
+        size: amount(size),
+    }
+}
+
 impl CreateDelegatedOrderParams {
+    /// A good-till-cancelled limit order: `size` shares at `price` (0 < price
+    /// ≤ 1, on the market's tick) for the sub-account `on_behalf_of`.
+    pub fn gtc(
+        market_slug: impl Into<String>,
+        token_id: impl Into<String>,
+        side: Side,
+        price: impl ToDecimal,
+        size: impl ToDecimal,
+        on_behalf_of: i64,
+    ) -> Self {
+        let kind = limit(OrderType::Gtc, price, size);
+        Self::new(market_slug, token_id, side, SubAccount(on_behalf_of), kind)
+    }
+
+    /// A fill-and-kill limit order: fills what it can at `price` or better
+    /// now, cancels the rest.
+    pub fn fak(
+        market_slug: impl Into<String>,
+        token_id: impl Into<String>,
+        side: Side,
+        price: impl ToDecimal,
+        size: impl ToDecimal,
+        on_behalf_of: i64,
+    ) -> Self {
+        let kind = limit(OrderType::Fak, price, size);
+        Self::new(market_slug, token_id, side, SubAccount(on_behalf_of), kind)
+    }
+
+    /// A fill-or-kill market order. `amount` (at most 6 decimals) is the
+    /// USDC to spend for a BUY, or the shares to sell for a SELL.
+    pub fn fok(
+        market_slug: impl Into<String>,
+        token_id: impl Into<String>,
+        side: Side,
+        amount_value: impl ToDecimal,
+        on_behalf_of: i64,
+    ) -> Self {
+        let kind = Kind::Fok {
+            amount: amount(amount_value),
+        };
+        Self::new(market_slug, token_id, side, SubAccount(on_behalf_of), kind)
+    }
+}
+
+impl CreateSignedOrderParams {
+    /// A good-till-cancelled limit order: `size` shares at `price`.
+    pub fn gtc(
+        market_slug: impl Into<String>,
+        token_id: impl Into<String>,
+        side: Side,
+        price: impl ToDecimal,
+        size: impl ToDecimal,
+    ) -> Self {
+        let kind = limit(OrderType::Gtc, price, size);
+        Self::new(market_slug, token_id, side, SignerProfile, kind)
+    }
+
+    /// A fill-and-kill limit order: fills what it can at `price` or better
+    /// now, cancels the rest.
+    pub fn fak(
+        market_slug: impl Into<String>,
+        token_id: impl Into<String>,
+        side: Side,
+        price: impl ToDecimal,
+        size: impl ToDecimal,
+    ) -> Self {
+        let kind = limit(OrderType::Fak, price, size);
+        Self::new(market_slug, token_id, side, SignerProfile, kind)
+    }
+
+    /// A fill-or-kill market order: `amount` USDC to spend (BUY) or shares
+    /// to sell (SELL), at most 6 decimals.
+    pub fn fok(
+        market_slug: impl Into<String>,
+        token_id: impl Into<String>,
+        side: Side,
+        amount_value: impl ToDecimal,
+    ) -> Self {
+        let kind = Kind::Fok {
+            amount: amount(amount_value),
+        };
+        Self::new(market_slug, token_id, side, SignerProfile, kind)
+    }
+}
+
+impl<O: OrderOwner> CreateOrderParams<O> {
     fn new(
         market_slug: impl Into<String>,
         token_id: impl Into<String>,
         side: Side,
-        on_behalf_of: i64,
+        owner: O,
         kind: Kind,
     ) -> Self {
         Self {
             market_slug: market_slug.into(),
             token_id: token_id.into(),
             side,
-            on_behalf_of,
+            owner,
             kind,
             post_only: false,
             fee_rate_bps: None,
@@ -190,80 +454,6 @@ impl CreateDelegatedOrderParams {
         }
     }
 
-    /// A good-till-cancelled limit order: `size` shares at `price` (0 < price
-    /// ≤ 1, on the market's tick) for the sub-account `on_behalf_of`.
-    pub fn gtc(
-        market_slug: impl Into<String>,
-        token_id: impl Into<String>,
-        side: Side,
-        price: impl ToDecimal,
-        size: impl ToDecimal,
-        on_behalf_of: i64,
-    ) -> Self {
-        Self::limit(
-            OrderType::Gtc,
-            market_slug,
-            token_id,
-            side,
-            price,
-            size,
-            on_behalf_of,
-        )
-    }
-
-    /// A fill-and-kill limit order: fills what it can at `price` or better
-    /// now, cancels the rest.
-    pub fn fak(
-        market_slug: impl Into<String>,
-        token_id: impl Into<String>,
-        side: Side,
-        price: impl ToDecimal,
-        size: impl ToDecimal,
-        on_behalf_of: i64,
-    ) -> Self {
-        Self::limit(
-            OrderType::Fak,
-            market_slug,
-            token_id,
-            side,
-            price,
-            size,
-            on_behalf_of,
-        )
-    }
-
-    fn limit(
-        order_type: OrderType,
-        market_slug: impl Into<String>,
-        token_id: impl Into<String>,
-        side: Side,
-        price: impl ToDecimal,
-        size: impl ToDecimal,
-        on_behalf_of: i64,
-    ) -> Self {
-        let kind = Kind::Limit {
-            order_type,
-            price: amount(price),
-            size: amount(size),
-        };
-        Self::new(market_slug, token_id, side, on_behalf_of, kind)
-    }
-
-    /// A fill-or-kill market order. `amount` (at most 6 decimals) is the
-    /// USDC to spend for a BUY, or the shares to sell for a SELL.
-    pub fn fok(
-        market_slug: impl Into<String>,
-        token_id: impl Into<String>,
-        side: Side,
-        amount_value: impl ToDecimal,
-        on_behalf_of: i64,
-    ) -> Self {
-        let kind = Kind::Fok {
-            amount: amount(amount_value),
-        };
-        Self::new(market_slug, token_id, side, on_behalf_of, kind)
-    }
-
     /// Only rest on the book, never take (GTC only; `postOnly` is sent only
     /// when `true`).
     pub fn post_only(mut self, post_only: bool) -> Self {
@@ -271,14 +461,14 @@ impl CreateDelegatedOrderParams {
         self
     }
 
-    /// The fee rate in basis points, 1 to 10 000 (default 300). On a
-    /// collateral-fee venue the client sends 0 whatever is set here, as the
-    /// API requires.
+    /// The fee rate in basis points, 1 to 10 000. Unset: 300 for a
+    /// sub-account's order; for a self-signed one, the profile rank's fee,
+    /// else 300. On a collateral-fee venue the client sends 0 whatever is
+    /// set here, as the API requires.
     pub fn fee_rate_bps(mut self, fee_rate_bps: u32) -> Self {
         self.fee_rate_bps = Some(fee_rate_bps);
         self
     }
-
     /// Restricts the counterparty (default: the zero address, anyone).
     pub fn taker(mut self, taker: impl Into<String>) -> Self {
         self.taker = Some(taker.into());
@@ -391,8 +581,11 @@ impl CreateDelegatedOrderParams {
     }
 }
 
-/// Cancels one order and places a replacement atomically (see
-/// [`DelegatedOrderService::cancel_replace`](crate::DelegatedOrderService::cancel_replace)).
+/// Cancels one order and places a replacement atomically: for a
+/// sub-account ([`DelegatedCancelReplaceParams`], see
+/// [`DelegatedOrderService::cancel_replace`](crate::DelegatedOrderService::cancel_replace))
+/// or for the signer itself ([`SignedCancelReplaceParams`], see
+/// [`SignedOrderService::cancel_replace`](crate::SignedOrderService::cancel_replace)).
 ///
 /// ```
 /// use limitless_client::{CancelTarget, CreateDelegatedOrderParams, DelegatedCancelReplaceParams, Side};
@@ -404,18 +597,18 @@ impl CreateDelegatedOrderParams {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 #[must_use]
-pub struct DelegatedCancelReplaceParams {
+pub struct CancelReplaceParams<O: OrderOwner> {
     pub(crate) cancel: CancelTarget,
-    pub(crate) replacement: CreateDelegatedOrderParams,
+    pub(crate) replacement: CreateOrderParams<O>,
     pub(crate) mode: CancelReplaceMode,
     pub(crate) client_order_id: Option<String>,
     pub(crate) stp_policy: Option<StpPolicy>,
 }
 
-impl DelegatedCancelReplaceParams {
-    /// Cancels `cancel` and places `replacement` for the same sub-account
-    /// (`replacement`'s `on_behalf_of`). Mode: stop on failure.
-    pub fn new(cancel: CancelTarget, replacement: CreateDelegatedOrderParams) -> Self {
+impl<O: OrderOwner> CancelReplaceParams<O> {
+    /// Cancels `cancel` and places `replacement` for the same owner
+    /// (`replacement`'s). Mode: stop on failure.
+    pub fn new(cancel: CancelTarget, replacement: CreateOrderParams<O>) -> Self {
         Self {
             cancel,
             replacement,
