@@ -411,17 +411,6 @@ impl ClientBuilder {
         self
     }
 
-    /// Validates the configuration and builds the [`Client`](crate::Client)
-    /// with its services: `Client::from_http_client(builder.build()?)` in
-    /// one step.
-    ///
-    /// # Errors
-    ///
-    /// As [`build`](Self::build).
-    pub fn build_client(self) -> Result<crate::Client, Error> {
-        crate::Client::from_http_client(self.build()?)
-    }
-
     /// Validates the configuration and builds the client.
     ///
     /// # Errors

@@ -232,3 +232,11 @@ impl<T: Send + 'static> Future for WithRaw<T> {
         self.get_mut().0.poll_response(cx)
     }
 }
+
+impl HttpClient {
+    /// Runs `operation`, or fails with its validation error, when the
+    /// returned [`Call`] is awaited. How every service method sends.
+    pub fn call<T: Send + 'static>(&self, operation: Result<Operation<T>, Error>) -> Call<T> {
+        Call::new(self.clone(), operation)
+    }
+}

@@ -138,3 +138,16 @@ impl Client {
         self.http.request(method, path)
     }
 }
+
+impl ClientBuilder {
+    /// Validates the configuration and builds the [`Client`]
+    /// with its services: `Client::from_http_client(builder.build()?)` in
+    /// one step.
+    ///
+    /// # Errors
+    ///
+    /// As [`build`](Self::build).
+    pub fn build_client(self) -> Result<Client, Error> {
+        Client::from_http_client(self.build()?)
+    }
+}

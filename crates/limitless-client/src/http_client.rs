@@ -15,17 +15,13 @@ use limitless_auth::{
     SignedHeaders, SigningInput, Timestamp,
 };
 use limitless_transport::{SharedTransport, Transport, TransportError};
-use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use crate::call::Call;
 use crate::clock::SkewCorrectedClock;
 use crate::credentials::{CredentialStore, Credentials, api_key_value, hmac_for};
-use crate::error::{
-    ApiError, DecodeError, Error, RequestContext, ResponseBody, classify_refusal, excerpt,
-    parse_api_error_message, withheld_decode_error,
-};
+use crate::error::{ApiError, Error, classify_refusal, excerpt, parse_api_error_message};
+use crate::ops::finish::{Finisher, FullPath, api_error, contains, context};
 use crate::ops::{Auth, Operation, RequestSpec};
 use crate::pacer::{Pacers, RateLimit};
 use crate::response::{ApiResponse, RawResponse};
@@ -260,12 +256,6 @@ impl HttpClient {
         &self.inner.venues
     }
 
-    /// Runs `operation`, or fails with its validation error, when the
-    /// returned [`Call`] is awaited. How every service method sends.
-    pub fn call<T: Send + 'static>(&self, operation: Result<Operation<T>, Error>) -> Call<T> {
-        Call::new(self.clone(), operation)
-    }
-
     /// The exact request `operation` sends, signed at `now` with the
     /// current credentials, without sending it. Pass
     /// `self.clock().now()` to sign with the time the client would use.
@@ -299,7 +289,7 @@ impl HttpClient {
     pub(crate) async fn run<T>(&self, operation: Operation<T>) -> Result<ApiResponse<T>, Error> {
         let Operation { spec, finish, .. } = operation;
         let outcome = self.send(&spec).await;
-        finish.apply(self, &spec, outcome)
+        finish.apply(&self.finisher(), &spec, outcome)
     }
 
     /// The path and query a request of `spec` goes to (base URL prefix
@@ -318,9 +308,14 @@ impl HttpClient {
     /// The path (base URL prefix included) as it appears in errors and
     /// traces, formatted only when shown.
     fn path_of<'a>(&'a self, spec: &'a RequestSpec) -> FullPath<'a> {
-        FullPath {
+        self.finisher().path_of(spec)
+    }
+
+    /// What an operation's finish step may use of this client.
+    fn finisher(&self) -> Finisher<'_> {
+        Finisher {
             prefix: &self.inner.prefix,
-            path: &spec.path,
+            venues: &self.inner.venues,
         }
     }
 
@@ -509,7 +504,7 @@ impl HttpClient {
                     RetryDecision::Stop => {
                         return exchange
                             .outcome
-                            .map_err(|error| self.outcome_error(spec, error));
+                            .map_err(|error| self.finisher().outcome_error(spec, error));
                     }
                 }
             }
@@ -596,43 +591,6 @@ impl HttpClient {
             outcome,
             signed_at: hmac_signed.then_some(signed_at),
             server_date,
-        }
-    }
-
-    /// Decodes an accepted answer to `spec` as JSON `T`. An undecodable
-    /// success answer to a request that is not idempotent leaves its
-    /// outcome unknown; an accepted refusal (see [`RequestSpec::accept`])
-    /// whose body is not the expected result is an [`Error::Api`].
-    pub(crate) fn decode<T: DeserializeOwned>(
-        &self,
-        spec: &RequestSpec,
-        raw: RawResponse,
-    ) -> Result<ApiResponse<T>, Error> {
-        match serde_json::from_slice::<T>(&raw.body) {
-            Ok(data) => Ok(ApiResponse { data, raw }),
-            // A refusal the operation decodes as a result (a 409 to a
-            // cancel-replace) whose body is not that result: still a known
-            // refusal, nothing was carried out.
-            Err(_) if !raw.status.is_success() => {
-                Err(api_error(spec, &self.path_of(spec), raw).into())
-            }
-            Err(source) => {
-                let error = decode_error(spec, &self.path_of(spec), source, raw);
-                Err(self.outcome_error(spec, error))
-            }
-        }
-    }
-
-    /// The error to return for `spec`: a request that is not idempotent
-    /// and may have been carried out becomes [`Error::OutcomeUnknown`].
-    fn outcome_error(&self, spec: &RequestSpec, error: Error) -> Error {
-        if spec.idempotent || !error.failure().leaves_outcome_unknown() {
-            return error;
-        }
-        Error::OutcomeUnknown {
-            context: context(spec, &self.path_of(spec)),
-            orders: spec.orders.clone(),
-            source: Box::new(error),
         }
     }
 }
@@ -759,63 +717,6 @@ fn invalid_path(spec: &RequestSpec) -> Error {
     )
 }
 
-/// The request context of `spec` for errors.
-fn context(spec: &RequestSpec, path: &FullPath<'_>) -> RequestContext {
-    RequestContext {
-        operation: spec.operation,
-        method: spec.method.clone(),
-        path: path.to_string(),
-        unknown_codes: spec.unknown_codes,
-    }
-}
-
-/// Whether `needle` occurs in `haystack`.
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty()
-        && haystack
-            .windows(needle.len())
-            .any(|window| window == needle)
-}
-
-/// The API error for a refusal of `spec`; its message is a bounded excerpt.
-fn api_error(spec: &RequestSpec, path: &FullPath<'_>, raw: RawResponse) -> ApiError {
-    ApiError {
-        context: context(spec, path),
-        message: excerpt(&parse_api_error_message(raw.status, &raw.body)),
-        status: raw.status,
-        headers: raw.headers,
-        body: ResponseBody::new(raw.body, spec.sensitive),
-    }
-}
-
-/// The error for a success response to `spec` whose body is not the
-/// expected JSON.
-fn decode_error(
-    spec: &RequestSpec,
-    path: &FullPath<'_>,
-    source: serde_json::Error,
-    raw: RawResponse,
-) -> Error {
-    // A body that echoes the request's identity token is kept from view too.
-    let sensitive = spec.sensitive
-        || spec
-            .auth
-            .identity_token()
-            .is_some_and(|token| contains(&raw.body, token.as_bytes()));
-    let source = if sensitive {
-        withheld_decode_error(&source)
-    } else {
-        source
-    };
-    Error::Decode(Box::new(DecodeError {
-        context: context(spec, path),
-        status: raw.status,
-        headers: raw.headers,
-        body: ResponseBody::new(raw.body, sensitive),
-        source,
-    }))
-}
-
 /// The value of the signed header `name`: base64 or the timestamp, so
 /// always valid; sensitive as [`SignedHeaders::is_sensitive`] says.
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
@@ -823,20 +724,6 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
         .map_err(|_| Error::internal("the signed headers are not valid HTTP header values"))?;
     value.set_sensitive(SignedHeaders::is_sensitive(name));
     Ok(value)
-}
-
-/// The base URL's path prefix followed by a request's path, shown in errors
-/// and traces; formatted only when one of them needs it.
-struct FullPath<'a> {
-    prefix: &'a str,
-    path: &'a str,
-}
-
-impl fmt::Display for FullPath<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.prefix)?;
-        f.write_str(self.path)
-    }
 }
 
 /// The last `Date` header and its time. A server sends the same text for a

@@ -8,6 +8,7 @@ use limitless_types::scope::validate_self_service;
 
 use super::{Auth, Operation, RequestSpec, decode_json, encode_segment};
 use crate::Error;
+use crate::ops::finish::Finisher;
 use crate::response::ApiResponse;
 use crate::validate::non_blank;
 
@@ -57,7 +58,7 @@ pub fn revoke_token(token_id: &str) -> Result<Operation<String>, Error> {
 
 /// Decodes `{"message": …}` into the message.
 pub(crate) fn message(
-    http: &crate::HttpClient,
+    http: &Finisher<'_>,
     spec: &RequestSpec,
     outcome: Result<crate::RawResponse, Error>,
 ) -> Result<ApiResponse<String>, Error> {

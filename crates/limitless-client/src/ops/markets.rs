@@ -8,9 +8,10 @@ use limitless_types::orders::{Order, UserOrders};
 use limitless_types::portfolio::LockedBalance;
 
 use super::{Auth, Operation, RequestSpec, encode_segment, on_behalf_of_header};
+use crate::Error;
+use crate::ops::finish::Finisher;
 use crate::response::{ApiResponse, RawResponse};
 use crate::validate::non_blank;
-use crate::{Error, HttpClient};
 
 /// `GET /markets/{slug}`: one market. Its venue is recorded in the client's
 /// venue cache under the slug asked for (and the one returned), so a
@@ -62,7 +63,7 @@ pub fn get_market_venue(slug: &str) -> Result<Operation<MarketVenue>, Error> {
 /// Records `venue` under the slug `asked` for and the one the API
 /// `returned` (a market without a venue drops what was cached): the
 /// finish step of the market reads, capturing the slug asked for.
-fn record(http: &HttpClient, asked: &str, returned: &str, venue: Option<&Venue>) {
+fn record(http: &Finisher<'_>, asked: &str, returned: &str, venue: Option<&Venue>) {
     http.venues().record(asked, venue);
     if returned != asked && !returned.is_empty() {
         http.venues().record(returned, venue);
@@ -115,7 +116,7 @@ pub fn get_locked_balance(slug: &str) -> Result<Operation<LockedBalance>, Error>
 
 /// The listed orders, as a bare array or wrapped in `{"orders": …}`.
 fn user_orders(
-    http: &HttpClient,
+    http: &Finisher<'_>,
     spec: &RequestSpec,
     outcome: Result<RawResponse, Error>,
 ) -> Result<ApiResponse<Vec<Order>>, Error> {

@@ -28,6 +28,7 @@
 
 pub mod amm;
 pub mod api_tokens;
+pub(crate) mod finish;
 pub mod maintenance;
 pub mod markets;
 pub mod orders;
@@ -48,9 +49,10 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::Error;
 use crate::error::SentOrder;
 use crate::response::{ApiResponse, RawResponse};
-use crate::{Error, HttpClient};
+use finish::Finisher;
 /// The header naming the sub-account a partner read is for: the docs use
 /// it on the Packs position reads and, for a partner token with
 /// `delegated_signing`, on `GET /portfolio/history` (spec 2026-04-30), and
@@ -387,7 +389,7 @@ impl RequestSpec {
     pub(crate) fn finish_with<T>(
         self,
         finish: impl FnOnce(
-            &HttpClient,
+            &Finisher<'_>,
             &RequestSpec,
             Result<RawResponse, Error>,
         ) -> Result<ApiResponse<T>, Error>
@@ -401,12 +403,12 @@ impl RequestSpec {
 /// Turns the outcome of the send path into the operation's result: decodes,
 /// maps, and lets the operation update client state (the venue cache).
 pub(crate) type FinishFn<T> =
-    fn(&HttpClient, &RequestSpec, Result<RawResponse, Error>) -> Result<ApiResponse<T>, Error>;
+    fn(&Finisher<'_>, &RequestSpec, Result<RawResponse, Error>) -> Result<ApiResponse<T>, Error>;
 
 /// A boxed finish: a [`FinishFn`] composed with a caller's mapping.
 type BoxedFinish<T> = Box<
     dyn FnOnce(
-            &HttpClient,
+            &Finisher<'_>,
             &RequestSpec,
             Result<RawResponse, Error>,
         ) -> Result<ApiResponse<T>, Error>
@@ -421,7 +423,7 @@ pub(crate) enum Finish<T> {
 impl<T> Finish<T> {
     pub(crate) fn apply(
         self,
-        http: &HttpClient,
+        http: &Finisher<'_>,
         spec: &RequestSpec,
         outcome: Result<RawResponse, Error>,
     ) -> Result<ApiResponse<T>, Error> {
@@ -446,7 +448,7 @@ impl<T> Finish<T> {
 
 /// The JSON decoding every operation without special needs uses.
 pub(crate) fn decode_json<T: DeserializeOwned>(
-    http: &HttpClient,
+    http: &Finisher<'_>,
     spec: &RequestSpec,
     outcome: Result<RawResponse, Error>,
 ) -> Result<ApiResponse<T>, Error> {

@@ -8,9 +8,10 @@ use limitless_types::market_pages::{
 
 use super::markets::{page_limit, page_number};
 use super::{Auth, Operation, RequestSpec, encode_segment};
+use crate::Error;
+use crate::ops::finish::Finisher;
 use crate::response::{ApiResponse, RawResponse};
 use crate::validate::non_blank;
-use crate::{Error, HttpClient};
 
 /// The answer to [`get_market_page_by_path`]: the page, or where it moved.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,7 +45,7 @@ pub fn get_market_page_by_path(path: &str) -> Result<Operation<PageByPath>, Erro
 }
 
 fn page_or_move(
-    http: &HttpClient,
+    http: &Finisher<'_>,
     spec: &RequestSpec,
     outcome: Result<RawResponse, Error>,
 ) -> Result<ApiResponse<PageByPath>, Error> {

@@ -11,9 +11,10 @@ use limitless_types::validate::validate_address;
 
 use super::markets::{page_limit, page_number};
 use super::{Auth, Operation, RequestSpec, encode_segment};
+use crate::Error;
+use crate::ops::finish::Finisher;
 use crate::response::{ApiResponse, RawResponse};
 use crate::validate::{non_blank, positive_profile_id};
-use crate::{Error, HttpClient};
 
 const LIST_REQUIRES_HMAC: &str = "Partner account listing requires HMAC-scoped API token auth; legacy API keys are not supported.";
 const ALLOWANCES_REQUIRE_HMAC: &str = "Partner account allowance recovery requires HMAC-scoped API token auth; legacy API keys are not supported.";
@@ -82,7 +83,7 @@ pub fn recover_account(account: &str) -> Result<Operation<Option<PartnerAccountS
 
 /// The listed sub-account whose address is `wanted`.
 fn find_account(
-    http: &HttpClient,
+    http: &Finisher<'_>,
     spec: &RequestSpec,
     outcome: Result<RawResponse, Error>,
     wanted: &str,
@@ -187,7 +188,7 @@ pub fn delete_withdrawal_address(
 
 /// Succeeds on any accepted answer without reading its body.
 fn ignore_body(
-    _http: &HttpClient,
+    _http: &Finisher<'_>,
     _spec: &RequestSpec,
     outcome: Result<RawResponse, Error>,
 ) -> Result<ApiResponse<()>, Error> {

@@ -42,10 +42,11 @@ pub use params::{
 };
 pub(crate) use prepare::{Finished, PreparedCancelReplace, PreparedOrder, Settled, SignerAccount};
 
+use crate::Error;
 use crate::error::SentOrder;
+use crate::ops::finish::Finisher;
 use crate::response::{ApiResponse, RawResponse};
 use crate::validate::non_blank;
-use crate::{Error, HttpClient};
 use prepare::sent_replacement;
 
 /// The API's code for an order whose fee rate does not match its market.
@@ -475,7 +476,7 @@ fn cancel_spec(
 /// venues of the request's markets are dropped, so the next order on them
 /// looks the venue up again; the error still goes to the caller.
 pub(crate) fn finish_orders<T: DeserializeOwned>(
-    http: &HttpClient,
+    http: &Finisher<'_>,
     spec: &RequestSpec,
     outcome: Result<RawResponse, Error>,
 ) -> Result<ApiResponse<T>, Error> {

@@ -30,9 +30,10 @@ use error::SUBMISSION_UNKNOWN;
 pub use error::{PackError, PackErrorKind};
 
 use super::{Auth, Operation, RequestSpec, encode_segment};
+use crate::Error;
+use crate::ops::finish::Finisher;
 use crate::response::{ApiResponse, RawResponse};
 use crate::util::uuid_v4;
-use crate::{Error, HttpClient};
 
 /// The error for a client with only a legacy API key.
 pub(crate) const REQUIRES_HMAC: &str =
@@ -113,7 +114,7 @@ pub(crate) const OPERATIONS: &[&str] = &[
 /// [`Error::OutcomeUnknown`] whatever the operation's idempotency, so it is
 /// never sent again blindly.
 fn finish_pack<T: DeserializeOwned>(
-    http: &HttpClient,
+    http: &Finisher<'_>,
     spec: &RequestSpec,
     outcome: Result<RawResponse, Error>,
 ) -> Result<ApiResponse<T>, Error> {
