@@ -180,6 +180,9 @@ pub use limitless_types::markets::{
     ActiveMarketsPage, ActiveMarketsParams, Market, MarketSort, MarketVenue, OrderBook,
     OrderBookLevel, Venue,
 };
+pub use limitless_types::markets::{
+    MarketSearchPage, MarketSearchParams, PriceHistory, PriceHistoryParams, PriceInterval,
+};
 pub use limitless_types::orders::{
     BatchCancelRequest, CancelBatchResponse, CancelFailure, CancelOutcome,
     CancelReplaceBatchResponse, CancelReplaceMode, CancelReplaceRequest, CancelReplaceResult,

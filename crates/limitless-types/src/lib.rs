@@ -84,6 +84,7 @@ pub use markets::{
     ActiveMarketsPage, ActiveMarketsParams, COLLATERAL_FEE_MODULE_TYPE, CollateralToken, Market,
     MarketEvent, MarketEventsPage, MarketSearchPage, MarketSettings, MarketSort, MarketTokens,
     MarketVenue, OrderBook, OrderBookLevel, PriceHistory, PricePoint, PriceSeries, Venue,
+    MarketSearchParams, PriceHistoryParams, PriceInterval,
 };
 pub use orders::{
     ApiErrorDetail, BatchCancelRequest, CancelBatchResponse, CancelFailure, CancelOutcome,

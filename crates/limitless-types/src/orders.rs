@@ -100,6 +100,23 @@ impl Lenient for Side {
     }
 }
 
+/// The sides as a tool or form offers them: `"BUY"` or `"SELL"` (the
+/// deserializer also takes any case and the wire's `0`/`1`).
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Side {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Side".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "enum": ["BUY", "SELL"],
+            "description": "BUY outcome shares paying USDC, or SELL them for USDC",
+        })
+    }
+}
+
 impl Serialize for Side {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_u8(self.as_u8())
@@ -147,6 +164,7 @@ impl<'de> Deserialize<'de> for Side {
 
 /// How an order executes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum OrderType {
     /// Good till cancelled: a limit order that rests on the book.
     #[serde(rename = "GTC")]
@@ -385,6 +403,7 @@ pub struct CreateSignedOrderRequest {
 /// Which order a cancel-replace cancels: `{"orderId": ...}` or
 /// `{"clientOrderId": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum CancelTarget {
     /// The API's order id.
