@@ -5,6 +5,7 @@ mod accounts;
 mod cli;
 mod maintenance;
 mod markets;
+mod mcp;
 mod orders;
 mod sandbox;
 mod sign;

@@ -1,0 +1,293 @@
+//! `lmts mcp` as a process, spoken to in MCP's stdio framing (one JSON-RPC
+//! message a line): what only a live session shows. An order whose outcome
+//! is unknown is reconciled, never sent again; no secret reaches stdout or
+//! stderr; the command line's trading arguments are checked. The full
+//! client-side journey is the Python suite (`tests/mcp/`, the official SDK).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, ChildStdout};
+
+use serde_json::{Value, json};
+
+use crate::support::{Env, MARKET, json_error};
+
+/// One MCP session with a running `lmts mcp`.
+struct Session {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: BufReader<ChildStdout>,
+    next_id: u64,
+}
+
+impl Session {
+    /// Starts `lmts mcp args` and completes the handshake.
+    fn start(env: &Env, vars: &[(&str, &str)], args: &[&str]) -> Self {
+        let mut all = vec!["mcp"];
+        all.extend(args);
+        let mut child = env.spawn_piped(vars, &all);
+        let stdin = child.stdin.take();
+        let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut session = Self {
+            child,
+            stdin,
+            stdout,
+            next_id: 1,
+        };
+        let init = session.request(
+            "initialize",
+            json!({
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "lmts-tests", "version": "0"},
+            }),
+        );
+        assert_eq!(init["result"]["serverInfo"]["name"], "lmts", "{init}");
+        session.send(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+        session
+    }
+
+    fn send(&mut self, message: &Value) {
+        let stdin = self.stdin.as_mut().expect("open stdin");
+        writeln!(stdin, "{message}").expect("write to lmts");
+        stdin.flush().expect("flush");
+    }
+
+    /// Sends a request and returns its response (notifications in between
+    /// are skipped).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let mut line = String::new();
+            let read = self.stdout.read_line(&mut line).expect("read stdout");
+            assert!(read > 0, "lmts mcp closed stdout");
+            let message: Value = serde_json::from_str(&line)
+                .unwrap_or_else(|e| panic!("not one JSON message a line ({e}): {line}"));
+            if message["id"] == id {
+                return message;
+            }
+        }
+    }
+
+    /// Calls a tool: `(is_error, the JSON it answered)`.
+    fn call(&mut self, name: &str, arguments: Value) -> (bool, Value) {
+        let response = self.request(
+            "tools/call",
+            json!({"name": name, "arguments": arguments}),
+        );
+        let result = &response["result"];
+        let text = result["content"][0]["text"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no text content: {response}"));
+        (
+            result["isError"] == true,
+            serde_json::from_str(text).expect("JSON text"),
+        )
+    }
+
+    fn read_resource(&mut self, uri: &str) -> Value {
+        let response = self.request("resources/read", json!({"uri": uri}));
+        let text = response["result"]["contents"][0]["text"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no text: {response}"));
+        serde_json::from_str(text).expect("JSON resource")
+    }
+
+    /// Closes stdin (the host leaves) and returns the exit code, the rest
+    /// of stdout and stderr.
+    fn finish(mut self) -> (Option<i32>, String, String) {
+        drop(self.stdin.take());
+        let mut rest = String::new();
+        self.stdout.read_to_string(&mut rest).expect("read stdout");
+        let mut stderr = String::new();
+        if let Some(mut pipe) = self.child.stderr.take() {
+            pipe.read_to_string(&mut stderr).expect("read stderr");
+        }
+        let status = self.child.wait().expect("wait for lmts");
+        (status.code(), rest, stderr)
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn trading(id: &str) -> Vec<&str> {
+    vec![
+        "--allow-trading",
+        "--sub-account",
+        id,
+        "--market",
+        MARKET,
+        "--max-notional",
+        "100",
+        "--max-orders",
+        "5",
+    ]
+}
+
+fn gtc(env: &Env, id: &str) -> Value {
+    let yes = env.sandbox.market(MARKET).unwrap().yes_token_id.clone();
+    json!({
+        "orderType": "GTC", "marketSlug": MARKET, "tokenId": yes, "side": "BUY",
+        "price": "0.42", "size": "10", "onBehalfOf": id.parse::<i64>().unwrap(),
+    })
+}
+
+#[test]
+fn an_order_whose_outcome_is_unknown_is_reconciled_and_never_sent_again() {
+    let (env, id) = Env::trading();
+    let mut session = Session::start(&env, &[], &trading(&id));
+    let order = gtc(&env, &id);
+    let (failed, preview) = session.call("place_limit_order", order.clone());
+    assert!(!failed, "{preview}");
+    let token = preview["confirmationToken"].as_str().unwrap().to_owned();
+    assert_eq!(env.sandbox.order_count(), 0, "a preview sends nothing");
+
+    // The sandbox places the order, then drops the connection: no answer.
+    env.sandbox.faults().drop_after_placing(1);
+    let mut confirm = order.clone();
+    confirm["confirmationToken"] = json!(token);
+    let (failed, answer) = session.call("place_limit_order", confirm);
+    assert!(failed, "{answer}");
+    assert_eq!(answer["error"]["kind"], "outcome_unknown", "{answer}");
+    assert_eq!(answer["outcome"], "unknown");
+    assert_eq!(answer["retried"], false);
+    let found = &answer["reconciliation"][0];
+    assert_eq!(found["outcome"], "placed", "{answer}");
+    let held = env.sandbox.orders();
+    assert_eq!(held.len(), 1, "sent once, never again");
+    assert_eq!(found["placed"]["id"], held[0].id.as_str());
+    assert_eq!(found["order"]["salt"], held[0].salt);
+
+    let orders = session.read_resource("limitless://session/orders");
+    assert_eq!(orders[0]["outcome"], "outcome_unknown");
+    assert_eq!(orders[0]["reconciliation"][0]["outcome"], "placed");
+    // The order counts against the caps: it may well have been placed.
+    let (_, again) = session.call("place_limit_order", order);
+    assert_eq!(again["session"]["ordersUsed"], 1, "{again}");
+    assert_eq!(again["session"]["notionalUsed"], "4.2");
+
+    let (code, _, stderr) = session.finish();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(env.sandbox.order_count(), 1);
+}
+
+#[test]
+fn no_secret_reaches_stdout_or_stderr() {
+    let (env, id) = Env::trading();
+    // A token id the API knows, with a secret that is not its own: every
+    // signed request is refused, and each refusal is an answer to check.
+    let sentinel = "c2VudGluZWwtc2VjcmV0LWZvci1tY3AtdGVzdHM="; // "sentinel-secret-for-mcp-tests"
+    let mut session = Session::start(
+        &env,
+        &[
+            ("LIMITLESS_API_SECRET", sentinel),
+            ("LIMITLESS_IDENTITY_TOKEN", "sentinel-identity-token"),
+        ],
+        &trading(&id),
+    );
+    let mut texts = Vec::new();
+    for (name, arguments) in [
+        ("get_positions", json!({"onBehalfOf": id.parse::<i64>().unwrap()})),
+        ("get_user_orders", json!({"marketSlug": MARKET})),
+        ("place_limit_order", gtc(&env, &id)),
+        ("cancel_all_orders", json!({"marketSlug": MARKET, "onBehalfOf": id.parse::<i64>().unwrap()})),
+        ("get_market", json!({"slug": "no-such-market"})),
+    ] {
+        let (_, answer) = session.call(name, arguments);
+        texts.push(answer.to_string());
+    }
+    // The preview signed locally and showed its request; the refusals
+    // came from the API.
+    assert!(texts[2].contains("lmts-signature"), "{}", texts[2]);
+    assert!(texts[0].contains("\"status\":401"), "{}", texts[0]);
+    let (_, stdout, stderr) = session.finish();
+    texts.push(stdout);
+    texts.push(stderr);
+    for text in &texts {
+        for secret in [
+            sentinel,
+            "sentinel-secret-for-mcp-tests",
+            "sentinel-identity-token",
+        ] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+}
+
+#[test]
+fn trading_needs_its_scope_and_caps_on_the_command_line() {
+    let env = Env::start();
+    // clap: --allow-trading requires every one of them.
+    let error = json_error(
+        env.lmts()
+            .args(["--json", "mcp", "--allow-trading", "--sub-account", "2001"]),
+        2,
+    );
+    assert!(
+        error["message"].as_str().unwrap().contains("--market"),
+        "{error}"
+    );
+    // And they mean nothing without it.
+    json_error(env.lmts().args(["--json", "mcp", "--max-orders", "3"]), 2);
+    let error = json_error(
+        env.lmts().args([
+            "--json",
+            "mcp",
+            "--allow-trading",
+            "--sub-account",
+            "2001",
+            "--market",
+            MARKET,
+            "--max-notional",
+            "-5",
+            "--max-orders",
+            "3",
+        ]),
+        2,
+    );
+    assert!(
+        error["message"].as_str().unwrap().contains("--max-notional"),
+        "{error}"
+    );
+    let error = json_error(env.lmts().args(["--json", "--dry-run", "mcp"]), 2);
+    assert!(
+        error["message"].as_str().unwrap().contains("--dry-run"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_tool_list_follows_allow_trading() {
+    let (env, id) = Env::trading();
+    let names = |session: &mut Session| -> Vec<String> {
+        let listed = session.request("tools/list", json!({}));
+        listed["result"]["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|tool| tool["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut reads = Session::start(&env, &[], &[]);
+    let read_only = names(&mut reads);
+    assert!(read_only.contains(&"get_market".to_owned()));
+    assert!(!read_only.iter().any(|name| name.starts_with("place_") || name.starts_with("cancel")));
+    let mut trading = Session::start(&env, &[], &trading(&id));
+    let all = names(&mut trading);
+    for write in [
+        "place_limit_order",
+        "place_fok_order",
+        "cancel_order",
+        "cancel_all_orders",
+        "cancel_replace_order",
+    ] {
+        assert!(all.contains(&write.to_owned()), "{write}");
+    }
+    assert_eq!(all.len(), read_only.len() + 5);
+}
