@@ -60,12 +60,8 @@ impl Output {
     /// Prints a signed request instead of sending it.
     pub(crate) fn dry_run(&self, signed: &SignedRequest) -> Result<(), CliError> {
         let request = &signed.request;
-        let (document, headers, body) = signed_request_document(
-            signed.operation,
-            request,
-            &signed.orders,
-            signed.idempotent,
-        );
+        let (document, headers, body) =
+            signed_request_document(signed.operation, request, &signed.orders, signed.idempotent);
         self.emit(&document, || {
             let mut text = format!(
                 "# dry run: {} was signed but not sent\n{} {}\n",

@@ -107,6 +107,7 @@ impl MarketService {
         slug: &str,
         params: Option<&PriceHistoryParams>,
     ) -> Call<PriceHistory> {
-        self.http.call(ops::markets::get_price_history(slug, params))
+        self.http
+            .call(ops::markets::get_price_history(slug, params))
     }
 }

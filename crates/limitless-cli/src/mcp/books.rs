@@ -91,7 +91,9 @@ impl Books {
     pub(crate) async fn subscribe(&self, slug: &str) -> Result<Value, CliError> {
         let slug = slug.trim();
         if slug.is_empty() {
-            return Err(CliError::usage("slug must not be blank; pass the market's slug"));
+            return Err(CliError::usage(
+                "slug must not be blank; pass the market's slug",
+            ));
         }
         {
             let live = self.lock();
@@ -155,7 +157,12 @@ fn update_entry(
         Ok(watcher) => entry.view = Some(book_json(watcher.book())),
         Err(error) => {
             let error = CliError::from(error).to_json();
-            entry.ended = Some(error["error"]["message"].as_str().unwrap_or("closed").to_owned());
+            entry.ended = Some(
+                error["error"]["message"]
+                    .as_str()
+                    .unwrap_or("closed")
+                    .to_owned(),
+            );
         }
     }
 }

@@ -245,10 +245,12 @@ impl<W> Confirmations<W> {
 /// 128 bits from the operating system's generator, as 32 hex digits.
 fn random_token() -> String {
     let bytes: [u8; 16] = rand::random();
-    bytes.iter().fold(String::with_capacity(32), |mut text, byte| {
-        let _ = write!(text, "{byte:02x}");
-        text
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(32), |mut text, byte| {
+            let _ = write!(text, "{byte:02x}");
+            text
+        })
 }
 
 #[cfg(test)]

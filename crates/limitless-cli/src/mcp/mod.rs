@@ -88,7 +88,9 @@ fn policy(args: &McpArgs) -> Result<Policy, CliError> {
         .filter(|market| !market.is_empty())
         .collect();
     if markets.is_empty() {
-        return Err(CliError::usage("--allow-trading needs at least one --market SLUG"));
+        return Err(CliError::usage(
+            "--allow-trading needs at least one --market SLUG",
+        ));
     }
     if let Some(bad) = args.sub_accounts.iter().find(|id| **id <= 0) {
         return Err(CliError::usage(format!(

@@ -84,7 +84,9 @@ impl Session {
     /// Runs the tool `name`: its answer as JSON, or why it failed.
     pub(crate) async fn call(&self, name: &str, arguments: Value) -> Result<Value, Failure> {
         let Some(spec) = tools::find(name) else {
-            return Err(failure(&CliError::usage(format!("there is no tool {name:?}"))));
+            return Err(failure(&CliError::usage(format!(
+                "there is no tool {name:?}"
+            ))));
         };
         match &spec.build {
             Build::Read(build) => {
@@ -141,7 +143,8 @@ impl Session {
         // checked again, whatever the row did.
         self.policy.check_scope(write.sub_account, &write.market)?;
         for order in write.operation.orders() {
-            self.policy.check_scope(order.owner_id, &order.market_slug)?;
+            self.policy
+                .check_scope(order.owner_id, &order.market_slug)?;
         }
         lock(&self.budget).check(&self.policy, write.commitment)?;
         let http = self.client.http();

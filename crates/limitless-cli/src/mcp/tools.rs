@@ -196,7 +196,11 @@ impl Prepared {
     }
 
     /// The request exactly as sent at `now`, signed, without sending it.
-    pub(crate) fn sign(&self, http: &HttpClient, now: SystemTime) -> Result<Request<Bytes>, CliError> {
+    pub(crate) fn sign(
+        &self,
+        http: &HttpClient,
+        now: SystemTime,
+    ) -> Result<Request<Bytes>, CliError> {
         self.0.sign(http, now)
     }
 
@@ -382,7 +386,11 @@ pub(crate) static TOOLS: &[ToolSpec] = &[
         "get_history",
         HistoryInput,
         "One page of the portfolio history, newest first (trades, splits, merges, redeems); pass nextCursor for the next page. Needs credentials. Reads only.",
-        |input| ops::portfolio::get_history(input.cursor.as_deref(), input.limit, input.on_behalf_of)
+        |input| ops::portfolio::get_history(
+            input.cursor.as_deref(),
+            input.limit,
+            input.on_behalf_of
+        )
     ),
     read!(
         "get_user_orders",
@@ -408,35 +416,45 @@ pub(crate) static TOOLS: &[ToolSpec] = &[
         description: "Places a GTC or FAK limit order for a sub-account (delegated signing): BUY pays up to price × size USDC, SELL gives size shares. Only for the sub-accounts and markets this server was started with, within its caps. The first call only previews the signed request and returns a confirmationToken; the same call with that token sends it, once.",
         access: Access::Write,
         schema: schema::<LimitOrder>,
-        build: Build::Write(|client, policy, arguments| Box::pin(place_limit(client, policy, arguments))),
+        build: Build::Write(|client, policy, arguments| {
+            Box::pin(place_limit(client, policy, arguments))
+        }),
     },
     ToolSpec {
         name: "place_fok_order",
         description: "Places a fill-or-kill order for a sub-account (delegated signing): BUY spends amount USDC, SELL sells amount shares, filled at once or not at all. Scope, caps, preview and confirmation as place_limit_order.",
         access: Access::Write,
         schema: schema::<FokOrder>,
-        build: Build::Write(|client, policy, arguments| Box::pin(place_fok(client, policy, arguments))),
+        build: Build::Write(|client, policy, arguments| {
+            Box::pin(place_fok(client, policy, arguments))
+        }),
     },
     ToolSpec {
         name: "cancel_order",
         description: "Cancels one open order of a sub-account on a market. Preview first; the same call with the confirmationToken sends it.",
         access: Access::Write,
         schema: schema::<CancelInput>,
-        build: Build::Write(|client, policy, arguments| Box::pin(cancel(client, policy, arguments))),
+        build: Build::Write(|client, policy, arguments| {
+            Box::pin(cancel(client, policy, arguments))
+        }),
     },
     ToolSpec {
         name: "cancel_all_orders",
         description: "Cancels every open order of a sub-account on a market. Preview first; the same call with the confirmationToken sends it.",
         access: Access::Write,
         schema: schema::<CancelAllInput>,
-        build: Build::Write(|client, policy, arguments| Box::pin(cancel_all(client, policy, arguments))),
+        build: Build::Write(|client, policy, arguments| {
+            Box::pin(cancel_all(client, policy, arguments))
+        }),
     },
     ToolSpec {
         name: "cancel_replace_order",
         description: "Cancels an open order of a sub-account and places a limit order in its place, in one request (the replacement is skipped when the cancel fails). Scope, caps, preview and confirmation as place_limit_order.",
         access: Access::Write,
         schema: schema::<CancelReplaceInput>,
-        build: Build::Write(|client, policy, arguments| Box::pin(cancel_replace(client, policy, arguments))),
+        build: Build::Write(|client, policy, arguments| {
+            Box::pin(cancel_replace(client, policy, arguments))
+        }),
     },
 ];
 
@@ -553,7 +571,11 @@ fn now(client: &Client) -> SystemTime {
     client.http().clock().now()
 }
 
-async fn place_limit(client: &Client, policy: &Policy, arguments: Value) -> Result<Write, CliError> {
+async fn place_limit(
+    client: &Client,
+    policy: &Policy,
+    arguments: Value,
+) -> Result<Write, CliError> {
     let order: LimitOrder = parse(arguments)?;
     if order.order_type == OrderType::Fok {
         return Err(CliError::usage(
@@ -632,7 +654,13 @@ fn order_amounts(order: &Order) -> Value {
 async fn cancel(client: &Client, policy: &Policy, arguments: Value) -> Result<Write, CliError> {
     let input: CancelInput = parse(arguments)?;
     policy.check_scope(input.on_behalf_of, &input.market_slug)?;
-    let order = open_order(client, &input.market_slug, input.on_behalf_of, &input.order_id).await?;
+    let order = open_order(
+        client,
+        &input.market_slug,
+        input.on_behalf_of,
+        &input.order_id,
+    )
+    .await?;
     let operation = Prepared::new(ops::orders::cancel_on_behalf_of(
         &input.order_id,
         input.on_behalf_of,
@@ -829,7 +857,8 @@ mod tests {
             let arguments = example(spec.name);
             match &spec.build {
                 Build::Read(build) => {
-                    let operation = build(arguments).unwrap_or_else(|e| panic!("{}: {e:?}", spec.name));
+                    let operation =
+                        build(arguments).unwrap_or_else(|e| panic!("{}: {e:?}", spec.name));
                     // A read changes nothing: the client may repeat it.
                     assert!(
                         operation.is_idempotent(),
@@ -889,15 +918,33 @@ mod tests {
             _ => unreachable!(),
         };
         let error = read("get_market", json!({"slug": " "}));
-        assert!(error.to_json().to_string().contains("market_slug"), "{error:?}");
+        assert!(
+            error.to_json().to_string().contains("market_slug"),
+            "{error:?}"
+        );
         let error = read("get_active_markets", json!({"limit": 26}));
-        assert!(error.to_json().to_string().contains("at most 25"), "{error:?}");
+        assert!(
+            error.to_json().to_string().contains("at most 25"),
+            "{error:?}"
+        );
         let error = read("get_market", json!({"slug": "btc", "extra": 1}));
-        assert!(error.to_json().to_string().contains("unknown field"), "{error:?}");
-        let error = read("search_markets", json!({"query": "btc", "similarityThreshold": "2"}));
+        assert!(
+            error.to_json().to_string().contains("unknown field"),
+            "{error:?}"
+        );
+        let error = read(
+            "search_markets",
+            json!({"query": "btc", "similarityThreshold": "2"}),
+        );
         assert!(error.to_json().to_string().contains("0 to 1"), "{error:?}");
-        let error = read("get_price_history", json!({"slug": "btc", "from": "yesterday"}));
-        assert!(error.to_json().to_string().contains("ISO-8601"), "{error:?}");
+        let error = read(
+            "get_price_history",
+            json!({"slug": "btc", "from": "yesterday"}),
+        );
+        assert!(
+            error.to_json().to_string().contains("ISO-8601"),
+            "{error:?}"
+        );
     }
 
     #[test]

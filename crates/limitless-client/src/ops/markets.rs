@@ -6,11 +6,11 @@ use limitless_types::markets::{
     ActiveMarketsPage, ActiveMarketsParams, Market, MarketSearchPage, MarketSearchParams,
     MarketVenue, OrderBook, PriceHistory, PriceHistoryParams, Venue,
 };
+use limitless_types::orders::{Order, UserOrders};
+use limitless_types::portfolio::LockedBalance;
 use rust_decimal::Decimal;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use limitless_types::orders::{Order, UserOrders};
-use limitless_types::portfolio::LockedBalance;
 
 use super::{Auth, Operation, RequestSpec, encode_segment, on_behalf_of_header};
 use crate::call::{ApiResponse, RawResponse};

@@ -226,7 +226,10 @@ async fn get_price_history_sends_the_range_and_reads_one_series_or_many() {
         .unwrap();
     assert_eq!(history.series.len(), 1);
     assert_eq!(history.series[0].prices[0].price, Some(Decimal::new(43, 2)));
-    assert_eq!(history.series[0].prices[0].timestamp, Some(1_767_225_600_000));
+    assert_eq!(
+        history.series[0].prices[0].timestamp,
+        Some(1_767_225_600_000)
+    );
     let group = h
         .client
         .markets
@@ -239,9 +242,8 @@ async fn get_price_history_sends_the_range_and_reads_one_series_or_many() {
 #[tokio::test]
 async fn search_and_price_history_validation() {
     let h = Harness::anonymous().await;
-    let search = |params: limitless_client::MarketSearchParams| {
-        h.client.markets.search_markets(&params)
-    };
+    let search =
+        |params: limitless_client::MarketSearchParams| h.client.markets.search_markets(&params);
     assert_invalid(
         &search(limitless_client::MarketSearchParams::new("  "))
             .await

@@ -508,9 +508,7 @@ fn instant(name: &str, value: Option<&str>) -> Result<Option<OffsetDateTime>, Ap
         .map(|text| {
             OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)
                 .map_err(|_| {
-                    ApiError::bad_request(format!(
-                        "{name} must be an ISO-8601 date, got {text:?}"
-                    ))
+                    ApiError::bad_request(format!("{name} must be an ISO-8601 date, got {text:?}"))
                 })
         })
         .transpose()

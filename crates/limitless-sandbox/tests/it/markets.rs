@@ -220,14 +220,21 @@ async fn search_finds_markets_by_every_word_and_pages() {
     let seeded = fx.sandbox.markets()[0].clone();
     let word = seeded.slug.split('-').next().unwrap().to_owned();
     let reply = fx
-        .send(fx.http.get(fx.url(&format!("/markets/search?query={word}&limit=25"))))
+        .send(
+            fx.http
+                .get(fx.url(&format!("/markets/search?query={word}&limit=25"))),
+        )
         .await
         .expect(200);
     let page: limitless_types::MarketSearchPage =
         serde_json::from_value(reply.body.clone()).unwrap();
     assert!(page.markets.iter().any(|m| m.slug == seeded.slug), "{word}");
     for market in &page.markets {
-        let text = format!("{} {}", market.slug, market.title.clone().unwrap_or_default());
+        let text = format!(
+            "{} {}",
+            market.slug,
+            market.title.clone().unwrap_or_default()
+        );
         assert!(text.to_lowercase().contains(&word), "{text}");
     }
     let total = page.total_markets_count.unwrap();
@@ -237,20 +244,34 @@ async fn search_finds_markets_by_every_word_and_pages() {
     // Every word must match; page 2 of one a page is the second match.
     if total > 1 {
         let second = fx
-            .send(fx.http.get(fx.url(&format!("/markets/search?query={word}&limit=1&page=2"))))
+            .send(
+                fx.http
+                    .get(fx.url(&format!("/markets/search?query={word}&limit=1&page=2"))),
+            )
             .await
             .expect(200);
         assert_eq!(second.body["markets"].as_array().unwrap().len(), 1);
-        assert_eq!(second.body["markets"][0]["slug"], reply.body["markets"][1]["slug"]);
+        assert_eq!(
+            second.body["markets"][0]["slug"],
+            reply.body["markets"][1]["slug"]
+        );
     }
     let none = fx
-        .send(fx.http.get(fx.url(&format!("/markets/search?query={word}+zzzz"))))
+        .send(
+            fx.http
+                .get(fx.url(&format!("/markets/search?query={word}+zzzz"))),
+        )
         .await
         .expect(200);
     assert_eq!(none.body["markets"], serde_json::json!([]));
     assert_eq!(none.body["noExactMatch"], true);
 
-    for bad in ["", "?query=", "?query=btc&limit=0", "?query=btc&similarityThreshold=1.5"] {
+    for bad in [
+        "",
+        "?query=",
+        "?query=btc&limit=0",
+        "?query=btc&similarityThreshold=1.5",
+    ] {
         fx.send(fx.http.get(fx.url(&format!("/markets/search{bad}"))))
             .await
             .expect(400);
@@ -292,7 +313,10 @@ async fn price_history_is_one_series_at_the_book_midpoint() {
     fx.send(fx.http.get(fx.url(&format!("{path}?from=yesterday"))))
         .await
         .expect(400);
-    fx.send(fx.http.get(fx.url("/markets/no-such-market/historical-price")))
-        .await
-        .expect(404);
+    fx.send(
+        fx.http
+            .get(fx.url("/markets/no-such-market/historical-price")),
+    )
+    .await
+    .expect(404);
 }
