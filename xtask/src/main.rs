@@ -33,7 +33,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Every CI check: format, clippy, tests, the demo, examples, docs, layering, packaging, Python.
+    /// Every CI check: format, clippy, tests, the demo, examples, docs, layering, packaging, Python, MCP.
     Ci,
     /// The workspace's tests, as CI runs them (pass test-name filters after `--`).
     Test {
@@ -45,6 +45,8 @@ enum Task {
     Demo,
     /// Package the library crates and build the packaged sources together.
     Package,
+    /// Drive `lmts mcp` with the official MCP Python SDK against the sandbox (a step of `ci`).
+    Mcp,
     /// Run the criterion benchmarks (pass criterion arguments after `--`).
     Bench {
         /// Arguments passed through to `cargo bench`.
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
             cargo(&["run", "--quiet", "-p", TESTS_CRATE, "--example", "demo"]),
         ),
         Task::Package => package(),
+        Task::Mcp => mcp(),
         Task::Bench { args } => bench(&args),
     };
     match result {
@@ -353,7 +356,7 @@ fn package() -> Result {
         .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
     let absolute_target =
         std::path::absolute(&target).map_err(|e| format!("no target directory: {e}"))?;
-    let build = cargo(&["build", "--offline", "--quiet"]);
+    let mut build = cargo(&["build", "--offline", "--quiet"]);
     build
         .args(ALL)
         .current_dir(&check)

@@ -294,7 +294,7 @@ mod tests {
         let policy = policy();
         let mut budget = Budget::default();
         let four = Commitment {
-            notional: Decimal::new(4_2, 1),
+            notional: Decimal::new(42, 1),
             orders: 1,
         };
         budget.reserve(&policy, four).unwrap();
@@ -311,7 +311,7 @@ mod tests {
             .reserve(
                 &policy,
                 Commitment {
-                    notional: Decimal::new(5_9, 1),
+                    notional: Decimal::new(59, 1),
                     orders: 1,
                 },
             )
@@ -323,7 +323,7 @@ mod tests {
             .reserve(
                 &policy,
                 Commitment {
-                    notional: Decimal::new(5_8, 1),
+                    notional: Decimal::new(58, 1),
                     orders: 1,
                 },
             )
