@@ -107,9 +107,16 @@ impl ToolSpec {
     }
 }
 
-/// The input schema of `T` (draft 2020-12, as MCP expects).
+/// The input schema of `T` (draft 2020-12, as MCP expects), without the
+/// type's own name and doc comment at the top: the tool's description says
+/// what the tool does, and a Rust doc example is noise to a model.
 fn schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
-    rmcp::handler::server::common::schema_for_type::<T>()
+    let mut schema = rmcp::handler::server::common::schema_for_type::<T>()
+        .as_ref()
+        .clone();
+    schema.remove("title");
+    schema.remove("description");
+    Arc::new(schema)
 }
 
 /// Reads `T` from the call's arguments; a refusal names what is wrong.
@@ -815,6 +822,9 @@ mod tests {
         let tool = find("place_limit_order").unwrap().tool();
         let schema = Value::Object(tool.input_schema.as_ref().clone());
         assert_eq!(schema["type"], "object");
+        // The input type's own doc comment (with its Rust example) is not
+        // the tool's description.
+        assert!(schema.get("description").is_none() && schema.get("title").is_none());
         let required: Vec<&str> = schema["required"]
             .as_array()
             .unwrap()
