@@ -625,6 +625,30 @@ async fn place_fok(client: &Client, policy: &Policy, arguments: Value) -> Result
     })
 }
 
+/// Whether a listed order still rests: `user-orders` lists finished ones
+/// too, with their status (`LIVE` while open, in the production captures
+/// `fixtures/responses/market-user-orders/` and the docs); an order
+/// without a status is taken as open.
+fn is_open(order: &Order) -> bool {
+    order
+        .status
+        .as_deref()
+        .is_none_or(|status| status.eq_ignore_ascii_case("LIVE"))
+}
+
+/// `sub_account`'s open orders on `market`.
+async fn open_orders(
+    client: &Client,
+    market: &str,
+    sub_account: i64,
+) -> Result<Vec<Order>, CliError> {
+    let orders = client
+        .http()
+        .call(ops::markets::get_user_orders(market, Some(sub_account)))
+        .await?;
+    Ok(orders.into_iter().filter(is_open).collect())
+}
+
 /// The open order `order_id` of `sub_account` on `market`, or a refusal:
 /// a write touches only orders inside the session's scope.
 async fn open_order(
@@ -633,11 +657,8 @@ async fn open_order(
     sub_account: i64,
     order_id: &str,
 ) -> Result<Order, CliError> {
-    let orders = client
-        .http()
-        .call(ops::markets::get_user_orders(market, Some(sub_account)))
-        .await?;
-    orders
+    open_orders(client, market, sub_account)
+        .await?
         .into_iter()
         .find(|order| order.id == order_id.trim())
         .ok_or_else(|| {
@@ -684,13 +705,7 @@ async fn cancel(client: &Client, policy: &Policy, arguments: Value) -> Result<Wr
 async fn cancel_all(client: &Client, policy: &Policy, arguments: Value) -> Result<Write, CliError> {
     let input: CancelAllInput = parse(arguments)?;
     policy.check_scope(input.on_behalf_of, &input.market_slug)?;
-    let open = client
-        .http()
-        .call(ops::markets::get_user_orders(
-            &input.market_slug,
-            Some(input.on_behalf_of),
-        ))
-        .await?;
+    let open = open_orders(client, &input.market_slug, input.on_behalf_of).await?;
     let operation = Prepared::new(ops::orders::cancel_all_on_behalf_of(
         &input.market_slug,
         input.on_behalf_of,

@@ -295,3 +295,100 @@ fn the_tool_list_follows_allow_trading() {
     }
     assert_eq!(all.len(), read_only.len() + 5);
 }
+
+/// Previews `arguments` with `tool`, then sends it with the token: the answer.
+fn confirmed(session: &mut Session, tool: &str, arguments: Value) -> Value {
+    let (failed, preview) = session.call(tool, arguments.clone());
+    assert!(!failed, "{tool}: {preview}");
+    let mut confirm = arguments;
+    confirm["confirmationToken"] = preview["confirmationToken"].clone();
+    let (failed, answer) = session.call(tool, confirm);
+    assert!(!failed, "{tool}: {answer}");
+    assert_eq!(answer["sent"], true);
+    answer["answer"].clone()
+}
+
+#[test]
+fn cancel_replace_fill_or_kill_and_cancel_all_go_through_the_same_gate() {
+    let (env, id) = Env::trading();
+    let owner: i64 = id.parse().unwrap();
+    let mut session = Session::start(&env, &[], &trading(&id));
+    let placed = confirmed(&mut session, "place_limit_order", gtc(&env, &id));
+    let first = placed["order"]["id"].as_str().unwrap().to_owned();
+
+    // Cancel-replace: the order to cancel must be the sub-account's, on
+    // the replacement's market.
+    let mut replacement = gtc(&env, &id);
+    replacement["price"] = json!("0.41");
+    let (failed, refused) = session.call(
+        "cancel_replace_order",
+        json!({"orderId": "not-an-order", "replacement": replacement}),
+    );
+    assert!(failed);
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is not an open order"),
+        "{refused}"
+    );
+    let (_, preview) = session.call(
+        "cancel_replace_order",
+        json!({"orderId": first, "replacement": replacement}),
+    );
+    assert_eq!(
+        preview["preview"]["url"],
+        format!("{}/orders/cancel-replace", env.url())
+    );
+    assert_eq!(preview["amounts"]["cancels"][0]["orderId"], first.as_str());
+    assert_eq!(preview["amounts"]["pays"]["usdc"], "4.1");
+    let replaced = confirmed(
+        &mut session,
+        "cancel_replace_order",
+        json!({"orderId": first, "replacement": replacement}),
+    );
+    assert_eq!(replaced["replacement"]["status"], "SUCCESS", "{replaced}");
+
+    // A fill-or-kill buy with nothing to take: sent, and not filled.
+    let yes = env.sandbox.market(MARKET).unwrap().yes_token_id.clone();
+    let fok = json!({
+        "marketSlug": MARKET, "tokenId": yes, "side": "BUY", "amount": "2", "onBehalfOf": owner,
+    });
+    let (_, preview) = session.call("place_fok_order", fok.clone());
+    assert_eq!(preview["amounts"]["pays"]["usdc"], "2", "{preview}");
+    assert_eq!(preview["amounts"]["wire"]["makerAmountUsdc"], "2");
+
+    // Cancel-all: the preview lists the orders it would cancel.
+    let all = json!({"marketSlug": MARKET, "onBehalfOf": owner});
+    let (_, preview) = session.call("cancel_all_orders", all.clone());
+    assert_eq!(preview["preview"]["method"], "DELETE");
+    assert_eq!(
+        preview["amounts"]["cancels"].as_array().unwrap().len(),
+        1,
+        "{preview} {replaced}"
+    );
+    confirmed(&mut session, "cancel_all_orders", all);
+    let open = env
+        .sandbox
+        .orders()
+        .into_iter()
+        .filter(|order| order.status == limitless_sandbox::OrderStatus::Live)
+        .count();
+    assert_eq!(open, 0);
+
+    let orders = session.read_resource("limitless://session/orders");
+    let tools: Vec<&str> = orders
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|order| order["tool"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tools,
+        [
+            "place_limit_order",
+            "cancel_replace_order",
+            "cancel_all_orders"
+        ]
+    );
+}
