@@ -32,7 +32,8 @@ def lmts_json(env, *args):
 @pytest.fixture(scope="module")
 def sandbox():
     """A running `lmts sandbox`, a token saved as its profile, and one
-    ready sub-account: (environment, sub-account id, token secret)."""
+    ready sub-account: (environment, sub-account id, the sandbox's start-up
+    document with its markets)."""
     config = tempfile.TemporaryDirectory()
     base = {"LMTS_CONFIG_DIR": config.name, "PATH": os.environ.get("PATH", "")}
     process = subprocess.Popen(
