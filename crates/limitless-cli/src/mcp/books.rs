@@ -38,24 +38,39 @@ struct Live {
     ended: Option<String>,
 }
 
+/// Called with a book's slug after each snapshot applied (the session
+/// tells the host, when it subscribed to the book's resource).
+pub(crate) type OnUpdate = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// The session's live books.
-#[derive(Debug)]
 pub(crate) struct Books {
     url: String,
     clock: Arc<dyn Clock>,
     ws: OnceCell<WsClient>,
     live: Arc<Mutex<BTreeMap<String, Live>>>,
+    on_update: OnUpdate,
+}
+
+impl std::fmt::Debug for Books {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Books")
+            .field("url", &self.url)
+            .field("live", &self.slugs())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Books {
     /// Books read from the socket at `url`, its handshake timed with
-    /// `clock` (the REST client's, which knows the server's offset).
-    pub(crate) fn new(url: String, clock: Arc<dyn Clock>) -> Self {
+    /// `clock` (the REST client's, which knows the server's offset);
+    /// `on_update` hears of every snapshot applied.
+    pub(crate) fn new(url: String, clock: Arc<dyn Clock>, on_update: OnUpdate) -> Self {
         Self {
             url,
             clock,
             ws: OnceCell::new(),
             live: Arc::new(Mutex::new(BTreeMap::new())),
+            on_update,
         }
     }
 
@@ -127,7 +142,7 @@ impl Books {
         }
         let live = Arc::clone(&self.live);
         let owned = slug.to_owned();
-        tokio::spawn(follow(live, owned, watcher));
+        tokio::spawn(follow(live, owned, watcher, Arc::clone(&self.on_update)));
         Ok(self.read(slug).unwrap_or(Value::Null))
     }
 
@@ -168,10 +183,18 @@ fn update_entry(
 }
 
 /// Applies every snapshot of `slug` until the stream ends.
-async fn follow(live: Arc<Mutex<BTreeMap<String, Live>>>, slug: String, mut watcher: BookWatcher) {
+async fn follow(
+    live: Arc<Mutex<BTreeMap<String, Live>>>,
+    slug: String,
+    mut watcher: BookWatcher,
+    on_update: OnUpdate,
+) {
     loop {
         match watcher.changed().await {
-            Ok(()) => update_entry(&live, &slug, Ok(&watcher)),
+            Ok(()) => {
+                update_entry(&live, &slug, Ok(&watcher));
+                on_update(&slug);
+            }
             Err(error) => {
                 update_entry(&live, &slug, Err(error));
                 return;

@@ -30,7 +30,6 @@ use std::sync::Arc;
 use limitless_client::Decimal;
 use rmcp::ServiceExt;
 
-use self::books::Books;
 use self::guard::Policy;
 use self::server::{Handler, Session};
 use crate::cli::McpArgs;
@@ -47,11 +46,8 @@ pub(crate) async fn run(
     let policy = policy(args)?;
     let settings = Settings::load(profile)?;
     let client = settings.client()?;
-    let books = Books::new(
-        settings.ws_url(args.ws_url.as_deref()),
-        Arc::clone(client.http().clock()),
-    );
-    let session = Arc::new(Session::new(client, policy, books));
+    let ws_url = settings.ws_url(args.ws_url.as_deref());
+    let session = Arc::new(Session::new(client, policy, ws_url));
     let service = Handler::new(Arc::clone(&session))
         .serve(rmcp::transport::stdio())
         .await

@@ -2,6 +2,7 @@
 //! writes waiting for confirmation, the orders it sent, its live books;
 //! and the MCP handler that serves them.
 
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
@@ -10,9 +11,10 @@ use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
     ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
     ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource,
-    ResourceContents, ResourceTemplate, ServerCapabilities, ServerConfig,
+    ResourceContents, ResourceTemplate, ResourceUpdatedNotificationParam, ServerCapabilities,
+    ServerConfig, SubscribeRequestParams, UnsubscribeRequestParams,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{Peer, RequestContext};
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::{Value, json};
 
@@ -41,6 +43,41 @@ with what a lookup found: never send it again without reading that.";
 /// whatever else explains it.
 type Failure = Value;
 
+/// The resources the host subscribed to (`resources/subscribe`), and how to
+/// tell it they changed (`notifications/resources/updated`).
+#[derive(Debug, Default)]
+pub(crate) struct Notifier {
+    peer: Mutex<Option<Peer<RoleServer>>>,
+    uris: Mutex<BTreeSet<String>>,
+}
+
+impl Notifier {
+    fn subscribe(&self, uri: &str, peer: Peer<RoleServer>) {
+        *lock(&self.peer) = Some(peer);
+        lock(&self.uris).insert(uri.to_owned());
+    }
+
+    fn unsubscribe(&self, uri: &str) {
+        lock(&self.uris).remove(uri);
+    }
+
+    /// Tells the host that `uri` changed, if it subscribed to it; sent from
+    /// a task of its own, so no caller waits on the host.
+    pub(crate) fn changed(&self, uri: &str) {
+        if !lock(&self.uris).contains(uri) {
+            return;
+        }
+        let Some(peer) = lock(&self.peer).clone() else {
+            return;
+        };
+        let param = ResourceUpdatedNotificationParam::new(uri);
+        tokio::spawn(async move {
+            // A host that left needs no news.
+            let _ = peer.notify_resource_updated(param).await;
+        });
+    }
+}
+
 /// One agent's session.
 #[derive(Debug)]
 pub(crate) struct Session {
@@ -51,6 +88,7 @@ pub(crate) struct Session {
     /// Every write sent, in order, with its outcome.
     sent: Mutex<Vec<Value>>,
     books: Books,
+    notifier: Arc<Notifier>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -62,7 +100,15 @@ fn failure(error: &CliError) -> Failure {
 }
 
 impl Session {
-    pub(crate) fn new(client: Client, policy: Policy, books: Books) -> Self {
+    /// A session of `client` within `policy`, its live books read from the
+    /// socket at `ws_url`.
+    pub(crate) fn new(client: Client, policy: Policy, ws_url: String) -> Self {
+        let notifier = Arc::new(Notifier::default());
+        let on_update = {
+            let notifier = Arc::clone(&notifier);
+            Arc::new(move |slug: &str| notifier.changed(&format!("{BOOK_URI_PREFIX}{slug}")))
+        };
+        let books = Books::new(ws_url, Arc::clone(client.http().clock()), on_update);
         Self {
             client,
             policy,
@@ -70,7 +116,32 @@ impl Session {
             confirmations: Mutex::new(Confirmations::default()),
             sent: Mutex::new(Vec::new()),
             books,
+            notifier,
         }
+    }
+
+    /// `resources/subscribe`: the session's orders, or a market's book
+    /// (started live if it was not).
+    async fn subscribe(&self, uri: &str, peer: Peer<RoleServer>) -> Result<(), McpError> {
+        if uri != ORDERS_URI {
+            let Some(slug) = uri.strip_prefix(BOOK_URI_PREFIX) else {
+                return Err(McpError::resource_not_found(
+                    format!("no resource {uri:?}"),
+                    None,
+                ));
+            };
+            self.books.subscribe(slug).await.map_err(|error| {
+                McpError::invalid_params(
+                    error.to_json()["error"]["message"]
+                        .as_str()
+                        .unwrap_or("cannot follow the book")
+                        .to_owned(),
+                    None,
+                )
+            })?;
+        }
+        self.notifier.subscribe(uri, peer);
+        Ok(())
     }
 
     /// The tools this session offers: the reads, and the writes with
@@ -204,7 +275,7 @@ impl Session {
             Ok(answer) => {
                 record["outcome"] = json!("sent");
                 record["answer"] = answer.clone();
-                lock(&self.sent).push(record);
+                self.record(record);
                 Ok(json!({ "sent": true, "operation": name, "answer": answer }))
             }
             Err(error) if error.exit() == Exit::OutcomeUnknown => {
@@ -216,7 +287,7 @@ impl Session {
                 };
                 record["outcome"] = json!("outcome_unknown");
                 record["reconciliation"] = reconciliation.clone();
-                lock(&self.sent).push(record);
+                self.record(record);
                 let mut answer = failure(&error);
                 answer["outcome"] = json!("unknown");
                 answer["retried"] = json!(false);
@@ -237,10 +308,17 @@ impl Session {
                 }
                 record["outcome"] = json!("failed");
                 record["error"] = failure(&error)["error"].clone();
-                lock(&self.sent).push(record);
+                self.record(record);
                 Err(failure(&error))
             }
         }
+    }
+
+    /// Keeps a write's record for the orders resource, and tells a host
+    /// that subscribed to it.
+    fn record(&self, record: Value) {
+        lock(&self.sent).push(record);
+        self.notifier.changed(ORDERS_URI);
     }
 
     /// What became of orders whose outcome is unknown, by client order id
@@ -312,6 +390,7 @@ impl ServerHandler for Handler {
             ServerCapabilities::builder()
                 .enable_tools()
                 .enable_resources()
+                .enable_resources_subscribe()
                 .build(),
         )
         .with_server_info(Implementation::new("lmts", env!("CARGO_PKG_VERSION")))
@@ -377,6 +456,28 @@ impl ServerHandler for Handler {
             Some("A market's live order book, once subscribe_book started it".to_owned());
         template.mime_type = Some("application/json".to_owned());
         Ok(ListResourceTemplatesResult::with_all_items(vec![template]))
+    }
+
+    // `resources/subscribe` is how hosts on the protocol's 2025 revisions
+    // hear of changes (rmcp marks it legacy since 2026-07-28, whose
+    // `subscriptions/listen` is not served here).
+    #[allow(deprecated)]
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.session.subscribe(&request.uri, context.peer).await
+    }
+
+    #[allow(deprecated)]
+    async fn unsubscribe(
+        &self,
+        request: UnsubscribeRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.session.notifier.unsubscribe(&request.uri);
+        Ok(())
     }
 
     async fn read_resource(

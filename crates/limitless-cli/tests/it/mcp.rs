@@ -17,6 +17,8 @@ struct Session {
     stdin: Option<ChildStdin>,
     stdout: BufReader<ChildStdout>,
     next_id: u64,
+    /// Notifications read while waiting for a response.
+    notifications: Vec<Value>,
 }
 
 impl Session {
@@ -32,6 +34,7 @@ impl Session {
             stdin,
             stdout,
             next_id: 1,
+            notifications: Vec::new(),
         };
         let init = session.request(
             "initialize",
@@ -52,20 +55,46 @@ impl Session {
         stdin.flush().expect("flush");
     }
 
+    /// The next message from the server.
+    fn receive(&mut self) -> Value {
+        let mut line = String::new();
+        let read = self.stdout.read_line(&mut line).expect("read stdout");
+        assert!(read > 0, "lmts mcp closed stdout");
+        serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("not one JSON message a line ({e}): {line}"))
+    }
+
     /// Sends a request and returns its response (notifications in between
-    /// are skipped).
+    /// are kept for [`Session::updated`]).
     fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
         loop {
-            let mut line = String::new();
-            let read = self.stdout.read_line(&mut line).expect("read stdout");
-            assert!(read > 0, "lmts mcp closed stdout");
-            let message: Value = serde_json::from_str(&line)
-                .unwrap_or_else(|e| panic!("not one JSON message a line ({e}): {line}"));
+            let message = self.receive();
             if message["id"] == id {
                 return message;
+            }
+            if message.get("id").is_none() {
+                self.notifications.push(message);
+            }
+        }
+    }
+
+    /// Waits for `notifications/resources/updated` of `uri`.
+    fn updated(&mut self, uri: &str) {
+        let is_it = |message: &Value| {
+            message["method"] == "notifications/resources/updated"
+                && message["params"]["uri"] == uri
+        };
+        if let Some(at) = self.notifications.iter().position(is_it) {
+            self.notifications.remove(at);
+            return;
+        }
+        loop {
+            let message = self.receive();
+            if is_it(&message) {
+                return;
             }
         }
     }
@@ -391,4 +420,38 @@ fn cancel_replace_fill_or_kill_and_cancel_all_go_through_the_same_gate() {
             "cancel_all_orders"
         ]
     );
+}
+
+#[test]
+fn a_subscribed_book_and_the_session_orders_tell_the_host_they_changed() {
+    let (env, id) = Env::trading();
+    // A host on the protocol's 2025 revision, whose resources/subscribe
+    // is how it hears of changes.
+    let mut session = Session::start(&env, &[], &trading(&id));
+    let book = format!("limitless://books/{MARKET}");
+    for uri in [book.as_str(), "limitless://session/orders"] {
+        let response = session.request("resources/subscribe", json!({"uri": uri}));
+        assert!(response.get("error").is_none(), "{response}");
+    }
+    // Subscribing started the book: it is live already.
+    let live = session.read_resource(&book);
+    assert_eq!(live["live"], true, "{live}");
+    let before = live["book"]["bids"].as_array().map_or(0, Vec::len);
+
+    // An order on the market changes the book and the session's orders.
+    confirmed(&mut session, "place_limit_order", gtc(&env, &id));
+    session.updated("limitless://session/orders");
+    session.updated(&book);
+    loop {
+        let live = session.read_resource(&book);
+        if live["book"]["bids"].as_array().map_or(0, Vec::len) > before {
+            assert_eq!(live["book"]["bids"][0]["price"], "0.42");
+            break;
+        }
+        // An update of the book from before the order: wait for the next.
+        session.updated(&book);
+    }
+
+    let response = session.request("resources/subscribe", json!({"uri": "limitless://nothing"}));
+    assert!(response.get("error").is_some(), "{response}");
 }
