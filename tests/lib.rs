@@ -34,6 +34,7 @@ doc_pages! {
     TestingDoctests = "testing.md";
     PerformanceDoctests = "performance.md";
     OtherStacksDoctests = "other-stacks.md";
+    McpDoctests = "mcp.md";
 }
 
 #[cfg(test)]

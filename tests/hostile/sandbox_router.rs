@@ -26,7 +26,7 @@ const PARTNER_IDENTITY: &str = "hostile-partner-identity";
 const USER_IDENTITY: &str = "hostile-user-identity";
 
 /// Every route of the sandbox, with `{}` where a path parameter goes.
-const ROUTES: [&str; 44] = [
+const ROUTES: [&str; 46] = [
     "/auth/api-tokens/capabilities",
     "/auth/api-tokens/derive",
     "/auth/api-tokens",
@@ -58,8 +58,10 @@ const ROUTES: [&str; 44] = [
     "/parlay/partner/positions/{}",
     "/parlay/partner/positions/{}/claim",
     "/markets/active",
+    "/markets/search",
     "/markets/{}",
     "/markets/{}/orderbook",
+    "/markets/{}/historical-price",
     "/markets/{}/user-orders",
     "/navigation",
     "/market-pages/by-path",

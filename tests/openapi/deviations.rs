@@ -238,6 +238,37 @@ pub(crate) fn deviations() -> Vec<Deviation> {
             )],
         },
         Deviation {
+            operations: &["GET /markets/{slug}/historical-price"],
+            what: "a single market answers one series object (with marketStatus), not an array of series",
+            reason: SpecDefect,
+            source: "production captures (fixtures/responses/market-historical-price/synpath-1.json, limitless-frontend-2.json); a neg-risk group's answer is the array (limitless-frontend-1.json)",
+            patches: vec![set(
+                at(
+                    "GET /markets/{slug}/historical-price",
+                    "/responses/200/content/application~1json/schema",
+                ),
+                {
+                    let series = json!({
+                        "type": "object",
+                        "properties": {
+                            "title": { "type": "string" },
+                            "prices": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "price": { "type": "number" },
+                                        "timestamp": { "type": "string" }
+                                    }
+                                }
+                            }
+                        }
+                    });
+                    json!({ "oneOf": [series.clone(), { "type": "array", "items": series }] })
+                },
+            )],
+        },
+        Deviation {
             operations: &["GET /markets/{slug}/user-orders"],
             what: "a bare array of orders, not {orders: [...]}",
             reason: SpecDefect,

@@ -106,7 +106,24 @@ pub(crate) fn rows() -> Vec<Row> {
         ),
         not_implemented("GET /markets/{addressOrSlug}/oracle-candles", NO_SDK_READ),
         not_implemented("GET /markets/{slug}/get-feed-events", NO_SDK_READ),
-        not_implemented("GET /markets/{slug}/historical-price", NO_SDK_READ),
+        implemented(
+            "GET /markets/{slug}/historical-price",
+            vec![
+                case("markets.get_price_history(slug, None)", |w| {
+                    w.ready(ops::markets::get_price_history(&w.market.slug, None))
+                }),
+                case("markets.get_price_history(slug, from, to, interval)", |w| {
+                    w.ready(ops::markets::get_price_history(
+                        &w.market.slug,
+                        Some(&limitless_client::PriceHistoryParams {
+                            from: Some("2026-01-01T00:00:00Z".into()),
+                            to: Some("2099-01-01T00:00:00Z".into()),
+                            interval: Some(limitless_client::PriceInterval::Day),
+                        }),
+                    ))
+                }),
+            ],
+        ),
         implemented(
             "GET /markets/{slug}/orderbook",
             vec![case("markets.get_order_book(slug)", |w| {
@@ -127,7 +144,17 @@ pub(crate) fn rows() -> Vec<Row> {
             })],
         ),
         not_implemented("GET /markets/{slug}/events", NO_SDK_READ),
-        not_implemented("GET /markets/search", NO_SDK_READ),
+        implemented(
+            "GET /markets/search",
+            vec![case("markets.search_markets(query, limit, page)", |w| {
+                let mut params = limitless_client::MarketSearchParams::new(
+                    w.market.slug.split('-').next().unwrap_or("btc"),
+                );
+                params.limit = Some(5);
+                params.page = Some(1);
+                w.ready(ops::markets::search_markets(&params))
+            })],
+        ),
         implemented(
             "GET /portfolio/trades",
             vec![case("portfolio.get_trades(None)", |w| {

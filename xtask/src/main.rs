@@ -37,7 +37,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Every CI check: format, module circles, clippy, tests, the demo, examples, docs, layering, packaging, Python.
+    /// Every CI check: format, module circles, clippy, tests, the demo, examples, docs, layering, packaging, Python, MCP.
     Ci,
     /// No import circle between the modules of any crate (a check of the sources alone).
     Circles,
@@ -51,6 +51,8 @@ enum Task {
     Demo,
     /// Package the library crates and build the packaged sources together.
     Package,
+    /// Drive `lmts mcp` with the official MCP Python SDK against the sandbox (a step of `ci`).
+    Mcp,
     /// Run the criterion benchmarks (pass criterion arguments after `--`).
     Bench {
         /// Arguments passed through to `cargo bench`.
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
             cargo(&["run", "--quiet", "-p", TESTS_CRATE, "--example", "demo"]),
         ),
         Task::Package => package(),
+        Task::Mcp => mcp(),
         Task::Bench { args } => bench(&args),
     };
     match result {
@@ -172,6 +175,7 @@ fn ci_steps(steps: &mut Steps) -> Result {
     steps.timed("limitless-auth tree size", auth_tree_size)?;
     steps.timed("package", package)?;
     steps.timed("python bindings", python)?;
+    steps.timed("mcp (official Python SDK)", mcp)?;
     Ok(())
 }
 
@@ -540,6 +544,62 @@ fn python() -> Result {
         Command::new(bin.join("python"))
             .args(["-m", "pytest", "-q"])
             .arg(Path::new(PYTHON_CRATE).join("tests")),
+    )
+}
+
+/// The official MCP Python SDK, pinned: `lmts mcp` is tested with a client
+/// nobody here wrote.
+const MCP_PYTHON_SDK: &str = "mcp==2.3.0";
+
+/// The tests of `lmts mcp` in Python (see [`mcp`]).
+const MCP_TESTS: &str = "crates/limitless-cli/tests/mcp";
+
+/// `lmts mcp` driven by the official MCP Python SDK over stdio, against the
+/// sandbox `lmts sandbox` embeds: `lmts` built with the tests' profile and
+/// features (reusing their build), the SDK in a venv of its own under
+/// `target/`, pytest over [`MCP_TESTS`].
+fn mcp() -> Result {
+    let build = cargo(&[
+        "build",
+        "--quiet",
+        "--profile",
+        "test",
+        "--all-features",
+        "-p",
+        CLI_CRATE,
+        "--bin",
+        "lmts",
+    ]);
+    run("lmts (build)", build)?;
+    let root = std::env::current_dir().map_err(|e| format!("no working directory: {e}"))?;
+    let lmts = root.join(target_dir()).join("debug/lmts");
+    let venv = root.join("target/mcp-venv");
+    let bin = venv.join("bin");
+    if !bin.join("python").exists() {
+        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        run(
+            "python venv (mcp)",
+            Command::new(python).args(["-m", "venv"]).arg(&venv),
+        )?;
+    }
+    run(
+        "pip install mcp pytest",
+        Command::new(bin.join("python")).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            MCP_PYTHON_SDK,
+            "pytest",
+        ]),
+    )?;
+    run(
+        "pytest (mcp)",
+        Command::new(bin.join("python"))
+            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+            .arg(MCP_TESTS)
+            .env("LMTS_BIN", &lmts),
     )
 }
 

@@ -165,6 +165,21 @@ Examples:
   lmts completions zsh > \"${fpath[1]}/_lmts\"
   lmts completions fish > ~/.config/fish/completions/lmts.fish")]
     Completions(CompletionsArgs),
+    /// Serve the API to AI agents: Model Context Protocol tools over stdio.
+    #[command(after_help = "\
+Examples:
+  lmts mcp                                  # market and portfolio reads only
+  lmts mcp --allow-trading --sub-account 2001 --market btc-above-120k-dec-31-2026 \\
+           --max-notional 50 --max-orders 10
+
+Reads stdin and writes stdout as MCP's stdio transport (JSON-RPC, one message a
+line); an agent host starts it (see docs/mcp.md for the host's JSON). Credentials
+and profiles as for every command. Without --allow-trading no tool writes. With
+it, the trading tools act only for the --sub-account ids on the --market slugs
+given, within --max-notional USDC and --max-orders orders per session, and every
+write answers first with a preview (the signed request as --dry-run prints it)
+and a one-time confirmation token; only the same call with that token sends it.")]
+    Mcp(McpArgs),
 }
 
 // ---------------------------------------------------------------- tokens
@@ -913,6 +928,38 @@ pub(crate) struct SandboxArgs {
     /// Print shell exports that point lmts at the running sandbox, and exit.
     #[arg(long, conflicts_with = "port")]
     pub(crate) print_env: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct McpArgs {
+    /// Offer the trading tools (place, cancel, cancel-all, cancel-replace).
+    #[arg(long, requires_all = ["sub_accounts", "markets", "max_notional", "max_orders"])]
+    pub(crate) allow_trading: bool,
+    /// A sub-account the trading tools may act for (repeat, or comma-separate).
+    #[arg(
+        long = "sub-account",
+        value_name = "PROFILE_ID",
+        value_delimiter = ',',
+        requires = "allow_trading"
+    )]
+    pub(crate) sub_accounts: Vec<i64>,
+    /// A market the trading tools may trade on (repeat, or comma-separate).
+    #[arg(
+        long = "market",
+        value_name = "SLUG",
+        value_delimiter = ',',
+        requires = "allow_trading"
+    )]
+    pub(crate) markets: Vec<String>,
+    /// The most USDC the session's orders may commit, all orders together.
+    #[arg(long, value_name = "USDC", requires = "allow_trading")]
+    pub(crate) max_notional: Option<String>,
+    /// The most orders the session may send.
+    #[arg(long, value_name = "N", requires = "allow_trading", value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) max_orders: Option<u32>,
+    /// The socket's URL, for the live books [default: as `market book --watch`].
+    #[arg(long, value_name = "URL", env = crate::config::ENV_WS_URL)]
+    pub(crate) ws_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@
 //!   sign         METHOD PATH [--body @file|-|TEXT] [--curl]
 //!   verify       METHOD PATH [--body ...] -H 'lmts-…: …' (--secret-env VAR | --secret-file PATH)
 //!   sandbox      [--port N] | --print-env
+//!   mcp          [--allow-trading --sub-account ID --market SLUG --max-notional USDC --max-orders N]
 //!   completions  bash|zsh|fish|elvish|powershell
 //! ```
 //!
@@ -100,6 +101,7 @@ mod cli;
 mod commands;
 mod config;
 mod exit;
+mod mcp;
 mod output;
 
 use std::process::ExitCode;

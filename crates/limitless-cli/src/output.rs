@@ -7,8 +7,9 @@ use std::time::Duration;
 use comfy_table::{Cell, Table, presets};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
 use limitless_auth::SignedHeaders;
-use limitless_client::SignedRequest;
 use limitless_client::http::{HeaderName, HeaderValue};
+use limitless_client::{SentOrder, SignedRequest};
+use limitless_ws::{Level, LocalOrderBook};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -66,35 +67,8 @@ impl Output {
     /// Prints a signed request instead of sending it.
     pub(crate) fn dry_run(&self, signed: &SignedRequest) -> Result<(), CliError> {
         let request = &signed.request;
-        let headers: Vec<(String, String)> = request
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                let value = if shown(name, value) {
-                    String::from_utf8_lossy(value.as_bytes()).into_owned()
-                } else {
-                    redacted(value.to_str().unwrap_or_default())
-                };
-                (name.as_str().to_owned(), value)
-            })
-            .collect();
-        let body = (!request.body().is_empty())
-            .then(|| String::from_utf8_lossy(request.body()).into_owned());
-        let document = json!({
-            "dryRun": true,
-            "operation": signed.operation,
-            "method": request.method().as_str(),
-            "url": request.uri().to_string(),
-            "headers": headers.iter().map(|(name, value)| (name.clone(), Value::from(value.as_str()))).collect::<Map<String, Value>>(),
-            "body": body,
-            "idempotent": signed.idempotent,
-            "orders": signed.orders.iter().map(|order| json!({
-                "marketSlug": order.market_slug,
-                "salt": order.salt,
-                "ownerId": order.owner_id,
-                "clientOrderId": order.client_order_id,
-            })).collect::<Vec<_>>(),
-        });
+        let (document, headers, body) =
+            signed_request_document(signed.operation, request, &signed.orders, signed.idempotent);
         self.emit(&document, || {
             let mut text = format!(
                 "# dry run: {} was signed but not sent\n{} {}\n",
@@ -154,6 +128,73 @@ impl Output {
         spinner.enable_steady_tick(Duration::from_millis(100));
         Some(spinner)
     }
+}
+
+/// The `--dry-run --json` document of a signed request (`{"dryRun": true,
+/// "operation", "method", "url", "headers", "body", "idempotent",
+/// "orders"}`), credentials redacted, with the headers and body as shown:
+/// one form for the dry run and for `lmts mcp`'s previews.
+pub(crate) fn signed_request_document(
+    operation: &str,
+    request: &limitless_client::http::Request<limitless_client::Bytes>,
+    orders: &[SentOrder],
+    idempotent: bool,
+) -> (Value, Vec<(String, String)>, Option<String>) {
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            let value = if shown(name, value) {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            } else {
+                redacted(value.to_str().unwrap_or_default())
+            };
+            (name.as_str().to_owned(), value)
+        })
+        .collect();
+    let body =
+        (!request.body().is_empty()).then(|| String::from_utf8_lossy(request.body()).into_owned());
+    let document = json!({
+        "dryRun": true,
+        "operation": operation,
+        "method": request.method().as_str(),
+        "url": request.uri().to_string(),
+        "headers": headers.iter().map(|(name, value)| (name.clone(), Value::from(value.as_str()))).collect::<Map<String, Value>>(),
+        "body": body,
+        "idempotent": idempotent,
+        "orders": orders.iter().map(|order| json!({
+            "marketSlug": order.market_slug,
+            "salt": order.salt,
+            "ownerId": order.owner_id,
+            "clientOrderId": order.client_order_id,
+        })).collect::<Vec<_>>(),
+    });
+    (document, headers, body)
+}
+
+/// A level as `{"price", "size"}`, exact decimal strings, the size in
+/// shares.
+fn level_json(level: &Level) -> Value {
+    json!({
+        "price": level.price.to_string(),
+        "size": level.size.to_shares().to_string(),
+    })
+}
+
+/// One `--json` line of `market book --watch` (the shape its help shows),
+/// and the live book `lmts mcp` serves.
+pub(crate) fn book_json(book: &LocalOrderBook) -> Value {
+    json!({
+        "type": "book",
+        "marketSlug": book.market_slug(),
+        "tokenId": book.token_id(),
+        "version": book.version(),
+        "timestamp": book.timestamp(),
+        "bids": book.bids().iter().map(level_json).collect::<Vec<_>>(),
+        "asks": book.asks().iter().map(level_json).collect::<Vec<_>>(),
+        "spread": book.spread().map(|spread| spread.normalize().to_string()),
+        "midpoint": book.midpoint().map(|midpoint| midpoint.normalize().to_string()),
+    })
 }
 
 /// `Bearer abc` → `Bearer <redacted>`; anything else → `<redacted>`.

@@ -162,7 +162,9 @@ pub use limitless_types::api_tokens::DeriveApiTokenInput;
 pub use limitless_types::limits;
 pub use limitless_types::maintenance::MaintenanceTarget;
 pub use limitless_types::market_pages::PageMarketsParams;
-pub use limitless_types::markets::{ActiveMarketsParams, MarketSort};
+pub use limitless_types::markets::{
+    ActiveMarketsParams, MarketSearchParams, MarketSort, PriceHistoryParams, PriceInterval,
+};
 pub use limitless_types::orders::{
     BatchCancelRequest, CancelReplaceMode, CancelTarget, OrderType, Side, StpPolicy,
 };

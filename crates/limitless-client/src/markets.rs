@@ -1,7 +1,10 @@
 //! Public market reads.
 
 use limitless_types::limits::MAX_PAGE_LIMIT;
-use limitless_types::markets::{ActiveMarketsPage, ActiveMarketsParams, Market, OrderBook};
+use limitless_types::markets::{
+    ActiveMarketsPage, ActiveMarketsParams, Market, MarketSearchPage, MarketSearchParams,
+    OrderBook, PriceHistory, PriceHistoryParams,
+};
 use limitless_types::orders::Order;
 use limitless_types::portfolio::LockedBalance;
 
@@ -89,5 +92,22 @@ impl MarketService {
     /// `GET /markets/{slug}/orderbook`: the market's order book.
     pub fn get_order_book(&self, slug: &str) -> Call<OrderBook> {
         self.http.call(ops::markets::get_order_book(slug))
+    }
+
+    /// `GET /markets/search`: markets matching a text by meaning, a page
+    /// at a time.
+    pub fn search_markets(&self, params: &MarketSearchParams) -> Call<MarketSearchPage> {
+        self.http.call(ops::markets::search_markets(params))
+    }
+
+    /// `GET /markets/{slug}/historical-price`: the market's price over
+    /// time, in the range and spacing of `params` when given.
+    pub fn get_price_history(
+        &self,
+        slug: &str,
+        params: Option<&PriceHistoryParams>,
+    ) -> Call<PriceHistory> {
+        self.http
+            .call(ops::markets::get_price_history(slug, params))
     }
 }

@@ -90,8 +90,9 @@ pub use market_pages::{
 };
 pub use markets::{
     ActiveMarketsPage, ActiveMarketsParams, COLLATERAL_FEE_MODULE_TYPE, CollateralToken, Market,
-    MarketEvent, MarketEventsPage, MarketSearchPage, MarketSettings, MarketSort, MarketTokens,
-    MarketVenue, OrderBook, OrderBookLevel, PriceHistory, PricePoint, PriceSeries, Venue,
+    MarketEvent, MarketEventsPage, MarketSearchPage, MarketSearchParams, MarketSettings,
+    MarketSort, MarketTokens, MarketVenue, OrderBook, OrderBookLevel, PriceHistory,
+    PriceHistoryParams, PriceInterval, PricePoint, PriceSeries, Venue,
 };
 pub use orders::{
     ApiErrorDetail, BatchCancelRequest, CancelBatchResponse, CancelFailure, CancelOutcome,

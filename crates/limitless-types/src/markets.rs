@@ -247,6 +247,7 @@ impl Venue {
 
 /// Sort order of `GET /markets/active`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MarketSort {
     /// Highest liquidity-provider rewards first.
@@ -283,6 +284,7 @@ impl fmt::Display for MarketSort {
 
 /// Query of `GET /markets/active`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ActiveMarketsParams {
     /// Page size.
@@ -318,6 +320,134 @@ impl ActiveMarketsParams {
         }
         if let Some(sort) = self.sort_by {
             pairs.push(("sortBy", sort.as_str().to_owned()));
+        }
+        pairs
+    }
+}
+
+/// Query of `GET /markets/search` (the OpenAPI spec of 2026-04-30):
+/// `query` (required), `limit` (API default 10), `page` (default 1) and
+/// `similarityThreshold` (0 to 1, default 0.5). The answer is a
+/// [`MarketSearchPage`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MarketSearchParams {
+    /// The text to search for (the API matches by meaning, not only by
+    /// words).
+    pub query: String,
+    /// Page size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Page number, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// The least similarity a match must have, 0 to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub similarity_threshold: Option<Decimal>,
+}
+
+impl MarketSearchParams {
+    /// A search for `query`, with the API's defaults for the rest.
+    #[must_use]
+    pub fn new(query: impl Into<String>) -> Self {
+        Self {
+            query: query.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The parameters as query pairs, in the spec's order `query`,
+    /// `limit`, `page`, `similarityThreshold`.
+    #[must_use]
+    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![("query", self.query.clone())];
+        if let Some(limit) = self.limit {
+            pairs.push(("limit", limit.to_string()));
+        }
+        if let Some(page) = self.page {
+            pairs.push(("page", page.to_string()));
+        }
+        if let Some(threshold) = self.similarity_threshold {
+            pairs.push(("similarityThreshold", threshold.normalize().to_string()));
+        }
+        pairs
+    }
+}
+
+/// The spacing of a price history's points (`interval` of
+/// `GET /markets/{slug}/historical-price`; the spec's enum).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum PriceInterval {
+    /// One hour.
+    #[serde(rename = "1h")]
+    Hour,
+    /// Six hours.
+    #[serde(rename = "6h")]
+    SixHours,
+    /// One day.
+    #[serde(rename = "1d")]
+    Day,
+    /// One week.
+    #[serde(rename = "1w")]
+    Week,
+    /// One month.
+    #[serde(rename = "1m")]
+    Month,
+    /// The whole history.
+    #[serde(rename = "all")]
+    All,
+}
+
+impl PriceInterval {
+    /// The wire string, e.g. `"1h"`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Hour => "1h",
+            Self::SixHours => "6h",
+            Self::Day => "1d",
+            Self::Week => "1w",
+            Self::Month => "1m",
+            Self::All => "all",
+        }
+    }
+}
+
+/// Query of `GET /markets/{slug}/historical-price` (the OpenAPI spec of
+/// 2026-04-30): an optional range, ISO-8601 instants
+/// (`2024-01-01T00:00:00Z`), and the points' spacing. The answer is a
+/// [`PriceHistory`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PriceHistoryParams {
+    /// The first instant (ISO-8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The last instant (ISO-8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The spacing of the points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<PriceInterval>,
+}
+
+impl PriceHistoryParams {
+    /// The set parameters as query pairs, in wire order `from`, `to`,
+    /// `interval`.
+    #[must_use]
+    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::with_capacity(3);
+        if let Some(from) = &self.from {
+            pairs.push(("from", from.clone()));
+        }
+        if let Some(to) = &self.to {
+            pairs.push(("to", to.clone()));
+        }
+        if let Some(interval) = self.interval {
+            pairs.push(("interval", interval.as_str().to_owned()));
         }
         pairs
     }

@@ -39,6 +39,7 @@ pub use crate::side::Side;
 
 /// How an order executes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum OrderType {
     /// Good till cancelled: a limit order that rests on the book.
     #[serde(rename = "GTC")]
@@ -277,6 +278,7 @@ pub struct CreateSignedOrderRequest {
 /// Which order a cancel-replace cancels: `{"orderId": ...}` or
 /// `{"clientOrderId": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum CancelTarget {
     /// The API's order id.

@@ -119,3 +119,20 @@ impl<'de> Deserialize<'de> for Side {
         d.deserialize_any(SideVisitor)
     }
 }
+
+/// The sides as a tool or form offers them: `"BUY"` or `"SELL"` (the
+/// deserializer also takes any case and the wire's `0`/`1`).
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Side {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Side".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "enum": ["BUY", "SELL"],
+            "description": "BUY outcome shares paying USDC, or SELL them for USDC",
+        })
+    }
+}

@@ -61,6 +61,9 @@ pub(crate) async fn run(cli: Cli, out: Output) -> Result<(), CliError> {
                 Err(CliError::internal("the sandbox runs through run_sandbox"))
             }
         }
+        Command::Mcp(_) => Err(CliError::internal(
+            "the MCP server runs through run_until_interrupted",
+        )),
         Command::Completions(args) => {
             local_only("completions")?;
             let mut command = Cli::command();
@@ -94,6 +97,14 @@ pub(crate) async fn run_until_interrupted(
         Command::Order(OrderCommand::Watch(args)) => {
             watch::orders(&socket_command("order watch")?, args, interrupted).await
         }
+        Command::Mcp(args) => {
+            if cli.dry_run {
+                return Err(CliError::usage(
+                    "--dry-run applies to requests; `lmts mcp` previews every write itself",
+                ));
+            }
+            crate::mcp::run(cli.profile.as_deref(), args, interrupted).await
+        }
         _ => run(cli, out).await,
     }
 }
@@ -105,6 +116,7 @@ pub(crate) fn stops_on_interrupt(cli: &Cli) -> bool {
         Command::Sandbox(args) => !args.print_env,
         Command::Market(MarketCommand::Book(args)) => args.watch,
         Command::Order(OrderCommand::Watch(_)) => true,
+        Command::Mcp(_) => true,
         _ => false,
     }
 }

@@ -33,7 +33,7 @@ use super::Api;
 use crate::cli::{BookArgs, OrderWatchArgs, StreamArgs};
 use crate::config::ENV_WS_URL;
 use crate::exit::{CliError, Exit, stream_chain};
-use crate::output::{Output, table, write_stdout};
+use crate::output::{Output, book_json, table, write_stdout};
 
 /// `lmts market book SLUG --watch`.
 pub(super) async fn book(
@@ -348,30 +348,6 @@ async fn follow_book(session: &Session, api: &Api, args: &BookArgs) -> Result<()
         }
     }
     Err(ended())
-}
-
-/// A level as `{"price", "size"}`, exact decimal strings, the size in
-/// shares.
-fn level_json(level: &Level) -> Value {
-    json!({
-        "price": level.price.to_string(),
-        "size": level.size.to_shares().to_string(),
-    })
-}
-
-/// One `--json` line of `market book --watch` (the shape its help shows).
-fn book_json(book: &LocalOrderBook) -> Value {
-    json!({
-        "type": "book",
-        "marketSlug": book.market_slug(),
-        "tokenId": book.token_id(),
-        "version": book.version(),
-        "timestamp": book.timestamp(),
-        "bids": book.bids().iter().map(level_json).collect::<Vec<_>>(),
-        "asks": book.asks().iter().map(level_json).collect::<Vec<_>>(),
-        "spread": book.spread().map(|spread| spread.normalize().to_string()),
-        "midpoint": book.midpoint().map(|midpoint| midpoint.normalize().to_string()),
-    })
 }
 
 /// One view of the book for people: best bid and ask, spread, and the top

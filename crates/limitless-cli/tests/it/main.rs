@@ -7,6 +7,7 @@ mod docs_session;
 mod exits;
 mod maintenance;
 mod markets;
+mod mcp;
 mod orders;
 mod sandbox;
 mod sign;

@@ -112,6 +112,31 @@ impl Env {
         Watcher { child, stdout }
     }
 
+    /// Starts `lmts args` with stdin and stdout piped (an MCP session over
+    /// stdio) and stderr captured: the sandbox's URL, the config
+    /// directory, the token of [`Env::derive`] (when there is one), then
+    /// `vars`, which may replace any of them.
+    pub(crate) fn spawn_piped(&self, vars: &[(&str, &str)], args: &[&str]) -> Child {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("lmts"));
+        command
+            .env_clear()
+            .env("LMTS_CONFIG_DIR", self.config.path())
+            .env("LIMITLESS_API_URL", self.url())
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some((token_id, secret)) = &self.token {
+            command
+                .env("LIMITLESS_API_TOKEN_ID", token_id)
+                .env("LIMITLESS_API_SECRET", secret);
+        }
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        command.spawn().expect("start lmts")
+    }
+
     /// Derives a token with every scope through `lmts` and keeps it for
     /// [`Env::authed`].
     pub(crate) fn derive(&mut self) -> (String, String) {

@@ -1,11 +1,16 @@
-//! Public market reads: a market, a page of active markets, an order book.
+//! Public market reads: a market, a page of active markets, a search, an
+//! order book, a price history.
 
 use limitless_types::limits::MAX_PAGE_LIMIT;
 use limitless_types::markets::{
-    ActiveMarketsPage, ActiveMarketsParams, Market, MarketVenue, OrderBook, Venue,
+    ActiveMarketsPage, ActiveMarketsParams, Market, MarketSearchPage, MarketSearchParams,
+    MarketVenue, OrderBook, PriceHistory, PriceHistoryParams, Venue,
 };
 use limitless_types::orders::{Order, UserOrders};
 use limitless_types::portfolio::LockedBalance;
+use rust_decimal::Decimal;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use super::{Auth, Operation, RequestSpec, encode_segment, on_behalf_of_header};
 use crate::Error;
@@ -129,6 +134,87 @@ pub fn get_order_book(slug: &str) -> Result<Operation<OrderBook>, Error> {
     let slug = non_blank("slug", slug, "pass the market's slug")?;
     let path = format!("/markets/{}/orderbook", encode_segment("slug", slug)?);
     Ok(RequestSpec::get("get_order_book", path, Auth::Public).decode())
+}
+
+/// `GET /markets/search?query=&limit=&page=&similarityThreshold=`: markets
+/// matching a text by meaning (parameters from the OpenAPI spec of
+/// 2026-04-30; the answer's `{markets, totalMarketsCount, noExactMatch}`
+/// from a real capture, `fixtures/responses/markets-search/`). `query`
+/// must not be blank, `limit` and `page` are at least 1 and
+/// `similarityThreshold` is 0 to 1, when set. Public.
+pub fn search_markets(params: &MarketSearchParams) -> Result<Operation<MarketSearchPage>, Error> {
+    non_blank("query", &params.query, "pass the text to search for")?;
+    if params.limit == Some(0) {
+        return Err(Error::invalid_field(
+            "limit",
+            "limit must be a positive integer",
+        ));
+    }
+    page_number(params.page)?;
+    if let Some(threshold) = params.similarity_threshold
+        && !(Decimal::ZERO..=Decimal::ONE).contains(&threshold)
+    {
+        return Err(Error::invalid_field(
+            "similarity_threshold",
+            format!("similarity_threshold must be 0 to 1, got {threshold}"),
+        ));
+    }
+    let params = MarketSearchParams {
+        query: params.query.trim().to_owned(),
+        ..params.clone()
+    };
+    Ok(
+        RequestSpec::get("search_markets", "/markets/search", Auth::Public)
+            .query(params.query_pairs())
+            .decode(),
+    )
+}
+
+/// `GET /markets/{slug}/historical-price?from=&to=&interval=`: a market's
+/// YES price over time, one series (a neg-risk group: one per
+/// sub-market). `from` and `to` are ISO-8601 instants
+/// (`2026-01-01T00:00:00Z`), `from` not after `to`; parameters from the
+/// OpenAPI spec of 2026-04-30. Public.
+pub fn get_price_history(
+    slug: &str,
+    params: Option<&PriceHistoryParams>,
+) -> Result<Operation<PriceHistory>, Error> {
+    let slug = non_blank("market_slug", slug, "pass the market's slug")?;
+    let path = format!(
+        "/markets/{}/historical-price",
+        encode_segment("market_slug", slug)?
+    );
+    let mut spec = RequestSpec::get("get_price_history", path, Auth::Public);
+    if let Some(params) = params {
+        let from = instant("from", params.from.as_deref())?;
+        let to = instant("to", params.to.as_deref())?;
+        if let (Some(from), Some(to)) = (from, to)
+            && from > to
+        {
+            return Err(Error::invalid_field(
+                "from",
+                "from must not be after to; swap them",
+            ));
+        }
+        spec = spec.query(params.query_pairs());
+    }
+    Ok(spec.decode())
+}
+
+/// An ISO-8601 instant, when given.
+fn instant(field: &str, value: Option<&str>) -> Result<Option<OffsetDateTime>, Error> {
+    value
+        .map(|text| {
+            OffsetDateTime::parse(text, &Rfc3339).map_err(|_| {
+                Error::invalid_field(
+                    field,
+                    format!(
+                        "{field} must be an ISO-8601 instant such as 2026-01-01T00:00:00Z, got {text:?}"
+                    ),
+                )
+            })
+        })
+        .transpose()
 }
 
 /// A page size, when given, is 1 to [`MAX_PAGE_LIMIT`]: a larger one is

@@ -160,3 +160,135 @@ async fn market_validation() {
     );
     h.assert_no_requests().await;
 }
+
+#[tokio::test]
+async fn search_markets_sends_the_query_in_the_spec_order_and_decodes_the_page() {
+    let h = Harness::hmac().await;
+    hmac_mock("GET", "/markets/search")
+        .and(QueryIs::some(
+            "query=btc+above&limit=2&page=1&similarityThreshold=0.6",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "markets": [market_json("btc-above-100k", None)],
+            "totalMarketsCount": 4,
+            "noExactMatch": false
+        })))
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    let params = limitless_client::MarketSearchParams {
+        query: "btc above".into(),
+        limit: Some(2),
+        page: Some(1),
+        similarity_threshold: Some(Decimal::new(6, 1)),
+    };
+    let page = h.client.markets.search_markets(&params).await.unwrap();
+    assert_eq!(page.markets[0].slug, "btc-above-100k");
+    // What the API reports, even when it differs from the page's length.
+    assert_eq!(page.total_markets_count, Some(4));
+    assert_eq!(page.no_exact_match, Some(false));
+}
+
+#[tokio::test]
+async fn get_price_history_sends_the_range_and_reads_one_series_or_many() {
+    let h = Harness::anonymous().await;
+    anonymous_mock("GET", "/markets/btc-above-100k/historical-price")
+        .and(QueryIs::some(
+            "from=2026-01-01T00%3A00%3A00Z&to=2026-01-02T00%3A00%3A00Z&interval=1h",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "title": "BTC above 100k",
+            "prices": [{"timestamp": "1767225600000", "price": 0.43}],
+            "marketStatus": "FUNDED"
+        })))
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    anonymous_mock("GET", "/markets/group/historical-price")
+        .and(QueryIs::none())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"title": "A", "prices": [{"timestamp": "1", "price": 0.1}]},
+            {"title": "B", "prices": []}
+        ])))
+        .expect(1)
+        .mount(&h.server)
+        .await;
+    let params = limitless_client::PriceHistoryParams {
+        from: Some("2026-01-01T00:00:00Z".into()),
+        to: Some("2026-01-02T00:00:00Z".into()),
+        interval: Some(limitless_client::PriceInterval::Hour),
+    };
+    let history = h
+        .client
+        .markets
+        .get_price_history("btc-above-100k", Some(&params))
+        .await
+        .unwrap();
+    assert_eq!(history.series.len(), 1);
+    assert_eq!(history.series[0].prices[0].price, Some(Decimal::new(43, 2)));
+    assert_eq!(
+        history.series[0].prices[0].timestamp,
+        Some(1_767_225_600_000)
+    );
+    let group = h
+        .client
+        .markets
+        .get_price_history("group", None)
+        .await
+        .unwrap();
+    assert_eq!(group.series.len(), 2);
+}
+
+#[tokio::test]
+async fn search_and_price_history_validation() {
+    let h = Harness::anonymous().await;
+    let search =
+        |params: limitless_client::MarketSearchParams| h.client.markets.search_markets(&params);
+    assert_invalid(
+        &search(limitless_client::MarketSearchParams::new("  "))
+            .await
+            .unwrap_err(),
+        "query must not be blank",
+    );
+    let mut zero = limitless_client::MarketSearchParams::new("btc");
+    zero.limit = Some(0);
+    assert_invalid(&search(zero).await.unwrap_err(), "limit");
+    let mut first = limitless_client::MarketSearchParams::new("btc");
+    first.page = Some(0);
+    assert_invalid(&search(first).await.unwrap_err(), "page");
+    let mut threshold = limitless_client::MarketSearchParams::new("btc");
+    threshold.similarity_threshold = Some(Decimal::new(11, 1));
+    assert_invalid(
+        &search(threshold).await.unwrap_err(),
+        "similarity_threshold must be 0 to 1, got 1.1",
+    );
+
+    let history = |from: &str, to: &str| limitless_client::PriceHistoryParams {
+        from: Some(from.into()),
+        to: Some(to.into()),
+        interval: None,
+    };
+    let markets = &h.client.markets;
+    assert_invalid(
+        &markets.get_price_history(" ", None).await.unwrap_err(),
+        "market_slug must not be blank",
+    );
+    assert_invalid(
+        &markets
+            .get_price_history("btc", Some(&history("yesterday", "2026-01-01T00:00:00Z")))
+            .await
+            .unwrap_err(),
+        "from must be an ISO-8601 instant",
+    );
+    assert_invalid(
+        &markets
+            .get_price_history(
+                "btc",
+                Some(&history("2026-02-01T00:00:00Z", "2026-01-01T00:00:00Z")),
+            )
+            .await
+            .unwrap_err(),
+        "from must not be after to",
+    );
+    h.assert_no_requests().await;
+}

@@ -635,6 +635,38 @@ fn rows(client: &Client) -> Vec<Row> {
             ops::markets::get_order_book("btc above"),
             expect("get_order_book", M::GET, "/markets/btc%20above/orderbook", Public, IDEMPOTENT),
         ),
+        row(
+            client,
+            "search_markets",
+            ops::markets::search_markets(&limitless_client::MarketSearchParams {
+                query: " bitcoin 120k ".into(),
+                limit: Some(5),
+                page: Some(2),
+                similarity_threshold: Some("0.75".parse().unwrap()),
+            }),
+            expect("search_markets", M::GET, "/markets/search", Public, IDEMPOTENT)
+                .query("query=bitcoin+120k&limit=5&page=2&similarityThreshold=0.75"),
+        ),
+        row(
+            client,
+            "get_price_history without params",
+            ops::markets::get_price_history("btc above", None),
+            expect("get_price_history", M::GET, "/markets/btc%20above/historical-price", Public, IDEMPOTENT),
+        ),
+        row(
+            client,
+            "get_price_history with params",
+            ops::markets::get_price_history(
+                "btc",
+                Some(&limitless_client::PriceHistoryParams {
+                    from: Some("2026-01-01T00:00:00Z".into()),
+                    to: Some("2026-01-31T23:59:59Z".into()),
+                    interval: Some(limitless_client::PriceInterval::Day),
+                }),
+            ),
+            expect("get_price_history", M::GET, "/markets/btc/historical-price", Public, IDEMPOTENT)
+                .query("from=2026-01-01T00%3A00%3A00Z&to=2026-01-31T23%3A59%3A59Z&interval=1d"),
+        ),
         // --- maintenance
         row(
             client,
@@ -1387,7 +1419,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
     let rows = rows(&client);
     assert_eq!(
         rows.len(),
-        90,
+        93,
         "one row per operation (update when adding rows)"
     );
     let mut labels: Vec<&str> = rows.iter().map(|row| row.label).collect();
@@ -1446,6 +1478,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "get_pack_position",
             "get_page_markets",
             "get_positions",
+            "get_price_history",
             "get_profile",
             "get_property_key",
             "get_property_keys",
@@ -1466,6 +1499,7 @@ fn every_operation_builds_and_signs_exactly_its_request() {
             "request",
             "retry_allowances",
             "revoke_token",
+            "search_markets",
             "search_packs",
             "split_positions",
             "withdraw",

@@ -1,5 +1,6 @@
-//! Public market reads: `/markets/active`, `/markets/{slug}`,
-//! `/markets/{slug}/orderbook`.
+//! Public market reads: `/markets/active`, `/markets/search`,
+//! `/markets/{slug}`, `/markets/{slug}/orderbook`,
+//! `/markets/{slug}/historical-price`.
 
 use std::cmp::Reverse;
 
@@ -323,6 +324,152 @@ pub(super) async fn orderbook(
         "maxSpread": BOOK_MAX_SPREAD.to_string(),
         "minSize": BOOK_MIN_SIZE.to_string(),
         "lastTradePrice": last_trade.map(|p| exact_number(&micro_text(u128::from(p)))),
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct SearchQuery {
+    query: Option<String>,
+    limit: Option<String>,
+    page: Option<String>,
+    similarity_threshold: Option<String>,
+}
+
+/// Whether `market` matches every word of `query` (in its title, slug or
+/// description, any case): the sandbox's stand-in for the API's search by
+/// meaning.
+fn matches(market: &Value, words: &[String]) -> bool {
+    let text = ["title", "slug", "description"]
+        .iter()
+        .filter_map(|field| market[*field].as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    words.iter().all(|word| text.contains(word.as_str()))
+}
+
+/// `GET /markets/search?query=&limit=&page=&similarityThreshold=`: the
+/// CLOB markets whose title, slug or description hold every word of the
+/// query, as `{markets, totalMarketsCount, noExactMatch}` (the shape of a
+/// real answer, `fixtures/responses/markets-search/`). Parameters and
+/// defaults (limit 10, page 1, threshold 0 to 1) from the OpenAPI spec of
+/// 2026-04-30; the threshold is checked, not applied.
+pub(super) async fn search(
+    State(app): State<App>,
+    params: Result<Query<SearchQuery>, QueryRejection>,
+    _: Metered,
+) -> Result<ApiJson<Value>, ApiError> {
+    let params = query(params)?;
+    let text = params.query.as_deref().map(str::trim).unwrap_or_default();
+    if text.is_empty() {
+        return Err(ApiError::bad_request("query must not be empty"));
+    }
+    let limit = positive("limit", params.limit.as_deref())?.unwrap_or(DEFAULT_PAGE_LIMIT);
+    let page = positive("page", params.page.as_deref())?.unwrap_or(1);
+    if let Some(threshold) = params.similarity_threshold.as_deref() {
+        let valid = threshold
+            .trim()
+            .parse::<Decimal>()
+            .is_ok_and(|t| (Decimal::ZERO..=Decimal::ONE).contains(&t));
+        if !valid {
+            return Err(ApiError::bad_request(format!(
+                "similarityThreshold must be a number from 0 to 1, got {threshold:?}"
+            )));
+        }
+    }
+    let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+    let state = app.lock();
+    let found: Vec<&Value> = state
+        .markets
+        .iter()
+        .map(|market| &market.json)
+        .filter(|market| matches(market, &words))
+        .collect();
+    let whole = text.to_lowercase();
+    let exact = found.iter().any(|market| {
+        market["title"]
+            .as_str()
+            .is_some_and(|title| title.to_lowercase().contains(&whole))
+    });
+    let skip = usize::try_from((page - 1).saturating_mul(limit)).unwrap_or(usize::MAX);
+    let markets: Vec<Value> = found
+        .iter()
+        .skip(skip)
+        .take(usize::try_from(limit).unwrap_or_default())
+        .map(|market| (*market).clone())
+        .collect();
+    Ok(ApiJson(json!({
+        "markets": markets,
+        "totalMarketsCount": found.len(),
+        "noExactMatch": !exact,
+    })))
+}
+
+/// The intervals of `GET /markets/{slug}/historical-price` (the OpenAPI
+/// spec of 2026-04-30).
+const INTERVALS: &[&str] = &["1h", "6h", "1d", "1w", "1m", "all"];
+
+#[derive(Debug, Deserialize)]
+pub(super) struct HistoryQuery {
+    from: Option<String>,
+    to: Option<String>,
+    interval: Option<String>,
+}
+
+/// An ISO-8601 query instant, when given.
+fn instant(name: &str, value: Option<&str>) -> Result<Option<OffsetDateTime>, ApiError> {
+    value
+        .map(|text| {
+            OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)
+                .map_err(|_| {
+                    ApiError::bad_request(format!("{name} must be an ISO-8601 date, got {text:?}"))
+                })
+        })
+        .transpose()
+}
+
+/// `GET /markets/{slug}/historical-price?from=&to=&interval=`: one series,
+/// `{title, prices: [{timestamp, price}], marketStatus}` as a real answer
+/// has it (`fixtures/responses/market-historical-price/synpath-1.json`:
+/// the timestamp a string of Unix milliseconds, the price a number). The
+/// sandbox keeps no past prices: the series holds one point, the book's
+/// midpoint now, when now is inside the range asked for.
+pub(super) async fn price_history(
+    State(app): State<App>,
+    path: Result<Path<String>, PathRejection>,
+    params: Result<Query<HistoryQuery>, QueryRejection>,
+    _: Metered,
+) -> Result<ApiJson<Value>, ApiError> {
+    let slug = super::path(path)?;
+    let params = query(params)?;
+    if let Some(interval) = params.interval.as_deref()
+        && !INTERVALS.contains(&interval)
+    {
+        return Err(ApiError::bad_request(format!(
+            "interval must be one of {}, got {interval:?}",
+            INTERVALS.join(", ")
+        )));
+    }
+    let from = instant("from", params.from.as_deref())?;
+    let to = instant("to", params.to.as_deref())?;
+    let now = OffsetDateTime::from(app.now());
+    let state = app.lock();
+    let market = state.market(&slug).ok_or_else(|| unknown_market(&slug))?;
+    let inside = from.is_none_or(|from| from <= now) && to.is_none_or(|to| now <= to);
+    let millis = now.unix_timestamp_nanos() / 1_000_000;
+    let prices: Vec<Value> = if inside {
+        vec![json!({
+            "timestamp": millis.to_string(),
+            "price": exact_number(&midpoint(&state, market).to_string()),
+        })]
+    } else {
+        Vec::new()
+    };
+    Ok(ApiJson(json!({
+        "title": market.title,
+        "prices": prices,
+        "marketStatus": "FUNDED",
     })))
 }
 

@@ -87,6 +87,11 @@ pub(crate) fn router(app: App) -> Router {
         )
         .route("/maintenance/status", get(maintenance::status))
         .route("/markets/active", get(markets::active))
+        .route("/markets/search", get(markets::search))
+        .route(
+            "/markets/{slug}/historical-price",
+            get(markets::price_history),
+        )
         .route("/markets/{slug}", get(markets::market))
         .route("/markets/{slug}/orderbook", get(markets::orderbook))
         .route("/markets/{slug}/user-orders", get(portfolio::user_orders))

@@ -213,3 +213,110 @@ async fn amm_markets_are_listed_and_readable_by_slug_or_address() {
     assert_eq!(first.body["prices"], serde_json::json!([0.4, 0.6]));
     assert_eq!(fx.sandbox.amm_price("amm-eth-above-4k", 0), Some(400_000));
 }
+
+#[tokio::test]
+async fn search_finds_markets_by_every_word_and_pages() {
+    let fx = Fixture::start().await;
+    let seeded = fx.sandbox.markets()[0].clone();
+    let word = seeded.slug.split('-').next().unwrap().to_owned();
+    let reply = fx
+        .send(
+            fx.http
+                .get(fx.url(&format!("/markets/search?query={word}&limit=25"))),
+        )
+        .await
+        .expect(200);
+    let page: limitless_types::MarketSearchPage =
+        serde_json::from_value(reply.body.clone()).unwrap();
+    assert!(page.markets.iter().any(|m| m.slug == seeded.slug), "{word}");
+    for market in &page.markets {
+        let text = format!(
+            "{} {}",
+            market.slug,
+            market.title.clone().unwrap_or_default()
+        );
+        assert!(text.to_lowercase().contains(&word), "{text}");
+    }
+    let total = page.total_markets_count.unwrap();
+    assert_eq!(total, page.markets.len() as u64);
+    assert_eq!(reply.body["noExactMatch"], false);
+
+    // Every word must match; page 2 of one a page is the second match.
+    if total > 1 {
+        let second = fx
+            .send(
+                fx.http
+                    .get(fx.url(&format!("/markets/search?query={word}&limit=1&page=2"))),
+            )
+            .await
+            .expect(200);
+        assert_eq!(second.body["markets"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            second.body["markets"][0]["slug"],
+            reply.body["markets"][1]["slug"]
+        );
+    }
+    let none = fx
+        .send(
+            fx.http
+                .get(fx.url(&format!("/markets/search?query={word}+zzzz"))),
+        )
+        .await
+        .expect(200);
+    assert_eq!(none.body["markets"], serde_json::json!([]));
+    assert_eq!(none.body["noExactMatch"], true);
+
+    for bad in [
+        "",
+        "?query=",
+        "?query=btc&limit=0",
+        "?query=btc&similarityThreshold=1.5",
+    ] {
+        fx.send(fx.http.get(fx.url(&format!("/markets/search{bad}"))))
+            .await
+            .expect(400);
+    }
+}
+
+#[tokio::test]
+async fn price_history_is_one_series_at_the_book_midpoint() {
+    let fx = Fixture::start().await;
+    let seeded = fx.sandbox.markets()[0].clone();
+    let path = format!("/markets/{}/historical-price", seeded.slug);
+    let reply = fx.send(fx.http.get(fx.url(&path))).await.expect(200);
+    let history: limitless_types::PriceHistory =
+        serde_json::from_value(reply.body.clone()).unwrap();
+    assert_eq!(history.series.len(), 1);
+    let series = &history.series[0];
+    assert_eq!(series.title.as_deref(), Some(seeded.title.as_str()));
+    assert_eq!(series.market_status.as_deref(), Some("FUNDED"));
+    // The book is empty: its midpoint is the market's YES price.
+    let market = fx
+        .send(fx.http.get(fx.url(&format!("/markets/{}", seeded.slug))))
+        .await
+        .expect(200);
+    let market: Market = serde_json::from_value(market.body).unwrap();
+    assert_eq!(series.prices[0].price, Some(market.prices[0]));
+    // The timestamp is a string of Unix milliseconds, as the API sends it.
+    assert!(reply.body["prices"][0]["timestamp"].is_string());
+
+    let past = fx
+        .send(fx.http.get(fx.url(&format!(
+            "{path}?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z&interval=1d"
+        ))))
+        .await
+        .expect(200);
+    assert_eq!(past.body["prices"], serde_json::json!([]));
+    fx.send(fx.http.get(fx.url(&format!("{path}?interval=2h"))))
+        .await
+        .expect(400);
+    fx.send(fx.http.get(fx.url(&format!("{path}?from=yesterday"))))
+        .await
+        .expect(400);
+    fx.send(
+        fx.http
+            .get(fx.url("/markets/no-such-market/historical-price")),
+    )
+    .await
+    .expect(404);
+}

@@ -145,6 +145,11 @@ pub(crate) enum Kind {
 /// # let _ = order;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "schemars",
+    derive(serde::Deserialize, schemars::JsonSchema),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
 pub struct LimitOrder {
     /// GTC or FAK (FOK orders are [`FokOrder`]s).
     pub order_type: OrderType,
@@ -164,6 +169,11 @@ pub struct LimitOrder {
 
 /// A fill-or-kill order described field by field (see [`LimitOrder`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "schemars",
+    derive(serde::Deserialize, schemars::JsonSchema),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
 pub struct FokOrder {
     /// The market's slug.
     pub market_slug: String,
