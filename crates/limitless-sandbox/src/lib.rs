@@ -202,7 +202,9 @@ pub use clock::ClockOffset;
 pub use engine::OrderStatus;
 pub use error::SandboxError;
 pub use faults::Faults;
-pub use handle::{Maintenance, OrderSnapshot, SandboxHandle, SeededIdentity, SeededMarket};
+pub use handle::{
+    FillSnapshot, Maintenance, OrderSnapshot, SandboxHandle, SeededIdentity, SeededMarket,
+};
 pub use sandbox::{Sandbox, SandboxBuilder};
 pub use seed::{IdentitySeed, MarketSeed, MarketVenue};
 pub use socket::{SocketControl, SocketHandshake, SocketStats};
