@@ -103,7 +103,10 @@ impl FromStr for Mix {
                 .find(|kind| kind.name() == name)
                 .ok_or_else(|| {
                     let known: Vec<&str> = FaultKind::ALL.iter().map(|k| k.name()).collect();
-                    format!("unknown fault {name:?}; known: all, none, {}", known.join(", "))
+                    format!(
+                        "unknown fault {name:?}; known: all, none, {}",
+                        known.join(", ")
+                    )
                 })?;
             if !kinds.contains(&kind) {
                 kinds.push(kind);

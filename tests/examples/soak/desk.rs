@@ -149,17 +149,31 @@ impl Account {
             Signing::Delegated => {
                 let order = match spec.kind {
                     Kind::Gtc => CreateDelegatedOrderParams::gtc(
-                        slug, token, spec.side, price, spec.amount, self.owner,
+                        slug,
+                        token,
+                        spec.side,
+                        price,
+                        spec.amount,
+                        self.owner,
                     )
                     // A market maker's quotes never take: they are still
                     // accepted in a `post_only` window.
                     .post_only(true),
                     Kind::Fak => CreateDelegatedOrderParams::fak(
-                        slug, token, spec.side, price, spec.amount, self.owner,
+                        slug,
+                        token,
+                        spec.side,
+                        price,
+                        spec.amount,
+                        self.owner,
                     ),
-                    Kind::Fok => {
-                        CreateDelegatedOrderParams::fok(slug, token, spec.side, spec.amount, self.owner)
-                    }
+                    Kind::Fok => CreateDelegatedOrderParams::fok(
+                        slug,
+                        token,
+                        spec.side,
+                        spec.amount,
+                        self.owner,
+                    ),
                 };
                 Params::Delegated(order.salt(salt).client_order_id(coid))
             }
@@ -267,9 +281,13 @@ impl Account {
         let cancel = CancelTarget::OrderId(old);
         let result = match (&self.signing, params) {
             (Signing::Delegated, Params::Delegated(order)) => {
-                let replace = DelegatedCancelReplaceParams::new(cancel, order).client_order_id(&coid);
+                let replace =
+                    DelegatedCancelReplaceParams::new(cancel, order).client_order_id(&coid);
                 shared
-                    .timed("cancel-replace", self.client.delegated_orders.cancel_replace(&replace))
+                    .timed(
+                        "cancel-replace",
+                        self.client.delegated_orders.cancel_replace(&replace),
+                    )
                     .await
             }
             (Signing::SelfSigned(service), Params::SelfSigned(order)) => {
@@ -281,13 +299,32 @@ impl Account {
             _ => unreachable!("params follow the account's signing"),
         };
         let answer = match result {
-            Ok(result) => match result.replacement {
-                ReplacementOutcome::Success { data } => Answer::Placed(data.order.id),
-                ReplacementOutcome::Unknown { .. } => Answer::Unknown,
-                ReplacementOutcome::NotAttempted => Answer::NotPlaced("not attempted".into()),
-                ReplacementOutcome::Failure { error } => Answer::NotPlaced(format!("{error:?}")),
-                other => Answer::NotPlaced(format!("{other:?}")),
-            },
+            Ok(result) => {
+                // A result, not an error: the cancel (and so the
+                // replacement) can fail when the order has just filled.
+                let (answer, refusal) = match result.replacement {
+                    ReplacementOutcome::Success { data } => (Answer::Placed(data.order.id), None),
+                    ReplacementOutcome::Unknown { .. } => (Answer::Unknown, Some("unknown")),
+                    ReplacementOutcome::NotAttempted => (
+                        Answer::NotPlaced("not attempted".into()),
+                        Some("not attempted (cancel failed)"),
+                    ),
+                    ReplacementOutcome::Failure { error } => {
+                        (Answer::NotPlaced(format!("{error:?}")), Some("refused"))
+                    }
+                    other => {
+                        lock(&shared.stats).unexpected(format!("replacement outcome {other:?}"));
+                        (Answer::NotPlaced(format!("{other:?}")), None)
+                    }
+                };
+                if let Some(refusal) = refusal {
+                    *lock(&shared.stats)
+                        .errors
+                        .entry(format!("cancel-replace: replacement {refusal}"))
+                        .or_default() += 1;
+                }
+                answer
+            }
             Err(error) if error.is_outcome_unknown() => Answer::Unknown,
             Err(error) => Answer::NotPlaced(error.to_string()),
         };
@@ -349,7 +386,9 @@ impl Account {
                 shared
                     .timed(
                         "cancel",
-                        self.client.delegated_orders.cancel_on_behalf_of(&id, self.owner),
+                        self.client
+                            .delegated_orders
+                            .cancel_on_behalf_of(&id, self.owner),
                     )
                     .await
             }
@@ -376,7 +415,12 @@ impl Account {
             let coid = sent.client_order_id.clone().unwrap_or_default();
             match found.outcome {
                 OrderOutcome::Placed(order) => {
-                    resolve(shared, &coid, Resolution::FoundPlaced, Answer::Placed(order.id));
+                    resolve(
+                        shared,
+                        &coid,
+                        Resolution::FoundPlaced,
+                        Answer::Placed(order.id),
+                    );
                 }
                 OrderOutcome::NotPlaced => match params {
                     Some(params) => {
@@ -472,7 +516,10 @@ fn set_answer(shared: &Shared, coid: &str, answer: Answer) {
 }
 
 fn resolve(shared: &Shared, coid: &str, resolution: Resolution, answer: Answer) {
-    *lock(&shared.stats).resolutions.entry(resolution).or_default() += 1;
+    *lock(&shared.stats)
+        .resolutions
+        .entry(resolution)
+        .or_default() += 1;
     if let Some(record) = lock(&shared.ledger).orders.get_mut(coid) {
         record.resolutions.push(resolution);
     }

@@ -35,7 +35,10 @@ use crate::report::{Finish, Footprint};
 
 /// The soak's options.
 #[derive(Debug, Parser)]
-#[command(name = "soak", about = "A market-making bot against a faulty in-process sandbox")]
+#[command(
+    name = "soak",
+    about = "A market-making bot against a faulty in-process sandbox"
+)]
 struct Args {
     /// Minutes to trade (added to --seconds).
     #[arg(long, default_value_t = 0)]
@@ -128,7 +131,12 @@ async fn soak(args: &Args, seed: u64) -> Result<Vec<String>, Failure> {
     println!(
         "soak: {} s, faults [{}], {} markets, {} accounts, sandbox at {}",
         run_for.as_secs(),
-        args.faults.0.iter().map(|k| k.name()).collect::<Vec<_>>().join(", "),
+        args.faults
+            .0
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join(", "),
         markets.len(),
         args.accounts,
         sandbox.base_url()
@@ -137,10 +145,16 @@ async fn soak(args: &Args, seed: u64) -> Result<Vec<String>, Failure> {
 
     // Three tokens, as a partner might: one per desk (the documented
     // limits are per token) and one for the stream.
-    let public = Client::builder().base_url(sandbox.base_url()).build_client()?;
-    let scopes: Vec<String> = [SCOPE_TRADING, SCOPE_ACCOUNT_CREATION, SCOPE_DELEGATED_SIGNING]
-        .map(String::from)
-        .to_vec();
+    let public = Client::builder()
+        .base_url(sandbox.base_url())
+        .build_client()?;
+    let scopes: Vec<String> = [
+        SCOPE_TRADING,
+        SCOPE_ACCOUNT_CREATION,
+        SCOPE_DELEGATED_SIGNING,
+    ]
+    .map(String::from)
+    .to_vec();
     let mut tokens = Vec::new();
     for label in ["soak-delegated", "soak-self-signed", "soak-stream"] {
         let derived = public
@@ -177,7 +191,14 @@ async fn soak(args: &Args, seed: u64) -> Result<Vec<String>, Failure> {
                 .partner_accounts
                 .create_account(&CreatePartnerAccountInput::server_wallet(name), None)
                 .await?;
-            Account::new(index, created.profile_id, Arc::clone(&delegated), Signing::Delegated, rng, seed)
+            Account::new(
+                index,
+                created.profile_id,
+                Arc::clone(&delegated),
+                Signing::Delegated,
+                rng,
+                seed,
+            )
         } else {
             let key = LocalSigner::random();
             let proof = key.ownership_proof(None).await?;
@@ -287,7 +308,8 @@ async fn soak(args: &Args, seed: u64) -> Result<Vec<String>, Failure> {
     for (market, watcher) in markets.iter().zip(watchers) {
         let watcher = watcher.await?;
         if watcher.is_stale() {
-            lock(&shared.stats).unexpected(format!("the book of {} is stale at the end", market.slug));
+            lock(&shared.stats)
+                .unexpected(format!("the book of {} is stale at the end", market.slug));
         }
         books.push((market.slug.clone(), watcher.book().clone()));
     }

@@ -60,11 +60,13 @@ impl Stats {
 
     pub(crate) fn error(&mut self, operation: &str, error: &Error) {
         let kind = kind(error);
-        if kind.starts_with("unexpected") || matches!(error, Error::DuplicateClientOrderId { .. })
-        {
+        if kind.starts_with("unexpected") || matches!(error, Error::DuplicateClientOrderId { .. }) {
             self.unexpected.push(format!("{operation}: {error}"));
         }
-        *self.errors.entry(format!("{operation}: {kind}")).or_default() += 1;
+        *self
+            .errors
+            .entry(format!("{operation}: {kind}"))
+            .or_default() += 1;
     }
 
     pub(crate) fn unexpected(&mut self, what: String) {
@@ -194,7 +196,9 @@ pub(crate) fn check(finish: &Finish<'_>) -> Vec<String> {
     }
     for ((owner, coid), n) in &by_coid {
         if *n > 1 {
-            broken.push(format!("client order id {coid} of {owner} placed {n} times"));
+            broken.push(format!(
+                "client order id {coid} of {owner} placed {n} times"
+            ));
         }
     }
     for ((owner, salt), n) in &by_salt {
@@ -221,7 +225,10 @@ pub(crate) fn check(finish: &Finish<'_>) -> Vec<String> {
         let found = engine_by_coid.get(coid.as_str()).copied();
         match (&record.answer, found) {
             (Answer::Pending | Answer::Unknown, _) => {
-                broken.push(format!("order {coid}: outcome never settled ({:?})", record.answer));
+                broken.push(format!(
+                    "order {coid}: outcome never settled ({:?})",
+                    record.answer
+                ));
             }
             (Answer::NotPlaced(why), Some(order)) => broken.push(format!(
                 "order {coid}: the bot holds it not placed ({why}) but the engine has {} ({:?})",
@@ -236,7 +243,9 @@ pub(crate) fn check(finish: &Finish<'_>) -> Vec<String> {
                 }
             }
             (Answer::Placed(_), None) => {
-                broken.push(format!("order {coid}: the bot holds it placed; the engine has none"));
+                broken.push(format!(
+                    "order {coid}: the bot holds it placed; the engine has none"
+                ));
             }
             (Answer::Placed(id), Some(order)) => {
                 if *id != order.id || order.owner_id != record.owner || order.salt != record.salt {
@@ -292,7 +301,11 @@ pub(crate) fn check(finish: &Finish<'_>) -> Vec<String> {
                 .filter(|r| r.account == account && r.market == market)
             {
                 let filled = i128::from(record.filled());
-                held += if record.side == Side::Buy { filled } else { -filled };
+                held += if record.side == Side::Buy {
+                    filled
+                } else {
+                    -filled
+                };
             }
             let sandbox = finish.sandbox.shares_held(*owner, &seeded.yes_token_id);
             if held != sandbox {
@@ -336,14 +349,19 @@ pub(crate) fn check(finish: &Finish<'_>) -> Vec<String> {
     // above through each order's filled shares).
     for fill in finish.sandbox.fills() {
         for id in [&fill.taker_order_id, &fill.maker_order_id] {
-            if !engine.iter().any(|o| &o.id == id && ours.contains(&o.owner_id)) {
+            if !engine
+                .iter()
+                .any(|o| &o.id == id && ours.contains(&o.owner_id))
+            {
                 broken.push(format!("fill against {id}, an order not the bot's"));
             }
         }
     }
 
     for stranger in &finish.ledger.strangers {
-        broken.push(format!("event about an order the bot never sent: {stranger}"));
+        broken.push(format!(
+            "event about an order the bot never sent: {stranger}"
+        ));
     }
     for what in &finish.stats.unexpected {
         broken.push(format!("unexpected error: {what}"));
@@ -386,28 +404,51 @@ pub(crate) fn summary(finish: &Finish<'_>, elapsed: Duration) -> String {
     };
     row("run", format!("{:.0} s", elapsed.as_secs_f64()));
     row("orders sent (new)", stats.orders_sent.to_string());
-    row("orders sent again after reconciliation", stats.orders_resent.to_string());
+    row(
+        "orders sent again after reconciliation",
+        stats.orders_resent.to_string(),
+    );
     let count = |pred: &dyn Fn(&crate::ledger::Record) -> bool| {
-        ledger.orders.values().filter(|r| pred(r)).count().to_string()
+        ledger
+            .orders
+            .values()
+            .filter(|r| pred(r))
+            .count()
+            .to_string()
     };
-    row("  placed", count(&|r| matches!(r.answer, Answer::Placed(_))));
-    row("  not placed", count(&|r| matches!(r.answer, Answer::NotPlaced(_))));
-    row("  GTC / FAK / FOK", format!(
-        "{} / {} / {}",
-        count(&|r| r.kind == Kind::Gtc),
-        count(&|r| r.kind == Kind::Fak),
-        count(&|r| r.kind == Kind::Fok)
-    ));
-    row("  ended filled / cancelled / killed / live", format!(
-        "{} / {} / {} / {}",
-        count(&|r| r.end() == Some(End::Filled)),
-        count(&|r| r.end() == Some(End::Cancelled)),
-        count(&|r| r.end() == Some(End::Killed)),
-        count(&|r| matches!(r.answer, Answer::Placed(_)) && r.end().is_none())
-    ));
+    row(
+        "  placed",
+        count(&|r| matches!(r.answer, Answer::Placed(_))),
+    );
+    row(
+        "  not placed",
+        count(&|r| matches!(r.answer, Answer::NotPlaced(_))),
+    );
+    row(
+        "  GTC / FAK / FOK",
+        format!(
+            "{} / {} / {}",
+            count(&|r| r.kind == Kind::Gtc),
+            count(&|r| r.kind == Kind::Fak),
+            count(&|r| r.kind == Kind::Fok)
+        ),
+    );
+    row(
+        "  ended filled / cancelled / killed / live",
+        format!(
+            "{} / {} / {} / {}",
+            count(&|r| r.end() == Some(End::Filled)),
+            count(&|r| r.end() == Some(End::Cancelled)),
+            count(&|r| r.end() == Some(End::Killed)),
+            count(&|r| matches!(r.answer, Answer::Placed(_)) && r.end().is_none())
+        ),
+    );
     let fills = finish.sandbox.fills();
     let traded: u64 = fills.iter().map(|f| f.shares).sum();
-    row("fills (engine)", format!("{} ({} shares)", fills.len(), traded / 1_000_000));
+    row(
+        "fills (engine)",
+        format!("{} ({} shares)", fills.len(), traded / 1_000_000),
+    );
     let recovered: u64 = ledger
         .orders
         .values()
@@ -422,10 +463,7 @@ pub(crate) fn summary(finish: &Finish<'_>, elapsed: Duration) -> String {
             recovered / 1_000_000
         ),
     );
-    row(
-        "orders caught in a stream gap",
-        count(&|r| r.in_gap),
-    );
+    row("orders caught in a stream gap", count(&|r| r.in_gap));
     row("order events by type", format!("{:?}", ledger.events));
     row("unknown outcomes", stats.unknown_outcomes.to_string());
     for (resolution, n) in &stats.resolutions {
@@ -449,13 +487,22 @@ pub(crate) fn summary(finish: &Finish<'_>, elapsed: Duration) -> String {
     for (name, n, p50, p99) in stats.percentiles() {
         row(
             &format!("latency {name} (p50 / p99)"),
-            format!("{n} calls, {:.1} / {:.1} ms", p50.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3),
+            format!(
+                "{n} calls, {:.1} / {:.1} ms",
+                p50.as_secs_f64() * 1e3,
+                p99.as_secs_f64() * 1e3
+            ),
         );
     }
     let f = finish.footprint;
     row(
         "resident memory start / peak / end",
-        format!("{} / {} / {} MiB", f.rss_start >> 20, f.rss_peak >> 20, f.rss_end >> 20),
+        format!(
+            "{} / {} / {} MiB",
+            f.rss_start >> 20,
+            f.rss_peak >> 20,
+            f.rss_end >> 20
+        ),
     );
     row(
         "live tasks start / peak / end",
