@@ -486,7 +486,7 @@ pub(crate) fn summary(finish: &Finish<'_>, elapsed: Duration) -> String {
     }
     for (name, n, p50, p99) in stats.percentiles() {
         row(
-            &format!("latency {name} (p50 / p99)"),
+            &format!("latency {name} (p50 / p99, pacing included)"),
             format!(
                 "{n} calls, {:.1} / {:.1} ms",
                 p50.as_secs_f64() * 1e3,
