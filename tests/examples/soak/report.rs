@@ -456,7 +456,7 @@ pub(crate) fn summary(finish: &Finish<'_>, elapsed: Duration) -> String {
         .map(|r| r.filled().saturating_sub(r.stream_filled))
         .sum();
     row(
-        "fill shares seen on the stream / read back",
+        "fill shares, both sides: on the stream / read back",
         format!(
             "{} / {}",
             ledger.orders.values().map(|r| r.stream_filled).sum::<u64>() / 1_000_000,
