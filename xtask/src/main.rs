@@ -1,8 +1,8 @@
 //! Project automation: `cargo xtask <command>`.
 //!
 //! * `ci` — everything CI checks: formatting, clippy, tests, the demo, the
-//!   examples of the client and the stream client, docs, the
-//!   dependency-direction rules between layers, the size of the signing
+//!   examples of the client and the stream client, the chaos soak, docs,
+//!   the dependency-direction rules between layers, the size of the signing
 //!   crate's tree, `cargo package` of the library crates (their packaged
 //!   sources built together), and the Python bindings' tests; then each
 //!   step's time.
@@ -37,7 +37,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Every CI check: format, clippy, tests, the demo, examples, docs, layering, packaging, Python.
+    /// Every CI check: format, clippy, tests, the demo, examples, the soak, docs, layering, packaging, Python.
     Ci,
     /// The workspace's tests, as CI runs them (pass test-name filters after `--`).
     Test {
