@@ -18,7 +18,7 @@ use rand::Rng as _;
 use rand::rngs::StdRng;
 use tokio::time::Instant;
 
-use crate::ledger::{Answer, Kind, Ledger, Record, Resolution};
+use crate::ledger::{Answer, Kind, Ledger, Record, Resolution, salt_key};
 use crate::report::Stats;
 
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -93,10 +93,10 @@ pub(crate) struct Account {
     pub(crate) signing: Signing,
     pub(crate) rng: StdRng,
     pub(crate) seed: u64,
-    /// Orders whose outcome is unknown: what to look for, and the very
-    /// same order to send again if it was not placed (`None` for a
-    /// cancel-replace replacement, which is not sent again).
-    unknown: Vec<(SentOrder, Option<Params>)>,
+    /// Orders whose outcome is unknown: the ledger key, what to look for,
+    /// and the very same order to send again if it was not placed (`None`
+    /// for a cancel-replace replacement, which is not sent again).
+    unknown: Vec<(String, SentOrder, Option<Params>)>,
 }
 
 /// An order ready to send, exactly (salt and client order id fixed).
@@ -141,7 +141,7 @@ impl Account {
         }
     }
 
-    fn params(&self, market: &SeededMarket, spec: Spec, coid: &str, salt: u64) -> Params {
+    fn params(&self, market: &SeededMarket, spec: Spec, coid: Option<&str>, salt: u64) -> Params {
         let slug = market.slug.as_str();
         let token = market.yes_token_id.as_str();
         let price = price_text(spec.price_milli);
@@ -175,7 +175,11 @@ impl Account {
                         self.owner,
                     ),
                 };
-                Params::Delegated(order.salt(salt).client_order_id(coid))
+                let order = order.salt(salt);
+                Params::Delegated(match coid {
+                    Some(coid) => order.client_order_id(coid),
+                    None => order.without_client_order_id(),
+                })
             }
             Signing::SelfSigned(_) => {
                 let order = match spec.kind {
@@ -188,13 +192,18 @@ impl Account {
                     }
                     Kind::Fok => CreateSignedOrderParams::fok(slug, token, spec.side, spec.amount),
                 };
-                Params::SelfSigned(order.salt(salt).client_order_id(coid))
+                let order = order.salt(salt);
+                Params::SelfSigned(match coid {
+                    Some(coid) => order.client_order_id(coid),
+                    None => order.without_client_order_id(),
+                })
             }
         }
     }
 
-    fn record(&self, market: &SeededMarket, spec: Spec, salt: u64) -> Record {
+    fn record(&self, market: &SeededMarket, spec: Spec, coid: Option<&str>, salt: u64) -> Record {
         Record {
+            client_order_id: coid.map(str::to_owned),
             account: self.index,
             owner: self.owner,
             market: market.slug.clone(),
@@ -269,20 +278,33 @@ impl Account {
             .next_back()
     }
 
+    /// The next order's client order id (four in five orders carry one;
+    /// the others are found again by their salt), salt and ledger key.
+    fn keys(&mut self, shared: &Shared) -> (Option<String>, u64, String) {
+        let (coid, salt) = shared.next_keys(self.seed);
+        if self.rng.random_ratio(4, 5) {
+            (Some(coid.clone()), salt, coid)
+        } else {
+            (None, salt, salt_key(self.owner, salt))
+        }
+    }
+
     /// Places a quote, or moves the current one with cancel-replace.
     async fn quote(&mut self, shared: &Shared, market: &SeededMarket, spec: Spec) {
         let Some(old) = self.live_quote(shared, &market.slug, Some(spec.side)) else {
             return self.place(shared, market, spec).await;
         };
-        let (coid, salt) = shared.next_keys(self.seed);
-        let params = self.params(market, spec, &coid, salt);
-        lock(&shared.ledger).sent(&coid, self.record(market, spec, salt));
+        let (coid, salt, key) = self.keys(shared);
+        let params = self.params(market, spec, coid.as_deref(), salt);
+        lock(&shared.ledger).sent(&key, self.record(market, spec, coid.as_deref(), salt));
         lock(&shared.stats).orders_sent += 1;
         let cancel = CancelTarget::OrderId(old);
         let result = match (&self.signing, params) {
             (Signing::Delegated, Params::Delegated(order)) => {
-                let replace =
-                    DelegatedCancelReplaceParams::new(cancel, order).client_order_id(&coid);
+                let mut replace = DelegatedCancelReplaceParams::new(cancel, order);
+                if let Some(coid) = &coid {
+                    replace = replace.client_order_id(coid);
+                }
                 shared
                     .timed(
                         "cancel-replace",
@@ -291,7 +313,10 @@ impl Account {
                     .await
             }
             (Signing::SelfSigned(service), Params::SelfSigned(order)) => {
-                let replace = SignedCancelReplaceParams::new(cancel, order).client_order_id(&coid);
+                let mut replace = SignedCancelReplaceParams::new(cancel, order);
+                if let Some(coid) = &coid {
+                    replace = replace.client_order_id(coid);
+                }
                 shared
                     .timed("cancel-replace", service.cancel_replace(&replace))
                     .await
@@ -329,25 +354,25 @@ impl Account {
             Err(error) => Answer::NotPlaced(error.to_string()),
         };
         if answer == Answer::Unknown {
-            let sent = SentOrder::new(&market.slug, salt, Some(&coid), self.owner);
-            self.unknown.push((sent, None));
+            let sent = SentOrder::new(&market.slug, salt, coid.as_deref(), self.owner);
+            self.unknown.push((key.clone(), sent, None));
             lock(&shared.stats).unknown_outcomes += 1;
         }
-        set_answer(shared, &coid, answer);
+        set_answer(shared, &key, answer);
     }
 
     /// Sends one new order.
     async fn place(&mut self, shared: &Shared, market: &SeededMarket, spec: Spec) {
-        let (coid, salt) = shared.next_keys(self.seed);
-        let params = self.params(market, spec, &coid, salt);
-        lock(&shared.ledger).sent(&coid, self.record(market, spec, salt));
+        let (coid, salt, key) = self.keys(shared);
+        let params = self.params(market, spec, coid.as_deref(), salt);
+        lock(&shared.ledger).sent(&key, self.record(market, spec, coid.as_deref(), salt));
         lock(&shared.stats).orders_sent += 1;
-        self.send(shared, &coid, params).await;
+        self.send(shared, &key, params).await;
     }
 
     /// Sends `params` (new, or the very same order again) and records the
     /// answer.
-    async fn send(&mut self, shared: &Shared, coid: &str, params: Params) {
+    async fn send(&mut self, shared: &Shared, key: &str, params: Params) {
         let result = match (&self.signing, &params) {
             (Signing::Delegated, Params::Delegated(order)) => {
                 shared
@@ -363,14 +388,15 @@ impl Account {
             Ok(placed) => Answer::Placed(placed.order.id),
             Err(error) if error.is_outcome_unknown() => {
                 for sent in error.sent_orders() {
-                    self.unknown.push((sent.clone(), Some(params.clone())));
+                    self.unknown
+                        .push((key.to_owned(), sent.clone(), Some(params.clone())));
                 }
                 lock(&shared.stats).unknown_outcomes += 1;
                 Answer::Unknown
             }
             Err(error) => Answer::NotPlaced(error.to_string()),
         };
-        set_answer(shared, coid, answer);
+        set_answer(shared, key, answer);
     }
 
     /// Cancels one of the account's quotes.
@@ -403,7 +429,7 @@ impl Account {
             return 0;
         }
         let pending = std::mem::take(&mut self.unknown);
-        let sent: Vec<SentOrder> = pending.iter().map(|(sent, _)| sent.clone()).collect();
+        let sent: Vec<SentOrder> = pending.iter().map(|(_, sent, _)| sent.clone()).collect();
         let started = Instant::now();
         let found = match &self.signing {
             Signing::Delegated => self.client.delegated_orders.reconcile(&sent).await,
@@ -411,8 +437,10 @@ impl Account {
         };
         lock(&shared.stats).latency("reconcile", started.elapsed());
         let mut resend = Vec::new();
-        for ((sent, params), found) in pending.into_iter().zip(found) {
-            let coid = sent.client_order_id.clone().unwrap_or_default();
+        for ((coid, sent, params), found) in pending.into_iter().zip(found) {
+            if sent.client_order_id.is_none() {
+                lock(&shared.stats).reconciled_by_salt += 1;
+            }
             match found.outcome {
                 OrderOutcome::Placed(order) => {
                     resolve(
@@ -436,11 +464,11 @@ impl Account {
                 },
                 OrderOutcome::Unknown(error) => {
                     lock(&shared.stats).error("reconcile", &error);
-                    self.unknown.push((sent, params));
+                    self.unknown.push((coid, sent, params));
                 }
                 other => {
                     lock(&shared.stats).unexpected(format!("reconciliation outcome {other:?}"));
-                    self.unknown.push((sent, params));
+                    self.unknown.push((coid, sent, params));
                 }
             }
         }
@@ -454,38 +482,44 @@ impl Account {
     /// Reads the account's orders that may have changed unseen (caught in
     /// a gap) through the status batch, by client order id.
     pub(crate) async fn read_back(&self, shared: &Shared, all_in_gap: bool) {
-        let wanted: Vec<String> = lock(&shared.ledger)
+        // By client order id, or by id for an order sent without one.
+        let wanted: Vec<CancelTarget> = lock(&shared.ledger)
             .orders
-            .iter()
-            .filter(|(_, r)| {
+            .values()
+            .filter(|r| {
                 r.account == self.index
                     && r.in_gap
                     && !matches!(r.answer, Answer::NotPlaced(_) | Answer::Pending)
                     && (all_in_gap || r.maybe_live())
             })
-            .map(|(coid, _)| coid.clone())
+            .filter_map(|r| match (&r.client_order_id, &r.id) {
+                (Some(coid), _) => Some(CancelTarget::ClientOrderId(coid.clone())),
+                (None, Some(id)) => Some(CancelTarget::OrderId(id.clone())),
+                (None, None) => None,
+            })
             .collect();
-        for chunk in wanted.chunks(MAX_ORDER_STATUS_BATCH) {
-            let items: Vec<CancelTarget> = chunk
-                .iter()
-                .map(|coid| CancelTarget::ClientOrderId(coid.clone()))
-                .collect();
+        for items in wanted.chunks(MAX_ORDER_STATUS_BATCH) {
             let read = shared
                 .timed(
                     "status-batch",
                     self.client
                         .delegated_orders
-                        .order_status_batch(&items, self.owner),
+                        .order_status_batch(items, self.owner),
                 )
                 .await;
             let Ok(batch) = read else { continue };
             let mut ledger = lock(&shared.ledger);
             for result in &batch.results {
-                let Some(coid) = result.client_order_id.as_deref() else {
-                    continue;
+                let key = match (&result.client_order_id, &result.order_id) {
+                    (Some(coid), _) if ledger.orders.contains_key(coid) => coid.clone(),
+                    (_, Some(id)) => match ledger.key_of(id) {
+                        Some(key) => key.clone(),
+                        None => continue,
+                    },
+                    _ => continue,
                 };
                 if let OrderLookup::Found(Some(data)) = result.lookup() {
-                    ledger.reconciled(coid, &data.order);
+                    ledger.reconciled(&key, &data.order);
                 }
             }
         }
@@ -506,11 +540,14 @@ impl Account {
     }
 }
 
-fn set_answer(shared: &Shared, coid: &str, answer: Answer) {
-    if let Some(record) = lock(&shared.ledger).orders.get_mut(coid) {
-        if let Answer::Placed(id) = &answer {
-            record.id = Some(id.clone());
-        }
+fn set_answer(shared: &Shared, key: &str, answer: Answer) {
+    let mut ledger = lock(&shared.ledger);
+    if let Answer::Placed(id) = &answer
+        && let Err(what) = ledger.learn_id(key, id)
+    {
+        lock(&shared.stats).unexpected(what);
+    }
+    if let Some(record) = ledger.orders.get_mut(key) {
         record.answer = answer;
     }
 }

@@ -1,10 +1,12 @@
 //! What the bot knows about every order it sent: the answer it got, the
 //! fills and the end it heard of on the stream, and what reconciliation
-//! read when the stream had a gap. Keyed by client order id, which the bot
-//! chooses for every order and which every `orderEvent` carries, so an
-//! event arriving before its order's answer is never lost.
+//! read when the stream had a gap. Keyed by client order id, which most
+//! orders carry and every `orderEvent` about them repeats; an order sent
+//! without one (found again by its salt) is keyed `salt:{owner}:{salt}`
+//! and its events are matched by order id, held until that id is known,
+//! so an event arriving before its order's answer is never lost.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use limitless_client::{Decimal, Order, Side};
 use limitless_ws::types::OrderEvent;
@@ -53,6 +55,8 @@ pub(crate) enum End {
 /// One order the bot sent.
 #[derive(Debug, Clone)]
 pub(crate) struct Record {
+    /// The client order id sent, if any.
+    pub(crate) client_order_id: Option<String>,
     pub(crate) account: usize,
     pub(crate) owner: i64,
     pub(crate) market: String,
@@ -125,6 +129,16 @@ pub(crate) struct Ledger {
     pub(crate) strangers: Vec<String>,
     /// `orderEvent`s received, by type.
     pub(crate) events: BTreeMap<String, u64>,
+    /// The key of each order whose id is known.
+    by_id: HashMap<String, String>,
+    /// Events about orders without a client order id whose id is not
+    /// known yet, by order id.
+    pub(crate) orphans: HashMap<String, Vec<OrderEvent>>,
+}
+
+/// The ledger key of an order sent without a client order id.
+pub(crate) fn salt_key(owner: i64, salt: u64) -> String {
+    format!("salt:{owner}:{salt}")
 }
 
 /// Micro-units of a decimal amount in shares; `None` if it is negative,
@@ -138,10 +152,31 @@ pub(crate) fn micro(amount: Decimal) -> Option<u64> {
 }
 
 impl Ledger {
-    /// Records an order about to be sent.
-    pub(crate) fn sent(&mut self, client_order_id: &str, mut record: Record) {
+    /// Records an order about to be sent, under `key`.
+    pub(crate) fn sent(&mut self, key: &str, mut record: Record) {
         record.in_gap = self.gap_open;
-        self.orders.insert(client_order_id.to_owned(), record);
+        self.orders.insert(key.to_owned(), record);
+    }
+
+    /// The key of the order with `id`, if known.
+    pub(crate) fn key_of(&self, id: &str) -> Option<&String> {
+        self.by_id.get(id)
+    }
+
+    /// Learns that the order under `key` has `id`, and applies the events
+    /// that were waiting for it.
+    pub(crate) fn learn_id(&mut self, key: &str, id: &str) -> Result<(), String> {
+        let Some(record) = self.orders.get_mut(key) else {
+            return Ok(());
+        };
+        if record.id.is_none() {
+            record.id = Some(id.to_owned());
+        }
+        self.by_id.insert(id.to_owned(), key.to_owned());
+        for event in self.orphans.remove(id).unwrap_or_default() {
+            self.apply(key, &event)?;
+        }
+        Ok(())
     }
 
     /// Marks every order that may still change as caught in a gap.
@@ -160,22 +195,50 @@ impl Ledger {
     pub(crate) fn event(&mut self, event: &OrderEvent) -> Result<(), String> {
         let kind = event.kind.clone().unwrap_or_default();
         *self.events.entry(kind.clone()).or_default() += 1;
-        let Some(record) = event
+        let by_coid = event
             .client_order_id
             .as_deref()
-            .and_then(|id| self.orders.get_mut(id))
-        else {
-            let what = format!(
-                "{kind} for order {:?} (client order id {:?})",
-                event.order_id, event.client_order_id
-            );
-            self.strangers.push(what.clone());
-            return Err(what);
+            .filter(|coid| self.orders.contains_key(*coid))
+            .map(str::to_owned);
+        let by_id = || {
+            event
+                .order_id
+                .as_deref()
+                .and_then(|id| self.by_id.get(id))
+                .cloned()
+        };
+        let key = by_coid.or_else(by_id);
+        match (key, &event.client_order_id, &event.order_id) {
+            (Some(key), _, _) => {
+                if let Some(id) = &event.order_id {
+                    self.by_id.insert(id.clone(), key.clone());
+                }
+                self.apply(&key, event)
+            }
+            // Sent without a client order id, and its id not known yet.
+            (None, None, Some(id)) => {
+                self.orphans
+                    .entry(id.clone())
+                    .or_default()
+                    .push(event.clone());
+                Ok(())
+            }
+            (None, coid, id) => {
+                let what = format!("{kind} for order {id:?} (client order id {coid:?})");
+                self.strangers.push(what.clone());
+                Err(what)
+            }
+        }
+    }
+
+    fn apply(&mut self, key: &str, event: &OrderEvent) -> Result<(), String> {
+        let Some(record) = self.orders.get_mut(key) else {
+            return Ok(());
         };
         if record.id.is_none() {
             record.id.clone_from(&event.order_id);
         }
-        match kind.as_str() {
+        match event.kind.as_deref().unwrap_or_default() {
             "MATCHED" => {
                 let amount = event
                     .amount_contracts
@@ -196,9 +259,9 @@ impl Ledger {
         Ok(())
     }
 
-    /// Takes what a reconciliation read found for `client_order_id`.
-    pub(crate) fn reconciled(&mut self, client_order_id: &str, order: &Order) {
-        let Some(record) = self.orders.get_mut(client_order_id) else {
+    /// Takes what a reconciliation read found for the order under `key`.
+    pub(crate) fn reconciled(&mut self, key: &str, order: &Order) {
+        let Some(record) = self.orders.get_mut(key) else {
             return;
         };
         if record.id.is_none() && !order.id.is_empty() {

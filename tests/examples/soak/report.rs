@@ -12,7 +12,7 @@ use limitless_ws::LocalOrderBook;
 
 use crate::chaos::FaultKind;
 use crate::desk::STARTING_SHARES;
-use crate::ledger::{Answer, End, Kind, Ledger, Resolution};
+use crate::ledger::{Answer, End, Kind, Ledger, Resolution, salt_key};
 
 /// What the run counted.
 #[derive(Debug, Default)]
@@ -20,6 +20,9 @@ pub(crate) struct Stats {
     pub(crate) orders_sent: u64,
     pub(crate) orders_resent: u64,
     pub(crate) unknown_outcomes: u64,
+    /// Unknown outcomes of orders without a client order id, looked up by
+    /// salt.
+    pub(crate) reconciled_by_salt: u64,
     pub(crate) resolutions: BTreeMap<Resolution, u64>,
     /// Call latencies by operation.
     latencies: BTreeMap<&'static str, Vec<Duration>>,
@@ -189,9 +192,8 @@ pub(crate) fn check(finish: &Finish<'_>) -> Vec<String> {
     let mut by_salt: HashMap<(i64, u64), usize> = HashMap::new();
     for order in engine.iter().filter(|o| ours.contains(&o.owner_id)) {
         *by_salt.entry((order.owner_id, order.salt)).or_default() += 1;
-        match &order.client_order_id {
-            Some(coid) => *by_coid.entry((order.owner_id, coid.clone())).or_default() += 1,
-            None => broken.push(format!("engine order {} has no client order id", order.id)),
+        if let Some(coid) = &order.client_order_id {
+            *by_coid.entry((order.owner_id, coid.clone())).or_default() += 1;
         }
     }
     for ((owner, coid), n) in &by_coid {
@@ -207,22 +209,31 @@ pub(crate) fn check(finish: &Finish<'_>) -> Vec<String> {
         }
     }
 
-    // Every order sent is known, and as the engine knows it.
+    // Every order sent is known, and as the engine knows it: found by its
+    // client order id, or by owner and salt when it carried none.
     let engine_by_coid: HashMap<&str, &limitless_sandbox::OrderSnapshot> = engine
         .iter()
         .filter_map(|o| Some((o.client_order_id.as_deref()?, o)))
         .collect();
+    let engine_by_salt: HashMap<(i64, u64), &limitless_sandbox::OrderSnapshot> = engine
+        .iter()
+        .filter(|o| o.client_order_id.is_none())
+        .map(|o| ((o.owner_id, o.salt), o))
+        .collect();
     for order in engine.iter().filter(|o| ours.contains(&o.owner_id)) {
-        let known = order
-            .client_order_id
-            .as_deref()
-            .is_some_and(|coid| finish.ledger.orders.contains_key(coid));
-        if !known {
+        let key = match &order.client_order_id {
+            Some(coid) => coid.clone(),
+            None => salt_key(order.owner_id, order.salt),
+        };
+        if !finish.ledger.orders.contains_key(&key) {
             broken.push(format!("engine order {} is unknown to the bot", order.id));
         }
     }
     for (coid, record) in &finish.ledger.orders {
-        let found = engine_by_coid.get(coid.as_str()).copied();
+        let found = match &record.client_order_id {
+            Some(sent) => engine_by_coid.get(sent.as_str()).copied(),
+            None => engine_by_salt.get(&(record.owner, record.salt)).copied(),
+        };
         match (&record.answer, found) {
             (Answer::Pending | Answer::Unknown, _) => {
                 broken.push(format!(
@@ -358,6 +369,12 @@ pub(crate) fn check(finish: &Finish<'_>) -> Vec<String> {
         }
     }
 
+    for (id, events) in &finish.ledger.orphans {
+        broken.push(format!(
+            "{} events about order {id}, which the bot never learned it sent",
+            events.len()
+        ));
+    }
     for stranger in &finish.ledger.strangers {
         broken.push(format!(
             "event about an order the bot never sent: {stranger}"
@@ -466,6 +483,10 @@ pub(crate) fn summary(finish: &Finish<'_>, elapsed: Duration) -> String {
     row("orders caught in a stream gap", count(&|r| r.in_gap));
     row("order events by type", format!("{:?}", ledger.events));
     row("unknown outcomes", stats.unknown_outcomes.to_string());
+    row(
+        "  looked up by salt (no client order id)",
+        stats.reconciled_by_salt.to_string(),
+    );
     for (resolution, n) in &stats.resolutions {
         row(&format!("  resolved: {resolution:?}"), n.to_string());
     }
