@@ -260,8 +260,8 @@ impl Account {
         }
     }
 
-    /// The account's newest quote on `market`'s `side` the bot believes
-    /// live, with its id.
+    /// The id of one of the account's quotes on `market` (on `side`, if
+    /// given) that the bot believes live.
     fn live_quote(&self, shared: &Shared, market: &str, side: Option<Side>) -> Option<String> {
         let ledger = lock(&shared.ledger);
         ledger
