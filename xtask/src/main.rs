@@ -1,8 +1,8 @@
 //! Project automation: `cargo xtask <command>`.
 //!
-//! * `ci` — everything CI checks: formatting, module circles, clippy, tests, the demo, the
-//!   examples of the client and the stream client, docs, the
-//!   dependency-direction rules between layers, the size of the signing
+//! * `ci` — everything CI checks: formatting, module circles, clippy, tests,
+//!   the demo, the examples of the client and the stream client, the chaos
+//!   soak, docs, the dependency-direction rules between layers, the size of the signing
 //!   crate's tree, `cargo package` of the library crates (their packaged
 //!   sources built together), and the Python bindings' tests; then each
 //!   step's time.
@@ -12,6 +12,10 @@
 //! * `demo` — the SDK's main job against an embedded sandbox, step by step.
 //! * `package` — `ci`'s packaging check alone.
 //! * `bench` — the criterion benchmarks.
+//! * `soak` — the chaos soak: a market-making bot against an in-process
+//!   sandbox injecting faults on a seeded schedule (`--minutes N`,
+//!   `--seconds N`, `--seed S`, `--faults <mix>`); `ci` runs it for 60 s
+//!   twice at once, with a fixed seed and a drawn one.
 //!
 //! Every step builds with one feature set (`--workspace --all-features`),
 //! so the tests' build serves the demo, the examples and the packaged
@@ -37,7 +41,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Every CI check: format, module circles, clippy, tests, the demo, examples, docs, layering, packaging, Python, MCP.
+    /// Every CI check: format, module circles, clippy, tests, the demo, examples, the soak, docs, layering, packaging, Python, MCP.
     Ci,
     /// No import circle between the modules of any crate (a check of the sources alone).
     Circles,
@@ -59,6 +63,12 @@ enum Task {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// The chaos soak (`--minutes N`, `--seconds N`, `--seed S`, `--faults all|none|<kinds>`).
+    Soak {
+        /// Arguments passed through to the soak (`--help` lists them).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -73,6 +83,7 @@ fn main() -> ExitCode {
         Task::Package => package(),
         Task::Mcp => mcp(),
         Task::Bench { args } => bench(&args),
+        Task::Soak { args } => soak(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -171,6 +182,7 @@ fn ci_steps(steps: &mut Steps) -> Result {
     let binaries = target_dir().join("debug/examples");
     steps.run("demo", Command::new(binaries.join("demo")))?;
     steps.timed("examples", || run_examples(&binaries))?;
+    steps.timed("soak (60 s, two seeds at once)", || ci_soak(&binaries))?;
     steps.timed("dependency direction", dependency_direction)?;
     steps.timed("limitless-auth tree size", auth_tree_size)?;
     steps.timed("package", package)?;
@@ -202,6 +214,61 @@ fn fixtures_notice() {
         println!(
             "    note: {SHARED_FIXTURES} is not beside this checkout: the suites over captured payloads are skipped"
         );
+    }
+}
+
+/// The seed CI always soaks with, beside one drawn for the run.
+const CI_SOAK_SEED: &str = "20261207";
+
+/// Builds the soak as CI builds the examples (the test build's
+/// dependencies), then runs it with `args`.
+fn soak(args: &[String]) -> Result {
+    let mut build = cargo(&["build", "--quiet", "--profile", "test", "--example", "soak"]);
+    build.args(ALL);
+    run("soak (build)", &mut build)?;
+    let mut soak = Command::new(target_dir().join("debug/examples/soak"));
+    soak.args(args);
+    run("soak", &mut soak)
+}
+
+/// Two 60-second soaks at once, one with [`CI_SOAK_SEED`] and one with a
+/// seed drawn for this run (each prints its seed), so CI grows by one
+/// minute; each one's output is shown whole, one after the other.
+fn ci_soak(binaries: &Path) -> Result {
+    let binary = binaries.join("soak");
+    let start = |seed: Option<&str>| {
+        let mut command = Command::new(&binary);
+        command.args(["--seconds", "60"]);
+        if let Some(seed) = seed {
+            command.args(["--seed", seed]);
+        }
+        command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start the soak: {e}"))
+    };
+    let fixed = start(Some(CI_SOAK_SEED))?;
+    let drawn = start(None)?;
+    let mut failed = Vec::new();
+    for (name, child) in [("fixed seed", fixed), ("drawn seed", drawn)] {
+        let output = child
+            .wait_with_output()
+            .map_err(|e| format!("soak ({name}): {e}"))?;
+        println!("==> soak ({name})");
+        print!("{}", String::from_utf8_lossy(&output.stdout));
+        eprint!("{}", String::from_utf8_lossy(&output.stderr));
+        if !output.status.success() {
+            failed.push(name);
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "soak failed ({}); replay with the seed it printed",
+            failed.join(", ")
+        ))
     }
 }
 

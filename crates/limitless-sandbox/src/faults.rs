@@ -1,8 +1,59 @@
 //! Fault injection: failures a client must survive, switched on from the
 //! builder or from a running sandbox's handle: lost order answers, orders
-//! a cancel-all cannot cancel, and socket connections cut or stalled.
+//! a cancel-all cannot cancel, connections reset before or after a
+//! request is handled, bursts of 503 and 429 answers, and socket
+//! connections cut, stalled or left without pings.
 
-use crate::state::App;
+use std::sync::atomic::Ordering;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{Response, StatusCode};
+use axum::middleware::Next;
+use axum::response::IntoResponse as _;
+
+use crate::error::ApiError;
+use crate::server::DropConnection;
+use crate::state::{App, take};
+
+/// The request faults ([`Faults::reset_before_handling`],
+/// [`Faults::reset_after_handling`], [`Faults::unavailable_next`],
+/// [`Faults::throttle_next`]), applied to every HTTP request but the
+/// Socket.IO handshake (the socket has faults of its own). Each request
+/// uses up at most one fault, checked in that order.
+pub(crate) async fn inject(State(app): State<App>, request: Request, next: Next) -> Response<Body> {
+    if request.uri().path().starts_with("/socket.io") {
+        return next.run(request).await;
+    }
+    let faults = app.faults();
+    let retry_after = faults.retry_after_seconds.load(Ordering::SeqCst);
+    if take(&faults.reset_before) {
+        // Nothing is handled: the connection closes with nothing written,
+        // so the client cannot tell this from a reset after handling.
+        let mut response = Response::new(Body::empty());
+        response.extensions_mut().insert(DropConnection);
+        return response;
+    }
+    if take(&faults.reset_after) {
+        let mut response = next.run(request).await;
+        response.extensions_mut().insert(DropConnection);
+        return response;
+    }
+    if take(&faults.unavailable) {
+        return ApiError {
+            retry_after_seconds: Some(retry_after),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Service Unavailable: the gateway could not reach the API; try again shortly",
+            )
+        }
+        .into_response();
+    }
+    if take(&faults.throttled) {
+        return ApiError::too_many_requests(retry_after).into_response();
+    }
+    next.run(request).await
+}
 
 /// Fault injection on a running sandbox, from
 /// [`SandboxHandle::faults`](crate::SandboxHandle::faults). Cheap to clone;
@@ -94,12 +145,89 @@ impl Faults {
         self.app.sockets().lines().held()
     }
 
+    /// Closes the connection of each of the next `n` HTTP requests before
+    /// it is handled (replacing any count still pending; 0 cancels it):
+    /// nothing is carried out and nothing is written, as when a
+    /// connection resets on its way to the server. The client sees the
+    /// connection close after sending, as with
+    /// [`reset_after_handling`](Self::reset_after_handling), and must find
+    /// out which it was. Every route counts but the Socket.IO handshake.
+    pub fn reset_before_handling(&self, n: u64) -> &Self {
+        self.app.faults().reset_before.store(n, Ordering::SeqCst);
+        self
+    }
+
+    /// Carries out each of the next `n` HTTP requests, then closes the
+    /// connection without writing the answer (replacing any count still
+    /// pending; 0 cancels it): a lost answer for any route, reads, cancels
+    /// and orders alike (refused ones included), where
+    /// [`drop_after_placing`](Self::drop_after_placing) counts accepted
+    /// placements only. The Socket.IO handshake is not counted.
+    pub fn reset_after_handling(&self, n: u64) -> &Self {
+        self.app.faults().reset_after.store(n, Ordering::SeqCst);
+        self
+    }
+
+    /// Answers each of the next `n` HTTP requests with 503 and
+    /// `{message, error, statusCode, retryAfterSeconds}` without handling
+    /// it (replacing any count still pending; 0 cancels it), as an
+    /// overloaded gateway does; no maintenance `mode` is named. The
+    /// Socket.IO handshake is not counted.
+    pub fn unavailable_next(&self, n: u64) -> &Self {
+        self.app.faults().unavailable.store(n, Ordering::SeqCst);
+        self
+    }
+
+    /// Answers each of the next `n` HTTP requests with 429,
+    /// `retryAfterSeconds` and `Retry-After` without handling it
+    /// (replacing any count still pending; 0 cancels it), whatever the
+    /// rate limits say. The Socket.IO handshake is not counted.
+    pub fn throttle_next(&self, n: u64) -> &Self {
+        self.app.faults().throttled.store(n, Ordering::SeqCst);
+        self
+    }
+
+    /// The `retryAfterSeconds` (and `Retry-After`) of the answers of
+    /// [`unavailable_next`](Self::unavailable_next) and
+    /// [`throttle_next`](Self::throttle_next); 0 (the default) asks for
+    /// no wait.
+    pub fn retry_after_seconds(&self, seconds: u64) -> &Self {
+        self.app
+            .faults()
+            .retry_after_seconds
+            .store(seconds, Ordering::SeqCst);
+        self
+    }
+
+    /// Stops (`true`) or resumes the Engine.IO pings of every socket
+    /// connection, open or opened later, while events still flow: a
+    /// gateway whose heartbeat died. The server's own pong wait then ends
+    /// the session after `pingTimeout` (see
+    /// [`SandboxBuilder::socket_ping`](crate::SandboxBuilder::socket_ping)),
+    /// and a client's watchdog should give up on it first.
+    pub fn stop_pings(&self, stopped: bool) -> &Self {
+        self.app.sockets().lines().stop_pings(stopped);
+        self
+    }
+
+    /// Ends the socket stalls alone: stalled connections, held or not,
+    /// are closed; other faults stay as they are.
+    pub fn end_socket_stalls(&self) -> &Self {
+        self.app.sockets().lines().end_stalls();
+        self
+    }
+
     /// Switches every fault off, and ends the socket stalls: stalled
     /// connections, held or not, are closed.
     pub fn clear(&self) -> &Self {
-        self.app.sockets().lines().end_stalls();
-        self.drop_after_placing(0)
+        self.end_socket_stalls()
+            .drop_after_placing(0)
             .drop_every_placement(false)
             .fail_next_cancels(0)
+            .reset_before_handling(0)
+            .reset_after_handling(0)
+            .unavailable_next(0)
+            .throttle_next(0)
+            .stop_pings(false)
     }
 }

@@ -137,6 +137,26 @@ impl OrderSnapshot {
     }
 }
 
+/// One trade the engine made, for test assertions: an incoming (taker)
+/// order against a resting (maker) one. Shares in micro-shares, collateral
+/// in micro-USDC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FillSnapshot {
+    /// The incoming order's id.
+    pub taker_order_id: String,
+    /// The resting order's id.
+    pub maker_order_id: String,
+    /// The position token traded.
+    pub token_id: String,
+    /// The resting order's price.
+    pub price: Decimal,
+    /// Micro-shares traded.
+    pub shares: u64,
+    /// Micro-USDC exchanged.
+    pub collateral: u64,
+}
+
 /// A running sandbox server on 127.0.0.1.
 ///
 /// Dropping the handle stops the server; [`SandboxHandle::shutdown`] stops it
@@ -374,6 +394,41 @@ impl SandboxHandle {
     #[must_use]
     pub fn order_count(&self) -> usize {
         self.app.lock().engine.entries().len()
+    }
+
+    /// Every trade the engine made so far, oldest first.
+    #[must_use]
+    pub fn fills(&self) -> Vec<FillSnapshot> {
+        let state = self.app.lock();
+        let id = |index: usize| {
+            state
+                .engine
+                .entry(index)
+                .map(|e| e.data.id.clone())
+                .unwrap_or_default()
+        };
+        state
+            .fills
+            .iter()
+            .map(|fill| FillSnapshot {
+                taker_order_id: id(fill.taker),
+                maker_order_id: id(fill.maker),
+                token_id: fill.token_id.clone(),
+                price: crate::views::micro_decimal(fill.price),
+                shares: fill.shares,
+                collateral: fill.collateral,
+            })
+            .collect()
+    }
+
+    /// Market `slug`'s YES book as the engine holds it now, in the shape
+    /// the socket's `orderbookUpdate` carries (sizes in micro-shares);
+    /// `None` for an unknown market.
+    #[must_use]
+    pub fn order_book(&self, slug: &str) -> Option<limitless_types::markets::OrderBook> {
+        let state = self.app.lock();
+        let market = state.market(slug)?;
+        Some(crate::views::socket_book(&state, market))
     }
 
     /// Fault injection on this sandbox: for example

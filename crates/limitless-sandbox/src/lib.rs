@@ -216,7 +216,9 @@ pub use engine::OrderStatus;
 pub use error::SandboxError;
 pub use faults::Faults;
 pub use feed::{SocketHandshake, SocketStats};
-pub use handle::{Maintenance, OrderSnapshot, SandboxHandle, SeededIdentity, SeededMarket};
+pub use handle::{
+    FillSnapshot, Maintenance, OrderSnapshot, SandboxHandle, SeededIdentity, SeededMarket,
+};
 pub use sandbox::{Sandbox, SandboxBuilder};
 pub use seed::{IdentitySeed, MarketSeed, MarketVenue};
 pub use socket::SocketControl;

@@ -186,6 +186,23 @@ pub(crate) struct FaultState {
     drop_all: AtomicBool,
     /// Orders `DELETE /orders/all/{slug}` still has to fail to cancel.
     cancel_failures: AtomicU64,
+    /// Requests still to close the connection on before they are handled.
+    pub(crate) reset_before: AtomicU64,
+    /// Requests still to close the connection on after they were handled.
+    pub(crate) reset_after: AtomicU64,
+    /// Requests still to answer 503.
+    pub(crate) unavailable: AtomicU64,
+    /// Requests still to answer 429.
+    pub(crate) throttled: AtomicU64,
+    /// The `retryAfterSeconds` of the injected 503 and 429 answers.
+    pub(crate) retry_after_seconds: AtomicU64,
+}
+
+/// Uses up one of a fault's counted requests; false when none is left.
+pub(crate) fn take(counter: &AtomicU64) -> bool {
+    counter
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
 }
 
 impl FaultState {

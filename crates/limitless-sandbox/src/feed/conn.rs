@@ -80,6 +80,8 @@ pub(crate) struct SocketLines {
     held: Mutex<Vec<TcpStream>>,
     /// Connections closed for a message over the announced `maxPayload`.
     oversized: AtomicU64,
+    /// Engine.IO pings are left out of what socket connections write.
+    pings_stopped: AtomicBool,
 }
 
 impl SocketLines {
@@ -125,6 +127,12 @@ impl SocketLines {
         self.release_held();
     }
 
+    /// Leaves Engine.IO pings out of every socket connection's writes
+    /// (`true`) or lets them through again.
+    pub(crate) fn stop_pings(&self, stopped: bool) {
+        self.pings_stopped.store(stopped, Ordering::SeqCst);
+    }
+
     /// How many connections were closed for an oversized message.
     pub(crate) fn oversized(&self) -> u64 {
         self.oversized.load(Ordering::Relaxed)
@@ -150,6 +158,9 @@ pub(crate) struct TappedIo {
     lines: Arc<SocketLines>,
     /// The frames the client sends, once the connection is a socket.
     limit: Option<MessageLimit>,
+    /// Where the server's writes stand in the frames it sends, once the
+    /// connection is a socket: for leaving pings out.
+    out: OutFrames,
 }
 
 impl TappedIo {
@@ -159,7 +170,32 @@ impl TappedIo {
             tap,
             lines,
             limit: None,
+            out: OutFrames::default(),
         }
+    }
+
+    /// Writes a socket connection's bytes, leaving out each Engine.IO ping
+    /// frame that starts on a frame boundary while pings are stopped: the
+    /// frame is reported written and never sent. Bytes before a ping are
+    /// written on their own, so a ping is always the start of a write.
+    fn poll_write_socket(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let clean = if self.lines.pings_stopped.load(Ordering::SeqCst) {
+            let clean = self.out.clean_prefix(buf);
+            if clean == 0 {
+                self.out.advance(&buf[..PING_FRAME.len()]);
+                return Poll::Ready(Ok(PING_FRAME.len()));
+            }
+            clean
+        } else {
+            buf.len()
+        };
+        let inner = match self.inner() {
+            Ok(inner) => inner,
+            Err(e) => return Poll::Ready(Err(e)),
+        };
+        let written = std::task::ready!(inner.poll_write(cx, &buf[..clean]))?;
+        self.out.advance(&buf[..written]);
+        Poll::Ready(Ok(written))
     }
 
     /// Reads a socket connection's bytes through its [`MessageLimit`]; a
@@ -254,6 +290,7 @@ impl Write for TappedIo {
         match this.tap.state() {
             CUT => Poll::Ready(Err(io::ErrorKind::BrokenPipe.into())),
             STALLED => Poll::Ready(Ok(buf.len())),
+            _ if this.tap.socket.load(Ordering::SeqCst) => this.poll_write_socket(cx, buf),
             _ => match this.inner() {
                 Ok(inner) => inner.poll_write(cx, buf),
                 Err(e) => Poll::Ready(Err(e)),
@@ -286,7 +323,9 @@ impl Write for TappedIo {
     }
 
     fn is_write_vectored(&self) -> bool {
-        self.inner.as_ref().is_some_and(Inner::is_write_vectored)
+        // A socket's writes go through `poll_write` (the ping filter).
+        !self.tap.socket.load(Ordering::SeqCst)
+            && self.inner.as_ref().is_some_and(Inner::is_write_vectored)
     }
 }
 
@@ -297,5 +336,141 @@ impl Drop for TappedIo {
         {
             self.lines.hold(inner.into_inner().into_inner());
         }
+    }
+}
+
+/// An Engine.IO ping as the server writes it: an unmasked final text frame
+/// of one byte, `2` (Engine.IO v4 packet type "ping").
+const PING_FRAME: [u8; 3] = [0x81, 0x01, b'2'];
+
+/// Where the server's writes on a socket connection stand: in the `101`
+/// response head, or in a frame's header or payload. Only frame
+/// boundaries matter (a ping is found only where a frame starts).
+#[derive(Debug, Clone, Default)]
+struct OutFrames {
+    /// Bytes of the head's closing `\r\n\r\n` seen so far; 4 once the
+    /// head is written.
+    head_end: usize,
+    /// The current frame's header bytes, while incomplete.
+    header: Vec<u8>,
+    /// Payload bytes of the current frame still to come.
+    payload_left: u64,
+}
+
+impl OutFrames {
+    const HEAD_END: &'static [u8] = b"\r\n\r\n";
+
+    fn at_boundary(&self) -> bool {
+        self.head_end == Self::HEAD_END.len() && self.header.is_empty() && self.payload_left == 0
+    }
+
+    /// The payload length a complete header announces; `None` while it
+    /// is incomplete.
+    fn payload_len(header: &[u8]) -> Option<u64> {
+        let second = *header.get(1)?;
+        let extended = match second & 0x7f {
+            126 => 2,
+            127 => 8,
+            _ => 0,
+        };
+        let mask = if second & 0x80 == 0 { 0 } else { 4 };
+        if header.len() < 2 + extended + mask {
+            return None;
+        }
+        Some(match extended {
+            0 => u64::from(second & 0x7f),
+            _ => header[2..2 + extended]
+                .iter()
+                .fold(0, |len, byte| (len << 8) | u64::from(*byte)),
+        })
+    }
+
+    /// Follows `bytes` as written.
+    fn advance(&mut self, mut bytes: &[u8]) {
+        while let Some((&byte, rest)) = bytes.split_first() {
+            if self.head_end < Self::HEAD_END.len() {
+                self.head_end = if byte == Self::HEAD_END[self.head_end] {
+                    self.head_end + 1
+                } else {
+                    usize::from(byte == Self::HEAD_END[0])
+                };
+                bytes = rest;
+            } else if self.payload_left > 0 {
+                let skip = usize::try_from(self.payload_left)
+                    .unwrap_or(usize::MAX)
+                    .min(bytes.len());
+                self.payload_left -= skip as u64;
+                bytes = &bytes[skip..];
+            } else {
+                self.header.push(byte);
+                bytes = rest;
+                if let Some(len) = Self::payload_len(&self.header) {
+                    self.header.clear();
+                    self.payload_left = len;
+                }
+            }
+        }
+    }
+
+    /// How many leading bytes of `buf` hold no ping frame starting on a
+    /// frame boundary (`buf.len()` when there is none).
+    fn clean_prefix(&self, buf: &[u8]) -> usize {
+        let mut walker = self.clone();
+        let mut at = 0;
+        while at < buf.len() {
+            if walker.at_boundary() && buf[at..].starts_with(&PING_FRAME) {
+                return at;
+            }
+            // One header byte, or the rest of a payload, at a time.
+            let step = if walker.head_end == Self::HEAD_END.len() && walker.payload_left > 0 {
+                usize::try_from(walker.payload_left)
+                    .unwrap_or(usize::MAX)
+                    .min(buf.len() - at)
+            } else {
+                1
+            };
+            walker.advance(&buf[at..at + step]);
+            at += step;
+        }
+        buf.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(payload: &[u8]) -> Vec<u8> {
+        let mut bytes = vec![0x81, u8::try_from(payload.len()).unwrap()];
+        bytes.extend_from_slice(payload);
+        bytes
+    }
+
+    #[test]
+    fn pings_are_found_only_where_a_frame_starts() {
+        let mut out = OutFrames::default();
+        out.advance(b"HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\n\r\n");
+        assert!(out.at_boundary());
+        // An event frame whose payload holds the ping's bytes, then a ping.
+        let event = frame(&[0x81, 0x01, b'2', b'4']);
+        let mut buf = event.clone();
+        buf.extend_from_slice(&PING_FRAME);
+        buf.extend(frame(b"42/markets,[]"));
+        assert_eq!(out.clean_prefix(&buf), event.len());
+        out.advance(&buf[..event.len()]);
+        assert_eq!(out.clean_prefix(&buf[event.len()..]), 0);
+        // A write cut inside a frame's header resumes correctly.
+        let long = {
+            let mut bytes = vec![0x81, 126, 0x01, 0x00];
+            bytes.extend(std::iter::repeat_n(b'x', 256));
+            bytes
+        };
+        out.advance(&long[..3]);
+        assert!(!out.at_boundary());
+        out.advance(&long[3..]);
+        assert!(out.at_boundary());
+        assert_eq!(out.clean_prefix(&PING_FRAME), 0);
+        // Before the head ends nothing is a frame.
+        assert_eq!(OutFrames::default().clean_prefix(&PING_FRAME), 3);
     }
 }

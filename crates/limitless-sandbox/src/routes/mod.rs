@@ -132,6 +132,12 @@ pub(crate) fn router(app: App) -> Router {
             app.clone(),
             crate::auth::enforce_documented_limits,
         ))
+        // Injected faults come before the limits (a request they answer
+        // or reset never reaches them) and inside the common layer.
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::faults::inject,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             common_layer,

@@ -138,3 +138,174 @@ async fn every_placement_drops_while_switched_on() {
         .expect(201);
     assert_eq!(fx.sandbox.order_count(), 4);
 }
+
+/// Sends a raw signed request and returns what came back before the server
+/// closed the connection (or ended the answer).
+async fn raw_exchange(fx: &Fixture, request: &[u8]) -> Vec<u8> {
+    let mut stream = tokio::net::TcpStream::connect(fx.sandbox.addr())
+        .await
+        .unwrap();
+    stream.write_all(request).await.unwrap();
+    read_until_closed(&mut stream)
+        .await
+        .expect("the server must close the connection")
+}
+
+#[tokio::test]
+async fn a_reset_before_handling_carries_nothing_out_and_writes_nothing() {
+    let fx = Fixture::start().await;
+    let token = fx.partner_token().await;
+    let owner = fx.sub_account(&token, "reset before").await;
+    let market = fx.sandbox.markets()[0].clone();
+    fx.sandbox.faults().reset_before_handling(1);
+
+    let body = limit_order(OrderType::Gtc, &market, Side::Buy, "0.3", "2", owner, 300);
+    let request = raw_signed_request(&fx, &token, "POST", "/orders", Some(&body));
+    let received = raw_exchange(&fx, &request).await;
+    assert!(
+        received.is_empty(),
+        "{:?}",
+        String::from_utf8_lossy(&received)
+    );
+    assert_eq!(fx.sandbox.order_count(), 0, "nothing may be placed");
+
+    // Used up: the very same order is placed now.
+    fx.signed(&token, Method::POST, "/orders", Some(&body))
+        .await
+        .expect(201);
+    assert_eq!(fx.sandbox.order_count(), 1);
+}
+
+#[tokio::test]
+async fn a_reset_after_handling_carries_any_request_out_and_writes_nothing() {
+    let fx = Fixture::start().await;
+    let token = fx.partner_token().await;
+    let owner = fx.sub_account(&token, "reset after").await;
+    let market = fx.sandbox.markets()[0].clone();
+    let body = limit_order(OrderType::Gtc, &market, Side::Buy, "0.3", "2", owner, 300);
+    let placed = fx
+        .signed(&token, Method::POST, "/orders", Some(&body))
+        .await
+        .expect(201);
+    let id = placed.body["order"]["id"].as_str().unwrap().to_owned();
+
+    // A cancel (not a placement) loses its answer but takes effect.
+    fx.sandbox.faults().reset_after_handling(1);
+    let path = format!("/orders/{id}?onBehalfOf={owner}");
+    let received = raw_exchange(&fx, &raw_signed_request(&fx, &token, "DELETE", &path, None)).await;
+    assert!(
+        received.is_empty(),
+        "{:?}",
+        String::from_utf8_lossy(&received)
+    );
+    assert_eq!(fx.sandbox.orders()[0].status, OrderStatus::Cancelled);
+
+    // Used up: the next request is answered.
+    fx.signed(&token, Method::GET, "/auth/api-tokens", None)
+        .await
+        .expect(200);
+}
+
+#[tokio::test]
+async fn bursts_of_503_and_429_carry_retry_after_seconds_and_handle_nothing() {
+    let fx = Fixture::start().await;
+    let token = fx.partner_token().await;
+    let owner = fx.sub_account(&token, "bursts").await;
+    let market = fx.sandbox.markets()[0].clone();
+    let body = limit_order(OrderType::Gtc, &market, Side::Buy, "0.3", "2", owner, 300);
+
+    fx.sandbox
+        .faults()
+        .retry_after_seconds(3)
+        .unavailable_next(2)
+        .throttle_next(1);
+    for status in [503, 503, 429] {
+        let reply = fx
+            .signed(&token, Method::POST, "/orders", Some(&body))
+            .await
+            .expect(status);
+        assert_eq!(reply.body["retryAfterSeconds"], 3, "{}", reply.body);
+        assert_eq!(reply.body["statusCode"], status);
+        assert!(reply.body.get("mode").is_none(), "not a maintenance window");
+        assert_eq!(reply.headers["retry-after"], "3");
+    }
+    assert_eq!(fx.sandbox.order_count(), 0, "nothing may be placed");
+    fx.signed(&token, Method::POST, "/orders", Some(&body))
+        .await
+        .expect(201);
+
+    // `clear` switches a pending burst off.
+    fx.sandbox.faults().unavailable_next(5).throttle_next(5);
+    fx.sandbox.faults().clear();
+    fx.signed(&token, Method::GET, "/auth/api-tokens", None)
+        .await
+        .expect(200);
+}
+
+#[tokio::test]
+async fn the_engine_state_is_readable_fills_and_books() {
+    let fx = Fixture::start().await;
+    let token = fx.partner_token().await;
+    let maker = fx.sub_account(&token, "maker").await;
+    let taker = fx.sub_account(&token, "taker").await;
+    let market = fx.sandbox.markets()[0].clone();
+    let bid = fx
+        .signed(
+            &token,
+            Method::POST,
+            "/orders",
+            Some(&limit_order(
+                OrderType::Gtc,
+                &market,
+                Side::Buy,
+                "0.4",
+                "5",
+                maker,
+                300,
+            )),
+        )
+        .await
+        .expect(201);
+    let book = fx.sandbox.order_book(&market.slug).unwrap();
+    assert_eq!(book.bids.len(), 1);
+    assert_eq!(book.bids[0].price.to_string(), "0.4");
+    assert_eq!(book.bids[0].size.as_micro(), 5_000_000);
+    assert!(book.asks.is_empty());
+    assert!(fx.sandbox.order_book("no-such-market").is_none());
+
+    fx.sandbox
+        .deposit_shares(taker, &market.yes_token_id, 2_000_000);
+    let sell = fx
+        .signed(
+            &token,
+            Method::POST,
+            "/orders",
+            Some(&limit_order(
+                OrderType::Fak,
+                &market,
+                Side::Sell,
+                "0.4",
+                "2",
+                taker,
+                300,
+            )),
+        )
+        .await
+        .expect(201);
+    let fills = fx.sandbox.fills();
+    assert_eq!(fills.len(), 1);
+    assert_eq!(
+        fills[0].taker_order_id,
+        sell.body["order"]["id"].as_str().unwrap()
+    );
+    assert_eq!(
+        fills[0].maker_order_id,
+        bid.body["order"]["id"].as_str().unwrap()
+    );
+    assert_eq!(fills[0].token_id, market.yes_token_id);
+    assert_eq!(fills[0].price.to_string(), "0.4");
+    assert_eq!(fills[0].shares, 2_000_000);
+    assert_eq!(fills[0].collateral, 800_000);
+    let book = fx.sandbox.order_book(&market.slug).unwrap();
+    assert_eq!(book.bids[0].size.as_micro(), 3_000_000);
+}

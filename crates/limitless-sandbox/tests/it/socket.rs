@@ -1232,3 +1232,50 @@ async fn a_self_trade_cancels_the_resting_order_with_its_reason() {
     assert!(book.orderbook.asks.is_empty(), "{book:?}");
     assert_eq!(book.orderbook.bids.len(), 1);
 }
+
+#[tokio::test]
+async fn a_gateway_without_pings_still_sends_events_until_the_server_gives_up() {
+    let fx = Fixture::with(
+        Sandbox::builder()
+            .socket_ping(Duration::from_millis(300), Duration::from_secs(3))
+            .start()
+            .await
+            .unwrap(),
+    );
+    let market = fx.sandbox.markets()[0].clone();
+    let control = fx.sandbox.socket();
+    control.ack_subscribes(true);
+    // Stopped before the connection opens: no ping is ever written on it.
+    fx.sandbox.faults().stop_pings(true);
+    let mut sock = open(&fx.sandbox, PATH, &[]).await.unwrap();
+    sock.answer_pings = false;
+    sock.join().await;
+    subscribe_book(&mut sock, &market).await;
+    control
+        .emit_book_updates(&market.slug, 3, 1_000)
+        .await
+        .unwrap();
+    let mut updates = 0;
+    let end = loop {
+        match sock.next().await {
+            Frame::Text(text) => {
+                assert_ne!(text, "2", "a ping was sent while pings were stopped");
+                updates += usize::from(text.contains("orderbookUpdate"));
+            }
+            other => break other,
+        }
+    };
+    assert_eq!(updates, 3, "events still flow without pings");
+    assert!(matches!(end, Frame::Close | Frame::End));
+    // No pong ever came: the server ends the session.
+    guard("the server to give up", control.wait_for_connections(0)).await;
+
+    // Resumed: a new connection hears pings again.
+    fx.sandbox.faults().stop_pings(false);
+    let mut again = open(&fx.sandbox, PATH, &[]).await.unwrap();
+    again.answer_pings = false;
+    guard("a ping", async {
+        while again.next().await != Frame::Text("2".to_owned()) {}
+    })
+    .await;
+}
