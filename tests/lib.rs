@@ -138,6 +138,11 @@ mod tests {
             "not run: the live API",
         ),
         (
+            "mcp.md",
+            "lmts mcp",
+            "ci: the `mcp` step starts both forms, with its sandbox's ids, from the official MCP Python SDK",
+        ),
+        (
             "performance.md",
             "cargo xtask bench",
             "not run: benchmarks take minutes",
@@ -146,6 +151,11 @@ mod tests {
             "sandbox.md",
             "cargo run -p limitless-sandbox",
             "not run: serves port 8080 until Ctrl-C; `lmts sandbox` runs the same server in CI",
+        ),
+        (
+            "reliability.md",
+            "cargo xtask soak",
+            "ci: the `soak` step runs the first form for 60 s, with a fixed and a drawn seed",
         ),
     ];
 
