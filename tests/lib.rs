@@ -34,6 +34,7 @@ doc_pages! {
     TestingDoctests = "testing.md";
     PerformanceDoctests = "performance.md";
     OtherStacksDoctests = "other-stacks.md";
+    ArchitectureDoctests = "architecture.md";
     McpDoctests = "mcp.md";
 }
 

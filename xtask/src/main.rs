@@ -1,27 +1,30 @@
 //! Project automation: `cargo xtask <command>`.
 //!
-//! * `ci` — everything CI checks: formatting, module circles, clippy, tests,
-//!   the demo, the examples of the client and the stream client, the chaos
-//!   soak, docs, the dependency-direction rules between layers, the size of the signing
-//!   crate's tree, `cargo package` of the library crates (their packaged
-//!   sources built together), and the Python bindings' tests; then each
-//!   step's time.
+//! * `ci` — everything CI checks: formatting, module circles, clippy, docs,
+//!   tests, the demo, the examples of the client and the stream client, the
+//!   chaos soak, the dependency-direction rules between layers, the size of
+//!   the signing crate's tree, `cargo package` of the library crates (their
+//!   packaged sources checked together), the Python bindings' tests and
+//!   `lmts mcp` driven by the official MCP Python SDK; then each step's time.
 //! * `circles` — `ci`'s module-circle check alone: in every crate, no
 //!   module imports from a module that depends on it (see `circles.rs`).
 //! * `test` — the tests alone, as `ci` runs them, for the inner loop.
 //! * `demo` — the SDK's main job against an embedded sandbox, step by step.
 //! * `package` — `ci`'s packaging check alone.
+//! * `mcp` — `ci`'s `lmts mcp` check alone.
 //! * `bench` — the criterion benchmarks.
 //! * `soak` — the chaos soak: a market-making bot against an in-process
 //!   sandbox injecting faults on a seeded schedule (`--minutes N`,
 //!   `--seconds N`, `--seed S`, `--faults <mix>`); `ci` runs it for 60 s
-//!   twice at once, with a fixed seed and a drawn one.
+//!   twice at once, with a fixed seed and a drawn one, while the examples
+//!   and the packaging check run.
 //!
 //! Every step builds with one feature set (`--workspace --all-features`),
-//! so the tests' build serves the demo, the examples and the packaged
-//! sources' verification, and clippy's checked dependencies serve the docs.
-//! xtask itself depends on nothing but clap, so it never compiles the
-//! workspace with a feature set of its own.
+//! so the tests' build serves the demo, the examples, the soak and `lmts`,
+//! and clippy's checked dependencies serve the docs. The Python
+//! environments are fetched from PyPI while the first builds run. xtask
+//! itself depends on nothing but clap, so it never compiles the workspace
+//! with a feature set of its own.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -53,7 +56,7 @@ enum Task {
     },
     /// Run the partner flow against an embedded sandbox and print each step.
     Demo,
-    /// Package the library crates and build the packaged sources together.
+    /// Package the library crates and check the packaged sources together.
     Package,
     /// Drive `lmts mcp` with the official MCP Python SDK against the sandbox (a step of `ci`).
     Mcp,
@@ -156,6 +159,15 @@ fn ci() -> Result {
 }
 
 fn ci_steps(steps: &mut Steps) -> Result {
+    // The Python environments come from PyPI: fetched over the network
+    // while the first builds keep the cores busy, waited for before the
+    // steps that use them.
+    let environments = std::thread::spawn(|| -> Result {
+        let root = std::env::current_dir().map_err(|e| format!("no working directory: {e}"))?;
+        python_env(&root, PYTHON_VENV, PYTHON_PACKAGES)?;
+        python_env(&root, MCP_VENV, &[MCP_PYTHON_SDK, "pytest"])?;
+        Ok(())
+    });
     steps.run("format", cargo(&["fmt", "--all", "--", "--check"]))?;
     // Reads the sources only: cheap, so it fails before any build.
     steps.timed("module circles", module_circles)?;
@@ -180,12 +192,22 @@ fn ci_steps(steps: &mut Steps) -> Result {
     examples.args(ALL);
     steps.run("examples (build)", examples)?;
     let binaries = target_dir().join("debug/examples");
+    // The soak runs its minute while the next steps do: they wait on the
+    // network and the sandbox's rate limits more than on the cores.
+    let soaks = steps.timed_value("soak (started)", || start_ci_soaks(&binaries))?;
     steps.run("demo", Command::new(binaries.join("demo")))?;
     steps.timed("examples", || run_examples(&binaries))?;
-    steps.timed("soak (60 s, two seeds at once)", || ci_soak(&binaries))?;
     steps.timed("dependency direction", dependency_direction)?;
     steps.timed("limitless-auth tree size", auth_tree_size)?;
     steps.timed("package", package)?;
+    steps.timed("soak (the rest of its 60 s, two seeds at once)", || {
+        finish_ci_soaks(soaks)
+    })?;
+    steps.timed("python environments (fetched meanwhile)", || {
+        environments
+            .join()
+            .map_err(|_| "the Python environments' thread panicked".to_owned())?
+    })?;
     steps.timed("python bindings", python)?;
     steps.timed("mcp (official Python SDK)", mcp)?;
     Ok(())
@@ -232,9 +254,22 @@ fn soak(args: &[String]) -> Result {
 }
 
 /// Two 60-second soaks at once, one with [`CI_SOAK_SEED`] and one with a
-/// seed drawn for this run (each prints its seed), so CI grows by one
-/// minute; each one's output is shown whole, one after the other.
-fn ci_soak(binaries: &Path) -> Result {
+/// seed drawn for this run (each prints its seed): started by
+/// [`start_ci_soaks`], waited for by [`finish_ci_soaks`], so CI grows by
+/// less than their minute. Each one's output is shown whole.
+struct Soaks(Vec<(&'static str, std::process::Child)>);
+
+impl Drop for Soaks {
+    /// A step that failed meanwhile ends `ci`: the soaks go with it.
+    fn drop(&mut self) {
+        for (_, child) in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn start_ci_soaks(binaries: &Path) -> Result<Soaks> {
     let binary = binaries.join("soak");
     let start = |seed: Option<&str>| {
         let mut command = Command::new(&binary);
@@ -248,10 +283,15 @@ fn ci_soak(binaries: &Path) -> Result {
             .spawn()
             .map_err(|e| format!("cannot start the soak: {e}"))
     };
-    let fixed = start(Some(CI_SOAK_SEED))?;
-    let drawn = start(None)?;
+    let mut soaks = Soaks(Vec::new());
+    soaks.0.push(("fixed seed", start(Some(CI_SOAK_SEED))?));
+    soaks.0.push(("drawn seed", start(None)?));
+    Ok(soaks)
+}
+
+fn finish_ci_soaks(mut soaks: Soaks) -> Result {
     let mut failed = Vec::new();
-    for (name, child) in [("fixed seed", fixed), ("drawn seed", drawn)] {
+    for (name, child) in std::mem::take(&mut soaks.0) {
         let output = child
             .wait_with_output()
             .map_err(|e| format!("soak ({name}): {e}"))?;
@@ -287,6 +327,14 @@ struct Steps {
 impl Steps {
     fn run(&mut self, name: &str, mut command: Command) -> Result {
         self.timed(name, || run(name, &mut command))
+    }
+
+    fn timed_value<T>(&mut self, name: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
+        let started = Instant::now();
+        let result = body();
+        self.done
+            .push((name.to_owned(), started.elapsed(), result.is_ok()));
+        result
     }
 
     fn timed(&mut self, name: &str, body: impl FnOnce() -> Result) -> Result {
@@ -412,16 +460,15 @@ fn auth_tree_size() -> Result {
     Ok(())
 }
 
-/// Every library crate packages, and the packaged sources build together.
+/// Every library crate packages, and the packaged sources compile together.
 ///
 /// `cargo package` would verify each crate in a build of its own, and
 /// resolve the unpublished workspace crates through a local registry it
 /// unpacks into the cargo home. Instead the packages are made without
-/// verification, unpacked under `target/package-check`, and built as one
+/// verification, unpacked under `target/package-check`, and checked as one
 /// workspace whose `[patch]` points each crate's dependencies on the others
 /// at their packaged sources — into the main target directory, with the
-/// tests' lock file, feature set and profile, so only the packaged crates
-/// compile.
+/// tests' lock file and feature set.
 /// Nothing outside the repository and its target is written.
 fn package() -> Result {
     let mut command = cargo(&["package", "--locked", "--no-verify", "--quiet"]);
@@ -463,14 +510,16 @@ fn package() -> Result {
         .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
     let absolute_target =
         std::path::absolute(&target).map_err(|e| format!("no target directory: {e}"))?;
-    // The tests' profile, as the examples build: with `dev`, every
-    // dependency would compile a second time on a cold target.
-    let mut build = cargo(&["build", "--offline", "--quiet", "--profile", "test"]);
+    // A check, not a build: it proves the packaged sources compile with
+    // the dependencies and features they declare, at the cost of metadata
+    // only (a build would compile every dependency a third time, in the
+    // features of a workspace of the library crates alone).
+    let mut build = cargo(&["check", "--offline", "--quiet"]);
     build
         .args(ALL)
         .current_dir(&check)
         .env("CARGO_TARGET_DIR", absolute_target);
-    run("build the packaged sources", &mut build)
+    run("check the packaged sources", &mut build)
 }
 
 /// The version every crate carries (`[workspace.package]`).
@@ -569,27 +618,8 @@ fn python() -> Result {
         ])
         .env("CARGO_TARGET_DIR", &python_target),
     )?;
-    let venv = root.join("target/python-venv");
+    let venv = python_env(&root, PYTHON_VENV, PYTHON_PACKAGES)?;
     let bin = venv.join("bin");
-    if !bin.join("python").exists() {
-        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-        run(
-            "python venv",
-            Command::new(python).args(["-m", "venv"]).arg(&venv),
-        )?;
-    }
-    run(
-        "pip install maturin pytest",
-        Command::new(bin.join("python")).args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "maturin>=1.8,<2",
-            "pytest",
-        ]),
-    )?;
     let path = std::env::join_paths(
         std::iter::once(bin.clone()).chain(
             std::env::var_os("PATH")
@@ -626,41 +656,13 @@ const MCP_TESTS: &str = "crates/limitless-cli/tests/mcp";
 /// features (reusing their build), the SDK in a venv of its own under
 /// `target/`, pytest over [`MCP_TESTS`].
 fn mcp() -> Result {
-    let build = cargo(&[
-        "build",
-        "--quiet",
-        "--profile",
-        "test",
-        "--all-features",
-        "-p",
-        CLI_CRATE,
-        "--bin",
-        "lmts",
-    ]);
+    // CI's feature set and profile: the tests' build already made it.
+    let mut build = cargo(&["build", "--quiet", "--profile", "test", "--bin", "lmts"]);
+    build.args(ALL);
     run("lmts (build)", build)?;
     let root = std::env::current_dir().map_err(|e| format!("no working directory: {e}"))?;
     let lmts = root.join(target_dir()).join("debug/lmts");
-    let venv = root.join("target/mcp-venv");
-    let bin = venv.join("bin");
-    if !bin.join("python").exists() {
-        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-        run(
-            "python venv (mcp)",
-            Command::new(python).args(["-m", "venv"]).arg(&venv),
-        )?;
-    }
-    run(
-        "pip install mcp pytest",
-        Command::new(bin.join("python")).args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            MCP_PYTHON_SDK,
-            "pytest",
-        ]),
-    )?;
+    let bin = python_env(&root, MCP_VENV, &[MCP_PYTHON_SDK, "pytest"])?.join("bin");
     run(
         "pytest (mcp)",
         Command::new(bin.join("python"))
@@ -668,6 +670,53 @@ fn mcp() -> Result {
             .arg(MCP_TESTS)
             .env("LMTS_BIN", &lmts),
     )
+}
+
+/// The Python bindings' virtualenv (under `target/`) and what it needs.
+const PYTHON_VENV: &str = "target/python-venv";
+const PYTHON_PACKAGES: &[&str] = &["maturin>=1.8,<2", "pytest"];
+/// The MCP tests' virtualenv (under `target/`).
+const MCP_VENV: &str = "target/mcp-venv";
+
+/// A virtualenv at `root/dir` with `packages` from PyPI (made once; pip
+/// finds them installed on later runs). Quiet: `ci` makes both while the
+/// first builds run, and shows pip's output only when it fails.
+fn python_env(root: &Path, dir: &str, packages: &[&str]) -> Result<PathBuf> {
+    let venv = root.join(dir);
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        let system = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        quiet(
+            &format!("python venv {dir}"),
+            Command::new(system).args(["-m", "venv"]).arg(&venv),
+        )?;
+    }
+    quiet(
+        &format!("pip install into {dir}"),
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(packages),
+    )?;
+    Ok(venv)
+}
+
+/// Runs `command` with its output captured, shown only if it fails.
+fn quiet(name: &str, command: &mut Command) -> Result {
+    let output = command
+        .output()
+        .map_err(|e| format!("{name}: cannot start {:?}: {e}", command.get_program()))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    print!("{}", String::from_utf8_lossy(&output.stdout));
+    eprint!("{}", String::from_utf8_lossy(&output.stderr));
+    Err(format!("{name} failed ({})", output.status))
 }
 
 /// Names of every crate in `krate`'s normal dependency tree, all features on.

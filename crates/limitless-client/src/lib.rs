@@ -81,6 +81,13 @@
 //! [`Error::Maintenance`] and `425 Too Early` is [`Error::TooEarly`]:
 //! refused, never repeated by the client, never "outcome unknown".
 //!
+//! Modules import downward only, bottom to top (`cargo xtask circles`
+//! checks it): `clock`, `error`, `pacer`, `response`, `util` →
+//! `credentials`, `retry`, `validate`, `venues` → `ops` (the operations and
+//! their inputs; a finish step sees the client only as `ops::finish`'s
+//! `Finisher`) → `http_client` (the one send path) → `builder`, `call`,
+//! `onboarding` → the services and `escape` → `client`.
+//!
 //! Features: `reqwest` (default) or `hyper` pick the default transport;
 //! `test-util` re-exports the transport test doubles.
 
