@@ -656,8 +656,18 @@ const MCP_TESTS: &str = "crates/limitless-cli/tests/mcp";
 /// features (reusing their build), the SDK in a venv of its own under
 /// `target/`, pytest over [`MCP_TESTS`].
 fn mcp() -> Result {
-    // CI's feature set and profile: the tests' build already made it.
-    let mut build = cargo(&["build", "--quiet", "--profile", "test", "--bin", "lmts"]);
+    // CI's feature set and profile, with the examples so that the
+    // dev-dependencies' features are on as in the tests' build: `lmts`
+    // built by the tests is reused (alone it would compile anew).
+    let mut build = cargo(&[
+        "build",
+        "--quiet",
+        "--profile",
+        "test",
+        "--bin",
+        "lmts",
+        "--examples",
+    ]);
     build.args(ALL);
     run("lmts (build)", build)?;
     let root = std::env::current_dir().map_err(|e| format!("no working directory: {e}"))?;
