@@ -108,19 +108,26 @@ async fn every_captured_event_decodes_as_its_type_through_the_socket() {
         }
     }
 
-    // The order events stream got the order events (and the notices).
+    // The order events stream got the captured order events (and the
+    // notices); a checkout without the captures sent none.
+    let captured_orders = sent
+        .iter()
+        .filter(|(event, _)| *event == "orderEvent")
+        .count();
     let mut order_ids = Vec::new();
-    while order_ids.len() < 2 {
+    while order_ids.len() < captured_orders {
         match next(&mut orders).await {
             StreamItem::Event(Event::Order(order)) => order_ids.push(order.kind.clone()),
             StreamItem::Event(Event::System(_)) => {}
             other => panic!("{other:?}"),
         }
     }
-    assert_eq!(
-        order_ids,
-        [Some("PLACEMENT".to_owned()), Some("MINED".to_owned())]
-    );
+    if captured_orders > 0 {
+        assert_eq!(
+            order_ids,
+            [Some("PLACEMENT".to_owned()), Some("MINED".to_owned())]
+        );
+    }
     ws.shutdown().await;
 }
 
