@@ -514,7 +514,7 @@ fn package() -> Result {
     // the dependencies and features they declare, at the cost of metadata
     // only (a build would compile every dependency a third time, in the
     // features of a workspace of the library crates alone).
-    let mut build = cargo(&["check", "--offline", "--quiet"]);
+    let mut build = cargo(&["check", "--offline"]);
     build
         .args(ALL)
         .current_dir(&check)

@@ -32,7 +32,10 @@ fn program() -> PathBuf {
     PROGRAM
         .get_or_init(|| {
             let libs = library_dir();
-            let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("limitless-ffi-check");
+            // One program per process: test runners that start a process
+            // per test (nextest) would otherwise write one file at once.
+            let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .join(format!("limitless-ffi-check-{}", std::process::id()));
             let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
                 .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-o"])
                 .arg(&out)
