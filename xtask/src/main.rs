@@ -1,14 +1,17 @@
 //! Project automation: `cargo xtask <command>`.
 //!
-//! * `ci` — everything CI checks: formatting, module circles, clippy, docs,
-//!   tests, the demo, the examples of the client and the stream client, the
-//!   chaos soak, the dependency-direction rules between layers, the size of
-//!   the signing crate's tree, `cargo package` of the library crates (their
-//!   packaged sources checked together), the Python bindings' tests and
-//!   `lmts mcp` driven by the official MCP Python SDK; then each step's time.
+//! * `ci` — everything CI checks: formatting, module circles, clippy, the
+//!   tests, the doctests, the demo and the examples of the client and the
+//!   stream client, docs, the chaos soak, the dependency-direction rules
+//!   between layers, the size of the signing crate's tree, `cargo package`
+//!   of the library crates (their packaged sources checked together), the
+//!   Python bindings' tests and `lmts mcp` driven by the official MCP
+//!   Python SDK; then each step's time.
 //! * `circles` — `ci`'s module-circle check alone: in every crate, no
 //!   module imports from a module that depends on it (see `circles.rs`).
-//! * `test` — the tests alone, as `ci` runs them, for the inner loop.
+//! * `test` — the tests alone, as `ci` runs them, for the inner loop:
+//!   with cargo-nextest installed, many at once (`.config/nextest.toml`),
+//!   then the doctests; otherwise `cargo test`.
 //! * `demo` — the SDK's main job against an embedded sandbox, step by step.
 //! * `package` — `ci`'s packaging check alone.
 //! * `mcp` — `ci`'s `lmts mcp` check alone.
@@ -16,12 +19,13 @@
 //! * `soak` — the chaos soak: a market-making bot against an in-process
 //!   sandbox injecting faults on a seeded schedule (`--minutes N`,
 //!   `--seconds N`, `--seed S`, `--faults <mix>`); `ci` runs it for 60 s
-//!   twice at once, with a fixed seed and a drawn one, while the examples
-//!   and the packaging check run.
+//!   twice at once, with a fixed seed and a drawn one, while the examples,
+//!   the docs and the packaging check run.
 //!
 //! Every step builds with one feature set (`--workspace --all-features`),
 //! so the tests' build serves the demo, the examples, the soak and `lmts`,
-//! and clippy's checked dependencies serve the docs. The Python
+//! and clippy's checked dependencies serve the docs and the packaging
+//! check (given the workspace's profiles, see [`package`]). The Python
 //! environments are fetched from PyPI while the first builds run. xtask
 //! itself depends on nothing but clap, so it never compiles the workspace
 //! with a feature set of its own.
@@ -179,11 +183,10 @@ fn ci_steps(steps: &mut Steps) -> Result {
     let mut clippy = cargo(&["clippy", "--all-targets"]);
     clippy.args(ALL).args(["--", "-D", "warnings"]);
     steps.run("clippy", clippy)?;
-    let mut docs = cargo(&["doc", "--no-deps"]);
-    docs.args(ALL).env("RUSTDOCFLAGS", "-D warnings");
-    steps.run("docs", docs)?;
     fixtures_notice();
-    steps.run("tests", test_command(&[]))?;
+    for (name, command) in test_commands(&[]) {
+        steps.run(name, command)?;
+    }
     // The examples build with the tests' features and profile, so every
     // dependency the test build compiled is reused (the `dev` profile
     // would compile them all again); the binaries land in `target/debug`
@@ -192,11 +195,18 @@ fn ci_steps(steps: &mut Steps) -> Result {
     examples.args(ALL);
     steps.run("examples (build)", examples)?;
     let binaries = target_dir().join("debug/examples");
-    // The soak runs its minute while the next steps do: they wait on the
-    // network and the sandbox's rate limits more than on the cores.
+    // The soak runs its minute while the next steps do: it waits on its
+    // fault schedule and the sandbox's pacing, and takes little of the
+    // cores (under a second of CPU time a minute).
     let soaks = steps.timed_value("soak (started)", || start_ci_soaks(&binaries))?;
-    steps.run("demo", Command::new(binaries.join("demo")))?;
-    steps.timed("examples", || run_examples(&binaries))?;
+    steps.timed("demo, with the examples at once", || {
+        let examples = start_examples(&binaries)?;
+        run("demo", Command::new(binaries.join("demo")))?;
+        finish_examples(examples)
+    })?;
+    let mut docs = cargo(&["doc", "--no-deps"]);
+    docs.args(ALL).env("RUSTDOCFLAGS", "-D warnings");
+    steps.run("docs", docs)?;
     steps.timed("dependency direction", dependency_direction)?;
     steps.timed("limitless-auth tree size", auth_tree_size)?;
     steps.timed("package", package)?;
@@ -217,16 +227,52 @@ fn ci_steps(steps: &mut Steps) -> Result {
 fn test(args: &[String]) -> Result {
     fixtures_notice();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    run("tests", test_command(&args))
+    for (name, command) in test_commands(&args) {
+        run(name, command)?;
+    }
+    Ok(())
 }
 
-fn test_command(filters: &[&str]) -> Command {
-    let mut command = cargo(&["test"]);
-    command.args(ALL);
-    if !filters.is_empty() {
-        command.arg("--").args(filters);
+/// The commands that run the workspace's tests with CI's feature set,
+/// each with its step name.
+///
+/// With cargo-nextest installed, every test runs in a process of its own,
+/// many at once (`.config/nextest.toml`), then `cargo test --doc` runs the
+/// doctests, which nextest does not. Without it, `cargo test` runs both,
+/// one test binary at a time. Either way the test binaries are the same
+/// build (the `test` profile, [`ALL`]), which the examples reuse.
+fn test_commands(filters: &[&str]) -> Vec<(&'static str, Command)> {
+    let nextest = cargo(&["nextest", "--version"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    let with_filters = |mut command: Command| {
+        if !filters.is_empty() {
+            command.arg("--").args(filters);
+        }
+        command
+    };
+    if !nextest {
+        println!(
+            "    note: cargo-nextest is not installed: `cargo test` runs one test binary at a time"
+        );
+        let mut tests = cargo(&["test"]);
+        tests.args(ALL);
+        return vec![("tests", with_filters(tests))];
     }
-    command
+    let mut tests = cargo(&["nextest", "run"]);
+    tests.args(ALL);
+    if !filters.is_empty() {
+        // A filter may select doctests only.
+        tests.arg("--no-tests=warn");
+    }
+    let mut doctests = cargo(&["test", "--doc"]);
+    doctests.args(ALL);
+    vec![
+        ("tests (nextest)", with_filters(tests)),
+        ("doctests", with_filters(doctests)),
+    ]
 }
 
 /// Says, once, that the suites over the captured payloads will skip
@@ -504,6 +550,10 @@ fn package() -> Result {
     }
     manifest.push_str("]\n");
     manifest.push_str(&patches);
+    // The workspace's profiles: a dependency's build is reused only under
+    // the same profile settings, so without them every dependency would
+    // be checked again.
+    manifest.push_str(&workspace_profiles()?);
     std::fs::write(check.join("Cargo.toml"), manifest)
         .map_err(|e| format!("cannot write the packages' workspace: {e}"))?;
     std::fs::copy("Cargo.lock", check.join("Cargo.lock"))
@@ -514,12 +564,30 @@ fn package() -> Result {
     // the dependencies and features they declare, at the cost of metadata
     // only (a build would compile every dependency a third time, in the
     // features of a workspace of the library crates alone).
-    let mut build = cargo(&["check", "--offline"]);
+    let mut build = cargo(&["check", "--offline", "--quiet"]);
     build
         .args(ALL)
         .current_dir(&check)
         .env("CARGO_TARGET_DIR", absolute_target);
     run("check the packaged sources", &mut build)
+}
+
+/// The `[profile.*]` tables of the workspace's manifest, as written.
+fn workspace_profiles() -> Result<String> {
+    let manifest = std::fs::read_to_string("Cargo.toml")
+        .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
+    let mut profiles = String::new();
+    let mut inside = false;
+    for line in manifest.lines() {
+        if line.starts_with('[') {
+            inside = line.starts_with("[profile.");
+        }
+        if inside {
+            profiles.push_str(line);
+            profiles.push('\n');
+        }
+    }
+    Ok(profiles)
 }
 
 /// The version every crate carries (`[workspace.package]`).
@@ -545,17 +613,62 @@ fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from)
 }
 
-/// Runs every example found in [`EXAMPLE_DIRS`] (cargo's rule: `NAME.rs` or
-/// `NAME/main.rs`) from `binaries`, with no `LIMITLESS_*` or `LMTS_*`
-/// variable in its environment, so each runs against its embedded sandbox
-/// and never a real server. Output is shown on failure.
-fn run_examples(binaries: &Path) -> Result {
+/// Starts every example found in [`EXAMPLE_DIRS`] (cargo's rule: `NAME.rs`
+/// or `NAME/main.rs`) from `binaries`, all at once (each waits on its
+/// embedded sandbox and the documented pacing far more than on the
+/// cores), with no `LIMITLESS_*` or `LMTS_*` variable in its environment,
+/// so each runs against its embedded sandbox and never a real server.
+fn start_examples(binaries: &Path) -> Result<Examples> {
+    let mut examples = Examples(Vec::new());
     for dir in EXAMPLE_DIRS {
         for name in example_names(dir)? {
-            run_example(binaries, &name)?;
+            let child = example_command(binaries, &name)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .map_err(|e| format!("example {name}: cannot start it: {e}"))?;
+            examples.0.push((name, child));
         }
     }
-    Ok(())
+    Ok(examples)
+}
+
+/// Waits for every example [`start_examples`] started; a failed one's
+/// output is shown whole, and every failure is named.
+fn finish_examples(mut examples: Examples) -> Result {
+    println!("==> examples");
+    let mut failed = Vec::new();
+    for (name, child) in std::mem::take(&mut examples.0) {
+        let output = child
+            .wait_with_output()
+            .map_err(|e| format!("example {name}: {e}"))?;
+        if output.status.success() {
+            println!("    ok: {name}");
+        } else {
+            println!("    failed: {name} ({})", output.status);
+            print!("{}", String::from_utf8_lossy(&output.stdout));
+            eprint!("{}", String::from_utf8_lossy(&output.stderr));
+            failed.push(name);
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("example(s) failed: {}", failed.join(", ")))
+    }
+}
+
+/// The examples [`start_examples`] started, each with its name.
+struct Examples(Vec<(String, std::process::Child)>);
+
+impl Drop for Examples {
+    /// A step that failed meanwhile ends `ci`: the examples go with it.
+    fn drop(&mut self) {
+        for (_, child) in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }
 
 /// The examples in `dir`, sorted; an error if there are none.
@@ -577,7 +690,7 @@ fn example_names(dir: &str) -> Result<Vec<String>> {
     Ok(names)
 }
 
-fn run_example(binaries: &Path, name: &str) -> Result {
+fn example_command(binaries: &Path, name: &str) -> Command {
     let mut command = Command::new(binaries.join(name));
     for (key, _) in std::env::vars_os() {
         let key_text = key.to_string_lossy();
@@ -585,16 +698,7 @@ fn run_example(binaries: &Path, name: &str) -> Result {
             command.env_remove(key);
         }
     }
-    let output = command
-        .output()
-        .map_err(|e| format!("example {name}: cannot start it: {e}"))?;
-    if !output.status.success() {
-        print!("{}", String::from_utf8_lossy(&output.stdout));
-        eprint!("{}", String::from_utf8_lossy(&output.stderr));
-        return Err(format!("example {name} failed ({})", output.status));
-    }
-    println!("    ok: {name}");
-    Ok(())
+    command
 }
 
 /// Clippy on the PyO3 crate, then a virtualenv under `target/` with maturin
