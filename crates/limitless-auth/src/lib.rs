@@ -49,6 +49,7 @@ mod canonical;
 mod clock;
 mod credentials;
 mod error;
+mod headers;
 mod offset;
 mod signer;
 mod timestamp;
@@ -58,17 +59,11 @@ pub use canonical::{canonical_message, canonical_message_bytes};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credentials::HmacCredentials;
 pub use error::{AuthError, VerifyError};
+pub use headers::{
+    CREDENTIAL_HEADERS, HEADER_API_KEY, HEADER_IDENTITY, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+    HEADER_X_API_KEY, is_secret_header,
+};
 pub use offset::ClockOffset;
 pub use signer::{SignedHeaders, SignedHeadersIter, Signer, SigningInput};
 pub use timestamp::Timestamp;
 pub use verifier::{DEFAULT_MAX_SKEW, KeyStore, VerificationRequest, Verifier};
-
-/// Header carrying the token id.
-pub const HEADER_API_KEY: &str = "lmts-api-key";
-/// Header carrying the request timestamp.
-pub const HEADER_TIMESTAMP: &str = "lmts-timestamp";
-/// Header carrying the base64 HMAC-SHA256 signature.
-pub const HEADER_SIGNATURE: &str = "lmts-signature";
-/// Header carrying a legacy API key (no longer issued; HMAC supersedes it).
-/// The REST client, the stream client and the sandbox name it from here.
-pub const HEADER_X_API_KEY: &str = "x-api-key";

@@ -6,9 +6,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
-use crate::{
-    AuthError, HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HmacCredentials, Timestamp,
-};
+use crate::headers::{HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, is_secret_header};
+use crate::{AuthError, HmacCredentials, Timestamp};
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
@@ -217,10 +216,9 @@ impl<'a> SignedHeaders<'a> {
     /// request carrying it for as long as its timestamp is inside the
     /// API's window. The token id (`lmts-api-key`) names the token without
     /// authenticating anything, and the timestamp is public; any other name
-    /// is not a signed header and gets `false`.
-    ///
-    /// The one place this SDK decides it: the REST client, the stream
-    /// client, the middleware and the CLI all ask here.
+    /// is not a signed header and gets `false`. It is
+    /// [`is_secret_header`](crate::is_secret_header) over the signed
+    /// headers.
     ///
     /// ```
     /// use limitless_auth::SignedHeaders;
@@ -230,9 +228,13 @@ impl<'a> SignedHeaders<'a> {
     ///     .map(|name| SignedHeaders::is_sensitive(name))
     ///     .collect();
     /// assert_eq!(sensitive, [false, false, true]);
+    /// assert!(!SignedHeaders::is_sensitive("x-api-key"));
     /// ```
     pub fn is_sensitive(name: &str) -> bool {
-        name.eq_ignore_ascii_case(HEADER_SIGNATURE)
+        Self::NAMES
+            .iter()
+            .any(|signed| name.eq_ignore_ascii_case(signed))
+            && is_secret_header(name)
     }
 
     /// The `lmts-api-key` value: the token id.

@@ -6,16 +6,14 @@ use std::time::Duration;
 
 use http::uri::{Authority, Scheme};
 use http::{HeaderMap, HeaderName, HeaderValue, Uri};
-use limitless_auth::{HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HmacCredentials};
+use limitless_auth::{CREDENTIAL_HEADERS, HmacCredentials};
 use limitless_transport::{SharedTransport, Transport, default_connect_timeout};
 use url::Url;
 
 use crate::clock::SkewCorrectedClock;
 use crate::credentials::{CredentialStore, Credentials, api_key_value, hmac_for};
 use crate::error::Error;
-use crate::http_client::{
-    DateCache, HEADER_IDENTITY, HEADER_X_API_KEY, HttpClient, Inner, Timeouts,
-};
+use crate::http_client::{DateCache, HttpClient, Inner, Timeouts};
 use crate::pacer::{Pace, Pacers, RateLimit};
 use crate::retry::{NoRetry, RetryConfig, RetryPolicy};
 use crate::venues::VenueCache;
@@ -113,18 +111,18 @@ const SDK_HEADERS: &[&str] = &[
     "host",
 ];
 
-/// Headers that carry credentials: the client sends them from
+/// Headers that carry another service's credentials: never sent to the API
+/// at all. The API's own ([`CREDENTIAL_HEADERS`]) the client sends from
 /// `hmac_credentials()`, `api_key()` or a call's identity token, never as
-/// default headers. Every `lmts-*` name is reserved too.
-const CREDENTIAL_HEADERS: &[&str] = &[
-    HEADER_API_KEY,
-    HEADER_TIMESTAMP,
-    HEADER_SIGNATURE,
-    HEADER_X_API_KEY,
-    HEADER_IDENTITY,
-    "authorization",
-    "cookie",
-];
+/// default headers; every `lmts-*` name is reserved too.
+const FOREIGN_CREDENTIAL_HEADERS: &[&str] = &["authorization", "cookie"];
+
+/// Whether `name` (lower case, as `HeaderName` keeps it) carries credentials.
+fn is_credential(name: &str) -> bool {
+    CREDENTIAL_HEADERS.contains(&name)
+        || FOREIGN_CREDENTIAL_HEADERS.contains(&name)
+        || name.starts_with("lmts-")
+}
 
 /// Headers that belong to one call (the EOA ownership proof of an account
 /// creation, the sub-account a request acts for).
@@ -135,7 +133,7 @@ const PER_CALL_HEADERS: &[&str] = &["x-account", "x-signing-message", "x-signatu
 /// headers only; per-call headers are what it is for.
 pub(crate) fn reserved_per_call(name: &HeaderName) -> Option<&'static str> {
     let name = name.as_str();
-    if CREDENTIAL_HEADERS.contains(&name) || name.starts_with("lmts-") {
+    if is_credential(name) {
         Some(
             "carries credentials; the client signs the request with its own, and an identity token goes to identity_token()",
         )
@@ -149,7 +147,7 @@ pub(crate) fn reserved_per_call(name: &HeaderName) -> Option<&'static str> {
 /// Why a default header name is refused, if it is.
 fn reserved(name: &HeaderName) -> Option<&'static str> {
     let name = name.as_str();
-    if CREDENTIAL_HEADERS.contains(&name) || name.starts_with("lmts-") {
+    if is_credential(name) {
         Some(
             "carries credentials; pass them with hmac_credentials() or api_key(), and identity tokens to the calls that take one",
         )

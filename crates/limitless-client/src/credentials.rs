@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use http::HeaderValue;
-use limitless_auth::{HEADER_API_KEY, HmacCredentials, SignedHeaders, Signer};
+use limitless_auth::{
+    HEADER_API_KEY, HEADER_X_API_KEY, HmacCredentials, SignedHeaders, Signer, is_secret_header,
+};
 
 use crate::Error;
 
@@ -99,6 +101,6 @@ pub(crate) fn api_key_value(key: &str) -> Result<HeaderValue, Error> {
     let mut value = HeaderValue::from_str(key).map_err(|_| {
         Error::config("api_key contains characters that are not allowed in an HTTP header")
     })?;
-    value.set_sensitive(true);
+    value.set_sensitive(is_secret_header(HEADER_X_API_KEY));
     Ok(value)
 }

@@ -11,8 +11,8 @@ use http::header::{ACCEPT, CONTENT_TYPE, DATE, USER_AGENT};
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use limitless_auth::{
-    DEFAULT_MAX_SKEW, HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HmacCredentials,
-    SignedHeaders, SigningInput, Timestamp,
+    Clock, ClockOffset, DEFAULT_MAX_SKEW, HEADER_API_KEY, HEADER_IDENTITY, HEADER_SIGNATURE,
+    HEADER_TIMESTAMP, HEADER_X_API_KEY, HmacCredentials, SignedHeaders, SigningInput, Timestamp,
 };
 use limitless_transport::{SharedTransport, Transport, TransportError};
 use tracing::Instrument;
@@ -29,14 +29,10 @@ use crate::retry::{
     Attempt, RetryDecision, RetryPolicy, effective_decision, response_date, retry_after,
 };
 use crate::venues::VenueCache;
-use limitless_auth::{Clock, ClockOffset};
 
 /// `user-agent` and `x-sdk-version` of every request.
 pub(crate) const SDK_ID: &str = concat!("limitless-rs/", env!("CARGO_PKG_VERSION"));
 
-pub(crate) use limitless_auth::HEADER_X_API_KEY;
-/// The Privy identity token header.
-pub(crate) const HEADER_IDENTITY: &str = "identity";
 const HEADER_SDK_VERSION: &str = "x-sdk-version";
 
 // Header names built at compile time, not parsed per request.

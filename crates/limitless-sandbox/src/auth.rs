@@ -19,8 +19,8 @@ use axum::response::IntoResponse as _;
 use axum::response::Response;
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use limitless_auth::{
-    HEADER_API_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, HEADER_X_API_KEY, VerificationRequest,
-    VerifyError,
+    CREDENTIAL_HEADERS, HEADER_API_KEY, HEADER_IDENTITY, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+    HEADER_X_API_KEY, VerificationRequest, VerifyError,
 };
 use serde::de::DeserializeOwned;
 
@@ -93,7 +93,7 @@ pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError
 fn missing_hmac_message(headers: &HeaderMap, missing: &str) -> String {
     if headers.contains_key(HEADER_X_API_KEY) {
         "legacy X-API-Key authentication is not accepted here; sign the request with a scoped API token (lmts-api-key, lmts-timestamp, lmts-signature)".to_owned()
-    } else if headers.contains_key("identity") {
+    } else if headers.contains_key(HEADER_IDENTITY) {
         "this route needs a scoped API token's HMAC signature (lmts-api-key, lmts-timestamp, lmts-signature); identity tokens are accepted only for capabilities, derive, withdrawal addresses and the AMM routes".to_owned()
     } else {
         format!(
@@ -238,7 +238,7 @@ pub(crate) struct IdentityCaller {
 
 /// Finds the profile of an `identity: Bearer <token>` header.
 fn identity_profile(app: &App, parts: &Parts) -> Result<i64, ApiError> {
-    let Some(value) = header_str(&parts.headers, "identity") else {
+    let Some(value) = header_str(&parts.headers, HEADER_IDENTITY) else {
         let message = if parts.headers.contains_key(HEADER_API_KEY) {
             "this route needs a Privy identity token (`identity: Bearer <token>`); API-token signatures are not accepted here"
         } else {
@@ -307,7 +307,7 @@ impl FromRequest<App> for SignedOrIdentity {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, app: &App) -> Result<Self, Self::Rejection> {
-        if !request.headers().contains_key("identity") {
+        if !request.headers().contains_key(HEADER_IDENTITY) {
             let signed = Signed::from_request(request, app).await?;
             return Ok(Self {
                 profile_id: signed.caller.profile_id,
@@ -347,7 +347,9 @@ impl FromRequestParts<App> for Metered {
             .then(|| verify_hmac(app, parts, &[]).ok())
             .flatten();
         let profile_id = match &token_id {
-            None if parts.headers.contains_key("identity") => identity_profile(app, parts).ok(),
+            None if parts.headers.contains_key(HEADER_IDENTITY) => {
+                identity_profile(app, parts).ok()
+            }
             _ => None,
         };
         let principal = match (&token_id, profile_id) {
@@ -369,23 +371,15 @@ pub(crate) struct SocketCaller {
     pub(crate) profile_id: i64,
 }
 
-/// Headers that mean the client meant to authenticate: a socket handshake
-/// carrying any of them must verify, never fall back to anonymous.
-const SOCKET_CREDENTIAL_HEADERS: [&str; 5] = [
-    HEADER_API_KEY,
-    HEADER_TIMESTAMP,
-    HEADER_SIGNATURE,
-    HEADER_X_API_KEY,
-    "identity",
-];
-
 /// Checks a socket handshake (the HTTP request that asks for the upgrade)
 /// the way REST checks a signed request: the same verifier, window and
 /// token store, over the method and the path and query exactly as
 /// received, with an empty body. `None` for a handshake without
 /// credentials (public channels only).
 pub(crate) fn socket_caller(app: &App, parts: &Parts) -> Result<Option<SocketCaller>, ApiError> {
-    let has_credentials = SOCKET_CREDENTIAL_HEADERS
+    // A handshake that carries any credential means to authenticate: it
+    // must verify, never fall back to anonymous.
+    let has_credentials = CREDENTIAL_HEADERS
         .iter()
         .any(|name| parts.headers.contains_key(*name));
     if !has_credentials {
@@ -425,15 +419,6 @@ fn verified_token<T>(
 
 /// The most header bytes (names, values, separators) a request may carry.
 const MAX_HEADER_BYTES: usize = 64 << 10;
-
-/// Headers that identify the caller; each may appear at most once.
-const CREDENTIAL_HEADERS: [&str; 5] = [
-    HEADER_API_KEY,
-    HEADER_TIMESTAMP,
-    HEADER_SIGNATURE,
-    "identity",
-    HEADER_X_API_KEY,
-];
 
 /// The first credential header sent more than once.
 fn duplicated_credential(headers: &HeaderMap) -> Option<&'static str> {
@@ -567,7 +552,7 @@ mod tests {
                     .header(HEADER_API_KEY, &key)
                     .header(HEADER_TIMESTAMP, "2026-03-23T12:34:56.789Z")
                     .header(HEADER_SIGNATURE, "bm90IGEgc2lnbmF0dXJl")
-                    .header("identity", format!("Bearer {key}"))
+                    .header(HEADER_IDENTITY, format!("Bearer {key}"))
                     .send()
                     .await
                     .unwrap();

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 use limitless_auth::{
-    Clock, HmacCredentials, SignedHeaders, Signer, SigningInput, SystemClock, Timestamp,
+    CREDENTIAL_HEADERS, Clock, HEADER_X_API_KEY, HmacCredentials, SignedHeaders, Signer,
+    SigningInput, SystemClock, Timestamp, is_secret_header,
 };
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::handshake::client::Request;
@@ -57,7 +58,6 @@ pub const DEFAULT_MAX_AUTH_REFUSALS: u32 = 3;
 pub const SDK_ID: &str = concat!("limitless-ws/", env!("CARGO_PKG_VERSION"));
 
 const HEADER_SDK_VERSION: &str = "x-sdk-version";
-use limitless_auth::HEADER_X_API_KEY;
 
 /// When and how often the client reconnects after losing the connection.
 ///
@@ -424,7 +424,7 @@ impl WsClientBuilder {
                 }
                 let mut value = HeaderValue::from_str(key)
                     .map_err(|_| Error::Config("the API key is not a valid header value".into()))?;
-                value.set_sensitive(true);
+                value.set_sensitive(is_secret_header(HEADER_X_API_KEY));
                 Auth::ApiKey(value)
             }
             (None, None) => Auth::None,
@@ -601,7 +601,7 @@ impl Config {
     }
 
     /// The upgrade request without its credential headers (`lmts-*`,
-    /// `x-api-key`), and those headers apart, as the raw header lines the
+    /// `x-api-key`, `identity`), and those headers apart, as the raw header lines the
     /// socket adds on the wire: tungstenite logs the request it writes at
     /// trace level, so it must never see them.
     pub(crate) fn handshake(&self) -> Result<(Request, Secret), Error> {
@@ -634,10 +634,13 @@ impl Config {
     }
 }
 
-/// Whether a handshake header carries a credential: the HMAC headers
-/// (`lmts-api-key`, `lmts-timestamp`, `lmts-signature`) or a legacy API key.
+/// Whether a handshake header carries a credential: one the API names as
+/// such ([`CREDENTIAL_HEADERS`]), or any other in its `lmts-` namespace.
 fn is_credential(name: &str) -> bool {
-    name.starts_with("lmts-") || name.eq_ignore_ascii_case(HEADER_X_API_KEY)
+    name.starts_with("lmts-")
+        || CREDENTIAL_HEADERS
+            .iter()
+            .any(|credential| name.eq_ignore_ascii_case(credential))
 }
 
 impl fmt::Debug for Config {

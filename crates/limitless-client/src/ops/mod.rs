@@ -45,6 +45,7 @@ use std::marker::PhantomData;
 
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue, Method, StatusCode};
+use limitless_auth::{HEADER_IDENTITY, is_secret_header};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -174,7 +175,7 @@ impl Auth {
                 ),
             )
         })?;
-        value.set_sensitive(true);
+        value.set_sensitive(is_secret_header(HEADER_IDENTITY));
         Ok(Self::Identity(value))
     }
 
