@@ -39,6 +39,31 @@ impl SocketControl {
         let _ = connections.wait_for(|n| *n == count).await;
     }
 
+    /// How many connected sockets are subscribed to `channel` (the name of
+    /// its subscribe event, as `subscribe_order_events`), whole or for
+    /// some markets.
+    #[must_use]
+    pub fn subscribers(&self, channel: &str) -> usize {
+        self.app
+            .lock()
+            .socket_sessions
+            .values()
+            .filter(|session| session.channels.contains_key(channel))
+            .count()
+    }
+
+    /// Waits until `count` sockets are subscribed to `channel`
+    /// ([`subscribers`](Self::subscribers)): for a test whose subscribe
+    /// nothing answers ([`confirm_subscribes`](Self::confirm_subscribes)
+    /// off). Wrap it in a timeout of your own.
+    pub async fn wait_for_subscribers(&self, channel: &str, count: usize) {
+        // Subscriptions change under the state's lock, with no signal of
+        // their own: look every few milliseconds.
+        while self.subscribers(channel) != count {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     /// Whether subscribes are acknowledged: with `true`, a subscribe that
     /// carries an ack id (`42/markets,<id>[…]`) is answered
     /// `{"ok": true, "channel", "markets"}` or `{"error"}`, besides the

@@ -116,10 +116,14 @@ async fn open(
 }
 
 impl Sock {
-    /// The next frame, answering pings unless told not to.
+    /// The next frame, answering pings unless told not to. The guard
+    /// covers the whole wait: pings alone never keep a test waiting for a
+    /// frame that is not coming.
     async fn next(&mut self) -> Frame {
+        let deadline = tokio::time::Instant::now() + GUARD;
         loop {
-            match guard("frame", self.ws.next()).await {
+            let frame = tokio::time::timeout_at(deadline, self.ws.next()).await;
+            match frame.unwrap_or_else(|_| panic!("no frame within the guard time")) {
                 Some(Ok(Message::Text(text))) => {
                     if text.as_str() == "2" && self.answer_pings {
                         self.send("3").await;
@@ -630,6 +634,13 @@ async fn unconfirmed_subscribes_are_answered_by_nothing_and_still_served() {
     sock.join().await;
     sock.emit(Some(1), "subscribe_order_events", &json!({}))
         .await;
+    // Nothing answers the subscribe: wait until the sandbox holds it, or
+    // the order could be placed before it and its event never sent here.
+    guard(
+        "the subscription",
+        control.wait_for_subscribers("subscribe_order_events", 1),
+    )
+    .await;
     let placed = desk
         .place(&desk.maker_gtc(&market, Side::Buy, "0.3", "1"))
         .await;
