@@ -1,8 +1,6 @@
 //! What the hostile-input modules share: a fixed-seed proptest
 //! configuration and the captured payloads they start from.
 
-use std::path::{Path, PathBuf};
-
 use proptest::test_runner::{Config, RngSeed};
 
 /// `cases` cases from a fixed seed, so a run on CI explores exactly what a
@@ -18,25 +16,10 @@ pub(crate) fn fixed(cases: u32) -> Config {
     }
 }
 
-/// The shared captures next to the workspace, if this checkout has them
-/// (they are others' data and never copied into the repository).
-fn responses_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/responses");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("LIMITLESS_REQUIRE_FIXTURES").is_none(),
-        "LIMITLESS_REQUIRE_FIXTURES is set but {} is missing",
-        dir.display()
-    );
-    None
-}
-
 /// The text of every `*.json` capture in the folders whose name starts
 /// with `prefix`, sorted by path; none without the captures.
 pub(crate) fn captures(prefix: &str) -> Vec<String> {
-    let Some(dir) = responses_dir() else {
+    let Some(dir) = limitless_testkit::responses_dir() else {
         return Vec::new();
     };
     let mut paths = Vec::new();

@@ -4,8 +4,6 @@
 //! `DELETE /orders/all/{slug}` (207 as a result) and reconciliation through the status batch, one request per 50
 //! orders.
 
-use std::path::PathBuf;
-
 use limitless_client::types::orders::OrderLookup;
 use limitless_client::{
     BatchCancelRequest, CancelTarget, CreateDelegatedOrderParams, Error, SentOrder, Side,
@@ -17,20 +15,10 @@ use wiremock::{Request, Respond, ResponseTemplate};
 use crate::support::{BodyIs, Harness, QueryIs, assert_invalid, hmac_mock, market_json, now};
 
 /// A response capture of the shared fixtures, read in place; `None` in a
-/// checkout without `../shared` (others' data, never in the repository),
-/// where the test that needs it passes without running. CI sets
-/// `LIMITLESS_REQUIRE_FIXTURES`, which makes the absence a failure.
+/// checkout without them, where the test that needs it passes without
+/// running ([`limitless_testkit`] has the rule).
 fn fixture(name: &str) -> Option<String> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/responses");
-    if !dir.is_dir() {
-        assert!(
-            std::env::var_os("LIMITLESS_REQUIRE_FIXTURES").is_none(),
-            "LIMITLESS_REQUIRE_FIXTURES is set but {} is missing",
-            dir.display()
-        );
-        return None;
-    }
-    let path = dir.join(name);
+    let path = limitless_testkit::responses_dir()?.join(name);
     Some(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 

@@ -6,8 +6,6 @@
 //! the test, so a new capture is decoded as soon as its file is added, and
 //! a new folder cannot be skipped by accident.
 
-use std::path::{Path, PathBuf};
-
 use limitless_types::{
     ActiveMarketsPage, AllowancesResponse, ApiToken, CancelBatchResponse, DerivedApiToken,
     ErrorBody, EventFrame, Handshake, HistoryEntry, HistoryPage, Market, MarketEventsPage,
@@ -20,29 +18,10 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// The shared captures next to the workspace, where this checkout has them.
-///
-/// They are others' data and stay outside the repository, so a plain clone
-/// has none and these suites pass without them (`cargo xtask ci` says it
-/// skipped them); CI sets `LIMITLESS_REQUIRE_FIXTURES`, which makes a
-/// missing folder a failure.
-pub(crate) fn responses_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/responses");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("LIMITLESS_REQUIRE_FIXTURES").is_none(),
-        "LIMITLESS_REQUIRE_FIXTURES is set but {} is missing",
-        dir.display()
-    );
-    None
-}
-
 /// Every `*.json` file of one folder, sorted: (file name, bytes); none
 /// without the captures.
 pub(crate) fn files(folder: &str) -> Vec<(String, Vec<u8>)> {
-    let Some(dir) = responses_dir() else {
+    let Some(dir) = limitless_testkit::responses_dir() else {
         return Vec::new();
     };
     let mut files: Vec<_> = std::fs::read_dir(dir.join(folder))
@@ -432,7 +411,7 @@ const TABLE: &[(&str, Check)] = &[
 
 #[test]
 fn every_captured_response_decodes_with_its_folders_type() {
-    let Some(dir) = responses_dir() else {
+    let Some(dir) = limitless_testkit::responses_dir() else {
         return;
     };
     let mut folders: Vec<String> = std::fs::read_dir(dir)

@@ -19,7 +19,8 @@ use proptest::sample::Index;
 use proptest::test_runner::{Config, TestRng, TestRunner};
 use serde_json::{Value, json};
 
-use crate::fixtures::{files, responses_dir};
+use crate::fixtures::files;
+use limitless_testkit::responses_dir;
 
 /// One step of a path pattern.
 #[derive(Clone, Copy)]

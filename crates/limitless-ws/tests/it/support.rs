@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -605,27 +604,11 @@ pub(crate) async fn next_event(stream: &mut limitless_ws::EventStream) -> limitl
     }
 }
 
-/// The shared captures (`shared/fixtures/responses/`), where this checkout
-/// has them: a plain clone has none (they are others' data), and CI's
-/// `LIMITLESS_REQUIRE_FIXTURES` makes their absence a failure.
-pub(crate) fn fixtures_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/responses");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("LIMITLESS_REQUIRE_FIXTURES").is_none(),
-        "LIMITLESS_REQUIRE_FIXTURES is set but {} is missing",
-        dir.display()
-    );
-    None
-}
-
 /// Every `*.json` of a `ws-*` folder, sorted, as the payload it holds: the
 /// second element of an `["event", payload]` array, or the object itself;
 /// none without the captures.
 pub(crate) fn fixture_payloads(folder: &str) -> Vec<(String, Value)> {
-    let Some(dir) = fixtures_dir() else {
+    let Some(dir) = limitless_testkit::responses_dir() else {
         return Vec::new();
     };
     let mut files: Vec<_> = std::fs::read_dir(dir.join(folder))
