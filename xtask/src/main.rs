@@ -537,10 +537,14 @@ fn package() -> Result {
     let mut patches = String::from("\n[patch.crates-io]\n");
     for krate in LIBRARY_CRATES {
         let archive = target.join(format!("package/{krate}-{version}.crate"));
+        // `-m`: the files get the time of unpacking. cargo writes a fixed
+        // old time into a package, so with the archive's times a warm
+        // target would count its previous check of these paths as fresh
+        // and never look at the new sources.
         run(
             &format!("unpack {krate}"),
             Command::new("tar")
-                .arg("-xzf")
+                .arg("-xzmf")
                 .arg(&archive)
                 .arg("-C")
                 .arg(&check),
