@@ -9,6 +9,7 @@ use limitless_types::markets::{
 use limitless_types::orders::{Order, UserOrders};
 use limitless_types::portfolio::LockedBalance;
 use rust_decimal::Decimal;
+use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -22,23 +23,9 @@ use crate::validate::non_blank;
 /// venue cache under the slug asked for (and the one returned), so a
 /// delegated order on it needs no further market read.
 pub fn get_market(slug: &str) -> Result<Operation<Market>, Error> {
-    let slug = non_blank("market_slug", slug, "pass the market's slug")?;
-    let path = format!("/markets/{}", encode_segment("market_slug", slug)?);
-    let asked = slug.to_owned();
-    Ok(
-        RequestSpec::get("get_market", path, Auth::Public).finish_with(
-            move |http, spec, outcome| {
-                let response = http.decode::<Market>(spec, outcome?)?;
-                record(
-                    http,
-                    &asked,
-                    &response.data.slug,
-                    response.data.venue.as_ref(),
-                );
-                Ok(response)
-            },
-        ),
-    )
+    market_read("get_market", slug, |market: &Market| {
+        (&market.slug, market.venue.as_ref())
+    })
 }
 
 /// `GET /markets/{slug}`, reading only the market's slug and venue (see
@@ -46,33 +33,34 @@ pub fn get_market(slug: &str) -> Result<Operation<Market>, Error> {
 /// other field of a market can fail the lookup. Records the venue as
 /// [`get_market`] does.
 pub fn get_market_venue(slug: &str) -> Result<Operation<MarketVenue>, Error> {
+    market_read("get_market_venue", slug, |market: &MarketVenue| {
+        (&market.slug, market.venue.as_ref())
+    })
+}
+
+/// `GET /markets/{slug}` decoded as `T`, whose slug and venue `venue_of`
+/// reads: the venue is recorded under the slug asked for, and under the
+/// one returned when it differs (a market without a venue drops what was
+/// cached).
+fn market_read<T: DeserializeOwned + Send + 'static>(
+    name: &'static str,
+    slug: &str,
+    venue_of: fn(&T) -> (&str, Option<&Venue>),
+) -> Result<Operation<T>, Error> {
     let slug = non_blank("market_slug", slug, "pass the market's slug")?;
     let path = format!("/markets/{}", encode_segment("market_slug", slug)?);
     let asked = slug.to_owned();
     Ok(
-        RequestSpec::get("get_market_venue", path, Auth::Public).finish_with(
-            move |http, spec, outcome| {
-                let response = http.decode::<MarketVenue>(spec, outcome?)?;
-                record(
-                    http,
-                    &asked,
-                    &response.data.slug,
-                    response.data.venue.as_ref(),
-                );
-                Ok(response)
-            },
-        ),
+        RequestSpec::get(name, path, Auth::Public).finish_with(move |http, spec, outcome| {
+            let response = http.decode::<T>(spec, outcome?)?;
+            let (returned, venue) = venue_of(&response.data);
+            http.venues().record(&asked, venue);
+            if returned != asked && !returned.is_empty() {
+                http.venues().record(returned, venue);
+            }
+            Ok(response)
+        }),
     )
-}
-
-/// Records `venue` under the slug `asked` for and the one the API
-/// `returned` (a market without a venue drops what was cached): the
-/// finish step of the market reads, capturing the slug asked for.
-fn record(http: &Finisher<'_>, asked: &str, returned: &str, venue: Option<&Venue>) {
-    http.venues().record(asked, venue);
-    if returned != asked && !returned.is_empty() {
-        http.venues().record(returned, venue);
-    }
 }
 
 /// `GET /markets/active`: a page of active markets. `limit` must be 1 to

@@ -9,13 +9,12 @@
 //! [`orders::cancel`](super::orders::cancel) and
 //! [`orders::cancel_all`](super::orders::cancel_all).
 
-use limitless_types::limits::MAX_CANCEL_REPLACE_BATCH;
 use limitless_types::orders::{
     CancelReplaceBatchRequest, CancelReplaceBatchResponse, CancelReplaceRequest,
     CancelReplaceResult, CreateSignedOrderRequest, OrderResponse, SignedOrder, ZERO_ADDRESS,
 };
 
-use super::orders::finish_orders;
+use super::orders::{cancel_replace_batch_size, finish_orders};
 use super::{Auth, Operation, RequestSpec};
 use crate::Error;
 use crate::error::SentOrder;
@@ -56,21 +55,14 @@ pub fn cancel_replace(
     .finish(finish_orders))
 }
 
-/// `POST /orders/cancel-replace/batch`: 1 to [`MAX_CANCEL_REPLACE_BATCH`]
+/// `POST /orders/cancel-replace/batch`: 1 to
+/// [`MAX_CANCEL_REPLACE_BATCH`](limitless_types::limits::MAX_CANCEL_REPLACE_BATCH)
 /// self-signed cancel-replaces. HTTP 207 (some failed) is a success. Not
 /// idempotent.
 pub fn cancel_replace_batch(
     operations: &[CancelReplaceRequest<SignedOrder>],
 ) -> Result<Operation<CancelReplaceBatchResponse>, Error> {
-    if operations.is_empty() || operations.len() > MAX_CANCEL_REPLACE_BATCH {
-        return Err(Error::invalid_field(
-            "operations",
-            format!(
-                "a cancel-replace batch holds 1 to {MAX_CANCEL_REPLACE_BATCH} operations, got {}",
-                operations.len()
-            ),
-        ));
-    }
+    cancel_replace_batch_size(operations.len())?;
     for (index, operation) in operations.iter().enumerate() {
         check_operation(operation)
             .map_err(|error| error.within(&format!("operations[{index}]")))?;

@@ -1751,6 +1751,19 @@ fn signed_replace() -> limitless_client::types::orders::CancelReplaceRequest<
 }
 
 #[test]
+fn a_signed_cancel_replace_batch_holds_one_to_twenty_operations() {
+    for (operations, got) in [(Vec::new(), 0), (vec![signed_replace(); 21], 21)] {
+        let error = ops::signed_orders::cancel_replace_batch(&operations).unwrap_err();
+        assert_eq!(error.field(), Some("operations"));
+        crate::support::assert_invalid(
+            &error,
+            &format!("a cancel-replace batch holds 1 to 20 operations, got {got}"),
+        );
+    }
+    assert!(ops::signed_orders::cancel_replace_batch(&vec![signed_replace(); 20]).is_ok());
+}
+
+#[test]
 fn an_amm_trade_is_idempotent_only_with_a_key_the_caller_fixed() {
     let key_of = |operation: &Operation<limitless_client::types::amm::AmmTradeResponse>| {
         let body: serde_json::Value = serde_json::from_slice(operation.body().unwrap()).unwrap();

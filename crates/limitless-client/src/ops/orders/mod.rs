@@ -154,20 +154,26 @@ pub fn cancel_replace_batch(
     cancel_replace_batch_finished(&prepared, finished)
 }
 
+/// A cancel-replace batch holds 1 to [`MAX_CANCEL_REPLACE_BATCH`]
+/// operations, prepared here or signed by the caller.
+pub(crate) fn cancel_replace_batch_size(operations: usize) -> Result<(), Error> {
+    if operations == 0 || operations > MAX_CANCEL_REPLACE_BATCH {
+        return Err(Error::invalid_field(
+            "operations",
+            format!(
+                "a cancel-replace batch holds 1 to {MAX_CANCEL_REPLACE_BATCH} operations, got {operations}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a batch's size and each of its operations (for a sub-account
 /// or self-signed).
 pub(crate) fn prepare_batch<O: OrderOwner>(
     operations: &[CancelReplaceParams<O>],
 ) -> Result<Vec<PreparedCancelReplace>, Error> {
-    if operations.is_empty() || operations.len() > MAX_CANCEL_REPLACE_BATCH {
-        return Err(Error::invalid_field(
-            "operations",
-            format!(
-                "a cancel-replace batch holds 1 to {MAX_CANCEL_REPLACE_BATCH} operations, got {}",
-                operations.len()
-            ),
-        ));
-    }
+    cancel_replace_batch_size(operations.len())?;
     operations
         .iter()
         .enumerate()
