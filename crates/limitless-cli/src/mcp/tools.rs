@@ -336,7 +336,7 @@ pub(crate) struct CancelReplaceInput {
 // ---------------------------------------------------------------- the table
 
 /// A read row: `$op` called with the parsed `$input`.
-macro_rules! read {
+macro_rules! read_tool {
     ($name:literal, $input:ty, $description:literal, |$arg:ident| $op:expr) => {
         ToolSpec {
             name: $name,
@@ -351,45 +351,61 @@ macro_rules! read {
     };
 }
 
+/// A write row: `$run` parses `$input` itself and goes through the
+/// policy's gate (scope, caps, preview, confirmation).
+macro_rules! write_tool {
+    ($name:literal, $input:ty, $description:literal, $run:ident) => {
+        ToolSpec {
+            name: $name,
+            description: $description,
+            access: Access::Write,
+            schema: schema::<$input>,
+            build: Build::Write(|client, policy, arguments| {
+                Box::pin($run(client, policy, arguments))
+            }),
+        }
+    };
+}
+
 /// Every tool `lmts mcp` offers, in the order it lists them.
 pub(crate) static TOOLS: &[ToolSpec] = &[
-    read!(
+    read_tool!(
         "get_active_markets",
         ActiveMarketsParams,
         "Lists the active markets, a page at a time (limit 1 to 25, page from 1, a sort). Reads only.",
         |params| ops::markets::get_active_markets(Some(&params))
     ),
-    read!(
+    read_tool!(
         "get_market",
         MarketInput,
         "One market by its slug: title, status, outcome token ids (tokens.yes, tokens.no), prices, venue. Reads only.",
         |input| ops::markets::get_market(&input.slug)
     ),
-    read!(
+    read_tool!(
         "get_order_book",
         MarketInput,
         "A market's order book (YES token) as the API serves it now: bids and asks, sizes in micro-shares (1 share = 1000000). Reads only.",
         |input| ops::markets::get_order_book(&input.slug)
     ),
-    read!(
+    read_tool!(
         "get_price_history",
         PriceHistoryInput,
         "A market's YES price over time (optionally from/to ISO-8601 instants and an interval). Reads only.",
         |input| ops::markets::get_price_history(&input.slug, Some(&input.params))
     ),
-    read!(
+    read_tool!(
         "search_markets",
         MarketSearchParams,
         "Searches markets by meaning (query, limit, page, similarityThreshold 0 to 1). Reads only.",
         |params| ops::markets::search_markets(&params)
     ),
-    read!(
+    read_tool!(
         "get_positions",
         OwnerInput,
         "The portfolio's positions (CLOB and AMM), the token owner's or a sub-account's (onBehalfOf). Needs credentials. Reads only.",
         |input| ops::portfolio::get_positions(input.on_behalf_of)
     ),
-    read!(
+    read_tool!(
         "get_history",
         HistoryInput,
         "One page of the portfolio history, newest first (trades, splits, merges, redeems); pass nextCursor for the next page. Needs credentials. Reads only.",
@@ -399,13 +415,13 @@ pub(crate) static TOOLS: &[ToolSpec] = &[
             input.on_behalf_of
         )
     ),
-    read!(
+    read_tool!(
         "get_user_orders",
         UserOrdersInput,
         "The open orders on a market, the token owner's or a sub-account's (onBehalfOf). Needs credentials. Reads only.",
         |input| ops::markets::get_user_orders(&input.market_slug, input.on_behalf_of)
     ),
-    read!(
+    read_tool!(
         "get_order_status",
         OrderStatusInput,
         "What became of 1 to 50 of a sub-account's orders, each by orderId or clientOrderId. Needs credentials. Reads only.",
@@ -418,51 +434,36 @@ pub(crate) static TOOLS: &[ToolSpec] = &[
         schema: schema::<MarketInput>,
         build: Build::SubscribeBook,
     },
-    ToolSpec {
-        name: "place_limit_order",
-        description: "Places a GTC or FAK limit order for a sub-account (delegated signing): BUY pays up to price × size USDC, SELL gives size shares. Only for the sub-accounts and markets this server was started with, within its caps. The first call only previews the signed request and returns a confirmationToken; the same call with that token sends it, once.",
-        access: Access::Write,
-        schema: schema::<LimitOrder>,
-        build: Build::Write(|client, policy, arguments| {
-            Box::pin(place_limit(client, policy, arguments))
-        }),
-    },
-    ToolSpec {
-        name: "place_fok_order",
-        description: "Places a fill-or-kill order for a sub-account (delegated signing): BUY spends amount USDC, SELL sells amount shares, filled at once or not at all. Scope, caps, preview and confirmation as place_limit_order.",
-        access: Access::Write,
-        schema: schema::<FokOrder>,
-        build: Build::Write(|client, policy, arguments| {
-            Box::pin(place_fok(client, policy, arguments))
-        }),
-    },
-    ToolSpec {
-        name: "cancel_order",
-        description: "Cancels one open order of a sub-account on a market. Preview first; the same call with the confirmationToken sends it.",
-        access: Access::Write,
-        schema: schema::<CancelInput>,
-        build: Build::Write(|client, policy, arguments| {
-            Box::pin(cancel(client, policy, arguments))
-        }),
-    },
-    ToolSpec {
-        name: "cancel_all_orders",
-        description: "Cancels every open order of a sub-account on a market. Preview first; the same call with the confirmationToken sends it.",
-        access: Access::Write,
-        schema: schema::<CancelAllInput>,
-        build: Build::Write(|client, policy, arguments| {
-            Box::pin(cancel_all(client, policy, arguments))
-        }),
-    },
-    ToolSpec {
-        name: "cancel_replace_order",
-        description: "Cancels an open order of a sub-account and places a limit order in its place, in one request (the replacement is skipped when the cancel fails). Scope, caps, preview and confirmation as place_limit_order.",
-        access: Access::Write,
-        schema: schema::<CancelReplaceInput>,
-        build: Build::Write(|client, policy, arguments| {
-            Box::pin(cancel_replace(client, policy, arguments))
-        }),
-    },
+    write_tool!(
+        "place_limit_order",
+        LimitOrder,
+        "Places a GTC or FAK limit order for a sub-account (delegated signing): BUY pays up to price × size USDC, SELL gives size shares. Only for the sub-accounts and markets this server was started with, within its caps. The first call only previews the signed request and returns a confirmationToken; the same call with that token sends it, once.",
+        place_limit
+    ),
+    write_tool!(
+        "place_fok_order",
+        FokOrder,
+        "Places a fill-or-kill order for a sub-account (delegated signing): BUY spends amount USDC, SELL sells amount shares, filled at once or not at all. Scope, caps, preview and confirmation as place_limit_order.",
+        place_fok
+    ),
+    write_tool!(
+        "cancel_order",
+        CancelInput,
+        "Cancels one open order of a sub-account on a market. Preview first; the same call with the confirmationToken sends it.",
+        cancel
+    ),
+    write_tool!(
+        "cancel_all_orders",
+        CancelAllInput,
+        "Cancels every open order of a sub-account on a market. Preview first; the same call with the confirmationToken sends it.",
+        cancel_all
+    ),
+    write_tool!(
+        "cancel_replace_order",
+        CancelReplaceInput,
+        "Cancels an open order of a sub-account and places a limit order in its place, in one request (the replacement is skipped when the cancel fails). Scope, caps, preview and confirmation as place_limit_order.",
+        cancel_replace
+    ),
 ];
 
 /// The row named `name`.
