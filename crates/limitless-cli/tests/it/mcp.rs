@@ -4,12 +4,12 @@
 //! stderr; the command line's trading arguments are checked. The full
 //! client-side journey is the Python suite (`tests/mcp/`, the official SDK).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout};
 
 use serde_json::{Value, json};
 
-use crate::support::{Env, MARKET, json_error};
+use crate::support::{Env, MARKET, finish_child, json_error};
 
 /// One MCP session with a running `lmts mcp`.
 struct Session {
@@ -124,14 +124,7 @@ impl Session {
     /// of stdout and stderr.
     fn finish(mut self) -> (Option<i32>, String, String) {
         drop(self.stdin.take());
-        let mut rest = String::new();
-        self.stdout.read_to_string(&mut rest).expect("read stdout");
-        let mut stderr = String::new();
-        if let Some(mut pipe) = self.child.stderr.take() {
-            pipe.read_to_string(&mut stderr).expect("read stderr");
-        }
-        let status = self.child.wait().expect("wait for lmts");
-        (status.code(), rest, stderr)
+        finish_child(&mut self.child, &mut self.stdout)
     }
 }
 

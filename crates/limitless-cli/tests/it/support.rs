@@ -92,21 +92,8 @@ impl Env {
     /// line (see [`Watcher`]), with the API token of [`Env::derive`] in the
     /// environment when `authed`.
     pub(crate) fn watch(&self, authed: bool, args: &[&str]) -> Watcher {
-        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("lmts"));
-        command
-            .env_clear()
-            .env("LMTS_CONFIG_DIR", self.config.path())
-            .env("LIMITLESS_API_URL", self.url())
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        if authed {
-            let (token_id, secret) = self.token.as_ref().expect("derive a token first");
-            command
-                .env("LIMITLESS_API_TOKEN_ID", token_id)
-                .env("LIMITLESS_API_SECRET", secret);
-        }
+        let mut command = self.child_command(authed, args);
+        command.stdin(Stdio::null());
         let mut child = command.spawn().expect("start lmts");
         let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
         Watcher { child, stdout }
@@ -117,24 +104,33 @@ impl Env {
     /// directory, the token of [`Env::derive`] (when there is one), then
     /// `vars`, which may replace any of them.
     pub(crate) fn spawn_piped(&self, vars: &[(&str, &str)], args: &[&str]) -> Child {
+        let mut command = self.child_command(self.token.is_some(), args);
+        command.stdin(Stdio::piped());
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        command.spawn().expect("start lmts")
+    }
+
+    /// `lmts args` to run as a child process, stdout and stderr piped:
+    /// only the sandbox's URL and the config directory in its environment,
+    /// and the token of [`Env::derive`] when `authed`.
+    fn child_command(&self, authed: bool, args: &[&str]) -> std::process::Command {
         let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("lmts"));
         command
             .env_clear()
             .env("LMTS_CONFIG_DIR", self.config.path())
             .env("LIMITLESS_API_URL", self.url())
             .args(args)
-            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        if let Some((token_id, secret)) = &self.token {
+        if authed {
+            let (token_id, secret) = self.token.as_ref().expect("derive a token first");
             command
                 .env("LIMITLESS_API_TOKEN_ID", token_id)
                 .env("LIMITLESS_API_SECRET", secret);
         }
-        for (name, value) in vars {
-            command.env(name, value);
-        }
-        command.spawn().expect("start lmts")
+        command
     }
 
     /// Derives a token with every scope through `lmts` and keeps it for
@@ -216,15 +212,24 @@ impl Watcher {
 
     /// Waits for the end: the exit code, the rest of stdout, stderr.
     pub(crate) fn finish(&mut self) -> (Option<i32>, String, String) {
-        let mut rest = String::new();
-        self.stdout.read_to_string(&mut rest).expect("read stdout");
-        let mut stderr = String::new();
-        if let Some(mut pipe) = self.child.stderr.take() {
-            pipe.read_to_string(&mut stderr).expect("read stderr");
-        }
-        let status = self.child.wait().expect("wait for lmts");
-        (status.code(), rest, stderr)
+        finish_child(&mut self.child, &mut self.stdout)
     }
+}
+
+/// Waits for a child `lmts` to end: its exit code, the rest of its stdout
+/// (read from `stdout`), its stderr.
+pub(crate) fn finish_child(
+    child: &mut Child,
+    stdout: &mut impl Read,
+) -> (Option<i32>, String, String) {
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).expect("read stdout");
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        pipe.read_to_string(&mut stderr).expect("read stderr");
+    }
+    let status = child.wait().expect("wait for lmts");
+    (status.code(), rest, stderr)
 }
 
 impl Drop for Watcher {

@@ -632,6 +632,7 @@ async fn unconfirmed_subscribes_are_answered_by_nothing_and_still_served() {
     let headers = signed(&desk.token, PATH, now());
     let mut sock = open(&desk.fx.sandbox, PATH, &headers).await.unwrap();
     sock.join().await;
+    assert_eq!(control.subscribers("subscribe_order_events"), 0);
     sock.emit(Some(1), "subscribe_order_events", &json!({}))
         .await;
     // Nothing answers the subscribe: wait until the sandbox holds it, or
@@ -647,6 +648,8 @@ async fn unconfirmed_subscribes_are_answered_by_nothing_and_still_served() {
     let (event, placement) = sock.event::<OrderEvent>().await;
     assert_eq!(event, "orderEvent");
     assert_eq!(placement.order_id, Some(placed.order.id));
+    assert_eq!(control.subscribers("subscribe_order_events"), 1);
+    assert_eq!(control.subscribers("subscribe_market_prices"), 0);
 }
 
 #[tokio::test]
