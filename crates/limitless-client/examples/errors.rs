@@ -13,7 +13,6 @@
 mod common;
 
 use std::fmt::Debug;
-use std::net::TcpListener;
 use std::process::ExitCode;
 
 use common::{Outcome, Setup, section};
@@ -66,10 +65,11 @@ async fn example(setup: &Setup) -> Outcome {
     }
 
     section("a server that cannot be reached");
-    // A port nothing listens on any more.
-    let closed = TcpListener::bind(("127.0.0.1", 0))?.local_addr()?;
+    // Port 1 (tcpmux) has no server on a loopback interface: the
+    // connection is refused. A port freed a moment ago would not do: other
+    // programs may be given it in between.
     let nowhere = Client::builder()
-        .base_url(format!("http://{closed}"))
+        .base_url("http://127.0.0.1:1")
         .retry_config(RetryConfig::new().with_max_retries(1))
         .build_client()?;
     match nowhere.markets.get_market(slug).await {

@@ -185,9 +185,8 @@ fn the_cli_page_sessions_run_as_written() {
     assert!(eval.starts_with("eval "), "{eval}");
 
     let config = tempfile::tempdir().unwrap();
-    let port = crate::support::unused_port().to_string();
     let mut sandbox = shell(config.path())
-        .args(["-c", &format!("exec lmts sandbox --port {port}")])
+        .args(["-c", "exec lmts sandbox"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

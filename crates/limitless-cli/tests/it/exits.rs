@@ -19,13 +19,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
 use limitless_auth::{Clock, Signer, SystemClock, VerificationRequest, Verifier};
+use limitless_testkit::RefusingPort;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::runtime::Runtime;
 use wiremock::matchers::{method, path};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
-use crate::support::{Env, MARKET, gtc_buy, json_error, run, stderr, unused_port};
+use crate::support::{Env, MARKET, gtc_buy, json_error, run, stderr};
 
 /// The API token the wiremock tests sign with.
 const TOKEN_ID: &str = "tok_exits";
@@ -311,7 +312,8 @@ fn a_lost_answer_is_9_for_a_read_and_4_for_a_write() {
 #[test]
 fn network_5_when_nothing_reached_the_server() {
     let config = tempfile::tempdir().unwrap();
-    let url = format!("http://127.0.0.1:{}", unused_port());
+    let refusing = RefusingPort::new();
+    let url = refusing.url("http");
     for args in [READ, WRITE] {
         let error = json_error(lmts_at(&url, &config).args(args), 5);
         assert_eq!(error["kind"], "network", "{args:?}");
@@ -321,7 +323,8 @@ fn network_5_when_nothing_reached_the_server() {
 #[test]
 fn credentials_6_before_anything_is_sent() {
     let config = tempfile::tempdir().unwrap();
-    let url = format!("http://127.0.0.1:{}", unused_port());
+    let refusing = RefusingPort::new();
+    let url = refusing.url("http");
     for args in [READ, WRITE] {
         // No token at all.
         let mut command = lmts_at(&url, &config);

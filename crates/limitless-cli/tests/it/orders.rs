@@ -3,11 +3,11 @@
 //! been placed".
 
 use limitless_sandbox::OrderStatus;
+use limitless_testkit::RefusingPort;
 use limitless_types::{Decimal, Side};
 
 use crate::support::{
     Env, MARKET, assert_exit, gtc_buy, json_error, json_ok, place_gtc_buy, run, stderr, stdout,
-    unused_port,
 };
 
 #[test]
@@ -217,7 +217,8 @@ fn an_unknown_outcome_exits_4_and_says_how_to_reconcile() {
 fn a_network_failure_before_sending_exits_5() {
     let mut env = Env::start();
     env.derive();
-    let down = format!("http://127.0.0.1:{}", unused_port());
+    let refusing = RefusingPort::new();
+    let down = refusing.url("http");
     let error = json_error(
         env.authed()
             .env("LIMITLESS_API_URL", &down)

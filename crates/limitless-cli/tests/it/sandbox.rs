@@ -1,8 +1,8 @@
 //! `lmts sandbox`: run it as a child process, point `lmts` at it with
 //! `--print-env`, stop it with Ctrl-C (SIGINT).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
@@ -13,21 +13,48 @@ fn lmts(config: &std::path::Path) -> Command {
     command
 }
 
+/// `lmts --json sandbox --port N` on a port that was free a moment ago, and
+/// its first line: the JSON announcement, written once it listens.
+///
+/// Between finding the port free and the sandbox binding it, another test
+/// process may take it; the sandbox then exits saying it cannot start, and
+/// another port is tried.
+fn sandbox_on_a_chosen_port(config: &std::path::Path) -> (Child, u16, String) {
+    for _ in 0..5 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .unwrap()
+            .port();
+        let mut child = lmts(config)
+            .args(["--json", "sandbox", "--port", &port.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        if !line.is_empty() {
+            return (child, port, line);
+        }
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        child.wait().unwrap();
+        assert!(stderr.contains("cannot start the sandbox"), "{stderr}");
+    }
+    panic!("five free ports were each taken before the sandbox bound them");
+}
+
 #[test]
 fn two_commands_set_up_a_session_against_the_sandbox() {
     let config = tempfile::tempdir().unwrap();
-    let port = crate::support::unused_port().to_string();
-    let mut child = lmts(config.path())
-        .args(["--json", "sandbox", "--port", &port])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The first line is its JSON announcement, written once it listens.
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut child, port, line) = sandbox_on_a_chosen_port(config.path());
     let started: Value = serde_json::from_str(&line).unwrap();
     let url = started["url"].as_str().unwrap().to_owned();
     assert_eq!(url, format!("http://127.0.0.1:{port}"));

@@ -1,5 +1,6 @@
 //! `lmts token`, credentials and profiles.
 
+use limitless_testkit::RefusingPort;
 use serde_json::json;
 
 use crate::support::{
@@ -240,10 +241,7 @@ fn the_environment_overrides_the_profile() {
     // The environment's URL wins too.
     let output = run(env
         .authed()
-        .env(
-            "LIMITLESS_API_URL",
-            format!("http://127.0.0.1:{}", crate::support::unused_port()),
-        )
+        .env("LIMITLESS_API_URL", RefusingPort::new().url("http"))
         .args(["token", "list"]));
     assert_eq!(output.status.code(), Some(5), "{}", stderr(&output));
 }

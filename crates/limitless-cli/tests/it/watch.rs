@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use limitless_testkit::RefusingPort;
 use serde_json::json;
 
 use crate::support::{Env, MARKET, gtc_buy, json_error, json_ok};
@@ -274,7 +275,8 @@ fn an_unknown_market_is_refused_with_3() {
 #[test]
 fn an_unreachable_socket_is_a_network_failure() {
     let env = Env::start();
-    let url = format!("ws://127.0.0.1:{}", crate::support::unused_port());
+    let refusing = RefusingPort::new();
+    let url = refusing.url("ws");
     let error = json_error(
         env.lmts().args([
             "--json", "market", "book", MARKET, "--watch", "--ws-url", &url,

@@ -457,9 +457,8 @@ async fn order_rejected_with_400_is_an_api_error() {
 
 #[tokio::test]
 async fn refused_connections_are_retried_and_reported_as_not_sent() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    let refusing = limitless_testkit::RefusingPort::new();
+    let url = refusing.url("http");
     // Reqwest underneath, counting the attempts handed to it.
     let attempts = Arc::new(AtomicUsize::new(0));
     let transport = {

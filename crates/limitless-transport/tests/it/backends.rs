@@ -112,11 +112,9 @@ async fn a_redirect_is_returned_not_followed() {
 #[tokio::test]
 async fn a_refused_connection_was_not_sent() {
     for (name, transport) in backends(GENEROUS) {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        drop(listener);
+        let refusing = limitless_testkit::RefusingPort::new();
 
-        let request = order_request(&format!("http://{addr}/orders"), b"{}");
+        let request = order_request(&format!("{}/orders", refusing.url("http")), b"{}");
         let err = transport.send(request).await.expect_err(name);
 
         assert_eq!(err.kind(), TransportErrorKind::Connect, "{name}: {err:?}");

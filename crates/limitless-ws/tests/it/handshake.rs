@@ -146,13 +146,9 @@ async fn a_server_that_never_answers_is_a_connect_timeout() {
 
 #[tokio::test]
 async fn a_closed_port_is_a_websocket_error() {
-    let addr = TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let refusing = limitless_testkit::RefusingPort::new();
     let error = limitless_ws::WsClient::builder()
-        .url(format!("ws://{addr}"))
+        .url(refusing.url("ws"))
         .connect()
         .await
         .unwrap_err();
