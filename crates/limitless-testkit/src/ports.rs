@@ -90,15 +90,12 @@ mod tests {
     }
 
     #[test]
-    fn a_connection_is_refused_until_it_is_dropped() {
+    fn every_connection_is_refused() {
         let port = RefusingPort::new();
         for _ in 0..3 {
             let refused = std::net::TcpStream::connect(port.addr()).unwrap_err();
             assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused);
         }
-        let addr = port.addr();
-        drop(port);
-        let listener = std::net::TcpListener::bind(addr).expect("free again");
-        assert!(std::net::TcpStream::connect(listener.local_addr().unwrap()).is_ok());
+        assert_eq!(port.url("ws"), format!("ws://127.0.0.1:{}", port.port()));
     }
 }
