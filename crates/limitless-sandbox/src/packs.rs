@@ -1,6 +1,7 @@
-//! The Packs (parlays) state: the seeded packs, the positions bought, the
-//! idempotent buy answers and the arrivals the rate limiter counts. The
-//! `/packs*` routes, the accounts' vault and the handle call it.
+//! The Packs (parlays) state: the seeded packs and their pricing, the
+//! positions bought, the idempotent buy answers and the arrivals the rate
+//! limiter counts. The `/parlay/*` routes, the accounts' vault and the
+//! handle call it.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -52,6 +53,45 @@ pub(crate) const SEEDED_PACKS: &[SeedPack] = &[
         &[("fed-rate-cut-june-2026", "NO")],
     ),
 ];
+
+/// The seeded pack `id` (any case).
+pub(crate) fn seeded(id: &str) -> Option<&'static SeedPack> {
+    SEEDED_PACKS.iter().find(|p| p.0.eq_ignore_ascii_case(id))
+}
+
+/// A pack's price for one stake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Priced {
+    /// One over the product of the legs' prices, to 6 places.
+    pub(crate) raw_multiplier: Decimal,
+    /// The raw multiplier less the vig, to 6 places.
+    pub(crate) multiplier: Decimal,
+    /// `floor(stake × (100 − vig) / 100 / Π price)`, micro-USDC.
+    pub(crate) payout: u128,
+}
+
+/// Prices `stake` (micro-USDC) on `legs`, in exact decimal arithmetic: the
+/// payout is computed from the unrounded product and rounded down once, so
+/// the vault never owes more than the legs' prices pay. `None` when a leg
+/// has no price, a price is zero, or the arithmetic would overflow.
+pub(crate) fn price_pack(legs: &[PackLeg], stake: u128) -> Option<Priced> {
+    let mut product = Decimal::ONE;
+    for leg in legs {
+        product = product.checked_mul(leg.price?)?;
+    }
+    if product <= Decimal::ZERO {
+        return None;
+    }
+    let raw = Decimal::ONE.checked_div(product)?;
+    let kept = Decimal::from(100 - VIG_PERCENT) / Decimal::from(100);
+    let stake = Decimal::from_i128_with_scale(i128::try_from(stake).ok()?, 0);
+    let payout = stake.checked_mul(kept)?.checked_div(product)?.floor();
+    Some(Priced {
+        raw_multiplier: raw.round_dp(6),
+        multiplier: (raw * kept).round_dp(6),
+        payout: payout.to_string().parse().ok()?,
+    })
+}
 
 /// One position, as the sandbox holds it.
 #[derive(Debug, Clone)]
@@ -161,5 +201,55 @@ impl PackState {
             leg.resolved_at = Some(at.to_owned());
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn legs(prices: &[&str]) -> Vec<PackLeg> {
+        prices
+            .iter()
+            .map(|price| PackLeg {
+                price: Some(price.parse().unwrap()),
+                ..PackLeg::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_payout_keeps_the_vig_and_rounds_down_once() {
+        // 0.5 × 0.4 = 0.2: raw 5, less 10 % = 4.5; 10 USDC pays 45 USDC.
+        let priced = price_pack(&legs(&["0.5", "0.4"]), 10_000_000).unwrap();
+        assert_eq!(priced.raw_multiplier, "5".parse().unwrap());
+        assert_eq!(priced.multiplier, "4.5".parse().unwrap());
+        assert_eq!(priced.payout, 45_000_000);
+        // 0.3 × 0.7 = 0.21: 1,000 USDC × 0.9 / 0.21 = 4_285_714_285.71…
+        // micro-USDC, floored; the shown multiplier (4.285714) times the
+        // stake would pay 285 micro-USDC less.
+        let priced = price_pack(&legs(&["0.3", "0.7"]), 1_000_000_000).unwrap();
+        assert_eq!(priced.payout, 4_285_714_285);
+        assert_eq!(priced.raw_multiplier, "4.761905".parse().unwrap());
+        assert_eq!(priced.multiplier, "4.285714".parse().unwrap());
+    }
+
+    #[test]
+    fn a_leg_without_a_price_or_at_zero_cannot_be_priced() {
+        assert_eq!(price_pack(&legs(&["0.5", "0"]), 1_000_000), None);
+        let mut unpriced = legs(&["0.5"]);
+        unpriced[0].price = None;
+        assert_eq!(price_pack(&unpriced, 1_000_000), None);
+        assert_eq!(price_pack(&legs(&["0.5"]), u128::MAX), None);
+    }
+
+    #[test]
+    fn seeded_packs_are_found_in_any_case() {
+        let id = SEEDED_PACKS[0].0;
+        assert_eq!(
+            seeded(&id.to_uppercase()).map(|p| p.1),
+            Some(SEEDED_PACKS[0].1)
+        );
+        assert!(seeded("5eed0009-7c1d-4a8e-9f00-000000000009").is_none());
     }
 }

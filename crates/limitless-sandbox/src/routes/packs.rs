@@ -49,7 +49,10 @@ use super::accounts::{invalid, own_account};
 use crate::auth::{Metered, Signed};
 use crate::error::{ApiError, ApiJson};
 use crate::ids;
-use crate::packs::{PositionRecord, SEEDED_PACKS, SeedPack, VAULT, VAULT_LABEL, VIG_PERCENT};
+use crate::packs::{
+    PositionRecord, Priced, SEEDED_PACKS, SeedPack, VAULT, VAULT_LABEL, VIG_PERCENT, price_pack,
+    seeded,
+};
 use crate::seed::USDC;
 use crate::state::{App, State as SandboxState};
 
@@ -124,10 +127,6 @@ fn leg_price(state: &SandboxState, slug: &str, outcome: &str) -> Option<(Decimal
     Some((price, market.id, market.condition_id.clone()))
 }
 
-fn seeded(id: &str) -> Option<&'static SeedPack> {
-    SEEDED_PACKS.iter().find(|p| p.0.eq_ignore_ascii_case(id))
-}
-
 fn legs_of(state: &SandboxState, legs: &[(&str, &str)]) -> Vec<PackLeg> {
     legs.iter()
         .enumerate()
@@ -158,23 +157,6 @@ fn pack_json(state: &SandboxState, seed: &SeedPack) -> Pack {
         parlay_type: "CLOB".to_owned(),
         legs: legs_of(state, seed.3),
     }
-}
-
-/// The raw multiplier and the payout for `stake`, exact.
-fn price_pack(legs: &[PackLeg], stake: u128) -> Option<(Decimal, Decimal, u128)> {
-    let mut product = Decimal::ONE;
-    for leg in legs {
-        product = product.checked_mul(leg.price?)?;
-    }
-    if product <= Decimal::ZERO {
-        return None;
-    }
-    let raw = Decimal::ONE.checked_div(product)?;
-    let kept = Decimal::from(100 - VIG_PERCENT) / Decimal::from(100);
-    let stake = Decimal::from_i128_with_scale(i128::try_from(stake).ok()?, 0);
-    let payout = stake.checked_mul(kept)?.checked_div(product)?.floor();
-    let payout: u128 = payout.to_string().parse().ok()?;
-    Some((raw.round_dp(6), (raw * kept).round_dp(6), payout))
 }
 
 fn position_json(p: &PositionRecord) -> PackPosition {
@@ -288,10 +270,14 @@ pub(super) async fn quote(
     let legs = legs_of(&state, seed.3);
     let priced = price_pack(&legs, stake);
     let quote = match priced {
-        Some((raw, multiplier, payout)) if seed.2 => PackQuote {
+        Some(Priced {
+            raw_multiplier,
+            multiplier,
+            payout,
+        }) if seed.2 => PackQuote {
             eligible: true,
             parlay_type: Some("CLOB".to_owned()),
-            raw_multiplier: Some(raw),
+            raw_multiplier: Some(raw_multiplier),
             multiplier: Some(multiplier),
             potential_payout: Some(payout.to_string()),
             collateral_required: Some(payout.saturating_sub(stake).to_string()),
@@ -391,7 +377,10 @@ fn buy_inner(app: &App, headers: &HeaderMap, signed: &Signed) -> Result<PackBuyR
     let stake: u128 = request.stake_amount.parse().unwrap_or(u128::MAX);
     let legs = legs_of(&state, seed.3);
     let priced = price_pack(&legs, stake).filter(|_| seed.2);
-    let Some((_, multiplier, payout)) = priced else {
+    let Some(Priced {
+        multiplier, payout, ..
+    }) = priced
+    else {
         return Err(refusal(
             StatusCode::BAD_REQUEST,
             "PACK_INELIGIBLE",
