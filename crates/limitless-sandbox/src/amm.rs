@@ -51,7 +51,7 @@ impl AmmState {
         &mut self,
         market: &str,
     ) -> Result<(&'static str, &mut [u128; 2]), ApiError> {
-        let (slug, address, yes, no, _) = AMM_MARKETS
+        let (slug, _, yes, no, _) = AMM_MARKETS
             .iter()
             .find(|(slug, address, ..)| *slug == market || address.eq_ignore_ascii_case(market))
             .ok_or_else(|| {
@@ -64,7 +64,6 @@ impl AmmState {
                         .join(", ")
                 ))
             })?;
-        let _ = address;
         let pool = self
             .pools
             .entry((*slug).to_owned())
@@ -201,6 +200,17 @@ impl AmmState {
     }
 }
 
+/// The shares a trade of `shares` may end at with `slippage_bps` of
+/// slippage, rounded against the trader: a buy's least (`min_shares`)
+/// rounded down, a sell's most (`max_shares`) rounded up.
+pub(crate) fn slippage_bound(shares: u128, slippage_bps: u32, side: AmmSide) -> u128 {
+    match side {
+        AmmSide::Buy => shares * u128::from(10_000 - slippage_bps) / 10_000,
+        AmmSide::Sell => (shares * u128::from(10_000 + slippage_bps)).div_ceil(10_000),
+    }
+}
+
+/// The FPMM address of the AMM market `slug` (empty for another market).
 pub(crate) fn address_of(slug: &str) -> &'static str {
     AMM_MARKETS.iter().find(|m| m.0 == slug).map_or("", |m| m.1)
 }
@@ -208,4 +218,39 @@ pub(crate) fn address_of(slug: &str) -> &'static str {
 /// A 422 refusal with the API's code.
 pub(crate) fn unprocessable(message: String, code: &'static str) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message).with_code(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slippage_bounds_round_against_the_trader() {
+        // 1 % of 1_234_567 micro-shares is 12_345.67.
+        assert_eq!(slippage_bound(1_234_567, 100, AmmSide::Buy), 1_222_221);
+        assert_eq!(slippage_bound(1_234_567, 100, AmmSide::Sell), 1_246_913);
+        assert_eq!(slippage_bound(1_234_567, 0, AmmSide::Buy), 1_234_567);
+        assert_eq!(slippage_bound(1_234_567, 0, AmmSide::Sell), 1_234_567);
+    }
+
+    #[test]
+    fn buying_and_selling_back_never_pays_the_trader_more() {
+        let mut amm = AmmState::default();
+        let slug = AMM_MARKETS[0].0;
+        let product = |amm: &mut AmmState| {
+            let pool = *amm.pool(slug).unwrap().1;
+            pool[0] * pool[1]
+        };
+        let start = product(&mut amm);
+        let bought = amm.swap(7, slug, 0, AmmSide::Buy, 10_000_000).unwrap();
+        assert!(product(&mut amm) >= start);
+        // The same collateral back takes more shares than it bought.
+        let refused = amm.swap(7, slug, 0, AmmSide::Sell, 10_000_000).unwrap_err();
+        assert_eq!(refused.code, Some("INSUFFICIENT_SHARES"));
+        let sold = amm.swap(7, slug, 0, AmmSide::Sell, 9_999_000).unwrap();
+        assert!(sold <= bought);
+        assert!(product(&mut amm) >= start);
+        assert_eq!(amm.shares(7, slug, 0), bought - sold);
+        assert_eq!(amm.trade_count, 2);
+    }
 }

@@ -29,7 +29,7 @@ use limitless_types::amm::{
 use limitless_types::{SCOPE_DELEGATED_SIGNING, SCOPE_TRADING};
 
 use super::accounts::{invalid, own_account};
-use crate::amm::{address_of, unprocessable};
+use crate::amm::{address_of, slippage_bound, unprocessable};
 use crate::auth::SignedOrIdentity;
 use crate::error::{ApiError, ApiJson};
 use crate::ids;
@@ -262,20 +262,7 @@ fn trade(
     let answer_shares = state
         .amm
         .swap(profile, &slug, input.outcome_index, input.side, amount)?;
-    let bound = |up: bool| {
-        let scaled = answer_shares
-            * u128::from(if up {
-                10_000 + slippage
-            } else {
-                10_000 - slippage
-            });
-        (if up {
-            scaled.div_ceil(10_000)
-        } else {
-            scaled / 10_000
-        })
-        .to_string()
-    };
+    let bound = slippage_bound(answer_shares, slippage, input.side);
     let answer = AmmTradeResponse {
         transaction_id: Some(ids::uuid()),
         user_operation_hash: Some(ids::hash32()),
@@ -286,8 +273,8 @@ fn trade(
         collateral_amount: (input.side == AmmSide::Buy).then(|| input.amount.clone()),
         collateral_return_amount: (input.side == AmmSide::Sell).then(|| input.amount.clone()),
         expected_shares: answer_shares.to_string(),
-        min_shares: (input.side == AmmSide::Buy).then(|| bound(false)),
-        max_shares: (input.side == AmmSide::Sell).then(|| bound(true)),
+        min_shares: (input.side == AmmSide::Buy).then(|| bound.to_string()),
+        max_shares: (input.side == AmmSide::Sell).then(|| bound.to_string()),
     };
     state
         .amm
