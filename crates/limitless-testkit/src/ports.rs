@@ -82,11 +82,6 @@ mod tests {
         // std's listener sets SO_REUSEADDR, as tokio's does.
         let taken = std::net::TcpListener::bind(port.addr()).unwrap_err();
         assert_eq!(taken.kind(), std::io::ErrorKind::AddrInUse);
-        // And port 0 never hands it out while it is held.
-        for _ in 0..64 {
-            let other = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            assert_ne!(other.local_addr().unwrap().port(), port.port());
-        }
     }
 
     #[test]
